@@ -1,0 +1,19 @@
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django must still allow DB access there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_sessionstart(session):
+    """Under CI the PostgreSQL run must fail loudly, never be skipped, when the server is unreachable."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return
+    import psycopg
+
+    try:
+        psycopg.connect(url, connect_timeout=5).close()
+    except psycopg.OperationalError as exc:
+        pytest.exit(f"PostgreSQL at {url} is unreachable: {exc}", returncode=1)

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _sync_roles(sender, **kwargs):
+    from .roles import sync_role_groups
+
+    sync_role_groups()
+
+
+class AccountsConfig(AppConfig):
+    name = "triplec.accounts"
+    label = "accounts"
+    verbose_name = "Pengguna"
+
+    def ready(self):
+        # Without a sender: it must run after every app's permissions exist, which is after the last app.
+        post_migrate.connect(_sync_roles, dispatch_uid="triplec_sync_roles")

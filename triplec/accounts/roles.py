@@ -1,0 +1,43 @@
+"""The roles of a tax office, as Django groups. Permissions do the work; these names are their handles."""
+
+from django.db.models import TextChoices
+
+
+class Role(TextChoices):
+    ADMINISTRATOR = "administrator", "Administrator"
+    OFFICE_HEAD = "office_head", "Kepala Kantor"
+    SECTION_HEAD = "section_head", "Kepala Seksi"
+    COLLECTION_STAFF = "collection_staff", "Staf Penagihan"
+    ACCOUNT_REPRESENTATIVE = "account_representative", "Account Representative"
+    SERVICE_OFFICER = "service_officer", "Petugas Layanan"
+    BAILIFF = "bailiff", "Juru Sita"
+
+
+# Which model permissions each role holds, per app: "view" grants view_<model> for every model of the
+# app, "change" everything but delete, "all" everything.
+ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
+    Role.ADMINISTRATOR: {"offices": "all", "accounts": "all", "taxpayers": "all", "ledger": "all", "audit": "view", "imports": "all"},
+    Role.OFFICE_HEAD: {"offices": "view", "taxpayers": "view", "ledger": "view", "audit": "view"},
+    Role.SECTION_HEAD: {"offices": "view", "taxpayers": "change", "ledger": "change", "audit": "view", "imports": "all"},
+    Role.COLLECTION_STAFF: {"offices": "view", "taxpayers": "change", "ledger": "change", "imports": "all"},
+    Role.ACCOUNT_REPRESENTATIVE: {"offices": "view", "taxpayers": "change", "ledger": "view"},
+    Role.SERVICE_OFFICER: {"offices": "view", "taxpayers": "view", "ledger": "view"},
+    Role.BAILIFF: {"offices": "view", "taxpayers": "view", "ledger": "change"},
+}
+
+
+def sync_role_groups() -> None:
+    """Create or refresh one group per role with its permissions; idempotent, run after every migrate."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, grants in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        perms = []
+        for app_label, level in grants.items():
+            qs = Permission.objects.filter(content_type__app_label=app_label)
+            if level == "view":
+                qs = qs.filter(codename__startswith="view_")
+            elif level == "change":
+                qs = qs.exclude(codename__startswith="delete_")
+            perms.extend(qs)
+        group.permissions.set(perms)

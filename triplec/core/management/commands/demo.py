@@ -1,0 +1,63 @@
+"""`triplec demo`: the embedded default in one command. Prepares the database, loads the demo office once,
+then runs every process of the product on this machine and stops them all on Ctrl-C."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from triplec.taxpayers.models import Taxpayer
+
+
+def processes(host: str, port: int) -> dict[str, list[str]]:
+    """Name -> command line of each long-running process of the embedded default."""
+    bin_dir = os.path.dirname(sys.executable)
+    return {
+        "web": [
+            os.path.join(bin_dir, "granian"), "--interface", "wsgi", "--host", host, "--port", str(port),
+            "--workers", "1", "--blocking-threads", "8",
+            "--static-path-route", settings.STATIC_URL.rstrip("/"), "--static-path-mount", str(settings.STATIC_ROOT),
+            "triplec.wsgi:application",
+        ],
+    }
+
+
+class Command(BaseCommand):
+    help = "Start the whole product on the embedded default (SQLite, demo data, every process)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--taxpayers", type=int, default=3000, help="size of the demo office on first start")
+        parser.add_argument("--seed", type=int, default=922)
+
+    def handle(self, *args, host, port, taxpayers, seed, **options):
+        call_command("setup")
+        if not Taxpayer.objects.exists():
+            self.stdout.write(f"Loading the demo office ({taxpayers} taxpayers)…")
+            call_command("demo_data", taxpayers=taxpayers, seed=seed)
+        children = {name: subprocess.Popen(cmd) for name, cmd in processes(host, port).items()}
+        self.stdout.write(self.style.SUCCESS(f"\nJust Triple C is running: http://{host}:{port}/"))
+        self.stdout.write("Demo logins (password 'demo12345'): staf, kasi, petugas1, petugas2, jurusita, admin")
+        self.stdout.write("Press Ctrl-C to stop.\n")
+        try:
+            while all(p.poll() is None for p in children.values()):
+                time.sleep(0.5)
+            dead = [n for n, p in children.items() if p.poll() is not None]
+            self.stderr.write(f"Process ended unexpectedly: {', '.join(dead)}; stopping the others.")
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for p in children.values():
+                if p.poll() is None:
+                    p.send_signal(signal.SIGTERM)
+            for p in children.values():
+                try:
+                    p.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
