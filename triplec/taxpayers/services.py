@@ -1,0 +1,79 @@
+"""Writes about taxpayers and their WhatsApp contacts. The importer, console, API and bot all call these."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from triplec.audit.services import audit_record
+
+from .models import Contact, ContactChange, ContactSource, ContactStatus, Taxpayer
+
+
+@transaction.atomic
+def contact_set_number(
+    *,
+    taxpayer: Taxpayer,
+    phone: str,
+    source: str,
+    verified_at: dt.datetime | None = None,
+    wa_user_id: str | None = None,
+    actor=None,
+    channel: str = "web",
+    note: str = "",
+) -> tuple[Contact, bool]:
+    """Register or change the taxpayer's WhatsApp number (already E.164). Returns (contact, changed).
+
+    A new number starts active again and its change time is kept, because the bot must challenge a
+    number that changed recently before disclosing anything (Pasal 34 KUP).
+    """
+    contact = Contact.objects.select_for_update().filter(taxpayer=taxpayer).first()
+    if contact is None:
+        contact = Contact.objects.create(
+            taxpayer=taxpayer, phone=phone, source=source, verified_at=verified_at, wa_user_id=wa_user_id or ""
+        )
+        ContactChange.objects.create(contact=contact, changed_by=_user(actor), source=source, new_phone=phone,
+                                     new_status=contact.status, note=note)
+        audit_record(action="contact.create", actor=actor, obj=contact, taxpayer=taxpayer, channel=channel,
+                     summary="WhatsApp contact registered", detail={"source": source})
+        return contact, True
+
+    changed = False
+    if contact.phone != phone:
+        ContactChange.objects.create(
+            contact=contact, changed_by=_user(actor), source=source, old_phone=contact.phone, new_phone=phone,
+            old_status=contact.status, new_status=ContactStatus.ACTIVE, note=note,
+        )
+        audit_record(action="contact.change_number", actor=actor, obj=contact, taxpayer=taxpayer, channel=channel,
+                     summary="WhatsApp number changed", detail={"source": source})
+        contact.phone, contact.status, contact.status_reason = phone, ContactStatus.ACTIVE, ""
+        contact.number_changed_at = timezone.now()
+        contact.wa_user_id = wa_user_id or ""
+        contact.source = source
+        changed = True
+    if verified_at is not None and contact.verified_at != verified_at:
+        contact.verified_at, changed = verified_at, True
+    if wa_user_id and contact.wa_user_id != wa_user_id:
+        contact.wa_user_id, changed = wa_user_id, True
+    if changed:
+        contact.save()
+    return contact, changed
+
+
+@transaction.atomic
+def contact_set_status(*, contact: Contact, status: str, reason: str = "", actor=None, channel: str = "web",
+                       source: str = ContactSource.STAFF) -> Contact:
+    """Opt-out, opt-in, undeliverable, wrong number: each kept in the contact's history and the audit log."""
+    if contact.status == status:
+        return contact
+    ContactChange.objects.create(contact=contact, changed_by=_user(actor), source=source, old_phone=contact.phone,
+                                 new_phone=contact.phone, old_status=contact.status, new_status=status, note=reason)
+    audit_record(action="contact.status", actor=actor, obj=contact, taxpayer=contact.taxpayer, channel=channel,
+                 summary=f"contact {contact.status} -> {status}", detail={"reason": reason})
+    contact.status, contact.status_reason = status, reason
+    contact.save(update_fields=["status", "status_reason", "updated_at"])
+    return contact
+
+
+def _user(actor):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
