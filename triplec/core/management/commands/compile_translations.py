@@ -10,8 +10,10 @@ class Command(BaseCommand):
     help = "Compile the .po catalogues to .mo with Babel, so that GNU gettext need not be installed."
 
     def handle(self, *args, **options):
-        for locale_dir in settings.LOCALE_PATHS:
-            for po_path in Path(locale_dir).glob("*/LC_MESSAGES/*.po"):
+        # The project catalogue plus each app's own (triplec/<app>/locale), so apps never share a .po file.
+        roots = [Path(d) for d in settings.LOCALE_PATHS] + list(Path(settings.BASE_DIR, "triplec").glob("*/locale"))
+        for locale_dir in roots:
+            for po_path in locale_dir.glob("*/LC_MESSAGES/*.po"):
                 mo_path = po_path.with_suffix(".mo")
                 if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
                     continue
