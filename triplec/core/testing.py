@@ -1,0 +1,55 @@
+"""Small factories for tests across apps: named offices, users with roles, taxpayers with valid NPWPs."""
+
+import datetime as dt
+import itertools
+
+from django.contrib.auth.models import Group
+from stdnum import luhn
+
+from triplec.accounts.models import User
+from triplec.accounts.roles import Role
+from triplec.ledger.models import DebtDocument, DocumentType
+from triplec.offices.models import Office
+from triplec.taxpayers.models import Taxpayer
+
+_serial = itertools.count(1)
+
+
+def make_office(code: str = "922", name: str = "KPP Pratama Kupang") -> Office:
+    office, _ = Office.objects.get_or_create(code=code, defaults={"name": name})
+    return office
+
+
+def make_user(username: str, *roles: str, office: Office | None = None, password: str = "demo12345") -> User:
+    user = User.objects.create_user(username=username, password=password, office=office, full_name=username.title())
+    for role in roles:
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+    if Role.ADMINISTRATOR in roles:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    return user
+
+
+def valid_npwp15(serial: int | None = None, kpp: str = "922") -> str:
+    """A legacy NPWP with a correct check digit: type 01, a serial, Luhn digit, KPP code, head office."""
+    body = f"01{(serial or next(_serial)) % 10**6:06d}"
+    return body + luhn.calc_check_digit(body) + kpp + "000"
+
+
+def make_taxpayer(office: Office, name: str = "Budi Santoso", **fields) -> Taxpayer:
+    npwp15 = fields.pop("npwp15", None) or valid_npwp15()
+    return Taxpayer.objects.create(office=office, name=name, npwp15=npwp15, npwp16="0" + npwp15, **fields)
+
+
+def make_document(taxpayer: Taxpayer, number: str | None = None, amount: int = 1_500_000, **fields) -> DebtDocument:
+    issue = fields.pop("issue_date", dt.date(2026, 9, 1))
+    defaults = dict(
+        document_type=DocumentType.STP, kap="411125", kjs="300", period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 12, 31), tax_year=2025, principal=amount, sanctions=0,
+        due_date=DebtDocument.default_due_date(issue),
+    )
+    defaults.update(fields)
+    return DebtDocument.objects.create(
+        office=taxpayer.office, taxpayer=taxpayer, number=number or f"00{next(_serial):03d}/101/25/922/26",
+        issue_date=issue, amount_due=defaults.pop("amount_due", amount), **defaults,
+    )
