@@ -1,6 +1,7 @@
 """The one settings file. Everything that differs between a laptop and production comes from the environment."""
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "huey.contrib.djhuey",
     "triplec.core",
     "triplec.accounts",
     "triplec.offices",
@@ -144,3 +146,18 @@ LOGGING = {
 
 # --- Imports ----------------------------------------------------------------------------------------
 IMPORT_BATCH_SIZE = envint("TRIPLEC_IMPORT_BATCH_SIZE", 5000)
+
+# --- Background jobs (Huey) ---------------------------------------------------------------------------
+# SQLite-backed queue in DATA_DIR on the embedded default; Redis when REDIS_URL is set. Under pytest tasks run
+# immediately in the calling thread, so tests see their effects without a consumer process.
+REDIS_URL = env("REDIS_URL")
+HUEY = {
+    "name": "triplec",
+    "immediate": envbool("HUEY_IMMEDIATE", "pytest" in sys.modules),
+    "consumer": {"workers": envint("HUEY_WORKERS", 2), "worker_type": "thread"},
+    **(
+        {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
+        if REDIS_URL
+        else {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3")}
+    ),
+}

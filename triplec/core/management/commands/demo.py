@@ -24,6 +24,7 @@ def processes(host: str, port: int) -> dict[str, list[str]]:
             "--static-path-route", settings.STATIC_URL.rstrip("/"), "--static-path-mount", str(settings.STATIC_ROOT),
             "triplec.wsgi:application",
         ],
+        "worker": [os.path.join(bin_dir, "triplec"), "run_huey", "--quiet"],
     }
 
 
