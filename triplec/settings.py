@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "triplec.ledger",
     "triplec.imports",
     "triplec.console",
+    "triplec.events",
 ]
 
 MIDDLEWARE = [
@@ -161,3 +162,7 @@ HUEY = {
         else {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3")}
     ),
 }
+
+# --- Real time (SSE) ---------------------------------------------------------------------------------
+# How often each process's event hub looks for events published by other processes (when Redis is not set).
+EVENTS_POLL_INTERVAL = float(env("EVENTS_POLL_INTERVAL", "0.1"))

@@ -53,3 +53,84 @@ def make_document(taxpayer: Taxpayer, number: str | None = None, amount: int = 1
         office=taxpayer.office, taxpayer=taxpayer, number=number or f"00{next(_serial):03d}/101/25/922/26",
         issue_date=issue, amount_due=defaults.pop("amount_due", amount), **defaults,
     )
+
+
+def database_url_for_subprocess() -> str:
+    """DATABASE_URL of the database this test runs on, for a server or worker started as a subprocess."""
+    from django.db import connection
+
+    s = connection.settings_dict
+    if s["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{s['NAME']}"
+    user = s.get("USER") or "postgres"
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(interface: str, app: str, *, port: int | None = None, env: dict | None = None):
+    """Run our app under granian in a subprocess on the test database; returns (process, base_url)."""
+    import os
+    import subprocess
+    import sys
+
+    import httpx
+
+    port = port or free_port()
+    bin_dir = os.path.dirname(sys.executable)
+    proc = subprocess.Popen(
+        [os.path.join(bin_dir, "granian"), "--interface", interface, "--host", "127.0.0.1", "--port", str(port),
+         "--workers", "1", "--log-level", "warning", app],
+        env={**os.environ, "DATABASE_URL": database_url_for_subprocess(), **(env or {})},
+        start_new_session=True,  # its own process group, so stop_server reaches granian's workers too
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    wait_until(lambda: _answers(httpx, base_url), timeout=20, message=f"{app} did not start on {base_url}")
+    return proc, base_url
+
+
+def stop_server(proc) -> None:
+    """Stop a server started by start_server, with all its worker processes, before the test DB goes away."""
+    import os
+    import signal
+    import subprocess
+
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=1)
+    except subprocess.TimeoutExpired:  # open SSE streams keep granian's graceful shutdown waiting
+        pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait(timeout=5)
+
+
+def _answers(httpx, base_url: str) -> bool:
+    try:
+        httpx.get(base_url + "/login/", timeout=1)
+        return True
+    except httpx.HTTPError:
+        return False
+
+
+def wait_until(predicate, *, timeout: float = 10, interval: float = 0.05, message: str = "condition not met"):
+    """A bounded poll: returns the predicate's truthy value, or fails the test after `timeout` seconds."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{message} within {timeout} s")
+        time.sleep(interval)
