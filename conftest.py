@@ -2,6 +2,8 @@ import os
 
 import pytest
 
+pytest_plugins = ["triplec.simulator.testing"]
+
 # Playwright's sync API runs an event loop in the test thread; Django must still allow DB access there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

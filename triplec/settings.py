@@ -52,7 +52,14 @@ INSTALLED_APPS = [
     "triplec.ledger",
     "triplec.imports",
     "triplec.console",
+    "triplec.demo",
     "triplec.events",
+    "triplec.bot",
+    "triplec.simulator",
+    "triplec.billing",
+    "triplec.api",
+    "triplec.messaging",
+    "triplec.campaigns",
 ]
 
 MIDDLEWARE = [
@@ -166,3 +173,39 @@ HUEY = {
 # --- Real time (SSE) ---------------------------------------------------------------------------------
 # How often each process's event hub looks for events published by other processes (when Redis is not set).
 EVENTS_POLL_INTERVAL = float(env("EVENTS_POLL_INTERVAL", "0.1"))
+
+# --- Billing codes (kode billing) --------------------------------------------------------------------
+# The issuer: the simulated DJP issuer by default; an office with a DJP H2H agreement sets the real one.
+BILLING_GATEWAY = env("BILLING_GATEWAY", "triplec.billing.gateways.SimulatedDjpGateway")
+BILLING_VALIDITY_HOURS = envint("BILLING_VALIDITY_HOURS", 168)  # what the simulated issuer returns (PER-10/PJ/2024)
+BILLING_DJP_URL = env("BILLING_DJP_URL")
+BILLING_DJP_CLIENT_ID = env("BILLING_DJP_CLIENT_ID")
+BILLING_DJP_CLIENT_SECRET = env("BILLING_DJP_CLIENT_SECRET")  # or BILLING_DJP_CLIENT_SECRET_FILE
+BILLING_DJP_CLIENT_CERT = env("BILLING_DJP_CLIENT_CERT")  # path to the mutual-TLS certificate (PEM), if required
+BILLING_DJP_CLIENT_KEY = env("BILLING_DJP_CLIENT_KEY")
+BILLING_DJP_TIMEOUT = float(env("BILLING_DJP_TIMEOUT", "15"))
+PAYMENT_BATCH_SIZE = envint("PAYMENT_BATCH_SIZE", 2000)
+
+# --- WhatsApp Cloud API (the real one, or the local simulator: they differ only in the base URL) -------------
+WHATSAPP_BASE_URL = env("WHATSAPP_BASE_URL", "http://127.0.0.1:8001")
+WHATSAPP_API_VERSION = env("WHATSAPP_API_VERSION", "v25.0")
+WHATSAPP_PHONE_NUMBER_ID = env("WHATSAPP_PHONE_NUMBER_ID", "922000000000001")
+WHATSAPP_WABA_ID = env("WHATSAPP_WABA_ID", "922000000000002")
+WHATSAPP_DISPLAY_NUMBER = env("WHATSAPP_DISPLAY_NUMBER", "+62 380 821123")
+# Demo defaults; production sets them (or the *_FILE variants) from its secret store.
+WHATSAPP_ACCESS_TOKEN = env("WHATSAPP_ACCESS_TOKEN", "demo-access-token")
+WHATSAPP_APP_SECRET = env("WHATSAPP_APP_SECRET", "demo-app-secret")
+WHATSAPP_VERIFY_TOKEN = env("WHATSAPP_VERIFY_TOKEN", "demo-verify-token")
+SIMULATOR_PORT = envint("SIMULATOR_PORT", 8001)
+
+# --- Console: Indonesian by default whatever the browser says; the top-bar switch sets the language cookie ----
+MIDDLEWARE = [
+    "triplec.console.middleware.ConsoleLocaleMiddleware" if m == "django.middleware.locale.LocaleMiddleware" else m
+    for m in MIDDLEWARE
+]
+
+# --- Campaigns (Call) -----------------------------------------------------------------------------------
+# Meta's messaging-limit tier of the business portfolio (unique users per moving 24 h): 250, 2000, 10000, 100000.
+CAMPAIGN_MESSAGING_TIER = envint("CAMPAIGN_MESSAGING_TIER", 2000)
+CAMPAIGN_PRICE_PER_MESSAGE = envint("CAMPAIGN_PRICE_PER_MESSAGE", 356)  # Rp per delivered utility template
+CAMPAIGN_PDF_LINK_DAYS = envint("CAMPAIGN_PDF_LINK_DAYS", 30)  # validity of the signed PDF link in a message

@@ -11,5 +11,11 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("events/", include("triplec.events.urls")),
+    path("whatsapp/", include("triplec.messaging.urls")),
+    path("taxpayers/", include("triplec.taxpayers.urls")),
+    path("debts/", include("triplec.ledger.urls")),
+    path("collect/", include("triplec.ledger.urls_collect")),
+    path("billing/", include("triplec.billing.urls")),
+    path("api/", include("triplec.api.urls")),
     path("", include("triplec.console.urls")),
 ]

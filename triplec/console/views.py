@@ -1,7 +1,118 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""The console's own pages: the dashboard, the audit log and the import page. Thin: selectors and services
+do the work."""
+
+import csv
+import io
+import os
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from triplec.audit.services import audit_record
+from triplec.taxpayers.selectors import scoped_to_user
+
+from . import selectors
+from .exports import csv_response, export_filename
+from .forms import AuditFilterForm, ImportForm
+from .nav import AUDIT_ROLES
 
 
 @login_required
-def home(request):
-    return render(request, "console/home.html")
+def home(request: HttpRequest) -> HttpResponse:
+    data = selectors.dashboard(request.user)
+    kap_max = max((amount for _, amount in data.by_kap), default=0)
+    age_max = max((amount for _, amount in data.by_age), default=0)
+    age_labels = {"not_due": _("Not yet due")}
+    by_age = [(age_labels.get(label, _("%(days)s days overdue") % {"days": label}), amount) for label, amount in data.by_age]
+    return render(request, "console/home.html", {
+        "d": data, "kap_max": kap_max, "age_max": age_max, "by_age": by_age, "today": timezone.localdate(),
+    })
+
+
+def _may_see_audit(user) -> bool:
+    return user.is_administrator or user.has_role(*AUDIT_ROLES)
+
+
+@login_required
+def audit(request: HttpRequest) -> HttpResponse:
+    """Administrators, office heads and section heads read their office's audit log; others get 403."""
+    if not _may_see_audit(request.user):
+        raise PermissionDenied
+    form = AuditFilterForm(request.GET or None)
+    entries = selectors.audit_entries(request.user, **form.filters())
+    if request.GET.get("format") == "csv":
+        audit_record(action="audit.export", actor=request.user, summary="audit log exported as CSV",
+                     detail={"filters": {k: str(v) for k, v in form.filters().items() if v}})
+        rows = (
+            (timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M:%S"), e.actor.username if e.actor else "", e.channel,
+             e.action, e.office.code if e.office else "", e.taxpayer.npwp16 if e.taxpayer else "",
+             e.taxpayer.name if e.taxpayer else "", e.object_type, e.object_id, e.summary)
+            for e in entries.iterator(chunk_size=2000)
+        )
+        header = ["at", "user", "channel", "action", "office", "npwp", "taxpayer", "object_type", "object_id", "summary"]
+        return csv_response(export_filename("audit", "csv"), header, rows)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "console/audit.html", {"form": form, "page": page})
+
+
+IMPORT_PERMISSION = "imports.add_importrun"
+
+
+def _import_runs(user):
+    from triplec.imports.models import ImportRun
+
+    return scoped_to_user(ImportRun.objects.select_related("actor", "office"), user)
+
+
+@login_required
+@permission_required(IMPORT_PERMISSION, raise_exception=True)
+def import_page(request: HttpRequest) -> HttpResponse:
+    """Upload a file and pick its kind; the same import service as `triplec import` does the work."""
+    try:
+        from triplec.imports.services import run_import
+    except ImportError:  # the import app is not part of this installation
+        return render(request, "console/import.html", {"available": False})
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = run_import(kind=form.cleaned_data["kind"], path_or_fileobj=upload, filename=upload.name,
+                            actor=request.user, channel="web")
+        if result.message:
+            messages.error(request, _("The file was not imported: %(reason)s") % {"reason": result.message})
+        elif result.rejected:
+            messages.warning(request, _("Imported with rejected rows; see the report below."))
+        else:
+            messages.success(request, _("The file was imported."))
+        return redirect("console:import_run", pk=result.run.pk)
+    runs = _import_runs(request.user)[:20]
+    return render(request, "console/import.html", {"available": True, "form": form, "runs": runs})
+
+
+@login_required
+@permission_required(IMPORT_PERMISSION, raise_exception=True)
+def import_run(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_or_404(_import_runs(request.user), pk=pk)
+    rows = list(csv.DictReader(io.StringIO(run.report_csv))) if run.report_csv else []
+    return render(request, "console/import_run.html", {"run": run, "rows": rows})
+
+
+@login_required
+@permission_required(IMPORT_PERMISSION, raise_exception=True)
+def import_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The full report file when it is still on disk, else the first lines kept with the run."""
+    run = get_object_or_404(_import_runs(request.user), pk=pk)
+    name = f"{Path(run.file_name).stem}.errors.csv"
+    if run.report_path and os.path.exists(run.report_path):
+        return FileResponse(open(run.report_path, "rb"), as_attachment=True, filename=name, content_type="text/csv")
+    if not run.report_csv:
+        raise Http404
+    response = HttpResponse(run.report_csv, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -135,6 +136,15 @@ class SuratPaksa(models.Model):
         return f"SP {self.number}"
 
 
+class MatchMethod(models.TextChoices):
+    """How a payment found its documents; empty while it waits in the unmatched queue."""
+
+    BILLING_CODE = "billing_code", _("billing code")
+    DOCUMENT_NUMBER = "document_number", _("NPWP and document number")
+    KAP_PERIOD = "kap_period", _("NPWP, KAP and tax period")
+    MANUAL = "manual", _("assigned by staff")
+
+
 class Payment(models.Model):
     """Money received in Kas Negara, proven by its NTPN. May be unmatched (no taxpayer yet)."""
 
@@ -150,6 +160,12 @@ class Payment(models.Model):
     paid_at = models.DateTimeField(_("paid at"))
     bank = models.CharField(_("bank"), max_length=100, blank=True)
     documents = models.ManyToManyField(DebtDocument, through="PaymentAllocation", related_name="payments")
+    # Added for matching and clearing (issue 5).
+    period_start = models.DateField(_("tax period start as received"), null=True, blank=True)
+    match_method = models.CharField(_("matched by"), max_length=20, choices=MatchMethod.choices, blank=True, db_index=True)
+    overpaid_amount = models.BigIntegerField(_("overpaid amount"), default=0)
+    matched_at = models.DateTimeField(_("matched at"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=20, default="cli")  # cli, api, web
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -171,3 +187,33 @@ class PaymentAllocation(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["payment", "document"], name="allocation_unique")]
+
+
+class ClaimStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for verification")
+    CONFIRMED = "confirmed", _("confirmed by a payment")
+    REJECTED = "rejected", _("rejected by staff")
+
+
+class PaymentClaim(models.Model):
+    """A taxpayer's "sudah bayar" with an NTPN that no payment shows yet: receipts may arrive days later."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="payment_claims")
+    taxpayer = models.ForeignKey("taxpayers.Taxpayer", on_delete=models.PROTECT, related_name="payment_claims")
+    ntpn = models.CharField(_("NTPN"), max_length=16, db_index=True)
+    channel = models.CharField(_("channel"), max_length=20, default="bot")
+    status = models.CharField(_("status"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.PENDING, db_index=True)
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.SET_NULL, related_name="claims")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("claimed at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["taxpayer", "ntpn"], name="claim_unique_per_taxpayer")]
+        verbose_name = _("payment claim")
+        verbose_name_plural = _("payment claims")
+
+    def __str__(self) -> str:
+        return f"klaim NTPN {self.ntpn}"

@@ -1,0 +1,54 @@
+"""The benchmark registry: `triplec bench list`, `triplec bench run NAME [--size N]`, `triplec bench run all`.
+
+A benchmark is a function `run(size: int) -> dict` that does its own baseline in the same process and returns
+the fields of its one JSON line: at least name, size, seconds, rate, baseline_rate and ratio (latency benches
+add p50_ms, p95_ms, p99_ms). The `bench` command gives it a throwaway, freshly migrated database first (a temp
+SQLite file, or a new PostgreSQL database when DATABASE_URL says postgres), so it never touches real data.
+
+Register one line per benchmark at the bottom of this file:
+    register("name", "module.path:function", default_size, "what it measures")
+"""
+
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any, Callable
+
+REQUIRED_FIELDS = ("name", "size", "seconds", "rate", "baseline_rate", "ratio")
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    name: str
+    target: str  # "module.path:function"
+    default_size: int
+    help: str
+
+    def load(self) -> Callable[[int], dict[str, Any]]:
+        module, _, function = self.target.partition(":")
+        return getattr(import_module(module), function)
+
+
+BENCHMARKS: dict[str, Benchmark] = {}
+
+
+def register(name: str, target: str, default_size: int, help: str) -> None:
+    if ":" not in target:
+        raise ValueError(f"benchmark target must be 'module.path:function', not {target!r}")
+    BENCHMARKS[name] = Benchmark(name, target, default_size, help)
+
+
+def get(name: str) -> Benchmark:
+    try:
+        return BENCHMARKS[name]
+    except KeyError:
+        raise KeyError(f"no benchmark {name!r}; known: {', '.join(sorted(BENCHMARKS)) or 'none'}") from None
+
+
+register("import", "bench.import_bench:run", 100_000,
+         "taxpayer CSV import end to end with validation, vs raw sqlite3.executemany of the same rows")
+register("bot-nlu", "bench.bot_nlu_bench:run", 20_000,
+         "bot intent classifier messages/s on the labelled sets, vs a one-keyword-per-intent lookup")
+register("reconcile", "bench.reconcile_bench:run", 100_000,
+         "payments matched/s against a 1,000,000-document ledger (all three paths), vs a raw SQL join")
+register("simulator", "bench.simulator_bench:run", 5_000,
+         "WhatsApp simulator POST /messages req/s from a bare httpx loop, vs GET /_sim/health in the same loop")

@@ -1,0 +1,141 @@
+"""Messages to the taxpayer about billing codes and receipts, sent through the WhatsApp outbox.
+
+Free text while the 24-hour window is open; the approved template outside it (Meta's rule). Both carry debt
+detail, so they go only to a verified, active contact (Pasal 34 UU KUP). Texts to taxpayers are Indonesian.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.apps import apps
+
+from triplec.core.money import rupiah
+
+log = logging.getLogger(__name__)
+
+BILLING_TEMPLATE = "kode_billing_v1"
+RECEIPT_TEMPLATE = "tanda_terima_pembayaran_v1"
+
+# Bodies as submitted to Meta (positional parameters). `triplec` seeds them through messaging's registry.
+TEMPLATE_BODIES = {
+    BILLING_TEMPLATE: (
+        "Yth. {{1}}, berikut kode billing untuk pembayaran tagihan pajak Anda:\n\n"
+        "Kode billing: {{2}}\nJumlah: {{3}}\nBerlaku sampai: {{4}}\nDokumen: {{5}}\n\n"
+        "Bayar melalui teller bank/kantor pos persepsi, ATM, internet banking atau mobile banking. "
+        "Pembayaran HANYA ke Kas Negara dengan kode billing ini, jangan pernah ke rekening pribadi siapa pun."
+    ),
+    RECEIPT_TEMPLATE: (
+        "Yth. {{1}}, pembayaran pajak Anda telah kami terima.\n\nNTPN: {{2}}\nJumlah: {{3}}\nTanggal bayar: {{4}}\n"
+        "Dokumen yang lunas: {{5}}\n\nTerima kasih atas kepatuhan Anda. Simpan Bukti Penerimaan Negara (BPN) sebagai arsip."
+    ),
+}
+
+
+class MessageNotSent(Exception):
+    """Why a message was not queued (no verified contact, template not approved...): shown to staff."""
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    template: str
+    params: list[str]
+    text: str  # the free-text version, for an open window
+
+
+def _wita(moment, office) -> str:
+    """"5 Desember 2026 pukul 14.30 WITA": the office's zone, Indonesian month names."""
+    zone_name = getattr(office, "time_zone", "") or "Asia/Makassar"
+    local = moment.astimezone(ZoneInfo(zone_name))
+    zone = {"Asia/Makassar": "WITA", "Asia/Jakarta": "WIB", "Asia/Jayapura": "WIT"}.get(zone_name, zone_name)
+    return f"{local.day} {_MONTHS[local.month - 1]} {local.year} pukul {local:%H.%M} {zone}"
+
+
+_MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+           "November", "Desember"]
+
+
+def render_billing_message(billing_code) -> RenderedMessage:
+    """Code, amount, expiry in the office's zone (WITA), where to pay, and: only to Kas Negara."""
+    taxpayer = billing_code.taxpayer
+    documents = ", ".join(item.document_number for item in billing_code.items.all())
+    params = [taxpayer.name, billing_code.code_display, rupiah(billing_code.amount),
+              _wita(billing_code.expires_at, billing_code.office), documents]
+    text = TEMPLATE_BODIES[BILLING_TEMPLATE]
+    for n, value in enumerate(params, 1):
+        text = text.replace("{{%d}}" % n, value)
+    return RenderedMessage(BILLING_TEMPLATE, params, text)
+
+
+def render_receipt_message(payment) -> RenderedMessage:
+    documents = ", ".join(a.document.number for a in payment.allocations.select_related("document").order_by("id")
+                          if a.document.amount_due == 0) or "-"
+    params = [payment.taxpayer.name, payment.ntpn, rupiah(payment.amount), _wita(payment.paid_at, payment.office), documents]
+    text = TEMPLATE_BODIES[RECEIPT_TEMPLATE]
+    for n, value in enumerate(params, 1):
+        text = text.replace("{{%d}}" % n, value)
+    return RenderedMessage(RECEIPT_TEMPLATE, params, text)
+
+
+def _send(*, taxpayer, office, rendered: RenderedMessage, key: str, actor=None, force_template: bool = False, reply: bool):
+    """The seam to the messaging app: returns the OutboundMessage, or raises MessageNotSent with the reason."""
+    if not apps.is_installed("triplec.messaging"):
+        raise MessageNotSent("Kanal WhatsApp belum terpasang")
+    from triplec.messaging.models import Lane, Peer, Template, TemplateStatus
+    from triplec.messaging.services import MessagingError, channel_for_office, enqueue_message
+    from triplec.taxpayers.models import Contact, ContactStatus
+
+    contact = Contact.objects.filter(taxpayer=taxpayer).first()
+    if contact is None or not (contact.phone or contact.wa_user_id):
+        raise MessageNotSent("Wajib pajak tidak memiliki nomor WhatsApp terdaftar")
+    if contact.status != ContactStatus.ACTIVE:
+        raise MessageNotSent(f"Kontak WhatsApp berstatus {contact.get_status_display()}")
+    if contact.verified_at is None:
+        raise MessageNotSent("Nomor WhatsApp belum terverifikasi; rincian tagihan tidak boleh dikirim (Pasal 34 UU KUP)")
+    channel = channel_for_office(office)
+    to = contact.phone or contact.wa_user_id
+    peer = Peer.objects.filter(channel=channel, wa_id=contact.phone.lstrip("+")).first() if contact.phone else \
+        Peer.objects.filter(channel=channel, user_id=contact.wa_user_id).first()
+    lane = Lane.REPLY if reply else Lane.BULK
+    try:
+        if peer is not None and peer.window_open() and not force_template:
+            return enqueue_message(channel=channel, to=to, kind="text", idempotency_key=key, lane=lane,
+                                   payload={"text": rendered.text}, taxpayer=taxpayer, actor=actor)
+        template = Template.objects.filter(channel=channel, name=rendered.template, is_current=True,
+                                           status=TemplateStatus.APPROVED).first()
+        if template is None:
+            raise MessageNotSent(f"Template {rendered.template} belum disetujui Meta; jendela 24 jam tertutup")
+        return enqueue_message(channel=channel, to=to, kind="template", idempotency_key=key, lane=lane,
+                               template=template, params=rendered.params, taxpayer=taxpayer, actor=actor)
+    except MessagingError as exc:
+        raise MessageNotSent(str(exc)) from None
+
+
+def send_billing_code(*, billing_code, actor=None, force_template: bool = False):
+    """Queue the code for the taxpayer (reply lane: they are usually waiting for it)."""
+    rendered = render_billing_message(billing_code)
+    return _send(taxpayer=billing_code.taxpayer, office=billing_code.office, rendered=rendered,
+                 key=f"billing:{billing_code.code}", actor=actor, force_template=force_template, reply=True)
+
+
+def send_payment_receipt(*, payment, actor=None):
+    """The receipt naming the NTPN and the documents it paid: always the template (sent whenever the data lands)."""
+    if payment.taxpayer_id is None:
+        raise MessageNotSent("Pembayaran belum dicocokkan dengan wajib pajak")
+    rendered = render_receipt_message(payment)
+    try:
+        return _send(taxpayer=payment.taxpayer, office=payment.office, rendered=rendered, key=f"receipt:{payment.ntpn}",
+                     actor=actor, force_template=True, reply=False)
+    except MessageNotSent as exc:
+        log.info("receipt for payment %s not queued: %s", payment.pk, exc)
+        return None
+
+
+def ensure_templates(channel) -> None:
+    """Register our two templates on a channel (status as Meta decides; the simulator approves)."""
+    from triplec.messaging.registry import template_save
+
+    for name, body in TEMPLATE_BODIES.items():
+        template_save(channel=channel, name=name, body=body, category="UTILITY")

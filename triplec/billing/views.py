@@ -1,0 +1,81 @@
+"""Staff issue a billing code from the taxpayer page (or a conversation) and send it to the taxpayer."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _t
+from django.views.decorators.http import require_POST
+
+from triplec.audit.services import audit_record
+from triplec.ledger.clearing import ALLOCATABLE_STATES
+from triplec.taxpayers.selectors import scoped_to_user, visible_taxpayers
+
+from .messages import MessageNotSent, render_billing_message, send_billing_code
+from .models import BillingCode
+from .services import BillingError, issue_billing_code
+
+# Billing has no permissions of its own in the role table (accounts/roles.py); staff who may change the
+# ledger may issue codes for it.
+ISSUE_PERMISSION = "ledger.change_debtdocument"
+
+
+def _next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else default
+
+
+@login_required
+@permission_required("ledger.view_debtdocument", raise_exception=True)
+def taxpayer_billing(request: HttpRequest, taxpayer_id: int) -> HttpResponse:
+    taxpayer = get_object_or_404(visible_taxpayers(request.user).select_related("office", "contact"), pk=taxpayer_id)
+    owed = taxpayer.documents.filter(state__in=ALLOCATABLE_STATES, amount_due__gt=0).order_by("issue_date", "number")
+    if request.method == "POST":
+        if not request.user.has_perm(ISSUE_PERMISSION):
+            messages.error(request, _t("You may not issue billing codes."))
+            return redirect(request.path)
+        chosen = list(owed.filter(pk__in=request.POST.getlist("documents")))
+        try:
+            result = issue_billing_code(taxpayer=taxpayer, documents=chosen, actor=request.user, channel="web")
+        except BillingError as exc:
+            messages.error(request, exc.message)
+        else:
+            code = result.billing_code
+            if result.created:
+                messages.success(request, _t("Billing code %(code)s issued.") % {"code": code.code_display})
+            else:
+                messages.info(request, _t("Billing code %(code)s is still valid for these documents.") % {"code": code.code_display})
+        return redirect(_next(request, request.path))
+    codes = BillingCode.objects.filter(taxpayer=taxpayer).prefetch_related("items").order_by("-issued_at")[:20]
+    return render(request, "billing/taxpayer.html", {"taxpayer": taxpayer, "owed": owed, "codes": codes,
+                                                     "can_issue": request.user.has_perm(ISSUE_PERMISSION)})
+
+
+@login_required
+@permission_required(ISSUE_PERMISSION, raise_exception=True)
+@require_POST
+def send(request: HttpRequest, pk: int) -> HttpResponse:
+    code = get_object_or_404(scoped_to_user(BillingCode.objects.select_related("taxpayer", "office"), request.user), pk=pk)
+    back = _next(request, reverse("billing:taxpayer", args=[code.taxpayer_id]))
+    if code.is_expired() or code.paid_at:
+        messages.error(request, _t("This code is expired or paid; issue a new one."))
+        return redirect(back)
+    try:
+        send_billing_code(billing_code=code, actor=request.user)
+    except MessageNotSent as exc:
+        messages.error(request, _t("Not sent: %(reason)s") % {"reason": exc})
+    else:
+        audit_record(action="billing.send", actor=request.user, obj=code, channel="web",
+                     summary=f"Kode billing {code.code} dikirim lewat WhatsApp")
+        messages.success(request, _t("Billing code queued for WhatsApp."))
+    return redirect(back)
+
+
+@login_required
+@permission_required("ledger.view_debtdocument", raise_exception=True)
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The message exactly as the taxpayer would read it, so staff can read it aloud on the phone too."""
+    code = get_object_or_404(scoped_to_user(BillingCode.objects.select_related("taxpayer", "office"), request.user), pk=pk)
+    return render(request, "billing/preview.html", {"code": code, "text": render_billing_message(code).text})

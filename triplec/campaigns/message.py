@@ -1,0 +1,164 @@
+"""The Surat Teguran message: the utility template's text and the parameter values for one letter.
+
+WhatsApp refuses template parameters with newlines, tabs or more than four consecutive spaces (error 132018),
+so every value is built on one line; the template body carries the line breaks and the fixed lines (how to pay,
+the anti-fraud lines), which therefore pass Meta's review once and cannot be altered per message.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from babel.dates import format_date
+
+from triplec.console.kap import kap_name
+from triplec.core.identifiers import mask_npwp
+from triplec.core.money import rupiah
+from triplec.ledger.models import SURAT_PAKSA_DAYS_AFTER_DELIVERY
+
+TEMPLATE_NAME = "surat_teguran_rinci"
+TEMPLATE_NAME_PDF = "surat_teguran_rinci_pdf"
+BUTTONS = [
+    {"type": "QUICK_REPLY", "text": "Rincian tagihan"},
+    {"type": "QUICK_REPLY", "text": "Minta kode billing"},
+    {"type": "QUICK_REPLY", "text": "Hubungi petugas"},
+]
+# Payloads of the quick replies: the bot reads the campaign target from them (TEGURAN:<action>:<target uuid>).
+BUTTON_ACTIONS = ("RINCIAN", "KODE_BILLING", "PETUGAS")
+
+BODY = (
+    "Yth. {{1}} (NPWP {{2}}),\n\n"
+    "{{3}} telah menerbitkan Surat Teguran nomor {{4}} tanggal {{5}} atas utang pajak yang telah lewat jatuh tempo:\n"
+    "{{6}}\n"
+    "Jumlah: *{{7}}*\n\n"
+    "{{8}}\n\n"
+    "Cara membayar: tekan \"Minta kode billing\", lalu bayar dengan kode billing itu hanya ke Kas Negara melalui "
+    "bank, kantor pos, atau layanan pembayaran resmi. Untuk angsuran, penundaan, atau pertanyaan, tekan "
+    "\"Hubungi petugas\".\n\n"
+    "Waspada penipuan: DJP tidak pernah meminta kata sandi, PIN, atau OTP, tidak mengirim file .apk, dan tidak "
+    "meminta transfer ke rekening pribadi. Cek nomor resmi kami di pajak.go.id/unit-kerja. "
+    "Pengaduan: Kring Pajak 1500200 atau pengaduan.pajak.go.id."
+)
+FOOTER = "Abaikan bila sudah membayar"
+
+
+def template_fields(*, with_pdf: bool) -> dict:
+    """The registry fields of the campaign template (for `template_save`)."""
+    return {
+        "category": "UTILITY",
+        "parameter_format": "POSITIONAL",
+        "header_type": "DOCUMENT" if with_pdf else "NONE",
+        "header_text": "",
+        "body": BODY,
+        "footer": FOOTER,
+        "buttons": BUTTONS,
+    }
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def one_line(value: object) -> str:
+    """A value WhatsApp accepts as a template parameter: no newline or tab, no run of spaces, never empty."""
+    text = _SPACES.sub(" ", str(value or "")).strip()
+    return text or "-"
+
+
+def tanggal(day: dt.date | None) -> str:
+    """A date the Indonesian way: 1 Oktober 2026."""
+    return format_date(day, "d MMMM y", locale="id") if day else "-"
+
+
+def masa(start: dt.date, end: dt.date) -> str:
+    if start.year == end.year and start.month == end.month:
+        return f"{start:%m}/{start.year}"
+    if start.year == end.year and start.month == 1 and end.month == 12:
+        return f"tahun {start.year}"
+    return f"{start:%m}/{start.year}-{end:%m}/{end.year}"
+
+
+DOC_LABELS = {"STP": "STP", "SKPKB": "SKPKB", "SKPKBT": "SKPKBT", "SK_PEMBETULAN": "SK Pembetulan",
+              "SK_KEBERATAN": "SK Keberatan", "PUTUSAN_BANDING": "Putusan Banding", "PUTUSAN_PK": "Putusan PK"}
+
+
+@dataclass
+class Doc:
+    document_type: str
+    number: str
+    issue_date: dt.date
+    kap: str
+    period_start: dt.date
+    period_end: dt.date
+    amount_due: int
+    due_date: dt.date
+
+
+@dataclass
+class Notice:
+    """Everything the message and the PDF say about one letter, read in bulk by the selection."""
+
+    name: str
+    npwp16: str
+    letter_number: str
+    letter_date: dt.date
+    delivered_date: dt.date | None
+    office_name: str
+    docs: list[Doc] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(d.amount_due for d in self.docs)
+
+    @property
+    def paksa_date(self) -> dt.date | None:
+        if self.delivered_date is None:
+            return None
+        return self.delivered_date + dt.timedelta(days=SURAT_PAKSA_DAYS_AFTER_DELIVERY)
+
+
+def doc_line(index: int, doc: Doc) -> str:
+    label = DOC_LABELS.get(doc.document_type, doc.document_type)
+    return (f"{index}) {label} {doc.number} tgl {tanggal(doc.issue_date)}, {kap_name(doc.kap)} masa "
+            f"{masa(doc.period_start, doc.period_end)}, {rupiah(doc.amount_due)}, jatuh tempo {tanggal(doc.due_date)}")
+
+
+def paksa_warning(notice: Notice) -> str:
+    if notice.paksa_date:
+        return (f"Bila belum dilunasi, Surat Paksa dapat diterbitkan mulai {tanggal(notice.paksa_date)} "
+                f"({SURAT_PAKSA_DAYS_AFTER_DELIVERY} hari setelah Surat Teguran diterima).")
+    return (f"Bila belum dilunasi dalam {SURAT_PAKSA_DAYS_AFTER_DELIVERY} hari setelah Surat Teguran diterima, "
+            "Surat Paksa dapat diterbitkan.")
+
+
+# WhatsApp shows at most 1,024 characters of a template body; long letters list the first documents and say
+# how many more there are ("Rincian tagihan" shows them all).
+MAX_DOCS_LINE = 420
+
+
+def params(notice: Notice) -> list[str]:
+    """The eight body parameters, in order, each on one line."""
+    lines: list[str] = []
+    used = 0
+    for index, doc in enumerate(notice.docs, 1):
+        line = doc_line(index, doc)
+        if lines and used + len(line) > MAX_DOCS_LINE:
+            lines.append(f"dan {len(notice.docs) - index + 1} dokumen lain (tekan \"Rincian tagihan\")")
+            break
+        lines.append(line)
+        used += len(line) + 2
+    return [one_line(v) for v in (
+        notice.name, mask_npwp(notice.npwp16), notice.office_name, notice.letter_number, tanggal(notice.letter_date),
+        "; ".join(lines), rupiah(notice.total), paksa_warning(notice),
+    )]
+
+
+def button_payloads(public_id: str) -> list[str]:
+    return [f"TEGURAN:{action}:{public_id}" for action in BUTTON_ACTIONS]
+
+
+def render_text(notice: Notice, *, footer: str = FOOTER) -> str:
+    """The text as the phone shows it, without the registry (same substitution as `render_template`)."""
+    body = BODY
+    for i, value in enumerate(params(notice), 1):
+        body = body.replace("{{%d}}" % i, value)
+    return f"{body}\n\n{footer}" if footer else body

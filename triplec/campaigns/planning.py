@@ -1,0 +1,88 @@
+"""When each message of a campaign may go: office hours in the office's zone, holidays skipped, the channel's rate,
+the messaging-limit tier per moving 24 hours, and the pair limit between messages to one shared number.
+
+The dispatcher still enforces office hours, rate and pair limit at send time; this plan spreads a large campaign
+over days so that the tier is never exceeded and gives the preview its duration estimate.
+"""
+
+import datetime as dt
+import math
+import zoneinfo
+from dataclasses import dataclass
+
+from triplec.offices.hours import next_opening
+from triplec.offices.models import Office
+
+# Meta: about one message per 6 s to one user; shared numbers get their letters this far apart.
+PAIR_SPACING_SECONDS = 6.0
+
+
+@dataclass
+class Plan:
+    send_after: list[dt.datetime]
+    first: dt.datetime | None
+    last: dt.datetime | None
+    days: int  # office days used
+
+    def as_json(self) -> dict:
+        return {"first": self.first.isoformat() if self.first else None,
+                "last": self.last.isoformat() if self.last else None, "days": self.days, "count": len(self.send_after)}
+
+
+def _closing(office: Office, moment: dt.datetime) -> dt.datetime:
+    local = moment.astimezone(zoneinfo.ZoneInfo(office.time_zone))
+    return dt.datetime.combine(local.date(), office.closes_at, local.tzinfo)
+
+
+def plan_sends(*, office: Office, recipients: list[str], start: dt.datetime, rate: float, tier: int) -> Plan:
+    """A send time for each recipient, in order. `rate` is messages per second, `tier` unique users per 24 h."""
+    if not recipients:
+        return Plan([], None, None, 0)
+    rate = max(rate, 0.1)
+    step = dt.timedelta(seconds=1 / rate)
+    pair = dt.timedelta(seconds=PAIR_SPACING_SECONDS)
+    day = dt.timedelta(hours=24)
+    times: list[dt.datetime] = []
+    last_to: dict[str, dt.datetime] = {}
+    cursor = window_start = next_opening(office, start)
+    closes = _closing(office, cursor)
+    users: set[str] = set()
+    for to in recipients:
+        while True:
+            if cursor >= closes:
+                cursor = next_opening(office, closes)
+                closes = _closing(office, cursor)
+                if cursor - window_start >= day:
+                    window_start, users = cursor, set()
+                continue
+            if to not in users and len(users) >= tier:
+                # The tier counts unique users in a moving 24 h: wait until this window has passed.
+                cursor = next_opening(office, max(cursor, window_start + day))
+                closes = _closing(office, cursor)
+                window_start, users = cursor, set()
+                continue
+            break
+        at = cursor
+        previous = last_to.get(to)
+        if previous is not None and at < previous + pair:
+            at = previous + pair
+        times.append(at)
+        last_to[to] = at
+        users.add(to)
+        cursor += step
+    tz = zoneinfo.ZoneInfo(office.time_zone)
+    days = len({t.astimezone(tz).date() for t in times})
+    return Plan(times, min(times), max(times), days)
+
+
+def estimate(*, office: Office, count: int, unique: int, start: dt.datetime, rate: float, tier: int) -> dict:
+    """The preview's estimate without planning every message: office days and seconds of sending."""
+    if not count:
+        return {"days": 0, "seconds": 0, "first": None}
+    first = next_opening(office, start)
+    tz = zoneinfo.ZoneInfo(office.time_zone)
+    local = first.astimezone(tz)
+    day_seconds = (dt.datetime.combine(local.date(), office.closes_at) - dt.datetime.combine(local.date(), office.opens_at)).total_seconds()
+    per_day = min(tier, max(1, int(day_seconds * max(rate, 0.1))))
+    days = max(math.ceil(unique / per_day) if unique else 1, math.ceil(count / max(1, int(day_seconds * max(rate, 0.1)))))
+    return {"days": days, "seconds": math.ceil(count / max(rate, 0.1)), "first": first}

@@ -1,0 +1,163 @@
+"""Reads of campaigns: the list an office sees, the preview before approval, the live progress."""
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from triplec.console.kap import kap_label
+from triplec.core.money import rupiah
+
+from . import message as msg
+from .conf import conf
+from .models import Campaign, CampaignState, Target, TargetStatus
+from .planning import plan_sends
+from .selection import REASONS, build_selection, reason_label
+
+TIERS = (250, 2_000, 10_000, 100_000)
+
+
+def visible_campaigns(user) -> QuerySet[Campaign]:
+    qs = Campaign.objects.select_related("office", "maker", "approver", "template")
+    if user.is_administrator and user.office_id is None:
+        return qs
+    return qs.filter(office_id=user.office_id)
+
+
+def campaigns_to_approve(user) -> QuerySet[Campaign]:
+    return visible_campaigns(user).filter(state=CampaignState.PENDING).exclude(maker=user)
+
+
+def campaign_preview(campaign: Campaign, *, now: dt.datetime | None = None, samples: int = 5) -> dict:
+    """Counts, amounts, breakdowns, sample messages exactly as the phone shows them, duration, cost, tier warning.
+    Built by the same selection the start uses, so its counts are what will be queued (on unchanged data)."""
+    from triplec.messaging.registry import render_template_parts
+
+    now = now or timezone.now()
+    selection = build_selection(campaign, now=now)
+    queued = selection.queued
+    total = sum(c.amount for c in queued)
+    by_kap: dict[str, dict] = defaultdict(lambda: {"targets": 0, "amount": 0})
+    for c in queued:
+        seen = set()
+        for d in c.notice.docs:
+            row = by_kap[d.kap]
+            row["amount"] += d.amount_due
+            if d.kap not in seen:
+                row["targets"] += 1
+                seen.add(d.kap)
+    reasons = selection.reason_counts()
+    template = campaign.template
+    sample_rows = []
+    for c in queued[:samples]:
+        params = msg.params(c.notice)
+        if template is not None:
+            parts = render_template_parts(template, params)
+            text = "\n\n".join(p for p in (parts["header"], parts["body"], parts["footer"]) if p)
+            buttons = parts["buttons"]
+        else:
+            text, buttons = msg.render_text(c.notice), [b["text"] for b in msg.BUTTONS]
+        sample_rows.append({"text": text, "buttons": buttons,
+                            "document": "surat-teguran.pdf" if template and template.header_type == "DOCUMENT" else "",
+                            "letter": c.notice.letter_number})
+    recipients = [c.phone.lstrip("+") or c.recipient for c in queued]
+    unique = len(set(recipients))
+    tier = conf("CAMPAIGN_MESSAGING_TIER")
+    rate = template.channel.messages_per_second if template is not None else 80
+    start = max(now, campaign.scheduled_start or now)
+    plan = plan_sends(office=campaign.office, recipients=recipients, start=start, rate=rate, tier=tier)
+    return {
+        "count": len(queued),
+        "selected": len(selection.candidates),
+        "held_out": len(selection.held_out),
+        "excluded": sum(reasons.values()),
+        "unique_recipients": unique,
+        "shared_numbers": len(recipients) - unique,
+        "total_amount": total,
+        "total_amount_display": rupiah(total),
+        "by_kap": [{"kap": k, "label": kap_label(k), **v, "amount_display": rupiah(v["amount"])}
+                   for k, v in sorted(by_kap.items(), key=lambda kv: -kv[1]["amount"])],
+        "by_reason": [{"reason": r, "label": reason_label(r), "count": reasons[r]} for r in REASONS if reasons.get(r)],
+        "samples": sample_rows,
+        "rate": rate,
+        "tier": tier,
+        "over_tier": unique > tier,
+        "next_tier": next((t for t in TIERS if t >= unique), None),
+        "first_send": plan.first,
+        "last_send": plan.last,
+        "days": plan.days,
+        "duration_seconds": int((plan.last - plan.first).total_seconds()) if plan.first else 0,
+        "cost": len(queued) * campaign.price_per_message,
+        "cost_display": rupiah(len(queued) * campaign.price_per_message),
+        "unknown_npwps": selection.unknown_npwps,
+        "invalid_lines": selection.invalid_lines,
+    }
+
+
+STATE_TO_STATUS = {"queued": TargetStatus.QUEUED, "sending": TargetStatus.QUEUED, "sent": TargetStatus.SENT,
+                   "delivered": TargetStatus.DELIVERED, "read": TargetStatus.READ, "failed": TargetStatus.FAILED,
+                   "expired": TargetStatus.FAILED}
+
+
+def _messaged(campaign: Campaign):
+    from triplec.messaging.models import InboundMessage
+
+    replied = Exists(InboundMessage.objects.filter(
+        Q(context_wamid=OuterRef("outbound__wamid")) |
+        Q(peer__wa_id=OuterRef("outbound__to"), peer__channel_id=OuterRef("outbound__channel_id"),
+          sent_at__gte=OuterRef("outbound__sent_at"))))
+    return (Target.objects.filter(campaign=campaign, outbound__isnull=False)
+            .exclude(status=TargetStatus.CANCELLED)
+            .annotate(replied=replied))
+
+
+def live_target_statuses(campaign: Campaign) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = defaultdict(list)
+    for pk, state, sent_at, replied in _messaged(campaign).values_list("pk", "outbound__state", "outbound__sent_at", "replied"):
+        status = TargetStatus.REPLIED if replied and sent_at else STATE_TO_STATUS.get(state, TargetStatus.QUEUED)
+        out[status].append(pk)
+    return out
+
+
+def campaign_progress(campaign: Campaign) -> dict:
+    """Live counts from the outbox (not from the targets' last sync): selected, held out, excluded, queued, sent,
+    delivered, read, failed by reason, replied."""
+    campaign.refresh_from_db(fields=["state", "finished_at"])
+    base = Counter(dict(Target.objects.filter(campaign=campaign).values_list("status").annotate(n=Count("id"))))
+    live: Counter = Counter()
+    failed_by_reason: Counter = Counter()
+    replied = 0
+    for state, reason, sent_at, is_replied in _messaged(campaign).values_list(
+            "outbound__state", "outbound__error_reason", "outbound__sent_at", "replied"):
+        status = STATE_TO_STATUS.get(state, TargetStatus.QUEUED)
+        live[status] += 1
+        if status == TargetStatus.FAILED:
+            failed_by_reason[reason or "-"] += 1
+        if is_replied and sent_at:
+            replied += 1
+    messaged = sum(live.values())
+    return {
+        "state": campaign.state,
+        "state_display": str(campaign.get_state_display()),
+        "selected": sum(base.values()),
+        "held_out": base.get(TargetStatus.HELD_OUT, 0),
+        "excluded": base.get(TargetStatus.EXCLUDED, 0),
+        "cancelled": base.get(TargetStatus.CANCELLED, 0),
+        "messaged": messaged,
+        "queued": live[TargetStatus.QUEUED],
+        # Cumulative: a read message was also sent and delivered.
+        "sent": live[TargetStatus.SENT] + live[TargetStatus.DELIVERED] + live[TargetStatus.READ],
+        "delivered": live[TargetStatus.DELIVERED] + live[TargetStatus.READ],
+        "read": live[TargetStatus.READ],
+        "failed": live[TargetStatus.FAILED],
+        "failed_by_reason": dict(failed_by_reason.most_common()),
+        "replied": replied,
+        "finished": campaign.state in (CampaignState.COMPLETED, CampaignState.CANCELLED),
+    }
+
+
+def exclusion_breakdown(campaign: Campaign) -> list[dict]:
+    rows = dict(Target.objects.filter(campaign=campaign, status=TargetStatus.EXCLUDED)
+                .values_list("reason").annotate(n=Count("id")))
+    return [{"reason": r, "label": reason_label(r), "count": rows[r]} for r in REASONS if rows.get(r)]

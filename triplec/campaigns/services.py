@@ -1,0 +1,379 @@
+"""Writes of a campaign: create, change, submit, approve (maker != checker, a section head), start, pause, resume,
+cancel, and follow the sending. Views, the CLI, the API and jobs all call these; the approval check lives here,
+so nothing leaves unapproved whatever the path."""
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from triplec.accounts.roles import Role
+from triplec.audit.models import AuditEntry
+from triplec.audit.services import audit_record, changes_between
+
+from . import message as msg
+from .conf import conf
+from .links import BulkSigner
+from .models import CONTENT_FIELDS, Campaign, CampaignState, Criterion, MESSAGED_STATUSES, Target, TargetStatus
+from .planning import plan_sends
+from .selection import build_selection
+
+FAR_FUTURE = dt.datetime(2999, 1, 1, tzinfo=dt.UTC)
+CANCELLED_REASON = "Kampanye dibatalkan"
+EDITABLE_STATES = (CampaignState.DRAFT, CampaignState.PENDING, CampaignState.APPROVED)
+
+
+class CampaignError(Exception):
+    """A campaign action that is not allowed; `code` is stable for API clients, the message is for people."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# --- the template --------------------------------------------------------------------------------------------
+def campaign_template(*, channel, with_pdf: bool, submit: bool = False):
+    """The current version of the Surat Teguran template in the channel's registry (saved, and sent to Meta for
+    review when `submit`); a change of our text makes a new version there."""
+    from triplec.messaging.registry import template_save, template_submit
+
+    name = msg.TEMPLATE_NAME_PDF if with_pdf else msg.TEMPLATE_NAME
+    template, new_version = template_save(channel=channel, name=name, language="id", **msg.template_fields(with_pdf=with_pdf))
+    if submit and (new_version or not template.meta_id):
+        template = template_submit(template=template)
+    return template
+
+
+def _channel(office):
+    from triplec.messaging.services import channel_for_office
+
+    return channel_for_office(office)
+
+
+# --- create and change ---------------------------------------------------------------------------------------
+def _check_fields(fields: dict[str, Any]) -> None:
+    if fields.get("criterion") not in Criterion.values:
+        raise CampaignError("invalid_criterion", "Kriteria harus a, b, atau c.")
+    if not str(fields.get("name") or "").strip():
+        raise CampaignError("invalid_name", "Nama kampanye wajib diisi.")
+    if not 0 <= int(fields.get("holdout_percent") or 0) <= 50:
+        raise CampaignError("invalid_holdout", "Porsi kelompok kontrol harus 0–50%.")
+    lo, hi = fields.get("amount_min"), fields.get("amount_max")
+    if lo is not None and hi is not None and int(lo) > int(hi):
+        raise CampaignError("invalid_amount_range", "Batas bawah jumlah lebih besar dari batas atas.")
+    if fields.get("criterion") == Criterion.LIST and not (str(fields.get("npwp_list") or "").strip() or fields.get("saved_filter")):
+        raise CampaignError("missing_list", "Kriteria (c) memerlukan daftar NPWP atau filter tersimpan.")
+    for key in ("days", "reminder_interval_days", "reminder_max_count", "frequency_cap_days", "minimum_amount", "price_per_message"):
+        if fields.get(key) is not None and int(fields[key]) < 0:
+            raise CampaignError("invalid_number", f"Nilai {key} tidak boleh negatif.")
+
+
+def _require_staff(actor, office) -> None:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise CampaignError("forbidden", "Anda harus masuk terlebih dahulu.")
+    if not (actor.is_administrator or actor.has_role(Role.COLLECTION_STAFF, Role.SECTION_HEAD, Role.ACCOUNT_REPRESENTATIVE)):
+        raise CampaignError("forbidden", "Hanya staf penagihan yang dapat menyusun kampanye.")
+    if not actor.is_administrator and actor.office_id != office.pk:
+        raise CampaignError("forbidden", "Kampanye hanya untuk kantor Anda sendiri.")
+
+
+@transaction.atomic
+def campaign_create(*, office, maker, name: str, criterion: str, channel: str = "web", **fields: Any) -> Campaign:
+    """A draft campaign of `office`; the template is the office channel's current Surat Teguran template."""
+    _require_staff(maker, office)
+    _check_fields({"name": name, "criterion": criterion, **fields})
+    campaign = Campaign(office=office, maker=maker, name=name.strip(), criterion=criterion, **fields)
+    if campaign.template_id is None:
+        campaign.template = campaign_template(channel=_channel(office), with_pdf=campaign.attach_pdf)
+    if not campaign.price_per_message and "price_per_message" not in fields:
+        campaign.price_per_message = conf("CAMPAIGN_PRICE_PER_MESSAGE")
+    campaign.full_clean(exclude=["template", "maker", "holdout_seed"])
+    campaign.save()
+    audit_record(action="campaign.create", actor=maker, obj=campaign, office=office, channel=channel,
+                 summary=f"kampanye {campaign.name} dibuat (kriteria {criterion})")
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(*, campaign: Campaign, actor, channel: str = "web", **fields: Any) -> Campaign:
+    """Change a campaign not yet started. A change after approval withdraws the approval: the section head
+    must approve again (the content hash no longer matches)."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    _require_staff(actor, campaign.office)
+    if campaign.state not in EDITABLE_STATES:
+        raise CampaignError("not_editable", "Kampanye yang sudah berjalan tidak dapat diubah.")
+    before = {f: getattr(campaign, f) for f in CONTENT_FIELDS}
+    for key, value in fields.items():
+        setattr(campaign, key, value)
+    if "attach_pdf" in fields and "template" not in fields and "template_id" not in fields:
+        campaign.template = campaign_template(channel=_channel(campaign.office), with_pdf=campaign.attach_pdf)
+    _check_fields({f: getattr(campaign, f) for f in ("name", "criterion", "holdout_percent", "amount_min", "amount_max",
+                                                      "npwp_list", "saved_filter", "days", "reminder_interval_days",
+                                                      "reminder_max_count", "frequency_cap_days", "minimum_amount",
+                                                      "price_per_message")})
+    campaign.full_clean(exclude=["template", "maker", "holdout_seed"])
+    changes = changes_between(before, {f: getattr(campaign, f) for f in CONTENT_FIELDS})
+    if changes and campaign.state == CampaignState.APPROVED:
+        campaign.state = CampaignState.PENDING
+    campaign.save()
+    if changes:
+        audit_record(action="campaign.update", actor=actor, obj=campaign, channel=channel,
+                     summary=f"kampanye {campaign.name} diubah" + (" (perlu persetujuan ulang)" if campaign.approved_at else ""),
+                     detail={"changes": {k: [str(a), str(b)] for k, (a, b) in changes.items()}})
+    return campaign
+
+
+@transaction.atomic
+def campaign_submit(*, campaign: Campaign, actor, channel: str = "web") -> Campaign:
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    _require_staff(actor, campaign.office)
+    if campaign.state not in (CampaignState.DRAFT, CampaignState.PENDING, CampaignState.APPROVED):
+        raise CampaignError("bad_state", "Kampanye ini tidak dapat diajukan.")
+    if campaign.state == CampaignState.APPROVED and campaign.approval_valid:
+        return campaign
+    campaign.state = CampaignState.PENDING
+    campaign.save(update_fields=["state", "updated_at"])
+    audit_record(action="campaign.submit", actor=actor, obj=campaign, channel=channel,
+                 summary=f"kampanye {campaign.name} diajukan untuk persetujuan")
+    return campaign
+
+
+@transaction.atomic
+def campaign_approve(*, campaign: Campaign, approver, channel: str = "web", now: dt.datetime | None = None) -> Campaign:
+    """The checker's approval: a section head of the office, never the maker. Records the content approved."""
+    campaign = Campaign.objects.select_for_update().select_related("template").get(pk=campaign.pk)
+    if approver is None or not getattr(approver, "is_authenticated", False):
+        raise CampaignError("forbidden", "Anda harus masuk terlebih dahulu.")
+    if not approver.has_role(Role.SECTION_HEAD):
+        raise CampaignError("not_section_head", "Hanya Kepala Seksi yang dapat menyetujui kampanye.")
+    if approver.office_id != campaign.office_id:
+        raise CampaignError("forbidden", "Kepala Seksi hanya menyetujui kampanye kantornya sendiri.")
+    if approver.pk == campaign.maker_id:
+        raise CampaignError("maker_is_checker", "Penyusun kampanye tidak boleh menyetujui kampanyenya sendiri.")
+    if campaign.state not in (CampaignState.DRAFT, CampaignState.PENDING, CampaignState.APPROVED):
+        raise CampaignError("bad_state", "Kampanye ini tidak dapat disetujui dalam status sekarang.")
+    if campaign.state == CampaignState.APPROVED and campaign.approval_valid:
+        return campaign
+    campaign.state = CampaignState.APPROVED
+    campaign.approver = approver
+    campaign.approved_at = now or timezone.now()
+    campaign.approved_hash = campaign.content_hash()
+    campaign.save(update_fields=["state", "approver", "approved_at", "approved_hash", "updated_at"])
+    audit_record(action="campaign.approve", actor=approver, obj=campaign, channel=channel,
+                 summary=f"kampanye {campaign.name} disetujui", detail={"hash": campaign.approved_hash})
+    return campaign
+
+
+def require_approved(campaign: Campaign) -> None:
+    """The one gate before anything is queued: approved by a section head other than the maker, unchanged since."""
+    if campaign.state not in (CampaignState.APPROVED, CampaignState.RUNNING, CampaignState.PAUSED):
+        raise CampaignError("not_approved", "Kampanye belum disetujui Kepala Seksi.")
+    if not campaign.approval_valid or campaign.approver_id == campaign.maker_id:
+        raise CampaignError("not_approved", "Kampanye berubah setelah disetujui: perlu persetujuan ulang.")
+
+
+# --- start ---------------------------------------------------------------------------------------------------
+def campaign_start(*, campaign: Campaign, actor=None, channel: str = "web", now: dt.datetime | None = None) -> dict:
+    """Freeze the targets and queue the approved messages in the outbox (lane bulk), planned within office hours.
+    Atomic: either every target and message is written, or none. A concurrent campaign that took a letter first
+    (unique constraint) makes us select again."""
+    for attempt in range(3):
+        try:
+            return _start(campaign=campaign, actor=actor, channel=channel, now=now)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) -> dict:
+    from triplec.messaging.models import Lane, OutboundMessage, State, TemplateStatus
+    from triplec.messaging.providers.cloudapi import envelope
+    from triplec.messaging.registry import template_send_body
+
+    now = now or timezone.now()
+    campaign = Campaign.objects.select_for_update().select_related("office", "template").get(pk=campaign.pk)
+    require_approved(campaign)
+    if campaign.state != CampaignState.APPROVED:
+        raise CampaignError("bad_state", "Kampanye sudah dimulai.")
+    template = campaign.template
+    if template is None or template.status != TemplateStatus.APPROVED:
+        raise CampaignError("template_not_approved", "Template pesan belum disetujui WhatsApp.")
+    wa_channel = template.channel
+    if wa_channel.office_id != campaign.office_id or not wa_channel.is_active:
+        raise CampaignError("no_channel", "Kantor ini belum memiliki nomor WhatsApp aktif.")
+    selection = build_selection(campaign, now=now)
+    queued = selection.queued
+    recipients = [c.phone.lstrip("+") or c.recipient for c in queued]
+    start = max(now, campaign.scheduled_start or now)
+    plan = plan_sends(office=campaign.office, recipients=recipients, start=start,
+                      rate=wa_channel.messages_per_second, tier=conf("CAMPAIGN_MESSAGING_TIER"))
+    grace = dt.timedelta(hours=conf("CAMPAIGN_SEND_GRACE_HOURS"))
+    with_pdf = template.header_type == "DOCUMENT"
+    signer = BulkSigner() if with_pdf else None
+    created_by = actor if getattr(actor, "is_authenticated", False) else None
+
+    targets: list[Target] = []
+    messages: list[OutboundMessage] = []
+    for c in selection.candidates:
+        target = Target(campaign=campaign, taxpayer_id=c.taxpayer_id, letter_id=c.letter_id, criterion=campaign.criterion,
+                        amount=c.amount, kaps=c.kaps, reason=c.reason)
+        if c.reason:
+            target.status = TargetStatus.EXCLUDED
+        elif c.held_out:
+            target.status = TargetStatus.HELD_OUT
+        else:
+            target.status, target.messaged = TargetStatus.QUEUED, True
+        targets.append(target)
+    by_index = [t for t in targets if t.messaged]
+    for target, c, to, at in zip(by_index, queued, recipients, plan.send_after):
+        phone, recipient = (to, "") if c.phone else ("", c.recipient)
+        public_id = str(target.public_id)
+        document = {"link": signer.url(public_id), "filename": "surat-teguran.pdf"} if with_pdf else None
+        m = OutboundMessage(idempotency_key=f"campaign:{campaign.pk}:{c.taxpayer_id}:{c.letter_id}", channel=wa_channel,
+                            taxpayer_id=c.taxpayer_id, to=phone, recipient=recipient, kind="template", template=template,
+                            lane=Lane.BULK, state=State.QUEUED, next_attempt_at=at, not_after=at + grace,
+                            created_by=created_by, created_at=now)
+        body = template_send_body(template, msg.params(c.notice), document=document,
+                                  button_payloads=msg.button_payloads(public_id))
+        m.payload = envelope(to=phone, recipient=recipient, callback=str(m.callback_id), **body)
+        messages.append(m)
+        target.send_after = at
+    OutboundMessage.objects.bulk_create(messages, batch_size=2000)
+    for target, m in zip(by_index, messages):
+        target.outbound_id = m.pk
+    Target.objects.bulk_create(targets, batch_size=2000)
+    # One audit entry per disclosure (each message carries the taxpayer's debt to their registered number).
+    AuditEntry.objects.bulk_create([
+        AuditEntry(action="whatsapp.enqueue", actor=created_by, channel=channel, office_id=campaign.office_id,
+                   taxpayer_id=m.taxpayer_id, object_type="messaging.OutboundMessage", object_id=str(m.pk),
+                   summary="Surat Teguran via kampanye", detail={"campaign": campaign.pk})
+        for m in messages], batch_size=2000)
+    counts = {"selected": len(targets), "queued": len(messages), "held_out": len(selection.held_out),
+              "excluded": sum(1 for t in targets if t.status == TargetStatus.EXCLUDED)}
+    campaign.state = CampaignState.RUNNING if messages else CampaignState.COMPLETED
+    campaign.started_at = now
+    campaign.finished_at = None if messages else now
+    campaign.plan = {**plan.as_json(), "counts": counts, "template_version": template.version,
+                     "unknown_npwps": len(selection.unknown_npwps)}
+    campaign.save(update_fields=["state", "started_at", "finished_at", "plan", "updated_at"])
+    audit_record(action="campaign.start", actor=actor, obj=campaign, channel=channel,
+                 summary=f"kampanye {campaign.name} dimulai: {len(messages)} pesan", detail=counts)
+    return counts
+
+
+# --- pause, resume, cancel -----------------------------------------------------------------------------------
+def _queued_messages(campaign: Campaign):
+    from triplec.messaging.models import OutboundMessage, State
+
+    return OutboundMessage.objects.filter(
+        pk__in=Target.objects.filter(campaign=campaign, outbound__isnull=False).values("outbound_id"), state=State.QUEUED)
+
+
+@transaction.atomic
+def campaign_pause(*, campaign: Campaign, actor, channel: str = "web") -> int:
+    """Hold every message not yet claimed by a dispatcher (those in flight finish). Returns how many are held."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    _require_staff(actor, campaign.office)
+    if campaign.state != CampaignState.RUNNING:
+        raise CampaignError("bad_state", "Hanya kampanye yang berjalan yang dapat dijeda.")
+    held = _queued_messages(campaign).update(next_attempt_at=FAR_FUTURE, not_after=FAR_FUTURE)
+    campaign.state = CampaignState.PAUSED
+    campaign.save(update_fields=["state", "updated_at"])
+    audit_record(action="campaign.pause", actor=actor, obj=campaign, channel=channel,
+                 summary=f"kampanye {campaign.name} dijeda ({held} pesan ditahan)")
+    return held
+
+
+@transaction.atomic
+def campaign_resume(*, campaign: Campaign, actor, channel: str = "web", now: dt.datetime | None = None) -> int:
+    """Plan the held messages again from now, within office hours and the tier."""
+    from triplec.messaging.models import OutboundMessage
+
+    now = now or timezone.now()
+    campaign = Campaign.objects.select_for_update().select_related("office", "template__channel").get(pk=campaign.pk)
+    _require_staff(actor, campaign.office)
+    if campaign.state != CampaignState.PAUSED:
+        raise CampaignError("bad_state", "Hanya kampanye yang dijeda yang dapat dilanjutkan.")
+    require_approved(campaign)
+    held = list(_queued_messages(campaign).order_by("id").only("id", "to", "recipient"))
+    plan = plan_sends(office=campaign.office, recipients=[m.to or m.recipient for m in held], start=now,
+                      rate=campaign.template.channel.messages_per_second, tier=conf("CAMPAIGN_MESSAGING_TIER"))
+    grace = dt.timedelta(hours=conf("CAMPAIGN_SEND_GRACE_HOURS"))
+    for m, at in zip(held, plan.send_after):
+        m.next_attempt_at, m.not_after = at, at + grace
+    OutboundMessage.objects.bulk_update(held, ["next_attempt_at", "not_after"], batch_size=1000)
+    campaign.state = CampaignState.RUNNING
+    campaign.save(update_fields=["state", "updated_at"])
+    audit_record(action="campaign.resume", actor=actor, obj=campaign, channel=channel,
+                 summary=f"kampanye {campaign.name} dilanjutkan ({len(held)} pesan)")
+    return len(held)
+
+
+@transaction.atomic
+def campaign_cancel(*, campaign: Campaign, actor, channel: str = "web", reason: str = "") -> int:
+    """Stop for good: messages not yet claimed fail as "campaign cancelled" and their letters are free again."""
+    from triplec.messaging.models import State
+
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    _require_staff(actor, campaign.office)
+    if campaign.state in (CampaignState.COMPLETED, CampaignState.CANCELLED):
+        raise CampaignError("bad_state", "Kampanye ini sudah selesai atau dibatalkan.")
+    now = timezone.now()
+    queued = list(_queued_messages(campaign).values_list("pk", flat=True))
+    stopped = 0
+    if queued:
+        from triplec.messaging.models import OutboundMessage
+
+        stopped = OutboundMessage.objects.filter(pk__in=queued, state=State.QUEUED).update(
+            state=State.FAILED, error_reason=CANCELLED_REASON, failed_at=now)
+        Target.objects.filter(campaign=campaign, outbound__state=State.FAILED,
+                              outbound__error_reason=CANCELLED_REASON).update(status=TargetStatus.CANCELLED, messaged=False)
+    campaign.state = CampaignState.CANCELLED
+    campaign.finished_at = now
+    campaign.save(update_fields=["state", "finished_at", "updated_at"])
+    audit_record(action="campaign.cancel", actor=actor, obj=campaign, channel=channel,
+                 summary=f"kampanye {campaign.name} dibatalkan ({stopped} pesan dihentikan)", detail={"reason": reason[:200]})
+    return stopped
+
+
+# --- following the sending -----------------------------------------------------------------------------------
+def campaign_sync(*, campaign: Campaign) -> dict[str, int]:
+    """Copy each message's latest status (and replies) onto its target; complete the campaign when nothing is
+    left to send. Idempotent; run by the periodic job and after each progress change."""
+    from .selectors import live_target_statuses
+
+    changed: dict[str, int] = {}
+    with transaction.atomic():
+        for status, ids in live_target_statuses(campaign).items():
+            if ids:
+                changed[status] = Target.objects.filter(pk__in=ids).exclude(status=status).update(status=status)
+        if campaign.state == CampaignState.RUNNING and not _queued_or_sending(campaign):
+            Campaign.objects.filter(pk=campaign.pk, state=CampaignState.RUNNING).update(
+                state=CampaignState.COMPLETED, finished_at=timezone.now())
+    return changed
+
+
+def _queued_or_sending(campaign: Campaign) -> bool:
+    from triplec.messaging.models import OutboundMessage, State
+
+    return OutboundMessage.objects.filter(
+        pk__in=Target.objects.filter(campaign=campaign, outbound__isnull=False).values("outbound_id"),
+        state__in=(State.QUEUED, State.SENDING)).exists()
+
+
+def start_due_campaigns(*, now: dt.datetime | None = None) -> list[int]:
+    """Approved campaigns whose scheduled start has come are started by the system (the approval is the order)."""
+    now = now or timezone.now()
+    started = []
+    for campaign in Campaign.objects.filter(state=CampaignState.APPROVED, scheduled_start__lte=now):
+        try:
+            campaign_start(campaign=campaign, actor=None, channel="job", now=now)
+            started.append(campaign.pk)
+        except CampaignError:
+            continue
+    return started

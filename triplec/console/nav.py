@@ -1,0 +1,67 @@
+"""The console's top navigation, as a registry other apps append to with one line.
+
+    NAV_ITEMS.append(NavItem("billing:list", _("Billing"), perm("ledger.view_debtdocument"), accesskey="b"))
+
+An item whose URL does not resolve (its app is not installed yet) is left out instead of breaking every page.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from triplec.accounts.roles import Role
+
+Check = Callable[[object], bool]
+
+
+def perm(*codenames: str) -> Check:
+    """Visible to users holding any of these Django permissions ("app_label.codename")."""
+    return lambda user: any(user.has_perm(c) for c in codenames)
+
+
+def role(*roles: str) -> Check:
+    """Visible to administrators and to users holding any of these roles."""
+    return lambda user: user.is_administrator or user.has_role(*roles)
+
+
+def everyone(user) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str
+    check: Check = everyone
+    accesskey: str = ""
+
+
+AUDIT_ROLES = (Role.OFFICE_HEAD, Role.SECTION_HEAD)
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem("console:home", _("Home"), everyone, "h"),
+    NavItem("taxpayers:search", _("Taxpayers"), perm("taxpayers.view_taxpayer"), "w"),
+    NavItem("ledger:debts", _("Debts"), perm("ledger.view_debtdocument"), "t"),
+    NavItem("collect:payments", _("Payments"), perm("ledger.view_payment"), "p"),
+    NavItem("collect:bailiff", _("Surat Paksa"), perm("ledger.view_suratteguran"), "j"),
+    NavItem("console:import", _("Import"), perm("imports.add_importrun", "taxpayers.add_taxpayer"), "i"),
+    NavItem("console:audit", _("Audit"), role(*AUDIT_ROLES), "a"),
+    NavItem("admin:index", _("Admin"), lambda user: user.is_administrator and user.is_staff, ""),
+]
+
+
+def nav_for(user, current_path: str = "") -> list[dict]:
+    """The items this user may see, with their URLs and whether the current page is under them."""
+    items = []
+    for item in NAV_ITEMS:
+        if not item.check(user):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"url": url, "label": item.label, "accesskey": item.accesskey, "active": active})
+    return items

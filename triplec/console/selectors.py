@@ -1,0 +1,85 @@
+"""Reads for the dashboard and the audit page, always in the user's office scope."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from triplec.audit.models import AuditEntry
+from triplec.ledger.models import COLLECTIBLE_STATES, SURAT_PAKSA_DAYS_AFTER_DELIVERY, DebtDocument, Payment, SuratTeguran
+from triplec.taxpayers.selectors import scoped_to_user, visible_taxpayers
+
+from .kap import kap_label
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    taxpayers: int
+    open_documents: int
+    amount_payable: int
+    teguran_delivered: int
+    teguran_undelivered: int
+    paksa_due_soon: int
+    payments_this_month: int
+    paid_this_month: int
+    by_kap: list[tuple[str, int]]
+    by_age: list[tuple[str, int]]
+
+
+AGE_BUCKETS = ((0, 90, "0–90"), (91, 180, "91–180"), (181, 365, "181–365"), (366, 730, "366–730"), (731, None, "> 730"))
+
+
+def dashboard(user, today: dt.date | None = None) -> Dashboard:
+    """The office's figures at a glance: what is owed, which letters are out, what came in this month."""
+    today = today or timezone.localdate()
+    docs = scoped_to_user(DebtDocument.objects.all(), user).filter(state__in=COLLECTIBLE_STATES)
+    totals = docs.aggregate(n=Count("id"), amount=Sum("amount_due"))
+    teguran = scoped_to_user(SuratTeguran.objects.filter(closed_at__isnull=True), user)
+    # Surat Paksa may be issued 21 days after delivery: due in the next 7 days = delivered 14 to 21 days ago.
+    soon_from = today - dt.timedelta(days=SURAT_PAKSA_DAYS_AFTER_DELIVERY)
+    soon_to = soon_from + dt.timedelta(days=7)
+    paksa_due_soon = (
+        teguran.filter(delivered_date__gte=soon_from, delivered_date__lte=soon_to, paksa__isnull=True)
+        .filter(documents__state__in=COLLECTIBLE_STATES).distinct().count()
+    )
+    month_start = timezone.make_aware(dt.datetime.combine(today.replace(day=1), dt.time.min))
+    payments = scoped_to_user(Payment.objects.filter(paid_at__gte=month_start), user).aggregate(n=Count("id"), amount=Sum("amount"))
+    by_kap = [(kap_label(r["kap"]), r["amount"] or 0) for r in docs.values("kap").annotate(amount=Sum("amount_due")).order_by("-amount")]
+    by_age = []
+    for low, high, label in AGE_BUCKETS:
+        q = Q(due_date__lte=today - dt.timedelta(days=low))
+        if high is not None:
+            q &= Q(due_date__gt=today - dt.timedelta(days=high + 1))
+        by_age.append((label, docs.filter(q).aggregate(a=Sum("amount_due"))["a"] or 0))
+    not_due = docs.filter(due_date__gt=today).aggregate(a=Sum("amount_due"))["a"] or 0
+    by_age.insert(0, ("not_due", not_due))
+    return Dashboard(
+        taxpayers=visible_taxpayers(user).count(),
+        open_documents=totals["n"] or 0,
+        amount_payable=totals["amount"] or 0,
+        teguran_delivered=teguran.filter(delivered_date__isnull=False).count(),
+        teguran_undelivered=teguran.filter(delivered_date__isnull=True).count(),
+        paksa_due_soon=paksa_due_soon,
+        payments_this_month=payments["n"] or 0,
+        paid_this_month=payments["amount"] or 0,
+        by_kap=by_kap[:10],
+        by_age=by_age,
+    )
+
+
+def audit_entries(user, *, query: str = "", action: str = "", actor: str = "", date_from=None, date_to=None) -> QuerySet[AuditEntry]:
+    """The audit log of the user's office (all offices for administrators), newest first."""
+    qs = AuditEntry.objects.select_related("actor", "taxpayer", "office")
+    qs = scoped_to_user(qs, user)
+    if query:
+        qs = qs.filter(Q(summary__icontains=query) | Q(taxpayer__name__icontains=query) | Q(taxpayer__npwp16__contains=query.replace(".", "").replace("-", "")) | Q(object_id=query))
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if actor:
+        qs = qs.filter(actor__username=actor)
+    if date_from:
+        qs = qs.filter(at__gte=timezone.make_aware(dt.datetime.combine(date_from, dt.time.min)))
+    if date_to:
+        qs = qs.filter(at__lt=timezone.make_aware(dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min)))
+    return qs.order_by("-at", "-id")

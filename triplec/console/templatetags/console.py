@@ -1,0 +1,54 @@
+"""Template helpers of the staff console: rupiah, NPWP layout, masking, the navigation and bar charts."""
+
+from django import template
+
+from triplec.core.identifiers import format_npwp, mask_phone
+from triplec.core.money import rupiah as _rupiah
+
+from ..kap import kap_label
+from ..nav import nav_for
+
+register = template.Library()
+
+
+@register.filter
+def rupiah(amount) -> str:
+    """Whole rupiah the Indonesian way: Rp1.250.000."""
+    if amount is None or amount == "":
+        return "-"
+    return _rupiah(int(amount))
+
+
+@register.filter
+def npwp(value: str) -> str:
+    return format_npwp(value) if value else "-"
+
+
+@register.filter
+def masked_phone(value: str) -> str:
+    return mask_phone(value) if value else "-"
+
+
+@register.filter
+def mask_nik(value: str) -> str:
+    """The region code and the last four digits, as much as a role that does not need the NIK may see."""
+    return f"{value[:6]}******{value[-4:]}" if value and len(value) == 16 else (value or "-")
+
+
+@register.filter(name="kap_label")
+def kap_label_filter(kap: str) -> str:
+    return kap_label(kap)
+
+
+@register.inclusion_tag("console/_nav.html", takes_context=True)
+def console_nav(context) -> dict:
+    request = context["request"]
+    return {"items": nav_for(request.user, request.path)}
+
+
+@register.simple_tag
+def bar_width(value: int, maximum: int, full: int = 100) -> str:
+    """Width of one bar of a server-rendered chart, as a percentage string with one decimal."""
+    if not maximum:
+        return "0"
+    return f"{max(0.0, min(full, value * full / maximum)):.1f}"

@@ -1,0 +1,97 @@
+"""`triplec import payments FILE`: MPN payment records (NTPN), matched to debts by the ledger.
+
+This kind only reads and checks the row; `triplec.ledger.payments.record_payment` decides what a payment pays
+(matching, partial payments, overpayment) and refuses duplicates, so the console, the API and this importer all
+follow one rule. The ledger takes a whole chunk at once and refuses rows one by one; a refused row writes nothing.
+"""
+
+import re
+
+from triplec.core.identifiers import InvalidIdentifier, parse_npwp
+from triplec.imports import values
+
+from .base import Column, Kind, Row, RowRejected, cell, limited
+
+_NTPN = re.compile(r"^[0-9A-Z]{16}$")
+CLEARED = {"1": True, "ya": True, "yes": True, "true": True, "y": True, "lunas": True,
+           "0": False, "tidak": False, "no": False, "false": False, "n": False, "t": False}
+
+
+class PaymentsKind(Kind):
+    name = "payments"
+    dedupe = False  # a repeated NTPN is the ledger's call: the same payment again is "unchanged"
+    columns = (
+        Column("ntpn", ("nomor_ntpn", "no_ntpn"), True, "16 letters or digits"),
+        Column("billing_code", ("kode_billing", "id_billing", "nomor_billing"), False, "15 digits, first 0-3"),
+        Column("npwp", ("npwp15", "npwp16", "nomor_npwp", "no_npwp"), False, "payer's NPWP", "identifier"),
+        Column("document_number", ("no_ketetapan", "nomor_ketetapan", "nomor_dokumen"), False),
+        Column("kap", ("kode_akun_pajak", "kode_map", "map"), False, "6 digits"),
+        Column("kjs", ("kode_jenis_setoran", "kode_setoran"), False, "3 digits"),
+        Column("amount", ("jumlah", "jumlah_bayar", "jumlah_setor", "nominal"), True, "whole rupiah, more than 0"),
+        Column("paid_at", ("tanggal_bayar", "waktu_bayar", "tanggal_setor", "tgl_bayar"), True,
+               "date and time in WITA unless an offset is given"),
+        Column("bank", ("bank_persepsi", "nama_bank"), False),
+        Column("cleared", ("sudah_clear", "nihil"), False, "yes/no: the core system shows the balance cleared"),
+    )
+
+    key_column = "ntpn"
+
+    def describe_key(self) -> str:
+        return "NTPN"
+
+    def key(self, item):
+        return item.ntpn
+
+    def validate(self, row: Row):
+        from triplec.ledger.payments import PaymentRow  # written by the Collect & Clear engineer
+
+        ntpn = row.text("ntpn").replace(" ", "").replace("-", "").upper()
+        if not _NTPN.match(ntpn):
+            raise RowRejected("ntpn", "NTPN must be exactly 16 letters or digits")
+        billing = ""
+        if row.get("billing_code") is not None:
+            billing = cell(row, "billing_code", values.digits, length=15, name="billing code")
+            if billing[0] not in "0123":
+                raise RowRejected("billing_code", "billing code of a tax payment starts with 0, 1, 2 or 3")
+        npwp16 = ""
+        if row.get("npwp") is not None:
+            try:
+                npwp = parse_npwp(row.cells["npwp"])
+            except InvalidIdentifier as exc:
+                raise RowRejected("npwp", str(exc)) from None
+            if npwp.warning:
+                row.warn("npwp", npwp.warning)
+            npwp16 = npwp.npwp16
+        kap = cell(row, "kap", values.digits, length=6, name="KAP") if row.get("kap") is not None else ""
+        kjs = cell(row, "kjs", values.digits, length=3, name="KJS") if row.get("kjs") is not None else ""
+        amount = cell(row, "amount", values.amount)
+        if amount <= 0:
+            raise RowRejected("amount", "amount must be more than 0")
+        paid_at = cell(row, "paid_at", values.local_datetime, self.ctx.default_tz)
+        if paid_at > self.ctx.now:
+            raise RowRejected("paid_at", "payment time is in the future")
+        cleared = False
+        if row.get("cleared") is not None:
+            cleared = cell(row, "cleared", values.choice, CLEARED, name="cleared")
+        return PaymentRow(
+            ntpn=ntpn, billing_code=billing, npwp16=npwp16,
+            document_number=" ".join(limited(row, "document_number", 60).split()), kap=kap, kjs=kjs,
+            amount=amount, paid_at=paid_at, bank=limited(row, "bank", 100), cleared=cleared,
+        )
+
+    def write(self, batch) -> list:
+        from triplec.ledger.payments import PaymentRejected, record_payments
+
+        allowed = self.ctx.allowed_office_ids
+        office_id = next(iter(allowed)) if allowed is not None and len(allowed) == 1 else None
+        results = record_payments([item for _, item in batch], actor=self.ctx.actor, channel=self.ctx.channel,
+                                  office_id=office_id, batch_size=max(1, len(batch)))
+        statuses: list = []
+        for (row, _), result in zip(batch, results, strict=True):
+            if isinstance(result, PaymentRejected):
+                statuses.append(RowRejected(result.column or "ntpn", result.message))
+                continue
+            for warning in result.warnings:
+                row.warn("ntpn", str(warning))
+            statuses.append(result.status)
+        return statuses

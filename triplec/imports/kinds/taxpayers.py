@@ -1,0 +1,254 @@
+"""`triplec import taxpayers FILE`: the registry of taxpayers and their WhatsApp contacts.
+
+Written in bulk: per chunk one query finds the taxpayers that exist, one finds their contacts, then plain
+INSERT/UPDATE statements write the rest. A changed number leaves the same ContactChange row as
+`contact_set_number` would, so the history (and the bot's "number changed recently" check) is the same
+whichever way the number came in.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from triplec.accounts.models import User
+from triplec.core.identifiers import InvalidIdentifier, parse_nitku
+from triplec.imports import values
+from triplec.taxpayers.models import Contact, ContactChange, ContactSource, ContactStatus, Taxpayer, TaxpayerType
+
+from .base import Column, Kind, Row, RowRejected, adapt_datetime, cell, db_datetime, insert_many, limited, select_in, update_many
+
+TAXPAYER_TYPES = {
+    "op": TaxpayerType.OP, "orang_pribadi": TaxpayerType.OP, "pribadi": TaxpayerType.OP,
+    "individual": TaxpayerType.OP, "perorangan": TaxpayerType.OP,
+    "badan": TaxpayerType.BADAN, "entity": TaxpayerType.BADAN, "badan_usaha": TaxpayerType.BADAN,
+}
+CONTACT_SOURCES = {
+    "registration": ContactSource.REGISTRATION, "registrasi": ContactSource.REGISTRATION,
+    "pendaftaran": ContactSource.REGISTRATION, "data_change": ContactSource.DATA_CHANGE,
+    "perubahan_data": ContactSource.DATA_CHANGE, "online_profile": ContactSource.ONLINE_PROFILE,
+    "profil_online": ContactSource.ONLINE_PROFILE, "profil": ContactSource.ONLINE_PROFILE,
+    "staff": ContactSource.STAFF, "petugas": ContactSource.STAFF,
+}
+
+# Fields compared to decide "updated" or "unchanged", in the order of the SELECT and the UPDATE.
+FIELDS = ("office", "npwp15", "nik", "nitku", "name", "taxpayer_type", "address", "city", "account_representative")
+ATTNAMES = ("office_id", "npwp15", "nik", "nitku", "name", "taxpayer_type", "address", "city",
+            "account_representative_id")
+
+
+@dataclass(frozen=True, slots=True)
+class TaxpayerItem:
+    npwp16: str
+    values: tuple  # one per FIELDS; None = the file says nothing, keep what is stored
+    whatsapp: str | None
+    wa_source: str
+    wa_verified_at: dt.datetime | None
+
+
+class TaxpayersKind(Kind):
+    name = "taxpayers"
+    columns = (
+        Column("npwp", ("npwp15", "npwp16", "nomor_npwp", "no_npwp"), True, "15- or 16-digit NPWP, any layout", "identifier"),
+        Column("nik", ("no_ktp", "nomor_ktp", "nomor_nik", "no_nik"), False, "16-digit NIK", "identifier"),
+        Column("nitku", ("no_nitku", "nomor_nitku"), False, "22-digit NITKU (branch)", "identifier"),
+        Column("name", ("nama", "nama_wp", "nama_wajib_pajak"), True, "taxpayer name"),
+        Column("taxpayer_type", ("jenis_wp", "jenis_wajib_pajak", "tipe_wp", "type"), False, "OP or BADAN"),
+        Column("address", ("alamat",), False, "street address"),
+        Column("city", ("kota", "kabupaten_kota", "kota_kabupaten"), False, "city or regency"),
+        Column("office_code", ("kode_kpp", "kpp", "kantor"), True, "3-digit KPP code, e.g. 922"),
+        Column("whatsapp", ("nomor_wa", "no_wa", "wa", "nomor_whatsapp", "no_hp", "nomor_hp", "hp"), False,
+               "Indonesian mobile number", "phone"),
+        Column("whatsapp_source", ("sumber_wa", "sumber_nomor", "sumber"), False,
+               "registration, data_change, online_profile or staff"),
+        Column("whatsapp_verified_at", ("tanggal_verifikasi_wa", "verifikasi_wa", "wa_diverifikasi",
+                                        "tanggal_verifikasi"), False, "date the number was last verified"),
+        Column("ar_username", ("ar", "username_ar", "account_representative", "nama_pengguna_ar"), False,
+               "user name of the account representative"),
+    )
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self._users: dict[str, tuple[int, int | None] | None] = {}
+
+    key_column = "npwp"
+
+    def describe_key(self) -> str:
+        return "NPWP"
+
+    def key(self, item: TaxpayerItem) -> str:
+        return item.npwp16
+
+    # --- validation ------------------------------------------------------------------------------------------
+    def validate(self, row: Row) -> TaxpayerItem:
+        office_id, tz = self.ctx.office_for(row)
+        try:
+            npwp = values.npwp(row.cells.get("npwp"))
+        except InvalidIdentifier as exc:
+            raise RowRejected("npwp", str(exc)) from None
+        if npwp.warning:
+            row.warn("npwp", npwp.warning)
+        nik = None
+        if row.get("nik") is not None:
+            try:
+                nik = values.nik(row.cells["nik"])
+            except InvalidIdentifier as exc:
+                raise RowRejected("nik", str(exc)) from None
+        if npwp.npwp15 is None:  # a NIK-based NPWP is the NIK
+            if nik is not None and nik != npwp.npwp16:
+                raise RowRejected("nik", "NIK differs from the NPWP, which for this taxpayer is the NIK itself")
+            nik = npwp.npwp16
+        nitku = None
+        if row.get("nitku") is not None:
+            try:
+                nitku = parse_nitku(row.cells["nitku"], npwp.npwp16)
+            except InvalidIdentifier as exc:
+                raise RowRejected("nitku", str(exc)) from None
+        name = " ".join(limited(row, "name", 200, required=True).split())
+        taxpayer_type = None
+        if row.get("taxpayer_type") is not None:
+            taxpayer_type = cell(row, "taxpayer_type", values.choice, TAXPAYER_TYPES, name="taxpayer type")
+        address = limited(row, "address", 300) or None
+        city = limited(row, "city", 100) or None
+        ar_id = self._account_representative(row, office_id)
+
+        whatsapp = None
+        if row.get("whatsapp") is not None:
+            try:
+                whatsapp = values.whatsapp(row.cells["whatsapp"])
+            except values.CellError as exc:
+                row.warn("whatsapp", f"{exc}; the taxpayer is imported, the contact is left as it was")
+        source = ContactSource.REGISTRATION
+        if row.get("whatsapp_source") is not None:
+            source = cell(row, "whatsapp_source", values.choice, CONTACT_SOURCES, name="WhatsApp source")
+        verified_at = None
+        if row.get("whatsapp_verified_at") is not None:
+            verified_at = cell(row, "whatsapp_verified_at", values.local_datetime, tz)
+            if verified_at > self.ctx.now:
+                raise RowRejected("whatsapp_verified_at", "verification date is in the future")
+        return TaxpayerItem(
+            npwp16=npwp.npwp16,
+            values=(office_id, npwp.npwp15 or "", nik, nitku, name, taxpayer_type, address, city, ar_id),
+            whatsapp=whatsapp, wa_source=source, wa_verified_at=verified_at,
+        )
+
+    def _account_representative(self, row: Row, office_id: int) -> int | None:
+        username = row.text("ar_username")
+        if not username:
+            return None
+        if username not in self._users:
+            user = User.objects.filter(username=username).values_list("id", "office_id").first()
+            self._users[username] = user
+        user = self._users[username]
+        if user is None:
+            row.warn("ar_username", f"no user {username!r}; the account representative is left as it was")
+            return None
+        if user[1] != office_id:
+            row.warn("ar_username", f"user {username!r} does not work at this office; the account representative is left as it was")
+            return None
+        return user[0]
+
+    # --- writing -------------------------------------------------------------------------------------------
+    def write(self, batch: list[tuple[Row, TaxpayerItem]]) -> list[str | RowRejected]:
+        now = adapt_datetime(self.ctx.now)
+        existing = {r[1]: r for r in select_in(Taxpayer, ("id", "npwp16", *FIELDS), "npwp16", (i.npwp16 for _, i in batch))}
+        allowed = self.ctx.allowed_office_ids
+        statuses: list[Any] = [None] * len(batch)
+        inserts: list[tuple] = []
+        updates: list[tuple] = []
+        ids: dict[str, int] = {}
+        for n, (row, item) in enumerate(batch):
+            found = existing.get(item.npwp16)
+            if found is None:
+                v = item.values
+                inserts.append((item.npwp16, v[0], v[1], v[2] or "", v[3] or "", v[4], v[5] or TaxpayerType.OP,
+                                v[6] or "", v[7] or "", v[8], now, now))
+                statuses[n] = "imported"
+                continue
+            ids[item.npwp16] = found[0]
+            stored = found[2:]
+            merged = tuple(s if new is None else new for s, new in zip(stored, item.values))
+            if allowed is not None and stored[0] not in allowed:
+                statuses[n] = RowRejected("npwp", "this taxpayer is registered at another office")
+                continue
+            if merged != stored:
+                if row.seen_earlier:
+                    statuses[n] = RowRejected("npwp", "this NPWP is in an earlier row of this file with different data")
+                    continue
+                updates.append((*merged, now, found[0]))
+                statuses[n] = "updated"
+            else:
+                statuses[n] = "unchanged"
+        if inserts:
+            insert_many(Taxpayer, ("npwp16", *FIELDS, "created_at", "updated_at"), inserts)
+            ids.update(select_in(Taxpayer, ("npwp16", "id"), "npwp16", (r[0] for r in inserts)))
+        update_many(Taxpayer, (*FIELDS, "updated_at"), updates)
+        self._write_contacts(batch, statuses, ids)
+        return statuses
+
+    def _write_contacts(self, batch, statuses, ids: dict[str, int]) -> None:
+        wanted = [(n, ids[item.npwp16], item) for n, (_, item) in enumerate(batch)
+                  if item.whatsapp is not None and not isinstance(statuses[n], RowRejected)]
+        if not wanted:
+            return
+        maybe_existing = [tp for n, tp, _ in wanted if statuses[n] != "imported"]
+        contacts = {
+            r[1]: r for r in select_in(Contact, ("id", "taxpayer", "phone", "verified_at", "status"), "taxpayer",
+                                       maybe_existing)
+        } if maybe_existing else {}
+        now = adapt_datetime(self.ctx.now)
+        actor_id, note = self.ctx.actor_id, f"import {self.ctx.file_name}"[:300]
+        new_contacts: list[tuple] = []
+        new_sources: dict[int, str] = {}
+        changes: list[tuple] = []
+        number_updates: list[tuple] = []
+        verified_updates: list[tuple] = []
+        for n, taxpayer_id, item in wanted:
+            contact = contacts.get(taxpayer_id)
+            verified = adapt_datetime(item.wa_verified_at)
+            if contact is None:
+                new_contacts.append((taxpayer_id, item.whatsapp, "", item.wa_source, verified, ContactStatus.ACTIVE,
+                                     "", None, now))
+                new_sources[taxpayer_id] = item.wa_source
+                touched = True
+            elif contact[2] != item.whatsapp:
+                changes.append((contact[0], now, actor_id, item.wa_source, contact[2], item.whatsapp, contact[4],
+                                ContactStatus.ACTIVE, note))
+                number_updates.append((item.whatsapp, ContactStatus.ACTIVE, "", now, "", item.wa_source,
+                                       verified if item.wa_verified_at else adapt_datetime(db_datetime(contact[3])),
+                                       now, contact[0]))
+                touched = True
+            elif item.wa_verified_at is not None and db_datetime(contact[3]) != item.wa_verified_at:
+                verified_updates.append((verified, now, contact[0]))
+                touched = True
+            else:
+                touched = False
+            if touched:
+                if batch[n][0].seen_earlier:
+                    statuses[n] = RowRejected("whatsapp", "this NPWP is in an earlier row of this file with a different number")
+                    # The contact is already in the lists above: drop it again.
+                    self._drop_last(contact, new_contacts, new_sources, changes, number_updates, verified_updates)
+                elif statuses[n] == "unchanged":
+                    statuses[n] = "updated"
+        if new_contacts:
+            insert_many(Contact, ("taxpayer", "phone", "wa_user_id", "source", "verified_at", "status",
+                                  "status_reason", "number_changed_at", "updated_at"), new_contacts)
+            created = select_in(Contact, ("id", "taxpayer", "phone"), "taxpayer", new_sources)
+            changes.extend((cid, now, actor_id, new_sources[tp], "", phone, "", ContactStatus.ACTIVE, note)
+                           for cid, tp, phone in created)
+        update_many(Contact, ("phone", "status", "status_reason", "number_changed_at", "wa_user_id", "source",
+                              "verified_at", "updated_at"), number_updates)
+        update_many(Contact, ("verified_at", "updated_at"), verified_updates)
+        if changes:
+            insert_many(ContactChange, ("contact", "changed_at", "changed_by", "source", "old_phone", "new_phone",
+                                        "old_status", "new_status", "note"), changes)
+
+    @staticmethod
+    def _drop_last(contact, new_contacts, new_sources, changes, number_updates, verified_updates) -> None:
+        if contact is None:
+            tp = new_contacts.pop()[0]
+            new_sources.pop(tp, None)
+        elif number_updates and number_updates[-1][-1] == contact[0]:
+            number_updates.pop()
+            changes.pop()
+        elif verified_updates and verified_updates[-1][-1] == contact[0]:
+            verified_updates.pop()

@@ -1,0 +1,347 @@
+"""The import service: one engine behind `triplec import KIND FILE` and the console's upload page.
+
+Rows are read in chunks (settings.IMPORT_BATCH_SIZE, 5,000 by default). Each chunk is validated row by row,
+then written by its kind in one transaction with a handful of bulk statements; if the database refuses the
+chunk (a concurrent writer, a constraint we did not foresee), the chunk is redone one row at a time so that
+only the offending row is rejected. Either way a row lands whole or not at all.
+
+Memory stays flat: one chunk of rows, plus one 64-bit fingerprint per accepted key (~60 bytes each) so that
+a key repeated later in the file with different data is caught even across chunks.
+"""
+
+import csv
+import datetime as dt
+import logging
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from triplec.audit.services import audit_record
+from triplec.offices.models import Office
+
+from . import values
+from .kinds import KINDS
+from .kinds.base import Column, Issue, Kind, Row, RowRejected, RunContext, normalise_header
+from .models import ImportRun
+from .reading import FileProblem, Source, open_source, unreadable_reason
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FILE_PROBLEM, EXIT_ROWS_REJECTED = 0, 2, 3
+REPORT_HEADER = ("row", "column", "value", "error")
+REPORT_ROWS_KEPT = 1000  # report lines kept in memory and in ImportRun.report_csv; the file has them all
+ProgressCallback = Callable[[int, float | None], None]
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    file_name: str
+    run: ImportRun | None = None
+    rows: int = 0
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    warnings: int = 0
+    report: list[Issue] = field(default_factory=list)  # the first REPORT_ROWS_KEPT lines
+    report_path: str = ""
+    message: str = ""  # the file-level problem, when there was one
+    notes: list[str] = field(default_factory=list)  # things worth knowing that are not errors
+
+    @property
+    def exit_code(self) -> int:
+        if self.message:
+            return EXIT_FILE_PROBLEM
+        return EXIT_ROWS_REJECTED if self.rejected else EXIT_OK
+
+    @property
+    def summary(self) -> str:
+        return (f"imported {self.imported}, updated {self.updated}, unchanged {self.unchanged}, "
+                f"rejected {self.rejected}, warnings {self.warnings}")
+
+
+def default_report_path(path_or_fileobj: Any, filename: str, run_id: int) -> str:
+    if isinstance(path_or_fileobj, (str, os.PathLike)):
+        return f"{os.fspath(path_or_fileobj)}.errors.csv"
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(filename).name)[:100]
+    folder = Path(settings.DATA_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder / f"{run_id}-{safe}.errors.csv")
+
+
+def run_import(
+    *,
+    kind: str,
+    path_or_fileobj: str | os.PathLike | BinaryIO,
+    filename: str | None = None,
+    actor=None,
+    channel: str = "web",
+    progress: ProgressCallback | None = None,
+    report_path: str | None = None,
+    batch_size: int | None = None,
+) -> ImportResult:
+    """Import one file of `kind` ("taxpayers", "debts", "letters", "payments"); never raises for bad input.
+
+    A file-level problem (type, encoding of the header, missing columns, empty) writes nothing and gives
+    exit code 2; rejected rows give 3; otherwise 0. The run is stored as an ImportRun and audited once.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown import kind {kind!r}; choose from {', '.join(KINDS)}")
+    if filename is None:
+        filename = os.path.basename(os.fspath(path_or_fileobj)) if isinstance(path_or_fileobj, (str, os.PathLike)) \
+            else getattr(path_or_fileobj, "name", "upload")
+    filename = Path(str(filename)).name or "upload"
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    run = ImportRun.objects.create(kind=kind, file_name=filename[:255], actor=user, channel=channel,
+                                   office=getattr(user, "office", None))
+    result = ImportResult(kind=kind, file_name=filename, run=run)
+    result.report_path = report_path or default_report_path(path_or_fileobj, filename, run.pk)
+    try:
+        _run(result, KINDS[kind], path_or_fileobj, filename, user, channel, progress, batch_size)
+    except FileProblem as exc:
+        result.message = str(exc)
+        result.report_path = ""
+    except Exception as exc:
+        _finish(run, result, status=ImportRun.Status.FAILED, message=f"import stopped by an internal error: {exc}")
+        raise
+    _finish(run, result, status=ImportRun.Status.FAILED if result.message else ImportRun.Status.DONE,
+            message=result.message)
+    return result
+
+
+def _finish(run: ImportRun, result: ImportResult, *, status: str, message: str) -> None:
+    for name in ("rows", "imported", "updated", "unchanged", "rejected", "warnings"):
+        setattr(run, name, getattr(result, name))
+    run.status, run.message, run.finished_at = status, message or "; ".join(result.notes), timezone.now()
+    run.exit_code = result.exit_code if status != ImportRun.Status.FAILED or result.message else 1
+    run.report_path = "" if result.message else result.report_path
+    lines = [",".join(REPORT_HEADER)] + [_csv_line(i) for i in result.report[:REPORT_ROWS_KEPT]]
+    run.report_csv = "\n".join(lines) + "\n" if result.report else ""
+    run.report_truncated = result.rejected + result.warnings > REPORT_ROWS_KEPT
+    run.save()
+    audit_record(
+        action="import", actor=run.actor, obj=run, office=run.office, channel=run.channel,
+        summary=f"import {run.kind} {run.file_name}: " + (message if status == ImportRun.Status.FAILED else result.summary),
+        detail={"kind": run.kind, "file": run.file_name, "rows": result.rows, "imported": result.imported,
+                "updated": result.updated, "unchanged": result.unchanged, "rejected": result.rejected,
+                "warnings": result.warnings, "exit_code": run.exit_code},
+    )
+
+
+def _csv_line(issue: Issue) -> str:
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow((issue.row, issue.column, issue.value, issue.error))
+    return buffer.getvalue()
+
+
+# --- the engine ----------------------------------------------------------------------------------------
+def map_header(kind_cls: type[Kind], header: list[str], filename: str) -> list[str | None]:
+    """Column name for each position of the header; unknown columns map to None and are ignored."""
+    lookup: dict[str, str] = {}
+    for column in kind_cls.columns:
+        for spelling in (column.name, *column.aliases):
+            lookup.setdefault(normalise_header(spelling), column.name)
+    mapping: list[str | None] = []
+    where: dict[str, int] = {}
+    for position, raw in enumerate(header, start=1):
+        name = lookup.get(normalise_header(raw))
+        if name is not None and name in where:
+            raise FileProblem(f"{filename}: columns {where[name]} and {position} both give {name}; keep one")
+        if name is not None:
+            where[name] = position
+        mapping.append(name)
+    missing = [c for c in kind_cls.columns if c.required and c.name not in where]
+    if missing:
+        parts = [f"{c.name}" + (f" (or {', '.join(c.aliases[:3])})" if c.aliases else "") for c in missing]
+        raise FileProblem(f"{filename}: missing required column(s): {'; '.join(parts)}. "
+                          f"The header row reads: {', '.join(h for h in header if h) or '(empty)'}")
+    return mapping
+
+
+def _context(actor, channel: str, filename: str) -> RunContext:
+    offices = {code: (pk, tz) for pk, code, tz in Office.objects.values_list("id", "code", "time_zone")}
+    allowed = None
+    if actor is not None and not actor.is_administrator:
+        allowed = {actor.office_id} if actor.office_id else set()
+    return RunContext(actor=actor, channel=channel, file_name=filename, now=timezone.now(), offices=offices,
+                      allowed_office_ids=allowed, default_tz=settings.TIME_ZONE)
+
+
+def _run(result: ImportResult, kind_cls: type[Kind], path_or_fileobj, filename: str, actor, channel: str,
+         progress: ProgressCallback | None, batch_size: int | None) -> None:
+    source = open_source(path_or_fileobj, filename)
+    try:
+        mapping = map_header(kind_cls, source.header, filename)
+        ignored = [h for h, m in zip(source.header, mapping) if m is None and str(h).strip()]
+        if ignored:
+            result.notes.append(f"ignored column(s): {', '.join(ignored)}")
+        kind = kind_cls(_context(actor, channel, filename))
+        masks = {c.name: c.mask for c in kind_cls.columns}
+        size = batch_size or settings.IMPORT_BATCH_SIZE
+        with open(result.report_path, "w", newline="", encoding="utf-8-sig") as report_file:
+            report = _Report(csv.writer(report_file), result, masks)
+            report.writer.writerow(REPORT_HEADER)
+            engine = _Engine(kind, mapping, len([m for m in mapping]), report, result)
+            chunk: list[tuple[int, list[object]]] = []
+            for number, cells in source.rows:
+                chunk.append((number, cells))
+                if len(chunk) >= size:
+                    engine.process(chunk)
+                    chunk = []
+                    if progress:
+                        progress(result.rows, source.fraction())
+            if chunk:
+                engine.process(chunk)
+            if progress:
+                progress(result.rows, 1.0)
+        if result.rows == 0 and not result.rejected:
+            raise FileProblem(f"{filename}: the file has a header but no data rows")
+    except FileProblem:
+        _close(source)
+        _discard_report(result)
+        raise
+    latin1 = source.stats.get("latin1_lines", 0)
+    if latin1:
+        result.notes.append(f"{latin1} line(s) were not UTF-8 and were read as Latin-1/Windows-1252")
+
+
+def _close(source: Source) -> None:
+    close = getattr(source.rows, "close", None)
+    if close:
+        close()
+
+
+def _discard_report(result: ImportResult) -> None:
+    try:
+        if os.path.exists(result.report_path) and result.rejected + result.warnings == 0:
+            os.remove(result.report_path)
+    except OSError:
+        pass
+
+
+class _Report:
+    def __init__(self, writer, result: ImportResult, masks: dict[str, str]) -> None:
+        self.writer, self.result, self.masks = writer, result, masks
+
+    def add(self, row: Row, column: str, message: str, *, rejected: bool, value: object = None) -> None:
+        if value is None:
+            value = row.cells.get(column, "") if column else ""
+        shown = self._mask(column, values.display(value))
+        issue = Issue(row.number, column, shown, message if rejected else f"warning: {message}", rejected)
+        self.writer.writerow((issue.row, issue.column, issue.value, issue.error))
+        if len(self.result.report) < REPORT_ROWS_KEPT:
+            self.result.report.append(issue)
+
+    def warnings(self, row: Row) -> None:
+        """One report line per warned row; several warnings are joined."""
+        if not row.warnings:
+            return
+        columns = list(dict.fromkeys(c for c, _ in row.warnings))
+        value = "; ".join(self._mask(c, values.display(row.cells.get(c, ""))) for c in columns)
+        message = "; ".join(m for _, m in row.warnings)
+        issue = Issue(row.number, "; ".join(columns), value, f"warning: {message}", False)
+        self.writer.writerow((issue.row, issue.column, issue.value, issue.error))
+        if len(self.result.report) < REPORT_ROWS_KEPT:
+            self.result.report.append(issue)
+        self.result.warnings += 1
+
+    def _mask(self, column: str, text: str) -> str:
+        kind = self.masks.get(column, "")
+        if not text or not kind:
+            return text
+        return values.mask_identifier(text) if kind == "identifier" else values.mask_number(text)
+
+
+class _Engine:
+    def __init__(self, kind: Kind, mapping: list[str | None], width: int, report: _Report, result: ImportResult):
+        self.kind, self.report, self.result = kind, report, result
+        self.positions = [(i, name) for i, name in enumerate(mapping) if name is not None]
+        self.width = width
+        self.seen: set[int] = set()  # hash of every key accepted in an earlier chunk
+
+    def _row(self, number: int, cells: list[object]) -> Row | RowRejected | None:
+        reason = unreadable_reason(cells)
+        if reason is not None:
+            return RowRejected("", f"this line cannot be read as CSV ({reason})")
+        if not any(c not in ("", None) for c in cells):
+            return None  # a blank line in a spreadsheet: not data
+        if len(cells) > self.width and any(c not in ("", None) for c in cells[self.width:]):
+            return RowRejected("", f"the row has {len(cells)} values but the header has {self.width} columns "
+                                   "(a separator inside a value that is not quoted?)")
+        n = len(cells)
+        return Row(number, {name: cells[i] if i < n else "" for i, name in self.positions})
+
+    def process(self, chunk: list[tuple[int, list[object]]]) -> None:
+        kind, report, result = self.kind, self.report, self.result
+        accepted: list[tuple[Row, Any]] = []
+        by_key: dict[Any, tuple[int, Any]] = {}
+        outcome: dict[int, tuple[Row, str | RowRejected]] = {}  # row number -> what happened, for reporting
+        for number, cells in chunk:
+            row = self._row(number, cells)
+            if row is None:
+                continue
+            result.rows += 1
+            if isinstance(row, RowRejected):
+                outcome[number] = (Row(number, {}), row)
+                continue
+            try:
+                item = kind.validate(row)
+            except RowRejected as exc:
+                outcome[number] = (row, exc)
+                continue
+            if kind.dedupe:
+                key = kind.key(item)
+                previous = by_key.get(key)
+                if previous is not None:
+                    if previous[1] == item:
+                        row.warn(kind.key_column, f"repeats row {previous[0]}; counted once")
+                        outcome[number] = (row, "unchanged")
+                    else:
+                        outcome[number] = (row, RowRejected(
+                            kind.key_column, f"same {kind.describe_key()} as row {previous[0]} but different data; "
+                                "keep one of the two rows"))
+                    continue
+                by_key[key] = (number, item)
+                row.seen_earlier = hash(key) in self.seen
+            accepted.append((row, item))
+        if accepted:
+            for (row, _), status in zip(accepted, self._write(accepted), strict=True):
+                outcome[row.number] = (row, status)
+        for number in sorted(outcome):
+            row, status = outcome[number]
+            if isinstance(status, RowRejected):
+                result.rejected += 1
+                report.add(row, status.column, status.message, rejected=True, value=status.value)
+                continue
+            setattr(result, status, getattr(result, status) + 1)
+            report.warnings(row)
+        if kind.dedupe:
+            self.seen.update(hash(kind.key(item)) for row, item in accepted
+                             if not isinstance(outcome[row.number][1], RowRejected))
+
+    def _write(self, accepted: list[tuple[Row, Any]]) -> list[str | RowRejected]:
+        snapshot = [list(row.warnings) for row, _ in accepted]
+        try:
+            with transaction.atomic():
+                return self.kind.write(accepted)
+        except DatabaseError as exc:
+            log.warning("import chunk refused by the database (%s); retrying row by row", exc)
+        statuses: list[str | RowRejected] = []
+        for (row, item), warnings in zip(accepted, snapshot, strict=True):
+            row.warnings[:] = warnings
+            try:
+                with transaction.atomic():
+                    statuses.extend(self.kind.write([(row, item)]))
+            except DatabaseError as exc:
+                statuses.append(RowRejected("", f"the database refused this row: {str(exc).splitlines()[0]}"))
+        return statuses

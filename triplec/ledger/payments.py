@@ -1,0 +1,591 @@
+"""Recording payments (proven by NTPN) and matching them to debt documents.
+
+Matching order (issue 5): 1. by billing code we issued; 2. by NPWP + document number; 3. by NPWP + KAP +
+tax period (when the row carries no period: the taxpayer's only open document with that KAP). A payment
+that matches nothing waits in the unmatched queue, where staff assign it by hand (audited).
+
+Unknown NPWP: the issue lists it among bad input, so a row whose NPWP is not a registered taxpayer (and
+whose billing code is not one we issued) is refused with a row-level error, and nothing is written. The core
+system resends it once the taxpayer is registered. A known NPWP that matches no document is accepted and
+queued: the money is real and belongs to a taxpayer we know.
+
+One engine serves both entry points: `record_payment(row)` is `record_payments([row])`, so the single path
+tested by the importer and the API is the batch path measured by the `reconcile` benchmark. Each chunk reads
+what it needs in a few queries, plans every row in memory (rejecting bad rows before anything is written),
+then writes in bulk inside one transaction. A rejected row never writes; the rows around it still do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from triplec.audit.services import audit_record
+from triplec.core.identifiers import mask_npwp
+
+from .clearing import ALLOCATABLE_STATES, close_settled_teguran
+from .models import ClaimStatus, DebtDocument, DocumentState, MatchMethod, Payment, PaymentAllocation, PaymentClaim
+
+log = logging.getLogger(__name__)
+
+NTPN_RE = re.compile(r"^[0-9A-Z]{16}$")
+BILLING_CODE_RE = re.compile(r"^[0-3][0-9]{14}$")
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    """One payment as received from the bank/MPN data. The importer has checked formats; we check again."""
+
+    ntpn: str
+    billing_code: str
+    npwp16: str
+    document_number: str
+    kap: str
+    kjs: str
+    amount: int
+    paid_at: dt.datetime  # aware
+    bank: str
+    cleared: bool = False  # the core system confirms the balance of the paid documents is zero
+    period_start: dt.date | None = None  # optional: the tax period (masa pajak) start, for matching path 3
+
+
+class PaymentRejected(Exception):
+    """A row refused as a whole, with the column to blame and a message for the person who sent it."""
+
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(f"{column}: {message}")
+        self.column = column
+        self.message = message
+
+
+@dataclass
+class PaymentOutcome:
+    status: str  # "imported" or "unchanged"
+    payment: Payment
+    matched: bool
+    warnings: list[str] = field(default_factory=list)
+    documents_paid: list[str] = field(default_factory=list)  # numbers of documents this payment settled
+
+
+# --- validation ------------------------------------------------------------------------------------
+
+
+def normalise_ntpn(raw: str) -> str:
+    return "".join(str(raw or "").split()).upper()
+
+
+def validate_row(row: PaymentRow) -> None:
+    """Format rules that need no database, in Indonesian, naming the column."""
+    ntpn = normalise_ntpn(row.ntpn)
+    if not NTPN_RE.match(ntpn):
+        raise PaymentRejected("ntpn", f"NTPN harus 16 huruf/angka, bukan {row.ntpn!r}")
+    code = (row.billing_code or "").strip()
+    if code:
+        if not code.isdigit() or len(code) != 15:
+            raise PaymentRejected("billing_code", f"Kode billing harus 15 angka, bukan {len(code)} karakter")
+        if not BILLING_CODE_RE.match(code):
+            raise PaymentRejected("billing_code", "Kode billing pajak harus diawali angka 0–3 (kode DJP)")
+    npwp = (row.npwp16 or "").strip()
+    if npwp and (not npwp.isdigit() or len(npwp) not in (15, 16)):
+        raise PaymentRejected("npwp", "NPWP harus 15 atau 16 angka")
+    if not npwp and not code:
+        raise PaymentRejected("npwp", "NPWP atau kode billing wajib diisi")
+    if isinstance(row.amount, bool) or not isinstance(row.amount, int):
+        raise PaymentRejected("amount", "Jumlah harus bilangan bulat rupiah")
+    if row.amount <= 0:
+        raise PaymentRejected("amount", "Jumlah pembayaran harus lebih dari nol")
+    if not isinstance(row.paid_at, dt.datetime) or timezone.is_naive(row.paid_at):
+        raise PaymentRejected("paid_at", "Waktu bayar harus tanggal dan jam dengan zona waktu")
+    if row.paid_at > timezone.now() + dt.timedelta(days=1):
+        raise PaymentRejected("paid_at", "Waktu bayar tidak boleh di masa depan")
+    if len(row.kap or "") > 6 or len(row.kjs or "") > 3 or len(row.document_number or "") > 60 or len(row.bank or "") > 100:
+        raise PaymentRejected("kap", "KAP (6), KJS (3), nomor dokumen (60) atau bank (100) terlalu panjang")
+
+
+def _npwp16(raw: str) -> str:
+    raw = (raw or "").strip()
+    return "0" + raw if len(raw) == 15 else raw
+
+
+# --- the engine ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Doc:
+    """A document as the planner sees it: its balance moves as rows of the chunk are planned."""
+
+    id: int
+    taxpayer_id: int
+    office_id: int
+    number: str
+    kap: str
+    period_start: dt.date
+    issue_date: dt.date
+    amount_due: int
+    state: str
+    paid_at: dt.datetime | None
+    cleared_at: dt.datetime | None
+    dirty: bool = False
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.issue_date, self.number)
+
+
+@dataclass
+class _Plan:
+    index: int
+    row: PaymentRow
+    ntpn: str
+    taxpayer_id: int | None
+    office_id: int | None
+    method: str
+    allocations: list[tuple[_Doc, int]]
+    overpaid: int
+    warnings: list[str]
+    billing_code_id: int | None = None
+    payment: Payment | None = None
+    documents_paid: list[str] = field(default_factory=list)
+
+
+def _same(payment: Payment, row: PaymentRow) -> bool:
+    return (
+        payment.amount == row.amount
+        and payment.paid_at == row.paid_at
+        and payment.billing_code == (row.billing_code or "").strip()
+        and payment.npwp == _npwp16(row.npwp16)
+        and payment.document_number == (row.document_number or "").strip()
+    )
+
+
+def _chunks(rows: Sequence[PaymentRow], size: int) -> Iterator[Sequence[PaymentRow]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def record_payment(row: PaymentRow, *, actor=None, channel: str = "cli", office_id: int | None = None,
+                   notify: bool = True) -> PaymentOutcome:
+    """Record one payment and match it, atomically. Raises PaymentRejected for a row that must not go in."""
+    (result,) = record_payments([row], actor=actor, channel=channel, office_id=office_id, notify=notify)
+    if isinstance(result, PaymentRejected):
+        raise result
+    return result
+
+
+def record_payments(rows: Iterable[PaymentRow], *, actor=None, channel: str = "cli", office_id: int | None = None,
+                    notify: bool = True, batch_size: int | None = None) -> list[PaymentOutcome | PaymentRejected]:
+    """Record many payments, one result per row in order. `office_id` restricts to one office's taxpayers (API)."""
+    rows = list(rows)
+    size = batch_size or settings.PAYMENT_BATCH_SIZE
+    results: list[PaymentOutcome | PaymentRejected] = []
+    for chunk in _chunks(rows, size):
+        results.extend(_record_chunk(chunk, actor=actor, channel=channel, office_id=office_id, notify=notify))
+    return results
+
+
+def _record_chunk(rows: Sequence[PaymentRow], *, actor, channel, office_id, notify) -> list:
+    results: list = [None] * len(rows)
+    valid: list[tuple[int, PaymentRow]] = []
+    for i, row in enumerate(rows):
+        try:
+            validate_row(row)
+            valid.append((i, row))
+        except PaymentRejected as exc:
+            results[i] = exc
+    if not valid:
+        return results
+    try:
+        with transaction.atomic():
+            _plan_and_apply(valid, results, actor=actor, channel=channel, office_id=office_id, notify=notify)
+    except IntegrityError:
+        # Another writer recorded one of these NTPNs between our read and our write: redo row by row so
+        # that only the clashing row is refused.
+        if len(valid) == 1:
+            i, row = valid[0]
+            results[i] = PaymentRejected("ntpn", f"NTPN {normalise_ntpn(row.ntpn)} sudah tercatat untuk pembayaran lain")
+            return results
+        for i, row in valid:
+            (results[i],) = _record_chunk([row], actor=actor, channel=channel, office_id=office_id, notify=notify)
+    return results
+
+
+def _plan_and_apply(valid, results, *, actor, channel, office_id, notify) -> None:
+    from triplec.billing.models import BillingCode, BillingCodeItem
+    from triplec.taxpayers.models import Taxpayer
+
+    ntpns = {normalise_ntpn(r.ntpn) for _, r in valid}
+    existing = {p.ntpn: p for p in Payment.objects.filter(ntpn__in=ntpns)}
+    npwps = {_npwp16(r.npwp16) for _, r in valid if r.npwp16}
+    taxpayers = {n: (tid, oid) for n, tid, oid in Taxpayer.objects.filter(npwp16__in=npwps).values_list("npwp16", "id", "office_id")}
+    codes_wanted = {r.billing_code.strip() for _, r in valid if r.billing_code}
+    codes: dict[str, tuple[int, int, int]] = {}
+    code_docs: dict[int, list[int]] = defaultdict(list)
+    if codes_wanted:
+        codes = {c: (cid, tid, oid) for cid, c, tid, oid in BillingCode.objects.filter(code__in=codes_wanted).values_list("id", "code", "taxpayer_id", "office_id")}
+        for cid, did in BillingCodeItem.objects.filter(billing_code_id__in=[v[0] for v in codes.values()]).values_list("billing_code_id", "document_id"):
+            code_docs[cid].append(did)
+
+    docs: dict[int, _Doc] = {}
+    fields = ("id", "taxpayer_id", "office_id", "number", "kap", "period_start", "issue_date", "amount_due", "state", "paid_at", "cleared_at")
+
+    def load(qs) -> list[_Doc]:
+        out = []
+        for values in qs.values_list(*fields):
+            doc = docs.get(values[0])
+            if doc is None:
+                doc = docs[values[0]] = _Doc(*values)
+            out.append(doc)
+        return out
+
+    all_code_doc_ids = [d for ids in code_docs.values() for d in ids]
+    if all_code_doc_ids:
+        load(DebtDocument.objects.filter(id__in=all_code_doc_ids))
+    tp_ids = {v[0] for v in taxpayers.values()}
+    numbers = {r.document_number.strip() for _, r in valid if r.document_number}
+    by_number: dict[tuple[int, str], _Doc] = {}
+    if numbers and tp_ids:
+        for doc in load(DebtDocument.objects.filter(number__in=numbers, taxpayer_id__in=tp_ids)):
+            by_number[(doc.taxpayer_id, doc.number)] = doc
+    # Path 3 only for rows the first two paths cannot serve.
+    need_kap = set()
+    for _, r in valid:
+        tp = taxpayers.get(_npwp16(r.npwp16))
+        if tp and r.kap and not (r.billing_code and r.billing_code.strip() in codes) and (tp[0], (r.document_number or "").strip()) not in by_number:
+            need_kap.add((tp[0], r.kap))
+    by_kap: dict[tuple[int, str], list[_Doc]] = defaultdict(list)
+    if need_kap:
+        qs = DebtDocument.objects.filter(taxpayer_id__in={t for t, _ in need_kap}, kap__in={k for _, k in need_kap},
+                                         state__in=ALLOCATABLE_STATES)
+        for doc in load(qs):
+            if (doc.taxpayer_id, doc.kap) in need_kap:
+                by_kap[(doc.taxpayer_id, doc.kap)].append(doc)
+        for lst in by_kap.values():
+            lst.sort(key=lambda d: d.sort_key)
+
+    now = timezone.now()
+    plans: list[_Plan] = []
+    seen: dict[str, _Plan] = {}
+    unchanged_clear: list[tuple[int, Payment]] = []
+    for i, row in valid:
+        ntpn = normalise_ntpn(row.ntpn)
+        npwp = _npwp16(row.npwp16)
+        prior = existing.get(ntpn)
+        if prior is not None:
+            if _same(prior, row):
+                results[i] = PaymentOutcome("unchanged", prior, bool(prior.match_method), [])
+                if row.cleared:
+                    unchanged_clear.append((i, prior))
+            else:
+                results[i] = PaymentRejected("ntpn", f"NTPN {ntpn} sudah tercatat untuk pembayaran lain")
+            continue
+        if ntpn in seen:
+            first = seen[ntpn]
+            if first.row.amount == row.amount and first.row.paid_at == row.paid_at and _npwp16(first.row.npwp16) == npwp:
+                results[i] = ("same-as", first)
+            else:
+                results[i] = PaymentRejected("ntpn", f"NTPN {ntpn} muncul dua kali dengan data berbeda")
+            continue
+        warnings: list[str] = []
+        code = (row.billing_code or "").strip()
+        tp = taxpayers.get(npwp)
+        code_info = codes.get(code) if code else None
+        taxpayer_id = office = None
+        method = ""
+        targets: list[_Doc] = []
+        if code_info is not None:
+            cid, code_tp, code_office = code_info
+            if tp is not None and tp[0] != code_tp:
+                warnings.append("NPWP pada pembayaran berbeda dengan NPWP kode billing; dicocokkan menurut kode billing")
+            taxpayer_id, office = code_tp, code_office
+            method = MatchMethod.BILLING_CODE
+            targets = sorted((docs[d] for d in code_docs[cid]), key=lambda d: d.sort_key)
+        elif tp is None:
+            what = f"NPWP {npwp}" if npwp else f"Kode billing {code}"
+            results[i] = PaymentRejected("npwp" if npwp else "billing_code",
+                                         f"{what} tidak terdaftar di Just Triple C; pembayaran tidak dicatat")
+            continue
+        else:
+            taxpayer_id, office = tp
+            doc = by_number.get((taxpayer_id, (row.document_number or "").strip()))
+            if doc is not None:
+                method, targets = MatchMethod.DOCUMENT_NUMBER, [doc]
+            elif row.kap:
+                candidates = [d for d in by_kap.get((taxpayer_id, row.kap), []) if d.state in ALLOCATABLE_STATES and d.amount_due > 0]
+                if row.period_start is not None:
+                    candidates = [d for d in candidates if d.period_start == row.period_start]
+                    if candidates:
+                        method, targets = MatchMethod.KAP_PERIOD, candidates
+                elif len(candidates) == 1:
+                    method, targets = MatchMethod.KAP_PERIOD, candidates
+                elif len(candidates) > 1:
+                    warnings.append(f"{len(candidates)} dokumen terbuka dengan KAP {row.kap}; tanpa masa pajak tidak dapat dipilih")
+            if code and not method:
+                warnings.append(f"Kode billing {code} tidak diterbitkan melalui Just Triple C")
+        if office_id is not None and office != office_id:
+            results[i] = PaymentRejected("npwp", "Wajib pajak ini bukan wajib pajak kantor Anda")
+            continue
+        allocations: list[tuple[_Doc, int]] = []
+        remaining = row.amount
+        for doc in targets:
+            if remaining <= 0:
+                break
+            if doc.state not in ALLOCATABLE_STATES or doc.amount_due <= 0:
+                continue
+            take = min(remaining, doc.amount_due)
+            allocations.append((doc, take))
+            remaining -= take
+        if method and not allocations:
+            warnings.append("Dokumen yang cocok sudah lunas atau tidak lagi terutang; seluruh jumlah dicatat sebagai kelebihan bayar")
+        overpaid = remaining if method else 0
+        if overpaid:
+            warnings.append(f"Kelebihan bayar Rp{overpaid:,}".replace(",", "."))
+        if not method:
+            warnings.append("Tidak cocok dengan dokumen mana pun; masuk antrean pembayaran belum cocok")
+        plan = _Plan(i, row, ntpn, taxpayer_id, office, method, allocations, overpaid, warnings,
+                     billing_code_id=code_info[0] if code_info else None)
+        # Apply to the in-memory documents now, so later rows of the chunk see the new balances.
+        for doc, take in allocations:
+            doc.amount_due -= take
+            doc.dirty = True
+            if doc.amount_due == 0:
+                doc.state = DocumentState.PAID
+                doc.paid_at = row.paid_at
+                plan.documents_paid.append(doc.number)
+        if row.cleared:
+            for doc, _ in allocations:
+                if doc.amount_due == 0:
+                    doc.state, doc.cleared_at = DocumentState.CLEARED, now
+                else:
+                    warnings.append(f"Dokumen {doc.number} ditandai lunas oleh sistem inti tetapi masih bersaldo; tidak di-clear")
+            if not allocations:
+                warnings.append("Tanda clear diabaikan: pembayaran belum cocok dengan dokumen")
+        plans.append(plan)
+        seen[ntpn] = plan
+
+    # Rows seen again with cleared=True: clear the documents their payment already settled.
+    cleared_again: set[int] = set()
+    if unchanged_clear:
+        for i, prior in unchanged_clear:
+            for doc in DebtDocument.objects.select_for_update().filter(allocations__payment=prior, state=DocumentState.PAID, amount_due=0):
+                doc.state, doc.cleared_at = DocumentState.CLEARED, now
+                doc.save(update_fields=["state", "cleared_at", "updated_at"])
+                cleared_again.add(doc.pk)
+                results[i].status = "imported"
+                results[i].warnings.append(f"Dokumen {doc.number} di-clear (saldo nol dikonfirmasi)")
+
+    if plans:
+        _write(plans, docs, now=now, channel=channel)
+        for plan in plans:
+            results[plan.index] = PaymentOutcome("imported", plan.payment, bool(plan.method), plan.warnings, plan.documents_paid)
+    for i, value in enumerate(results):
+        if isinstance(value, tuple) and value[0] == "same-as":
+            results[i] = PaymentOutcome("unchanged", value[1].payment, bool(value[1].method), [])
+    if not plans and not cleared_again:
+        return
+
+    closed = close_settled_teguran([d.id for d in docs.values() if d.dirty and d.amount_due == 0] + list(cleared_again), at=now)
+    _confirm_claims(plans, now)
+    single = plans[0] if len(plans) == 1 else None
+    audit_record(
+        action="payment.import", actor=actor, channel=channel,
+        obj=single.payment if single else None,
+        summary=(f"NTPN {single.ntpn}: " + (single.method or "belum cocok")) if single else f"{len(plans)} pembayaran dicatat",
+        detail={"payments": len(plans), "matched": sum(1 for p in plans if p.method),
+                "overpaid": sum(1 for p in plans if p.overpaid), "teguran_closed": closed},
+    )
+    if notify:
+        paid_ids = [p.payment.pk for p in plans if p.documents_paid]
+        if paid_ids:
+            transaction.on_commit(lambda: _send_receipts(paid_ids))
+
+
+def _write(plans: list[_Plan], docs: dict[int, _Doc], *, now: dt.datetime, channel: str) -> None:
+    payments = [
+        Payment(
+            ntpn=p.ntpn, billing_code=(p.row.billing_code or "").strip(), office_id=p.office_id, taxpayer_id=p.taxpayer_id,
+            npwp=_npwp16(p.row.npwp16), document_number=(p.row.document_number or "").strip(), kap=p.row.kap or "",
+            kjs=p.row.kjs or "", amount=p.row.amount, paid_at=p.row.paid_at, bank=p.row.bank or "",
+            period_start=p.row.period_start, match_method=p.method, overpaid_amount=p.overpaid,
+            matched_at=now if p.method else None, source=channel[:20],
+        )
+        for p in plans
+    ]
+    Payment.objects.bulk_create(payments)
+    for plan, payment in zip(plans, payments):
+        plan.payment = payment
+    PaymentAllocation.objects.bulk_create(
+        [PaymentAllocation(payment_id=p.payment.pk, document_id=doc.id, amount=take) for p in plans for doc, take in p.allocations]
+    )
+    dirty = [d for d in docs.values() if d.dirty]
+    if dirty:
+        table = connection.ops.quote_name(DebtDocument._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET amount_due = %s, state = %s, paid_at = %s, cleared_at = %s, updated_at = %s WHERE id = %s",
+                [(d.amount_due, d.state, d.paid_at, d.cleared_at, now, d.id) for d in dirty],
+            )
+    code_paid = [(p.row.paid_at, p.billing_code_id) for p in plans if p.billing_code_id and p.allocations]
+    if code_paid:
+        from triplec.billing.models import BillingCode
+
+        table = connection.ops.quote_name(BillingCode._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET paid_at = %s WHERE id = %s AND paid_at IS NULL", code_paid)
+
+
+def _confirm_claims(plans: list[_Plan], now: dt.datetime) -> None:
+    """A "sudah bayar" claim is confirmed by the payment that carries its NTPN (same taxpayer only)."""
+    by_ntpn = {p.ntpn: p for p in plans}
+    for claim in PaymentClaim.objects.filter(ntpn__in=list(by_ntpn), status=ClaimStatus.PENDING):
+        plan = by_ntpn[claim.ntpn]
+        if plan.taxpayer_id == claim.taxpayer_id:
+            claim.status, claim.payment, claim.resolved_at = ClaimStatus.CONFIRMED, plan.payment, now
+            claim.save(update_fields=["status", "payment", "resolved_at"])
+        else:
+            claim.note = "NTPN tercatat atas wajib pajak lain; perlu diperiksa petugas"
+            claim.save(update_fields=["note"])
+
+
+def _send_receipts(payment_ids: list[int]) -> None:
+    """After commit: a receipt per payment that settled documents. A messaging failure never undoes a payment."""
+    from triplec.billing.messages import send_payment_receipt
+
+    for payment in Payment.objects.filter(pk__in=payment_ids).select_related("taxpayer", "office"):
+        try:
+            send_payment_receipt(payment=payment)
+        except Exception:  # noqa: BLE001 - logged; staff see the payment regardless
+            log.exception("receipt for payment %s could not be queued", payment.pk)
+
+
+# --- the unmatched queue and claims -----------------------------------------------------------------
+
+
+class AssignmentError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def unmatched_payments(user):
+    """The queue: payments not yet allocated to any document, oldest first, in the user's office."""
+    from triplec.taxpayers.selectors import scoped_to_user
+
+    return scoped_to_user(Payment.objects.filter(match_method=""), user).select_related("taxpayer").order_by("paid_at", "id")
+
+
+@transaction.atomic
+def assign_payment(*, payment: Payment, documents: Sequence[DebtDocument], actor, channel: str = "web",
+                   note: str = "") -> PaymentOutcome:
+    """Staff allocate an unmatched payment to documents of one taxpayer, in the order given. Audited."""
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.match_method:
+        raise AssignmentError(f"NTPN {payment.ntpn} sudah dicocokkan ({payment.get_match_method_display()})")
+    if not documents:
+        raise AssignmentError("Pilih minimal satu dokumen")
+    docs = list(DebtDocument.objects.select_for_update().filter(pk__in=[d.pk for d in documents]))
+    order = {d.pk: n for n, d in enumerate(documents)}
+    docs.sort(key=lambda d: order[d.pk])
+    taxpayers = {d.taxpayer_id for d in docs}
+    if len(taxpayers) != 1:
+        raise AssignmentError("Semua dokumen harus milik satu wajib pajak")
+    if actor is not None and not getattr(actor, "is_administrator", False) and any(d.office_id != actor.office_id for d in docs):
+        raise AssignmentError("Dokumen bukan milik kantor Anda")
+    owed = [d for d in docs if d.state in ALLOCATABLE_STATES and d.amount_due > 0]
+    if not owed:
+        raise AssignmentError("Dokumen yang dipilih sudah lunas atau tidak lagi terutang")
+    now = timezone.now()
+    before_taxpayer = payment.taxpayer_id
+    remaining = payment.amount
+    paid: list[str] = []
+    for doc in owed:
+        if remaining <= 0:
+            break
+        take = min(remaining, doc.amount_due)
+        PaymentAllocation.objects.create(payment=payment, document=doc, amount=take)
+        doc.amount_due -= take
+        remaining -= take
+        fields = ["amount_due", "updated_at"]
+        if doc.amount_due == 0:
+            doc.state, doc.paid_at = DocumentState.PAID, payment.paid_at
+            fields += ["state", "paid_at"]
+            paid.append(doc.number)
+        doc.save(update_fields=fields)
+    payment.taxpayer_id, payment.office_id = docs[0].taxpayer_id, docs[0].office_id
+    payment.match_method, payment.matched_at, payment.overpaid_amount = MatchMethod.MANUAL, now, remaining
+    payment.save(update_fields=["taxpayer", "office", "match_method", "matched_at", "overpaid_amount"])
+    close_settled_teguran([d.pk for d in owed if d.amount_due == 0], at=now)
+    audit_record(
+        action="payment.assign", actor=actor, obj=payment, channel=channel,
+        summary=f"NTPN {payment.ntpn} dialokasikan ke {', '.join(d.number for d in owed)}",
+        detail={"documents": [d.number for d in owed], "previous_taxpayer_id": before_taxpayer,
+                "overpaid": remaining, "note": note[:300]},
+    )
+    _confirm_claims([_Plan(0, None, payment.ntpn, payment.taxpayer_id, payment.office_id, "manual", [], 0, [], payment=payment)], now)  # type: ignore[arg-type]
+    warnings = [f"Kelebihan bayar Rp{remaining:,}".replace(",", ".")] if remaining else []
+    if paid:
+        transaction.on_commit(lambda: _send_receipts([payment.pk]))
+    return PaymentOutcome("imported", payment, True, warnings, paid)
+
+
+@dataclass
+class ClaimResult:
+    """What the bot may tell the taxpayer: `found` (payment recorded for them), `pending` (kept for staff)."""
+
+    status: str
+    claim: PaymentClaim | None = None
+    payment: Payment | None = None
+    message: str = ""
+
+
+@transaction.atomic
+def check_payment_claim(*, taxpayer, ntpn: str, channel: str = "bot", actor=None) -> ClaimResult:
+    """A taxpayer says "sudah bayar" with an NTPN. Found for them: say so. Otherwise keep a claim for staff.
+
+    An NTPN recorded for another taxpayer is not disclosed: the claim is kept, with a note for staff.
+    """
+    ntpn = normalise_ntpn(ntpn)
+    if not NTPN_RE.match(ntpn):
+        return ClaimResult("invalid", message="NTPN terdiri dari 16 huruf/angka, tertera pada Bukti Penerimaan Negara (BPN). Mohon periksa kembali.")
+    payment = Payment.objects.filter(ntpn=ntpn).first()
+    if payment is not None and payment.taxpayer_id == taxpayer.pk:
+        PaymentClaim.objects.filter(taxpayer=taxpayer, ntpn=ntpn, status=ClaimStatus.PENDING).update(
+            status=ClaimStatus.CONFIRMED, payment=payment, resolved_at=timezone.now())
+        audit_record(action="payment.claim_found", actor=actor, obj=payment, taxpayer=taxpayer, channel=channel,
+                     summary=f"Klaim sudah bayar NTPN {ntpn}: pembayaran ditemukan")
+        return ClaimResult("found", payment=payment,
+                           message=f"Terima kasih. Pembayaran dengan NTPN {ntpn} sebesar Rp{payment.amount:,} sudah kami terima.".replace(",", "."))
+    claim, created = PaymentClaim.objects.get_or_create(
+        taxpayer=taxpayer, ntpn=ntpn, defaults={"office_id": taxpayer.office_id, "channel": channel[:20]})
+    if payment is not None and not claim.note:
+        claim.note = "NTPN tercatat atas wajib pajak lain; perlu diperiksa petugas"
+        claim.save(update_fields=["note"])
+    if created:
+        audit_record(action="payment.claim", actor=actor, obj=claim, taxpayer=taxpayer, channel=channel,
+                     summary=f"Klaim sudah bayar NTPN {ntpn} ({mask_npwp(taxpayer.npwp16)}) menunggu verifikasi")
+    return ClaimResult("pending", claim=claim,
+                       message=f"Terima kasih. NTPN {ntpn} belum tercatat pada data kami; data pembayaran dari bank dapat "
+                               "terlambat beberapa hari. Petugas kami akan memeriksanya dan mengabari Anda.")
+
+
+@transaction.atomic
+def resolve_claim(*, claim: PaymentClaim, actor, accept: bool, note: str = "", channel: str = "web") -> PaymentClaim:
+    """Staff settle a pending claim by hand (e.g. after seeing the BPN). Audited."""
+    claim = PaymentClaim.objects.select_for_update().get(pk=claim.pk)
+    if claim.status != ClaimStatus.PENDING:
+        return claim
+    claim.status = ClaimStatus.CONFIRMED if accept else ClaimStatus.REJECTED
+    claim.resolved_at, claim.resolved_by = timezone.now(), actor
+    claim.note = (note or claim.note)[:300]
+    claim.payment = Payment.objects.filter(ntpn=claim.ntpn, taxpayer=claim.taxpayer).first()
+    claim.save()
+    audit_record(action="payment.claim_resolve", actor=actor, obj=claim, channel=channel,
+                 summary=f"Klaim NTPN {claim.ntpn} {claim.get_status_display()}", detail={"note": note[:300]})
+    return claim

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "ledger"
+
+urlpatterns = [
+    path("", views.debts, name="debts"),
+]

@@ -1,0 +1,67 @@
+"""The debt list of the staff console: filters, sorting, pages, and CSV/XLSX exports (audited)."""
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from triplec.audit.services import audit_record
+from triplec.console.exports import csv_response, export_filename, xlsx_response
+from triplec.console.forms import DebtFilterForm
+from triplec.console.kap import kap_name
+from triplec.taxpayers.selectors import scoped_to_user
+
+from .models import DebtDocument, SuratTeguran
+
+EXPORT_HEADER = [
+    "office_code", "npwp", "taxpayer", "document_type", "document_number", "document_date", "kap", "kap_name", "kjs",
+    "tax_period_start", "tax_period_end", "tax_year", "principal", "sanctions", "amount_due", "due_date", "state",
+    "account_representative", "teguran_delivered_date",
+]
+
+
+def filtered_documents(request: HttpRequest) -> tuple[DebtFilterForm, QuerySet[DebtDocument]]:
+    form = DebtFilterForm(request.GET or None, user=request.user)
+    delivered = SuratTeguran.objects.filter(documents=OuterRef("pk"), delivered_date__isnull=False).order_by("-delivered_date")
+    qs = scoped_to_user(DebtDocument.objects.all(), request.user).select_related(
+        "taxpayer", "office", "taxpayer__account_representative"
+    ).annotate(teguran_delivered_date=Subquery(delivered.values("delivered_date")[:1]))
+    return form, form.filter(qs)
+
+
+@login_required
+@permission_required("ledger.view_debtdocument", raise_exception=True)
+def debts(request: HttpRequest) -> HttpResponse:
+    form, qs = filtered_documents(request)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        return _export(request, form, qs, fmt)
+    totals = qs.aggregate(n=Count("id"), amount=Sum("amount_due"))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    sort = form.valid_data().get("sort") or "-amount"
+    return render(request, "ledger/debts.html", {
+        "form": form, "page": page, "totals": totals, "sort": sort, "today": timezone.localdate(),
+    })
+
+
+def _export(request: HttpRequest, form: DebtFilterForm, qs, fmt: str) -> HttpResponse:
+    """The filtered list, whole. A disclosure of debt detail: audited with the filters used and the row count."""
+    filters = {k: str(v) for k, v in (form.valid_data().items()) if v not in (None, "")}
+    count = qs.count()
+    audit_record(action="ledger.export", actor=request.user, summary=f"debt list exported as {fmt.upper()} ({count} rows)",
+                 detail={"format": fmt, "rows": count, "filters": filters})
+    rows = (_row(d) for d in qs.iterator(chunk_size=2000))
+    if fmt == "csv":
+        return csv_response(export_filename("tunggakan", "csv"), EXPORT_HEADER, rows)
+    return xlsx_response(export_filename("tunggakan", "xlsx"), "Tunggakan", EXPORT_HEADER, rows)
+
+
+def _row(d: DebtDocument) -> list:
+    ar = d.taxpayer.account_representative
+    return [
+        d.office.code, d.taxpayer.npwp16, d.taxpayer.name, d.document_type, d.number, d.issue_date, d.kap, kap_name(d.kap),
+        d.kjs, d.period_start, d.period_end, d.tax_year, d.principal, d.sanctions, d.amount_due, d.due_date, d.state,
+        ar.username if ar else "", d.teguran_delivered_date or "",
+    ]

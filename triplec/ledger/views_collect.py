@@ -1,0 +1,203 @@
+"""Console pages of Collect and Clear: the unmatched-payment queue, payment claims, the bailiff's list."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from triplec.audit.services import audit_record
+from triplec.console.exports import export_filename, xlsx_response
+from triplec.taxpayers.selectors import scoped_to_user
+
+from . import bailiff
+from .clearing import ALLOCATABLE_STATES
+from .models import ClaimStatus, DebtDocument, Payment, PaymentClaim, SuratPaksa, SuratTeguran
+from .payments import AssignmentError, assign_payment, resolve_claim, unmatched_payments
+
+
+# --- unmatched payments ------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("ledger.view_payment", raise_exception=True)
+def unmatched(request: HttpRequest) -> HttpResponse:
+    qs = unmatched_payments(request.user)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "ledger/collect/unmatched.html", {"page": page, "total": qs.count()})
+
+
+class AssignForm(forms.Form):
+    documents = forms.ModelMultipleChoiceField(queryset=DebtDocument.objects.none(), required=False,
+                                               widget=forms.CheckboxSelectMultiple, label=_("Documents of this taxpayer"))
+    other_numbers = forms.CharField(required=False, label=_("Other document numbers"),
+                                    help_text=_("Separated by commas, in the order the payment should settle them."))
+    note = forms.CharField(required=True, max_length=300, label=_("Reason"),
+                           help_text=_("What you checked, e.g. the BPN sent by the taxpayer. Kept in the audit log."))
+
+    def __init__(self, *args, user, payment: Payment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.payment = user, payment
+        owed = scoped_to_user(DebtDocument.objects.filter(state__in=ALLOCATABLE_STATES, amount_due__gt=0), user)
+        self.fields["documents"].queryset = owed.filter(taxpayer_id=payment.taxpayer_id) if payment.taxpayer_id else owed.none()
+
+    def clean(self):
+        data = super().clean()
+        chosen = list(data.get("documents") or [])
+        numbers = [n.strip() for n in (data.get("other_numbers") or "").split(",") if n.strip()]
+        if numbers:
+            found = {d.number: d for d in scoped_to_user(DebtDocument.objects.filter(number__in=numbers), self.user)}
+            missing = [n for n in numbers if n not in found]
+            if missing:
+                self.add_error("other_numbers", _t("Not found in your office: %(numbers)s") % {"numbers": ", ".join(missing)})
+            chosen += [found[n] for n in numbers if n in found and found[n] not in chosen]
+        if not chosen and not self.errors:
+            raise forms.ValidationError(_t("Choose at least one document."))
+        data["chosen"] = chosen
+        return data
+
+
+@login_required
+@permission_required("ledger.change_payment", raise_exception=True)
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    payment = get_object_or_404(scoped_to_user(Payment.objects.select_related("taxpayer"), request.user), pk=pk)
+    form = AssignForm(request.POST or None, user=request.user, payment=payment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = assign_payment(payment=payment, documents=form.cleaned_data["chosen"], actor=request.user,
+                                     note=form.cleaned_data["note"])
+        except AssignmentError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _t("Payment %(ntpn)s assigned.") % {"ntpn": payment.ntpn}
+                             + (" " + "; ".join(outcome.warnings) if outcome.warnings else ""))
+            return redirect("collect:unmatched")
+    return render(request, "ledger/collect/assign.html", {"payment": payment, "form": form})
+
+
+# --- claims ----------------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("ledger.view_payment", raise_exception=True)
+def claims(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status") or ClaimStatus.PENDING
+    if status not in ClaimStatus.values:
+        status = ClaimStatus.PENDING
+    qs = scoped_to_user(PaymentClaim.objects.filter(status=status), request.user).select_related("taxpayer", "payment", "resolved_by")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "ledger/collect/claims.html", {"page": page, "status": status, "statuses": ClaimStatus.choices})
+
+
+@login_required
+@permission_required("ledger.change_payment", raise_exception=True)
+@require_POST
+def claim_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(scoped_to_user(PaymentClaim.objects.all(), request.user), pk=pk)
+    accept = request.POST.get("decision") == "accept"
+    note = (request.POST.get("note") or "").strip()
+    if not note:
+        messages.error(request, _t("Write what you checked before deciding."))
+        return redirect("collect:claims")
+    claim = resolve_claim(claim=claim, actor=request.user, accept=accept, note=note)
+    messages.success(request, _t("Claim %(ntpn)s: %(status)s.") % {"ntpn": claim.ntpn, "status": claim.get_status_display()})
+    return redirect("collect:claims")
+
+
+# --- the bailiff's list ---------------------------------------------------------------------------------
+
+
+class PaksaForm(forms.Form):
+    number = forms.CharField(max_length=60, label=_("Surat Paksa number"))
+    issue_date = forms.DateField(label=_("Surat Paksa date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ServedForm(forms.Form):
+    served_date = forms.DateField(label=_("Served on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+@login_required
+@permission_required("ledger.view_suratteguran", raise_exception=True)
+def bailiff_list(request: HttpRequest) -> HttpResponse:
+    issued = request.GET.get("tab") == "issued"
+    candidates = bailiff.surat_paksa_candidates(request.user, issued=issued)
+    if request.GET.get("format") == "xlsx":
+        audit_record(action="paksa.export", actor=request.user,
+                     summary=f"Surat Paksa list exported as XLSX ({len(candidates)} rows)",
+                     detail={"rows": len(candidates), "tab": "issued" if issued else "candidates"})
+        return xlsx_response(export_filename("calon-surat-paksa" if not issued else "surat-paksa-terbit", "xlsx"),
+                             "Surat Paksa", bailiff.EXPORT_HEADER, bailiff.export_rows(candidates))
+    return render(request, "ledger/collect/bailiff.html", {
+        "candidates": candidates, "issued": issued, "total": sum(c.amount for c in candidates),
+        "paksa_form": PaksaForm(), "served_form": ServedForm(),
+        "can_record": request.user.has_perm("ledger.add_suratpaksa"),
+    })
+
+
+@login_required
+@permission_required("ledger.add_suratpaksa", raise_exception=True)
+@require_POST
+def paksa_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    teguran = get_object_or_404(scoped_to_user(SuratTeguran.objects.all(), request.user), pk=pk)
+    form = PaksaForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _t("Surat Paksa not recorded: %(errors)s") % {"errors": _errors(form)})
+        return redirect("collect:bailiff")
+    try:
+        paksa = bailiff.record_surat_paksa(teguran=teguran, actor=request.user, **form.cleaned_data)
+    except bailiff.BailiffError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _t("Surat Paksa %(number)s recorded for %(teguran)s.") % {"number": paksa.number, "teguran": teguran.number})
+    return redirect("collect:bailiff")
+
+
+@login_required
+@permission_required("ledger.change_suratpaksa", raise_exception=True)
+@require_POST
+def paksa_served(request: HttpRequest, pk: int) -> HttpResponse:
+    paksa = get_object_or_404(scoped_to_user(SuratPaksa.objects.all(), request.user), pk=pk)
+    form = ServedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _t("Service not recorded: %(errors)s") % {"errors": _errors(form)})
+    else:
+        try:
+            bailiff.record_served(paksa=paksa, actor=request.user, **form.cleaned_data)
+        except bailiff.BailiffError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _t("Surat Paksa %(number)s recorded as served.") % {"number": paksa.number})
+    return redirect(f"{_reverse('collect:bailiff')}?tab=issued")
+
+
+def _reverse(name: str) -> str:
+    from django.urls import reverse
+
+    return reverse(name)
+
+
+def _errors(form: forms.Form) -> str:
+    return "; ".join(f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}".lstrip(": ") for f, e in form.errors.items())
+
+
+# --- payments of a taxpayer ---------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("ledger.view_payment", raise_exception=True)
+def payments_list(request: HttpRequest) -> HttpResponse:
+    qs = scoped_to_user(Payment.objects.select_related("taxpayer"), request.user).prefetch_related("allocations__document")
+    q = (request.GET.get("q") or "").strip().upper()
+    if q:
+        qs = qs.filter(ntpn__startswith=q) | qs.filter(billing_code__startswith=q) | qs.filter(npwp__startswith=q)
+    if request.GET.get("overpaid"):
+        qs = qs.filter(overpaid_amount__gt=0)
+    page = Paginator(qs.order_by("-paid_at", "-id"), 50).get_page(request.GET.get("page"))
+    return render(request, "ledger/collect/payments.html", {"page": page, "q": q, "overpaid": bool(request.GET.get("overpaid"))})
+

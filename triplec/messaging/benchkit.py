@@ -1,0 +1,90 @@
+"""Shared plumbing of the WhatsApp benchmarks and the fault test: a throwaway database, the simulator and our
+web process as subprocesses, and small statistics. Benchmarks never touch the real database."""
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+
+
+@contextlib.contextmanager
+def throwaway_database() -> Iterator[None]:
+    """Create (and afterwards destroy) a test database like pytest does, and point this process at it."""
+    from django.db import connection
+
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        yield
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def start_simulator(*, port: int | None = None, webhook_url: str | None = None, config: dict | None = None):
+    """`python -m triplec.simulator` on a free port; returns (process, base_url) once /_sim/health answers."""
+    import json
+
+    from triplec.core.testing import free_port, wait_until
+
+    port = port or free_port()
+    cmd = [sys.executable, "-m", "triplec.simulator", "--host", "127.0.0.1", "--port", str(port),
+           "--log-level", "warning"]
+    if webhook_url:
+        cmd += ["--webhook-url", webhook_url]
+    if config:
+        cmd += ["--config", json.dumps(config)]
+    proc = subprocess.Popen(cmd, start_new_session=True)
+    base_url = f"http://127.0.0.1:{port}"
+
+    def healthy() -> bool:
+        try:
+            return httpx.get(base_url + "/_sim/health", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    wait_until(healthy, timeout=20, message="the simulator did not start")
+    return proc, base_url
+
+
+def stop(proc: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def setup_channel(base_url: str):
+    """Office 922, its channel pointed at the simulator, and the simulator's templates synced into the registry."""
+    from triplec.core.testing import make_office
+
+    from .models import Channel
+    from .registry import templates_sync
+
+    office = make_office()
+    channel, _ = Channel.objects.update_or_create(
+        phone_number_id="922000000000001",
+        defaults=dict(office=office, display_number="+62 380 821123", waba_id="922000000000002", base_url=base_url,
+                      provider="simulator", messages_per_second=80))
+    templates_sync(channel=channel)
+    return channel
+
+
+def now() -> float:
+    return time.perf_counter()

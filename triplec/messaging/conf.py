@@ -1,0 +1,46 @@
+"""The WhatsApp settings this app reads, with the demo defaults, in one place.
+
+The simulator engineer adds the `WHATSAPP_*` settings to settings.py; until then (and for anything they do not
+cover) the defaults below apply, so the app never fails on a missing setting.
+"""
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    "WHATSAPP_BASE_URL": "http://127.0.0.1:8001",
+    "WHATSAPP_API_VERSION": "v25.0",
+    "WHATSAPP_PHONE_NUMBER_ID": "922000000000001",
+    "WHATSAPP_WABA_ID": "922000000000002",
+    "WHATSAPP_DISPLAY_NUMBER": "+62 380 821123",
+    "WHATSAPP_ACCESS_TOKEN": "demo-access-token",
+    "WHATSAPP_APP_SECRET": "demo-app-secret",
+    "WHATSAPP_VERIFY_TOKEN": "demo-verify-token",
+    # Which provider class talks to the base URL: "simulator" can also be asked whether it received a message
+    # (crash recovery), "cloudapi" is the real Meta Cloud API.
+    "WHATSAPP_PROVIDER": "simulator",
+    # Client timeouts (seconds).
+    "WHATSAPP_CONNECT_TIMEOUT": 3.0,
+    "WHATSAPP_READ_TIMEOUT": 10.0,
+    # Dispatcher.
+    "WHATSAPP_DISPATCH_BATCH": 200,
+    "WHATSAPP_DISPATCH_THREADS": 24,
+    "WHATSAPP_MAX_ATTEMPTS": 6,
+    "WHATSAPP_RETRY_BASE_SECONDS": 5.0,
+    "WHATSAPP_RETRY_MAX_SECONDS": 900.0,
+    # A message still queued this long after it was enqueued is "too old to send" (unless not_after says otherwise).
+    "WHATSAPP_MAX_AGE_SECONDS": 3 * 24 * 3600,
+    # A "sending" claim older than this belongs to a dead dispatcher and is resolved, then retried.
+    "WHATSAPP_STALE_CLAIM_SECONDS": 60.0,
+    # For the real Cloud API (which cannot be asked): how long to wait for a status webhook echoing our id
+    # before an unresolved in-flight message is sent again.
+    "WHATSAPP_RESOLVE_GRACE_SECONDS": 600.0,
+    # Per-recipient (pair) limit we keep ourselves: at most COUNT messages to one user per SECONDS.
+    "WHATSAPP_PAIR_LIMIT_COUNT": 5,
+    "WHATSAPP_PAIR_LIMIT_SECONDS": 6.0,
+}
+
+
+def conf(name: str) -> Any:
+    return getattr(settings, name, DEFAULTS[name])

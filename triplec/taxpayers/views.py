@@ -1,0 +1,121 @@
+"""Taxpayer pages of the staff console: search, the taxpayer page, and the WhatsApp contact forms.
+
+Scoping: a taxpayer of another office is a 404, never a 403, so the console does not confirm that a taxpayer
+exists. Every view of the page is audited (Pasal 34 KUP: tax secrecy).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from triplec.accounts.roles import Role
+from triplec.audit.services import audit_record
+from triplec.console.forms import ContactNumberForm, ContactStatusForm
+from triplec.ledger.models import COLLECTIBLE_STATES, DebtDocument, Payment, SuratPaksa, SuratTeguran
+
+from .models import Contact, ContactChange, ContactSource, Taxpayer
+from .selectors import search_taxpayers, visible_taxpayers
+from .services import contact_set_number, contact_set_status
+
+# Roles whose work needs the full NIK (identifying the person in collection); the others see it masked.
+NIK_ROLES = (Role.ADMINISTRATOR, Role.OFFICE_HEAD, Role.SECTION_HEAD, Role.COLLECTION_STAFF, Role.ACCOUNT_REPRESENTATIVE, Role.BAILIFF)
+
+
+@login_required
+@permission_required("taxpayers.view_taxpayer", raise_exception=True)
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    qs = search_taxpayers(request.user, query).select_related("account_representative").annotate(
+        balance=Sum("documents__amount_due", filter=_collectible("documents__"))
+    ).order_by("name", "id")
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    if query and page.paginator.count == 1 and request.GET.get("page") is None:
+        return redirect("taxpayers:detail", pk=page.object_list[0].pk)
+    return render(request, "taxpayers/search.html", {"query": query, "page": page})
+
+
+def _collectible(prefix: str = ""):
+    from django.db.models import Q
+
+    return Q(**{f"{prefix}state__in": COLLECTIBLE_STATES})
+
+
+def _taxpayer_for(request: HttpRequest, pk: int) -> Taxpayer:
+    return get_object_or_404(visible_taxpayers(request.user).select_related("office", "account_representative"), pk=pk)
+
+
+@login_required
+@permission_required("taxpayers.view_taxpayer", raise_exception=True)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    taxpayer = _taxpayer_for(request, pk)
+    audit_record(action="taxpayer.view", actor=request.user, obj=taxpayer, summary="taxpayer page viewed")
+    contact = Contact.objects.filter(taxpayer=taxpayer).first()
+    changes = list(ContactChange.objects.filter(contact=contact).select_related("changed_by")) if contact else []
+    sharing = []
+    sharing_hidden = 0
+    if contact and contact.phone:
+        others = Taxpayer.objects.filter(contact__phone=contact.phone).exclude(pk=taxpayer.pk)
+        visible_ids = set(visible_taxpayers(request.user).filter(pk__in=others.values("pk")).values_list("pk", flat=True))
+        sharing = [t for t in others.order_by("name") if t.pk in visible_ids]
+        sharing_hidden = others.count() - len(sharing)
+    documents = list(DebtDocument.objects.filter(taxpayer=taxpayer).order_by("-issue_date", "number"))
+    teguran = list(SuratTeguran.objects.filter(taxpayer=taxpayer).prefetch_related(
+        Prefetch("documents", queryset=DebtDocument.objects.only("id", "number", "document_type")), "paksa"))
+    paksa = list(SuratPaksa.objects.filter(taxpayer=taxpayer).select_related("teguran"))
+    payments = list(Payment.objects.filter(taxpayer=taxpayer).prefetch_related("allocations__document"))
+    balance = sum(d.amount_due for d in documents if d.state in COLLECTIBLE_STATES)
+    user = request.user
+    return render(request, "taxpayers/detail.html", {
+        "t": taxpayer, "contact": contact, "changes": changes, "sharing": sharing, "sharing_hidden": sharing_hidden,
+        "documents": documents, "teguran": teguran, "paksa": paksa, "payments": payments, "balance": balance,
+        "flags": taxpayer.active_flags(), "show_nik": user.is_administrator or user.has_role(*NIK_ROLES),
+        "can_change_contact": user.has_perm("taxpayers.change_contact"),
+        "number_form": ContactNumberForm(), "status_form": ContactStatusForm(initial={"status": contact.status if contact else ""}),
+    })
+
+
+@login_required
+@require_POST
+@permission_required("taxpayers.change_contact", raise_exception=True)
+def contact_number(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff enter a new number (after a data-change request, say): kept in the history and audited."""
+    taxpayer = _taxpayer_for(request, pk)
+    form = ContactNumberForm(request.POST)
+    if form.is_valid():
+        _, changed = contact_set_number(taxpayer=taxpayer, phone=form.cleaned_data["phone"], source=ContactSource.STAFF,
+                                        actor=request.user, channel="web", note=form.cleaned_data["note"])
+        if changed:
+            messages.success(request, _("The WhatsApp number was changed. The change is kept in the contact history."))
+        else:
+            messages.info(request, _("That is already the registered number; nothing was changed."))
+        return redirect("taxpayers:detail", pk=taxpayer.pk)
+    for field_errors in form.errors.values():
+        for error in field_errors:
+            messages.error(request, error)
+    return redirect("taxpayers:detail", pk=taxpayer.pk)
+
+
+@login_required
+@require_POST
+@permission_required("taxpayers.change_contact", raise_exception=True)
+def contact_status(request: HttpRequest, pk: int) -> HttpResponse:
+    taxpayer = _taxpayer_for(request, pk)
+    contact = get_object_or_404(Contact, taxpayer=taxpayer)
+    form = ContactStatusForm(request.POST)
+    if form.is_valid():
+        if form.cleaned_data["status"] == contact.status:
+            messages.info(request, _("The contact already has that status; nothing was changed."))
+        else:
+            contact_set_status(contact=contact, status=form.cleaned_data["status"], reason=form.cleaned_data["reason"],
+                               actor=request.user, channel="web", source=ContactSource.STAFF)
+            messages.success(request, _("The contact status was changed."))
+    else:
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                messages.error(request, error)
+    return redirect("taxpayers:detail", pk=taxpayer.pk)
