@@ -14,12 +14,12 @@ import httpx
 def run(size: int = 3000) -> dict:
     from django.db import connection
 
-    from triplec.messaging.benchkit import setup_channel, start_simulator, stop, throwaway_database
+    from triplec.messaging.benchkit import setup_channel, start_simulator, stop
     from triplec.messaging.dispatcher import Dispatcher
     from triplec.messaging.models import Lane, OutboundMessage, State, Template
     from triplec.messaging.services import enqueue_message
 
-    with throwaway_database():
+    if True:  # `triplec bench` has already switched to a throwaway database
         sim, base_url = start_simulator(config={"per_number_mps": None, "pair_limit": None, "webhook_url": None})
         try:
             channel = setup_channel(base_url)
@@ -41,7 +41,7 @@ def run(size: int = 3000) -> dict:
                         .raise_for_status()
                 baseline_seconds = time.perf_counter() - start
 
-            dispatcher = Dispatcher(rate_override=10**6, batch=500, threads=int(os.environ.get("BENCH_THREADS", "8")))
+            dispatcher = Dispatcher(rate_override=10**6, batch=500, threads=int(os.environ.get("BENCH_THREADS", "16")))
             start = time.perf_counter()
             dispatcher.run(until_idle=True)
             seconds = time.perf_counter() - start
@@ -64,4 +64,7 @@ if __name__ == "__main__":
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "triplec.settings")
     django.setup()
-    print(json.dumps(run()))
+    from triplec.imports.management.commands.bench import throwaway_database
+
+    with throwaway_database():
+        print(json.dumps(run()))

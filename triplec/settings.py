@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "triplec.api",
     "triplec.messaging",
     "triplec.campaigns",
+    "triplec.conversations",
 ]
 
 MIDDLEWARE = [
@@ -184,7 +185,7 @@ BILLING_DJP_CLIENT_SECRET = env("BILLING_DJP_CLIENT_SECRET")  # or BILLING_DJP_C
 BILLING_DJP_CLIENT_CERT = env("BILLING_DJP_CLIENT_CERT")  # path to the mutual-TLS certificate (PEM), if required
 BILLING_DJP_CLIENT_KEY = env("BILLING_DJP_CLIENT_KEY")
 BILLING_DJP_TIMEOUT = float(env("BILLING_DJP_TIMEOUT", "15"))
-PAYMENT_BATCH_SIZE = envint("PAYMENT_BATCH_SIZE", 2000)
+PAYMENT_BATCH_SIZE = envint("PAYMENT_BATCH_SIZE", 5000)
 
 # --- WhatsApp Cloud API (the real one, or the local simulator: they differ only in the base URL) -------------
 WHATSAPP_BASE_URL = env("WHATSAPP_BASE_URL", "http://127.0.0.1:8001")
@@ -209,3 +210,12 @@ MIDDLEWARE = [
 CAMPAIGN_MESSAGING_TIER = envint("CAMPAIGN_MESSAGING_TIER", 2000)
 CAMPAIGN_PRICE_PER_MESSAGE = envint("CAMPAIGN_PRICE_PER_MESSAGE", 356)  # Rp per delivered utility template
 CAMPAIGN_PDF_LINK_DAYS = envint("CAMPAIGN_PDF_LINK_DAYS", 30)  # validity of the signed PDF link in a message
+
+# --- Conversations (the bot) ---------------------------------------------------------------------------
+# A contact verified longer ago than this, or whose number changed within the second limit, is asked an
+# identity challenge before the bot discloses any detail (Pasal 34 KUP). See docs/conversations.md.
+BOT_VERIFICATION_MAX_AGE_DAYS = envint("BOT_VERIFICATION_MAX_AGE_DAYS", 365)
+BOT_NUMBER_CHANGE_CHALLENGE_DAYS = envint("BOT_NUMBER_CHANGE_CHALLENGE_DAYS", 30)
+BOT_CHALLENGE_MAX_FAILURES = envint("BOT_CHALLENGE_MAX_FAILURES", 3)
+BOT_MAX_REPLIES_PER_MINUTE = envint("BOT_MAX_REPLIES_PER_MINUTE", 8)
+BOT_CONVERSATION_IDLE_HOURS = envint("BOT_CONVERSATION_IDLE_HOURS", 24)

@@ -16,6 +16,8 @@ urlpatterns = [
     path("debts/", include("triplec.ledger.urls")),
     path("collect/", include("triplec.ledger.urls_collect")),
     path("billing/", include("triplec.billing.urls")),
+    path("campaigns/", include("triplec.campaigns.urls")),
+    path("api/v1/campaigns/", include("triplec.campaigns.api_urls")),
     path("api/", include("triplec.api.urls")),
     path("", include("triplec.console.urls")),
 ]

@@ -16,20 +16,32 @@ from triplec.core.money import rupiah
 
 log = logging.getLogger(__name__)
 
-BILLING_TEMPLATE = "kode_billing_v1"
-RECEIPT_TEMPLATE = "tanda_terima_pembayaran_v1"
+# Templates as registered on the WABA. kode_billing_v2 is ours (submitted by `ensure_templates`): it carries
+# how to pay and "hanya ke Kas Negara", which the office's older kode_billing_v1 lacks; v1 is the fallback
+# while v2 awaits Meta's approval. bukti_pembayaran_v1 is the office's receipt template.
+BILLING_TEMPLATE = "kode_billing_v2"
+BILLING_TEMPLATE_FALLBACK = "kode_billing_v1"
+RECEIPT_TEMPLATE = "bukti_pembayaran_v1"
 
-# Bodies as submitted to Meta (positional parameters). `triplec` seeds them through messaging's registry.
+BILLING_TEXT = (
+    "Yth. {name}, berikut kode billing untuk pembayaran tagihan pajak Anda:\n\n"
+    "Kode billing: {code}\nJumlah: {amount}\nBerlaku sampai: {expires}\nDokumen: {documents}\n\n"
+    "Cara bayar: teller bank atau kantor pos persepsi, ATM, internet banking atau mobile banking, dengan "
+    "memasukkan kode billing di atas. Pembayaran HANYA ke Kas Negara melalui kode billing ini; jangan pernah "
+    "mentransfer ke rekening pribadi siapa pun, termasuk yang mengaku petugas pajak."
+)
+RECEIPT_TEXT = (
+    "Terima kasih, {name}. Pembayaran sebesar {amount} dengan NTPN {ntpn} pada {paid} telah kami terima dan "
+    "dicatat untuk {documents}.\n\nSisa tagihan Anda: {remaining}."
+)
+
+# Bodies we submit to Meta (positional parameters).
 TEMPLATE_BODIES = {
     BILLING_TEMPLATE: (
         "Yth. {{1}}, berikut kode billing untuk pembayaran tagihan pajak Anda:\n\n"
         "Kode billing: {{2}}\nJumlah: {{3}}\nBerlaku sampai: {{4}}\nDokumen: {{5}}\n\n"
-        "Bayar melalui teller bank/kantor pos persepsi, ATM, internet banking atau mobile banking. "
-        "Pembayaran HANYA ke Kas Negara dengan kode billing ini, jangan pernah ke rekening pribadi siapa pun."
-    ),
-    RECEIPT_TEMPLATE: (
-        "Yth. {{1}}, pembayaran pajak Anda telah kami terima.\n\nNTPN: {{2}}\nJumlah: {{3}}\nTanggal bayar: {{4}}\n"
-        "Dokumen yang lunas: {{5}}\n\nTerima kasih atas kepatuhan Anda. Simpan Bukti Penerimaan Negara (BPN) sebagai arsip."
+        "Cara bayar: teller bank atau kantor pos persepsi, ATM, internet banking atau mobile banking. "
+        "Pembayaran HANYA ke Kas Negara melalui kode billing ini, jangan pernah ke rekening pribadi siapa pun."
     ),
 }
 
@@ -40,8 +52,7 @@ class MessageNotSent(Exception):
 
 @dataclass(frozen=True)
 class RenderedMessage:
-    template: str
-    params: list[str]
+    templates: dict  # template name -> its parameters, in order of preference
     text: str  # the free-text version, for an open window
 
 
@@ -57,26 +68,43 @@ _MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agus
            "November", "Desember"]
 
 
+def _tax_name(kap: str) -> str:
+    try:
+        from triplec.console.kap import kap_name
+    except ImportError:  # pragma: no cover
+        return "Pajak"
+    name = kap_name(kap)
+    return name if name != kap else "Pajak"
+
+
 def render_billing_message(billing_code) -> RenderedMessage:
     """Code, amount, expiry in the office's zone (WITA), where to pay, and: only to Kas Negara."""
     taxpayer = billing_code.taxpayer
-    documents = ", ".join(item.document_number for item in billing_code.items.all())
-    params = [taxpayer.name, billing_code.code_display, rupiah(billing_code.amount),
-              _wita(billing_code.expires_at, billing_code.office), documents]
-    text = TEMPLATE_BODIES[BILLING_TEMPLATE]
-    for n, value in enumerate(params, 1):
-        text = text.replace("{{%d}}" % n, value)
-    return RenderedMessage(BILLING_TEMPLATE, params, text)
+    items = list(billing_code.items.all())
+    documents = ", ".join(item.document_number for item in items)
+    amount, expires = rupiah(billing_code.amount), _wita(billing_code.expires_at, billing_code.office)
+    text = BILLING_TEXT.format(name=taxpayer.name, code=billing_code.code_display, amount=amount, expires=expires,
+                               documents=documents)
+    return RenderedMessage({
+        BILLING_TEMPLATE: [taxpayer.name, billing_code.code_display, amount, expires, documents],
+        BILLING_TEMPLATE_FALLBACK: {"header": [_tax_name(items[0].kap) if items else "Pajak"],
+                                    "body": [taxpayer.name, documents, amount, billing_code.code, expires]},
+    }, text)
 
 
 def render_receipt_message(payment) -> RenderedMessage:
-    documents = ", ".join(a.document.number for a in payment.allocations.select_related("document").order_by("id")
-                          if a.document.amount_due == 0) or "-"
-    params = [payment.taxpayer.name, payment.ntpn, rupiah(payment.amount), _wita(payment.paid_at, payment.office), documents]
-    text = TEMPLATE_BODIES[RECEIPT_TEMPLATE]
-    for n, value in enumerate(params, 1):
-        text = text.replace("{{%d}}" % n, value)
-    return RenderedMessage(RECEIPT_TEMPLATE, params, text)
+    """NTPN, amount, date, the documents paid, and what is still owed (so the taxpayer knows where they stand)."""
+    from triplec.ledger.clearing import collectible_documents
+    from django.db.models import Sum
+
+    paid = [a.document for a in payment.allocations.select_related("document").order_by("id")]
+    documents = ", ".join(f"{d.get_document_type_display()} {d.number}" for d in paid) or "-"
+    remaining = collectible_documents(taxpayer=payment.taxpayer).aggregate(s=Sum("amount_due"))["s"] or 0
+    values = dict(name=payment.taxpayer.name, amount=rupiah(payment.amount), ntpn=payment.ntpn,
+                  paid=_wita(payment.paid_at, payment.office).split(" pukul ")[0], documents=documents,
+                  remaining=rupiah(remaining))
+    return RenderedMessage({RECEIPT_TEMPLATE: [values[k] for k in ("name", "amount", "ntpn", "paid", "documents", "remaining")]},
+                           RECEIPT_TEXT.format(**values))
 
 
 def _send(*, taxpayer, office, rendered: RenderedMessage, key: str, actor=None, force_template: bool = False, reply: bool):
@@ -103,12 +131,13 @@ def _send(*, taxpayer, office, rendered: RenderedMessage, key: str, actor=None, 
         if peer is not None and peer.window_open() and not force_template:
             return enqueue_message(channel=channel, to=to, kind="text", idempotency_key=key, lane=lane,
                                    payload={"text": rendered.text}, taxpayer=taxpayer, actor=actor)
-        template = Template.objects.filter(channel=channel, name=rendered.template, is_current=True,
-                                           status=TemplateStatus.APPROVED).first()
-        if template is None:
-            raise MessageNotSent(f"Template {rendered.template} belum disetujui Meta; jendela 24 jam tertutup")
+        approved = {t.name: t for t in Template.objects.filter(channel=channel, name__in=list(rendered.templates),
+                                                                 is_current=True, status=TemplateStatus.APPROVED)}
+        name = next((n for n in rendered.templates if n in approved), None)
+        if name is None:
+            raise MessageNotSent(f"Template {' / '.join(rendered.templates)} belum disetujui Meta; jendela 24 jam tertutup")
         return enqueue_message(channel=channel, to=to, kind="template", idempotency_key=key, lane=lane,
-                               template=template, params=rendered.params, taxpayer=taxpayer, actor=actor)
+                               template=approved[name], params=rendered.templates[name], taxpayer=taxpayer, actor=actor)
     except MessagingError as exc:
         raise MessageNotSent(str(exc)) from None
 
@@ -138,4 +167,4 @@ def ensure_templates(channel) -> None:
     from triplec.messaging.registry import template_save
 
     for name, body in TEMPLATE_BODIES.items():
-        template_save(channel=channel, name=name, body=body, category="UTILITY")
+        template_save(channel=channel, name=name, body=body, category="UTILITY", footer="Hanya ke Kas Negara")

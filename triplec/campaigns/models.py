@@ -12,6 +12,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -179,7 +180,7 @@ class Target(models.Model):
                                  help_text="the only identifier in the PDF link: reveals nothing about the taxpayer")
     outbound = models.ForeignKey("messaging.OutboundMessage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     send_after = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["id"]

@@ -221,7 +221,7 @@ def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) 
     messages: list[OutboundMessage] = []
     for c in selection.candidates:
         target = Target(campaign=campaign, taxpayer_id=c.taxpayer_id, letter_id=c.letter_id, criterion=campaign.criterion,
-                        amount=c.amount, kaps=c.kaps, reason=c.reason)
+                        amount=c.amount, kaps=c.kaps, reason=c.reason, created_at=now)
         if c.reason:
             target.status = TargetStatus.EXCLUDED
         elif c.held_out:

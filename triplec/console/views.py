@@ -27,8 +27,8 @@ from .nav import AUDIT_ROLES
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     data = selectors.dashboard(request.user)
-    kap_max = max((amount for _, amount in data.by_kap), default=0)
-    age_max = max((amount for _, amount in data.by_age), default=0)
+    kap_max = max((amount for _label, amount in data.by_kap), default=0)
+    age_max = max((amount for _label, amount in data.by_age), default=0)
     age_labels = {"not_due": _("Not yet due")}
     by_age = [(age_labels.get(label, _("%(days)s days overdue") % {"days": label}), amount) for label, amount in data.by_age]
     return render(request, "console/home.html", {

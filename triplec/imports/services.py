@@ -189,7 +189,8 @@ def _run(result: ImportResult, kind_cls: type[Kind], path_or_fileobj, filename: 
         masks = {c.name: c.mask for c in kind_cls.columns}
         size = batch_size or settings.IMPORT_BATCH_SIZE
         with open(result.report_path, "w", newline="", encoding="utf-8-sig") as report_file:
-            report = _Report(csv.writer(report_file), result, masks)
+            headers = {name: str(h).strip() for h, name in zip(source.header, mapping) if name}
+            report = _Report(csv.writer(report_file), result, masks, headers)
             report.writer.writerow(REPORT_HEADER)
             engine = _Engine(kind, mapping, len([m for m in mapping]), report, result)
             chunk: list[tuple[int, list[object]]] = []
@@ -230,14 +231,16 @@ def _discard_report(result: ImportResult) -> None:
 
 
 class _Report:
-    def __init__(self, writer, result: ImportResult, masks: dict[str, str]) -> None:
+    def __init__(self, writer, result: ImportResult, masks: dict[str, str], headers: dict[str, str]) -> None:
         self.writer, self.result, self.masks = writer, result, masks
+        self.headers = headers  # the column as the file spells it: that is what the person will look for
 
     def add(self, row: Row, column: str, message: str, *, rejected: bool, value: object = None) -> None:
         if value is None:
             value = row.cells.get(column, "") if column else ""
         shown = self._mask(column, values.display(value))
-        issue = Issue(row.number, column, shown, message if rejected else f"warning: {message}", rejected)
+        issue = Issue(row.number, self.headers.get(column, column), shown,
+                      message if rejected else f"warning: {message}", rejected)
         self.writer.writerow((issue.row, issue.column, issue.value, issue.error))
         if len(self.result.report) < REPORT_ROWS_KEPT:
             self.result.report.append(issue)
@@ -249,7 +252,7 @@ class _Report:
         columns = list(dict.fromkeys(c for c, _ in row.warnings))
         value = "; ".join(self._mask(c, values.display(row.cells.get(c, ""))) for c in columns)
         message = "; ".join(m for _, m in row.warnings)
-        issue = Issue(row.number, "; ".join(columns), value, f"warning: {message}", False)
+        issue = Issue(row.number, "; ".join(self.headers.get(c, c) for c in columns), value, f"warning: {message}", False)
         self.writer.writerow((issue.row, issue.column, issue.value, issue.error))
         if len(self.result.report) < REPORT_ROWS_KEPT:
             self.result.report.append(issue)

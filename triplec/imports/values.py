@@ -268,6 +268,10 @@ _NPWP_SEPARATORS = str.maketrans("", "", " .-/")
 
 
 def _identifier_text(raw: object) -> str:
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        # A spreadsheet that holds the NPWP as a number drops its leading zero (01.234... -> 1234...).
+        s = text(raw)
+        return s.zfill(15) if len(s) == 14 else s
     s = text(raw)
     if s.endswith(".0") and s[:-2].isdigit():  # a number that passed through a spreadsheet
         s = s[:-2]
@@ -326,4 +330,4 @@ def npwp(raw: object):
                     return Npwp(s, s[1:], None)
             elif _nik_date_ok(s) and _nik_place_ok(s[:4]):
                 return Npwp(s, None)
-    return parse_npwp(raw)
+    return parse_npwp(s or raw)

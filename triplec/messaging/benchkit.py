@@ -1,5 +1,5 @@
-"""Shared plumbing of the WhatsApp benchmarks and the fault test: a throwaway database, the simulator and our
-web process as subprocesses, and small statistics. Benchmarks never touch the real database."""
+"""Shared plumbing of the WhatsApp benchmarks: the simulator as a subprocess, the channel, small statistics.
+`triplec bench` runs each benchmark on a throwaway database, never the real one."""
 
 import contextlib
 import os
@@ -7,22 +7,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 
 import httpx
-
-
-@contextlib.contextmanager
-def throwaway_database() -> Iterator[None]:
-    """Create (and afterwards destroy) a test database like pytest does, and point this process at it."""
-    from django.db import connection
-
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        yield
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def start_simulator(*, port: int | None = None, webhook_url: str | None = None, config: dict | None = None):

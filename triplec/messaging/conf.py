@@ -4,6 +4,7 @@ The simulator engineer adds the `WHATSAPP_*` settings to settings.py; until then
 cover) the defaults below apply, so the app never fails on a missing setting.
 """
 
+import os
 from typing import Any
 
 from django.conf import settings
@@ -43,4 +44,12 @@ DEFAULTS: dict[str, Any] = {
 
 
 def conf(name: str) -> Any:
-    return getattr(settings, name, DEFAULTS[name])
+    """The Django setting if set, else the environment variable of the same name (so a dispatcher started as a
+    subprocess can be tuned), else the default."""
+    if hasattr(settings, name):
+        return getattr(settings, name)
+    default = DEFAULTS[name]
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return type(default)(raw) if not isinstance(default, bool) else raw.lower() in {"1", "true", "yes"}

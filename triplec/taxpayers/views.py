@@ -87,7 +87,7 @@ def contact_number(request: HttpRequest, pk: int) -> HttpResponse:
     taxpayer = _taxpayer_for(request, pk)
     form = ContactNumberForm(request.POST)
     if form.is_valid():
-        _, changed = contact_set_number(taxpayer=taxpayer, phone=form.cleaned_data["phone"], source=ContactSource.STAFF,
+        _contact, changed = contact_set_number(taxpayer=taxpayer, phone=form.cleaned_data["phone"], source=ContactSource.STAFF,
                                         actor=request.user, channel="web", note=form.cleaned_data["note"])
         if changed:
             messages.success(request, _("The WhatsApp number was changed. The change is kept in the contact history."))

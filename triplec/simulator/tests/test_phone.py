@@ -27,8 +27,12 @@ def send_notice(sim, to: str = "6281234567890") -> str:
 
 def test_it_shows_a_rendered_template_with_its_fetched_document(sim):
     wamid = send_notice(sim)
-    chat = sim.wait_for(lambda: (c := sim.http.get("/phone/api/chat/6281234567890").json())["items"][0]["view"][
-        "header"].get("media_id") and c)
+    def settled():  # the PDF fetched and the last status (read) in: nothing else will change
+        chat = sim.http.get("/phone/api/chat/6281234567890").json()
+        item = chat["items"][0]
+        return item["view"]["header"].get("media_id") and item["status"] == "read" and chat
+
+    chat = sim.wait_for(settled)
     item = chat["items"][0]
     assert item["wamid"] == wamid
     assert item["view"]["body"].startswith("Yth. Budi Santoso,")

@@ -67,9 +67,8 @@ def test_it_retries_refused_webhooks_with_exponential_backoff(sim):
     sim.wait_for(lambda: len(sim.receiver.requests) == 4, timeout=5)
     times = [r["at"] for r in sim.receiver.requests]
     gaps = [b - a for a, b in zip(times, times[1:])]
-    # 100 ms, 200 ms, 400 ms: each wait at least the planned backoff, and growing.
+    # 100 ms, 200 ms, 400 ms: each wait at least the planned backoff (a busy machine only adds to it).
     assert gaps[0] >= 0.09 and gaps[1] >= 0.19 and gaps[2] >= 0.39
-    assert gaps[0] < gaps[1] < gaps[2]
     bodies = {r["body"] for r in sim.receiver.requests}
     assert len(bodies) == 1  # the very same payload, re-signed identically
     [message] = sim.receiver.inbound_messages()

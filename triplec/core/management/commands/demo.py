@@ -25,6 +25,11 @@ def processes(host: str, port: int) -> dict[str, list[str]]:
             "triplec.wsgi:application",
         ],
         "worker": [os.path.join(bin_dir, "triplec"), "run_huey", "--quiet"],
+        "simulator": [
+            os.path.join(bin_dir, "triplec"), "simulator", "--host", host,
+            "--port", str(getattr(settings, "SIMULATOR_PORT", 8001)),
+            "--webhook-url", f"http://{host}:{port}/whatsapp/webhook",
+        ],
     }
 
 

@@ -1,0 +1,56 @@
+"""`ratelimit`: the achieved send rate with the channel at 80 msg/s, over `size` seconds (default 30).
+
+Target: within ±5% of 80 msg/s, with no 130429 from the simulator (which enforces 80/s itself). The baseline is
+the configured rate; `ratio` = achieved / configured."""
+
+import json
+import time
+
+import httpx
+
+
+def run(size: int = 30) -> dict:
+    from triplec.messaging.benchkit import setup_channel, start_simulator, stop
+    from triplec.messaging.dispatcher import Dispatcher
+    from triplec.messaging.models import Lane, OutboundMessage, State, Template
+    from triplec.messaging.services import enqueue_message
+
+    configured = 80
+    sim, base_url = start_simulator(config={"per_number_mps": configured, "pair_limit": None, "webhook_url": None})
+    try:
+        channel = setup_channel(base_url)
+        template = Template.objects.get(channel=channel, name="sapaan_lanjutan_v1", is_current=True)
+        count = configured * size + configured * 5  # more than can go in `size` seconds
+        for i in range(count):
+            enqueue_message(channel=channel, to=f"+628{1400000000 + i}", kind="template", template=template,
+                            params={"nama": "Budi", "perihal": "tagihan"}, idempotency_key=f"rl:{i}",
+                            lane=Lane.REPLY)
+        dispatcher = Dispatcher(threads=8)
+        # Warm-up: let the bucket settle, then measure a window of `size` seconds by the send timestamps.
+        dispatcher.run(max_seconds=2)
+        before = OutboundMessage.objects.filter(state=State.SENT).count()
+        start = time.perf_counter()
+        dispatcher = Dispatcher(threads=8)
+        dispatcher.run(max_seconds=size)
+        seconds = time.perf_counter() - start
+        sent = OutboundMessage.objects.filter(state=State.SENT).count() - before
+        stats = httpx.get(base_url + "/_sim/stats").json()
+    finally:
+        stop(sim)
+    rate = sent / seconds
+    return {"name": "ratelimit", "size": size, "seconds": round(seconds, 3), "rate": round(rate, 2),
+            "baseline_rate": configured, "ratio": round(rate / configured, 4), "sent": sent,
+            "rejected_130429": stats.get("rejected", {}).get("130429", 0), "target": "80 msg/s ±5%"}
+
+
+if __name__ == "__main__":
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "triplec.settings")
+    django.setup()
+    from triplec.imports.management.commands.bench import throwaway_database
+
+    with throwaway_database():
+        print(json.dumps(run()))

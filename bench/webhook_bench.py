@@ -1,0 +1,108 @@
+"""`webhook`: signed single-status webhook POSTs per second into the web process (granian WSGI, 1 worker), with
+latency percentiles. Each POST is verified, stored in the inbox and applied to its outbound message.
+
+Baseline: a trivial view (GET /whatsapp/ping) in the same server, same client. Target: >= 1,500/s, p99 < 100 ms
+on SQLite."""
+
+import http.client
+import json
+import threading
+import time
+
+from triplec.messaging.benchkit import percentile
+
+CLIENT_THREADS = 8
+
+
+def _load(port: int, requests: list[tuple[str, str, bytes, dict]]) -> tuple[float, list[float], list[int]]:
+    """Send the requests from CLIENT_THREADS keep-alive connections; (seconds, latencies in ms, statuses)."""
+    latencies: list[float] = []
+    statuses: list[int] = []
+    lock = threading.Lock()
+    chunks = [requests[i::CLIENT_THREADS] for i in range(CLIENT_THREADS)]
+
+    def worker(chunk):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine, codes = [], []
+        for method, path, body, headers in chunk:
+            t = time.perf_counter()
+            conn.request(method, path, body, headers)
+            response = conn.getresponse()
+            response.read()
+            mine.append((time.perf_counter() - t) * 1000)
+            codes.append(response.status)
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            statuses.extend(codes)
+
+    threads = [threading.Thread(target=worker, args=(c,)) for c in chunks]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - start, latencies, statuses
+
+
+def run(size: int = 5000) -> dict:
+    from django.db import connection
+
+    from triplec.core.testing import make_office, start_server, stop_server
+    from triplec.messaging.conf import conf
+    from triplec.messaging.models import Channel, MessageStatus, OutboundMessage, State
+    from triplec.messaging.webhooks import sign
+
+    office = make_office()
+    channel = Channel.objects.create(office=office, phone_number_id="922000000000001", display_number="+62 380 821123",
+                                     waba_id="922000000000002", base_url="http://127.0.0.1:9", provider="simulator")
+    OutboundMessage.objects.bulk_create([
+        OutboundMessage(idempotency_key=f"wh:{i}", channel=channel, to=f"628{1500000000 + i}", kind="template",
+                        payload={}, state=State.SENT, wamid=f"wamid.bench{i}") for i in range(size)], batch_size=2000)
+    secret = conf("WHATSAPP_APP_SECRET")
+    posts = []
+    ts = int(time.time())
+    for i in range(size):
+        body = json.dumps({"object": "whatsapp_business_account", "entry": [{"id": "922000000000002", "changes": [{
+            "field": "messages", "value": {
+                "messaging_product": "whatsapp",
+                "metadata": {"display_phone_number": "62380821123", "phone_number_id": "922000000000001"},
+                "statuses": [{"id": f"wamid.bench{i}", "status": "delivered", "timestamp": str(ts),
+                              "recipient_id": f"628{1500000000 + i}",
+                              "pricing": {"billable": True, "pricing_model": "PMP", "type": "regular",
+                                          "category": "utility"}}]}}]}]}).encode()
+        posts.append(("POST", "/whatsapp/webhook", body,
+                      {"Content-Type": "application/json", "X-Hub-Signature-256": sign(body, secret)}))
+    pings = [("GET", "/whatsapp/ping", b"", {})] * size
+
+    proc, base_url = start_server("wsgi", "triplec.wsgi:application")
+    try:
+        port = int(base_url.rsplit(":", 1)[1])
+        _load(port, pings[:200])  # warm-up: imports, connections
+        base_seconds, base_lat, base_codes = _load(port, pings)
+        seconds, lat, codes = _load(port, posts)
+    finally:
+        stop_server(proc)
+    applied = MessageStatus.objects.count()
+    delivered = OutboundMessage.objects.filter(state=State.DELIVERED).count()
+    rate, baseline_rate = size / seconds, size / base_seconds
+    return {"name": "webhook", "size": size, "seconds": round(seconds, 3), "rate": round(rate, 1),
+            "baseline_rate": round(baseline_rate, 1), "ratio": round(rate / baseline_rate, 3),
+            "p50_ms": round(percentile(lat, 50), 2), "p95_ms": round(percentile(lat, 95), 2),
+            "p99_ms": round(percentile(lat, 99), 2), "baseline_p99_ms": round(percentile(base_lat, 99), 2),
+            "non_200": sum(1 for c in codes if c != 200) + sum(1 for c in base_codes if c != 200),
+            "statuses_applied": applied, "messages_delivered": delivered, "client_connections": CLIENT_THREADS,
+            "database": connection.vendor, "target": ">= 1500/s, p99 < 100 ms (SQLite)"}
+
+
+if __name__ == "__main__":
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "triplec.settings")
+    django.setup()
+    from triplec.imports.management.commands.bench import throwaway_database
+
+    with throwaway_database():
+        print(json.dumps(run()))

@@ -1,0 +1,142 @@
+"""Console pages of campaigns. Thin: every change goes through services, every read through selectors."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponseGone, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from triplec.audit.services import audit_record
+
+from . import services
+from .forms import CampaignForm
+from .links import LinkExpired, LinkInvalid, unsign_token
+from .models import Campaign, CampaignState, Target
+from .selectors import campaign_preview, campaign_progress, campaigns_to_approve, exclusion_breakdown, visible_campaigns
+
+
+def _campaign(request, pk: int) -> Campaign:
+    return get_object_or_404(visible_campaigns(request.user), pk=pk)
+
+
+@login_required
+def campaign_list(request):
+    return render(request, "campaigns/list.html", {
+        "campaigns": visible_campaigns(request.user)[:200],
+        "to_approve": campaigns_to_approve(request.user) if request.user.has_role("section_head") else [],
+    })
+
+
+@login_required
+def campaign_new(request):
+    office = request.user.office
+    if office is None:
+        raise PermissionDenied
+    form = CampaignForm(request.POST or None, request.FILES or None, office=office)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create(office=office, maker=request.user, name=form.cleaned_data["name"],
+                                                criterion=form.cleaned_data["criterion"], **form.service_fields())
+        except services.CampaignError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Campaign created. Check the preview, then submit it for approval."))
+            return redirect("campaigns:detail", pk=campaign.pk)
+    return render(request, "campaigns/form.html", {"form": form, "campaign": None})
+
+
+@login_required
+def campaign_edit(request, pk: int):
+    campaign = _campaign(request, pk)
+    form = CampaignForm(request.POST or None, request.FILES or None, instance=Campaign.objects.get(pk=pk), office=campaign.office)
+    if request.method == "POST" and form.is_valid():
+        try:
+            fields = form.service_fields()
+            services.campaign_update(campaign=campaign, actor=request.user, name=form.cleaned_data["name"],
+                                     criterion=form.cleaned_data["criterion"], **fields)
+        except services.CampaignError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Campaign saved."))
+            return redirect("campaigns:detail", pk=pk)
+    return render(request, "campaigns/form.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+def campaign_detail(request, pk: int):
+    campaign = _campaign(request, pk)
+    context = {"campaign": campaign, "approval_valid": campaign.approval_valid,
+               "is_head": request.user.has_role("section_head"), "States": CampaignState}
+    if campaign.state in (CampaignState.DRAFT, CampaignState.PENDING, CampaignState.APPROVED):
+        context["preview"] = campaign_preview(campaign)
+    else:
+        context["progress"] = campaign_progress(campaign)
+        context["exclusions"] = exclusion_breakdown(campaign)
+    return render(request, "campaigns/detail.html", context)
+
+
+ACTIONS = {
+    "submit": lambda c, u: services.campaign_submit(campaign=c, actor=u),
+    "approve": lambda c, u: services.campaign_approve(campaign=c, approver=u),
+    "start": lambda c, u: services.campaign_start(campaign=c, actor=u),
+    "pause": lambda c, u: services.campaign_pause(campaign=c, actor=u),
+    "resume": lambda c, u: services.campaign_resume(campaign=c, actor=u),
+    "cancel": lambda c, u: services.campaign_cancel(campaign=c, actor=u),
+}
+
+
+@login_required
+@require_POST
+def campaign_action(request, pk: int, action: str):
+    campaign = _campaign(request, pk)
+    if action not in ACTIONS:
+        raise Http404
+    try:
+        ACTIONS[action](campaign, request.user)
+    except services.CampaignError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": _(action)})
+    if action in ("start", "resume", "pause"):
+        return redirect("campaigns:progress", pk=pk)
+    return redirect("campaigns:detail", pk=pk)
+
+
+@login_required
+def campaign_progress_page(request, pk: int):
+    campaign = _campaign(request, pk)
+    return render(request, "campaigns/progress.html", {"campaign": campaign, "progress": campaign_progress(campaign),
+                                                       "exclusions": exclusion_breakdown(campaign)})
+
+
+@login_required
+def campaign_progress_json(request, pk: int):
+    """Polled every 2 s by the progress page (SSE arrives with the inbox later)."""
+    campaign = _campaign(request, pk)
+    services.campaign_sync(campaign=campaign)
+    return JsonResponse(campaign_progress(campaign))
+
+
+def notice_pdf(request, token: str):
+    """The PDF header of a campaign message, fetched by WhatsApp (or the simulator) from the signed link."""
+    try:
+        public_id = unsign_token(token)
+    except LinkExpired:
+        return HttpResponseGone("Tautan sudah kedaluwarsa.")
+    except LinkInvalid:
+        return HttpResponseForbidden("Tautan tidak sah.")
+    target = (Target.objects.select_related("campaign__office", "letter", "taxpayer")
+              .filter(public_id=public_id, messaged=True, letter__isnull=False).first())
+    if target is None:
+        return HttpResponseGone("Dokumen tidak tersedia.")
+    from .pdf import notice_for_target, render_notice_pdf
+
+    data = render_notice_pdf(notice_for_target(target), office=target.campaign.office)
+    audit_record(action="campaign.pdf_fetch", obj=target.campaign, taxpayer=target.taxpayer, channel="whatsapp",
+                 summary=f"PDF Surat Teguran {target.letter.number} diambil", detail={"target": target.pk})
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="surat-teguran.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class ConversationsConfig(AppConfig):
+    """Conversations with taxpayers on WhatsApp: the bot's answers, identity and secrecy, and the state that the
+    live inbox continues."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "triplec.conversations"
+    label = "conversations"
+    verbose_name = "Conversations"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (connects to messaging's inbound signal)

@@ -1,0 +1,71 @@
+"""Reads about conversations: the open one of a peer, the timeline to render, open staff tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from triplec.messaging.models import InboundMessage, OutboundMessage
+
+from .models import Conversation, ConversationEvent, ConversationState, StaffTask
+
+
+def open_conversation(*, channel, peer) -> Conversation | None:
+    return Conversation.objects.filter(channel=channel, peer=peer).exclude(state=ConversationState.RESOLVED).first()
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One line of the conversation screen: an inbound or outbound message, or an event (handoff, note...)."""
+
+    at: dt.datetime
+    direction: str  # "in", "out" or "event"
+    kind: str  # message type, or event kind
+    text: str
+    obj: Any
+
+    @property
+    def state(self) -> str:
+        return getattr(self.obj, "state", "")
+
+
+def _outbound_text(message: OutboundMessage) -> str:
+    p = message.payload or {}
+    if message.kind == "text":
+        return (p.get("text") or {}).get("body", "")
+    if message.kind in ("buttons", "list"):
+        return ((p.get("interactive") or {}).get("body") or {}).get("text", "")
+    if message.kind == "template":
+        return f"[template {message.template.name if message.template_id else ''}]"
+    if message.kind == "document":
+        return (p.get("document") or {}).get("caption", "") or "[dokumen]"
+    return ""
+
+
+def conversation_timeline(conversation: Conversation, *, limit: int = 500) -> list[TimelineItem]:
+    """Inbound and outbound messages of the peer while the conversation was open, and its events, in order."""
+    peer = conversation.peer
+    start, end = conversation.opened_at, conversation.resolved_at
+    inbound = InboundMessage.objects.filter(peer=peer, channel=conversation.channel_id, received_at__gte=start)
+    q = Q(pk__in=[])
+    if peer.wa_id:
+        q |= Q(to=peer.wa_id)
+    if peer.user_id:
+        q |= Q(recipient=peer.user_id)
+    outbound = OutboundMessage.objects.filter(q, channel=conversation.channel_id, created_at__gte=start) \
+        .select_related("template")
+    events = ConversationEvent.objects.filter(conversation=conversation)
+    if end is not None:
+        inbound, outbound = inbound.filter(received_at__lte=end), outbound.filter(created_at__lte=end)
+    items = [TimelineItem(m.received_at, "in", m.type, m.text, m) for m in inbound.order_by("id")[:limit]]
+    items += [TimelineItem(m.created_at, "out", m.kind, _outbound_text(m), m) for m in outbound.order_by("id")[:limit]]
+    items += [TimelineItem(e.at, "event", e.kind, e.text, e) for e in events[:limit]]
+    items.sort(key=lambda i: (i.at, {"in": 0, "event": 1, "out": 2}[i.direction]))
+    return items[-limit:]
+
+
+def open_staff_tasks(*, office) -> QuerySet[StaffTask]:
+    return StaffTask.objects.filter(office=office, done_at__isnull=True).select_related("taxpayer", "conversation")

@@ -1,0 +1,45 @@
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from bench import registry
+
+
+def test_bench_list_names_every_registered_benchmark(capsys):
+    call_command("bench", "list")
+    out = capsys.readouterr().out
+    assert out.startswith("import ")
+    assert "sqlite3.executemany" in out
+
+
+def test_bench_run_refuses_an_unknown_benchmark():
+    with pytest.raises(CommandError, match="no benchmark 'nope'"):
+        call_command("bench", "run", "nope")
+
+
+def test_register_wants_a_module_and_function():
+    with pytest.raises(ValueError):
+        registry.register("x", "bench.import_bench", 1, "no colon")
+    assert registry.get("import").load().__name__ == "run"
+
+
+@pytest.mark.slow
+def test_bench_run_import_prints_one_json_line_from_a_throwaway_database(tmp_path):
+    triplec = os.path.join(os.path.dirname(sys.executable), "triplec")
+    env = {**os.environ, "TRIPLEC_DATA_DIR": str(tmp_path)}  # nothing of the user's data folder is touched
+    done = subprocess.run([triplec, "bench", "run", "import", "--size", "300"], capture_output=True, text=True,
+                          env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) == 1
+    line = json.loads(lines[0])
+    assert line["name"] == "import" and line["size"] == 300
+    for name in registry.REQUIRED_FIELDS:
+        assert name in line
+    assert line["rate"] > 0 and line["baseline_rate"] > 0
+    assert line["ratio"] == pytest.approx(line["rate"] / line["baseline_rate"], rel=0.01)
+    assert not list(tmp_path.glob("*.sqlite3"))  # the throwaway database is gone
