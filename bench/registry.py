@@ -52,3 +52,4 @@ register("reconcile", "bench.reconcile_bench:run", 100_000,
          "payments matched/s against a 1,000,000-document ledger (all three paths), vs a raw SQL join")
 register("simulator", "bench.simulator_bench:run", 5_000,
          "WhatsApp simulator POST /messages req/s from a bare httpx loop, vs GET /_sim/health in the same loop")
+register("campaign_build", "bench.campaign_build_bench:run", 100_000, "campaign start: select, exclude, render and enqueue N targets of 10N taxpayers (baseline: raw SQL selection)")

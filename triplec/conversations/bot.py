@@ -159,7 +159,8 @@ def _summary(turn: Turn, reason: str) -> str:
     """The officer's first look: who (as far as we know), why, what was asked."""
     c = turn.conversation
     lines = [f"Alasan: {reason}"]
-    contact = turn.identity.by_taxpayer(c.taxpayer_id)
+    active = turn.identity.active
+    contact = turn.identity.by_taxpayer(c.taxpayer_id) or (active[0] if len(active) == 1 else None)
     if contact is not None:
         tp = contact.taxpayer
         verified = "terkonfirmasi" if (verified_in(c, contact) or not needs_challenge(contact, turn.now)) \
@@ -168,8 +169,8 @@ def _summary(turn: Turn, reason: str) -> str:
         docs = list(tp.documents.filter(state=DocumentState.OPEN, amount_due__gt=0).values_list("amount_due", flat=True))
         if docs:
             lines.append(f"Tagihan terbuka: {len(docs)} dokumen, {rupiah(sum(docs))}")
-    elif len(turn.identity.active) > 1:
-        lines.append(f"Nomor terdaftar untuk {len(turn.identity.active)} wajib pajak; belum memilih")
+    elif len(active) > 1:
+        lines.append(f"Nomor terdaftar untuk {len(active)} wajib pajak; belum memilih")
     elif turn.identity.known:
         lines.append("Nomor terdaftar tetapi tidak aktif (" +
                      ", ".join(sorted({x.get_status_display() for x in turn.identity.contacts})) + ")")

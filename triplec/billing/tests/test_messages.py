@@ -1,0 +1,83 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from triplec.billing.gateways import SimulatedDjpGateway
+from triplec.billing.messages import MessageNotSent, send_billing_code
+from triplec.billing.services import issue_billing_code
+from triplec.core.testing import make_document, make_office, make_taxpayer, wait_until
+from triplec.ledger.payments import PaymentRow, record_payment
+from triplec.messaging import dispatcher as dispatcher_module
+from triplec.messaging.dispatcher import Dispatcher
+from triplec.messaging.models import OutboundMessage, Peer
+from triplec.messaging.registry import templates_sync
+from triplec.messaging.tests.factories import make_channel, make_template
+from triplec.taxpayers.models import Contact
+
+PHONE = "+6281234567890"
+
+
+def taxpayer_with_contact(verified=True):
+    taxpayer = make_taxpayer(make_office())
+    Contact.objects.create(taxpayer=taxpayer, phone=PHONE, verified_at=timezone.now() if verified else None)
+    return taxpayer
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_sends_the_receipt_template_through_the_simulator(simulator, monkeypatch):
+    monkeypatch.setattr(dispatcher_module, "is_open", lambda office, at: True)
+    channel = make_channel(base_url=simulator.base_url)
+    templates_sync(channel=channel)
+    taxpayer = taxpayer_with_contact()
+    doc = make_document(taxpayer, amount=1_500_000)
+    make_document(taxpayer, amount=200_000)
+    record_payment(PaymentRow(ntpn="A1B2C3D4E5F6G7H8", billing_code="", npwp16=taxpayer.npwp16, document_number=doc.number,
+                              kap="", kjs="", amount=1_500_000, paid_at=timezone.now(), bank="BANK NTT"))
+    message = OutboundMessage.objects.get(idempotency_key="receipt:A1B2C3D4E5F6G7H8")
+    assert message.kind == "template" and message.template.name == "bukti_pembayaran_v1"
+    dispatcher = Dispatcher(rate_override=100)
+
+    def arrived():
+        dispatcher.step()
+        return simulator.by_callback(str(message.callback_id))
+
+    (received,) = wait_until(arrived, timeout=15, message="receipt did not reach the simulator")
+    body = str(received)
+    assert "A1B2C3D4E5F6G7H8" in body and doc.number in body and "Rp200.000" in body
+
+
+@pytest.mark.django_db
+def test_it_sends_the_code_as_free_text_inside_the_window_and_as_a_template_outside():
+    taxpayer = taxpayer_with_contact()
+    channel = make_channel(office=taxpayer.office)
+    make_template(channel, name="kode_billing_v1", body="Yth. {{1}}, {{2}} {{3}} {{4}} {{5}}", header_type="TEXT",
+                  header_text="Kode Billing {{1}}")
+    doc = make_document(taxpayer)
+    code = issue_billing_code(taxpayer=taxpayer, documents=[doc], gateway=SimulatedDjpGateway()).billing_code
+    outside = send_billing_code(billing_code=code)
+    assert outside.kind == "template" and outside.template.name == "kode_billing_v1"
+    OutboundMessage.objects.all().delete()
+    Peer.objects.create(channel=channel, wa_id=PHONE[1:], last_inbound_at=timezone.now() - dt.timedelta(hours=2))
+    inside = send_billing_code(billing_code=code)
+    text = inside.payload["text"]["body"]
+    assert inside.kind == "text" and code.code_display in text and "HANYA ke Kas Negara" in text and "WITA" in text
+
+
+@pytest.mark.django_db
+def test_it_never_sends_debt_detail_to_an_unverified_number():
+    taxpayer = taxpayer_with_contact(verified=False)
+    make_channel(office=taxpayer.office)
+    code = issue_billing_code(taxpayer=taxpayer, documents=[make_document(taxpayer)], gateway=SimulatedDjpGateway()).billing_code
+    with pytest.raises(MessageNotSent, match="belum terverifikasi"):
+        send_billing_code(billing_code=code)
+    assert not OutboundMessage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_says_why_when_no_template_is_approved_and_the_window_is_closed():
+    taxpayer = taxpayer_with_contact()
+    make_channel(office=taxpayer.office)
+    code = issue_billing_code(taxpayer=taxpayer, documents=[make_document(taxpayer)], gateway=SimulatedDjpGateway()).billing_code
+    with pytest.raises(MessageNotSent, match="belum disetujui"):
+        send_billing_code(billing_code=code)
