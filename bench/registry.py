@@ -53,3 +53,11 @@ register("reconcile", "bench.reconcile_bench:run", 100_000,
 register("simulator", "bench.simulator_bench:run", 5_000,
          "WhatsApp simulator POST /messages req/s from a bare httpx loop, vs GET /_sim/health in the same loop")
 register("campaign_build", "bench.campaign_build_bench:run", 100_000, "campaign start: select, exclude, render and enqueue N targets of 10N taxpayers (baseline: raw SQL selection)")
+register("dispatch", "bench.dispatch_bench:run", 3_000,
+         "WhatsApp outbox -> simulator msg/s with the rate limit lifted, vs a bare httpx loop of the same payloads")
+register("ratelimit", "bench.ratelimit_bench:run", 30,
+         "achieved WhatsApp send rate at a configured 80 msg/s over SIZE seconds (target within 5%)")
+register("webhook", "bench.webhook_bench:run", 5_000,
+         "signed single-status webhook POSTs/s into granian WSGI with p50/p99, vs a trivial view in the same server")
+register("faults", "bench.faults_bench:run", 2_000,
+         "WhatsApp fault run: 5% HTTP 500, 2% timeouts, 10% duplicate/reordered webhooks, dispatcher SIGKILLed twice")

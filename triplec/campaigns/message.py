@@ -6,6 +6,7 @@ the anti-fraud lines), which therefore pass Meta's review once and cannot be alt
 """
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -13,7 +14,6 @@ from babel.dates import format_date
 
 from triplec.console.kap import kap_name
 from triplec.core.identifiers import mask_npwp
-from triplec.core.money import rupiah
 from triplec.ledger.models import SURAT_PAKSA_DAYS_AFTER_DELIVERY
 
 TEMPLATE_NAME = "surat_teguran_rinci"
@@ -64,9 +64,15 @@ def one_line(value: object) -> str:
     return text or "-"
 
 
+@functools.lru_cache(maxsize=4096)
 def tanggal(day: dt.date | None) -> str:
-    """A date the Indonesian way: 1 Oktober 2026."""
+    """A date the Indonesian way: 1 Oktober 2026 (cached: a campaign repeats a few hundred dates)."""
     return format_date(day, "d MMMM y", locale="id") if day else "-"
+
+
+def rupiah(amount: int) -> str:
+    """Same text as `triplec.core.money.rupiah` for whole rupiah, without Babel's cost per call."""
+    return f"{'-' if amount < 0 else ''}Rp{abs(amount):,}".replace(",", ".")
 
 
 def masa(start: dt.date, end: dt.date) -> str:

@@ -48,8 +48,16 @@ def _outbound_text(message: OutboundMessage) -> str:
 def conversation_timeline(conversation: Conversation, *, limit: int = 500) -> list[TimelineItem]:
     """Inbound and outbound messages of the peer while the conversation was open, and its events, in order."""
     peer = conversation.peer
-    start, end = conversation.opened_at, conversation.resolved_at
-    inbound = InboundMessage.objects.filter(peer=peer, channel=conversation.channel_id, received_at__gte=start)
+    end = conversation.resolved_at
+    # The conversation opens while its first message is handled, a moment after that message arrived.
+    first = InboundMessage.objects.filter(bot_turn__conversation=conversation).order_by("id") \
+        .values_list("received_at", flat=True).first()
+    start = min(conversation.opened_at, first) if first else conversation.opened_at
+    loose = Q(bot_turn__isnull=True, received_at__gte=start)
+    if end is not None:
+        loose &= Q(received_at__lte=end)
+    inbound = InboundMessage.objects.filter(Q(bot_turn__conversation=conversation) | loose, peer=peer,
+                                            channel=conversation.channel_id)
     q = Q(pk__in=[])
     if peer.wa_id:
         q |= Q(to=peer.wa_id)
@@ -57,9 +65,9 @@ def conversation_timeline(conversation: Conversation, *, limit: int = 500) -> li
         q |= Q(recipient=peer.user_id)
     outbound = OutboundMessage.objects.filter(q, channel=conversation.channel_id, created_at__gte=start) \
         .select_related("template")
-    events = ConversationEvent.objects.filter(conversation=conversation)
     if end is not None:
-        inbound, outbound = inbound.filter(received_at__lte=end), outbound.filter(created_at__lte=end)
+        outbound = outbound.filter(created_at__lte=end + dt.timedelta(seconds=5))
+    events = ConversationEvent.objects.filter(conversation=conversation)
     items = [TimelineItem(m.received_at, "in", m.type, m.text, m) for m in inbound.order_by("id")[:limit]]
     items += [TimelineItem(m.created_at, "out", m.kind, _outbound_text(m), m) for m in outbound.order_by("id")[:limit]]
     items += [TimelineItem(e.at, "event", e.kind, e.text, e) for e in events[:limit]]

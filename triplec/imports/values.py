@@ -117,6 +117,17 @@ def _make_date(year: int, month: int, day: int, raw: str) -> dt.date:
 
 def date(raw: object) -> dt.date:
     """ISO `2026-03-15`, `15/03/2026`, `15-03-2026`, `15.03.2026`, `15 Maret 2026`, or an Excel date/serial."""
+    if type(raw) is str:
+        return _date_text(raw)
+    return _date(raw)
+
+
+@lru_cache(maxsize=8192)  # an export repeats the same few hundred dates over and over
+def _date_text(raw: str) -> dt.date:
+    return _date(raw)
+
+
+def _date(raw: object) -> dt.date:
     if isinstance(raw, dt.datetime):
         return raw.date()
     if isinstance(raw, dt.date):
@@ -153,6 +164,17 @@ _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?$")
 
 def local_datetime(raw: object, tz: str) -> dt.datetime:
     """A moment: a date (midnight) or date + `HH:MM[:SS]`, in the office's zone unless it carries an offset."""
+    if type(raw) is str and len(raw) <= 10:  # a bare date: few distinct values, worth a cache
+        return _local_date_text(raw, tz)
+    return _local_datetime(raw, tz)
+
+
+@lru_cache(maxsize=8192)
+def _local_date_text(raw: str, tz: str) -> dt.datetime:
+    return _local_datetime(raw, tz)
+
+
+def _local_datetime(raw: object, tz: str) -> dt.datetime:
     zone = _zone(tz)
     if isinstance(raw, dt.datetime):
         return raw if raw.tzinfo else raw.replace(tzinfo=zone)

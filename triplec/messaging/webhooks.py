@@ -12,7 +12,8 @@ import uuid
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from triplec.taxpayers.models import Contact, ContactStatus
@@ -43,17 +44,34 @@ def sign(body: bytes, secret: str) -> str:
 
 
 def webhook_receive(*, body: bytes) -> tuple[WebhookEvent | None, bool]:
-    """Store a verified body and process it. Returns (event, duplicate). One transaction: the event row is
-    committed whatever processing does (processing runs in a savepoint)."""
+    """Store a verified body and process it, in one transaction. Returns (event, duplicate).
+
+    Processing runs in a savepoint first and the inbox row is written after it, with the outcome: one INSERT
+    instead of INSERT + UPDATE. Both commit together, before we answer 200, so the payload is stored whatever
+    processing did; if the process dies before the commit we have not answered and Meta sends it again.
+    Processing is idempotent, so a duplicate body (same hash) changes nothing and is only not stored twice."""
     digest = hashlib.sha256(body).hexdigest()
     text = body.decode("utf-8", errors="replace")
-    try:
-        with _write_lock(), transaction.atomic():
-            event = WebhookEvent.objects.create(body_hash=digest, body=text)
-            _process_safely(event)
-    except IntegrityError:
-        return None, True
+    with _write_lock(), transaction.atomic():
+        if WebhookEvent.objects.filter(body_hash=digest).exists():
+            return None, True  # Meta's retry of a body we already hold
+        error = _process_body(text)
+        event = WebhookEvent(body_hash=digest, body=text, attempts=1, error=error,
+                             processed_at=None if error else timezone.now())
+        # ignore_conflicts: a concurrent copy of the same body (another worker) may have committed meanwhile.
+        WebhookEvent.objects.bulk_create([event], ignore_conflicts=True)
     return event, False
+
+
+def _process_body(text: str) -> str:
+    """Process in a savepoint; returns "" on success, else the error (the caller keeps the payload)."""
+    try:
+        with transaction.atomic():
+            process_payload(json.loads(text))
+    except Exception as exc:  # anything at all: the payload is kept and retried later
+        log.exception("webhook processing failed; payload kept for reprocessing")
+        return repr(exc)[:2000] or "error"
+    return ""
 
 
 # SQLite has one writer at a time. Threads of one web process queue here, in memory, instead of in SQLite's busy
@@ -67,17 +85,10 @@ def _write_lock():
 
 
 def _process_safely(event: WebhookEvent) -> bool:
-    """Process inside a savepoint; on failure record the error and leave processed_at empty."""
-    try:
-        with transaction.atomic():
-            process_payload(json.loads(event.body))
-    except Exception as exc:  # anything at all: the payload is kept and retried later
-        log.exception("webhook event %s failed; kept for reprocessing", event.pk)
-        WebhookEvent.objects.filter(pk=event.pk).update(attempts=event.attempts + 1, error=repr(exc)[:2000])
-        return False
-    WebhookEvent.objects.filter(pk=event.pk).update(processed_at=timezone.now(), attempts=event.attempts + 1,
-                                                     error="")
-    return True
+    error = _process_body(event.body)
+    WebhookEvent.objects.filter(pk=event.pk).update(
+        attempts=event.attempts + 1, error=error, processed_at=None if error else timezone.now())
+    return not error
 
 
 def process_pending(*, limit: int = 500, max_attempts: int = 20) -> int:
@@ -119,14 +130,16 @@ def process_payload(payload: dict) -> None:
 
 def _process_messages_change(value: dict) -> None:
     metadata = value.get("metadata") or {}
-    channel_id = _channel_id(phone_number_id=str(metadata.get("phone_number_id", "")))
-    if channel_id is None:
-        raise LookupError(f"no channel for phone_number_id {metadata.get('phone_number_id')!r}")
-    profiles = {}
-    for contact in value.get("contacts") or []:
-        profiles[contact.get("wa_id") or contact.get("user_id") or ""] = contact
-    for message in value.get("messages") or []:
-        _inbound(channel_id, message, profiles)
+    messages = value.get("messages") or []
+    if messages:  # statuses find their message by wamid: only inbound messages need the channel
+        channel_id = _channel_id(phone_number_id=str(metadata.get("phone_number_id", "")))
+        if channel_id is None:
+            raise LookupError(f"no channel for phone_number_id {metadata.get('phone_number_id')!r}")
+        profiles = {}
+        for contact in value.get("contacts") or []:
+            profiles[contact.get("wa_id") or contact.get("user_id") or ""] = contact
+        for message in messages:
+            _inbound(channel_id, message, profiles)
     for status in value.get("statuses") or []:
         _status(status)
     for error in value.get("errors") or []:
@@ -210,17 +223,18 @@ def _status(status: dict) -> None:
             message_id = OutboundMessage.objects.filter(callback_id=callback).values_list("pk", flat=True).first()
     errors = status.get("errors") or []
     code = errors[0].get("code") if errors else None
-    try:
-        with transaction.atomic():
-            MessageStatus.objects.create(wamid=wamid, status=name, message_id=message_id, timestamp=at,
-                                         error_code=code, payload=status)
-    except IntegrityError:
-        return  # seen before: nothing to do
+    # Unique by (wamid, status): a duplicate is ignored by the database, and everything below is idempotent.
+    MessageStatus.objects.bulk_create([MessageStatus(wamid=wamid, status=name, message_id=message_id, timestamp=at,
+                                                     error_code=code, payload=status)], ignore_conflicts=True)
     if message_id is None:
         log.info("status %s for a message we do not know", name)
         return
     updates: dict[str, Any] = {"state": name, TIME_FIELD[name]: at, "wamid": wamid, "claimed_by": "",
                                "needs_resolution": False}
+    if name in (State.DELIVERED, State.READ):
+        updates["sent_at"] = Coalesce("sent_at", Value(at))
+    if name == State.READ:
+        updates["delivered_at"] = Coalesce("delivered_at", Value(at))  # read implies delivered
     if name == State.FAILED:
         error = ProviderError.from_code(code, errors[0].get("title", "") if errors else "")
         updates.update(error_code=code, error_reason=error.reason_id[:300])
@@ -229,15 +243,13 @@ def _status(status: dict) -> None:
         updates.update(pricing_category=str(pricing.get("category", ""))[:40],
                        pricing_billable=pricing.get("billable"), pricing_type=str(pricing.get("type", ""))[:40])
     moved = OutboundMessage.objects.filter(pk=message_id, state__in=FORWARD_FROM[name]).update(**updates)
-    base = OutboundMessage.objects.filter(pk=message_id)
-    if name in (State.DELIVERED, State.READ):
-        base.filter(sent_at__isnull=True).update(sent_at=at)
-    if name == State.READ:
-        base.filter(delivered_at__isnull=True).update(delivered_at=at)  # read implies delivered
+    if not moved and name == State.READ:
+        OutboundMessage.objects.filter(pk=message_id, delivered_at__isnull=True, state=State.READ) \
+            .update(delivered_at=at)
     if not moved and pricing:
-        base.filter(pricing_category="").update(pricing_category=str(pricing.get("category", ""))[:40],
-                                                pricing_billable=pricing.get("billable"),
-                                                pricing_type=str(pricing.get("type", ""))[:40])
+        OutboundMessage.objects.filter(pk=message_id, pricing_category="").update(
+            pricing_category=str(pricing.get("category", ""))[:40], pricing_billable=pricing.get("billable"),
+            pricing_type=str(pricing.get("type", ""))[:40])
     if moved and name == State.FAILED and code == 131026:
         mark_undeliverable(OutboundMessage.objects.get(pk=message_id))
     if moved and message_status_changed.has_listeners():

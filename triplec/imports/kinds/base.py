@@ -79,8 +79,19 @@ class RunContext:
     offices: dict[str, tuple[int, str]]  # code -> (id, time zone)
     allowed_office_ids: set[int] | None  # None: any office (administrators, the command line)
     default_tz: str
+    _office_cache: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def office_for(self, row: Row, column: str = "office_code") -> tuple[int, str]:
+        raw = row.cells.get(column)
+        found = self._office_cache.get(raw) if type(raw) is str else None
+        if found is not None:
+            return found
+        office = self._office_for(row, column)
+        if type(raw) is str:
+            self._office_cache[raw] = office
+        return office
+
+    def _office_for(self, row: Row, column: str) -> tuple[int, str]:
         code = row.text(column)
         if not code:
             raise RowRejected(column, "office code is empty")

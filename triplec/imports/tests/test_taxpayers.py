@@ -168,3 +168,18 @@ def test_the_command_prints_the_summary_and_exits_with_the_right_code(office, wr
     assert "imported 1, updated 0, unchanged 0, rejected 1, warnings 0" in capsys.readouterr().out
     assert report_rows(errors)[0]["row"] == "3"
     assert (bad.parent / "bad.csv.errors.csv").exists() is False
+
+
+def test_staff_see_the_import_runs_of_their_own_office(office, write):
+    from triplec.imports.selectors import import_runs_for
+    from triplec.offices.models import Office
+
+    other = Office.objects.create(code="921", name="KPP Pratama Atambua")
+    mine = make_user("staf.kupang", Role.COLLECTION_STAFF, office=office)
+    theirs = make_user("staf.atambua", Role.COLLECTION_STAFF, office=other)
+    admin = make_user("admin", Role.ADMINISTRATOR)
+    run_import(kind="taxpayers", path_or_fileobj=write("a.csv", csv_of(good(1))), actor=mine)
+    run_import(kind="taxpayers", path_or_fileobj=write("b.csv", csv_of(good(2))), actor=theirs)
+    assert [r.file_name for r in import_runs_for(mine)] == ["a.csv"]
+    assert [r.file_name for r in import_runs_for(theirs)] == ["b.csv"]
+    assert import_runs_for(admin).count() == 2

@@ -30,6 +30,7 @@ def processes(host: str, port: int) -> dict[str, list[str]]:
             "--port", str(getattr(settings, "SIMULATOR_PORT", 8001)),
             "--webhook-url", f"http://{host}:{port}/whatsapp/webhook",
         ],
+        "dispatcher": [os.path.join(bin_dir, "triplec"), "dispatcher", "--sync-templates"],
     }
 
 
