@@ -61,3 +61,5 @@ register("webhook", "bench.webhook_bench:run", 5_000,
          "signed single-status webhook POSTs/s into granian WSGI with p50/p99, vs a trivial view in the same server")
 register("faults", "bench.faults_bench:run", 2_000,
          "WhatsApp fault run: 5% HTTP 500, 2% timeouts, 10% duplicate/reordered webhooks, dispatcher SIGKILLed twice")
+register("bot", "bench.bot_bench:run", 2_000,
+         "bot: signed inbound webhook to reply enqueued (p50/p95/p99 ms), vs the bare webhook intake")

@@ -144,7 +144,7 @@ def campaign_submit(*, campaign: Campaign, actor, channel: str = "web") -> Campa
 @transaction.atomic
 def campaign_approve(*, campaign: Campaign, approver, channel: str = "web", now: dt.datetime | None = None) -> Campaign:
     """The checker's approval: a section head of the office, never the maker. Records the content approved."""
-    campaign = Campaign.objects.select_for_update().select_related("template").get(pk=campaign.pk)
+    campaign = Campaign.objects.select_for_update(of=("self",)).select_related("template").get(pk=campaign.pk)
     if approver is None or not getattr(approver, "is_authenticated", False):
         raise CampaignError("forbidden", "Anda harus masuk terlebih dahulu.")
     if not approver.has_role(Role.SECTION_HEAD):
@@ -196,7 +196,7 @@ def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) 
     from triplec.messaging.registry import template_send_body
 
     now = now or timezone.now()
-    campaign = Campaign.objects.select_for_update().select_related("office", "template").get(pk=campaign.pk)
+    campaign = Campaign.objects.select_for_update(of=("self",)).select_related("office", "template").get(pk=campaign.pk)
     require_approved(campaign)
     if campaign.state != CampaignState.APPROVED:
         raise CampaignError("bad_state", "Kampanye sudah dimulai.")
@@ -295,7 +295,7 @@ def campaign_resume(*, campaign: Campaign, actor, channel: str = "web", now: dt.
     from triplec.messaging.models import OutboundMessage
 
     now = now or timezone.now()
-    campaign = Campaign.objects.select_for_update().select_related("office", "template__channel").get(pk=campaign.pk)
+    campaign = Campaign.objects.select_for_update(of=("self",)).select_related("office", "template__channel").get(pk=campaign.pk)
     _require_staff(actor, campaign.office)
     if campaign.state != CampaignState.PAUSED:
         raise CampaignError("bad_state", "Hanya kampanye yang dijeda yang dapat dilanjutkan.")

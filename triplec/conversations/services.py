@@ -39,7 +39,7 @@ def conversation_lock(*, channel: Channel, peer: Peer, now: dt.datetime) -> Conv
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("conversation_lock needs a transaction")
     list(Peer.objects.select_for_update().filter(pk=peer.pk).values_list("pk", flat=True))
-    conversation = (Conversation.objects.select_for_update().select_related("office", "channel", "taxpayer")
+    conversation = (Conversation.objects.select_for_update(of=("self",)).select_related("office", "channel", "taxpayer")
                     .filter(channel=channel, peer=peer).exclude(state=ConversationState.RESOLVED).first())
     idle = dt.timedelta(hours=conf("BOT_CONVERSATION_IDLE_HOURS"))
     if conversation is not None and conversation.state in BOT_STATES and now - conversation.last_message_at > idle:

@@ -10,7 +10,6 @@ a key repeated later in the file with different data is caught even across chunk
 """
 
 import csv
-import datetime as dt
 import logging
 import os
 import re
@@ -28,7 +27,7 @@ from triplec.offices.models import Office
 
 from . import values
 from .kinds import KINDS
-from .kinds.base import Column, Issue, Kind, Row, RowRejected, RunContext, normalise_header
+from .kinds.base import Issue, Kind, Row, RowRejected, RunContext, normalise_header
 from .models import ImportRun
 from .reading import FileProblem, Source, open_source, unreadable_reason
 

@@ -327,9 +327,10 @@ def _plan_and_apply(valid, results, *, actor, channel, office_id, notify) -> Non
             need_kap.add((tp[0], r.kap))
     by_kap: dict[tuple[int, str], list[_Doc]] = defaultdict(list)
     if need_kap:
-        states = [str(s) for s in ALLOCATABLE_STATES]
-        for doc in load("taxpayer_id IN ({}) AND kap IN ({}) AND state IN ({})",
-                        list({t for t, _ in need_kap}), list({k for _, k in need_kap}), states):
+        # No state condition in SQL: SQLite would pick the state index and read every open document of the
+        # ledger; the (taxpayer, kap, period) index reads a few rows per taxpayer, filtered below.
+        for doc in load("taxpayer_id IN ({}) AND kap IN ({})",
+                        list({t for t, _ in need_kap}), list({k for _, k in need_kap})):
             if (doc.taxpayer_id, doc.kap) in need_kap:
                 by_kap[(doc.taxpayer_id, doc.kap)].append(doc)
         for lst in by_kap.values():
@@ -526,7 +527,9 @@ def _write(plans: list[_Plan], docs: dict[int, _Doc], *, now: dt.datetime, chann
 def _confirm_claims(plans: list[_Plan], now: dt.datetime) -> None:
     """A "sudah bayar" claim is confirmed by the payment that carries its NTPN (same taxpayer only)."""
     by_ntpn = {p.ntpn: p for p in plans}
-    for claim in PaymentClaim.objects.filter(ntpn__in=list(by_ntpn), status=ClaimStatus.PENDING):
+    pending = [pk for (pk,) in _select(f"SELECT id FROM {_table(PaymentClaim)} WHERE status = 'pending' AND ntpn IN ({{}})",
+                                         list(by_ntpn))]
+    for claim in PaymentClaim.objects.filter(pk__in=pending):
         plan = by_ntpn[claim.ntpn]
         if plan.taxpayer_id == claim.taxpayer_id:
             claim.status, claim.payment, claim.resolved_at = ClaimStatus.CONFIRMED, plan.payment, now

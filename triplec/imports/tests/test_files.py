@@ -108,3 +108,12 @@ def test_it_ignores_unknown_columns_and_says_so(office, write):
     path = write("wp.csv", f"npwp,nama,kode_kpp,catatan\n{npwp15(1)},Kana,922,apa saja\n")
     result = run_import(kind="taxpayers", path_or_fileobj=path)
     assert result.imported == 1 and result.notes == ["ignored column(s): catatan"]
+
+
+def test_it_reports_progress_after_each_chunk(office, write):
+    lines = "".join(f"{npwp15(i)},Wajib Pajak {i},922\n" for i in range(1, 8))
+    calls: list[tuple[int, float | None]] = []
+    run_import(kind="taxpayers", path_or_fileobj=write("wp.csv", "npwp,nama,kode_kpp\n" + lines),
+               progress=lambda rows, fraction: calls.append((rows, fraction)), batch_size=3)
+    assert [rows for rows, _ in calls] == [3, 6, 7]
+    assert calls[-1][1] == 1.0 and 0 < calls[0][1] < 1

@@ -183,3 +183,25 @@ def test_staff_see_the_import_runs_of_their_own_office(office, write):
     assert [r.file_name for r in import_runs_for(mine)] == ["a.csv"]
     assert [r.file_name for r in import_runs_for(theirs)] == ["b.csv"]
     assert import_runs_for(admin).count() == 2
+
+
+def test_a_chunk_the_database_refuses_is_redone_row_by_row(office, write, monkeypatch):
+    from django.db import IntegrityError
+
+    from triplec.imports.kinds.taxpayers import TaxpayersKind
+
+    original = TaxpayersKind.write
+    poisoned = "0" + npwp15(2)
+
+    def write_or_fail(self, batch):
+        statuses = original(self, batch)  # writes first, then fails: the transaction must undo it
+        if any(item.npwp16 == poisoned for _, item in batch):
+            raise IntegrityError("simulated constraint failure")
+        return statuses
+
+    monkeypatch.setattr(TaxpayersKind, "write", write_or_fail)
+    result = run_import(kind="taxpayers", path_or_fileobj=write("wp.csv", csv_of(good(1), good(2, "B"), good(3, "C"))))
+    assert (result.imported, result.rejected) == (2, 1)
+    assert result.report[0].row == 3 and "database refused" in result.report[0].error
+    assert not Taxpayer.objects.filter(npwp16=poisoned).exists()
+    assert Contact.objects.count() == 2 and ContactChange.objects.count() == 2

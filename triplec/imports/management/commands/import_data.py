@@ -26,7 +26,7 @@ class Command(BaseCommand):
         if not no_progress and self.stdout.isatty():
             from tqdm import tqdm
 
-            bar = tqdm(unit=" rows", desc=f"{kind} {Path(file).name}", file=sys.stderr, dynamic_ncols=True)
+            bar = tqdm(unit=" rows", desc=f"{kind} {Path(file).name}", file=sys.stderr)
 
             def progress(rows: int, fraction: float | None) -> None:
                 if fraction:

@@ -1,0 +1,108 @@
+"""`bot`: inbound webhook to reply enqueued, per message, over `size` messages (p50/p95/p99 in ms).
+
+Each message is a signed Cloud API webhook POSTed through Django's full request stack (middleware, signature
+check, raw-body inbox, peer, inbound row) to our endpoint; the bot answers inside that request, so the response
+returning means the reply is in the outbox. The mix is a realistic conversation per contact: greeting, details,
+billing code (issued by the simulated DJP issuer), a payment claim with an NTPN, thanks; one contact in ten is an
+unknown number. Baseline, same process and database: the bare webhook intake of the same bodies with the bot
+disconnected. Target: p95 <= 200 ms on SQLite.
+"""
+
+import datetime as dt
+import json
+import time
+
+SCRIPT = ["halo kak", "rincian tagihan sy dari mana?", "minta kode billing", "sdh bayar ntpn {ntpn}", "makasih 🙏"]
+
+
+def _bodies(prefix: str, peers: list[str], size: int) -> list[bytes]:
+    from triplec.messaging.tests.factories import inbound_payload
+
+    out, n = [], 0
+    while len(out) < size:
+        for i, wa_id in enumerate(peers):
+            if len(out) >= size:
+                break
+            step = (n // len(peers)) % len(SCRIPT)
+            text = SCRIPT[step].format(ntpn=f"{prefix[:2].upper()}{i:06d}{n:08d}"[:16])
+            out.append(json.dumps(inbound_payload(text, wa_id=wa_id, wamid=f"wamid.{prefix}.{n}")).encode())
+            n += 1
+    return out
+
+
+def _post_all(client, bodies: list[bytes]) -> tuple[float, list[float]]:
+    from triplec.messaging.webhooks import sign
+
+    latencies = []
+    start = time.perf_counter()
+    for body in bodies:
+        t0 = time.perf_counter()
+        response = client.post("/whatsapp/webhook", data=body, content_type="application/json",
+                               headers={"X-Hub-Signature-256": sign(body, "demo-app-secret")})
+        latencies.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200, response.status_code
+    return time.perf_counter() - start, latencies
+
+
+def run(size: int = 2000) -> dict:
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from triplec.conversations.models import BotTurn
+    from triplec.conversations.receivers import answer_inbound
+    from triplec.core.testing import make_document, make_office, make_taxpayer
+    from triplec.messaging.benchkit import percentile
+    from triplec.messaging.models import OutboundMessage
+    from triplec.messaging.signals import inbound_message_received
+    from triplec.messaging.tests.factories import make_channel
+    from triplec.taxpayers.models import ContactSource
+    from triplec.taxpayers.services import contact_set_number
+
+    settings.ALLOWED_HOSTS = ["*"]
+    office = make_office()
+    make_channel(office=office)
+    peers = max(20, size // len(SCRIPT))
+    numbers = [f"62812{7000000 + i:07d}" for i in range(peers)]
+    verified = timezone.now() - dt.timedelta(days=30)
+    for i, number in enumerate(numbers):
+        if i % 10 == 9:
+            continue  # an unknown number
+        taxpayer = make_taxpayer(office, f"Wajib Pajak {i}")
+        contact_set_number(taxpayer=taxpayer, phone="+" + number, source=ContactSource.REGISTRATION, verified_at=verified)
+        make_document(taxpayer, number=f"B{i:05d}/101/25/922/26", amount=1_000_000 + i)
+
+    client = Client()
+    # Baseline: the intake alone (other peers, so the bot run below starts from fresh conversations).
+    base_numbers = [f"62813{7000000 + i:07d}" for i in range(peers)]
+    inbound_message_received.disconnect(answer_inbound, dispatch_uid="conversations.bot")
+    try:
+        baseline_seconds, baseline_lat = _post_all(client, _bodies("base", base_numbers, size))
+    finally:
+        inbound_message_received.connect(answer_inbound, dispatch_uid="conversations.bot")
+
+    seconds, latencies = _post_all(client, _bodies("bot", numbers, size))
+    turns = BotTurn.objects.count()
+    replies = OutboundMessage.objects.filter(idempotency_key__startswith="bot:").count()
+    rate, baseline_rate = size / seconds, size / baseline_seconds
+    return {"name": "bot", "size": size, "seconds": round(seconds, 3), "rate": round(rate, 1),
+            "baseline_rate": round(baseline_rate, 1), "ratio": round(rate / baseline_rate, 3),
+            "p50_ms": round(percentile(latencies, 50), 2), "p95_ms": round(percentile(latencies, 95), 2),
+            "p99_ms": round(percentile(latencies, 99), 2),
+            "baseline_p50_ms": round(percentile(baseline_lat, 50), 2),
+            "baseline_p95_ms": round(percentile(baseline_lat, 95), 2),
+            "turns": turns, "replies": replies, "database": connection.vendor, "target_p95_ms": 200}
+
+
+if __name__ == "__main__":
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "triplec.settings")
+    django.setup()
+    from triplec.imports.management.commands.bench import throwaway_database
+
+    with throwaway_database():
+        print(json.dumps(run()))
