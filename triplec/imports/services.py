@@ -179,6 +179,7 @@ def _context(actor, channel: str, filename: str) -> RunContext:
 def _run(result: ImportResult, kind_cls: type[Kind], path_or_fileobj, filename: str, actor, channel: str,
          progress: ProgressCallback | None, batch_size: int | None) -> None:
     source = open_source(path_or_fileobj, filename)
+    created_report = False
     try:
         mapping = map_header(kind_cls, source.header, filename)
         ignored = [h for h, m in zip(source.header, mapping) if m is None and str(h).strip()]
@@ -188,6 +189,7 @@ def _run(result: ImportResult, kind_cls: type[Kind], path_or_fileobj, filename: 
         _larger_sqlite_cache()
         masks = {c.name: c.mask for c in kind_cls.columns}
         size = batch_size or settings.IMPORT_BATCH_SIZE
+        created_report = not os.path.exists(result.report_path)  # never delete what was there (or /dev/null)
         with open(result.report_path, "w", newline="", encoding="utf-8-sig") as report_file:
             headers = {name: str(h).strip() for h, name in zip(source.header, mapping) if name}
             report = _Report(csv.writer(report_file), result, masks, headers)
@@ -209,7 +211,8 @@ def _run(result: ImportResult, kind_cls: type[Kind], path_or_fileobj, filename: 
             raise FileProblem(f"{filename}: the file has a header but no data rows")
     except FileProblem:
         _close(source)
-        _discard_report(result)
+        if created_report:
+            _discard_report(result)
         raise
     latin1 = source.stats.get("latin1_lines", 0)
     if latin1:
@@ -234,7 +237,7 @@ def _close(source: Source) -> None:
 
 def _discard_report(result: ImportResult) -> None:
     try:
-        if os.path.exists(result.report_path) and result.rejected + result.warnings == 0:
+        if os.path.isfile(result.report_path) and result.rejected + result.warnings == 0:
             os.remove(result.report_path)
     except OSError:
         pass

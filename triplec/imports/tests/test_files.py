@@ -117,3 +117,9 @@ def test_it_reports_progress_after_each_chunk(office, write):
                progress=lambda rows, fraction: calls.append((rows, fraction)), batch_size=3)
     assert [rows for rows, _ in calls] == [3, 6, 7]
     assert calls[-1][1] == 1.0 and 0 < calls[0][1] < 1
+
+
+def test_it_never_deletes_a_report_path_that_existed_before(office, write):
+    existing = write("keep.csv", "precious")
+    result = run_import(kind="taxpayers", path_or_fileobj=write("wp.csv", "npwp,nama,kode_kpp\n"), report_path=str(existing))
+    assert result.exit_code == 2 and existing.exists()
