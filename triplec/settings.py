@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "triplec.messaging",
     "triplec.campaigns",
     "triplec.conversations",
+    "triplec.inbox",
 ]
 
 MIDDLEWARE = [
@@ -219,3 +220,7 @@ BOT_NUMBER_CHANGE_CHALLENGE_DAYS = envint("BOT_NUMBER_CHANGE_CHALLENGE_DAYS", 30
 BOT_CHALLENGE_MAX_FAILURES = envint("BOT_CHALLENGE_MAX_FAILURES", 3)
 BOT_MAX_REPLIES_PER_MINUTE = envint("BOT_MAX_REPLIES_PER_MINUTE", 8)
 BOT_CONVERSATION_IDLE_HOURS = envint("BOT_CONVERSATION_IDLE_HOURS", 24)
+
+# Live inbox (docs/inbox.md): service-level targets in office-hours minutes.
+INBOX_FIRST_RESPONSE_MINUTES = int(env("INBOX_FIRST_RESPONSE_MINUTES", "30"))
+INBOX_RESOLUTION_MINUTES = int(env("INBOX_RESOLUTION_MINUTES", "960"))

@@ -19,5 +19,6 @@ urlpatterns = [
     path("campaigns/", include("triplec.campaigns.urls")),
     path("api/v1/campaigns/", include("triplec.campaigns.api_urls")),
     path("api/", include("triplec.api.urls")),
+    path("inbox/", include("triplec.inbox.urls")),
     path("", include("triplec.console.urls")),
 ]

@@ -16,13 +16,31 @@ class Role(TextChoices):
 # Which model permissions each role holds, per app: "view" grants view_<model> for every model of the
 # app, "change" everything but delete, "all" everything.
 ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
-    Role.ADMINISTRATOR: {"offices": "all", "accounts": "all", "taxpayers": "all", "ledger": "all", "audit": "view", "imports": "all"},
-    Role.OFFICE_HEAD: {"offices": "view", "taxpayers": "view", "ledger": "view", "audit": "view"},
-    Role.SECTION_HEAD: {"offices": "view", "taxpayers": "change", "ledger": "change", "audit": "view", "imports": "all"},
-    Role.COLLECTION_STAFF: {"offices": "view", "taxpayers": "change", "ledger": "change", "imports": "all"},
-    Role.ACCOUNT_REPRESENTATIVE: {"offices": "view", "taxpayers": "change", "ledger": "view"},
-    Role.SERVICE_OFFICER: {"offices": "view", "taxpayers": "view", "ledger": "view"},
-    Role.BAILIFF: {"offices": "view", "taxpayers": "view", "ledger": "change"},
+    Role.ADMINISTRATOR: {
+        "offices": "all", "accounts": "all", "taxpayers": "all", "ledger": "all", "audit": "view", "imports": "all",
+        "billing": "all", "api": "all", "messaging": "all", "campaigns": "all", "conversations": "all", "inbox": "all",
+    },
+    Role.OFFICE_HEAD: {
+        "offices": "view", "taxpayers": "view", "ledger": "view", "audit": "view", "billing": "view",
+        "messaging": "view", "campaigns": "view", "conversations": "view", "inbox": "view",
+    },
+    Role.SECTION_HEAD: {
+        "offices": "view", "taxpayers": "change", "ledger": "change", "audit": "view", "imports": "all",
+        "billing": "change", "messaging": "view", "campaigns": "change", "conversations": "change", "inbox": "change",
+    },
+    Role.COLLECTION_STAFF: {
+        "offices": "view", "taxpayers": "change", "ledger": "change", "imports": "all", "billing": "change",
+        "messaging": "view", "campaigns": "change", "conversations": "view",
+    },
+    Role.ACCOUNT_REPRESENTATIVE: {
+        "offices": "view", "taxpayers": "change", "ledger": "view", "billing": "change", "messaging": "view",
+        "conversations": "change", "inbox": "change",
+    },
+    Role.SERVICE_OFFICER: {
+        "offices": "view", "taxpayers": "view", "ledger": "view", "billing": "change", "messaging": "view",
+        "conversations": "change", "inbox": "change",
+    },
+    Role.BAILIFF: {"offices": "view", "taxpayers": "view", "ledger": "change", "billing": "view", "conversations": "view"},
 }
 
 

@@ -113,8 +113,6 @@ def _note_inbound(turn: Turn) -> None:
     c.last_message_at = c.last_inbound_at = turn.now
     if c.state == ConversationState.WAITING_TAXPAYER:
         c.state = ConversationState.OPEN  # the taxpayer answered the officer
-    publish(f"conversation:{c.pk}", "message.new", {"conversation": c.pk, "direction": "in",
-                                                     "inbound": turn.inbound.pk})
 
 
 def _rate_ok(turn: Turn) -> bool:
@@ -133,12 +131,15 @@ def _rate_ok(turn: Turn) -> bool:
 def _send(turn: Turn) -> None:
     c, peer = turn.conversation, turn.inbound.peer
     to = f"+{peer.wa_id}" if peer.wa_id else peer.user_id
+    outbound = []
     for n, reply in enumerate(turn.replies, 1):
         message = enqueue_message(channel=c.channel, to=to, kind=reply.kind, payload=reply.payload,
                                   idempotency_key=f"bot:{turn.inbound.wamid}:{n}", lane=Lane.REPLY,
                                   taxpayer=turn.reply_taxpayer)
-        publish(f"conversation:{c.pk}", "message.new", {"conversation": c.pk, "direction": "out",
-                                                         "outbound": message.pk})
+        outbound.append(message.pk)
+    # One event per turn (the message in and the replies out): each event is a commit of its own.
+    publish(f"conversation:{c.pk}", "message.new", {"conversation": c.pk, "inbound": turn.inbound.pk,
+                                                     "outbound": outbound, "state": c.state})
     if turn.replies:
         c.last_message_at = turn.now
         c.options = turn.replies[-1].options
