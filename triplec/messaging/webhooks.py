@@ -183,7 +183,8 @@ def _inbound(channel_id: int, message: dict, profiles: dict) -> None:
         type(peer).objects.filter(pk=peer.pk).filter(Q(last_inbound_at__isnull=True) | Q(last_inbound_at__lt=sent_at)) \
             .update(last_inbound_at=sent_at)
     if inbound_message_received.has_listeners():
-        transaction.on_commit(lambda: inbound_message_received.send(sender=InboundMessage, message=inbound, peer=peer))
+        transaction.on_commit(lambda: _send_robust(inbound_message_received, sender=InboundMessage, message=inbound,
+                                                   peer=peer))
 
 
 def _text_of(kind: str, message: dict) -> tuple[str, str]:
@@ -254,7 +255,16 @@ def _status(status: dict) -> None:
         mark_undeliverable(OutboundMessage.objects.get(pk=message_id))
     if moved and message_status_changed.has_listeners():
         message = OutboundMessage.objects.get(pk=message_id)
-        transaction.on_commit(lambda: message_status_changed.send(sender=OutboundMessage, message=message, status=name))
+        transaction.on_commit(lambda: _send_robust(message_status_changed, sender=OutboundMessage, message=message,
+                                                   status=name))
+
+
+def _send_robust(signal, **kwargs) -> None:
+    """A receiver's failure (the bot, the inbox) must not fail the webhook: the payload is already stored."""
+    for receiver, result in signal.send_robust(**kwargs):
+        if isinstance(result, Exception):
+            log.error("receiver %s of %s failed: %r", getattr(receiver, "__qualname__", receiver),
+                      kwargs.get("sender").__name__, result, exc_info=result)
 
 
 def mark_undeliverable(message: OutboundMessage) -> None:

@@ -1,0 +1,58 @@
+"""The inbox listens to messaging's signals (sent after commit, in whichever process received the webhook)
+and publishes to the event bus, so browsers see messages and ticks even when the dispatcher or a worker
+produced them. Inbound messages to a conversation waiting for an officer also trigger assignment."""
+
+import logging
+
+from django.db import transaction
+from django.dispatch import receiver
+
+from triplec.conversations.models import HUMAN_STATES, Conversation, ConversationState
+from triplec.messaging.signals import inbound_message_received, message_status_changed
+
+log = logging.getLogger(__name__)
+
+
+def _conversation_of_peer(peer_id: int, channel_id: int) -> Conversation | None:
+    open_one = Conversation.objects.filter(peer_id=peer_id, channel_id=channel_id).exclude(
+        state=ConversationState.RESOLVED).first()
+    return open_one or Conversation.objects.filter(peer_id=peer_id, channel_id=channel_id).order_by(
+        "-last_message_at").first()
+
+
+@receiver(inbound_message_received, dispatch_uid="inbox.inbound")
+def inbound(sender, message, peer, **kwargs) -> None:
+    """Runs after the bot's receiver (the conversations app is installed first), so the turn is recorded."""
+    from .services import announce, auto_assign
+
+    try:
+        conversation = _conversation_of_peer(peer.pk, message.channel_id)
+        if conversation is None:
+            return
+        if conversation.state in HUMAN_STATES and conversation.assigned_to_id is None:
+            auto_assign(conversation=conversation)
+            conversation.refresh_from_db()
+        with transaction.atomic():
+            announce(conversation, "inbox.message", inbound=message.pk)
+    except Exception:  # never fail the webhook for a browser refresh
+        log.exception("inbox: could not announce inbound message %s", message.pk)
+
+
+@receiver(message_status_changed, dispatch_uid="inbox.status")
+def status(sender, message, status, **kwargs) -> None:
+    from triplec.messaging.models import Peer
+
+    from .services import announce
+
+    try:
+        peer = (Peer.objects.filter(channel_id=message.channel_id, wa_id=message.to).first() if message.to else
+                Peer.objects.filter(channel_id=message.channel_id, user_id=message.recipient).first())
+        if peer is None:
+            return
+        conversation = _conversation_of_peer(peer.pk, message.channel_id)
+        if conversation is None:
+            return
+        with transaction.atomic():
+            announce(conversation, "inbox.status", outbound=message.pk, status=status)
+    except Exception:
+        log.exception("inbox: could not announce status of message %s", message.pk)

@@ -1,0 +1,166 @@
+"""Reads of the live inbox: queues, the conversation's timeline as the taxpayer saw it, the taxpayer panel."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from triplec.conversations.models import HUMAN_STATES, Conversation, ConversationState
+from triplec.conversations.selectors import conversation_timeline
+from triplec.messaging.models import WINDOW, Template, TemplateStatus
+from triplec.messaging.registry import placeholders, render_template
+
+from .access import visible_conversations
+
+QUEUES = ("mine", "unassigned", "office", "open", "waiting_taxpayer", "resolved")
+
+
+def queue(user, name: str, query: str = "") -> QuerySet[Conversation]:
+    qs = visible_conversations(user).select_related("taxpayer", "assigned_to", "peer", "office")
+    if name == "mine":
+        qs = qs.filter(assigned_to=user).exclude(state=ConversationState.RESOLVED)
+    elif name == "unassigned":
+        qs = qs.filter(assigned_to__isnull=True, state__in=list(HUMAN_STATES))
+    elif name == "open":
+        qs = qs.filter(state__in=[ConversationState.OPEN, ConversationState.WAITING_OFFICER])
+    elif name == "waiting_taxpayer":
+        qs = qs.filter(state=ConversationState.WAITING_TAXPAYER)
+    elif name == "resolved":
+        qs = qs.filter(state=ConversationState.RESOLVED)
+    query = (query or "").strip()
+    if query:
+        digits = "".join(ch for ch in query if ch.isdigit())
+        q = Q(taxpayer__name__icontains=query) | Q(peer__profile_name__icontains=query) | \
+            Q(handoff_summary__icontains=query)
+        if len(digits) >= 4:
+            q |= Q(peer__wa_id__contains=digits) | Q(taxpayer__npwp16__contains=digits) | \
+                Q(taxpayer__npwp15__contains=digits)
+        if query.isdigit():
+            q |= Q(pk=int(query))
+        qs = qs.filter(q)
+    return qs.order_by("-last_message_at", "-id")
+
+
+def window_closes_at(conversation: Conversation) -> dt.datetime | None:
+    last = conversation.peer.last_inbound_at
+    return last + WINDOW if last else None
+
+
+TICKS = {"queued": "🕓", "sending": "🕓", "sent": "✓", "delivered": "✓✓", "read": "✓✓", "failed": "✗",
+         "expired": "✗"}
+
+
+@dataclass
+class Line:
+    at: dt.datetime
+    direction: str
+    kind: str
+    text: str
+    state: str = ""
+    reason: str = ""
+    actor: str = ""
+    pk: int | None = None
+
+    @property
+    def tick(self) -> str:
+        return TICKS.get(self.state, "")
+
+
+def _template_text(message) -> str:
+    """The template as the phone showed it: the registered text with the parameters that were sent."""
+    try:
+        comps = (message.payload.get("template") or {}).get("components") or []
+        params: dict[str, Any] = {"header": [], "body": []}
+        named: dict[str, str] = {}
+        for comp in comps:
+            kind = comp.get("type")
+            if kind not in ("header", "body"):
+                continue
+            for p in comp.get("parameters") or []:
+                if p.get("type") != "text":
+                    continue
+                if p.get("parameter_name"):
+                    named[p["parameter_name"]] = p.get("text", "")
+                else:
+                    params[kind].append(p.get("text", ""))
+        template = message.template
+        return render_template(template, named if template.parameter_format == "NAMED" else params)
+    except Exception:  # an old or odd payload: the name is better than nothing
+        return f"[template {message.template.name if message.template_id else ''}]"
+
+
+def timeline(conversation: Conversation) -> list[Line]:
+    lines = []
+    for item in conversation_timeline(conversation):
+        obj = item.obj
+        if item.direction == "out":
+            text = item.text
+            if obj.kind == "template" and obj.template_id:
+                text = _template_text(obj)
+            elif obj.kind == "document":
+                doc = (obj.payload or {}).get("document") or {}
+                text = f"📄 {doc.get('filename') or 'dokumen'}" + (f"\n{doc['caption']}" if doc.get("caption") else "")
+            lines.append(Line(item.at, "out", obj.kind, text, obj.state, obj.error_reason,
+                              getattr(obj.created_by, "username", "") if obj.created_by_id else "bot", obj.pk))
+        elif item.direction == "in":
+            text = item.text or f"[{item.kind}]"
+            if item.kind == "document":
+                text = "📄 " + ((obj.payload.get("document") or {}).get("filename") or "dokumen")
+            lines.append(Line(item.at, "in", item.kind, text, pk=obj.pk))
+        else:
+            lines.append(Line(item.at, "event", item.kind, item.text,
+                              actor=obj.actor.username if obj.actor_id else "", pk=obj.pk))
+    return lines
+
+
+def templates_for(conversation: Conversation) -> list[dict]:
+    out = []
+    for t in Template.objects.filter(channel=conversation.channel, is_current=True,
+                                     status=TemplateStatus.APPROVED).order_by("name"):
+        names = (placeholders(t.header_text) if t.header_type == "TEXT" else []) + placeholders(t.body)
+        out.append({"template": t, "params": names, "document": t.header_type == "DOCUMENT"})
+    return out
+
+
+def taxpayer_panel(conversation: Conversation) -> dict:
+    """Everything the office knows that matters for this chat. Only for staff who may see the conversation."""
+    from triplec.billing.models import BillingCode
+    from triplec.campaigns.models import Target
+    from triplec.ledger.clearing import ALLOCATABLE_STATES
+    from triplec.ledger.models import DebtDocument, Payment, PaymentClaim, SuratPaksa, SuratTeguran
+    from triplec.taxpayers.models import Contact, ContactChange
+
+    peer = conversation.peer
+    contacts = list(Contact.objects.filter(whatsapp_peers=peer).select_related("taxpayer"))
+    sharing = sorted({c.taxpayer_id for c in contacts})
+    panel: dict[str, Any] = {
+        "contacts": contacts,
+        "shared_number": len(sharing) > 1,
+        "unknown": not contacts,
+        "verified": conversation.verified_taxpayer_id is not None and
+                    conversation.verified_taxpayer_id == conversation.taxpayer_id,
+        "contact_history": list(ContactChange.objects.filter(contact__in=contacts).order_by("-changed_at")[:10]),
+        "taxpayer": conversation.taxpayer,
+    }
+    t = conversation.taxpayer
+    if t is None:
+        return panel
+    now = timezone.now()
+    panel.update({
+        "documents": list(DebtDocument.objects.filter(taxpayer=t, state__in=list(ALLOCATABLE_STATES))
+                          .order_by("due_date", "number")),
+        "teguran": list(SuratTeguran.objects.filter(taxpayer=t).order_by("-issue_date")[:5]),
+        "paksa": list(SuratPaksa.objects.filter(taxpayer=t).order_by("-issue_date")[:5]),
+        "billing_codes": [(b, b.expires_at <= now) for b in
+                          BillingCode.objects.filter(taxpayer=t).order_by("-issued_at")[:5]],
+        "payments": list(Payment.objects.filter(taxpayer=t).order_by("-paid_at")[:5]),
+        "claims": list(PaymentClaim.objects.filter(taxpayer=t).order_by("-created_at")[:5]),
+        "campaigns": list(Target.objects.filter(taxpayer=t, messaged=True).select_related("campaign", "outbound")
+                          .order_by("-created_at")[:5]),
+    })
+    panel["total_due"] = sum(d.amount_due for d in panel["documents"])
+    return panel

@@ -1,0 +1,274 @@
+"""Thin views of the live inbox. Every URL goes through `access.conversation_for` / `visible_conversations`:
+what a user may not see answers 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from triplec.accounts.models import User
+from triplec.audit.services import audit_record
+from triplec.messaging.models import Template
+from triplec.taxpayers.models import ContactStatus
+
+from . import selectors, services
+from .access import OFFICER_ROLES, conversation_for, is_head, may_use_inbox
+from .models import OfficerStatus, QuickReply
+from .sla import clocks, first_response_target, resolution_target
+
+
+def _inbox_user(request: HttpRequest):
+    if not may_use_inbox(request.user):
+        raise Http404
+    return request.user
+
+
+def _queue_context(request: HttpRequest) -> dict:
+    user = _inbox_user(request)
+    name = request.GET.get("view") or "mine"
+    if name not in selectors.QUEUES or (name == "office" and not is_head(user)):
+        name = "mine"
+    query = request.GET.get("q", "")[:100]
+    rows = list(selectors.queue(user, name, query)[:200])
+    now = timezone.now()
+    items = [(c, clocks(c, now=now)) for c in rows]
+    return {"view": name, "q": query, "items": items, "head": is_head(user),
+            "queues": [(q, label) for q, label in _queue_labels() if q != "office" or is_head(user)]}
+
+
+def _queue_labels():
+    return [("mine", _("Mine")), ("unassigned", _("Unassigned")), ("office", _("All of my office")),
+            ("open", _("Open")), ("waiting_taxpayer", _("Waiting for taxpayer")), ("resolved", _("Resolved"))]
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    ctx = _queue_context(request)
+    ctx["status"] = OfficerStatus.objects.filter(user=request.user).first()
+    ctx["officer"] = request.user.has_role(*OFFICER_ROLES)
+    return render(request, "inbox/inbox.html", ctx)
+
+
+@login_required
+@require_GET
+def queue_fragment(request: HttpRequest) -> HttpResponse:
+    return render(request, "inbox/_queue.html", _queue_context(request))
+
+
+def _conversation_context(request: HttpRequest, conversation) -> dict:
+    now = timezone.now()
+    closes = selectors.window_closes_at(conversation)
+    return {
+        "c": conversation,
+        "lines": selectors.timeline(conversation),
+        "window_open": conversation.peer.window_open(now),
+        "window_closes_at": closes,
+        "window_seconds": max(0, int((closes - now).total_seconds())) if closes else 0,
+        "clocks": clocks(conversation, now=now),
+        "fr_target": first_response_target() // 60, "res_target": resolution_target() // 60,
+    }
+
+
+@login_required
+@require_GET
+def conversation(request: HttpRequest, pk: int) -> HttpResponse:
+    c = conversation_for(_inbox_user(request), pk)
+    ctx = _conversation_context(request, c)
+    ctx["panel"] = selectors.taxpayer_panel(c)
+    ctx["templates"] = selectors.templates_for(c)
+    ctx["quick_replies"] = QuickReply.objects.filter(office=c.office)
+    ctx["head"] = is_head(request.user)
+    ctx["officers"] = User.objects.filter(office=c.office, is_active=True, groups__name__in=list(OFFICER_ROLES)) \
+        .distinct().order_by("username") if ctx["head"] else []
+    # Showing the taxpayer panel discloses the taxpayer's affairs to this member of staff: recorded.
+    audit_record(action="inbox.view", actor=request.user, obj=c, taxpayer=c.taxpayer, office=c.office,
+                 channel="web", summary="conversation and taxpayer panel viewed")
+    return render(request, "inbox/conversation.html", ctx)
+
+
+@login_required
+@require_GET
+def timeline_fragment(request: HttpRequest, pk: int) -> HttpResponse:
+    c = conversation_for(_inbox_user(request), pk)
+    return render(request, "inbox/_timeline.html", _conversation_context(request, c))
+
+
+@login_required
+@require_GET
+def conversation_json(request: HttpRequest, pk: int) -> JsonResponse:
+    c = conversation_for(_inbox_user(request), pk)
+    ctx = _conversation_context(request, c)
+    return JsonResponse({
+        "id": c.pk, "state": c.state, "assigned_to": c.assigned_to_id, "window_open": ctx["window_open"],
+        "window_seconds": ctx["window_seconds"], "clocks": ctx["clocks"],
+        "messages": [{"direction": ln.direction, "kind": ln.kind, "state": ln.state, "text": ln.text,
+                      "reason": ln.reason, "at": ln.at.isoformat()} for ln in ctx["lines"]],
+    })
+
+
+@login_required
+@require_GET
+def queue_json(request: HttpRequest) -> JsonResponse:
+    ctx = _queue_context(request)
+    return JsonResponse({"view": ctx["view"], "conversations": [
+        {"id": c.pk, "state": c.state, "assigned_to": c.assigned_to_id,
+         "last_message_at": c.last_message_at.isoformat(), "breached": k["first_response_breached"]}
+        for c, k in ctx["items"]]})
+
+
+def _act(request: HttpRequest, pk: int, fn, ok: str) -> HttpResponse:
+    c = conversation_for(_inbox_user(request), pk)
+    try:
+        fn(c)
+    except services.InboxError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, ok)
+    return redirect("inbox:conversation", pk=c.pk)
+
+
+@login_required
+@require_POST
+def reply(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, lambda c: services.send_reply(conversation=c, actor=request.user,
+                                                             text=request.POST.get("text", "")), _("Message queued."))
+
+
+@login_required
+@require_POST
+def send_template(request: HttpRequest, pk: int) -> HttpResponse:
+    def go(c):
+        template = Template.objects.filter(pk=request.POST.get("template") or 0, channel=c.channel).first()
+        if template is None:
+            raise services.InboxError("Pilih template")
+        names = [n for n in request.POST.getlist("param_names")]
+        values = request.POST.getlist("params")
+        if any(not v.strip() for v in values):
+            raise services.InboxError("Isi semua parameter template")
+        if template.parameter_format == "NAMED":
+            params = dict(zip(names, values))
+        else:
+            from triplec.messaging.registry import placeholders
+            nh = len(placeholders(template.header_text)) if template.header_type == "TEXT" else 0
+            params = {"header": values[:nh], "body": values[nh:]}
+        services.send_template(conversation=c, actor=request.user, template=template, params=params)
+    return _act(request, pk, go, _("Template queued."))
+
+
+@login_required
+@require_POST
+def note(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, lambda c: services.add_note(conversation=c, actor=request.user,
+                                                           text=request.POST.get("text", "")), _("Note saved."))
+
+
+@login_required
+@require_POST
+def resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, lambda c: services.resolve(conversation=c, actor=request.user),
+                _("Conversation resolved."))
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, lambda c: services.reopen(conversation=c, actor=request.user),
+                _("Conversation reopened."))
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    def go(c):
+        officer_id = request.POST.get("officer") or ""
+        if officer_id == "me":
+            officer = request.user
+        elif is_head(request.user):
+            officer = User.objects.filter(pk=int(officer_id) if officer_id.isdigit() else 0,
+                                          office=c.office).first()
+        else:
+            raise services.InboxError("Hanya kepala seksi yang dapat mengalihkan percakapan")
+        if officer is None:
+            raise services.InboxError("Petugas tidak ditemukan")
+        if not is_head(request.user) and c.assigned_to_id not in (None, request.user.pk):
+            raise Http404
+        services.assign(conversation=c, officer=officer, actor=request.user)
+    return _act(request, pk, go, _("Conversation assigned."))
+
+
+@login_required
+@require_POST
+def billing(request: HttpRequest, pk: int) -> HttpResponse:
+    ids = [int(x) for x in request.POST.getlist("documents") if x.isdigit()]
+    return _act(request, pk, lambda c: services.issue_and_send_billing(conversation=c, actor=request.user,
+                                                                         document_ids=ids),
+                _("Billing code issued and queued."))
+
+
+@login_required
+@require_POST
+def contact_status(request: HttpRequest, pk: int) -> HttpResponse:
+    status = {"wrong_number": ContactStatus.WRONG_NUMBER, "opt_out": ContactStatus.OPTED_OUT}.get(
+        request.POST.get("status", ""), "")
+    reason = request.POST.get("reason", "").strip()[:300] or (
+        "Nomor salah (dari kotak masuk)" if status == ContactStatus.WRONG_NUMBER else "Menolak pesan WhatsApp")
+    return _act(request, pk, lambda c: services.set_contact_status(conversation=c, actor=request.user,
+                                                                     status=status, reason=reason),
+                _("Contact status changed."))
+
+
+@login_required
+@require_GET
+def quick_reply_fill(request: HttpRequest, pk: int, reply_pk: int) -> JsonResponse:
+    c = conversation_for(_inbox_user(request), pk)
+    reply_obj = get_object_or_404(QuickReply, pk=reply_pk, office=c.office)
+    return JsonResponse({"text": services.fill_quick_reply(reply_obj, conversation=c, actor=request.user)})
+
+
+@login_required
+def quick_replies(request: HttpRequest) -> HttpResponse:
+    user = _inbox_user(request)
+    if user.office_id is None:
+        raise Http404
+    if request.method == "POST":
+        if not is_head(user):
+            raise Http404
+        existing = None
+        if request.POST.get("id", "").isdigit():
+            existing = get_object_or_404(QuickReply, pk=int(request.POST["id"]), office_id=user.office_id)
+        if request.POST.get("delete") and existing is not None:
+            existing.delete()
+            messages.success(request, _("Quick reply deleted."))
+        else:
+            try:
+                services.quick_reply_save(office=user.office, title=request.POST.get("title", ""),
+                                          body=request.POST.get("body", ""), actor=user, reply=existing)
+                messages.success(request, _("Quick reply saved."))
+            except services.InboxError as exc:
+                messages.error(request, str(exc))
+        return redirect("inbox:quick_replies")
+    return render(request, "inbox/quick_replies.html",
+                  {"replies": QuickReply.objects.filter(office_id=user.office_id), "head": is_head(user)})
+
+
+@login_required
+@require_POST
+def availability(request: HttpRequest) -> HttpResponse:
+    user = _inbox_user(request)
+    if not user.has_role(*OFFICER_ROLES):
+        raise Http404
+    capacity = request.POST.get("capacity", "")
+    try:
+        services.set_availability(user=user, available=request.POST.get("available") == "1",
+                                  capacity=int(capacity) if capacity.isdigit() else None)
+        if request.POST.get("available") == "1":
+            services.assign_waiting(office_id=user.office_id)
+    except services.InboxError as exc:
+        messages.error(request, str(exc))
+    return redirect("inbox:inbox")
