@@ -65,6 +65,11 @@ def one_line(value: object) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
+def _one_line_cached(value: str) -> str:
+    return one_line(value)
+
+
+@functools.lru_cache(maxsize=4096)
 def tanggal(day: dt.date | None) -> str:
     """A date the Indonesian way: 1 Oktober 2026 (cached: a campaign repeats a few hundred dates)."""
     return format_date(day, "d MMMM y", locale="id") if day else "-"
@@ -87,7 +92,7 @@ DOC_LABELS = {"STP": "STP", "SKPKB": "SKPKB", "SKPKBT": "SKPKBT", "SK_PEMBETULAN
               "SK_KEBERATAN": "SK Keberatan", "PUTUSAN_BANDING": "Putusan Banding", "PUTUSAN_PK": "Putusan PK"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Doc:
     document_type: str
     number: str
@@ -99,7 +104,7 @@ class Doc:
     due_date: dt.date
 
 
-@dataclass
+@dataclass(slots=True)
 class Notice:
     """Everything the message and the PDF say about one letter, read in bulk by the selection."""
 
@@ -129,8 +134,13 @@ def doc_line(index: int, doc: Doc) -> str:
 
 
 def paksa_warning(notice: Notice) -> str:
-    if notice.paksa_date:
-        return (f"Bila belum dilunasi, Surat Paksa dapat diterbitkan mulai {tanggal(notice.paksa_date)} "
+    return _paksa_warning(notice.paksa_date)
+
+
+@functools.lru_cache(maxsize=4096)
+def _paksa_warning(paksa_date: dt.date | None) -> str:
+    if paksa_date:
+        return (f"Bila belum dilunasi, Surat Paksa dapat diterbitkan mulai {tanggal(paksa_date)} "
                 f"({SURAT_PAKSA_DAYS_AFTER_DELIVERY} hari setelah Surat Teguran diterima).")
     return (f"Bila belum dilunasi dalam {SURAT_PAKSA_DAYS_AFTER_DELIVERY} hari setelah Surat Teguran diterima, "
             "Surat Paksa dapat diterbitkan.")
@@ -152,10 +162,10 @@ def params(notice: Notice) -> list[str]:
             break
         lines.append(line)
         used += len(line) + 2
-    return [one_line(v) for v in (
-        notice.name, mask_npwp(notice.npwp16), notice.office_name, notice.letter_number, tanggal(notice.letter_date),
-        "; ".join(lines), rupiah(notice.total), paksa_warning(notice),
-    )]
+    # Values repeated across a campaign (office, dates, warning) are cleaned once (cached); the others each time.
+    return [one_line(notice.name), one_line(mask_npwp(notice.npwp16)), _one_line_cached(notice.office_name),
+            one_line(notice.letter_number), _one_line_cached(tanggal(notice.letter_date)), one_line("; ".join(lines)),
+            rupiah(sum(d.amount_due for d in notice.docs)), _one_line_cached(paksa_warning(notice))]
 
 
 def button_payloads(public_id: str) -> list[str]:

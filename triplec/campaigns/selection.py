@@ -1,9 +1,9 @@
 """Who a campaign would message, and why everyone else is left out: set-based, a handful of queries.
 
 `build_selection` is the one function both the preview and the start call, so the preview's counts are what
-is queued. It reads letters with their amounts and contacts in one grouped query, the office's flags, Surat
-Paksa and earlier campaign messages in one query each, and documents for the letters it keeps in one more;
-everything else is done in Python over those rows (no query per taxpayer).
+is queued. It reads every admitted letter with its taxpayer, contact and payable documents in one raw query
+(tuples, no model instances), the office's flags, Surat Paksa and earlier campaign messages in one query each;
+amounts, exclusion reasons and the notices are computed in one pass over those rows (no query per taxpayer).
 """
 
 import datetime as dt
@@ -11,13 +11,14 @@ import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
+from django.db import connection
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from triplec.core.identifiers import search_digits
 from triplec.ledger.models import DebtDocument, DocumentState, SuratPaksa, SuratTeguran
-from triplec.taxpayers.models import ContactStatus, FlagKind, Taxpayer, TaxpayerFlag
+from triplec.taxpayers.models import Contact, ContactStatus, FlagKind, Taxpayer, TaxpayerFlag
 
 from .message import Doc, Notice
 from .models import MESSAGED_STATUSES, Campaign, Criterion, Target
@@ -126,18 +127,65 @@ def letters_queryset(campaign: Campaign, today: dt.date):
     return qs
 
 
-def _documents(letter_ids_qs) -> dict[int, list[Doc]]:
+_OPEN_STATES = (DocumentState.OPEN, DocumentState.INSTALMENT, DocumentState.OBJECTION)
+
+
+def _as_date(cache: dict, value) -> dt.date | None:
+    """SQLite returns dates as text from a raw cursor, PostgreSQL as dates; both become dates, parsed once."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    day = cache.get(value)
+    if day is None:
+        day = cache[value] = dt.date.fromisoformat(value[:10])
+    return day
+
+
+def _letter_rows(letters) -> list[tuple]:
+    """One query: every admitted letter with its taxpayer, contact and each open / instalment / objection
+    document, ordered by letter then document. Raw tuples: no model instance and no per-row converter."""
     through = SuratTeguran.documents.through
-    rows = (through.objects.filter(suratteguran_id__in=letter_ids_qs, debtdocument__state=DocumentState.OPEN,
-                                   debtdocument__amount_due__gt=0)
-            .order_by("suratteguran_id", "debtdocument__issue_date", "debtdocument__number")
-            .values_list("suratteguran_id", "debtdocument__document_type", "debtdocument__number",
-                         "debtdocument__issue_date", "debtdocument__kap", "debtdocument__period_start",
-                         "debtdocument__period_end", "debtdocument__amount_due", "debtdocument__due_date"))
-    docs: dict[int, list[Doc]] = defaultdict(list)
-    for letter_id, *values in rows.iterator(chunk_size=5000):
-        docs[letter_id].append(Doc(*values))
-    return docs
+    sub_sql, sub_params = letters.order_by().values("id").query.get_compiler(connection=connection).as_sql()
+    sql = f"""
+        SELECT s.id, s.taxpayer_id, s.number, s.issue_date, s.delivered_date, t.name, t.npwp16,
+               c.phone, c.wa_user_id, c.status,
+               d.state, d.amount_due, d.document_type, d.number, d.issue_date, d.kap, d.period_start, d.period_end,
+               d.due_date
+        FROM {SuratTeguran._meta.db_table} s
+        JOIN {Taxpayer._meta.db_table} t ON t.id = s.taxpayer_id
+        LEFT JOIN {Contact._meta.db_table} c ON c.taxpayer_id = s.taxpayer_id
+        JOIN {through._meta.db_table} sd ON sd.suratteguran_id = s.id
+        JOIN {DebtDocument._meta.db_table} d ON d.id = sd.debtdocument_id
+        WHERE s.id IN ({sub_sql}) AND d.state IN (%s, %s, %s)
+        ORDER BY s.id, d.issue_date, d.number"""
+    with connection.cursor() as cur:
+        cur.execute(sql, [*sub_params, *_OPEN_STATES])
+        return cur.fetchall()
+
+
+def _grouped_letters(rows: list[tuple]):
+    """(letter fields..., open amount, instalment docs, objection docs, open docs) per letter, in one pass."""
+    dates: dict = {}
+    current = None
+    docs: list[Doc] = []
+    amount = n_inst = n_obj = 0
+    open_state, inst_state, obj_state = DocumentState.OPEN.value, DocumentState.INSTALMENT.value, DocumentState.OBJECTION.value
+    for row in rows:
+        if current is None or row[0] != current[0]:
+            if current is not None:
+                yield current, amount, n_inst, n_obj, docs
+            current, docs, amount, n_inst, n_obj = row, [], 0, 0, 0
+        state, due = row[10], row[11]
+        if state == open_state:
+            if due > 0:
+                amount += due
+                docs.append(Doc(row[12], row[13], _as_date(dates, row[14]), row[15], _as_date(dates, row[16]),
+                                _as_date(dates, row[17]), due, _as_date(dates, row[18])))
+        elif state == inst_state:
+            n_inst += 1
+        elif state == obj_state:
+            n_obj += 1
+    if current is not None:
+        yield current, amount, n_inst, n_obj, docs
 
 
 FLAG_ORDER = {FlagKind.DECEASED: 0, FlagKind.BANKRUPT: 1, FlagKind.LIQUIDATION: 2}
@@ -156,16 +204,6 @@ def build_selection(campaign: Campaign, *, now: dt.datetime | None = None, with_
     if campaign.criterion == Criterion.LIST and campaign.npwp_list.strip():
         npwps, selection.invalid_lines = parse_npwp_list(campaign.npwp_list)
         letters = letters.filter(taxpayer__npwp16__in=npwps)
-    open_q = Q(documents__state=DocumentState.OPEN, documents__amount_due__gt=0)
-    rows = (letters.annotate(
-                open_amount=Sum("documents__amount_due", filter=open_q),
-                n_instalment=Count("documents", filter=Q(documents__state=DocumentState.INSTALMENT)),
-                n_objection=Count("documents", filter=Q(documents__state=DocumentState.OBJECTION)))
-            .order_by("id")
-            .values_list("id", "taxpayer_id", "number", "issue_date", "delivered_date", "open_amount", "n_instalment",
-                         "n_objection", "taxpayer__name", "taxpayer__npwp16", "taxpayer__contact__phone",
-                         "taxpayer__contact__wa_user_id", "taxpayer__contact__status"))
-
     flags: dict[int, str] = {}
     for taxpayer_id, kind in (TaxpayerFlag.objects.filter(taxpayer__office_id=office_id)
                               .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
@@ -195,10 +233,10 @@ def build_selection(campaign: Campaign, *, now: dt.datetime | None = None, with_
     office_name = campaign.office.name
 
     seen_taxpayers: set[int] = set()
-    kept_ids: list[int] = []
-    for (letter_id, taxpayer_id, number, issue_date, delivered, amount, n_inst, n_obj, name, npwp16, phone, wa_user_id,
-         contact_status) in rows.iterator(chunk_size=5000):
-        amount = amount or 0
+    dates: dict = {}
+    for row, amount, n_inst, n_obj, docs in _grouped_letters(_letter_rows(letters)):
+        (letter_id, taxpayer_id, number, issue_date, delivered, name, npwp16, phone, wa_user_id, contact_status) = row[:10]
+        delivered = _as_date(dates, delivered)
         if amount <= 0 and not n_inst and not n_obj:
             continue  # paid or cleared: never counts
         if amount_min is not None and amount < int(amount_min):
@@ -237,11 +275,13 @@ def build_selection(campaign: Campaign, *, now: dt.datetime | None = None, with_
             reason = CONTACT_REASONS.get(contact_status, "undeliverable")
         elif taxpayer_id in recent:
             reason = "frequency_cap"
-        notice = Notice(name=name, npwp16=npwp16, letter_number=number, letter_date=issue_date,
-                        delivered_date=delivered, office_name=office_name) if not reason else None
-        if notice is not None:
-            kept_ids.append(letter_id)
-        selection.candidates.append(Candidate(taxpayer_id, letter_id, amount, "", phone or "", wa_user_id or "",
+        notice = None
+        kaps = ""
+        if not reason:
+            notice = Notice(name=name, npwp16=npwp16, letter_number=number, letter_date=_as_date(dates, issue_date),
+                            delivered_date=delivered, office_name=office_name, docs=docs)
+            kaps = docs[0].kap if len(docs) == 1 else ",".join(sorted({d.kap for d in docs}))
+        selection.candidates.append(Candidate(taxpayer_id, letter_id, amount, kaps, phone or "", wa_user_id or "",
                                               notice, reason))
 
     if campaign.criterion == Criterion.LIST and npwps:
@@ -252,12 +292,6 @@ def build_selection(campaign: Campaign, *, now: dt.datetime | None = None, with_
                 selection.candidates.append(Candidate(taxpayer_id, None, 0, "", "", "", None, "no_open_letter"))
 
     _draw_holdout(campaign, selection)
-    if kept_ids:
-        docs = _documents(letters.filter(id__in=kept_ids) if len(kept_ids) < 900 else letters.values("id"))
-        for c in selection.candidates:
-            if c.notice is not None:
-                c.notice.docs = docs.get(c.letter_id, [])
-                c.kaps = ",".join(sorted({d.kap for d in c.notice.docs}))
     return selection
 
 

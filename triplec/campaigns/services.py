@@ -10,12 +10,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from triplec.accounts.roles import Role
-from triplec.audit.models import AuditEntry
 from triplec.audit.services import audit_record, changes_between
 
 from . import message as msg
 from .conf import conf
-from .links import BulkSigner
+from .bulk import write_start
 from .models import CONTENT_FIELDS, Campaign, CampaignState, Criterion, MESSAGED_STATUSES, Target, TargetStatus
 from .planning import plan_sends
 from .selection import build_selection
@@ -191,9 +190,7 @@ def campaign_start(*, campaign: Campaign, actor=None, channel: str = "web", now:
 
 @transaction.atomic
 def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) -> dict:
-    from triplec.messaging.models import Lane, OutboundMessage, State, TemplateStatus
-    from triplec.messaging.providers.cloudapi import envelope
-    from triplec.messaging.registry import template_send_body
+    from triplec.messaging.models import TemplateStatus
 
     now = now or timezone.now()
     campaign = Campaign.objects.select_for_update(of=("self",)).select_related("office", "template").get(pk=campaign.pk)
@@ -213,48 +210,13 @@ def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) 
     plan = plan_sends(office=campaign.office, recipients=recipients, start=start,
                       rate=wa_channel.messages_per_second, tier=conf("CAMPAIGN_MESSAGING_TIER"))
     grace = dt.timedelta(hours=conf("CAMPAIGN_SEND_GRACE_HOURS"))
-    with_pdf = template.header_type == "DOCUMENT"
-    signer = BulkSigner() if with_pdf else None
     created_by = actor if getattr(actor, "is_authenticated", False) else None
-
-    targets: list[Target] = []
-    messages: list[OutboundMessage] = []
-    for c in selection.candidates:
-        target = Target(campaign=campaign, taxpayer_id=c.taxpayer_id, letter_id=c.letter_id, criterion=campaign.criterion,
-                        amount=c.amount, kaps=c.kaps, reason=c.reason, created_at=now)
-        if c.reason:
-            target.status = TargetStatus.EXCLUDED
-        elif c.held_out:
-            target.status = TargetStatus.HELD_OUT
-        else:
-            target.status, target.messaged = TargetStatus.QUEUED, True
-        targets.append(target)
-    by_index = [t for t in targets if t.messaged]
-    for target, c, to, at in zip(by_index, queued, recipients, plan.send_after):
-        phone, recipient = (to, "") if c.phone else ("", c.recipient)
-        public_id = str(target.public_id)
-        document = {"link": signer.url(public_id), "filename": "surat-teguran.pdf"} if with_pdf else None
-        m = OutboundMessage(idempotency_key=f"campaign:{campaign.pk}:{c.taxpayer_id}:{c.letter_id}", channel=wa_channel,
-                            taxpayer_id=c.taxpayer_id, to=phone, recipient=recipient, kind="template", template=template,
-                            lane=Lane.BULK, state=State.QUEUED, next_attempt_at=at, not_after=at + grace,
-                            created_by=created_by, created_at=now)
-        body = template_send_body(template, msg.params(c.notice), document=document,
-                                  button_payloads=msg.button_payloads(public_id))
-        m.payload = envelope(to=phone, recipient=recipient, callback=str(m.callback_id), **body)
-        messages.append(m)
-        target.send_after = at
-    OutboundMessage.objects.bulk_create(messages, batch_size=2000)
-    for target, m in zip(by_index, messages):
-        target.outbound_id = m.pk
-    Target.objects.bulk_create(targets, batch_size=2000)
-    # One audit entry per disclosure (each message carries the taxpayer's debt to their registered number).
-    AuditEntry.objects.bulk_create([
-        AuditEntry(action="whatsapp.enqueue", actor=created_by, channel=channel, office_id=campaign.office_id,
-                   taxpayer_id=m.taxpayer_id, object_type="messaging.OutboundMessage", object_id=str(m.pk),
-                   summary="Surat Teguran via kampanye", detail={"campaign": campaign.pk})
-        for m in messages], batch_size=2000)
-    counts = {"selected": len(targets), "queued": len(messages), "held_out": len(selection.held_out),
-              "excluded": sum(1 for t in targets if t.status == TargetStatus.EXCLUDED)}
+    # Targets and outbox rows in bulk (bulk.py); the disclosure record is the target row itself (who, which
+    # letter, which message) plus the one audit entry of the start below, not one audit row per message.
+    counts = write_start(campaign=campaign, template=template, wa_channel=wa_channel, selection=selection,
+                         send_after=plan.send_after, grace=grace, created_by_id=created_by.pk if created_by else None,
+                         now=now)
+    messages = counts["queued"]
     campaign.state = CampaignState.RUNNING if messages else CampaignState.COMPLETED
     campaign.started_at = now
     campaign.finished_at = None if messages else now
@@ -262,7 +224,8 @@ def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) 
                      "unknown_npwps": len(selection.unknown_npwps)}
     campaign.save(update_fields=["state", "started_at", "finished_at", "plan", "updated_at"])
     audit_record(action="campaign.start", actor=actor, obj=campaign, channel=channel,
-                 summary=f"kampanye {campaign.name} dimulai: {len(messages)} pesan", detail=counts)
+                 summary=f"kampanye {campaign.name} dimulai: {messages} pesan",
+                 detail={**counts, "template": template.name, "template_version": template.version})
     return counts
 
 

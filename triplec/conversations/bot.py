@@ -40,7 +40,7 @@ from .identity import (
 )
 from .models import BotTurn, Conversation, ConversationState, TaskKind
 from .services import (
-    cancel_queued_bulk, conversation_event, conversation_handoff, conversation_lock, conversation_resolve,
+    cancel_queued_bulk, conversation_event, conversation_handoff, conversation_lock,
     identity_failure, identity_success, staff_task_create,
 )
 

@@ -45,6 +45,19 @@ def queue(user, name: str, query: str = "") -> QuerySet[Conversation]:
     return qs.order_by("-last_message_at", "-id")
 
 
+def display_name(conversation: Conversation) -> str:
+    """Whom staff are talking to: the taxpayer, else the taxpayers registered with the number, else the profile."""
+    if conversation.taxpayer_id:
+        return conversation.taxpayer.name
+    from triplec.taxpayers.models import Contact
+
+    names = sorted(set(Contact.objects.filter(whatsapp_peers=conversation.peer_id).values_list("taxpayer__name",
+                                                                                              flat=True)))
+    if names:
+        return " / ".join(names[:3]) + (" …" if len(names) > 3 else "")
+    return conversation.peer.profile_name or str(conversation.peer)
+
+
 def window_closes_at(conversation: Conversation) -> dt.datetime | None:
     last = conversation.peer.last_inbound_at
     return last + WINDOW if last else None

@@ -67,11 +67,21 @@ def _has_room(status: OfficerStatus | None, load: dict[int, int]) -> bool:
     return status is not None and status.available and load.get(status.user_id, 0) < status.capacity
 
 
+def _sole_taxpayer(conversation: Conversation):
+    """The one taxpayer registered with this number (for routing only: choosing whom to ask discloses nothing)."""
+    ids = set(Contact.objects.filter(whatsapp_peers=conversation.peer_id).values_list("taxpayer_id", flat=True))
+    if len(ids) != 1:
+        return None
+    from triplec.taxpayers.models import Taxpayer
+
+    return Taxpayer.objects.filter(pk=ids.pop()).select_related("account_representative").first()
+
+
 def choose_officer(conversation: Conversation):
     """The taxpayer's own AR when on duty with room; else the available officer of the office who waited
     longest for a conversation (round-robin), among those under their capacity. None when nobody is free."""
     load = _open_load(conversation.office_id)
-    taxpayer = conversation.taxpayer
+    taxpayer = conversation.taxpayer or _sole_taxpayer(conversation)
     if taxpayer is not None and taxpayer.account_representative_id:
         ar = taxpayer.account_representative
         if ar.is_active and ar.office_id == conversation.office_id and \

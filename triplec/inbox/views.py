@@ -36,7 +36,7 @@ def _queue_context(request: HttpRequest) -> dict:
     query = request.GET.get("q", "")[:100]
     rows = list(selectors.queue(user, name, query)[:200])
     now = timezone.now()
-    items = [(c, clocks(c, now=now)) for c in rows]
+    items = [(c, clocks(c, now=now), selectors.display_name(c)) for c in rows]
     return {"view": name, "q": query, "items": items, "head": is_head(user),
             "queues": [(q, label) for q, label in _queue_labels() if q != "office" or is_head(user)]}
 
@@ -81,6 +81,7 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
     c = conversation_for(_inbox_user(request), pk)
     ctx = _conversation_context(request, c)
     ctx["panel"] = selectors.taxpayer_panel(c)
+    ctx["title"] = selectors.display_name(c)
     ctx["templates"] = selectors.templates_for(c)
     ctx["quick_replies"] = QuickReply.objects.filter(office=c.office)
     ctx["head"] = is_head(request.user)
@@ -119,7 +120,7 @@ def queue_json(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"view": ctx["view"], "conversations": [
         {"id": c.pk, "state": c.state, "assigned_to": c.assigned_to_id,
          "last_message_at": c.last_message_at.isoformat(), "breached": k["first_response_breached"]}
-        for c, k in ctx["items"]]})
+        for c, k, _label in ctx["items"]]})
 
 
 def _act(request: HttpRequest, pk: int, fn, ok: str) -> HttpResponse:

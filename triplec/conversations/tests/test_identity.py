@@ -10,7 +10,7 @@ from triplec.conversations.models import Conversation, ConversationState, Identi
 from triplec.conversations.services import conversation_resolve, identity_unlock
 from triplec.core.testing import make_document, make_office, make_taxpayer
 from triplec.ledger.models import PaymentClaim
-from triplec.messaging.models import Lane, OutboundMessage, State
+from triplec.messaging.models import Lane, State
 from triplec.messaging.services import enqueue_message
 from triplec.taxpayers.models import Contact, ContactStatus
 
@@ -79,6 +79,7 @@ def test_it_challenges_a_number_that_changed_recently_on_the_hidden_npwp_digits(
     assert "konfirmasi" in confirmed and "Kode billing" in code and "Rp900.000" in code
 
 
+@pytest.mark.slow
 def test_it_locks_details_and_alerts_staff_after_three_failed_challenges(phone, budi):
     Contact.objects.filter(taxpayer=budi).update(verified_at=None)  # never verified
     phone.say("rincian")
