@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_datetime
 
 from triplec.api.auth import ApiError, api_view, json_body, office_scope
@@ -40,7 +39,11 @@ def _fields(body: dict) -> dict:
 def _campaign(request, pk: int) -> Campaign:
     scope = office_scope(request)
     qs = Campaign.objects.all() if scope is None else Campaign.objects.filter(office_id=scope)
-    return get_object_or_404(qs, pk=pk)
+    # Another office's campaign is "not found", not "forbidden": the API does not confirm it exists.
+    campaign = qs.select_related("office", "maker", "approver", "template").filter(pk=pk).first()
+    if campaign is None:
+        raise ApiError("not_found", "Kampanye tidak ditemukan", status=404)
+    return campaign
 
 
 def _out(c: Campaign) -> dict:

@@ -313,8 +313,10 @@ def campaign_sync(*, campaign: Campaign) -> dict[str, int]:
     changed: dict[str, int] = {}
     with transaction.atomic():
         for status, ids in live_target_statuses(campaign).items():
-            if ids:
-                changed[status] = Target.objects.filter(pk__in=ids).exclude(status=status).update(status=status)
+            # In chunks: a large campaign has more ids than a database accepts as parameters of one statement.
+            for i in range(0, len(ids), 5_000):
+                n = Target.objects.filter(pk__in=ids[i:i + 5_000]).exclude(status=status).update(status=status)
+                changed[status] = changed.get(status, 0) + n
         if campaign.state == CampaignState.RUNNING and not _queued_or_sending(campaign):
             Campaign.objects.filter(pk=campaign.pk, state=CampaignState.RUNNING).update(
                 state=CampaignState.COMPLETED, finished_at=timezone.now())
@@ -340,3 +342,20 @@ def start_due_campaigns(*, now: dt.datetime | None = None) -> list[int]:
         except CampaignError:
             continue
     return started
+
+
+def campaigns_tick(*, now: dt.datetime | None = None) -> dict:
+    """The minute job: start due campaigns, then sync every running (or paused) campaign's targets with the
+    outbox and complete those with nothing left to send. One failing campaign does not stop the others."""
+    import logging
+
+    log = logging.getLogger(__name__)
+    started = start_due_campaigns(now=now)
+    synced = 0
+    for campaign in Campaign.objects.filter(state__in=(CampaignState.RUNNING, CampaignState.PAUSED)).order_by("id"):
+        try:
+            campaign_sync(campaign=campaign)
+            synced += 1
+        except Exception:  # noqa: BLE001 - logged with its campaign; the others still sync
+            log.exception("campaign %s: sync failed", campaign.pk)
+    return {"started": started, "synced": synced}

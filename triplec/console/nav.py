@@ -46,6 +46,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("ledger:debts", _("Debts"), perm("ledger.view_debtdocument"), "t"),
     NavItem("collect:payments", _("Payments"), perm("ledger.view_payment"), "p"),
     NavItem("collect:bailiff", _("Surat Paksa"), perm("ledger.view_suratteguran"), "j"),
+    NavItem("campaigns:list", _("Campaigns"), role(Role.COLLECTION_STAFF, Role.SECTION_HEAD, Role.ACCOUNT_REPRESENTATIVE, Role.OFFICE_HEAD), "k"),
     NavItem("console:import", _("Import"), perm("imports.add_importrun", "taxpayers.add_taxpayer"), "i"),
     NavItem("console:audit", _("Audit"), role(*AUDIT_ROLES), "a"),
     NavItem("admin:index", _("Admin"), lambda user: user.is_administrator and user.is_staff, ""),

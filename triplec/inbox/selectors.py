@@ -58,6 +58,18 @@ def display_name(conversation: Conversation) -> str:
     return conversation.peer.profile_name or str(conversation.peer)
 
 
+def conversation_taxpayer(conversation: Conversation):
+    """The taxpayer the chat is about: the one the bot settled on, else the only taxpayer registered with this
+    number (a shared number needs the bot's choice or the officer's check first)."""
+    if conversation.taxpayer_id:
+        return conversation.taxpayer
+    from triplec.taxpayers.models import Contact, Taxpayer
+
+    ids = set(Contact.objects.filter(whatsapp_peers=conversation.peer_id).values_list("taxpayer_id", flat=True))
+    return Taxpayer.objects.filter(pk=ids.pop()).select_related("account_representative").first() \
+        if len(ids) == 1 else None
+
+
 def window_closes_at(conversation: Conversation) -> dt.datetime | None:
     last = conversation.peer.last_inbound_at
     return last + WINDOW if last else None
@@ -159,7 +171,8 @@ def taxpayer_panel(conversation: Conversation) -> dict:
         "contact_history": list(ContactChange.objects.filter(contact__in=contacts).order_by("-changed_at")[:10]),
         "taxpayer": conversation.taxpayer,
     }
-    t = conversation.taxpayer
+    t = conversation_taxpayer(conversation)
+    panel["taxpayer"] = t
     if t is None:
         return panel
     now = timezone.now()

@@ -67,21 +67,13 @@ def _has_room(status: OfficerStatus | None, load: dict[int, int]) -> bool:
     return status is not None and status.available and load.get(status.user_id, 0) < status.capacity
 
 
-def _sole_taxpayer(conversation: Conversation):
-    """The one taxpayer registered with this number (for routing only: choosing whom to ask discloses nothing)."""
-    ids = set(Contact.objects.filter(whatsapp_peers=conversation.peer_id).values_list("taxpayer_id", flat=True))
-    if len(ids) != 1:
-        return None
-    from triplec.taxpayers.models import Taxpayer
-
-    return Taxpayer.objects.filter(pk=ids.pop()).select_related("account_representative").first()
-
-
 def choose_officer(conversation: Conversation):
     """The taxpayer's own AR when on duty with room; else the available officer of the office who waited
     longest for a conversation (round-robin), among those under their capacity. None when nobody is free."""
     load = _open_load(conversation.office_id)
-    taxpayer = conversation.taxpayer or _sole_taxpayer(conversation)
+    from .selectors import conversation_taxpayer
+
+    taxpayer = conversation_taxpayer(conversation)
     if taxpayer is not None and taxpayer.account_representative_id:
         ar = taxpayer.account_representative
         if ar.is_active and ar.office_id == conversation.office_id and \
@@ -312,13 +304,16 @@ def issue_and_send_billing(*, conversation: Conversation, actor, document_ids: l
     from triplec.billing.services import BillingError, issue_billing_code
     from triplec.ledger.models import DebtDocument
 
-    if conversation.taxpayer_id is None:
-        raise InboxError("Percakapan belum terhubung ke wajib pajak")
-    docs = list(DebtDocument.objects.filter(pk__in=document_ids, taxpayer=conversation.taxpayer))
+    from .selectors import conversation_taxpayer
+
+    taxpayer = conversation_taxpayer(conversation)
+    if taxpayer is None:
+        raise InboxError("Percakapan belum terhubung ke satu wajib pajak")
+    docs = list(DebtDocument.objects.filter(pk__in=document_ids, taxpayer=taxpayer))
     if not docs or len(docs) != len(set(document_ids)):
         raise InboxError("Pilih minimal satu dokumen tagihan wajib pajak ini")
     try:
-        result = issue_billing_code(taxpayer=conversation.taxpayer, documents=docs, actor=actor, channel="web")
+        result = issue_billing_code(taxpayer=taxpayer, documents=docs, actor=actor, channel="web")
     except BillingError as exc:
         raise InboxError(str(exc)) from None
     code = result.billing_code

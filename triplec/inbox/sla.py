@@ -7,6 +7,7 @@ import datetime as dt
 import zoneinfo
 
 from django.conf import settings
+from django.db.models import Q
 
 from triplec.offices.models import Holiday, Office
 
@@ -17,9 +18,9 @@ def office_seconds(office: Office, start: dt.datetime, end: dt.datetime) -> int:
         return 0
     tz = zoneinfo.ZoneInfo(office.time_zone)
     a, b = start.astimezone(tz), end.astimezone(tz)
-    holidays = set(Holiday.objects.filter(date__range=(a.date(), b.date())).filter(
-        office__in=[office]).values_list("date", flat=True)) | set(
-        Holiday.objects.filter(date__range=(a.date(), b.date()), office__isnull=True).values_list("date", flat=True))
+    holidays = set(Holiday.objects.filter(Q(office=office) | Q(office__isnull=True),
+                                          date__range=(a.date(), b.date())).values_list("date", flat=True)) \
+        if (b.date() - a.date()).days or a.weekday() in office.working_days else set()
     total = 0.0
     day = a.date()
     while day <= b.date():

@@ -9,6 +9,17 @@
     return function () { clearTimeout(timer); timer = setTimeout(fn, ms); };
   }
 
+  /* One fetch at a time per element: events that arrive meanwhile cause exactly one more fetch afterwards, so a
+     burst of events (handoff, assignment, message) costs two requests, not one per event. */
+  function coalesced(el, after) {
+    var busy = false, again = false;
+    function run() {
+      busy = true; again = false;
+      refresh(el, after).then(function () { busy = false; if (again) { run(); } });
+    }
+    return function () { if (busy) { again = true; } else { run(); } };
+  }
+
   function refresh(el, after) {
     return fetch(el.getAttribute("data-src"), {credentials: "same-origin", headers: {"X-Requested-With": "fetch"}})
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
@@ -25,6 +36,7 @@
     return source;
   }
 
+  var QUEUE_KINDS = ["inbox.message", "inbox.conversation", "conversation.handoff"];
   var KINDS = ["inbox.message", "inbox.status", "inbox.note", "inbox.conversation", "conversation.new",
                "conversation.handoff"];
 
@@ -47,8 +59,8 @@
 
   function queuePage(opts) {
     var el = document.getElementById("queue");
-    var update = debounce(function () { refresh(el); }, 50);
-    stream(opts.stream, opts.topics || [], KINDS, update);
+    var update = coalesced(el, null);
+    stream(opts.stream, opts.topics || [], QUEUE_KINDS, update);
     var index = -1;
     function move(step) {
       var links = el.querySelectorAll(".queue-item a");
@@ -83,7 +95,7 @@
       if (tl && tl.getAttribute("data-pending")) { pendingPoll = setTimeout(function () { refresh(el, afterRefresh); }, 700); }
       el.scrollTop = el.scrollHeight;
     }
-    var update = debounce(function () { refresh(el, afterRefresh); }, 30);
+    var update = coalesced(el, afterRefresh);
     stream(opts.stream, ["conversation:" + opts.id], KINDS, function (e) {
       var data = {};
       try { data = JSON.parse(e.data); } catch (err) { /* ignore */ }

@@ -1,0 +1,14 @@
+"""Periodic campaign work for the Huey consumer: start approved campaigns whose scheduled start has come, and
+copy the outbox's progress onto the targets of running campaigns. Every minute; the work is in `services`."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, lock_task
+
+from .services import campaigns_tick
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("campaigns-tick")
+def campaigns_every_minute() -> dict:
+    """One tick at a time (the lock): a slow start of a large campaign must not overlap the next minute's."""
+    return campaigns_tick()

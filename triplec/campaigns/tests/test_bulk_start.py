@@ -1,0 +1,84 @@
+"""The set-based start writes exactly what the one-message path (`enqueue_message`) would write."""
+
+import datetime as dt
+import json
+import uuid
+
+import pytest
+
+from triplec.audit.models import AuditEntry
+from triplec.campaigns import message as msg
+from triplec.campaigns.bulk import new_uuid_hex
+from triplec.campaigns.links import BulkSigner, unsign_token
+from triplec.campaigns.models import Target, TargetStatus
+from triplec.campaigns.pdf import notice_for_target
+from triplec.campaigns.services import campaign_approve, campaign_create, campaign_start
+from triplec.messaging.models import Lane, OutboundMessage, State
+from triplec.messaging.providers.cloudapi import envelope
+from triplec.messaging.registry import template_send_body
+
+from .conftest import NOW
+
+
+def _started(office, staff, head, **fields):
+    campaign = campaign_create(office=office, maker=staff, name="Teguran", criterion="a", frequency_cap_days=0, **fields)
+    campaign_approve(campaign=campaign, approver=head)
+    counts = campaign_start(campaign=campaign, actor=staff, now=NOW)
+    return campaign, counts
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("attach_pdf", [True, False])
+def test_it_writes_outbox_rows_identical_to_the_registry_path(office, staff, head, approved_templates, letter_factory,
+                                                              attach_pdf):
+    letter_factory(name="Budi  Santoso\nJr.", amounts=(1_500_000, 250_000))
+    letter_factory(name="Ani \"Wati\" Ñoño")
+    campaign, counts = _started(office, staff, head, attach_pdf=attach_pdf)
+    assert counts["queued"] == 2
+    for target in Target.objects.filter(campaign=campaign).select_related("outbound", "letter", "taxpayer", "campaign__office"):
+        m = target.outbound
+        assert target.status == TargetStatus.QUEUED and target.messaged and target.send_after == m.next_attempt_at
+        assert m.lane == Lane.BULK and m.state == State.QUEUED and m.kind == "template" and m.created_by_id == staff.pk
+        assert m.idempotency_key == f"campaign:{campaign.pk}:{target.taxpayer_id}:{target.letter_id}"
+        assert m.not_after - m.next_attempt_at == dt.timedelta(hours=72)
+        assert isinstance(m.callback_id, uuid.UUID) and isinstance(target.public_id, uuid.UUID)
+        public_id = str(target.public_id)
+        document = None
+        if attach_pdf:
+            link = m.payload["template"]["components"][0]["parameters"][0]["document"]["link"]
+            token = link.rsplit("/", 2)[-2]
+            assert unsign_token(token) == public_id
+            document = {"link": link, "filename": "surat-teguran.pdf"}
+        body = template_send_body(campaign.template, msg.params(notice_for_target(target)), document=document,
+                                  button_payloads=msg.button_payloads(public_id))
+        expected = envelope(to=m.to, callback=str(m.callback_id), **body)
+        assert m.payload == expected
+        assert json.dumps(m.payload) == json.dumps(expected)
+        assert "\n" not in "".join(p["text"] for p in expected["template"]["components"][-4]["parameters"])
+
+
+@pytest.mark.django_db
+def test_it_records_the_start_in_one_audit_entry_with_the_counts(office, staff, head, approved_templates, letter_factory):
+    for _ in range(3):
+        letter_factory()
+    letter_factory(contact_status="opted_out")
+    campaign, counts = _started(office, staff, head)
+    entries = AuditEntry.objects.filter(action="campaign.start")
+    assert entries.count() == 1 and not AuditEntry.objects.filter(action="whatsapp.enqueue").exists()
+    assert entries.get().detail["queued"] == 3 and entries.get().detail["excluded"] == 1
+    assert OutboundMessage.objects.count() == 3 == counts["queued"]
+
+
+def test_it_signs_links_exactly_as_the_django_signer_does():
+    signer = BulkSigner()
+    public_id = str(uuid.uuid4())
+    assert unsign_token(signer.token(public_id)) == public_id
+    forged = signer.token(public_id)[:-2] + "xx"
+    with pytest.raises(Exception):
+        unsign_token(forged)
+
+
+def test_it_draws_valid_version_4_uuids():
+    values = new_uuid_hex(500)
+    assert len(set(values)) == 500
+    assert all(uuid.UUID(h).version == 4 and uuid.UUID(h).variant == uuid.RFC_4122 for h in values)
