@@ -1,5 +1,10 @@
-"""`webhook`: signed single-status webhook POSTs per second into the web process (granian WSGI, 1 worker), with
-latency percentiles. Each POST is verified, stored in the inbox and applied to its outbound message.
+"""`webhook`: signed single-status webhook POSTs per second into the web process (granian WSGI), with latency
+percentiles. Each POST is verified and stored in the inbox (one INSERT) before the 200; the web process's
+processing thread applies it to its outbound message right after. The line also reports how long after the last
+POST every status was applied (`applied_after_s`), and that all were.
+
+Environment: BENCH_WEB_WORKERS (default 1), BENCH_BLOCKING_THREADS (granian's default if unset),
+BENCH_WEB_APP (default triplec.wsgi:application).
 
 Baseline: a trivial view (GET /whatsapp/ping) in the same server, same client. Target: >= 1,500/s, p99 < 100 ms
 on SQLite."""
@@ -48,7 +53,10 @@ def _load(port: int, requests: list[tuple[str, str, bytes, dict]]) -> tuple[floa
 def run(size: int = 5000) -> dict:
     from django.db import connection
 
-    from triplec.core.testing import make_office, start_server, stop_server
+    import os
+
+    from triplec.core.testing import make_office, stop_server
+    from triplec.messaging.benchkit import start_web
     from triplec.messaging.conf import conf
     from triplec.messaging.models import Channel, MessageStatus, OutboundMessage, State
     from triplec.messaging.webhooks import sign
@@ -75,12 +83,20 @@ def run(size: int = 5000) -> dict:
                       {"Content-Type": "application/json", "X-Hub-Signature-256": sign(body, secret)}))
     pings = [("GET", "/whatsapp/ping", b"", {})] * size
 
-    proc, base_url = start_server("wsgi", "triplec.wsgi:application")
+    workers = int(os.environ.get("BENCH_WEB_WORKERS", "1"))
+    blocking = int(os.environ.get("BENCH_BLOCKING_THREADS", "0")) or None
+    app = os.environ.get("BENCH_WEB_APP", "triplec.wsgi:application")
+    proc, base_url = start_web(app, workers=workers, blocking_threads=blocking)
     try:
         port = int(base_url.rsplit(":", 1)[1])
         _load(port, pings[:200])  # warm-up: imports, connections
         base_seconds, base_lat, base_codes = _load(port, pings)
         seconds, lat, codes = _load(port, posts)
+        end = time.perf_counter()
+        deadline = end + 120  # a bounded wait for the processing thread to catch up
+        while MessageStatus.objects.count() < size and time.perf_counter() < deadline:
+            time.sleep(0.05)
+        applied_after = time.perf_counter() - end
     finally:
         stop_server(proc)
     applied = MessageStatus.objects.count()
@@ -91,7 +107,8 @@ def run(size: int = 5000) -> dict:
             "p50_ms": round(percentile(lat, 50), 2), "p95_ms": round(percentile(lat, 95), 2),
             "p99_ms": round(percentile(lat, 99), 2), "baseline_p99_ms": round(percentile(base_lat, 99), 2),
             "non_200": sum(1 for c in codes if c != 200) + sum(1 for c in base_codes if c != 200),
-            "statuses_applied": applied, "messages_delivered": delivered, "client_connections": CLIENT_THREADS,
+            "statuses_applied": applied, "messages_delivered": delivered, "applied_after_s": round(applied_after, 2),
+            "client_connections": CLIENT_THREADS, "web_workers": workers, "blocking_threads": blocking,
             "database": connection.vendor, "target": ">= 1500/s, p99 < 100 ms (SQLite)"}
 
 

@@ -74,3 +74,21 @@ def setup_channel(base_url: str):
 
 def now() -> float:
     return time.perf_counter()
+
+
+def start_web(app: str = "triplec.wsgi:application", *, workers: int = 1, blocking_threads: int | None = None,
+              env: dict | None = None):
+    """Our app under granian WSGI on the current (throwaway) database, with the worker and thread counts the
+    benchmarks compare; returns (process, base_url). Stop it with `triplec.core.testing.stop_server`."""
+    from triplec.core.testing import _answers, database_url_for_subprocess, free_port, wait_until
+
+    port = free_port()
+    cmd = [os.path.join(os.path.dirname(sys.executable), "granian"), "--interface", "wsgi", "--host", "127.0.0.1",
+           "--port", str(port), "--workers", str(workers), "--log-level", "warning"]
+    if blocking_threads:
+        cmd += ["--blocking-threads", str(blocking_threads)]
+    proc = subprocess.Popen(cmd + [app], start_new_session=True,
+                            env={**os.environ, "DATABASE_URL": database_url_for_subprocess(), **(env or {})})
+    base_url = f"http://127.0.0.1:{port}"
+    wait_until(lambda: _answers(httpx, base_url), timeout=20, message=f"{app} did not start on {base_url}")
+    return proc, base_url

@@ -154,7 +154,8 @@ class Dispatcher:
         if now_mono - self._last_housekeeping >= 2.0:
             self.expire_old()
             self.recover_stale()
-            process_pending(limit=100)
+            # Webhook events left pending (processing failed, or the web process died before it processed them).
+            process_pending(limit=100, min_age=2.0 if conf("WHATSAPP_WEBHOOK_PROCESSING") == "thread" else 0.0)
             self._last_housekeeping = now_mono
         messages = self.claim()
         if not messages:

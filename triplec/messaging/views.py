@@ -2,12 +2,14 @@
 
 import hmac
 
+from django.db import connection
+
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
 
 from .conf import conf
 from .models import Channel
-from .webhooks import signature_valid, webhook_receive
+from .webhooks import processor, signature_valid, webhook_receive, webhook_store
 
 _secrets: dict[str, list[str]] = {}
 
@@ -27,6 +29,7 @@ def _known(kind: str) -> list[str]:
 
 @csrf_exempt
 def webhook(request: HttpRequest) -> HttpResponse:
+    """POST: signature check, one INSERT, 200. Processing runs right after, outside the request (see webhooks)."""
     if request.method == "GET":
         return _handshake(request)
     if request.method != "POST":
@@ -34,7 +37,15 @@ def webhook(request: HttpRequest) -> HttpResponse:
     body = request.body
     if not signature_valid(body, request.headers.get("X-Hub-Signature-256"), _known("app")):
         return HttpResponseForbidden("invalid signature")
-    webhook_receive(body=body)
+    mode = conf("WHATSAPP_WEBHOOK_PROCESSING")
+    if mode == "inline" or connection.in_atomic_block:
+        # Already inside a transaction (only the test client in a test transaction): no other thread could see
+        # the row before it commits, so process it here.
+        webhook_receive(body=body)
+    else:
+        pk = webhook_store(body=body)
+        if pk is not None and mode == "thread":
+            processor.submit(pk)
     return HttpResponse("ok", content_type="text/plain")
 
 

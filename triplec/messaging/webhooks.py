@@ -1,5 +1,6 @@
-"""Webhook intake and processing. The raw body is stored first (one INSERT, unique by hash), then processed in
-a savepoint: a failure leaves the event unprocessed for `triplec process_webhooks` and loses nothing."""
+"""Webhook intake and processing. The POST only checks the signature and stores the raw body (one INSERT, unique
+by hash) before answering 200; a processing loop applies it right after, each event in a savepoint: a failure
+leaves the event pending for `triplec process_webhooks` (and the dispatcher's housekeeping) and loses nothing."""
 
 import datetime as dt
 import hashlib
@@ -8,11 +9,13 @@ import json
 import contextlib
 import logging
 import threading
+import time
 import uuid
+from collections import deque
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -43,24 +46,35 @@ def sign(body: bytes, secret: str) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def webhook_receive(*, body: bytes) -> tuple[WebhookEvent | None, bool]:
-    """Store a verified body and process it, in one transaction. Returns (event, duplicate).
+def webhook_store(*, body: bytes) -> int | None:
+    """The fast path of the POST: ONE insert of the verified raw body into the inbox, nothing else.
 
-    Processing runs in a savepoint first and the inbox row is written after it, with the outcome: one INSERT
-    instead of INSERT + UPDATE. Both commit together, before we answer 200, so the payload is stored whatever
-    processing did; if the process dies before the commit we have not answered and Meta sends it again.
-    Processing is idempotent, so a duplicate body (same hash) changes nothing and is only not stored twice."""
+    Returns the new event's id, or None when we already hold this exact body (Meta's retry). Once this returns,
+    the payload is committed and safe: processing happens after the 200, in a processing loop, and a failure
+    there leaves the event pending to be retried (see `process_events`)."""
     digest = hashlib.sha256(body).hexdigest()
     text = body.decode("utf-8", errors="replace")
-    with _write_lock(), transaction.atomic():
-        if WebhookEvent.objects.filter(body_hash=digest).exists():
-            return None, True  # Meta's retry of a body we already hold
-        error = _process_body(text)
-        event = WebhookEvent(body_hash=digest, body=text, attempts=1, error=error,
-                             processed_at=None if error else timezone.now())
-        # ignore_conflicts: a concurrent copy of the same body (another worker) may have committed meanwhile.
-        WebhookEvent.objects.bulk_create([event], ignore_conflicts=True)
-    return event, False
+    try:
+        with _write_lock():
+            # Inside a caller's transaction (only the Django test client does that) a savepoint keeps a
+            # duplicate from breaking it; in autocommit the INSERT is its own transaction.
+            with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
+                event = WebhookEvent.objects.create(body_hash=digest, body=text)
+    except IntegrityError:
+        return None  # the same body, already stored (by us or a concurrent worker)
+    return event.pk
+
+
+def webhook_receive(*, body: bytes) -> tuple[int | None, bool]:
+    """Store a verified body and process it at once, in this thread. Returns (event id, duplicate).
+
+    Used where no processing loop can see the row: when the request already runs inside a transaction (the Django
+    test client in a test transaction) or with WHATSAPP_WEBHOOK_PROCESSING = "inline"."""
+    pk = webhook_store(body=body)
+    if pk is None:
+        return None, True
+    process_events([pk])
+    return pk, False
 
 
 def _process_body(text: str) -> str:
@@ -84,20 +98,110 @@ def _write_lock():
     return _sqlite_lock if connection.vendor == "sqlite" else contextlib.nullcontext()
 
 
-def _process_safely(event: WebhookEvent) -> bool:
-    error = _process_body(event.body)
-    WebhookEvent.objects.filter(pk=event.pk).update(
-        attempts=event.attempts + 1, error=error, processed_at=None if error else timezone.now())
-    return not error
+def process_events(ids: list[int]) -> int:
+    """Process these inbox events (those still pending) in one transaction, each in its own savepoint; mark them
+    with one UPDATE for the successes and one per failure. Returns how many succeeded.
+
+    Idempotent: two processors that pick up the same event (a retry loop and the web process, say) apply it
+    twice with no further effect, because every write below is unique-keyed or forward-only."""
+    events = list(WebhookEvent.objects.filter(pk__in=ids, processed_at__isnull=True).only("pk", "body", "attempts")
+                  .order_by("pk"))
+    if not events:
+        return 0
+    done: list[int] = []
+    with _write_lock(), transaction.atomic():
+        failed: list[tuple[int, str]] = []
+        for event in events:
+            error = _process_body(event.body)
+            if error:
+                failed.append((event.pk, error))
+            else:
+                done.append(event.pk)
+        now = timezone.now()
+        if done:
+            WebhookEvent.objects.filter(pk__in=done).update(attempts=F("attempts") + 1, error="", processed_at=now)
+        for pk, error in failed:
+            WebhookEvent.objects.filter(pk=pk).update(attempts=F("attempts") + 1, error=error)
+    return len(done)
 
 
-def process_pending(*, limit: int = 500, max_attempts: int = 20) -> int:
-    """Reprocess events whose processing failed (or never ran). Returns how many succeeded."""
-    done = 0
-    for event in WebhookEvent.objects.filter(processed_at__isnull=True, attempts__lt=max_attempts).order_by("id")[:limit]:
-        with transaction.atomic():
-            done += _process_safely(event)
-    return done
+def process_pending(*, limit: int = 500, max_attempts: int = 20, min_age: float = 0.0, batch: int = 50,
+                    retry_failed: bool = True) -> int:
+    """Process stored events that are still pending: never tried (older than `min_age` seconds, so as not to race
+    the web process that just stored them) and, with `retry_failed`, those whose processing failed. Returns how
+    many succeeded."""
+    qs = WebhookEvent.objects.filter(processed_at__isnull=True, attempts__lt=max_attempts)
+    if min_age:
+        qs = qs.filter(received_at__lt=timezone.now() - dt.timedelta(seconds=min_age))
+    if not retry_failed:
+        qs = qs.filter(attempts=0)
+    ids = list(qs.order_by("id").values_list("pk", flat=True)[:limit])
+    return sum(process_events(ids[i:i + batch]) for i in range(0, len(ids), batch))
+
+
+class WebhookProcessor:
+    """The processing loop of one process. The web process hands it the id of every event it stores (`submit`)
+    and it wakes at once; `triplec process_webhooks --loop` runs it as a poller of the inbox instead.
+
+    Events stay pending until processed: if this process dies, or processing raises, the poller (and the
+    dispatcher's housekeeping) picks them up again."""
+
+    def __init__(self, *, batch: int = 20):
+        self.batch = batch
+        self.queue: deque[int] = deque()
+        self.wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+        self.processed = 0
+
+    def submit(self, pk: int) -> None:
+        self.queue.append(pk)
+        if self._thread is None or not self._thread.is_alive():
+            with self._start_lock:
+                if self._thread is None or not self._thread.is_alive():
+                    self._thread = threading.Thread(target=self._run, name="webhook-processor", daemon=True)
+                    self._thread.start()
+        self.wake.set()
+
+    def _run(self) -> None:
+        from django.db import connections
+
+        while True:
+            self.wake.wait(1.0)
+            self.wake.clear()
+            while self.queue:
+                ids = [self.queue.popleft() for _ in range(min(self.batch, len(self.queue)))]
+                try:
+                    self.processed += process_events(ids)
+                except Exception:  # the database went away, say: the events stay pending for the poller
+                    log.exception("webhook processing of %d events failed; left pending", len(ids))
+            # Idle: give the connection back (a test database must be droppable; a server may close it).
+            connections.close_all()
+
+    def poll(self, *, interval: float = 0.05, min_age: float = 0.0, stop: threading.Event | None = None,
+             retry_every: float = 5.0) -> None:
+        """Poll the inbox every `interval` seconds until `stop` is set. New events are taken as soon as they are
+        `min_age` old; failed ones are retried every `retry_every` seconds."""
+        from django.db import close_old_connections
+
+        stop = stop or threading.Event()
+        last_retry = 0.0
+        while not stop.is_set():
+            close_old_connections()
+            retry = time.monotonic() - last_retry >= retry_every
+            if retry:
+                last_retry = time.monotonic()
+            try:
+                done = process_pending(min_age=min_age, retry_failed=retry, batch=self.batch)
+            except Exception:
+                log.exception("webhook poll failed")
+                done = 0
+            self.processed += done
+            if not done:
+                stop.wait(interval)
+
+
+processor = WebhookProcessor()
 
 
 # --- payload processing -------------------------------------------------------------------------------------

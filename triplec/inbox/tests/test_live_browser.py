@@ -149,7 +149,8 @@ def test_it_runs_a_live_conversation_between_the_phone_and_the_right_officer(
     page_a.get_by_role("button", name="Terbitkan dan kirim kode billing").click()
     code = wait_until(lambda: BillingCode.objects.filter(taxpayer=taxpayer).first(), timeout=10,
                       message="no billing code issued")
-    phone.locator(".msg.in", has_text=code.code).wait_for(timeout=10_000)
+    phone.locator(".msg.in", has_text=code.code_display).wait_for(timeout=10_000)
+    expect(page_a.locator(".bubble-out", has_text=code.code_display)).to_be_visible(timeout=10_000)
 
     # 5. A day later (the window moved back, not slept): free text is blocked, a template can be sent.
     Peer.objects.filter(pk=conversation.peer_id).update(last_inbound_at=timezone.now() - dt.timedelta(hours=25))
@@ -163,7 +164,14 @@ def test_it_runs_a_live_conversation_between_the_phone_and_the_right_officer(
     page_a.locator("#template-select").select_option(label="sapaan_lanjutan_v1")
     page_a.locator("#template-params input[name=params]").first.fill("Yohanes Ndun")
     page_a.get_by_role("button", name="Kirim template").click()
-    phone.locator(".msg.in", has_text="Yth. Yohanes Ndun, kami dari KPP Pratama Kupang").wait_for(timeout=10_000)
+    try:
+        phone.locator(".msg.in", has_text="Yth. Yohanes Ndun, kami dari KPP Pratama Kupang").wait_for(timeout=10_000)
+    except Exception:
+        from triplec.messaging.models import OutboundMessage
+        print("DEBUG", list(OutboundMessage.objects.values("kind", "state", "error_reason"))[-2:])
+        print("DEBUG", page_a.locator("main").inner_text()[:1500])
+        print("DEBUG", phone.locator("body").inner_text()[-1500:])
+        raise
 
     for ctx in (ctx_a, ctx_b, ctx_h):
         ctx.close()

@@ -15,23 +15,30 @@ from triplec.taxpayers.models import Taxpayer
 
 
 def processes(host: str, port: int) -> dict[str, list[str]]:
-    """Name -> command line of each long-running process of the embedded default."""
+    """Name -> command line of each long-running process of the embedded default.
+
+    The browser uses one port, served under ASGI because the live screens hold SSE streams open; machines
+    (WhatsApp's webhooks) post to a WSGI process on port + 10, where a sync view is several times cheaper.
+    In production a load balancer makes the same split by path (see docs/deployment.md).
+    """
     bin_dir = os.path.dirname(sys.executable)
+    granian = os.path.join(bin_dir, "granian")
+    triplec = os.path.join(bin_dir, "triplec")
+    static = ["--static-path-route", settings.STATIC_URL.rstrip("/"), "--static-path-mount", str(settings.STATIC_ROOT)]
     return {
-        "web": [
-            os.path.join(bin_dir, "granian"), "--interface", "wsgi", "--host", host, "--port", str(port),
-            "--workers", "1", "--blocking-threads", "8",
-            "--static-path-route", settings.STATIC_URL.rstrip("/"), "--static-path-mount", str(settings.STATIC_ROOT),
-            "triplec.wsgi:application",
-        ],
-        "worker": [os.path.join(bin_dir, "triplec"), "run_huey", "--quiet"],
-        "simulator": [
-            os.path.join(bin_dir, "triplec"), "simulator", "--host", host,
-            "--port", str(getattr(settings, "SIMULATOR_PORT", 8001)),
-            "--webhook-url", f"http://{host}:{port}/whatsapp/webhook",
-        ],
-        "dispatcher": [os.path.join(bin_dir, "triplec"), "dispatcher", "--sync-templates"],
+        "web": [granian, "--interface", "asginl", "--host", host, "--port", str(port), "--workers", "1", *static,
+                "triplec.asgi:application"],
+        "hooks": [granian, "--interface", "wsgi", "--host", host, "--port", str(port + 10), "--workers", "1",
+                  "--blocking-threads", "8", "triplec.wsgi:application"],
+        "worker": [triplec, "run_huey", "--quiet"],
+        "simulator": [triplec, "simulator", "--host", host, "--port", str(simulator_port()),
+                      "--webhook-url", f"http://{host}:{port + 10}/whatsapp/webhook"],
+        "dispatcher": [triplec, "dispatcher", "--sync-templates"],
     }
+
+
+def simulator_port() -> int:
+    return int(getattr(settings, "SIMULATOR_PORT", 8001))
 
 
 class Command(BaseCommand):
@@ -50,7 +57,10 @@ class Command(BaseCommand):
             call_command("demo_data", taxpayers=taxpayers, seed=seed)
         children = {name: subprocess.Popen(cmd) for name, cmd in processes(host, port).items()}
         self.stdout.write(self.style.SUCCESS(f"\nJust Triple C is running: http://{host}:{port}/"))
-        self.stdout.write("Demo logins (password 'demo12345'): staf, kasi, petugas1, petugas2, jurusita, admin")
+        self.stdout.write(f"The taxpayer's phone (WhatsApp simulator): http://{host}:{simulator_port()}/phone/")
+        self.stdout.write(
+            "Demo logins (password 'demo12345'): staf, kasi, ar1, petugas1, petugas2, jurusita, kakpp, admin"
+        )
         self.stdout.write("Press Ctrl-C to stop.\n")
         try:
             while all(p.poll() is None for p in children.values()):

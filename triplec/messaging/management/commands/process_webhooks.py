@@ -1,24 +1,35 @@
-"""`triplec process_webhooks`: reprocess stored webhook payloads whose processing failed."""
+"""`triplec process_webhooks`: process stored webhook events that are still pending (once, or as a loop)."""
 
-import time
+import signal
+import threading
 
 from django.core.management.base import BaseCommand
 
-from triplec.messaging.webhooks import process_pending
+from triplec.messaging.conf import conf
+from triplec.messaging.webhooks import WebhookProcessor, process_pending
 
 
 class Command(BaseCommand):
     help = "Process webhook events that are stored but not yet processed (once, or in a loop with --loop)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--loop", action="store_true")
-        parser.add_argument("--interval", type=float, default=5.0)
+        parser.add_argument("--loop", action="store_true", help="keep polling the inbox until stopped")
+        parser.add_argument("--interval", type=float, default=0.05, help="seconds between polls when idle")
+        parser.add_argument(
+            "--min-age", type=float, default=None,
+            help="leave events younger than this to the web process's own processing thread (default: 2 s when "
+                 "WHATSAPP_WEBHOOK_PROCESSING is 'thread', else 0)")
 
-    def handle(self, *args, loop, interval, **options):
-        while True:
-            done = process_pending()
-            if done:
-                self.stdout.write(f"processed {done} webhook events")
-            if not loop:
-                return
-            time.sleep(interval)
+    def handle(self, *args, loop, interval, min_age, **options):
+        if min_age is None:
+            min_age = 2.0 if conf("WHATSAPP_WEBHOOK_PROCESSING") == "thread" else 0.0
+        if not loop:
+            done = process_pending(min_age=min_age)
+            self.stdout.write(f"processed {done} webhook events")
+            return
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+        processor = WebhookProcessor(batch=50)
+        processor.poll(interval=interval, min_age=min_age, stop=stop)
+        self.stdout.write(f"stopped, {processor.processed} webhook events processed")
