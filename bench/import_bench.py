@@ -66,7 +66,7 @@ def baseline(path: str, size: int) -> float:
             city varchar(100) NOT NULL, office_id bigint NOT NULL, account_representative_id bigint NULL,
             created_at datetime NOT NULL, updated_at datetime NOT NULL);
         CREATE INDEX t_npwp15 ON taxpayer (npwp15); CREATE INDEX t_nik ON taxpayer (nik);
-        CREATE INDEX t_name ON taxpayer (name); CREATE INDEX t_office ON taxpayer (office_id);
+        CREATE INDEX t_office ON taxpayer (office_id);
         CREATE INDEX t_ar ON taxpayer (account_representative_id);
     """)
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")

@@ -63,3 +63,5 @@ register("faults", "bench.faults_bench:run", 2_000,
          "WhatsApp fault run: 5% HTTP 500, 2% timeouts, 10% duplicate/reordered webhooks, dispatcher SIGKILLed twice")
 register("bot", "bench.bot_bench:run", 2_000,
          "bot: signed inbound webhook to reply enqueued (p50/p95/p99 ms), vs the bare webhook intake")
+register("inbox_latency", "bench.inbox_latency_bench:run", 1_000,
+         "webhook POST (WSGI process) to the SSE event read from another process (ASGI): p50/p95, vs a bare publish")

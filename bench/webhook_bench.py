@@ -4,7 +4,7 @@ processing thread applies it to its outbound message right after. The line also 
 POST every status was applied (`applied_after_s`), and that all were.
 
 Environment: BENCH_WEB_WORKERS (default 1), BENCH_BLOCKING_THREADS (granian's default if unset),
-BENCH_WEB_APP (default triplec.wsgi:application).
+BENCH_WEB_APP (default triplec.messaging.wsgi:application, the webhook fast path).
 
 Baseline: a trivial view (GET /whatsapp/ping) in the same server, same client. Target: >= 1,500/s, p99 < 100 ms
 on SQLite."""
@@ -85,7 +85,7 @@ def run(size: int = 5000) -> dict:
 
     workers = int(os.environ.get("BENCH_WEB_WORKERS", "1"))
     blocking = int(os.environ.get("BENCH_BLOCKING_THREADS", "0")) or None
-    app = os.environ.get("BENCH_WEB_APP", "triplec.wsgi:application")
+    app = os.environ.get("BENCH_WEB_APP", "triplec.messaging.wsgi:application")
     proc, base_url = start_web(app, workers=workers, blocking_threads=blocking)
     try:
         port = int(base_url.rsplit(":", 1)[1])

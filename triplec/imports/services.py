@@ -283,9 +283,17 @@ class _Engine:
         self.kind, self.report, self.result = kind, report, result
         self.positions = [(i, name) for i, name in enumerate(mapping) if name is not None]
         self.width = width
+        self.mapping = mapping
+        self.unmapped = None in mapping  # ignored columns: their cells are dropped from the row
         self.seen: set[int] = set()  # hash of every key accepted in an earlier chunk
 
     def _row(self, number: int, cells: list[object]) -> Row | RowRejected | None:
+        n = len(cells)
+        if n == self.width > 1 and any(cells):  # the common case: a full row with some truthy cell (an unreadable line is one cell)
+            by_name = dict(zip(self.mapping, cells))
+            if self.unmapped:
+                del by_name[None]
+            return Row(number, by_name)
         reason = unreadable_reason(cells)
         if reason is not None:
             return RowRejected("", f"this line cannot be read as CSV ({reason})")

@@ -33,7 +33,7 @@ def inbound(sender, message, peer, **kwargs) -> None:
             auto_assign(conversation=conversation)
             conversation.refresh_from_db()
         with transaction.atomic():
-            announce(conversation, "inbox.message", inbound=message.pk)
+            announce(conversation, "inbox.message", inbound=message.pk, wamid=message.wamid)
     except Exception:  # never fail the webhook for a browser refresh
         log.exception("inbox: could not announce inbound message %s", message.pk)
 

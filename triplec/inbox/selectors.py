@@ -173,6 +173,7 @@ def taxpayer_panel(conversation: Conversation) -> dict:
     }
     t = conversation_taxpayer(conversation)
     panel["taxpayer"] = t
+    panel["verified"] = t is not None and conversation.verified_taxpayer_id == t.pk
     if t is None:
         return panel
     now = timezone.now()

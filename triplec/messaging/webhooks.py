@@ -167,7 +167,11 @@ class WebhookProcessor:
         from django.db import connections
 
         while True:
-            self.wake.wait(1.0)
+            if not self.wake.wait(1.0) and not self.queue:
+                # Idle for a second: give the connection back (a test database must be droppable, a server may
+                # close it). Not after every batch: reconnecting costs more than processing a status.
+                connections.close_all()
+                continue
             self.wake.clear()
             while self.queue:
                 ids = [self.queue.popleft() for _ in range(min(self.batch, len(self.queue)))]
@@ -175,8 +179,7 @@ class WebhookProcessor:
                     self.processed += process_events(ids)
                 except Exception:  # the database went away, say: the events stay pending for the poller
                     log.exception("webhook processing of %d events failed; left pending", len(ids))
-            # Idle: give the connection back (a test database must be droppable; a server may close it).
-            connections.close_all()
+                    connections.close_all()
 
     def poll(self, *, interval: float = 0.05, min_age: float = 0.0, stop: threading.Event | None = None,
              retry_every: float = 5.0) -> None:

@@ -17,7 +17,9 @@ class Taxpayer(models.Model):
     npwp15 = models.CharField(_("legacy NPWP (15 digits)"), max_length=15, blank=True, db_index=True)
     nik = models.CharField(_("NIK"), max_length=16, blank=True, db_index=True)
     nitku = models.CharField(_("NITKU"), max_length=22, blank=True)
-    name = models.CharField(_("name"), max_length=200, db_index=True)
+    # No index: search is `icontains` and the list page aggregates and sorts, neither of which an index on
+    # name serves, while a million-row import paid for it on every insert.
+    name = models.CharField(_("name"), max_length=200)
     taxpayer_type = models.CharField(_("type"), max_length=5, choices=TaxpayerType.choices, default=TaxpayerType.OP)
     address = models.CharField(_("address"), max_length=300, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -117,7 +119,9 @@ class ContactChange(models.Model):
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="changes")
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Not indexed: nothing looks history up by who made it, and imports write a row per contact.
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", db_index=False)
     source = models.CharField(_("source"), max_length=20, choices=ContactSource.choices)
     old_phone = models.CharField(_("old number"), max_length=20, blank=True)
     new_phone = models.CharField(_("new number"), max_length=20, blank=True)

@@ -104,6 +104,14 @@ def test_it_runs_a_campaign_from_creation_to_the_phone_and_live_progress(simulat
                                    timeout=30_000)
             assert page.evaluate("window.__notReloaded") is True
 
+            # Like Meta, the simulator downloads each PDF from our signed link (SITE_URL = this test server).
+            def documents_fetched():
+                sent = simulator.messages()
+                problems = [m.get("media_error") for m in sent if m.get("media_error")]
+                assert not problems, problems
+                return len(sent) == 2 and all((m.get("view") or {}).get("header", {}).get("media_id") for m in sent)
+
+            wait_until(documents_fetched, timeout=30, message="the simulator did not fetch the PDF notices")
             phone = staff_ctx.new_page()
             phone.goto(f"{simulator.base_url}/phone/{PHONES[0].lstrip('+')}")
             phone.get_by_text(letters[0].number).first.wait_for()

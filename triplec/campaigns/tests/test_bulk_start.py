@@ -5,6 +5,7 @@ import json
 import uuid
 
 import pytest
+from django.db import connection
 
 from triplec.audit.models import AuditEntry
 from triplec.campaigns import message as msg
@@ -53,7 +54,10 @@ def test_it_writes_outbox_rows_identical_to_the_registry_path(office, staff, hea
                                   button_payloads=msg.button_payloads(public_id))
         expected = envelope(to=m.to, callback=str(m.callback_id), **body)
         assert m.payload == expected
-        assert json.dumps(m.payload) == json.dumps(expected)
+        if connection.vendor == "sqlite":  # the stored text itself (PostgreSQL's jsonb keeps no key order)
+            with connection.cursor() as cur:
+                cur.execute("SELECT payload FROM messaging_outboundmessage WHERE id = %s", [m.pk])
+                assert cur.fetchone()[0] == json.dumps(expected)
         assert "\n" not in "".join(p["text"] for p in expected["template"]["components"][-4]["parameters"])
 
 

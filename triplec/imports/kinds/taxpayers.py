@@ -7,15 +7,15 @@ whichever way the number came in.
 """
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from triplec.accounts.models import User
 from triplec.core.identifiers import InvalidIdentifier, parse_nitku
 from triplec.imports import values
 from triplec.taxpayers.models import Contact, ContactChange, ContactSource, ContactStatus, Taxpayer, TaxpayerType
 
-from .base import Column, Kind, Row, RowRejected, adapt_datetime, cell, db_datetime, insert_many, limited, select_in, update_many
+from .base import (Column, Kind, Row, RowRejected, adapt_datetime, cell, db_datetime, insert_many, insert_many_ids,
+                   limited, select_in, update_many)
 
 TAXPAYER_TYPES = {
     "op": TaxpayerType.OP, "orang_pribadi": TaxpayerType.OP, "pribadi": TaxpayerType.OP,
@@ -36,8 +36,9 @@ ATTNAMES = ("office_id", "npwp15", "nik", "nitku", "name", "taxpayer_type", "add
             "account_representative_id")
 
 
-@dataclass(frozen=True, slots=True)
-class TaxpayerItem:
+class TaxpayerItem(NamedTuple):
+    """One validated row (a tuple: a million of them are built per file, and equality compares them)."""
+
     npwp16: str
     values: tuple  # one per FIELDS; None = the file says nothing, keep what is stored
     whatsapp: str | None
@@ -69,6 +70,9 @@ class TaxpayersKind(Kind):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._users: dict[str, tuple[int, int | None] | None] = {}
+        # An export repeats a handful of spellings ("OP", "registrasi") a million times: each is parsed once.
+        self._types: dict[str, str] = {}
+        self._sources: dict[str, str] = {}
 
     key_column = "npwp"
 
@@ -80,17 +84,19 @@ class TaxpayersKind(Kind):
 
     # --- validation ------------------------------------------------------------------------------------------
     def validate(self, row: Row) -> TaxpayerItem:
+        cells = row.cells
         office_id, tz = self.ctx.office_for(row)
         try:
-            npwp = values.npwp(row.cells.get("npwp"))
+            npwp = values.npwp(cells.get("npwp"))
         except InvalidIdentifier as exc:
             raise RowRejected("npwp", str(exc)) from None
         if npwp.warning:
             row.warn("npwp", npwp.warning)
         nik = None
-        if row.get("nik") is not None:
+        raw = cells.get("nik")
+        if raw is not None and raw != "":
             try:
-                nik = values.nik(row.cells["nik"])
+                nik = values.nik(raw)
             except InvalidIdentifier as exc:
                 raise RowRejected("nik", str(exc)) from None
         if npwp.npwp15 is None:  # a NIK-based NPWP is the NIK
@@ -98,38 +104,64 @@ class TaxpayersKind(Kind):
                 raise RowRejected("nik", "NIK differs from the NPWP, which for this taxpayer is the NIK itself")
             nik = npwp.npwp16
         nitku = None
-        if row.get("nitku") is not None:
+        raw = cells.get("nitku")
+        if raw is not None and raw != "":
             try:
-                nitku = parse_nitku(row.cells["nitku"], npwp.npwp16)
+                nitku = parse_nitku(raw, npwp.npwp16)
             except InvalidIdentifier as exc:
                 raise RowRejected("nitku", str(exc)) from None
-        name = " ".join(limited(row, "name", 200, required=True).split())
+        raw = cells.get("name")
+        if type(raw) is str and 0 < len(raw) <= 200 and raw.strip() == raw and "  " not in raw and raw.isprintable():
+            name = raw  # already clean: the common case, checked without building anything
+        else:
+            name = " ".join(limited(row, "name", 200, required=True).split())
         taxpayer_type = None
-        if row.get("taxpayer_type") is not None:
-            taxpayer_type = cell(row, "taxpayer_type", values.choice, TAXPAYER_TYPES, name="taxpayer type")
-        address = limited(row, "address", 300) or None
-        city = limited(row, "city", 100) or None
-        ar_id = self._account_representative(row, office_id)
+        raw = cells.get("taxpayer_type")
+        if raw is not None and raw != "":
+            taxpayer_type = self._types.get(raw) if type(raw) is str else None
+            if taxpayer_type is None:
+                taxpayer_type = cell(row, "taxpayer_type", values.choice, TAXPAYER_TYPES, name="taxpayer type")
+                if type(raw) is str and len(self._types) < 1000:
+                    self._types[raw] = taxpayer_type
+        address = self._short_text(row, "address", 300)
+        city = self._short_text(row, "city", 100)
+        raw = cells.get("ar_username")
+        ar_id = None if raw is None or raw == "" else self._account_representative(row, office_id)
 
         whatsapp = None
-        if row.get("whatsapp") is not None:
+        raw = cells.get("whatsapp")
+        if raw is not None and raw != "":
             try:
-                whatsapp = values.whatsapp(row.cells["whatsapp"])
+                whatsapp = values.whatsapp(raw)
             except values.CellError as exc:
                 row.warn("whatsapp", f"{exc}; the taxpayer is imported, the contact is left as it was")
         source = ContactSource.REGISTRATION
-        if row.get("whatsapp_source") is not None:
-            source = cell(row, "whatsapp_source", values.choice, CONTACT_SOURCES, name="WhatsApp source")
+        raw = cells.get("whatsapp_source")
+        if raw is not None and raw != "":
+            found = self._sources.get(raw) if type(raw) is str else None
+            if found is None:
+                found = cell(row, "whatsapp_source", values.choice, CONTACT_SOURCES, name="WhatsApp source")
+                if type(raw) is str and len(self._sources) < 1000:
+                    self._sources[raw] = found
+            source = found
         verified_at = None
-        if row.get("whatsapp_verified_at") is not None:
+        raw = cells.get("whatsapp_verified_at")
+        if raw is not None and raw != "":
             verified_at = cell(row, "whatsapp_verified_at", values.local_datetime, tz)
             if verified_at > self.ctx.now:
                 raise RowRejected("whatsapp_verified_at", "verification date is in the future")
-        return TaxpayerItem(
-            npwp16=npwp.npwp16,
-            values=(office_id, npwp.npwp15 or "", nik, nitku, name, taxpayer_type, address, city, ar_id),
-            whatsapp=whatsapp, wa_source=source, wa_verified_at=verified_at,
-        )
+        return TaxpayerItem(npwp.npwp16, (office_id, npwp.npwp15 or "", nik, nitku, name, taxpayer_type, address,
+                                          city, ar_id), whatsapp, source, verified_at)
+
+    @staticmethod
+    def _short_text(row: Row, column: str, max_length: int) -> str | None:
+        """A stripped text cell of at most `max_length` characters, or None when empty (keep what is stored)."""
+        raw = row.cells.get(column)
+        if type(raw) is str:
+            value = raw.strip()
+            if len(value) <= max_length:
+                return value or None
+        return limited(row, column, max_length) or None
 
     def _account_representative(self, row: Row, office_id: int) -> int | None:
         username = row.text("ar_username")
@@ -179,8 +211,11 @@ class TaxpayersKind(Kind):
             else:
                 statuses[n] = "unchanged"
         if inserts:
-            insert_many(Taxpayer, ("npwp16", *FIELDS, "created_at", "updated_at"), inserts)
-            ids.update(select_in(Taxpayer, ("npwp16", "id"), "npwp16", (r[0] for r in inserts)))
+            new_ids = insert_many_ids(Taxpayer, ("npwp16", *FIELDS, "created_at", "updated_at"), inserts)
+            if new_ids is not None:
+                ids.update(zip((r[0] for r in inserts), new_ids))
+            else:
+                ids.update(select_in(Taxpayer, ("npwp16", "id"), "npwp16", (r[0] for r in inserts)))
         update_many(Taxpayer, (*FIELDS, "updated_at"), updates)
         self._write_contacts(batch, statuses, ids)
         return statuses
@@ -230,9 +265,12 @@ class TaxpayersKind(Kind):
                 elif statuses[n] == "unchanged":
                     statuses[n] = "updated"
         if new_contacts:
-            insert_many(Contact, ("taxpayer", "phone", "wa_user_id", "source", "verified_at", "status",
-                                  "status_reason", "number_changed_at", "updated_at"), new_contacts)
-            created = select_in(Contact, ("id", "taxpayer", "phone"), "taxpayer", new_sources)
+            new_ids = insert_many_ids(Contact, ("taxpayer", "phone", "wa_user_id", "source", "verified_at", "status",
+                                                "status_reason", "number_changed_at", "updated_at"), new_contacts)
+            if new_ids is not None:
+                created = [(cid, c[0], c[1]) for cid, c in zip(new_ids, new_contacts)]
+            else:
+                created = select_in(Contact, ("id", "taxpayer", "phone"), "taxpayer", new_sources)
             changes.extend((cid, now, actor_id, new_sources[tp], "", phone, "", ContactStatus.ACTIVE, note)
                            for cid, tp, phone in created)
         update_many(Contact, ("phone", "status", "status_reason", "number_changed_at", "wa_user_id", "source",
