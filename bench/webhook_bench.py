@@ -4,7 +4,9 @@ processing thread applies it to its outbound message right after. The line also 
 POST every status was applied (`applied_after_s`), and that all were.
 
 Environment: BENCH_WEB_WORKERS (default 1), BENCH_BLOCKING_THREADS (granian's default if unset),
-BENCH_WEB_APP (default triplec.messaging.wsgi:application, the webhook fast path).
+BENCH_WEB_APP (default triplec.messaging.wsgi:application, the webhook fast path), BENCH_PROCESSING ("process"
+(default): the web process only stores and `triplec process_webhooks --loop` processes, as the demo runs it;
+"thread": the web process's own processing thread does).
 
 Baseline: a trivial view (GET /whatsapp/ping) in the same server, same client. Target: >= 1,500/s, p99 < 100 ms
 on SQLite."""
@@ -56,7 +58,7 @@ def run(size: int = 5000) -> dict:
     import os
 
     from triplec.core.testing import make_office, stop_server
-    from triplec.messaging.benchkit import start_web
+    from triplec.messaging.benchkit import start_loop, start_web, stop
     from triplec.messaging.conf import conf
     from triplec.messaging.models import Channel, MessageStatus, OutboundMessage, State
     from triplec.messaging.webhooks import sign
@@ -86,7 +88,12 @@ def run(size: int = 5000) -> dict:
     workers = int(os.environ.get("BENCH_WEB_WORKERS", "1"))
     blocking = int(os.environ.get("BENCH_BLOCKING_THREADS", "0")) or None
     app = os.environ.get("BENCH_WEB_APP", "triplec.messaging.wsgi:application")
-    proc, base_url = start_web(app, workers=workers, blocking_threads=blocking)
+    processing = os.environ.get("BENCH_PROCESSING", "process")
+    proc, base_url = start_web(app, workers=workers, blocking_threads=blocking,
+                               env={"WHATSAPP_WEBHOOK_PROCESSING": "loop" if processing == "process" else "thread"})
+    loop = None
+    if processing == "process":
+        loop = start_loop(["process_webhooks", "--loop", "--min-age", "0"])
     try:
         port = int(base_url.rsplit(":", 1)[1])
         _load(port, pings[:200])  # warm-up: imports, connections
@@ -99,6 +106,8 @@ def run(size: int = 5000) -> dict:
         applied_after = time.perf_counter() - end
     finally:
         stop_server(proc)
+        if loop is not None:
+            stop(loop)
     applied = MessageStatus.objects.count()
     delivered = OutboundMessage.objects.filter(state=State.DELIVERED).count()
     rate, baseline_rate = size / seconds, size / base_seconds
@@ -108,7 +117,7 @@ def run(size: int = 5000) -> dict:
             "p99_ms": round(percentile(lat, 99), 2), "baseline_p99_ms": round(percentile(base_lat, 99), 2),
             "non_200": sum(1 for c in codes if c != 200) + sum(1 for c in base_codes if c != 200),
             "statuses_applied": applied, "messages_delivered": delivered, "applied_after_s": round(applied_after, 2),
-            "client_connections": CLIENT_THREADS, "web_workers": workers, "blocking_threads": blocking,
+            "client_connections": CLIENT_THREADS, "web_workers": workers, "processing": processing, "blocking_threads": blocking,
             "database": connection.vendor, "target": ">= 1500/s, p99 < 100 ms (SQLite)"}
 
 

@@ -155,7 +155,7 @@ LOGGING = {
 }
 
 # --- Imports ----------------------------------------------------------------------------------------
-IMPORT_BATCH_SIZE = envint("TRIPLEC_IMPORT_BATCH_SIZE", 5000)
+IMPORT_BATCH_SIZE = envint("TRIPLEC_IMPORT_BATCH_SIZE", 20000)
 
 # --- Background jobs (Huey) ---------------------------------------------------------------------------
 # SQLite-backed queue in DATA_DIR on the embedded default; Redis when REDIS_URL is set. Under pytest tasks run

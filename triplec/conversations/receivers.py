@@ -1,5 +1,6 @@
-"""The bot listens to messaging's inbound signal (sent after the webhook's transaction commits) and answers in
-the same request: a turn takes a few milliseconds (see docs/conversations.md), far below Meta's budget."""
+"""The bot listens to messaging's inbound signal, sent once the webhook's processing step commits (in the web
+process's processing thread by default, or wherever `process_webhooks` runs), and answers right there: a turn
+takes tens of milliseconds (see docs/conversations.md)."""
 
 import logging
 

@@ -30,8 +30,13 @@ class Source:
     stats: dict[str, int] = field(default_factory=dict)
     position: int = 0  # bytes read so far (CSV) or rows read (XLSX)
     total_rows: int | None = None
+    # The CSV block being read: (its first byte, its bytes, its characters, the line iterator over it).
+    block: tuple[int, int, int, io.StringIO] | None = None
 
     def fraction(self) -> float | None:
+        if self.block is not None:
+            start, nbytes, nchars, lines = self.block
+            self.position = start + (nbytes * lines.tell() // nchars if nchars else 0)
         if self.total_rows:
             return min(1.0, self.position / self.total_rows)
         if self.total_bytes:
@@ -76,6 +81,9 @@ def _decode(line: bytes, stats: dict[str, int]) -> str:
             return line.decode("latin-1")
 
 
+_BLOCK = 1 << 20  # bytes of CSV decoded at a time
+
+
 def _sniff_delimiter(header_line: str) -> str:
     counts = {d: 0 for d in (",", ";", "\t")}
     quoted = False
@@ -118,9 +126,28 @@ def _open_csv(stream: BinaryIO, filename: str) -> Source:
     source.position = len(first)
 
     def lines() -> Iterator[str]:
-        for raw in stream:
-            source.position += len(raw)
-            yield _decode(raw, stats)
+        # A block of whole lines is decoded at once (one C call instead of one per line); only a block that is
+        # not valid UTF-8 is decoded line by line, so each bad line alone falls back to Windows-1252.
+        while True:
+            block = stream.read(_BLOCK)
+            if not block:
+                return
+            if not block.endswith(b"\n"):
+                block += stream.readline()
+            start = source.position
+            try:
+                text = block.decode("utf-8")
+            except UnicodeDecodeError:
+                source.block = None
+                for raw in io.BytesIO(block):  # splits on b"\n" only, as reading the file line by line does
+                    source.position += len(raw)
+                    yield _decode(raw, stats)
+                continue
+            decoded = io.StringIO(text, newline="\n")  # lines end at "\n" only; a bare CR stays in its line
+            source.block = (start, len(block), len(text), decoded)
+            yield from decoded
+            source.block = None
+            source.position = start + len(block)
 
     def rows() -> Iterator[tuple[int, list[object]]]:
         number = 1 + skipped

@@ -1,6 +1,6 @@
 """The import service: one engine behind `triplec import KIND FILE` and the console's upload page.
 
-Rows are read in chunks (settings.IMPORT_BATCH_SIZE, 5,000 by default). Each chunk is validated row by row,
+Rows are read in chunks (settings.IMPORT_BATCH_SIZE, 20,000 by default). Each chunk is validated row by row,
 then written by its kind in one transaction with a handful of bulk statements; if the database refuses the
 chunk (a concurrent writer, a constraint we did not foresee), the chunk is redone one row at a time so that
 only the offending row is rejected. Either way a row lands whole or not at all.

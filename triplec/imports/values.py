@@ -290,6 +290,13 @@ _NPWP_SEPARATORS = str.maketrans("", "", " .-/")
 
 
 def _identifier_text(raw: object) -> str:
+    if type(raw) is str:  # the CSV case, most often digits only or the dotted layout
+        s = raw.strip()
+        if s.isdigit():
+            return s
+        if s.endswith(".0") and s[:-2].isdigit():
+            return s[:-2]
+        return s.translate(_NPWP_SEPARATORS)
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         # A spreadsheet that holds the NPWP as a number drops its leading zero (01.234... -> 1234...).
         s = text(raw)
@@ -300,13 +307,16 @@ def _identifier_text(raw: object) -> str:
     return s.translate(_NPWP_SEPARATORS)
 
 
+_PLAIN_DIGIT = {str(d): d for d in range(10)}
+_DOUBLED_DIGIT = {str(d): d * 2 - 9 if d > 4 else d * 2 for d in range(10)}
+
+
 def _luhn_ok(digits_: str) -> bool:
-    total = 0
-    for position, ch in enumerate(reversed(digits_)):
-        d = ord(ch) - 48
-        if position % 2:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
+    """Luhn over a string of ASCII digits (the caller checked isdigit), every other digit doubled from the right."""
+    try:
+        total = sum(map(_PLAIN_DIGIT.__getitem__, digits_[::-2])) + sum(map(_DOUBLED_DIGIT.__getitem__, digits_[-2::-2]))
+    except KeyError:  # a non-ASCII digit such as '٣' passes isdigit(): let the core rules decide
+        return False
     return total % 10 == 0
 
 
@@ -318,7 +328,12 @@ def _nik_place_ok(prefix4: str) -> bool:
 
 
 def _nik_date_ok(number: str) -> bool:
-    day, month, year = int(number[6:8]) % 40, int(number[8:10]), int(number[10:12])
+    return _nik_ddmmyy_ok(number[6:12])
+
+
+@lru_cache(maxsize=65536)  # DDMMYY: at most ~36,500 real values
+def _nik_ddmmyy_ok(ddmmyy: str) -> bool:
+    day, month, year = int(ddmmyy[0:2]) % 40, int(ddmmyy[2:4]), int(ddmmyy[4:6])
     for century in (1900, 2000):
         try:
             dt.date(century + year, month, day)

@@ -99,7 +99,7 @@ def auto_assign(*, conversation: Conversation, now: dt.datetime | None = None):
     """Give a waiting, unassigned conversation to an officer. Returns the officer, or None (it stays in the
     office's unassigned queue, where any officer can take it)."""
     with transaction.atomic():
-        conversation = Conversation.objects.select_for_update().select_related("taxpayer", "office").get(
+        conversation = Conversation.objects.select_for_update(of=("self",)).select_related("taxpayer", "office").get(
             pk=conversation.pk)
         if conversation.assigned_to_id or conversation.state not in HUMAN_STATES:
             return None
@@ -254,7 +254,7 @@ def add_note(*, conversation: Conversation, actor, text: str):
 @transaction.atomic
 def resolve(*, conversation: Conversation, actor, now: dt.datetime | None = None) -> Conversation:
     now = now or timezone.now()
-    conversation = Conversation.objects.select_for_update().select_related("office", "taxpayer").get(
+    conversation = Conversation.objects.select_for_update(of=("self",)).select_related("office", "taxpayer").get(
         pk=conversation.pk)
     if conversation.state == ConversationState.RESOLVED:
         return conversation

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from triplec.accounts.models import User
 from triplec.audit.services import audit_record
+from triplec.events.bus import latest_event_id
 from triplec.messaging.models import Template
 from triplec.taxpayers.models import ContactStatus
 
@@ -49,9 +50,11 @@ def _queue_labels():
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
+    since = latest_event_id()  # read before the data: an event after this is replayed, never lost
     ctx = _queue_context(request)
     ctx["status"] = OfficerStatus.objects.filter(user=request.user).first()
     ctx["officer"] = request.user.has_role(*OFFICER_ROLES)
+    ctx["since"] = since
     return render(request, "inbox/inbox.html", ctx)
 
 
@@ -78,10 +81,12 @@ def _conversation_context(request: HttpRequest, conversation) -> dict:
 @login_required
 @require_GET
 def conversation(request: HttpRequest, pk: int) -> HttpResponse:
+    since = latest_event_id()  # read before the data: an event after this is replayed, never lost
     c = conversation_for(_inbox_user(request), pk)
     ctx = _conversation_context(request, c)
     ctx["panel"] = selectors.taxpayer_panel(c)
     ctx["title"] = selectors.display_name(c)
+    ctx["since"] = since
     ctx["templates"] = selectors.templates_for(c)
     ctx["quick_replies"] = QuickReply.objects.filter(office=c.office)
     ctx["head"] = is_head(request.user)

@@ -92,3 +92,11 @@ def start_web(app: str = "triplec.wsgi:application", *, workers: int = 1, blocki
     base_url = f"http://127.0.0.1:{port}"
     wait_until(lambda: _answers(httpx, base_url), timeout=20, message=f"{app} did not start on {base_url}")
     return proc, base_url
+
+
+def start_loop(args: list[str], env: dict | None = None) -> subprocess.Popen:
+    """A `triplec` management command (a processing loop) on the current database, in its own process group."""
+    from triplec.core.testing import database_url_for_subprocess
+
+    return subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "triplec"), *args], start_new_session=True,
+                            env={**os.environ, "DATABASE_URL": database_url_for_subprocess(), **(env or {})})

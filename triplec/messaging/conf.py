@@ -24,9 +24,9 @@ DEFAULTS: dict[str, Any] = {
     # Client timeouts (seconds).
     "WHATSAPP_CONNECT_TIMEOUT": 3.0,
     "WHATSAPP_READ_TIMEOUT": 10.0,
-    # Webhook processing after the 200: "thread" = a processing thread in the web process, woken by each POST
-    # (events it could not process are retried by `triplec process_webhooks --loop` and the dispatcher);
-    # "inline" = inside the request (slow; for debugging); "loop" = only `triplec process_webhooks --loop`.
+    # Webhook processing after the fast path's 200 (triplec.messaging.wsgi): "thread" = a processing thread in the
+    # web process, woken by each POST (events it could not process are retried by `triplec process_webhooks
+    # --loop` and the dispatcher); "loop" = only `triplec process_webhooks --loop` processes.
     "WHATSAPP_WEBHOOK_PROCESSING": "thread",
     # Dispatcher.
     "WHATSAPP_DISPATCH_BATCH": 200,

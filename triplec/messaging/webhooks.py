@@ -66,10 +66,10 @@ def webhook_store(*, body: bytes) -> int | None:
 
 
 def webhook_receive(*, body: bytes) -> tuple[int | None, bool]:
-    """Store a verified body and process it at once, in this thread. Returns (event id, duplicate).
+    """Store a verified body, then process it at once, in this thread. Returns (event id, duplicate).
 
-    Used where no processing loop can see the row: when the request already runs inside a transaction (the Django
-    test client in a test transaction) or with WHATSAPP_WEBHOOK_PROCESSING = "inline"."""
+    The Django view's path (see views.webhook); the fast path in `messaging.wsgi` stores only. The row is
+    committed before processing starts (unless the caller holds a transaction), so a failure loses nothing."""
     pk = webhook_store(body=body)
     if pk is None:
         return None, True

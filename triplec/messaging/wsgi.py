@@ -62,7 +62,7 @@ def webhook_fast(environ, start_response) -> list[bytes]:
     except Exception:  # not stored: answer 500 so that Meta (or the simulator) sends it again
         log.exception("webhook not stored")
         return _reply(start_response, "500 Internal Server Error", b"not stored")
-    if pk is not None and conf("WHATSAPP_WEBHOOK_PROCESSING") != "loop":
+    if pk is not None and conf("WHATSAPP_WEBHOOK_PROCESSING") == "thread":
         processor.submit(pk)
     return _reply(start_response, "200 OK", b"ok")
 

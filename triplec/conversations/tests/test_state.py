@@ -21,6 +21,13 @@ from .conftest import NUMBER, register, set_clock
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def inline_processing(settings):
+    """Webhooks processed inside the request: assertions right after a POST see the bot's turn, and the threaded
+    live server runs concurrent turns for real (the default hands them to one processing thread)."""
+    settings.WHATSAPP_WEBHOOK_PROCESSING = "inline"
+
+
 @pytest.fixture
 def channel(office_open):
     return make_channel()

@@ -123,3 +123,28 @@ def test_it_never_deletes_a_report_path_that_existed_before(office, write):
     existing = write("keep.csv", "precious")
     result = run_import(kind="taxpayers", path_or_fileobj=write("wp.csv", "npwp,nama,kode_kpp\n"), report_path=str(existing))
     assert result.exit_code == 2 and existing.exists()
+
+
+def test_it_reads_lines_across_block_boundaries_and_falls_back_per_line_only_where_needed(office, write, monkeypatch):
+    from triplec.imports import reading
+
+    monkeypatch.setattr(reading, "_BLOCK", 40)  # many blocks: boundaries fall inside lines and quoted values
+    lines = [f'{npwp15(i)};"Wajib\nPajak {i}";922\n'.encode() for i in range(1, 7)]
+    lines.insert(3, f"{npwp15(7)};\"Müller Kase\r Tua\";922\n".encode("latin-1"))  # one cp1252 line, a CR inside
+    result = run_import(kind="taxpayers", path_or_fileobj=write("wp.csv", b"npwp;nama;kode_kpp\n" + b"".join(lines)))
+    assert (result.imported, result.rejected) == (7, 0)
+    assert result.notes == ["1 line(s) were not UTF-8 and were read as Latin-1/Windows-1252"]
+    assert names() == {f"Wajib Pajak {i}" for i in range(1, 7)} | {"Müller Kase Tua"}
+
+
+def test_it_finds_new_ids_by_key_when_they_cannot_be_computed(office, write, monkeypatch):
+    from triplec.imports.kinds import taxpayers
+
+    monkeypatch.setattr(taxpayers, "insert_many_ids", lambda model, fields, rows: taxpayers.insert_many(model, fields, rows))
+    path = write("wp.csv", "npwp,nama,kode_kpp,nomor_wa\n" + "".join(
+        f"{npwp15(i)},Wajib Pajak {i},922,0812-3456-{i:04d}\n" for i in range(1, 5)))
+    result = run_import(kind="taxpayers", path_or_fileobj=path, batch_size=2)
+    assert result.imported == 4
+    for taxpayer in Taxpayer.objects.select_related("contact"):
+        assert taxpayer.contact.phone == f"+628123456{int(taxpayer.name.split()[-1]):04d}"
+        assert [c.new_phone for c in taxpayer.contact.changes.all()] == [taxpayer.contact.phone]

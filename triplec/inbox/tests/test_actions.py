@@ -16,7 +16,7 @@ from triplec.inbox.models import QuickReply, SlaRecord
 from triplec.messaging.models import OutboundMessage, Peer, Template, TemplateStatus
 from triplec.taxpayers.models import Contact, ContactStatus
 
-from .factories import conversation, make_channel, officer, taxpayer_with_contact
+from .factories import conversation, officer, taxpayer_with_contact
 
 pytestmark = pytest.mark.django_db
 

@@ -31,7 +31,21 @@ def wa(simulator, live_server, monkeypatch):
     channel = make_channel(base_url=simulator.base_url)
     templates_sync(channel=channel)
     simulator.channel = channel
-    return simulator
+    yield simulator
+    # Teardown: stop the simulator's delayed status webhooks and let the live server finish the ones in flight,
+    # so that no request is still writing while the test database is flushed (on PostgreSQL the TRUNCATE then
+    # deadlocks with it and the next test starts on leftovers).
+    simulator.configure(webhook_url=None)
+    from triplec.messaging.models import WebhookEvent
+
+    seen = [-1]
+
+    def settled() -> bool:
+        count = WebhookEvent.objects.count()
+        done, seen[0] = count == seen[0], count
+        return done
+
+    wait_until(settled, timeout=10, interval=0.3, message="webhooks still arriving")
 
 
 def provider(sim, token: str | None = None) -> SimulatorProvider:
@@ -154,7 +168,9 @@ def test_it_stores_an_inbound_reply_and_then_answers_inside_the_window(wa):
     contact_set_number(taxpayer=taxpayer, phone="+6281234567890", source=ContactSource.REGISTRATION)
     result = wa.inbound(from_="6281234567890", name="Budi", text="Berapa utang saya?")
     assert result["webhook_status"] == 200
-    inbound = InboundMessage.objects.get(wamid=result["wamid"])
+    # The webhook answers before processing; the processing thread applies it right after.
+    inbound = wait_until(lambda: InboundMessage.objects.filter(wamid=result["wamid"]).first(), timeout=15,
+                         message="inbound message processed")
     assert inbound.text == "Berapa utang saya?" and not inbound.peer.is_unknown
     assert inbound.peer.window_open()
     answer = enqueue_message(channel=channel, to="+6281234567890", kind="text", lane=Lane.REPLY,

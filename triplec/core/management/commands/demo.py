@@ -29,11 +29,12 @@ def processes(host: str, port: int) -> dict[str, list[str]]:
         "web": [granian, "--interface", "asginl", "--host", host, "--port", str(port), "--workers", "1", *static,
                 "triplec.asgi:application"],
         "hooks": [granian, "--interface", "wsgi", "--host", host, "--port", str(port + 10), "--workers", "1",
-                  "--blocking-threads", "8", "triplec.wsgi:application"],
+                  "--blocking-threads", "8", "triplec.messaging.wsgi:application"],  # webhook fast path
         "worker": [triplec, "run_huey", "--quiet"],
         "simulator": [triplec, "simulator", "--host", host, "--port", str(simulator_port()),
                       "--webhook-url", f"http://{host}:{port + 10}/whatsapp/webhook"],
         "dispatcher": [triplec, "dispatcher", "--sync-templates"],
+        "webhooks": [triplec, "process_webhooks", "--loop"],  # retries webhook events left pending
     }
 
 

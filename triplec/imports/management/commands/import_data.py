@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=list(KINDS), help="what the file holds")
         parser.add_argument("file", help="a .csv or .xlsx file")
         parser.add_argument("--errors", metavar="PATH", help="report CSV (default: FILE.errors.csv)")
-        parser.add_argument("--batch-size", type=int, default=None, help="rows per transaction (default 5000)")
+        parser.add_argument("--batch-size", type=int, default=None, help="rows per transaction (default 20000)")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
 
     def handle(self, *args, kind: str, file: str, errors: str | None, batch_size: int | None,

@@ -27,8 +27,11 @@
       .catch(function () { /* the next event or the reconnect will try again */ });
   }
 
-  function stream(url, topics, kinds, onEvent) {
+  function stream(url, topics, kinds, onEvent, since) {
     var qs = topics.map(function (t) { return "topic=" + encodeURIComponent(t); }).join("&");
+    // Start from the last event the server knew when it rendered the page: nothing between render and
+    // connect is lost. Reconnects send Last-Event-ID themselves, which the server prefers.
+    if (since) { qs += (qs ? "&" : "") + "last_event_id=" + encodeURIComponent(since); }
     var source = new EventSource(url + (qs ? "?" + qs : ""));
     kinds.forEach(function (k) { source.addEventListener(k, onEvent); });
     source.addEventListener("open", function () { document.documentElement.setAttribute("data-live", "1"); });
@@ -60,7 +63,7 @@
   function queuePage(opts) {
     var el = document.getElementById("queue");
     var update = coalesced(el, null);
-    stream(opts.stream, opts.topics || [], QUEUE_KINDS, update);
+    stream(opts.stream, opts.topics || [], QUEUE_KINDS, update, opts.since);
     var index = -1;
     function move(step) {
       var links = el.querySelectorAll(".queue-item a");
@@ -85,10 +88,12 @@
         window.location.reload();  // the window opened or closed: the composer changes shape
         return;
       }
-      if (state && state.getAttribute("data-state") !== opts.state) {
-        window.location.reload();
+      if (state && (state.getAttribute("data-state") === "resolved") !== (opts.state === "resolved")) {
+        window.location.reload();  // resolved or reopened elsewhere: the actions change
         return;
       }
+      var badge = document.getElementById("conv-state");
+      if (state && badge) { badge.textContent = state.getAttribute("data-state-label"); }
       // A message still queued turns "sent" in the dispatcher, which announces nothing: look again shortly.
       var tl = el.querySelector(".timeline");
       clearTimeout(pendingPoll);
@@ -100,7 +105,7 @@
       var data = {};
       try { data = JSON.parse(e.data); } catch (err) { /* ignore */ }
       if (!data.conversation || data.conversation === opts.id) { update(); }
-    });
+    }, opts.since);
     afterRefresh();
 
     var countdown = document.getElementById("window-countdown");

@@ -30,6 +30,7 @@ class Command(BaseCommand):
         stop = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
-        processor = WebhookProcessor(batch=50)
+        # Small batches: on SQLite a batch holds the one write lock, and the web process waits for it.
+        processor = WebhookProcessor(batch=5)
         processor.poll(interval=interval, min_age=min_age, stop=stop)
         self.stdout.write(f"stopped, {processor.processed} webhook events processed")
