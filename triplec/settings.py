@@ -217,8 +217,11 @@ CAMPAIGN_PDF_LINK_DAYS = envint("CAMPAIGN_PDF_LINK_DAYS", 30)  # validity of the
 # identity challenge before the bot discloses any detail (Pasal 34 KUP). See docs/conversations.md.
 BOT_VERIFICATION_MAX_AGE_DAYS = envint("BOT_VERIFICATION_MAX_AGE_DAYS", 365)
 BOT_NUMBER_CHANGE_CHALLENGE_DAYS = envint("BOT_NUMBER_CHANGE_CHALLENGE_DAYS", 30)
+# Failed challenges that lock details for the contact until staff unlock it.
 BOT_CHALLENGE_MAX_FAILURES = envint("BOT_CHALLENGE_MAX_FAILURES", 3)
+# More bot replies than this to one conversation within a minute: stop answering and hand off (loops, bots).
 BOT_MAX_REPLIES_PER_MINUTE = envint("BOT_MAX_REPLIES_PER_MINUTE", 8)
+# A bot-state conversation idle this long is closed; the next message starts afresh at the menu.
 BOT_CONVERSATION_IDLE_HOURS = envint("BOT_CONVERSATION_IDLE_HOURS", 24)
 
 # Live inbox (docs/inbox.md): service-level targets in office-hours minutes.

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.apps import apps
 
+from triplec.core.dates import waktu
 from triplec.core.money import rupiah
 
 log = logging.getLogger(__name__)
@@ -58,14 +58,7 @@ class RenderedMessage:
 
 def _wita(moment, office) -> str:
     """"5 Desember 2026 pukul 14.30 WITA": the office's zone, Indonesian month names."""
-    zone_name = getattr(office, "time_zone", "") or "Asia/Makassar"
-    local = moment.astimezone(ZoneInfo(zone_name))
-    zone = {"Asia/Makassar": "WITA", "Asia/Jakarta": "WIB", "Asia/Jayapura": "WIT"}.get(zone_name, zone_name)
-    return f"{local.day} {_MONTHS[local.month - 1]} {local.year} pukul {local:%H.%M} {zone}"
-
-
-_MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-           "November", "Desember"]
+    return waktu(moment, getattr(office, "time_zone", "") or "Asia/Makassar")
 
 
 def _tax_name(kap: str) -> str:

@@ -10,10 +10,10 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from babel.dates import format_date
-
 from triplec.console.kap import kap_name
+from triplec.core.dates import tanggal
 from triplec.core.identifiers import mask_npwp
+from triplec.core.money import rupiah
 from triplec.ledger.models import SURAT_PAKSA_DAYS_AFTER_DELIVERY
 
 TEMPLATE_NAME = "surat_teguran_rinci"
@@ -67,17 +67,6 @@ def one_line(value: object) -> str:
 @functools.lru_cache(maxsize=4096)
 def _one_line_cached(value: str) -> str:
     return one_line(value)
-
-
-@functools.lru_cache(maxsize=4096)
-def tanggal(day: dt.date | None) -> str:
-    """A date the Indonesian way: 1 Oktober 2026 (cached: a campaign repeats a few hundred dates)."""
-    return format_date(day, "d MMMM y", locale="id") if day else "-"
-
-
-def rupiah(amount: int) -> str:
-    """Same text as `triplec.core.money.rupiah` for whole rupiah, without Babel's cost per call."""
-    return f"{'-' if amount < 0 else ''}Rp{abs(amount):,}".replace(",", ".")
 
 
 def masa(start: dt.date, end: dt.date) -> str:

@@ -3,6 +3,7 @@
 from django.template.loader import render_to_string
 
 from triplec.core.identifiers import mask_npwp
+from triplec.core.dates import tanggal
 from triplec.core.money import rupiah, terbilang
 from triplec.ledger.models import DocumentState
 
@@ -24,12 +25,12 @@ def render_notice_pdf(notice: msg.Notice, *, office) -> bytes:
     from weasyprint import HTML
 
     rows = [{"index": i, "label": msg.DOC_LABELS.get(d.document_type, d.document_type), "number": d.number,
-             "date": msg.tanggal(d.issue_date), "kap": msg.kap_name(d.kap), "kap_code": d.kap,
+             "date": tanggal(d.issue_date), "kap": msg.kap_name(d.kap), "kap_code": d.kap,
              "period": msg.masa(d.period_start, d.period_end), "amount": rupiah(d.amount_due),
-             "due": msg.tanggal(d.due_date)} for i, d in enumerate(notice.docs, 1)]
+             "due": tanggal(d.due_date)} for i, d in enumerate(notice.docs, 1)]
     html = render_to_string("campaigns/notice_pdf.html", {
         "office": office, "notice": notice, "npwp": mask_npwp(notice.npwp16), "rows": rows,
-        "letter_date": msg.tanggal(notice.letter_date), "total": rupiah(notice.total),
+        "letter_date": tanggal(notice.letter_date), "total": rupiah(notice.total),
         "total_words": terbilang(notice.total), "warning": msg.paksa_warning(notice),
     })
     return HTML(string=html).write_pdf()

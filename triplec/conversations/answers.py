@@ -8,19 +8,15 @@ can answer with a digit.
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass, field
 
 from triplec.bot.menu import MAIN_MENU
 from triplec.console.kap import kap_name
+from triplec.core.dates import DAYS, MONTHS, ZONE_NAMES, tanggal, waktu
 from triplec.core.money import rupiah
 from triplec.offices.hours import is_open, next_opening
 from triplec.offices.models import Office
 
-MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-          "November", "Desember"]
-DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
-ZONES = {"Asia/Makassar": "WITA", "Asia/Jakarta": "WIB", "Asia/Jayapura": "WIT"}
 
 COMPLAINT_CHANNELS = (
     "• Kring Pajak 1500200\n"
@@ -41,21 +37,11 @@ class Reply:
     options: list[str] = field(default_factory=list)  # what a typed digit means after this message
 
 
-def date_id(day: dt.date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def local_time(office: Office, at: dt.datetime) -> str:
-    local = at.astimezone(zoneinfo.ZoneInfo(office.time_zone))
-    zone = ZONES.get(office.time_zone, office.time_zone)
-    return f"{DAYS[local.weekday()]}, {date_id(local.date())} pukul {local:%H.%M} {zone}"
-
-
 def office_hours(office: Office) -> str:
     days = sorted(office.working_days)
     span = f"{DAYS[days[0]]}–{DAYS[days[-1]]}" if days == list(range(days[0], days[-1] + 1)) else \
         ", ".join(DAYS[d] for d in days)
-    zone = ZONES.get(office.time_zone, office.time_zone)
+    zone = ZONE_NAMES.get(office.time_zone, office.time_zone)
     return f"{span} pukul {office.opens_at:%H.%M}–{office.closes_at:%H.%M} {zone}"
 
 
@@ -64,7 +50,7 @@ def hours_note(office: Office, now: dt.datetime) -> str:
     if is_open(office, now):
         return ""
     return (f"Saat ini di luar jam layanan petugas ({office_hours(office)}). Petugas kami akan membalas mulai "
-            f"{local_time(office, next_opening(office, now))}.")
+            f"{waktu(next_opening(office, now), office.time_zone, weekday=True)}.")
 
 
 def _numbered(options: list[tuple[str, str]]) -> str:
@@ -185,20 +171,20 @@ def rincian(taxpayer, documents: list, teguran: list, paksa: list) -> str:
     """Each open document (type, number, date, tax, period, amount, due date), the total, the letters."""
     lines = [f"Rincian tunggakan pajak {taxpayer.name} (NPWP {taxpayer.npwp_masked}):", ""]
     for n, doc in enumerate(documents, 1):
-        lines += [f"{n}. {doc.get_document_type_display()} No. {doc.number} tanggal {date_id(doc.issue_date)}",
+        lines += [f"{n}. {doc.get_document_type_display()} No. {doc.number} tanggal {tanggal(doc.issue_date)}",
                   f"   Pajak: {kap_name(doc.kap)} ({doc.kap}), masa {_period(doc)}",
-                  f"   Jumlah: {rupiah(doc.amount_due)}, jatuh tempo {date_id(doc.due_date)}"]
+                  f"   Jumlah: {rupiah(doc.amount_due)}, jatuh tempo {tanggal(doc.due_date)}"]
     lines += ["", f"*Total: {rupiah(sum(d.amount_due for d in documents))}*"]
     for st in teguran:
-        line = f"Surat Teguran No. {st.number} tanggal {date_id(st.issue_date)}"
+        line = f"Surat Teguran No. {st.number} tanggal {tanggal(st.issue_date)}"
         if st.delivered_date:
-            line += f", diterima {date_id(st.delivered_date)}"
+            line += f", diterima {tanggal(st.delivered_date)}"
         if st.surat_paksa_due_date and not paksa:
             line += (f". Bila belum dilunasi, Surat Paksa dapat diterbitkan mulai "
-                     f"{date_id(st.surat_paksa_due_date)}")
+                     f"{tanggal(st.surat_paksa_due_date)}")
         lines += ["", line + "."]
     for sp in paksa:
-        lines += ["", f"Surat Paksa No. {sp.number} tanggal {date_id(sp.issue_date)} telah diterbitkan."]
+        lines += ["", f"Surat Paksa No. {sp.number} tanggal {tanggal(sp.issue_date)} telah diterbitkan."]
     lines += ["", "Bunga dapat terus berjalan setiap bulan sampai tagihan dilunasi."]
     return "\n".join(lines)
 

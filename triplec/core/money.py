@@ -1,14 +1,13 @@
 """Rupiah: stored as whole integers, shown the Indonesian way."""
 
-from babel.numbers import format_decimal
 from num2words import num2words
 
 
 def rupiah(amount: int | None) -> str:
+    """Rp1.234.567 (Indonesian thousands dots; formatted by hand because campaigns call it per target)."""
     if amount is None:
         return "-"
-    sign = "-" if amount < 0 else ""
-    return f"{sign}Rp{format_decimal(abs(amount), locale='id_ID')}"
+    return f"{'-' if amount < 0 else ''}Rp{abs(amount):,}".replace(",", ".")
 
 
 def terbilang(amount: int) -> str:

@@ -8,6 +8,7 @@ from stdnum import luhn
 
 from triplec.accounts.models import User
 from triplec.accounts.roles import Role
+from triplec.core.processes import free_port, stop_process_group, wait_until  # noqa: F401 (re-exported)
 from triplec.ledger.models import DebtDocument, DocumentType
 from triplec.offices.models import Office
 from triplec.taxpayers.models import Taxpayer
@@ -67,15 +68,8 @@ def database_url_for_subprocess() -> str:
     return f"postgres://{user}{password}@{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}"
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(interface: str, app: str, *, port: int | None = None, env: dict | None = None):
+def start_server(interface: str, app: str, *, port: int | None = None, env: dict | None = None, workers: int = 1,
+                 extra_args: tuple[str, ...] = ()):
     """Run our app under granian in a subprocess on the test database; returns (process, base_url)."""
     import os
     import subprocess
@@ -87,7 +81,7 @@ def start_server(interface: str, app: str, *, port: int | None = None, env: dict
     bin_dir = os.path.dirname(sys.executable)
     proc = subprocess.Popen(
         [os.path.join(bin_dir, "granian"), "--interface", interface, "--host", "127.0.0.1", "--port", str(port),
-         "--workers", "1", "--log-level", "warning", app],
+         "--workers", str(workers), "--log-level", "warning", *extra_args, app],
         env={**os.environ, "DATABASE_URL": database_url_for_subprocess(), **(env or {})},
         start_new_session=True,  # its own process group, so stop_server reaches granian's workers too
     )
@@ -98,20 +92,7 @@ def start_server(interface: str, app: str, *, port: int | None = None, env: dict
 
 def stop_server(proc) -> None:
     """Stop a server started by start_server, with all its worker processes, before the test DB goes away."""
-    import os
-    import signal
-    import subprocess
-
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=1)
-    except subprocess.TimeoutExpired:  # open SSE streams keep granian's graceful shutdown waiting
-        pass
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    proc.wait(timeout=5)
+    stop_process_group(proc, grace=1)
 
 
 def _answers(httpx, base_url: str) -> bool:
@@ -120,17 +101,3 @@ def _answers(httpx, base_url: str) -> bool:
         return True
     except httpx.HTTPError:
         return False
-
-
-def wait_until(predicate, *, timeout: float = 10, interval: float = 0.05, message: str = "condition not met"):
-    """A bounded poll: returns the predicate's truthy value, or fails the test after `timeout` seconds."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{message} within {timeout} s")
-        time.sleep(interval)

@@ -1,14 +1,14 @@
 """Shared plumbing of the WhatsApp benchmarks: the simulator as a subprocess, the channel, small statistics.
 `triplec bench` runs each benchmark on a throwaway database, never the real one."""
 
-import contextlib
 import os
-import signal
 import subprocess
 import sys
 import time
 
 import httpx
+
+from triplec.core.processes import stop_process_group
 
 
 def start_simulator(*, port: int | None = None, webhook_url: str | None = None, config: dict | None = None):
@@ -38,14 +38,7 @@ def start_simulator(*, port: int | None = None, webhook_url: str | None = None, 
 
 
 def stop(proc: subprocess.Popen) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=5)
+    stop_process_group(proc, grace=5)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -80,18 +73,10 @@ def start_web(app: str = "triplec.wsgi:application", *, workers: int = 1, blocki
               env: dict | None = None):
     """Our app under granian WSGI on the current (throwaway) database, with the worker and thread counts the
     benchmarks compare; returns (process, base_url). Stop it with `triplec.core.testing.stop_server`."""
-    from triplec.core.testing import _answers, database_url_for_subprocess, free_port, wait_until
+    from triplec.core.testing import start_server
 
-    port = free_port()
-    cmd = [os.path.join(os.path.dirname(sys.executable), "granian"), "--interface", "wsgi", "--host", "127.0.0.1",
-           "--port", str(port), "--workers", str(workers), "--log-level", "warning"]
-    if blocking_threads:
-        cmd += ["--blocking-threads", str(blocking_threads)]
-    proc = subprocess.Popen(cmd + [app], start_new_session=True,
-                            env={**os.environ, "DATABASE_URL": database_url_for_subprocess(), **(env or {})})
-    base_url = f"http://127.0.0.1:{port}"
-    wait_until(lambda: _answers(httpx, base_url), timeout=20, message=f"{app} did not start on {base_url}")
-    return proc, base_url
+    extra = ("--blocking-threads", str(blocking_threads)) if blocking_threads else ()
+    return start_server("wsgi", app, env=env, workers=workers, extra_args=extra)
 
 
 def start_loop(args: list[str], env: dict | None = None) -> subprocess.Popen:

@@ -1,8 +1,5 @@
-"""The WhatsApp settings this app reads, with the demo defaults, in one place.
-
-The simulator engineer adds the `WHATSAPP_*` settings to settings.py; until then (and for anything they do not
-cover) the defaults below apply, so the app never fails on a missing setting.
-"""
+"""The messaging app's tuning knobs and their defaults. The channel's address and credentials (`WHATSAPP_BASE_URL`,
+`WHATSAPP_ACCESS_TOKEN`, ...) live in triplec/settings.py; `conf()` reads those too."""
 
 import os
 from typing import Any
@@ -10,14 +7,6 @@ from typing import Any
 from django.conf import settings
 
 DEFAULTS: dict[str, Any] = {
-    "WHATSAPP_BASE_URL": "http://127.0.0.1:8001",
-    "WHATSAPP_API_VERSION": "v25.0",
-    "WHATSAPP_PHONE_NUMBER_ID": "922000000000001",
-    "WHATSAPP_WABA_ID": "922000000000002",
-    "WHATSAPP_DISPLAY_NUMBER": "+62 380 821123",
-    "WHATSAPP_ACCESS_TOKEN": "demo-access-token",
-    "WHATSAPP_APP_SECRET": "demo-app-secret",
-    "WHATSAPP_VERIFY_TOKEN": "demo-verify-token",
     # Which provider class talks to the base URL: "simulator" can also be asked whether it received a message
     # (crash recovery), "cloudapi" is the real Meta Cloud API.
     "WHATSAPP_PROVIDER": "simulator",

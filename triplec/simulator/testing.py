@@ -11,7 +11,6 @@ import hashlib
 import hmac
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -24,6 +23,8 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 
+from triplec.core.processes import free_port, wait_until
+
 # Fast statuses and retries, so tests wait milliseconds, not seconds.
 TEST_CONFIG: dict[str, Any] = {
     "delays_ms": {"sent": 10, "delivered": 20, "read": 30},
@@ -32,25 +33,6 @@ TEST_CONFIG: dict[str, Any] = {
     "faults": {"timeout_seconds": 1.0},
 }
 START_TIMEOUT = 20.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(predicate: Callable[[], Any], timeout: float = 5.0, interval: float = 0.02,
-               message: str = "condition") -> Any:
-    """Poll `predicate` until it returns something truthy (returned) or `timeout` passes (AssertionError)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {message}")
-        time.sleep(interval)
 
 
 class SimulatorProcess:
@@ -150,7 +132,8 @@ class SimulatorProcess:
                                  **kwargs)
 
     def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0, interval: float = 0.02) -> Any:
-        return wait_until(predicate, timeout, interval, getattr(predicate, "__name__", "condition"))
+        return wait_until(predicate, timeout=timeout, interval=interval,
+                          message=f"{getattr(predicate, '__name__', 'condition')} never held")
 
 
 def _django_whatsapp_settings() -> dict[str, str]:

@@ -5,14 +5,11 @@ This kind only reads and checks the row; `triplec.ledger.payments.record_payment
 follow one rule. The ledger takes a whole chunk at once and refuses rows one by one; a refused row writes nothing.
 """
 
-import re
-
 from triplec.core.identifiers import InvalidIdentifier, parse_npwp
 from triplec.imports import values
 
 from .base import Column, Kind, Row, RowRejected, cell, limited
 
-_NTPN = re.compile(r"^[0-9A-Z]{16}$")
 CLEARED = {"1": True, "ya": True, "yes": True, "true": True, "y": True, "lunas": True,
            "0": False, "tidak": False, "no": False, "false": False, "n": False, "t": False}
 
@@ -43,10 +40,10 @@ class PaymentsKind(Kind):
         return item.ntpn
 
     def validate(self, row: Row):
-        from triplec.ledger.payments import PaymentRow  # written by the Collect & Clear engineer
+        from triplec.ledger.payments import NTPN_RE, PaymentRow
 
         ntpn = row.text("ntpn").replace(" ", "").replace("-", "").upper()
-        if not _NTPN.match(ntpn):
+        if not NTPN_RE.match(ntpn):
             raise RowRejected("ntpn", "NTPN must be exactly 16 letters or digits")
         billing = ""
         if row.get("billing_code") is not None:
