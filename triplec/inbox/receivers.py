@@ -5,6 +5,7 @@ produced them. Inbound messages to a conversation waiting for an officer also tr
 import logging
 
 from django.db import transaction
+from django.db.models import Q
 from django.dispatch import receiver
 
 from triplec.conversations.models import HUMAN_STATES, Conversation, ConversationState
@@ -39,20 +40,24 @@ def inbound(sender, message, peer, **kwargs) -> None:
 
 
 @receiver(message_status_changed, dispatch_uid="inbox.status")
-def status(sender, message, status, **kwargs) -> None:
+def status(sender, changes, **kwargs) -> None:
+    """One query for the peers of the whole batch: most statuses (a campaign's) belong to no conversation."""
     from triplec.messaging.models import Peer
 
     from .services import announce
 
     try:
-        peer = (Peer.objects.filter(channel_id=message.channel_id, wa_id=message.to).first() if message.to else
-                Peer.objects.filter(channel_id=message.channel_id, user_id=message.recipient).first())
-        if peer is None:
-            return
-        conversation = _conversation_of_peer(peer.pk, message.channel_id)
-        if conversation is None:
-            return
-        with transaction.atomic():
-            announce(conversation, "inbox.status", outbound=message.pk, status=status)
+        channels = {message.channel_id for message, _ in changes}
+        peers = {(p.channel_id, key): p.pk
+                 for p in Peer.objects.filter(channel_id__in=channels).filter(
+                     Q(wa_id__in={m.to for m, _ in changes if m.to}) |
+                     Q(user_id__in={m.recipient for m, _ in changes if not m.to and m.recipient}))
+                 for key in (p.wa_id, p.user_id) if key}
+        for message, name in changes:
+            peer_id = peers.get((message.channel_id, message.to or message.recipient))
+            conversation = _conversation_of_peer(peer_id, message.channel_id) if peer_id else None
+            if conversation is not None:
+                with transaction.atomic():
+                    announce(conversation, "inbox.status", outbound=message.pk, status=name)
     except Exception:
-        log.exception("inbox: could not announce status of message %s", message.pk)
+        log.exception("inbox: could not announce %d status changes", len(changes))

@@ -4,5 +4,6 @@ from django.dispatch import Signal
 
 # kwargs: message (InboundMessage), peer (Peer)
 inbound_message_received = Signal()
-# kwargs: message (OutboundMessage), status (str: sent, delivered, read, failed)
+# kwargs: changes: list of (OutboundMessage, status str: sent, delivered, read, failed), once per batch of statuses
+# (a campaign's burst arrives hundreds at a time: listeners do one query for all of them, not one per message)
 message_status_changed = Signal()

@@ -51,18 +51,22 @@ def webhook_store(*, body: bytes) -> int | None:
 
     Returns the new event's id, or None when we already hold this exact body (Meta's retry). Once this returns,
     the payload is committed and safe: processing happens after the 200, in a processing loop, and a failure
-    there leaves the event pending to be retried (see `process_events`)."""
+    there leaves the event pending to be retried (see `process_events`).
+
+    Raw SQL because this is the hottest statement of the product: the ORM's save compiled it anew for every POST
+    (two thirds of the request's time in the app). ON CONFLICT ... RETURNING (SQLite >= 3.35, PostgreSQL) makes
+    a duplicate a no-op without an exception or a savepoint."""
     digest = hashlib.sha256(body).hexdigest()
     text = body.decode("utf-8", errors="replace")
-    try:
-        with _write_lock():
-            # Inside a caller's transaction (only the Django test client does that) a savepoint keeps a
-            # duplicate from breaking it; in autocommit the INSERT is its own transaction.
-            with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
-                event = WebhookEvent.objects.create(body_hash=digest, body=text)
-    except IntegrityError:
-        return None  # the same body, already stored (by us or a concurrent worker)
-    return event.pk
+    received_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    with _write_lock(), connection.cursor() as cursor:
+        cursor.execute(_STORE_SQL, [digest, text, received_at])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+_STORE_SQL = (f"INSERT INTO {WebhookEvent._meta.db_table} (body_hash, body, received_at, attempts, error) "
+              "VALUES (%s, %s, %s, 0, '') ON CONFLICT (body_hash) DO NOTHING RETURNING id")
 
 
 def webhook_receive(*, body: bytes) -> tuple[int | None, bool]:
@@ -111,6 +115,7 @@ def process_events(ids: list[int]) -> int:
     done: list[int] = []
     with _write_lock(), transaction.atomic():
         failed: list[tuple[int, str]] = []
+        events = _process_status_bursts(events, done)
         for event in events:
             error = _process_body(event.body)
             if error:
@@ -123,6 +128,38 @@ def process_events(ids: list[int]) -> int:
         for pk, error in failed:
             WebhookEvent.objects.filter(pk=pk).update(attempts=F("attempts") + 1, error=error)
     return len(done)
+
+
+def _process_status_bursts(events: list[WebhookEvent], done: list[int]) -> list[WebhookEvent]:
+    """Apply the events that carry nothing but statuses together (one savepoint, one `_apply_statuses`), add
+    them to `done`, and return the rest. If the batch fails, all of it goes back to one savepoint per event, so
+    a bad event cannot hold the others back."""
+    burst, statuses, rest = [], [], []
+    for event in events:
+        try:
+            payload = json.loads(event.body)
+        except ValueError:
+            rest.append(event)
+            continue
+        changes = [change for entry in payload.get("entry") or [] for change in entry.get("changes") or []] \
+            if payload.get("object") == "whatsapp_business_account" else []
+        values = [change.get("value") or {} for change in changes]
+        if changes and all(c.get("field") == "messages" and not v.get("messages") and not v.get("errors")
+                           for c, v in zip(changes, values)):
+            burst.append(event)
+            statuses += [status for value in values for status in value.get("statuses") or []]
+        else:
+            rest.append(event)
+    if len(burst) < 2:
+        return events
+    try:
+        with transaction.atomic():
+            _apply_statuses(statuses)
+    except Exception:
+        log.exception("status batch failed; applying its events one by one")
+        return events
+    done += [event.pk for event in burst]
+    return rest
 
 
 def process_pending(*, limit: int = 500, max_attempts: int = 20, min_age: float = 0.0, batch: int = 50,
@@ -146,8 +183,8 @@ class WebhookProcessor:
     Events stay pending until processed: if this process dies, or processing raises, the poller (and the
     dispatcher's housekeeping) picks them up again."""
 
-    def __init__(self, *, batch: int = 20):
-        self.batch = batch
+    def __init__(self, *, batch: int = 50, linger: float = 0.02):
+        self.batch, self.linger = batch, linger
         self.queue: deque[int] = deque()
         self.wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -173,6 +210,10 @@ class WebhookProcessor:
                 connections.close_all()
                 continue
             self.wake.clear()
+            if len(self.queue) < self.batch:
+                # Linger a few milliseconds so that a stream of POSTs is applied in batches: one event per
+                # transaction spent more on the transaction than on the status, on the cores the intake needs.
+                time.sleep(self.linger)
             while self.queue:
                 ids = [self.queue.popleft() for _ in range(min(self.batch, len(self.queue)))]
                 try:
@@ -247,8 +288,7 @@ def _process_messages_change(value: dict) -> None:
             profiles[contact.get("wa_id") or contact.get("user_id") or ""] = contact
         for message in messages:
             _inbound(channel_id, message, profiles)
-    for status in value.get("statuses") or []:
-        _status(status)
+    _apply_statuses(value.get("statuses") or [])
     for error in value.get("errors") or []:
         log.warning("WhatsApp reported error %s: %s (%s)", error.get("code"), error.get("title"),
                     (error.get("error_data") or {}).get("details", ""))
@@ -314,56 +354,103 @@ def _text_of(kind: str, message: dict) -> tuple[str, str]:
 
 
 TIME_FIELD = {State.SENT: "sent_at", State.DELIVERED: "delivered_at", State.READ: "read_at", State.FAILED: "failed_at"}
+STATUS_FIELDS = ("pk", "wamid", "callback_id", "state", "channel_id", "to", "recipient", "taxpayer_id")
 
 
-def _status(status: dict) -> None:
-    wamid, name = status.get("id", ""), status.get("status", "")
-    if name not in TIME_FIELD or not wamid:
+def _apply_statuses(statuses: list[dict]) -> None:
+    """Apply a batch of statuses set-wise: one SELECT of their messages, one INSERT of the status log, and one
+    UPDATE per group of messages that move the same way (same status, time, error and pricing).
+
+    Why set-wise: a burst of statuses follows every campaign, and per status the ORM cost ~2.5 ms of CPU (five
+    queries compiled one by one) on the same two cores that take the webhooks in. The messages are read locked
+    (the write lock on SQLite, FOR UPDATE on PostgreSQL), so which ones move is known before the UPDATEs, and the
+    UPDATEs still carry the forward-only guard."""
+    parsed = []
+    for status in statuses:
+        wamid, name = status.get("id", ""), status.get("status", "")
+        if name in TIME_FIELD and wamid:
+            errors = status.get("errors") or []
+            parsed.append((status, wamid, name, _timestamp(status.get("timestamp")), errors[0] if errors else {}))
+    if not parsed:
         return
-    at = _timestamp(status.get("timestamp"))
-    message_id = OutboundMessage.objects.filter(wamid=wamid).values_list("pk", flat=True).first()
-    if message_id is None:
-        try:
-            callback = uuid.UUID(str(status.get("biz_opaque_callback_data", "")))
-        except ValueError:
-            callback = None
-        if callback:
-            message_id = OutboundMessage.objects.filter(callback_id=callback).values_list("pk", flat=True).first()
-    errors = status.get("errors") or []
-    code = errors[0].get("code") if errors else None
+    by_wamid = _messages_by(wamid__in={wamid for _, wamid, *_ in parsed})
+    callbacks = {_callback(status) for status, wamid, *_ in parsed if wamid not in by_wamid} - {None}
+    by_callback = {m.callback_id: m for m in _messages_by(callback_id__in=callbacks).values()} if callbacks else {}
+    rows, waves = [], []
+    seen: dict[int, int] = {}  # message pk -> wave of its latest status: a message moves once per wave, in order
+    for status, wamid, name, at, error in parsed:
+        message = by_wamid.get(wamid) or by_callback.get(_callback(status))
+        rows.append(MessageStatus(wamid=wamid, status=name, message_id=message.pk if message else None, timestamp=at,
+                                  error_code=error.get("code"), payload=status))
+        if message is None:
+            log.info("status %s for a message we do not know", name)
+            continue
+        wave = seen[message.pk] = seen.get(message.pk, -1) + 1
+        if wave == len(waves):
+            waves.append([])
+        waves[wave].append((message, wamid, name, at, error, status.get("pricing") or {}))
     # Unique by (wamid, status): a duplicate is ignored by the database, and everything below is idempotent.
-    MessageStatus.objects.bulk_create([MessageStatus(wamid=wamid, status=name, message_id=message_id, timestamp=at,
-                                                     error_code=code, payload=status)], ignore_conflicts=True)
-    if message_id is None:
-        log.info("status %s for a message we do not know", name)
-        return
-    updates: dict[str, Any] = {"state": name, TIME_FIELD[name]: at, "wamid": wamid, "claimed_by": "",
-                               "needs_resolution": False}
-    if name in (State.DELIVERED, State.READ):
-        updates["sent_at"] = Coalesce("sent_at", Value(at))
-    if name == State.READ:
-        updates["delivered_at"] = Coalesce("delivered_at", Value(at))  # read implies delivered
-    if name == State.FAILED:
-        error = ProviderError.from_code(code, errors[0].get("title", "") if errors else "")
-        updates.update(error_code=code, error_reason=error.reason_id[:300])
-    pricing = status.get("pricing") or {}
-    if pricing:
-        updates.update(pricing_category=str(pricing.get("category", ""))[:40],
-                       pricing_billable=pricing.get("billable"), pricing_type=str(pricing.get("type", ""))[:40])
-    moved = OutboundMessage.objects.filter(pk=message_id, state__in=FORWARD_FROM[name]).update(**updates)
-    if not moved and name == State.READ:
-        OutboundMessage.objects.filter(pk=message_id, delivered_at__isnull=True, state=State.READ) \
-            .update(delivered_at=at)
-    if not moved and pricing:
-        OutboundMessage.objects.filter(pk=message_id, pricing_category="").update(
-            pricing_category=str(pricing.get("category", ""))[:40], pricing_billable=pricing.get("billable"),
-            pricing_type=str(pricing.get("type", ""))[:40])
-    if moved and name == State.FAILED and code == 131026:
-        mark_undeliverable(OutboundMessage.objects.get(pk=message_id))
+    MessageStatus.objects.bulk_create(rows, ignore_conflicts=True)
+    moved: list[tuple[OutboundMessage, str]] = []
+    for wave in waves:
+        groups: dict[tuple, list[int]] = {}
+        for message, wamid, name, at, error, pricing in wave:
+            if message.state in FORWARD_FROM[name]:
+                message.state = name
+                moved.append((message, name, error.get("code")))
+                key = (name, at, error.get("code"), error.get("title", ""), _pricing(pricing))
+                groups.setdefault(key, []).append(message.pk)
+                if not message.wamid:  # found by its callback id: the wamid is set below with the status
+                    OutboundMessage.objects.filter(pk=message.pk).update(wamid=wamid)
+                    message.wamid = wamid
+            else:
+                _late_status(message.pk, name, at, pricing)
+        for (name, at, code, title, pricing), pks in groups.items():
+            updates: dict[str, Any] = {"state": name, TIME_FIELD[name]: at, "claimed_by": "", "needs_resolution": False,
+                                       **dict(pricing)}
+            if name in (State.DELIVERED, State.READ):
+                updates["sent_at"] = Coalesce("sent_at", Value(at))
+            if name == State.READ:
+                updates["delivered_at"] = Coalesce("delivered_at", Value(at))  # read implies delivered
+            if name == State.FAILED:
+                updates.update(error_code=code, error_reason=ProviderError.from_code(code, title).reason_id[:300])
+            OutboundMessage.objects.filter(pk__in=pks, state__in=FORWARD_FROM[name]).update(**updates)
+    for message, name, code in moved:
+        if name == State.FAILED and code == 131026:
+            mark_undeliverable(OutboundMessage.objects.get(pk=message.pk))
     if moved and message_status_changed.has_listeners():
-        message = OutboundMessage.objects.get(pk=message_id)
-        transaction.on_commit(lambda: _send_robust(message_status_changed, sender=OutboundMessage, message=message,
-                                                   status=name))
+        changes = [(message, name) for message, name, _ in moved]
+        transaction.on_commit(lambda: _send_robust(message_status_changed, sender=OutboundMessage, changes=changes))
+
+
+def _messages_by(**lookup) -> dict[str, OutboundMessage]:
+    """Messages by wamid, locked for the UPDATEs that follow; the other fields stay deferred."""
+    qs = OutboundMessage.objects.filter(**lookup).only(*STATUS_FIELDS)
+    if connection.features.has_select_for_update:
+        qs = qs.select_for_update()
+    return {m.wamid or str(m.callback_id): m for m in qs}
+
+
+def _callback(status: dict) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(status.get("biz_opaque_callback_data", "")))
+    except ValueError:
+        return None
+
+
+def _pricing(pricing: dict) -> tuple:
+    if not pricing:
+        return ()
+    return (("pricing_category", str(pricing.get("category", ""))[:40]), ("pricing_billable", pricing.get("billable")),
+            ("pricing_type", str(pricing.get("type", ""))[:40]))
+
+
+def _late_status(pk: int, name: str, at: dt.datetime, pricing: dict) -> None:
+    """A status that arrives after a later one (read before delivered) still fills in what it knows."""
+    if name == State.READ:
+        OutboundMessage.objects.filter(pk=pk, delivered_at__isnull=True, state=State.READ).update(delivered_at=at)
+    if pricing:
+        OutboundMessage.objects.filter(pk=pk, pricing_category="").update(**dict(_pricing(pricing)))
 
 
 def _send_robust(signal, **kwargs) -> None:

@@ -123,7 +123,7 @@ def test_it_counts_duplicate_statuses_once_and_infers_a_skipped_delivered(client
     channel = make_channel()
     message = _sent_message(channel)
     changes = []
-    handler = lambda sender, message, status, **kw: changes.append(status)  # noqa: E731
+    handler = lambda sender, **kw: changes.extend(status for _, status in kw["changes"])  # noqa: E731
     message_status_changed.connect(handler)
     try:
         payload = status_payload("wamid.OUT1", "read", pricing={"billable": True, "pricing_model": "PMP",
