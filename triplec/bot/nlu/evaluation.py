@@ -38,7 +38,8 @@ class Evaluation:
 
 
 def load_labelled(path: Path | str = LABELLED, *, split: str = "all") -> list[tuple[str, str]]:
-    """Rows of a labelled TSV. `split`: "all", "dev" (every 5th row, never used for tuning) or "tune" (the rest).
+    """Rows of a labelled TSV. `split`: "all", "dev" (every 5th row; its errors have since been seen and fixed, so
+    it is no longer a clean measure) or "tune" (the rest).
 
     A header row `text<TAB>intent` and lines starting with '#' are skipped; an unknown intent or a row
     without exactly two columns raises LabelledSetError with the line number, so a typo cannot silently

@@ -53,10 +53,44 @@ SLANG: dict[str, str] = {
     "ngaku": "mengaku", "ngadu": "mengadu", "nyicil": "cicil", "nyicilnya": "cicil",
     "gpp": "tidak apa", "ok": "oke", "okey": "oke", "okay": "oke", "oce": "oke", "okeh": "oke", "okee": "oke",
     "sip": "sip", "siip": "sip", "mantab": "mantap", "mantul": "mantap",
+    # Kupang Malay (and eastern Indonesian) words
+    "batul": "betul", "kaco": "kacau", "dapa": "dapat", "bae": "baik", "ju": "juga", "lia": "lihat", "pigi": "pergi",
+    "parlu": "perlu", "musti": "harus", "sampe": "sampai", "maso": "masuk", "kaluar": "keluar", "tagi": "tagih",
+    "ditagi": "ditagih", "bajual": "berjualan", "mangkali": "mungkin", "ana": "anak", "tanta": "ibu",
+    "tarima": "terima", "tarimakasih": "terima kasih", "barapa": "berapa", "kanapa": "kenapa", "salamat": "selamat",
+    "badagang": "berdagang", "bausaha": "berusaha", "batanya": "bertanya", "baomong": "bicara", "seng": "tidak",
+    "ose": "kamu", "karmana": "bagaimana", "doi": "uang", "dolo": "dulu", "bosong": "kamu", "ni": "ini", "nih": "ini",
+    # Jakarta slang, the -in verb forms and colloquial spellings
+    "duit": "uang", "doku": "uang", "dibayarin": "dibayar", "bayarin": "bayarkan", "ngaco": "ngawur",
+    "ngawur": "ngawur", "ngerti": "mengerti", "ngerti2": "mengerti", "nunggak": "tunggakan", "menunggak": "tunggakan",
+    "emang": "memang", "gimana2": "bagaimana", "lunasin": "lunasi", "ngelunasin": "melunasi", "bang": "kakak",
+    "mas": "kakak", "mbak": "kakak", "bro": "kakak", "sis": "kakak", "gan": "kakak", "neror": "meneror",
+    "spamming": "spam", "nyepam": "spam", "ngespam": "spam", "terus2an": "terus menerus", "pake": "pakai",
+    "inget": "ingat", "ingetin": "ingatkan", "ingatin": "ingatkan", "sapa": "siapa", "ttg": "tentang",
+    "tntg": "tentang", "perihal": "tentang", "ngobrol": "bicara", "mengobrol": "bicara", "beneran": "asli",
+    "betulan": "asli", "sungguhan": "asli", "bener": "benar", "bnr": "benar", "hrs": "harus", "mesti": "harus",
+    "liat": "lihat", "kalian": "kamu", "aktifin": "aktifkan", "aktipkan": "aktifkan", "aktifkn": "aktifkan",
+    "masukin": "masukkan", "daftarin": "daftarkan", "nyalain": "nyalakan", "hidupin": "hidupkan", "matiin": "matikan",
+    "stopin": "stop", "ngeluh": "mengeluh", "keluh": "mengeluh", "ngelapor": "melapor", "terpencet": "kepencet",
+    "kepencet": "kepencet", "kepijit": "kepencet", "pencet": "pencet", "klik": "klik", "mengangsur": "angsur",
+    "angsurnya": "angsur", "separo": "separuh", "separuhnya": "separuh", "numpang": "mau", "trm": "terima",
+    "done": "sudah",
+    # thanks, ok and closing variants
+    "sama2": "sama sama", "sm2": "sama sama", "samasama": "sama sama", "sama_sama": "sama sama", "okok": "oke",
+    "okelah": "oke", "oke2": "oke", "okei": "oke", "siap2": "siap", "maacih": "terima kasih", "macih": "terima kasih",
+    "makaseh": "terima kasih", "trimkasih": "terima kasih", "thanksss": "terima kasih", "tengs": "terima kasih",
+    # English words people mix in
+    "installment": "angsuran", "instalment": "angsuran", "installments": "angsuran", "pls": "tolong",
+    "plis": "tolong", "please": "tolong", "plz": "tolong", "owe": "utang", "debt": "utang", "officer": "petugas",
+    "unregister": "unreg", "how": "bagaimana", "pay": "bayar", "paid": "dibayar", "already": "sudah",
+    "human": "manusia", "talk": "bicara", "speak": "bicara", "unblock": "buka blokir",
     # domain words and their spellings
-    "byr": "bayar", "bayr": "bayar", "bayar": "bayar", "bayarnya": "bayar", "pembayarannya": "pembayaran",
-    "kd": "kode", "kode": "kode", "biling": "billing", "bill": "billing", "billling": "billing", "idbilling": "id billing",
+    "byr": "bayar", "bayr": "bayar", "byar": "bayar", "bayra": "bayar", "bayar": "bayar", "bayarnya": "bayar",
+    "pembayarannya": "pembayaran", "stpo": "stop", "sotp": "stop",
+    "kd": "kode", "kode": "kode", "biling": "billing", "bill": "tagihan", "billling": "billing", "idbilling": "id billing",
     "kodebilling": "kode billing", "kodebiling": "kode billing", "ntpnnya": "ntpn",
+    # "bill" alone is the debt ("bill ini error"); "kode/id bill" still reaches kode_billing through "kode tagihan"
+    "terbayar": "terbayar", "kebayar": "terbayar", "trbayar": "terbayar",
     "no": "nomor", "nmr": "nomor", "nomer": "nomor", "nomr": "nomor", "nmor": "nomor", "nope": "nomor hp",
     "hp": "hp", "wa": "wa", "whatsapp": "wa", "whatsap": "wa", "watsap": "wa", "chat": "chat", "chatt": "chat",
     "sms": "sms", "pesan": "pesan", "psn": "pesan",
@@ -81,12 +115,15 @@ SLANG: dict[str, str] = {
     "thx": "terima kasih", "thanks": "terima kasih", "thank": "terima kasih", "thanx": "terima kasih",
     "tq": "terima kasih", "ty": "terima kasih", "tengkyu": "terima kasih", "danke": "terima kasih",
     "makasii": "terima kasih", "nuwun": "terima kasih",
+    "mksi": "terima kasih", "mkasi": "terima kasih", "makasihh": "terima kasih", "trima": "terima",
+    "trimah": "terima", "trmakasih": "terima kasih", "thankyou": "terima kasih", "tengkiu": "terima kasih",
     # greetings
     "hallo": "halo", "hello": "halo", "helo": "halo", "hai": "halo", "hi": "halo", "hy": "halo", "hay": "halo",
     "hei": "halo", "hey": "halo", "haloo": "halo", "met": "selamat", "slmt": "selamat", "selamat": "selamat",
     "slamat": "selamat", "assalamualaikum": "salam", "asalamualaikum": "salam", "assalamu'alaikum": "salam",
     "ass": "salam", "askum": "salam", "shalom": "salam", "syalom": "salam", "salom": "salam", "swastiastu": "salam",
     "tes": "tes", "test": "tes", "testing": "tes", "ping": "ping",
+    "mlm": "malam", "pgi": "pagi", "pg": "pagi", "siank": "siang",
 }
 
 # Words that must never be "corrected" by fuzzy matching (frequent, short, or near a keyword by accident).
@@ -121,6 +158,13 @@ pakai memakai pake dipakai pakainya makan minum tidur jalan rumah desa kota kamp
 sakit sehat rusak hilang lupa ingat takut malu marah senang susah mudah sulit cepat lambat jauh dekat
 kirain kira pikir rasa perasaan tahu mengerti paham dengar baca tulis isi kosong penuh
 sanggup mampu angka jumlah nilai total kring sopan kasar bertahap pelan cara wrong number
+dihubungi menghubungi hubungkan penipu separuh terbayar kepencet pencet gabung daftar daftarkan masukkan
+alfamart indomaret tokopedia shopee shopeepay ovo gopay dana linkaja brimo livin bca bri bni btn mandiri qris
+teller almarhum almarhumah wafat pensiunan sekaligus diingatkan ingatkan
+dikirim dikirimi dikirimkan diaktifkan dilunasi disetor disetorkan ditelepon dihitung diminta ditagih dihapus
+dihapuskan dikurangi dibayarkan dibatalkan diperpanjang dijelaskan dirinci diperinci ditunda diundur hitungan
+perhitungan bayaran tagih menagih hapus batal batalkan cari mengada rekening penagihan ditagihkan tertagih
+menagihkan penagih diskon potongan pemutihan amnesti diputihkan teror diteror meneror berulang
 """.split())
 
 # Domain keywords: the targets of typo correction and word segmentation.

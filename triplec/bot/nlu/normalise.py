@@ -1,10 +1,12 @@
 """Turn a raw WhatsApp message into canonical, space-separated Indonesian tokens.
 
 Steps, in order, each one cheap:
-1. Unicode NFKC, lower case; keycap digits (1️⃣) to digits; a few meaningful emoji to words, the rest dropped.
+1. Unicode NFKC, lower case; keycap digits (1️⃣) to digits; masked phone numbers ("0812xxxx") to digits; a few
+   meaningful emoji to words, the rest dropped.
 2. Runs of three or more identical letters collapsed ("tolonggg" -> "tolong", "stoppp" -> "stop").
 3. Tokenise on anything that is not a letter or digit; reduplication typed with a 2 ("sedikit2") loses the 2.
-4. Each token: slang dictionary; known word; known word without a clitic (-nya, -kah, -lah); missing spaces
+4. Each token: slang dictionary; known word; known word without a clitic (-nya, -kah, -lah), any longer word
+   without -nya, Jakarta -in read as -kan/-i ("hapusin"); missing spaces
    split against the vocabulary ("mintakodebilling"); typo corrected to the nearest domain keyword (rapidfuzz).
 Results of the per-token steps are cached: WhatsApp vocabulary is small and repetitive.
 """
@@ -24,6 +26,10 @@ EMOJI_WORDS: dict[str, str] = {
     "😂": " haha ", "🤣": " haha ", "😀": " ", "😊": " ",
 }
 _KEYCAP = re.compile(r"([0-9#*])\ufe0f?\u20e3")
+# A phone number with digits masked by x or * ("0812xxxx", "08xx-xxxx", "+62 812 xxx xxx"): it is a number, and must
+# not reach the rules as "0812x" (read as "N times", an instalment). The masked digits become 0s.
+_MASKED_PHONE = re.compile(r"(?<![a-z0-9])(?:\+?62|0)[ \-.]?\d[\d \-.]*?[x*]{2,}(?:[ \-.]?[0-9x*]{3,})*(?![a-z0-9])")
+_MASK = re.compile(r"[ \-.]|[x*]")
 _REPEAT = re.compile(r"([a-z])\1{2,}")
 _DOUBLE = re.compile(r"([a-z])\1")
 _TOKEN = re.compile(r"[a-z0-9_]+(?:'[a-z]+)?")
@@ -31,7 +37,7 @@ _REDUP = re.compile(r"^([a-z]{3,})2$")
 # 85 accepts one transposition or one missing letter in a 7-letter word ("petugsa", "keberatn") but not a
 # different everyday word two edits away ("pakai" -> "paksa" scores 80).
 FUZZY_CUTOFF = 85
-CLITICS = ("nya", "kah", "lah", "pun", "ny")
+CLITICS = ("nya", "kah", "lah", "pun", "ny", "ku", "mu")
 
 # Every word the normaliser considers "known": canonical slang values, common words and keywords.
 VOCAB: frozenset[str] = frozenset(
@@ -58,10 +64,17 @@ def prepare(raw: str) -> str:
     """Steps 1 and 2: Unicode, case, emoji, repeated letters."""
     text = unicodedata.normalize("NFKC", raw or "").lower()
     text = _KEYCAP.sub(r" \1 ", text)
+    if "x" in text or "*" in text:
+        text = _MASKED_PHONE.sub(_unmask, text)
     for emoji, word in EMOJI_WORDS.items():
         if emoji in text:
             text = text.replace(emoji, word)
     return _REPEAT.sub(r"\1", text)
+
+
+def _unmask(match: re.Match[str]) -> str:
+    """A masked phone number as one all-digit token, so it reads like any other phone number."""
+    return " " + _MASK.sub(lambda m: "0" if m.group() in "x*" else "", match.group()).lstrip("+") + " "
 
 
 def normalise(raw: str) -> Normalised:
@@ -88,8 +101,16 @@ def canonical_token(token: str) -> tuple[str, str]:
         return canonical_token(redup.group(1))[0], ""
     for clitic in CLITICS:
         stem = token[: -len(clitic)]
-        if token.endswith(clitic) and len(stem) >= 3 and (stem in VOCAB or stem in SLANG):
+        # a 2-letter stem only before -nya ("wanya", "hpnya"); "-ku" after two letters is usually part of a word
+        if token.endswith(clitic) and len(stem) >= (2 if clitic == "nya" else 3) and stem in VOCAB:
             return SLANG.get(stem, stem), ""
+    if token.endswith("nya") and len(token) >= 7:  # "nominalnya", "omzetnya": -nya on a word we do not list
+        return canonical_token(token[:-3])[0], ""
+    if token.endswith("in") and len(token) >= 6:  # Jakarta -in for -kan/-i: "hapusin", "blokirin", "hubungin"
+        stem = token[:-2]
+        for form in (stem + "kan", stem + "i", stem):
+            if form in VOCAB:
+                return SLANG.get(form, form), ""
     dedoubled = _DOUBLE.sub(r"\1", token)
     if dedoubled in _DEDOUBLED:
         word = _DEDOUBLED[dedoubled]
@@ -98,7 +119,7 @@ def canonical_token(token: str) -> tuple[str, str]:
     if pieces:
         words = " ".join(SLANG.get(p, p) for p in pieces)
         return words, f"split:{token}->{'+'.join(pieces)}"
-    if len(token) >= 6:
+    if len(token) >= 5:  # at 85, a 5-letter token can only be a 6-letter keyword missing one letter ("bilng")
         hit = process.extractOne(token, _FUZZY_TARGETS, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
         if hit and hit[0][0] == token[0]:
             word = hit[0]

@@ -30,6 +30,8 @@ def extract_ntpn(text: str) -> str | None:
                 break
         if len(joined) != NTPN_LENGTH:
             continue
+        if "xxx" in joined.lower():  # a masked phone or account number ("0812xxxxxxxxxxxx"), not a receipt
+            continue
         digits = sum(ch.isdigit() for ch in joined)
         if digits < 4 or (digits == NTPN_LENGTH and not numeric_allowed):
             continue

@@ -35,20 +35,47 @@ def _rule(intent: str, weight: int, name: str, pattern: str, unless: str | None 
     return Rule(name, intent, weight, re.compile(pattern), re.compile(unless) if unless else None)
 
 
-_PAY = r"(?:bayar|dibayar|membayar|bayarkan|lunas|lunasi|dilunasi|melunasi|setor|disetor|transfer|ditransfer|tf)"
+_PAY = (r"(?:bayar|dibayar|terbayar|membayar|bayarkan|dibayarkan|membayarkan|lunas|lunasi|dilunasi|melunasi"
+        r"|setor|disetor|menyetor|menyetorkan|setorkan|disetorkan|transfer|ditransfer|tf)")
 _DEBT = r"(?:tagihan|utang|tunggakan|denda|bunga|sanksi)"
 _DOCS = r"(?:stp|skpkb|skpkbt|skp|surat teguran|teguran|surat paksa)"
-_RESTART_VERBS = r"(?:terima|dapat|kirim|kirimkan|menerima|aktif|langganan|ikut|lanjut)"
-_RESTART_NEG = r"\b(?:tidak|jangan|usah|perlu)\b(?: \w+){0,3} " + _RESTART_VERBS + r"\b"
+# Regional taxes are collected by the regency, not by us: paying them is not a billing-code request.
+_REGIONAL = r"\b(?:pbb|samsat|bphtb|bapenda|pajak (?:kendaraan|motor|mobil|daerah|restoran|hotel|reklame))\b"
+_RESTART_VERBS = (r"(?:terima|dapat|kirim|kirimkan|menerima|aktif|aktifkan|diaktifkan|langganan|ikut|lanjut|gabung"
+                  r"|daftar|daftarkan|masukkan|on|nyala|nyalakan|hidupkan|diingatkan|ingatkan|dikirim|dikirimi)")
+_AGAIN = r"(?:lagi|kembali)"
+_RESTART_NEG = (r"\b(?:tidak|jangan|usah|perlu)\b(?: \w+){0,3} " + _RESTART_VERBS + r"\b"
+                # "kirim lagi suratnya": a document sent again, not the reminders
+                r"|\bkirim\w* (?:lagi |ulang )?(?:\w+ )?(?:surat|tagihan|kode|billing|rincian|bukti|ntpn|dokumen|foto"
+                r"|stp|skp)\b")
 
 RULES: tuple[Rule, ...] = (
     # rincian: where the debt comes from
-    _rule("rincian", 3, "rincian", r"\b(?:rincian|perincian|detail|detil|rinci)\b"),
-    _rule("rincian", 3, "dari mana", r"\bdari ?mana\b|\basal\b"),
+    _rule("rincian", 3, "rincian", r"\b(?:rincian|perincian|detail|detil|rinci|dirinci|diperinci|merinci|perinci)\b"),
+    _rule("rincian", 3, "dari mana", r"\bdari ?mana\b|\basal\b|\bdari " + _DOCS + r"\b"),
+    _rule("rincian", 2, "this bill", r"\b(?:ini|itu) (?:tagihan|utang|tunggakan|denda|sanksi|bunga)\b"),
+    _rule("rincian", 3, "how much",
+          r"\b(?:nominal|jumlah|total|sisa|pokok)\b(?: \w+){0,2} berapa\b|\bberapa\b.{0,20}\b(?:nominal|sisa|pokok)\b"),
     _rule("rincian", 3, "debt + apa", r"\b(?:" + _DEBT + r"|pajak|" + _DOCS + r")(?: \w+)? apa\b"),
     _rule("rincian", 3, "apa itu debt", r"\bapa (?:itu|ini) (?:" + _DEBT + "|" + _DOCS + r")\b"),
     _rule("rincian", 3, "debt + question",
-          r"\b(?:" + _DEBT + "|" + _DOCS + r")\b.{0,30}\b(?:untuk apa|kenapa|berapa|kapan)\b"),
+          r"\b(?:" + _DEBT + "|" + _DOCS + r"|surat|rp|juta|ribu)\b.{0,30}\b(?:untuk apa|kenapa|berapa|kapan)\b"),
+    _rule("rincian", 3, "how much to pay",
+          r"\b(?:berapa|jumlah|total|nominal)\b.{0,20}\bharus\b(?: \w+)? (?:bayar|dibayar|lunasi|setor)\b"),
+    _rule("rincian", 3, "legal basis", r"\bdasar (?:hukum|tagihan|penetapan|perhitungan|pengenaan)\b"),
+    _rule("rincian", 3, "what does it mean",
+          r"\bmaksud\w*\b.{0,25}\b(?:pesan|tagihan|surat|tunggakan|utang|ini|itu)\b"
+          r"|\b(?:pesan|tagihan|surat|tunggakan|utang)\b.{0,25}\bmaksud\w*\b"),
+    _rule("rincian", 2, "puzzled by the debt",
+          r"\b(?:bingung|kaget|heran|tidak mengerti|tidak paham)\b.{0,30}\b(?:tagihan|tunggakan|utang|denda)\b"
+          r"|\b(?:tagihan|tunggakan|utang|denda)\b.{0,30}\b(?:bingung|kaget|heran|tidak mengerti|tidak paham)\b"),
+    # "3,2jt itu pokok apa sudah sama bunga?", "sudah termasuk denda?": what the amount is made of
+    _rule("rincian", 3, "composition",
+          r"\b(?:pokok|pokok pajak|pajak pokok)\b.{0,30}\b(?:bunga|denda|sanksi)\b"
+          r"|\b(?:bunga|denda|sanksi)\b.{0,30}\bpokok\b(?! saya)"
+          r"|\b(?:termasuk|sudah sama|sudah dengan|sudah plus|plus|ditambah|tambah) (?:bunga|denda|sanksi)\b"
+          r"|\b(?:utang|tagihan|pajak) pokok\b|\bpokok (?:utang|tagihan|pajak|tunggakan)\b"),
+    _rule("rincian", 2, "calculation", r"\b(?:perhitungan|hitungan)\b"),
     _rule("rincian", 3, "question + debt", r"\b(?:berapa|kenapa)\b.{0,30}\b(?:" + _DEBT + r"|jumlah|total)\b"),
     _rule("rincian", 3, "document facts", r"\b(?:jatuh tempo|masa pajak|ketetapan)\b"),
     _rule("rincian", 3, "check debt", r"\b(?:info|cek|lihat|periksa) (?:" + _DEBT + r")\b"),
@@ -59,117 +86,305 @@ RULES: tuple[Rule, ...] = (
     _rule("rincian", 1, "debt word", r"\b(?:tagihan|utang|tunggakan)\b"),
     # kode_billing: wants a billing code / how to pay
     _rule("kode_billing", 4, "billing", r"\bbilling\b"),
-    _rule("kode_billing", 3, "kode bayar", r"\bkode (?:bayar|pembayaran|setor)\b"),
+    _rule("kode_billing", 3, "kode bayar", r"\bkode(?: \w+){0,2} (?:bayar|pembayaran|setor|lunasi|melunasi)\b"),
+    _rule("kode_billing", 2, "kode", r"\bkode\b(?! billing)"),  # in this channel a bare "kode" is the billing code
+    _rule("kode_billing", 4, "kode tagihan", r"\b(?:kode|id) tagihan\b"),
     _rule("kode_billing", 3, "kode + question", r"\bkode\b.{0,10}\b(?:berapa|apa|mana)\b"),
-    _rule("kode_billing", 3, "cara bayar", r"\bcara (?:bayar|membayar|pembayaran|pelunasan|melunasi|lunasi|setor)\b"),
+    _rule("kode_billing", 3, "cara bayar",
+          r"\b(?:cara|prosedur|langkah|tata cara) (?:bayar|membayar|pembayaran|pelunasan|melunasi|lunasi|setor)\b",
+          unless=_REGIONAL),
     _rule("kode_billing", 3, "how to pay",
-          r"\bbagaimana\b.{0,15}\b(?:bayar|membayar|pembayaran|melunasi|lunasi|setor)\b"
-          r"|\b(?:bayar|membayar|setor)\b.{0,10}\bbagaimana\b"),
-    _rule("kode_billing", 3, "where to pay", r"\b(?:bayar|setor|lunasi)\b.{0,6}\b(?:ke ?mana|di ?mana)\b"),
+          r"\bbagaimana\b.{0,20}\b(?:bayar|membayar|pembayaran|pelunasan|melunasi|lunasi|setor)\b"
+          r"|\b(?:bayar|membayar|setor)\b.{0,10}\bbagaimana\b", unless=_REGIONAL),
+    _rule("kode_billing", 3, "where to pay",
+          r"\b(?:bayar|setor|lunasi|transfer)\b.{0,15}\b(?:ke ?mana|di ?mana|pergi mana)\b", unless=_REGIONAL),
+    _rule("kode_billing", 3, "account number", r"\brekening\b(?! pribadi)", unless=_REGIONAL),
     _rule("kode_billing", 2, "wants to pay",
-          NOT_NEGATED + r"\b(?:mau|siap|akan) (?:bayar|membayar|lunasi|melunasi|lunas|setor)\b"),
+          NOT_NEGATED + r"\b(?:mau|siap|akan) (?:bayar|membayar|lunasi|melunasi|lunas|setor)\b", unless=_REGIONAL),
     _rule("kode_billing", 2, "pay channel",
-          r"\b(?:bayar|setor|membayar)\b.{0,20}\b(?:atm|bank|mobile banking|internet banking|kantor pos|qris"
-          r"|teller|tokopedia|indomaret|alfamart|ovo|gopay|dana|brimo|livin|bca|bri|bni|mandiri|shopee)\b"),
+          r"\b(?:bayar|setor|membayar)\b.{0,30}\b(?:atm|bank|transfer|mobile banking|internet banking|kantor pos|qris"
+          r"|teller|tokopedia|indomaret|alfamart|ovo|gopay|dana|brimo|livin|bca|bri|bni|mandiri|shopee)\b",
+          unless=_REGIONAL),
+    # a weak hint, so that a bare "Pembayaran" or "bayar?" is not "nothing matched"
+    _rule("kode_billing", 1, "pay topic", NOT_NEGATED + r"(?<!sudah )\b(?:pembayaran|bayar|membayar)\b",
+          unless=_REGIONAL),
+    _rule("kode_billing", 3, "pay with what",
+          r"\b(?:bayar|setor|membayar)\b.{0,15}\b(?:lewat|via|pakai|pake|dengan) apa\b", unless=_REGIONAL),
     # sudah_bayar: says they already paid
-    _rule("sudah_bayar", 4, "sudah bayar", r"\bsudah (?:saya |kami )?" + _PAY + r"\b"),
-    _rule("sudah_bayar", 3, "receipt", r"\b(?:ntpn|bpn|bukti)\b"),
-    _rule("sudah_bayar", 2, "lunas", r"\blunas\b", unless=r"\b(?:mau|akan|siap|belum|tidak|ingin)\b(?: \w+){0,2} lunas\b"),
+    _rule("sudah_bayar", 4, "sudah bayar", r"\bsudah (?:lama )?(?:saya |kami )?" + _PAY + r"\b"),
+    _rule("sudah_bayar", 3, "receipt", r"\b(?:ntpn|bpn|bukti)\b(?! potong| lapor)"),
+    _rule("sudah_bayar", 2, "lunas", r"\blunas\b",
+          unless=r"\b(?:mau|akan|siap|belum|tidak|ingin|harus)\b(?: \w+){0,2} lunas\b"),
     _rule("sudah_bayar", 3, "paid when",
-          r"(?<!mau )(?<!akan )(?<!belum )\b(?:bayar|setor|transfer)\b.{0,12}"
-          r"\b(?:kemarin|tadi|minggu lalu|bulan lalu|tanggal)\b"),
-    _rule("sudah_bayar", 3, "payment arrived", r"\b(?:pembayaran|bayaran)\b.{0,10}\bmasuk\b"),
+          r"(?<!mau )(?<!akan )(?<!belum )\b(?:bayar|setor|transfer)\b.{0,25}"
+          r"\b(?:kemarin|tadi|barusan|minggu lalu|bulan lalu|tanggal)\b"),
+    # "baru saja bayar", "barusan transfer", "tadi saya setor": just paid. "nanti gajian baru bayar" is the future.
+    _rule("sudah_bayar", 4, "just paid",
+          r"\b(?:baru|barusan|tadi)(?: saja| sudah| tadi)?(?: (?:saya|kami))? " + _PAY + r"\b",
+          unless=r"\b(?:nanti|kalau|kalo|jika|bila|setelah|habis|sesudah|tunggu|depan|besok|gajian|panen)\b.{0,30}"
+                 r"\bbaru\b|\bbaru (?:saya |kami )?(?:bisa|mau|akan|sempat)\b"),
+    _rule("sudah_bayar", 3, "payment arrived", r"\b(?:pembayaran|bayaran)\b.{0,10}\bmasuk\b"
+          r"|\b(?:konfirmasi|cek|verifikasi|validasi) (?:pembayaran|setoran)\b"),
     _rule("sudah_bayar", 4, "payment made",
-          r"\bpembayaran sudah (?:saya |kami )?(?:lakukan|dilakukan)\b|\bsudah (?:saya |kami )?lakukan pembayaran\b"),
+          r"\bpembayaran sudah (?:saya |kami )?(?:lakukan|dilakukan)\b"
+          r"|\bsudah (?:saya |kami )?(?:melakukan|lakukan) pembayaran\b"),
+    _rule("sudah_bayar", 3, "settled", r"\bsudah (?:clear|beres|kelar)\b|\b(?:bayar|dibayar|setor|transfer) sudah\b"
+          r"|\bpembayaran(?: (?:saya|kami|pajak|tunggakan))? sudah\b"),
     # angsuran: instalment or deferral
     _rule("angsuran", 4, "angsuran", r"\b(?:angsur|angsuran|cicil|kredit)\b"),
-    _rule("angsuran", 4, "tunda", r"\b(?:tunda|penundaan|menunda)\b"),
-    _rule("angsuran", 3, "in parts", r"\b(?:bertahap|sebagian|setengah|pelan|perlahan)\b|\b\d+ ?(?:kali|x)\b"),
-    _rule("angsuran", 3, "cannot afford", r"\btidak (?:mampu|sanggup|kuat)\b|\bsanggup\b"),
-    _rule("angsuran", 3, "relief in time", r"\b(?:keringanan|kelonggaran) (?:waktu|pembayaran|bayar)\b|\bkelonggaran\b"),
-    _rule("angsuran", 3, "later date", r"\b(?:bulan depan|per bulan|tiap bulan|gajian|panen)\b"),
+    _rule("angsuran", 4, "tunda", r"\b(?:tunda|penundaan|menunda|diundur|undur|mundur|dimundurkan|reschedule)\b"
+          r"|\b(?:penjadwalan|jadwal|dijadwal) ulang\b"),
+    _rule("angsuran", 3, "in parts",
+          r"\b(?:bertahap|sebagian|setengah|separuh|pelan|perlahan|dp|uang muka|dibagi|beberapa kali)\b"
+          r"|\b(?:\d+ ?|dua |tiga |empat |lima |enam )(?:kali|x)\b"),
+    _rule("angsuran", 3, "cannot afford", r"\btidak (?:mampu|sanggup|kuat)\b|\bsanggup\b"
+          r"|\bberat\b.{0,25}\b(?:lunas|bayar|sekaligus)\b"
+          r"|\btidak\b.{0,20}\bsekaligus\b|\bsekaligus\b.{0,10}\b(?:berat|tidak)\b"),
+    _rule("angsuran", 3, "relief in time",
+          r"\b(?:keringanan|kelonggaran|kebijakan|kemudahan|tenggang|tenggat|dispensasi) (?:waktu|pembayaran|bayar)\b"
+          r"|\b(?:kelonggaran|tenggang waktu|dispensasi)\b|\bkeringanan\b(?! (?:sanksi|denda|bunga))"),
+    _rule("angsuran", 3, "later date",
+          r"\b(?:bulan depan|minggu depan|tahun depan|akhir bulan|awal bulan|akhir tahun|awal tahun|sebulan|gajian"
+          r"|panen)\b"
+          r"|\b(?:per|tiap|setiap) (?:bulan|minggu|triwulan|semester)\b"
+          r"|\b(?:kalau|kalo|jika|setelah) (?:sudah )?(?:ada|punya) uang\b"),
     _rule("angsuran", 3, "extend", r"\b(?:diperpanjang|perpanjang|perpanjangan)\b"),
-    _rule("angsuran", 3, "ask for time", r"\b(?:minta|kasih|beri|diberi) waktu\b|\bbayar nanti\b"),
-    _rule("angsuran", 2, "hardship",
-          r"\b(?:belum ada uang|uang belum cukup|uang tidak cukup|tidak ada uang|lagi susah|sedang susah|rugi|sepi)\b"),
-    _rule("angsuran", 3, "bit by bit", r"\bsedikit sedikit\b|\bcicil sedikit\b"),
+    _rule("angsuran", 3, "ask for time",
+          r"\b(?:minta|kasih|beri|diberi|berikan) (?:\w+ )?waktu\b|\b(?:bayar|dibayar|lunasi|dilunasi) nanti\b"),
+    _rule("angsuran", 3, "no money yet",
+          r"\b(?:belum|tidak) (?:ada|punya|cukup) (?:uang|dana)\b"
+          r"|\b(?:uang|dana)\b(?: \w+)? (?:belum|tidak) (?:ada|cukup)\b"
+          r"|\bbelum gajian\b"),
+    _rule("angsuran", 2, "hardship", r"\b(?:lagi susah|sedang susah|rugi|sepi|pas pasan)\b"),
+    _rule("angsuran", 3, "bit by bit", r"\bsedikit sedikit\b|\b(?:cicil|bayar|setor) sedikit\b"
+          r"|\bbayar \d+\w*(?: \w+)? dulu\b"),  # "bayar 500rb dulu": part now, the rest later
     # keberatan: objection, Pasal 36 reduction, "the bill is wrong"
-    _rule("keberatan", 4, "keberatan", r"\b(?:keberatan|banding|pasal 36|pasal 16)\b"),
+    _rule("keberatan", 4, "keberatan", r"\b(?:keberatan|banding|gugat|gugatan|pengadilan pajak|pasal 36|pasal 16)\b"),
     _rule("keberatan", 4, "wrong amount",
           r"\bsalah (?:hitung|hitungan|tagih|ketik|input)\b"
-          r"|\b(?:tagihan|jumlah|angka|data|hitungan|nilai)\b(?: \w+){0,2} salah\b"),
+          r"|\b(?:tagihan|jumlah|angka|data|hitungan|perhitungan|nilai|nominal|ketetapan|omzet|skp|stp)\b(?: \w+){0,2}"
+          r" salah\b"),
     _rule("keberatan", 3, "disagree",
-          r"\btidak (?:setuju|sesuai|benar|betul|masuk akal|wajar)\b|\btidak terima\b(?!.{0,12}\b(?:pesan|wa)\b)"),
+          r"\btidak (?:setuju|sependapat|sesuai|benar|betul|masuk akal|wajar|adil|mungkin)\b"
+          r"|\btidak terima\b(?!.{0,12}\b(?:pesan|wa)\b)"
+          r"|\b(?:menolak|tolak)\b|\btidak (?:mengakui|merasa punya|merasa memiliki)\b"),
+    # "tagihan tidak sah, saya tidak pernah terima SKP": the bill has no legal basis
+    _rule("keberatan", 3, "no legal basis",
+          r"\b(?:tidak|kurang) (?:sah|berdasar|beralasan|berdasarkan hukum)\b|\btanpa dasar\b"
+          r"|\bcacat (?:hukum|prosedur)\b"
+          r"|\b(?:tagihan|ketetapan|denda|sanksi|skp|stp|angka|jumlah)\b(?: \w+){0,2} (?:tidak|bukan) (?:benar|betul"
+          r"|sah|berdasar)\b"),
+    _rule("keberatan", 3, "never received the assessment",
+          r"\btidak (?:pernah )?(?:terima|menerima|dapat|mendapat|diberi|dikirimi|diberikan)\b(?: \w+){0,2}"
+          r" (?:skp|skpkb|skpkbt|stp|ketetapan|surat ketetapan|surat tagihan|surat teguran|teguran|surat)\b"),
     _rule("keberatan", 3, "correction",
           r"\b(?:keliru|pengurangan|penghapusan|dihapus|pembetulan|pembatalan|dibatalkan|batalkan|sanggah"
-          r"|menyanggah|ganda|dobel|double|non efektif)\b"),
+          r"|menyanggah|ganda|dobel|double|non efektif|ngawur|kacau|asal asalan|mengada ada|peninjauan|ditinjau"
+          r"|tinjau ulang|kaji ulang|dikaji ulang|koreksi|dikoreksi|revisi|direvisi|keringanan sanksi|keringanan denda)\b"),
     _rule("keberatan", 3, "too high",
           r"\b(?:terlalu|sekali) (?:besar|tinggi|mahal)\b|\b(?:besar|tinggi|mahal) sekali\b|\bkebesaran\b"
-          r"|\b(?:dikurangi|kurangi|dikurangkan)\b"),
-    _rule("keberatan", 4, "npwp deleted", r"\bnpwp\b(?: \w+){0,2} (?:dihapus|dicabut|non efektif|ne)\b"),
-    _rule("keberatan", 3, "no business",
-          r"\btidak (?:pernah )?(?:punya|ada) usaha\b|\busaha\b.{0,15}\btutup\b|\btidak (?:usaha|berusaha|jualan)\b"),
+          r"|\b(?:dikurangi|kurangi|dikurangkan)\b|\btidak (?:sebesar|sebanyak|segitu|sampai segitu)\b"
+          r"|\b(?:sebesar|sebanyak) itu\b|\bsegitu\b"
+          r"|\b(?:sanksi|denda|bunga)\b(?: \w+){0,2} (?:terlalu |sangat )?(?:berat|besar|tinggi|mahal)\b"),
+    _rule("keberatan", 4, "npwp deleted",
+          r"\bnpwp\b(?: \w+){0,2} (?:dihapus|dicabut|non efektif|ne|non aktif|nonaktif|tidak aktif)\b"),
+    _rule("keberatan", 4, "no business",
+          r"\btidak (?:pernah )?(?:punya|ada) usaha\b|\busaha\b.{0,15}\btutup\b|\btutup usaha\b"
+          r"|\btidak (?:pernah )?(?:usaha|berusaha|jualan|berjualan|dagang|berdagang|buka usaha)\b"
+          r"|\btidak (?:lagi )?beroperasi\b|\b(?:bubar|vakum|tidak ada kegiatan)\b"
+          r"|\bberhenti (?:usaha|beroperasi|berusaha|jualan|berjualan|berdagang|produksi)\b"),
+    # "kena denda padahal sudah lapor": the taxpayer argues the bill should not exist (a payment claim is sudah_bayar)
+    _rule("keberatan", 3, "padahal", r"\bpadahal\b(?!.{0,20}\b(?:bayar|lunas|setor|transfer)\b)"),
     _rule("keberatan", 3, "not my debt", r"\bbukan (?:utang|tagihan) saya\b|\bnihil\b"),
     _rule("keberatan", 3, "protest bill", r"\bprotes\b(?!.{0,10}\bpelayanan\b)"),
+    _rule("keberatan", 4, "waive penalty",
+          r"\b(?:hapus|dihapus|hapuskan|dihapuskan|penghapusan|bebaskan|dibebaskan|hilangkan|dihilangkan|pemutihan"
+          r"|diputihkan|diskon|potongan|amnesti)\b"
+          r".{0,25}\b(?:denda|sanksi|bunga|tagihan)\b"
+          r"|\b(?:denda|sanksi|bunga)\b.{0,25}\b(?:hapus|dihapus|hapuskan|dihapuskan|bebaskan|dibebaskan)\b"),
+    _rule("keberatan", 3, "this is wrong",
+          r"\b(?:ini|itu) salah\b(?! (?:nomor|orang|kirim|sambung|alamat|kontak))"
+          r"|\b(?:tagihan|data|angka|sistem)\b(?: \w+){0,2} error\b"),
+    _rule("keberatan", 3, "nothing owed", r"\btidak ada (?:kurang bayar|utang|tunggakan|tagihan)\b"),
+    _rule("keberatan", 4, "not liable", r"\bbukan (?:pkp|pengusaha kena pajak)\b"),
     _rule("keberatan", 1, "salah", r"\bsalah\b"),
     # petugas: wants a person
     _rule("petugas", 4, "officer",
-          r"\b(?:petugas|pegawai pajak|operator|manusia|juru sita|kepala seksi|ar|admin)\b"),
+          r"(?<!jadi )\b(?:petugas|pegawai pajak|operator|manusia|juru sita|kepala seksi|ar|account representative"
+          r"|agent|agen|customer service|live chat)\b"),
+    # "admin" right after a greeting is how people address the account ("halo admin"), not a request for one
+    _rule("petugas", 4, "admin", r"(?<!halo )(?<!pagi )(?<!siang )(?<!sore )(?<!malam )(?<!salam )(?<!permisi )"
+          r"\badmin\b"),
     _rule("petugas", 3, "call me",
-          NOT_NEGATED + r"\b(?:telepon|ditelepon|call back|callback|hubungi|dihubungi|sambungkan|panggil)\b"),
-    _rule("petugas", 3, "talk or meet", NOT_NEGATED + r"\b(?:bicara|ketemu|bertemu|konsultasi|datang)\b"),
+          NOT_NEGATED + r"(?<!susah )(?<!sulit )(?<!tidak bisa )"
+          r"\b(?:telepon|ditelepon|call back|callback|hubungi|dihubungi|hubungkan|sambungkan|panggil)\b"),
+    _rule("petugas", 3, "talk or meet",
+          NOT_NEGATED + r"\b(?:bicara|berbicara|ketemu|bertemu|konsultasi|berkonsultasi|diskusi|berdiskusi|datang"
+          r"|tatap muka|bertatap muka)\b"),
+    _rule("petugas", 3, "appointment", r"\b(?:janji temu|janjian|buat janji|appointment)\b"),
     _rule("petugas", 3, "go to office", r"\b(?:pergi|ke) (?:ke )?(?:kantor|kpp)\b"),
-    _rule("petugas", 3, "a human", r"\bada orang\b|\bjawab orang\b|\borang (?:pajak|kantor)\b"),
+    _rule("petugas", 3, "a human", r"\bada orang\b|\bjawab orang\b|\borang (?:pajak|kantor|asli)\b"
+          r"|\bmau (?:orang|manusia)\b"),
+    _rule("petugas", 2, "not a bot", r"(?<!halo )\b(?:robot|bot|mesin)\b"),
     # berhenti: stop messages
-    _rule("berhenti", 5, "stop", r"\b(?:stop|berhenti|hentikan|unsubscribe|unsub)\b"),
-    _rule("berhenti", 5, "jangan kirim", r"\bjangan (?:kirim|chat|wa|hubungi|ganggu|sms|telepon|kontak|dikirim)\b"),
+    _rule("berhenti", 5, "stop", r"\b(?:stop|berhenti|henti|hentikan|unsubscribe|unsub|unreg|opt out|optout)\b"
+          r"(?! (?:usaha|beroperasi|berusaha|jualan|berjualan|berdagang|produksi))"),
+    _rule("berhenti", 5, "jangan kirim",
+          r"\bjangan (?:kirim|kirimi|kirimkan|mengirim|mengirimkan|chat|wa|hubungi|ganggu|sms|telepon|kontak|dikirim"
+          r"|dikirimi|dihubungi|diingatkan|masukkan|dimasukkan)\b"
+          r"|\btidak (?:mengirim|mengirimkan|mengirimi|dikirim|dikirimi|dikirimkan|dihubungi|ditelepon|diingatkan)\b"
+          r"(?: \w+){0,2} (?:pesan|wa|chat|sms|lagi)\b"),
     _rule("berhenti", 5, "do not want messages",
-          r"\btidak (?:mau|usah|perlu|ingin)\b.{0,25}"
-          r"\b(?:pesan|chat|wa|dihubungi|hubungi|pengingat|notifikasi|kirim|sms)\b"),
-    _rule("berhenti", 4, "switch off", r"\b(?:matikan|nonaktifkan|blokir|block)\b|\bhapus nomor\b"),
+          r"\btidak (?:mau|usah|perlu|ingin|butuh|berkenan|bersedia)\b.{0,25}"
+          r"\b(?:pesan|chat|wa|dihubungi|hubungi|pengingat|notifikasi|kirim|dikirim|dikirimi|dikirimkan|sms|diingatkan"
+          r"|ingatkan)\b"),
+    _rule("berhenti", 4, "switch off",
+          r"(?<!buka )\b(?:matikan|nonaktifkan|blokir|block)\b(?! npwp)|\bhapus (?:nomor|saya|kami)\b"
+          r"|\b(?:batal|batalkan|keluar|keluarkan)\b(?: \w+){0,3} (?:langganan|berlangganan|pengingat|notifikasi|daftar"
+          r"|layanan)\b"),
+    # "cabut langganan", "berhenti berlangganan": cancelling the subscription outweighs the bare word "berlangganan"
+    _rule("berhenti", 6, "cancel subscription",
+          r"\b(?:cabut|batal|batalkan|berhenti|stop|hentikan|keluar|akhiri|putus|putuskan|unsubscribe|unsub"
+          r"|nonaktifkan|matikan)\b(?: \w+){0,2} (?:langganan|berlangganan|subscribe|subscription)\b",
+          unless=r"\b(?:batal|tidak jadi|cabut) (?:berhenti|stop|unsubscribe|unsub|blokir)\b"),
+    _rule("berhenti", 5, "off the list",
+          r"\b(?:hapus|hapuskan|dihapus|keluarkan|dikeluarkan|coret|dicoret)\b(?: \w+){0,3} dari (?:daftar|list"
+          r"|database|data penerima|kontak|langganan|grup|group|broadcast)\b"
+          r"(?! (?:tunggakan|penunggak|wajib pajak|utang|tagihan|penagihan))"),
     _rule("berhenti", 3, "enough messages", r"\bcukup\b.{0,20}\b(?:pesan|kirim)\b"),
-    _rule("berhenti", 2, "spam", r"\bspam\b"),
+    _rule("berhenti", 3, "spam", r"\b(?:spam|teror|diteror|meneror)\b"
+          r"|\b(?:kirim|pesan|chat|wa|sms)\b.{0,15}\b(?:terus menerus|berulang|tiap hari|setiap hari)\b"),
+    # "maaf mengganggu" is politeness, not annoyance
+    _rule("berhenti", 3, "annoyed",
+          r"(?<!maaf )\b(?:mengganggu|terganggu|risih)\b|\btidak (?:mau|ingin|perlu|butuh) lagi\b"),
+    # a bare command word, as people answer an automated sender
+    _rule("berhenti", 4, "command", r"^(?:sudah )?(?:cukup|keluar|exit|quit)$"),
     # mulai: start again after stopping
-    _rule("mulai", 5, "mulai", r"\b(?:mulai|start|resume|subscribe|berlangganan|aktifkan|aktif kan|hidupkan|nyalakan)\b"),
-    _rule("mulai", 5, "again", r"\b" + _RESTART_VERBS + r"\b(?: \w+){0,2} (?:lagi|kembali)\b"
-          r"|\bkembali (?:menerima|terima|aktif)\b|\blanjutkan (?:kirim|pesan)\b", unless=_RESTART_NEG),
+    _rule("mulai", 5, "mulai",
+          r"\b(?:mulai|start|restart|resume|subscribe|resubscribe|resub|berlangganan|aktifkan|diaktifkan|aktif kan"
+          r"|hidupkan|nyalakan)\b"),
+    _rule("mulai", 5, "again", r"\b" + _RESTART_VERBS + r"\b(?: \w+){0,2} " + _AGAIN + r"\b"
+          r"|\bkembali (?:menerima|terima|aktif)\b"
+          r"|\blanjut(?:kan)? (?:kirim|kirimkan|kasih|pesan|info|notifikasi|pengingat)\b"
+          r"|\bkirim(?:kan)? (?:ulang|lagi) (?:notifikasi|pengingat|pesan)\b", unless=_RESTART_NEG),
     _rule("mulai", 6, "wants them again",
-          r"\b(?:mau|boleh|siap)\b(?: \w+){0,2} " + _RESTART_VERBS + r"\b(?: \w+){0,2} (?:lagi|kembali)\b",
+          r"\b(?:mau|boleh|siap)\b(?: \w+){0,2} " + _RESTART_VERBS + r"\b(?: \w+){0,2} " + _AGAIN + r"\b",
           unless=_RESTART_NEG),
+    _rule("mulai", 4, "wants messages",
+          r"\b(?:mau|ingin|boleh|bersedia)\b(?: \w+){0,2} (?:terima|menerima|dapat|diingatkan|dikirimi)\b(?: \w+){0,2}"
+          r" (?:pesan|pengingat|notifikasi|reminder|wa)\b", unless=_RESTART_NEG),
+    _rule("mulai", 4, "wants reminders",
+          r"\b(?:langganan|berlangganan|ikut|daftar|kirim|kirimkan|aktifkan|terima|menerima)\b(?: \w+)?"
+          r" (?:pengingat|notifikasi|reminder)\b", unless=_RESTART_NEG),
+    _rule("mulai", 6, "changed mind", r"\b(?:batal|tidak jadi|cabut) (?:berhenti|stop|unsubscribe|unsub|blokir)\b"),
+    _rule("mulai", 6, "unblock", r"\bbuka (?:blokir|block|blok)\b|\b(?:daftar|daftarkan|aktifkan|mulai|start) ulang\b"),
+    # "I pressed stop by accident": the stop word in the message is the past, the request is to restart
+    _rule("mulai", 4, "stopped by mistake", r"\b(?:kepencet|salah pencet|salah klik|tidak sengaja|tak sengaja)\b"),
     # pengaduan: complaint channels
     _rule("pengaduan", 5, "complaint",
-          r"\b(?:pengaduan|mengadu|adukan|komplain|keluhan|penipuan|ditipu|tipu|menipu|pungli|gratifikasi"
+          r"\b(?:pengaduan|mengadu|adukan|komplain|keluhan|penipuan|penipu|ditipu|tipu|menipu|pungli|gratifikasi"
           r"|whistleblowing|wbs|kring pajak|kring|1500200|oknum|uang damai|mengaku|kecewa|tidak puas|tidak sopan"
-          r"|kasar|curiga|tidak ramah|pungutan liar)\b"),
-    _rule("pengaduan", 5, "asks for money", r"\bminta uang\b|\blapor\b.{0,12}\bpetugas\b|\bpetugas\b.{0,30}\b(?:lapor|melaporkan)\b"),
+          r"|kasar|curiga|tidak ramah|pungutan liar|imbalan|suap|sogok|pelicin|mengeluh|kritik|dipersulit|mempersulit"
+          r"|dilempar|dipingpong|diabaikan|rekening pribadi|tidak profesional|dipalak|palak|pemerasan|diperas|calo"
+          r"|ingkar janji|sesuai janji|(?:sikap|perilaku|perlakuan|kelakuan|kinerja) (?:petugas|pegawai|oknum|staf)"
+          r"|telepon center)\b"),  # "call center" arrives as "telepon center" (call -> telepon)
+    _rule("pengaduan", 5, "asks for money",
+          r"\b(?:minta|diminta|dimintai|meminta) (?:uang|imbalan|transfer)\b|\blapor\b.{0,12}\bpetugas\b"
+          r"|\bpetugas\b.{0,30}\b(?:lapor|melapor|melaporkan|laporkan)\b"),
     _rule("pengaduan", 4, "service", r"\bpelayanan\b"),
+    _rule("pengaduan", 4, "bad service",
+          r"\b(?:layanan|pelayanan|petugas|pegawai|kantor|kpp|admin)\b.{0,25}"
+          r"\b(?:buruk|jelek|lambat|lelet|parah|mengecewakan|galak|judes|jutek|ketus|cuek|lama sekali|tidak baik"
+          r"|tidak membantu|marah|membentak|bentak|sombong|kurang ajar|malas|kasar|tidak ramah|tidak sopan|arogan"
+          r"|angkuh|sinis|nyolot|ngegas|acuh|songong)\b"),
+    # "petugasnya ketus": a rude-behaviour word is a complaint even without a staff word next to it
+    _rule("pengaduan", 4, "rude",
+          r"\b(?:ketus|judes|jutek|galak|sombong|arogan|angkuh|sinis|nyolot|songong|membentak|dibentak|bentak"
+          r"|kurang ajar|tidak ramah|tidak sopan|tidak beretika)\b"),
     _rule("pengaduan", 3, "report",
-          r"(?<!sudah )\b(?:lapor|laporan|melapor|melaporkan)\b(?! spt| nihil| pajak tahunan| tahunan)"),
+          # "telat/harus/lupa lapor" is filing a tax return, not reporting someone
+          r"(?<!sudah )(?<!telat )(?<!terlambat )(?<!harus )(?<!wajib )(?<!lupa )(?<!belum )"
+          r"\b(?:lapor|laporan|melapor|melaporkan|laporkan)\b(?! spt| nihil| pajak tahunan| tahunan)"),
     # salah_nomor: not my number / wrong person
-    _rule("salah_nomor", 6, "salah nomor", r"\bsalah (?:nomor|orang|kirim|sambung|alamat|kontak)\b|\bwrong number\b"),
+    _rule("salah_nomor", 6, "salah nomor",
+          r"\b(?:salah|keliru) (?:nomor|orang|kirim|sambung|alamat|kontak|menghubungi|hubungi|tujuan)\b"
+          r"|\bsalah (?:input|ketik|catat|tulis|simpan) (?:nomor|kontak)\b|\bwrong (?:number|person)\b"),
     _rule("salah_nomor", 6, "not my number",
           r"\bbukan (?:nomor|hp|wa)(?: hp)? (?:saya|kami)\b|\bbukan (?:saya )?(?:punya )?nomor\b"
           r"|\b(?:nomor|hp)\b(?: \w+){0,6} bukan (?:punya|milik|atas nama|nomor)\b"),
     _rule("salah_nomor", 5, "not me",
-          r"\bbukan saya\b|\bsaya bukan\b|\bbukan dia\b|\bbukan (?:pemilik|pribadi|milik)\b"),
-    _rule("salah_nomor", 5, "stranger", r"\btidak kenal\b"),
+          r"\bbukan saya\b|\bsaya bukan\b(?! (?:pkp|pengusaha))|\bbukan dia\b"
+          r"|\bbukan (?:pemilik|pribadi|milik)\b|\bnama saya\b.{0,30}\bbukan\b|\bnama\b(?: \w+){0,3} bukan\b"
+          r"|\bbukan (?:usaha|toko|perusahaan|npwp|nama) saya\b|\b(?:maksud|cari|dicari)\b.{0,15}\bsiapa\b"),
+    _rule("salah_nomor", 5, "stranger", r"\btidak kenal\b|\btidak (?:ada )?hubungan\b|\btidak tahu siapa\b"
+          r"|\btidak (?:ada|kenal) (?:yang|orang) (?:namanya|nama|bernama)\b|\btidak (?:ada |tinggal )?di sini\b"
+          r"|\btidak tahu apa(?: apa)? (?:tentang|soal|mengenai)\b"
+          r"|\bbukan (?:yang|orang yang) (?:punya|dimaksud|dicari|bersangkutan)\b"),
+    _rule("salah_nomor", 4, "someone else's number",
+          r"\bnomor\b.{0,25}\borang lain\b|\bpinjam (?:hp|nomor|wa)\b|\b(?:tidak ada|bukan) urusan\b"
+          r"|\b(?:nomor|hp|wa) ini\b(?: \w+){0,2} (?:dipakai|digunakan|punya|milik) (?:anak|istri|suami|ibu|bapak"
+          r"|adik|kakak|keluarga|orang)\b|\bini (?:nomor|hp|wa) (?:istri|suami|anak|ibu|bapak|orang tua|kantor"
+          r"|keluarga|adik|kakak)\b|\btidak (?:pernah )?(?:punya|memiliki|daftar) npwp\b"
+          r"|\btidak pernah (?:daftar|mendaftar|terdaftar)\b"),
+    # "siapa itu Hendrikus?" asks who the named person is; "siapa ini?" only asks who is writing
+    _rule("salah_nomor", 2, "who is that", r"^siapa\b(?! (?:ini|ya|kamu|admin))|\bini nomor saya\b"),
+    _rule("salah_nomor", 3, "someone else", r"\borang lain\b"),
+    _rule("salah_nomor", 5, "probably someone else", r"\b(?:mungkin|maksudnya|pasti|itu) orang lain\b"),
     _rule("salah_nomor", 5, "number changed hands",
-          r"\b(?:ganti pemilik|pemilik lama|pemilik sebelumnya|beli nomor|meninggal|tidak pakai nomor"
-          r"|tidak memakai nomor)\b"),
+          r"\bnomor\b(?: \w+){0,3} (?:beli|dibeli)\b"
+          r"|\b(?:ganti pemilik|pemilik lama|pemilik sebelum|pemilik sebelumnya|beli nomor|nomor baru|meninggal"
+          r"|almarhum|almarhumah|wafat|sudah tiada|tidak pakai nomor|tidak memakai nomor|resign|pindah kerja"
+          r"|pindah tugas)\b"
+          r"|\bnomor ini\b(?: \w+){0,2} (?:punya|milik|dipakai) saya\b"
+          r"|\b(?:dia|orang|beliau|bersangkutan)\b(?: \w+){0,2} pindah\b|\bnomor lama\b"
+          r"|\b(?:orang|dia|beliau|bapak|ibu|suami|istri)\b(?: \w+){0,2} (?:sudah )?mati\b"),
+    # "ini nomor dulu bapak punya, sekarang saya yang pakai", "nomor bekas": the number used to be someone else's
+    _rule("salah_nomor", 5, "number used to be someone else's",
+          r"\b(?:nomor|hp|wa|kartu)(?: (?:ini|itu|hp|wa|telepon|saya))*"
+          r" (?:dulu|dulunya|sebelum|sebelumnya|tadinya|awalnya)"
+          r"(?: (?!sudah\b)\w+){0,2} (?:punya|milik|dipakai|digunakan|dipegang|atas nama)\b"
+          r"|\bsekarang (?:saya|kami) yang (?:pakai|memakai|pegang|gunakan|menggunakan|punya)\b"
+          r"|\b(?:nomor|hp|wa|kartu) ini sekarang (?:saya|kami)(?: yang)? (?:pakai|memakai|pegang|gunakan"
+          r"|menggunakan|punya)\b"
+          r"|\b(?:nomor|kartu|hp) (?:bekas|second|seken|lungsuran)\b|\b(?:nomor|kartu) perdana\b"
+          r"|\bbaru (?:saya |kami )?(?:beli|dapat|pakai|memakai) (?:nomor|kartu|hp)\b"),
     # salam: greeting or menu request
-    _rule("salam", 2, "greeting", r"\b(?:halo|selamat|salam|permisi|pagi|siang|sore|malam|tes|ping|p)\b"),
-    _rule("salam", 3, "menu", r"\b(?:menu|bantuan|help|pilihan)\b"),
-    _rule("salam", 1, "mau tanya", r"\bmau tanya\b"),
+    _rule("salam", 2, "greeting", r"\b(?:halo|selamat|salam|permisi|pagi|siang|sore|malam|tes|ping|p|apa kabar)\b"),
+    _rule("salam", 3, "menu", r"\b(?:menu|bantuan|help|pilihan)\b|\b(?:layanan|fitur)(?: \w+)? apa saja\b"
+          r"|\bapa saja (?:layanan|fitur)\b"),
+    # a bare "info" / "mau tanya" opens the conversation: show the menu
+    _rule("salam", 2, "opener",
+          r"^(?:mau |minta |ada |bisa |tolong )?(?:info|tanya|bantu)(?: (?:dong|kakak|bapak|ibu|ya|admin|saya))*$"),
     # terima_kasih: thanks / closing
     _rule("terima_kasih", 4, "terima kasih", r"\bterima kasih\b"),
-    _rule("terima_kasih", 2, "ok", r"\b(?:oke|sip|mantap|noted|dimengerti|jelas|baik|emoji_ok)\b"
-          r"|\bsiap\b(?! bayar| lunas| setor)|^(?:ya|iya|yes|y)$"),
+    _rule("terima_kasih", 3, "closing", r"\bsama sama\b|\btuhan (?:berkati|memberkati)\b|\bgbu\b"
+          r"|\b(?:sehat|sukses) selalu\b|\bsalam sehat\b|\bsemoga (?:sehat|sukses)\b"),
+    _rule("terima_kasih", 2, "ok",
+          r"\b(?:oke|sip|mantap|noted|dimengerti|good|emoji_ok)\b"
+          r"|(?<!tidak )(?<!belum )(?<!kurang )\b(?:mengerti|paham|jelas|baik)\b"
+          r"|\bsiap\b(?! bayar| lunas| setor)|^(?:ya|iya|yes|y)(?: (?:bapak|ibu|kakak|admin))?$"),
+    # "oke, nanti saya ke kantor": acknowledging and saying what happens next, not a new request
+    _rule("terima_kasih", 3, "ok + next step",
+          r"^(?:oke|baik|siap|iya|ya|sip)\b.{0,12}\b(?:nanti (?:saya|kami)|saya tunggu|ditunggu)\b"),
     _rule("terima_kasih", 1, "praying hands", r"\bemoji_thanks\b"),
     # lainnya: recognisably out of scope (the answers route these to general help or an officer)
     _rule("lainnya", 3, "other tax service",
           r"\b(?:spt|efin|password|pbb|kendaraan|samsat|coretax|npwp baru|buat npwp|daftar npwp|kartu npwp"
-          r"|ganti alamat|pph final|umkm|alamat)\b"),
-    _rule("lainnya", 3, "unrelated", r"\b(?:pulsa|pinjam|pinjaman|lowongan|sertifikat|meterai|bensin|hujan)\b"),
+          r"|ganti alamat|pph final|umkm|alamat|tarif|pph 21|pph21|bukti potong|faktur|efaktur|pkp|karyawan|magang"
+          r"|domisili|pindah kpp|email|jam buka|tahunan|pph 29|bukti lapor"
+          r"|(?:hapus|menghapus|nonaktifkan|menonaktifkan) npwp)\b"),
+    # doubts about this channel itself ("ini penipuan ya?", "asli kah ini dari kantor pajak?"): general help
+    _rule("lainnya", 6, "is this genuine",
+          r"\b(?:ini|itu)(?: \w+)? (?:asli|resmi|aman|hoaks|hoax|palsu|penipuan|penipu)\b"
+          r"|\b(?:asli|resmi|aman)\b(?: \w+)? (?:ini|itu)\b|\bdasar penipu\b|\bklik link\b"
+          r"|\blink\b.{0,20}\b(?:apa|aman|asli|resmi|benar)\b"),
+    _rule("lainnya", 4, "how did you get my number",
+          r"\bnomor (?:saya|ini)\b.{0,20}\bdari ?mana\b|\bdari ?mana\b.{0,20}\bnomor (?:saya|ini)\b"
+          r"|\b(?:dapat|tahu) nomor (?:saya|ini)\b"),
+    _rule("lainnya", 4, "advert", r"\b(?:pinjol|jaminan|judi|slot|promo|hadiah|undian|jual)\b"),
+    _rule("lainnya", 4, "unrelated",
+          r"\b(?:pulsa|pinjam|pinjaman|lowongan|sertifikat|meterai|bensin|hujan|cpns|rekrutmen|harga)\b"),
+    _rule("lainnya", 3, "regional tax", r"(?!pbb\b)" + _REGIONAL),  # PBB already counts as another tax service
     _rule("lainnya", 3, "later", r"\b(?:tunggu|sebentar|nanti saya kabari|nanti saya tanya|di jalan|luar kota|di kebun)\b"),
     _rule("lainnya", 2, "laughter", r"\b(?:haha|hahaha|wkwk|wkwkwk|hehe)\b"),
 )

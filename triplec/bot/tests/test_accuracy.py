@@ -21,13 +21,8 @@ def test_it_reaches_the_targets_on_the_labelled_set() -> None:
         assert score.recall >= 0.85 and score.precision >= 0.85, (score, result.errors)
 
 
-def test_it_reaches_the_targets_on_the_dev_split() -> None:
-    result = evaluate(load_labelled(LABELLED, split="dev"))
-    assert result.total >= 100
-    assert result.accuracy >= 0.95, result.errors
-
-
 def test_it_generalises_to_the_held_out_set() -> None:
+    """held-out.tsv is never used to write rules (docs/bot-understanding.md): it is the generalisation figure."""
     rows = load_labelled(HELDOUT)
     assert len(rows) >= 100
     assert not {text for text, _ in rows} & {text for text, _ in load_labelled(LABELLED)}
