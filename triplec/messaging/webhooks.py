@@ -113,9 +113,12 @@ def process_events(ids: list[int]) -> int:
     if not events:
         return 0
     done: list[int] = []
+    burst, statuses, rest = _status_bursts(events)  # parsed before taking the write lock: intake waits on it
     with _write_lock(), transaction.atomic():
         failed: list[tuple[int, str]] = []
-        events = _process_status_bursts(events, done)
+        if _apply_burst(statuses):
+            done += [event.pk for event in burst]
+            events = rest
         for event in events:
             error = _process_body(event.body)
             if error:
@@ -130,10 +133,8 @@ def process_events(ids: list[int]) -> int:
     return len(done)
 
 
-def _process_status_bursts(events: list[WebhookEvent], done: list[int]) -> list[WebhookEvent]:
-    """Apply the events that carry nothing but statuses together (one savepoint, one `_apply_statuses`), add
-    them to `done`, and return the rest. If the batch fails, all of it goes back to one savepoint per event, so
-    a bad event cannot hold the others back."""
+def _status_bursts(events: list[WebhookEvent]) -> tuple[list[WebhookEvent], list[dict], list[WebhookEvent]]:
+    """(events that carry nothing but statuses, their statuses, the other events)."""
     burst, statuses, rest = [], [], []
     for event in events:
         try:
@@ -150,16 +151,21 @@ def _process_status_bursts(events: list[WebhookEvent], done: list[int]) -> list[
             statuses += [status for value in values for status in value.get("statuses") or []]
         else:
             rest.append(event)
-    if len(burst) < 2:
-        return events
+    return burst, statuses, rest
+
+
+def _apply_burst(statuses: list[dict]) -> bool:
+    """Apply the statuses of several events together, in one savepoint. False if the batch failed: then its
+    events go back to one savepoint each, so a bad event cannot hold the others back."""
+    if not statuses:
+        return False
     try:
         with transaction.atomic():
             _apply_statuses(statuses)
     except Exception:
         log.exception("status batch failed; applying its events one by one")
-        return events
-    done += [event.pk for event in burst]
-    return rest
+        return False
+    return True
 
 
 def process_pending(*, limit: int = 500, max_attempts: int = 20, min_age: float = 0.0, batch: int = 50,
@@ -183,7 +189,7 @@ class WebhookProcessor:
     Events stay pending until processed: if this process dies, or processing raises, the poller (and the
     dispatcher's housekeeping) picks them up again."""
 
-    def __init__(self, *, batch: int = 50, linger: float = 0.02):
+    def __init__(self, *, batch: int = 200, linger: float = 0.1):
         self.batch, self.linger = batch, linger
         self.queue: deque[int] = deque()
         self.wake = threading.Event()
