@@ -2,13 +2,15 @@
 URL says nothing about the taxpayer; a forged link is refused (403), an expired one is gone (410)."""
 
 import datetime as dt
+import functools
+import hashlib
 import uuid
+from base64 import urlsafe_b64encode
 
 from django.conf import settings
 from django.core import signing
-from django.core.signing import b64_encode
 from django.urls import reverse
-from django.utils.crypto import salted_hmac
+from django.utils.encoding import force_bytes
 
 from .conf import conf
 
@@ -32,21 +34,32 @@ def sign_public_id(public_id: uuid.UUID | str) -> str:
 
 
 class BulkSigner:
-    """`sign_public_id` for many ids at once, producing exactly the tokens `TimestampSigner.sign` would: one
-    timestamp for the whole campaign and the HMAC key derived once (Django derives it again for every call)."""
+    """`sign_public_id` for many ids at once, producing exactly the tokens `TimestampSigner.sign` would (a test
+    checks): one timestamp for the whole campaign, the key derived once as `salted_hmac` derives it, and the
+    HMAC's inner and outer hashes primed with that key once (RFC 2104), so each token costs two hash copies
+    instead of a new HMAC context."""
 
     def __init__(self) -> None:
         signer = _signer()
         self.sep = signer.sep
         self.timestamp = signer.timestamp()
-        self.mac = salted_hmac(signer.salt + "signer", b"", signer.key, algorithm=signer.algorithm)
+        new_hash = functools.partial(hashlib.new, signer.algorithm)
+        key = new_hash(force_bytes(signer.salt + "signer") + force_bytes(signer.key)).digest()
+        block = new_hash().block_size
+        if len(key) > block:
+            key = new_hash(key).digest()
+        key = key.ljust(block, b"\0")
+        self.inner = new_hash(bytes(b ^ 0x36 for b in key))
+        self.outer = new_hash(bytes(b ^ 0x5C for b in key))
         self.base = settings.SITE_URL.rstrip("/") + reverse("campaigns:notice_pdf", args=["TOKEN"]).replace("TOKEN", "{}")
 
     def token(self, public_id: uuid.UUID | str) -> str:
         value = f"{public_id}{self.sep}{self.timestamp}"
-        mac = self.mac.copy()
-        mac.update(value.encode())
-        return f"{value}{self.sep}{b64_encode(mac.digest()).decode()}"
+        inner = self.inner.copy()
+        inner.update(value.encode())
+        outer = self.outer.copy()
+        outer.update(inner.digest())
+        return f"{value}{self.sep}{urlsafe_b64encode(outer.digest()).rstrip(b'=').decode()}"
 
     def url(self, public_id: uuid.UUID | str) -> str:
         return self.base.format(self.token(public_id))

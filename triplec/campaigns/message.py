@@ -60,7 +60,12 @@ _SPACES = re.compile(r"\s+")
 
 def one_line(value: object) -> str:
     """A value WhatsApp accepts as a template parameter: no newline or tab, no run of spaces, never empty."""
-    text = _SPACES.sub(" ", str(value or "")).strip()
+    text = str(value or "")
+    # Most values are already clean; the regex is the slow part. Every whitespace character except the plain
+    # space is non-printable, so a printable text without doubled or edge spaces is returned as is.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " " and text:
+        return text
+    text = _SPACES.sub(" ", text).strip()
     return text or "-"
 
 
@@ -117,9 +122,22 @@ class Notice:
 
 
 def doc_line(index: int, doc: Doc) -> str:
+    return _doc_line(index, doc, rupiah(doc.amount_due))
+
+
+def _doc_line(index: int, doc: Doc, amount: str) -> str:
     label = DOC_LABELS.get(doc.document_type, doc.document_type)
-    return (f"{index}) {label} {doc.number} tgl {tanggal(doc.issue_date)}, {kap_name(doc.kap)} masa "
-            f"{masa(doc.period_start, doc.period_end)}, {rupiah(doc.amount_due)}, jatuh tempo {tanggal(doc.due_date)}")
+    return (f"{index}) {label} {doc.number} tgl {_doc_terms(doc.issue_date, doc.kap, doc.period_start, doc.period_end)}, "
+            f"{amount}, jatuh tempo {_tanggal(doc.due_date)}")
+
+
+# A campaign's documents share a few dates, tax types and periods: their words are written once per process.
+_tanggal = functools.lru_cache(maxsize=4096)(tanggal)
+
+
+@functools.lru_cache(maxsize=4096)
+def _doc_terms(issue_date: dt.date, kap: str, period_start: dt.date, period_end: dt.date) -> str:
+    return f"{tanggal(issue_date)}, {kap_name(kap)} masa {masa(period_start, period_end)}"
 
 
 def paksa_warning(notice: Notice) -> str:
@@ -142,19 +160,37 @@ MAX_DOCS_LINE = 420
 
 def params(notice: Notice) -> list[str]:
     """The eight body parameters, in order, each on one line."""
-    lines: list[str] = []
-    used = 0
-    for index, doc in enumerate(notice.docs, 1):
-        line = doc_line(index, doc)
-        if lines and used + len(line) > MAX_DOCS_LINE:
-            lines.append(f"dan {len(notice.docs) - index + 1} dokumen lain (tekan \"Rincian tagihan\")")
-            break
-        lines.append(line)
-        used += len(line) + 2
+    docs = notice.docs
+    if len(docs) == 1:  # most letters: the one document's amount is the total, formatted once
+        total = rupiah(docs[0].amount_due)
+        documents = _doc_line(1, docs[0], total)
+    else:
+        lines: list[str] = []
+        used = 0
+        for index, doc in enumerate(docs, 1):
+            line = doc_line(index, doc)
+            if lines and used + len(line) > MAX_DOCS_LINE:
+                lines.append(f"dan {len(docs) - index + 1} dokumen lain (tekan \"Rincian tagihan\")")
+                break
+            lines.append(line)
+            used += len(line) + 2
+        documents = "; ".join(lines)
+        total = rupiah(sum(d.amount_due for d in docs))
     # Values repeated across a campaign (office, dates, warning) are cleaned once (cached); the others each time.
     return [one_line(notice.name), one_line(mask_npwp(notice.npwp16)), _one_line_cached(notice.office_name),
-            one_line(notice.letter_number), _one_line_cached(tanggal(notice.letter_date)), one_line("; ".join(lines)),
-            rupiah(sum(d.amount_due for d in notice.docs)), _one_line_cached(paksa_warning(notice))]
+            one_line(notice.letter_number), _date_param(notice.letter_date), one_line(documents), total,
+            _warning_param(notice.delivered_date)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_param(day: dt.date | None) -> str:
+    return one_line(tanggal(day))
+
+
+@functools.lru_cache(maxsize=4096)
+def _warning_param(delivered_date: dt.date | None) -> str:
+    paksa_date = None if delivered_date is None else delivered_date + dt.timedelta(days=SURAT_PAKSA_DAYS_AFTER_DELIVERY)
+    return one_line(_paksa_warning(paksa_date))
 
 
 def button_payloads(public_id: str) -> list[str]:

@@ -165,9 +165,13 @@ MESSAGED_STATUSES = (TargetStatus.QUEUED, TargetStatus.SENT, TargetStatus.DELIVE
 
 
 class Target(models.Model):
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
-    taxpayer = models.ForeignKey("taxpayers.Taxpayer", on_delete=models.PROTECT, related_name="campaign_targets")
-    letter = models.ForeignKey("ledger.SuratTeguran", null=True, blank=True, on_delete=models.PROTECT, related_name="campaign_targets")
+    # No single-column index on these three: the composite indexes and the unique constraint below start with
+    # each of them and serve the same lookups, and every extra index is written for each of a start's targets.
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets", db_index=False)
+    taxpayer = models.ForeignKey("taxpayers.Taxpayer", on_delete=models.PROTECT, related_name="campaign_targets",
+                                 db_index=False)
+    letter = models.ForeignKey("ledger.SuratTeguran", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="campaign_targets", db_index=False)
     criterion = models.CharField(max_length=1, choices=Criterion.choices)
     status = models.CharField(_("status"), max_length=10, choices=TargetStatus.choices, default=TargetStatus.SELECTED)
     reason = models.CharField(_("reason"), max_length=30, blank=True)

@@ -9,7 +9,7 @@ from django.db import connection
 
 from triplec.audit.models import AuditEntry
 from triplec.campaigns import message as msg
-from triplec.campaigns.bulk import new_uuid_hex
+from triplec.campaigns.payload import new_uuid_hex
 from triplec.campaigns.links import BulkSigner, unsign_token
 from triplec.campaigns.models import Target, TargetStatus
 from triplec.campaigns.pdf import notice_for_target
@@ -86,3 +86,31 @@ def test_it_draws_valid_version_4_uuids():
     values = new_uuid_hex(500)
     assert len(set(values)) == 500
     assert all(uuid.UUID(h).version == 4 and uuid.UUID(h).variant == uuid.RFC_4122 for h in values)
+
+
+def test_it_signs_tokens_byte_for_byte_as_the_django_signer_does(monkeypatch):
+    from django.core import signing
+
+    from triplec.campaigns.links import sign_public_id
+
+    signer = BulkSigner()
+    monkeypatch.setattr(signing.TimestampSigner, "timestamp", lambda self: signer.timestamp)
+    for _ in range(20):
+        public_id = str(uuid.uuid4())
+        assert signer.token(public_id) == sign_public_id(public_id)
+
+
+@pytest.mark.django_db
+def test_a_clash_in_the_bulk_insert_surfaces_as_djangos_integrity_error(office, staff, head, approved_templates,
+                                                                        letter_factory):
+    from django.db import IntegrityError, transaction
+
+    from triplec.campaigns.bulk import TARGET_COLUMNS, _insert_many
+
+    letter_factory()
+    campaign, _ = _started(office, staff, head)
+    target = Target.objects.get(campaign=campaign)
+    row = (campaign.pk, target.taxpayer_id, target.letter_id, "a", "queued", "", True, 1, "", uuid.uuid4().hex, None,
+           None, NOW)
+    with pytest.raises(IntegrityError), transaction.atomic():  # the same letter messaged twice under criterion (a)
+        _insert_many(Target._meta.db_table, TARGET_COLUMNS, [row])
