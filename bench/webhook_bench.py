@@ -113,12 +113,12 @@ def run(size: int = 5000) -> dict:
     blocking = int(os.environ.get("BENCH_BLOCKING_THREADS", "0")) or None
     app = os.environ.get("BENCH_WEB_APP", "triplec.messaging.wsgi:application")
     processing = os.environ.get("BENCH_PROCESSING", "thread")
-    proc, base_url = start_web(app, workers=workers, blocking_threads=blocking,
-                               env={"WHATSAPP_WEBHOOK_PROCESSING": "thread" if processing == "thread" else "loop"})
+    mode = {"WHATSAPP_WEBHOOK_PROCESSING": "thread" if processing == "thread" else "loop"}
+    proc, base_url = start_web(app, workers=workers, blocking_threads=blocking, env=mode)
     loop = None
     if processing != "none":
         loop = start_loop(["process_webhooks", "--loop", *(["--min-age", "0"] if processing == "process" else [])],
-                          env={"WHATSAPP_WEBHOOK_PROCESSING": "thread" if processing == "thread" else "loop"})
+                          env=mode)
     try:
         port = int(base_url.rsplit(":", 1)[1])
         _load(port, pings[:200])  # warm-up: imports, connections

@@ -8,7 +8,7 @@ amounts, exclusion reasons and the notices are computed in one pass over those r
 
 import datetime as dt
 import random
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -21,7 +21,7 @@ from triplec.ledger.models import DebtDocument, DocumentState, SuratPaksa, Surat
 from triplec.taxpayers.models import Contact, ContactStatus, FlagKind, Taxpayer, TaxpayerFlag
 
 from .message import Doc, Notice
-from .models import MESSAGED_STATUSES, Campaign, Criterion, Target
+from .models import Campaign, Criterion, Target
 
 # Exclusion reasons, in the order they are tested: a target is counted under the first that applies.
 REASONS: dict[str, str] = {

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from triplec.accounts.roles import Role
@@ -15,7 +14,7 @@ from triplec.audit.services import audit_record, changes_between
 from . import message as msg
 from .conf import conf
 from .bulk import collector_paused, write_start
-from .models import CONTENT_FIELDS, Campaign, CampaignState, Criterion, MESSAGED_STATUSES, Target, TargetStatus
+from .models import CONTENT_FIELDS, Campaign, CampaignState, Criterion, Target, TargetStatus
 from .planning import plan_sends
 from .selection import build_selection
 

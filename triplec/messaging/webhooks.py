@@ -155,8 +155,8 @@ def _status_bursts(events: list[WebhookEvent]) -> tuple[list[WebhookEvent], list
 
 
 def _apply_burst(statuses: list[dict]) -> bool:
-    """Apply the statuses of several events together, in one savepoint. False if the batch failed: then its
-    events go back to one savepoint each, so a bad event cannot hold the others back."""
+    """Apply the statuses of the status-only events together, in one savepoint. False if there were none or the
+    batch failed: then its events go back to one savepoint each, so a bad event cannot hold the others back."""
     if not statuses:
         return False
     try:
@@ -217,8 +217,8 @@ class WebhookProcessor:
                 continue
             self.wake.clear()
             if len(self.queue) < self.batch:
-                # Linger a few milliseconds so that a stream of POSTs is applied in batches: one event per
-                # transaction spent more on the transaction than on the status, on the cores the intake needs.
+                # Linger (100 ms) so that a stream of POSTs is applied in batches: one event per transaction
+                # spent more on the transaction than on the status, on the cores the intake needs.
                 time.sleep(self.linger)
             while self.queue:
                 ids = [self.queue.popleft() for _ in range(min(self.batch, len(self.queue)))]
@@ -379,9 +379,9 @@ def _apply_statuses(statuses: list[dict]) -> None:
             parsed.append((status, wamid, name, _timestamp(status.get("timestamp")), errors[0] if errors else {}))
     if not parsed:
         return
-    by_wamid = _messages_by(wamid__in={wamid for _, wamid, *_ in parsed})
+    by_wamid = {m.wamid: m for m in _messages(wamid__in={wamid for _, wamid, *_ in parsed})}
     callbacks = {_callback(status) for status, wamid, *_ in parsed if wamid not in by_wamid} - {None}
-    by_callback = {m.callback_id: m for m in _messages_by(callback_id__in=callbacks).values()} if callbacks else {}
+    by_callback = {m.callback_id: m for m in _messages(callback_id__in=callbacks)} if callbacks else {}
     rows, waves = [], []
     seen: dict[int, int] = {}  # message pk -> wave of its latest status: a message moves once per wave, in order
     for status, wamid, name, at, error in parsed:
@@ -397,7 +397,7 @@ def _apply_statuses(statuses: list[dict]) -> None:
         waves[wave].append((message, wamid, name, at, error, status.get("pricing") or {}))
     # Unique by (wamid, status): a duplicate is ignored by the database, and everything below is idempotent.
     MessageStatus.objects.bulk_create(rows, ignore_conflicts=True)
-    moved: list[tuple[OutboundMessage, str]] = []
+    moved: list[tuple[OutboundMessage, str, int | None]] = []  # (message, status, error code)
     for wave in waves:
         groups: dict[tuple, list[int]] = {}
         for message, wamid, name, at, error, pricing in wave:
@@ -406,7 +406,7 @@ def _apply_statuses(statuses: list[dict]) -> None:
                 moved.append((message, name, error.get("code")))
                 key = (name, at, error.get("code"), error.get("title", ""), _pricing(pricing))
                 groups.setdefault(key, []).append(message.pk)
-                if not message.wamid:  # found by its callback id: the wamid is set below with the status
+                if message.wamid != wamid:  # found by its callback id: the status names its wamid
                     OutboundMessage.objects.filter(pk=message.pk).update(wamid=wamid)
                     message.wamid = wamid
             else:
@@ -429,12 +429,10 @@ def _apply_statuses(statuses: list[dict]) -> None:
         transaction.on_commit(lambda: _send_robust(message_status_changed, sender=OutboundMessage, changes=changes))
 
 
-def _messages_by(**lookup) -> dict[str, OutboundMessage]:
-    """Messages by wamid, locked for the UPDATEs that follow; the other fields stay deferred."""
+def _messages(**lookup):
+    """The messages the statuses name, locked for the UPDATEs that follow; the other fields stay deferred."""
     qs = OutboundMessage.objects.filter(**lookup).only(*STATUS_FIELDS)
-    if connection.features.has_select_for_update:
-        qs = qs.select_for_update()
-    return {m.wamid or str(m.callback_id): m for m in qs}
+    return qs.select_for_update() if connection.features.has_select_for_update else qs
 
 
 def _callback(status: dict) -> uuid.UUID | None:
