@@ -36,6 +36,13 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+# How the webhook process is served (the demo's `hooks` process, the `webhook` bench, production): granian WSGI,
+# one worker per core, each running the app in ONE thread. A POST is ~0.3 ms of Python: more app threads per
+# worker only fight over the GIL (2 cores, 8 clients: 1,150-1,750 POSTs/s with granian's default threads and 8 in
+# the demo, 2,100-3,000 with one), and processes write to SQLite in turn through core.writelock.
+WEBHOOK_SERVER_ARGS = ("--workers", "2", "--blocking-threads", "1")
+
+
 def conf(name: str) -> Any:
     """The Django setting if set, else the environment variable of the same name (so a dispatcher started as a
     subprocess can be tuned), else the default."""

@@ -32,7 +32,8 @@ from .models import Channel, DispatcherHeartbeat, Lane, OutboundMessage, State
 from .providers import ProviderError, SendResult, provider_for
 from .providers.base import PERMANENT, THROTTLE, TRANSIENT
 from .services import peer_for_message
-from .webhooks import mark_undeliverable, process_pending
+from .statuses import mark_undeliverable
+from .webhooks import process_pending
 
 log = logging.getLogger(__name__)
 

@@ -6,27 +6,22 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import contextlib
 import logging
 import threading
 import time
-import uuid
 from collections import deque
-from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.utils import timezone
 
-from triplec.taxpayers.models import Contact, ContactStatus
-from triplec.taxpayers.services import contact_set_status
+from triplec.core.writelock import write_lock
 
-from .models import FORWARD_FROM, Channel, InboundMessage, MessageStatus, OutboundMessage, State, WebhookEvent
-from .providers.base import ERRORS, ProviderError
+from .models import Channel, InboundMessage, WebhookEvent
 from .registry import template_category_webhook, template_status_webhook
 from .services import peer_for
-from .signals import inbound_message_received, message_status_changed
+from .signals import inbound_message_received, send_after_commit
+from .statuses import apply_statuses, meta_time, plan_statuses, write_statuses
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +54,7 @@ def webhook_store(*, body: bytes) -> int | None:
     digest = hashlib.sha256(body).hexdigest()
     text = body.decode("utf-8", errors="replace")
     received_at = connection.ops.adapt_datetimefield_value(timezone.now())
-    with _write_lock(), connection.cursor() as cursor:
+    with write_lock(), connection.cursor() as cursor:
         cursor.execute(_STORE_SQL, [digest, text, received_at])
         row = cursor.fetchone()
     return row[0] if row else None
@@ -92,80 +87,85 @@ def _process_body(text: str) -> str:
     return ""
 
 
-# SQLite has one writer at a time. Threads of one web process queue here, in memory, instead of in SQLite's busy
-# handler, which sleeps and retries: measured under granian with 8 concurrent clients, that turned ~30 webhooks/s
-# with a p99 of seconds into the figures in docs/whatsapp-channel.md. PostgreSQL needs no such lock.
-_sqlite_lock = threading.Lock()
-
-
-def _write_lock():
-    return _sqlite_lock if connection.vendor == "sqlite" else contextlib.nullcontext()
-
-
 def process_events(ids: list[int]) -> int:
-    """Process these inbox events (those still pending) in one transaction, each in its own savepoint; mark them
-    with one UPDATE for the successes and one per failure. Returns how many succeeded.
+    """Process these inbox events (those still pending); mark them with one UPDATE for the successes and one per
+    failure. Returns how many succeeded.
+
+    Events that carry nothing but statuses (most of them: a campaign's burst) are applied together, with all the
+    reading done before the write lock is taken; the others each in a savepoint of one transaction.
 
     Idempotent: two processors that pick up the same event (a retry loop and the web process, say) apply it
     twice with no further effect, because every write below is unique-keyed or forward-only."""
-    events = list(WebhookEvent.objects.filter(pk__in=ids, processed_at__isnull=True).only("pk", "body", "attempts")
-                  .order_by("pk"))
-    if not events:
-        return 0
+    events = _pending(ids)
+    burst, statuses, rest = _status_bursts(events)
     done: list[int] = []
-    burst, statuses, rest = _status_bursts(events)  # parsed before taking the write lock: intake waits on it
-    with _write_lock(), transaction.atomic():
-        failed: list[tuple[int, str]] = []
-        if _apply_burst(statuses):
-            done += [event.pk for event in burst]
-            events = rest
-        for event in events:
-            error = _process_body(event.body)
-            if error:
-                failed.append((event.pk, error))
-            else:
-                done.append(event.pk)
-        now = timezone.now()
-        if done:
-            WebhookEvent.objects.filter(pk__in=done).update(attempts=F("attempts") + 1, error="", processed_at=now)
-        for pk, error in failed:
-            WebhookEvent.objects.filter(pk=pk).update(attempts=F("attempts") + 1, error=error)
+    if burst:
+        try:
+            plan = plan_statuses(statuses)
+            with write_lock(), transaction.atomic():
+                write_statuses(plan)
+                _mark_processed(burst)
+            done += burst
+        except Exception:  # back to one savepoint each, so a bad event cannot hold the others back
+            log.exception("status batch failed; applying its events one by one")
+            rest = events
+    if rest:
+        with write_lock(), transaction.atomic():
+            ok, failed = [], []
+            for pk, body in rest:
+                error = _process_body(body)
+                if error:
+                    failed.append((pk, error))
+                else:
+                    ok.append(pk)
+            _mark_processed(ok)
+            done += ok
+            for pk, error in failed:
+                WebhookEvent.objects.filter(pk=pk).update(attempts=F("attempts") + 1, error=error)
     return len(done)
 
 
-def _status_bursts(events: list[WebhookEvent]) -> tuple[list[WebhookEvent], list[dict], list[WebhookEvent]]:
-    """(events that carry nothing but statuses, their statuses, the other events)."""
+# Raw SQL for the two statements every event passes through: the ORM compiled each id of an IN list anew.
+_TABLE = WebhookEvent._meta.db_table
+
+
+def _pending(ids: list[int]) -> list[tuple[int, str]]:
+    """(id, body) of those of these events that are still pending, in order."""
+    if not ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, body FROM {_TABLE} WHERE id IN ({', '.join(['%s'] * len(ids))}) "
+                       "AND processed_at IS NULL ORDER BY id", ids)
+        return cursor.fetchall()
+
+
+def _mark_processed(pks: list[int]) -> None:
+    if pks:
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {_TABLE} SET attempts = attempts + 1, error = '', processed_at = %s "
+                           f"WHERE id IN ({', '.join(['%s'] * len(pks))})",
+                           [connection.ops.adapt_datetimefield_value(timezone.now()), *pks])
+
+
+def _status_bursts(events: list[tuple[int, str]]) -> tuple[list[int], list[dict], list[tuple[int, str]]]:
+    """(ids of the events that carry nothing but statuses, their statuses, the other events)."""
     burst, statuses, rest = [], [], []
-    for event in events:
+    for pk, body in events:
         try:
-            payload = json.loads(event.body)
+            payload = json.loads(body)
         except ValueError:
-            rest.append(event)
+            rest.append((pk, body))
             continue
         changes = [change for entry in payload.get("entry") or [] for change in entry.get("changes") or []] \
             if payload.get("object") == "whatsapp_business_account" else []
         values = [change.get("value") or {} for change in changes]
         if changes and all(c.get("field") == "messages" and not v.get("messages") and not v.get("errors")
                            for c, v in zip(changes, values)):
-            burst.append(event)
+            burst.append(pk)
             statuses += [status for value in values for status in value.get("statuses") or []]
         else:
-            rest.append(event)
+            rest.append((pk, body))
     return burst, statuses, rest
-
-
-def _apply_burst(statuses: list[dict]) -> bool:
-    """Apply the statuses of the status-only events together, in one savepoint. False if there were none or the
-    batch failed: then its events go back to one savepoint each, so a bad event cannot hold the others back."""
-    if not statuses:
-        return False
-    try:
-        with transaction.atomic():
-            _apply_statuses(statuses)
-    except Exception:
-        log.exception("status batch failed; applying its events one by one")
-        return False
-    return True
 
 
 def process_pending(*, limit: int = 500, max_attempts: int = 20, min_age: float = 0.0, batch: int = 50,
@@ -217,16 +217,20 @@ class WebhookProcessor:
                 continue
             self.wake.clear()
             if len(self.queue) < self.batch:
-                # Linger (100 ms) so that a stream of POSTs is applied in batches: one event per transaction
-                # spent more on the transaction than on the status, on the cores the intake needs.
+                # Linger before every batch, not only the first of a stream: a stream of POSTs is then applied
+                # in batches of ~linger x rate. Measured at ~600 POSTs/s: without it the loop took the 8 or so
+                # that came in while it applied the previous batch, at ~1.1 ms per status (the transaction's
+                # fixed cost), and the intake fell to a third of its rate; in batches of 100 a status costs
+                # ~0.15 ms.
                 time.sleep(self.linger)
-            while self.queue:
-                ids = [self.queue.popleft() for _ in range(min(self.batch, len(self.queue)))]
-                try:
-                    self.processed += process_events(ids)
-                except Exception:  # the database went away, say: the events stay pending for the poller
-                    log.exception("webhook processing of %d events failed; left pending", len(ids))
-                    connections.close_all()
+            ids = [self.queue.popleft() for _ in range(min(self.batch, len(self.queue)))]
+            if len(self.queue):
+                self.wake.set()  # more than one batch waiting: the next one goes without lingering
+            try:
+                self.processed += process_events(ids)
+            except Exception:  # the database went away, say: the events stay pending for the poller
+                log.exception("webhook processing of %d events failed; left pending", len(ids))
+                connections.close_all()
 
     def poll(self, *, interval: float = 0.05, min_age: float = 0.0, stop: threading.Event | None = None,
              retry_every: float = 5.0) -> None:
@@ -247,7 +251,7 @@ class WebhookProcessor:
                 log.exception("webhook poll failed")
                 done = 0
             self.processed += done
-            if not done:
+            if done < self.batch:  # caught up: wait, so that a stream is taken in batches (see _run)
                 stop.wait(interval)
 
 
@@ -294,20 +298,10 @@ def _process_messages_change(value: dict) -> None:
             profiles[contact.get("wa_id") or contact.get("user_id") or ""] = contact
         for message in messages:
             _inbound(channel_id, message, profiles)
-    _apply_statuses(value.get("statuses") or [])
+    apply_statuses(value.get("statuses") or [])
     for error in value.get("errors") or []:
         log.warning("WhatsApp reported error %s: %s (%s)", error.get("code"), error.get("title"),
                     (error.get("error_data") or {}).get("details", ""))
-
-
-def _timestamp(raw: Any) -> dt.datetime:
-    try:
-        value = int(str(raw))
-    except (TypeError, ValueError):
-        return timezone.now()
-    if value > 10**11:  # milliseconds, occasionally
-        value //= 1000
-    return dt.datetime.fromtimestamp(value, dt.UTC)
 
 
 def _inbound(channel_id: int, message: dict, profiles: dict) -> None:
@@ -324,7 +318,7 @@ def _inbound(channel_id: int, message: dict, profiles: dict) -> None:
     peer = peer_for(channel=channel, wa_id=wa_id, user_id=user_id, name=(profile.get("profile") or {}).get("name", ""))
     kind = message.get("type", "unknown")
     text, reply_id = _text_of(kind, message)
-    sent_at = _timestamp(message.get("timestamp"))
+    sent_at = meta_time(message.get("timestamp"))
     try:
         with transaction.atomic():
             inbound = InboundMessage.objects.create(
@@ -335,9 +329,7 @@ def _inbound(channel_id: int, message: dict, profiles: dict) -> None:
     if peer.last_inbound_at is None or sent_at > peer.last_inbound_at:
         type(peer).objects.filter(pk=peer.pk).filter(Q(last_inbound_at__isnull=True) | Q(last_inbound_at__lt=sent_at)) \
             .update(last_inbound_at=sent_at)
-    if inbound_message_received.has_listeners():
-        transaction.on_commit(lambda: _send_robust(inbound_message_received, sender=InboundMessage, message=inbound,
-                                                   peer=peer))
+    send_after_commit(inbound_message_received, sender=InboundMessage, message=inbound, peer=peer)
 
 
 def _text_of(kind: str, message: dict) -> tuple[str, str]:
@@ -357,123 +349,3 @@ def _text_of(kind: str, message: dict) -> tuple[str, str]:
         loc = message.get("location") or {}
         return f"{loc.get('latitude')},{loc.get('longitude')}", ""
     return "", ""
-
-
-TIME_FIELD = {State.SENT: "sent_at", State.DELIVERED: "delivered_at", State.READ: "read_at", State.FAILED: "failed_at"}
-STATUS_FIELDS = ("pk", "wamid", "callback_id", "state", "channel_id", "to", "recipient", "taxpayer_id")
-
-
-def _apply_statuses(statuses: list[dict]) -> None:
-    """Apply a batch of statuses set-wise: one SELECT of their messages, one INSERT of the status log, and one
-    UPDATE per group of messages that move the same way (same status, time, error and pricing).
-
-    Why set-wise: a burst of statuses follows every campaign, and per status the ORM cost ~2.5 ms of CPU (five
-    queries compiled one by one) on the same two cores that take the webhooks in. The messages are read locked
-    (the write lock on SQLite, FOR UPDATE on PostgreSQL), so which ones move is known before the UPDATEs, and the
-    UPDATEs still carry the forward-only guard."""
-    parsed = []
-    for status in statuses:
-        wamid, name = status.get("id", ""), status.get("status", "")
-        if name in TIME_FIELD and wamid:
-            errors = status.get("errors") or []
-            parsed.append((status, wamid, name, _timestamp(status.get("timestamp")), errors[0] if errors else {}))
-    if not parsed:
-        return
-    by_wamid = {m.wamid: m for m in _messages(wamid__in={wamid for _, wamid, *_ in parsed})}
-    callbacks = {_callback(status) for status, wamid, *_ in parsed if wamid not in by_wamid} - {None}
-    by_callback = {m.callback_id: m for m in _messages(callback_id__in=callbacks)} if callbacks else {}
-    rows, waves = [], []
-    seen: dict[int, int] = {}  # message pk -> wave of its latest status: a message moves once per wave, in order
-    for status, wamid, name, at, error in parsed:
-        message = by_wamid.get(wamid) or by_callback.get(_callback(status))
-        rows.append(MessageStatus(wamid=wamid, status=name, message_id=message.pk if message else None, timestamp=at,
-                                  error_code=error.get("code"), payload=status))
-        if message is None:
-            log.info("status %s for a message we do not know", name)
-            continue
-        wave = seen[message.pk] = seen.get(message.pk, -1) + 1
-        if wave == len(waves):
-            waves.append([])
-        waves[wave].append((message, wamid, name, at, error, status.get("pricing") or {}))
-    # Unique by (wamid, status): a duplicate is ignored by the database, and everything below is idempotent.
-    MessageStatus.objects.bulk_create(rows, ignore_conflicts=True)
-    moved: list[tuple[OutboundMessage, str, int | None]] = []  # (message, status, error code)
-    for wave in waves:
-        groups: dict[tuple, list[int]] = {}
-        for message, wamid, name, at, error, pricing in wave:
-            if message.state in FORWARD_FROM[name]:
-                message.state = name
-                moved.append((message, name, error.get("code")))
-                key = (name, at, error.get("code"), error.get("title", ""), _pricing(pricing))
-                groups.setdefault(key, []).append(message.pk)
-                if message.wamid != wamid:  # found by its callback id: the status names its wamid
-                    OutboundMessage.objects.filter(pk=message.pk).update(wamid=wamid)
-                    message.wamid = wamid
-            else:
-                _late_status(message.pk, name, at, pricing)
-        for (name, at, code, title, pricing), pks in groups.items():
-            updates: dict[str, Any] = {"state": name, TIME_FIELD[name]: at, "claimed_by": "", "needs_resolution": False,
-                                       **dict(pricing)}
-            if name in (State.DELIVERED, State.READ):
-                updates["sent_at"] = Coalesce("sent_at", Value(at))
-            if name == State.READ:
-                updates["delivered_at"] = Coalesce("delivered_at", Value(at))  # read implies delivered
-            if name == State.FAILED:
-                updates.update(error_code=code, error_reason=ProviderError.from_code(code, title).reason_id[:300])
-            OutboundMessage.objects.filter(pk__in=pks, state__in=FORWARD_FROM[name]).update(**updates)
-    for message, name, code in moved:
-        if name == State.FAILED and code == 131026:
-            mark_undeliverable(OutboundMessage.objects.get(pk=message.pk))
-    if moved and message_status_changed.has_listeners():
-        changes = [(message, name) for message, name, _ in moved]
-        transaction.on_commit(lambda: _send_robust(message_status_changed, sender=OutboundMessage, changes=changes))
-
-
-def _messages(**lookup):
-    """The messages the statuses name, locked for the UPDATEs that follow; the other fields stay deferred."""
-    qs = OutboundMessage.objects.filter(**lookup).only(*STATUS_FIELDS)
-    return qs.select_for_update() if connection.features.has_select_for_update else qs
-
-
-def _callback(status: dict) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(status.get("biz_opaque_callback_data", "")))
-    except ValueError:
-        return None
-
-
-def _pricing(pricing: dict) -> tuple:
-    if not pricing:
-        return ()
-    return (("pricing_category", str(pricing.get("category", ""))[:40]), ("pricing_billable", pricing.get("billable")),
-            ("pricing_type", str(pricing.get("type", ""))[:40]))
-
-
-def _late_status(pk: int, name: str, at: dt.datetime, pricing: dict) -> None:
-    """A status that arrives after a later one (read before delivered) still fills in what it knows."""
-    if name == State.READ:
-        OutboundMessage.objects.filter(pk=pk, delivered_at__isnull=True, state=State.READ).update(delivered_at=at)
-    if pricing:
-        OutboundMessage.objects.filter(pk=pk, pricing_category="").update(**dict(_pricing(pricing)))
-
-
-def _send_robust(signal, **kwargs) -> None:
-    """A receiver's failure (the bot, the inbox) must not fail the webhook: the payload is already stored."""
-    for receiver, result in signal.send_robust(**kwargs):
-        if isinstance(result, Exception):
-            log.error("receiver %s of %s failed: %r", getattr(receiver, "__qualname__", receiver),
-                      kwargs.get("sender").__name__, result, exc_info=result)
-
-
-def mark_undeliverable(message: OutboundMessage) -> None:
-    """131026: the number cannot receive WhatsApp. Every taxpayer registered with it is marked undeliverable."""
-    contacts = Contact.objects.filter(status=ContactStatus.ACTIVE)
-    if message.to:
-        contacts = contacts.filter(Q(phone="+" + message.to) | Q(taxpayer_id=message.taxpayer_id))
-    elif message.taxpayer_id:
-        contacts = contacts.filter(taxpayer_id=message.taxpayer_id)
-    else:
-        return
-    for contact in contacts.select_related("taxpayer"):
-        contact_set_status(contact=contact, status=ContactStatus.UNDELIVERABLE, channel="whatsapp",
-                           reason=ERRORS[131026][1])

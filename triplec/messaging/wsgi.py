@@ -8,12 +8,12 @@ the middleware stack (sessions, locale, CSRF, auth, messages, timezone) that a m
 fast path does exactly what the view does (signature check in constant time, one INSERT, 200) on a connection
 kept per server thread. Everything else, including the GET handshake, goes to Django unchanged.
 
-Run it with: granian --interface wsgi triplec.messaging.wsgi:application
+Run it as `messaging.conf.WEBHOOK_SERVER_ARGS` says (one worker per core, one app thread each), e.g.
+granian --interface wsgi --workers 2 --blocking-threads 1 triplec.messaging.wsgi:application
 """
 
 import logging
 import os
-import sys
 
 from django.core.wsgi import get_wsgi_application
 
@@ -27,10 +27,6 @@ from .views import _known  # noqa: E402
 from .webhooks import processor, signature_valid, webhook_store  # noqa: E402
 
 log = logging.getLogger(__name__)
-
-# The processing thread shares the GIL with the server's request threads: at the default 5 ms switch interval a
-# POST waited up to 5 ms behind a batch being applied; 1 ms keeps the intake responsive.
-sys.setswitchinterval(0.001)
 
 PATHS = {"/whatsapp/webhook", "/whatsapp/webhook/"}
 MAX_BODY = 3 * 1024 * 1024  # Meta's payloads are a few kB; Django's own cap is 2.5 MB

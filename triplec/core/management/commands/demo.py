@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from triplec.messaging.conf import WEBHOOK_SERVER_ARGS
 from triplec.taxpayers.models import Taxpayer
 
 
@@ -28,8 +29,8 @@ def processes(host: str, port: int) -> dict[str, list[str]]:
     return {
         "web": [granian, "--interface", "asginl", "--host", host, "--port", str(port), "--workers", "1", *static,
                 "triplec.asgi:application"],
-        "hooks": [granian, "--interface", "wsgi", "--host", host, "--port", str(port + 10), "--workers", "1",
-                  "--blocking-threads", "8", "triplec.messaging.wsgi:application"],  # webhook fast path
+        "hooks": [granian, "--interface", "wsgi", "--host", host, "--port", str(port + 10), *WEBHOOK_SERVER_ARGS,
+                  "triplec.messaging.wsgi:application"],  # webhook fast path
         "worker": [triplec, "run_huey", "--quiet"],
         "simulator": [triplec, "simulator", "--host", host, "--port", str(simulator_port()),
                       "--webhook-url", f"http://{host}:{port + 10}/whatsapp/webhook"],

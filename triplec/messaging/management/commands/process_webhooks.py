@@ -30,8 +30,8 @@ class Command(BaseCommand):
         stop = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
-        # Batches of 50: on SQLite a batch holds the one write lock while the web process waits for it, and a burst of
-        # statuses is applied set-wise (~10 ms for 50).
-        processor = WebhookProcessor(batch=50)
+        # Batches of up to 200: a burst of statuses is read outside the write lock and written set-wise, holding
+        # SQLite's one write lock (which every webhook POST needs) for a few milliseconds per batch.
+        processor = WebhookProcessor(batch=200)
         processor.poll(interval=interval, min_age=min_age, stop=stop)
         self.stdout.write(f"stopped, {processor.processed} webhook events processed")
