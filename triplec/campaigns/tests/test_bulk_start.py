@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import time
 import uuid
 
 import pytest
@@ -82,10 +83,15 @@ def test_it_signs_links_exactly_as_the_django_signer_does():
         unsign_token(forged)
 
 
-def test_it_draws_valid_version_4_uuids():
-    values = new_uuid_hex(500)
-    assert len(set(values)) == 500
-    assert all(uuid.UUID(h).version == 4 and uuid.UUID(h).variant == uuid.RFC_4122 for h in values)
+def test_it_draws_valid_version_7_uuids_in_increasing_order():
+    before = time.time_ns() // 1_000_000
+    values = new_uuid_hex(3000)
+    assert len(set(values)) == 3000 and values == sorted(values)
+    parsed = [uuid.UUID(h) for h in values]
+    assert all(u.version == 7 and u.variant == uuid.RFC_4122 for u in parsed)
+    assert before <= int(values[0][:12], 16) <= time.time_ns() // 1_000_000
+    # the random tails differ (42 bits each): not a counter alone
+    assert len({h[-10:] for h in values}) > len(values) * 0.99
 
 
 def test_it_signs_tokens_byte_for_byte_as_the_django_signer_does(monkeypatch):
