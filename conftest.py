@@ -19,3 +19,17 @@ def pytest_sessionstart(session):
         psycopg.connect(url, connect_timeout=5).close()
     except psycopg.OperationalError as exc:
         pytest.exit(f"PostgreSQL at {url} is unreachable: {exc}", returncode=1)
+
+
+def pytest_sessionfinish(session):
+    """The test database is gone by now; so must be the write-lock file beside it (core.writelock)."""
+    from django.conf import settings
+
+    if not settings.configured:
+        return
+    name = str(settings.DATABASES["default"].get("TEST", {}).get("NAME") or "")
+    if name:
+        try:
+            os.remove(name + ".writelock")
+        except FileNotFoundError:
+            pass
