@@ -121,6 +121,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "console:home"
 LOGOUT_REDIRECT_URL = "login"
 
+if "pytest" in sys.modules:  # see accounts/hashers.py; everywhere else Django's defaults
+    PASSWORD_HASHERS = ["triplec.accounts.hashers.QuickPBKDF2PasswordHasher",
+                        "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
