@@ -58,8 +58,6 @@ def run(size: int = 3000) -> dict:
 
 
 if __name__ == "__main__":
-    import os
-
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "triplec.settings")

@@ -13,7 +13,7 @@ import re
 import uuid
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from triplec.audit.services import audit_record

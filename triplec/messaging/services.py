@@ -47,7 +47,7 @@ def split_recipient(to: str) -> tuple[str, str]:
         return "", to
     digits = to.lstrip("+")
     if not digits.isdigit() or not 8 <= len(digits) <= 15:
-        raise MessagingError(f"recipient is neither an E.164 number nor a business-scoped user id")
+        raise MessagingError("recipient is neither an E.164 number nor a business-scoped user id")
     return digits, ""
 
 

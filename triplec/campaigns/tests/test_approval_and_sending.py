@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from triplec.accounts.roles import Role
-from triplec.campaigns.links import notice_url, sign_public_id
+from triplec.campaigns.links import sign_public_id
 from triplec.campaigns.models import CampaignState, Target, TargetStatus
 from triplec.campaigns.pdf import notice_for_target, render_notice_pdf
 from triplec.campaigns.selectors import campaign_preview, campaign_progress

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from triplec.campaigns.models import Criterion, Target, TargetStatus
+from triplec.campaigns.models import Target
 from triplec.campaigns.selection import build_selection
 from triplec.campaigns.services import campaign_approve, campaign_create, campaign_start
 from triplec.ledger.models import DocumentState, SuratPaksa

@@ -1,7 +1,6 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from triplec.audit.models import AuditEntry
 from triplec.billing.gateways import SimulatedDjpGateway

@@ -1,7 +1,4 @@
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
 from triplec.audit.models import AuditEntry
 from triplec.core.testing import make_taxpayer

@@ -1,9 +1,6 @@
-import datetime as dt
-import json
 import time
 
 import pytest
-from django.utils import timezone
 
 from triplec.core.testing import make_taxpayer
 from triplec.messaging.models import InboundMessage, MessageStatus, OutboundMessage, Peer, State, WebhookEvent

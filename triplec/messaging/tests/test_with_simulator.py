@@ -10,7 +10,7 @@ from triplec.messaging.dispatcher import Dispatcher
 from triplec.messaging.models import (
     InboundMessage, Lane, MessageStatus, OutboundMessage, Peer, State, Template,
 )
-from triplec.messaging.providers import CloudAPIProvider, ProviderError, SimulatorProvider
+from triplec.messaging.providers import ProviderError, SimulatorProvider
 from triplec.messaging.providers.base import PERMANENT, THROTTLE
 from triplec.messaging.registry import render_template, template_save, template_submit, templates_sync
 from triplec.messaging.services import enqueue_message
