@@ -27,9 +27,12 @@ def pytest_sessionfinish(session):
 
     if not settings.configured:
         return
-    name = str(settings.DATABASES["default"].get("TEST", {}).get("NAME") or "")
-    if name:
+    from triplec.core.writelock import lock_path
+
+    name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    path = lock_path(name) if name else None
+    if path:
         try:
-            os.remove(name + ".writelock")
+            os.remove(path)
         except FileNotFoundError:
             pass

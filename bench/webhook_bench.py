@@ -3,7 +3,7 @@ percentiles. Each POST is verified and stored in the inbox (one INSERT) before t
 processing thread applies it to its outbound message right after. The line also reports how long after the last
 POST every status was applied (`applied_after_s`), and that all were.
 
-The server runs as the product runs it (`messaging.conf.WEBHOOK_SERVER_ARGS`: 2 workers, one app thread each);
+The server runs as the product runs it (`messaging.conf.WEBHOOK_WORKERS` = 2, `WEBHOOK_APP_THREADS` = 1);
 BENCH_WEB_WORKERS and BENCH_BLOCKING_THREADS override those two for comparisons. BENCH_WEB_APP (default
 triplec.messaging.wsgi:application, the webhook fast path). BENCH_PROCESSING: "thread" (default, as the product
 and the demo run it): each web worker's processing thread applies its statuses right after the 200, and
@@ -84,7 +84,7 @@ def run(size: int = 5000) -> dict:
 
     from triplec.core.testing import make_office, stop_server
     from triplec.messaging.benchkit import start_loop, start_web, stop
-    from triplec.messaging.conf import WEBHOOK_SERVER_ARGS, conf
+    from triplec.messaging.conf import WEBHOOK_APP_THREADS, WEBHOOK_WORKERS, conf
     from triplec.messaging.models import Channel, MessageStatus, OutboundMessage, State
     from triplec.messaging.webhooks import sign
 
@@ -110,13 +110,12 @@ def run(size: int = 5000) -> dict:
                       {"Content-Type": "application/json", "X-Hub-Signature-256": sign(body, secret)}))
     pings = [("GET", "/whatsapp/ping", b"", {})] * size
 
-    server = dict(zip(WEBHOOK_SERVER_ARGS[::2], WEBHOOK_SERVER_ARGS[1::2]))
-    for option, variable in (("--workers", "BENCH_WEB_WORKERS"), ("--blocking-threads", "BENCH_BLOCKING_THREADS")):
-        server[option] = os.environ.get(variable, server[option])
+    workers = int(os.environ.get("BENCH_WEB_WORKERS", WEBHOOK_WORKERS))
+    blocking = int(os.environ.get("BENCH_BLOCKING_THREADS", WEBHOOK_APP_THREADS))
     app = os.environ.get("BENCH_WEB_APP", "triplec.messaging.wsgi:application")
     processing = os.environ.get("BENCH_PROCESSING", "thread")
     mode = {"WHATSAPP_WEBHOOK_PROCESSING": "thread" if processing == "thread" else "loop"}
-    proc, base_url = start_web(app, server_args=tuple(x for pair in server.items() for x in pair), env=mode)
+    proc, base_url = start_web(app, workers=workers, blocking_threads=blocking, env=mode)
     loop = None
     if processing != "none":
         loop = start_loop(["process_webhooks", "--loop", *(["--min-age", "0"] if processing == "process" else [])],
@@ -144,8 +143,8 @@ def run(size: int = 5000) -> dict:
             "p99_ms": round(percentile(lat, 99), 2), "baseline_p99_ms": round(percentile(base_lat, 99), 2),
             "non_200": sum(1 for c in codes if c != 200) + sum(1 for c in base_codes if c != 200),
             "statuses_applied": applied, "messages_delivered": delivered, "applied_after_s": round(applied_after, 2),
-            "client_connections": CLIENT_THREADS, "web_workers": int(server["--workers"]),
-            "blocking_threads": int(server["--blocking-threads"]), "processing": processing,
+            "client_connections": CLIENT_THREADS, "web_workers": workers, "blocking_threads": blocking,
+            "processing": processing,
             "database": connection.vendor, "target": ">= 1500/s, p99 < 100 ms (SQLite)"}
 
 

@@ -85,9 +85,12 @@ def write_start(*, campaign, template, wa_channel, selection, send_after: list[d
     # UUIDs go in as 32 hex digits: Django's SQLite format, and PostgreSQL's uuid input accepts it too.
     sqlite = connection.vendor == "sqlite"
     candidates = selection.candidates
-    queued = [c for c in candidates if not c.reason and not c.held_out]
     public_ids = new_uuid_hex(len(candidates))
-    queued_public = [h for c, h in zip(candidates, public_ids) if not c.reason and not c.held_out]
+    queued, queued_public = [], []
+    for c, public_hex in zip(candidates, public_ids):
+        if not c.reason and not c.held_out:
+            queued.append(c)
+            queued_public.append(public_hex)
     callbacks = new_uuid_hex(len(queued))
     now_db = _sqlite_time(now) if sqlite else now
     key_prefix = f"campaign:{campaign.pk}:"

@@ -175,11 +175,11 @@ def params(notice: Notice) -> list[str]:
             lines.append(line)
             used += len(line) + 2
         documents = "; ".join(lines)
-        total = rupiah(sum(d.amount_due for d in docs))
+        total = rupiah(notice.total)
     # Values repeated across a campaign (office, dates, warning) are cleaned once (cached); the others each time.
     return [one_line(notice.name), one_line(mask_npwp(notice.npwp16)), _one_line_cached(notice.office_name),
             one_line(notice.letter_number), _date_param(notice.letter_date), one_line(documents), total,
-            _warning_param(notice.delivered_date)]
+            _warning_param(notice.paksa_date)]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -188,8 +188,7 @@ def _date_param(day: dt.date | None) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _warning_param(delivered_date: dt.date | None) -> str:
-    paksa_date = None if delivered_date is None else delivered_date + dt.timedelta(days=SURAT_PAKSA_DAYS_AFTER_DELIVERY)
+def _warning_param(paksa_date: dt.date | None) -> str:
     return one_line(_paksa_warning(paksa_date))
 
 

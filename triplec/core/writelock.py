@@ -16,6 +16,14 @@ import threading
 from django.db import connection
 
 
+def lock_path(database_name: str) -> str | None:
+    """The lock file beside an SQLite database; None for an in-memory one (no other process can share it)."""
+    name = str(database_name)
+    if name == ":memory:" or name.startswith("file:"):
+        return None
+    return name + ".writelock"
+
+
 class SqliteWriteLock:
     def __init__(self) -> None:
         self._threads = threading.Lock()
@@ -23,10 +31,9 @@ class SqliteWriteLock:
         self._fd: int | None = None
 
     def _file(self) -> int | None:
-        name = str(connection.settings_dict["NAME"])
-        if name == ":memory:" or name.startswith("file:"):  # in-memory: no other process can share it
+        path = lock_path(connection.settings_dict["NAME"])
+        if path is None:
             return None
-        path = name + ".writelock"
         if path != self._path:  # first use in this process, or another database (tests)
             if self._fd is not None:
                 os.close(self._fd)

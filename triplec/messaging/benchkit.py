@@ -69,13 +69,14 @@ def now() -> float:
     return time.perf_counter()
 
 
-def start_web(app: str = "triplec.wsgi:application", *, server_args: tuple[str, ...] = (), env: dict | None = None):
-    """Our app under granian WSGI on the current (throwaway) database, with `server_args` after granian's own
-    defaults (see `messaging.conf.WEBHOOK_SERVER_ARGS`); returns (process, base_url). Stop it with
-    `triplec.core.testing.stop_server`."""
+def start_web(app: str = "triplec.wsgi:application", *, workers: int = 1, blocking_threads: int | None = None,
+              env: dict | None = None):
+    """Our app under granian WSGI on the current (throwaway) database, with the worker and thread counts the
+    benchmarks compare; returns (process, base_url). Stop it with `triplec.core.testing.stop_server`."""
     from triplec.core.testing import start_server
 
-    return start_server("wsgi", app, env=env, extra_args=server_args)
+    extra = ("--blocking-threads", str(blocking_threads)) if blocking_threads else ()
+    return start_server("wsgi", app, env=env, workers=workers, extra_args=extra)
 
 
 def start_loop(args: list[str], env: dict | None = None) -> subprocess.Popen:

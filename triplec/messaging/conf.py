@@ -40,7 +40,8 @@ DEFAULTS: dict[str, Any] = {
 # one worker per core, each running the app in ONE thread. A POST is ~0.3 ms of Python: more app threads per
 # worker only fight over the GIL (2 cores, 8 clients: 1,150-1,750 POSTs/s with granian's default threads and 8 in
 # the demo, 2,100-3,000 with one), and processes write to SQLite in turn through core.writelock.
-WEBHOOK_SERVER_ARGS = ("--workers", "2", "--blocking-threads", "1")
+WEBHOOK_WORKERS, WEBHOOK_APP_THREADS = 2, 1
+WEBHOOK_SERVER_ARGS = ("--workers", str(WEBHOOK_WORKERS), "--blocking-threads", str(WEBHOOK_APP_THREADS))
 
 
 def conf(name: str) -> Any:

@@ -6,7 +6,7 @@ import sys
 import pytest
 from django.db import connection
 
-from triplec.core.writelock import write_lock
+from triplec.core.writelock import lock_path, write_lock
 
 TRY_LOCK = """
 import fcntl, os, sys
@@ -23,7 +23,7 @@ def test_it_excludes_other_processes_while_held():
     if connection.vendor != "sqlite":
         with write_lock():  # PostgreSQL has row locks: nothing to queue on
             return
-    path = str(connection.settings_dict["NAME"]) + ".writelock"
+    path = lock_path(connection.settings_dict["NAME"])
     with write_lock():
         assert subprocess.run([sys.executable, "-c", TRY_LOCK, path]).returncode == 3
     assert subprocess.run([sys.executable, "-c", TRY_LOCK, path]).returncode == 0
