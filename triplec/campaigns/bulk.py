@@ -1,8 +1,9 @@
 """The hot path of a campaign start: render every message and write the outbox rows and the targets in bulk.
 
-A campaign of 100,000 letters must not build 300,000 model instances. Payloads come from a pre-cut template
-(payload.py); rows are plain tuples, rendered in batches as they are written (`executemany` on SQLite, COPY on
-PostgreSQL); the outbox ids are read back by their idempotency keys (one indexed range scan).
+A campaign of 100,000 letters must not build 300,000 model instances. Each outbox row carries only its own
+values, its body being a shape written once per start (payload.py); rows are plain tuples, rendered in batches
+as they are written (`executemany` on SQLite, COPY on PostgreSQL); the outbox ids are read back by their
+idempotency keys (one indexed range scan).
 """
 
 import contextlib
@@ -16,7 +17,7 @@ from django.db import connection
 from . import message as msg
 from .links import BulkSigner
 from .models import Target, TargetStatus
-from .payload import PayloadTemplate, dashed, new_uuid_hex
+from .payload import dashed, new_uuid_hex, shape_text, values
 
 @contextlib.contextmanager
 def collector_paused():
@@ -68,9 +69,9 @@ def _insert_many(table: str, columns: Sequence[str], rows: Iterable[tuple], *, b
 
 
 OUTBOX_COLUMNS = (
-    "idempotency_key", "callback_id", "channel_id", "taxpayer_id", "to", "recipient", "kind", "payload", "template_id",
-    "lane", "state", "attempts", "next_attempt_at", "not_after", "claimed_by", "needs_resolution", "wamid",
-    "error_reason", "pricing_category", "pricing_type", "created_by_id", "created_at",
+    "idempotency_key", "callback_id", "channel_id", "taxpayer_id", "to", "recipient", "kind", "payload", "shape_id",
+    "template_id", "lane", "state", "attempts", "next_attempt_at", "not_after", "claimed_by", "needs_resolution",
+    "wamid", "error_reason", "pricing_category", "pricing_type", "created_by_id", "created_at",
 )
 TARGET_COLUMNS = ("campaign_id", "taxpayer_id", "letter_id", "criterion", "status", "reason", "messaged", "amount",
                   "kaps", "public_id", "outbound_id", "send_after", "created_at")
@@ -80,7 +81,7 @@ def write_start(*, campaign, template, wa_channel, selection, send_after: list[d
                 created_by_id: int | None, now: dt.datetime) -> dict[str, int]:
     """Insert the outbox rows (lane bulk, queued) and every target of a campaign start; returns the counts.
     Runs inside the caller's transaction."""
-    from triplec.messaging.models import Lane, OutboundMessage, State
+    from triplec.messaging.models import BodyShape, Lane, OutboundMessage, State
 
     # UUIDs go in as 32 hex digits: Django's SQLite format, and PostgreSQL's uuid input accepts it too.
     sqlite = connection.vendor == "sqlite"
@@ -94,11 +95,11 @@ def write_start(*, campaign, template, wa_channel, selection, send_after: list[d
     callbacks = new_uuid_hex(len(queued))
     now_db = _sqlite_time(now) if sqlite else now
     key_prefix = f"campaign:{campaign.pk}:"
-    with_pdf = template.header_type == "DOCUMENT"
-    signer = BulkSigner() if with_pdf else None
+    signer = BulkSigner() if template.header_type == "DOCUMENT" else None
     n_params = len(msg.params(queued[0].notice)) if queued else 0
-    shapes = {kind: PayloadTemplate(template, recipient_kind=kind, with_pdf=with_pdf, n_params=n_params,
-                                    link_base=signer.base if signer else "") for kind in ("to", "recipient")} if queued else {}
+    kinds = {"to" if c.phone else "recipient" for c in queued}
+    shapes = {kind: BodyShape.objects.create(text=shape_text(template, recipient_kind=kind, n_params=n_params,
+                                                             signer=signer), created_at=now).pk for kind in kinds}
     constants = (wa_channel.pk, template.pk, Lane.BULK.value, State.QUEUED.value, created_by_id, now_db)
     keys: list[str] = []
     times: list = []
@@ -127,19 +128,18 @@ def _outbox_rows(queued, public_ids, callbacks, send_after, grace, key_prefix, s
     """One outbox tuple per queued candidate (in OUTBOX_COLUMNS order); each one's key and send time as stored
     are appended to `keys` and `times` for its target."""
     channel_id, template_id, lane, state, created_by_id, now_db = constants
-    params, token = msg.params, signer.token if signer else None
+    params, signature = msg.params, signer.signature if signer else None
     for c, public_hex, callback_hex, at in zip(queued, public_ids, callbacks, send_after):
         phone = c.phone.lstrip("+")
         public_id = dashed(public_hex)
-        payload = shapes["to" if phone else "recipient"].render(params(c.notice), phone or c.recipient,
-                                                                dashed(callback_hex), public_id,
-                                                                token(public_id) if token else "")
+        payload = values(public_id, signature(public_id) if signature else "", params(c.notice))
         key = f"{key_prefix}{c.taxpayer_id}:{c.letter_id}"
         at_db, until_db = window(at, grace)
         keys.append(key)
         times.append(at_db)
         yield (key, callback_hex, channel_id, c.taxpayer_id, phone, "" if phone else c.recipient, "template", payload,
-               template_id, lane, state, 0, at_db, until_db, "", False, "", "", "", "", created_by_id, now_db)
+               shapes["to" if phone else "recipient"], template_id, lane, state, 0, at_db, until_db, "", False, "", "",
+               "", "", created_by_id, now_db)
 
 
 def _outbound_ids(table: str, key_prefix: str) -> dict[str, int]:

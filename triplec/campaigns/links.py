@@ -53,16 +53,22 @@ class BulkSigner:
         self.outer = new_hash(bytes(b ^ 0x5C for b in key))
         self.base = settings.SITE_URL.rstrip("/") + reverse("campaigns:notice_pdf", args=["TOKEN"]).replace("TOKEN", "{}")
 
-    def token(self, public_id: uuid.UUID | str) -> str:
-        value = f"{public_id}{self.sep}{self.timestamp}"
+    def signature(self, public_id: uuid.UUID | str) -> str:
         inner = self.inner.copy()
-        inner.update(value.encode())
+        inner.update(f"{public_id}{self.sep}{self.timestamp}".encode())
         outer = self.outer.copy()
         outer.update(inner.digest())
-        return f"{value}{self.sep}{urlsafe_b64encode(outer.digest()).rstrip(b'=').decode()}"
+        return urlsafe_b64encode(outer.digest()).rstrip(b"=").decode()
+
+    def link(self, public_id: str, signature: str) -> str:
+        """The PDF link from its two parts (or from two placeholders, for a shape)."""
+        return self.base.format(f"{public_id}{self.sep}{self.timestamp}{self.sep}{signature}")
+
+    def token(self, public_id: uuid.UUID | str) -> str:
+        return f"{public_id}{self.sep}{self.timestamp}{self.sep}{self.signature(public_id)}"
 
     def url(self, public_id: uuid.UUID | str) -> str:
-        return self.base.format(self.token(public_id))
+        return self.link(str(public_id), self.signature(public_id))
 
 
 def notice_url(public_id: uuid.UUID | str) -> str:

@@ -1,58 +1,43 @@
-"""The request body of every campaign message, rendered without building it as a dict each time.
+"""The body of every campaign message: written once per start as a shape, and per message only its values.
 
-Every message of a campaign has the same shape (the registry's `template_send_body` inside the Cloud API
-`envelope`), so it is built once with markers, serialised once, and cut into static pieces; each message then
-only JSON-escapes the taxpayer's parameters and number, while values that never need escaping (uuids, the
-signed token) go in as they are. The text is byte for byte what `json.dumps` of the dict `enqueue_message`
-builds would give (a test checks this).
+Every message of a campaign has the same body (the registry's `template_send_body` inside the Cloud API
+`envelope`) but for a few values, so the body is stored once as a messaging `BodyShape` with holes
+(messaging/shapes.py) and each outbox row carries only its values: its target's public id, the signature of
+its PDF link and the letter's body parameters. What the dispatcher sends is exactly the dict `enqueue_message`
+would build (a test checks this).
 """
 
 import json
 import os
-import re
 import struct
 import time
-from json.encoder import encode_basestring_ascii as _json_str
-from operator import itemgetter
+from json.encoder import encode_basestring_ascii as json_str
+
+from triplec.messaging import shapes
 
 from . import message as msg
+from .links import BulkSigner
 
-# "@@E_NAME@@" (with its quotes) is a whole JSON string filled with an escaped value; @@R_NAME@@ sits inside a
-# string and takes a value made only of characters JSON leaves alone (hex digits, dashes, base64url, colons).
-_MARKER = re.compile(r'"@@E_(\w+?)@@"|@@R_(\w+?)@@')
+PUBLIC_ID, SIGNATURE = shapes.value(0), shapes.value(1)  # then the body parameters, from V2
 
 
-class PayloadTemplate:
-    """The JSON text of a template message: static pieces and, between them, the holes for per-message values."""
+def shape_text(template, *, recipient_kind: str, n_params: int, signer: BulkSigner | None) -> str:
+    """The body with holes; `signer` gives the PDF link (None: the template has no document header)."""
+    from triplec.messaging.providers.cloudapi import envelope
+    from triplec.messaging.registry import template_send_body
 
-    def __init__(self, template, *, recipient_kind: str, with_pdf: bool, n_params: int, link_base: str = "") -> None:
-        from triplec.messaging.providers.cloudapi import envelope
-        from triplec.messaging.registry import template_send_body
+    public_id = shapes.inside(PUBLIC_ID)
+    params = [shapes.whole(shapes.value(2 + i)) for i in range(n_params)]
+    document = ({"link": signer.link(public_id, shapes.inside(SIGNATURE)), "filename": "surat-teguran.pdf"}
+                if signer else None)
+    body = template_send_body(template, params, document=document, button_payloads=msg.button_payloads(public_id))
+    return json.dumps(envelope(callback=shapes.inside(shapes.CALLBACK), **{recipient_kind: shapes.whole(shapes.TO)},
+                               **body))
 
-        params = [f"@@E_P{i}@@" for i in range(n_params)]
-        document = {"link": link_base.format("@@R_TOKEN@@"), "filename": "surat-teguran.pdf"} if with_pdf else None
-        body = template_send_body(template, params, document=document, button_payloads=msg.button_payloads("@@R_PID@@"))
-        who = {"to": "@@E_TO@@"} if recipient_kind == "to" else {"recipient": "@@E_TO@@"}
-        text = json.dumps(envelope(callback="@@R_CB@@", **who, **body))
-        canonical = ["TO", "CB", "PID", "TOKEN", *(f"P{i}" for i in range(n_params))]
-        self.skeleton: list[str | None] = []
-        order: list[int] = []
-        pos = 0
-        for m in _MARKER.finditer(text):
-            self.skeleton += [text[pos:m.start()], None]
-            order.append(canonical.index(m.group(1) or m.group(2)))
-            pos = m.end()
-        self.skeleton.append(text[pos:])
-        # The values come in the canonical order above; `pick` puts them in the order of the holes (C-level,
-        # as is the slice assignment that fills them in: a join of ready pieces, no per-hole Python loop).
-        # There are always several holes (at least TO and CB), so `pick` always returns a tuple.
-        self.pick = itemgetter(*order)
 
-    def render(self, params: list[str], to: str, cb: str, pid: str, token: str = "") -> str:
-        """`params` and `to` as plain text (escaped here); `cb`, `pid`, `token` as they go in (never need it)."""
-        out = self.skeleton.copy()
-        out[1::2] = self.pick((_json_str(to), cb, pid, token, *map(_json_str, params)))
-        return "".join(out)
+def values(public_id: str, signature: str, params: list[str]) -> str:
+    """One message's values as JSON text, in the shape's order (ids and signatures never need escaping)."""
+    return f'["{public_id}","{signature}",{",".join(map(json_str, params))}]'
 
 
 def new_uuid_hex(count: int) -> list[str]:

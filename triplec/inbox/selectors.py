@@ -98,7 +98,7 @@ class Line:
 def _template_text(message) -> str:
     """The template as the phone showed it: the registered text with the parameters that were sent."""
     try:
-        comps = (message.payload.get("template") or {}).get("components") or []
+        comps = (message.body.get("template") or {}).get("components") or []
         params: dict[str, Any] = {"header": [], "body": []}
         named: dict[str, str] = {}
         for comp in comps:

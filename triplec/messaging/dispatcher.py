@@ -283,7 +283,7 @@ class Dispatcher:
         if not ids:
             return []
         return list(OutboundMessage.objects.filter(id__in=ids, claimed_by=token, state=State.SENDING)
-                    .order_by("lane", "next_attempt_at", "id"))
+                    .select_related("shape").order_by("lane", "next_attempt_at", "id"))
 
     # --- sending ---------------------------------------------------------------------------------------------
     def send_batch(self, messages: list[OutboundMessage]) -> None:
@@ -323,7 +323,7 @@ class Dispatcher:
                 found = provider.lookup(str(message.callback_id))
                 if found:
                     return message, found
-            return message, provider.send(message.payload)
+            return message, provider.send(message.body)
         except ProviderError as exc:
             return message, exc
         except Exception as exc:  # a bug must not leave the row claimed forever

@@ -1,6 +1,7 @@
 """The WhatsApp channel: per-office channels, the template registry, peers, inbound messages, the outbox, status
 history and the webhook inbox."""
 
+import json
 import uuid
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import shapes
 from .conf import conf
 
 
@@ -204,6 +206,18 @@ FORWARD_FROM: dict[str, list[str]] = {
 }
 
 
+class BodyShape(models.Model):
+    """A request body many messages share (a campaign's template message), with holes for what differs per
+    message; the messages that use it store only their values (shapes.py)."""
+
+    text = models.TextField(help_text="the Cloud API request body as JSON, with @@E_…@@ / @@R_…@@ holes")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message body shape")
+        verbose_name_plural = _("message body shapes")
+
+
 class OutboundMessage(models.Model):
     """One message we send, from the moment someone asks for it until its last status."""
 
@@ -216,7 +230,10 @@ class OutboundMessage(models.Model):
     to = models.CharField(max_length=20, blank=True, help_text="digits, no +")
     recipient = models.CharField(max_length=140, blank=True, help_text="business-scoped user id")
     kind = models.CharField(max_length=20)
-    payload = models.JSONField(help_text="the Cloud API request body")
+    payload = models.JSONField(help_text="the Cloud API request body; with a shape, only this message's values")
+    # No index: shapes are never deleted while a message uses them, and each index is written for every message.
+    shape = models.ForeignKey(BodyShape, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                              db_index=False)
     template = models.ForeignKey(Template, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     lane = models.PositiveSmallIntegerField(choices=Lane.choices, default=Lane.BULK)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
@@ -248,6 +265,14 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.kind} {self.state}"
+
+    @property
+    def body(self) -> dict:
+        """The Cloud API request body: the payload, or the shape filled with the payload's values."""
+        if self.shape_id is None:
+            return self.payload
+        return json.loads(shapes.cut(self.shape.text).fill(self.to or self.recipient, str(self.callback_id),
+                                                           self.payload))
 
 
 class MessageStatus(models.Model):

@@ -95,7 +95,7 @@ def test_it_queues_exactly_what_the_preview_counted(office, staff, head, approve
         assert needle in sample
     assert preview["samples"][0]["buttons"] == ["Rincian tagihan", "Minta kode billing", "Hubungi petugas"]
     message = OutboundMessage.objects.first()
-    params = message.payload["template"]["components"][1]["parameters"]
+    params = message.body["template"]["components"][1]["parameters"]
     assert all("\n" not in p["text"] and "\t" not in p["text"] and "     " not in p["text"] for p in params)
     assert message.lane == 1 and message.idempotency_key.startswith(f"campaign:{campaign.pk}:")
 
@@ -186,7 +186,7 @@ def test_it_renders_the_notice_pdf_at_a_signed_url_that_expires(client, office, 
     campaign = campaign_approve(campaign=_campaign(office, staff), approver=head)
     campaign_start(campaign=campaign, actor=staff, now=NOW)
     target = Target.objects.get(status=TargetStatus.QUEUED)
-    link = OutboundMessage.objects.get().payload["template"]["components"][0]["parameters"][0]["document"]["link"]
+    link = OutboundMessage.objects.get().body["template"]["components"][0]["parameters"][0]["document"]["link"]
     assert target.taxpayer.npwp16 not in link and target.taxpayer.name.split()[0] not in link
     assert link.split("/notice/")[1].split(":")[0] == str(target.public_id)  # only the random id
     response = client.get(link.split("127.0.0.1:8000")[-1] if "127.0.0.1:8000" in link else link)
