@@ -74,7 +74,7 @@ OUTBOX_COLUMNS = (
     "wamid", "error_reason", "pricing_category", "pricing_type", "created_by_id", "created_at",
 )
 TARGET_COLUMNS = ("campaign_id", "taxpayer_id", "letter_id", "criterion", "status", "reason", "messaged", "amount",
-                  "kaps", "public_id", "outbound_id", "send_after", "created_at")
+                  "kaps", "public_id", "outbound_id", "created_at")
 
 
 def write_start(*, campaign, template, wa_channel, selection, send_after: list[dt.datetime], grace: dt.timedelta,
@@ -102,31 +102,30 @@ def write_start(*, campaign, template, wa_channel, selection, send_after: list[d
                                                              signer=signer), created_at=now).pk for kind in kinds}
     constants = (wa_channel.pk, template.pk, Lane.BULK.value, State.QUEUED.value, created_by_id, now_db)
     keys: list[str] = []
-    times: list = []
     _insert_many(OutboundMessage._meta.db_table, OUTBOX_COLUMNS,
                  _outbox_rows(queued, queued_public, callbacks, send_after, grace, key_prefix, shapes, signer,
-                              _sqlite_window if sqlite else _window, constants, keys, times))
+                              _sqlite_window if sqlite else _window, constants, keys))
     outbound_ids = _outbound_ids(OutboundMessage._meta.db_table, key_prefix) if queued else {}
     target_rows = []
     pk, criterion = campaign.pk, campaign.criterion
     excluded, held_out, queued_status = TargetStatus.EXCLUDED.value, TargetStatus.HELD_OUT.value, TargetStatus.QUEUED.value
-    queued_keys, queued_times = iter(keys), iter(times)
+    queued_keys = iter(keys)
     for c, public_hex in zip(candidates, public_ids):
         if c.reason or c.held_out:
             target_rows.append((pk, c.taxpayer_id, c.letter_id, criterion, excluded if c.reason else held_out, c.reason,
-                                False, c.amount, c.kaps, public_hex, None, None, now_db))
+                                False, c.amount, c.kaps, public_hex, None, now_db))
         else:
             target_rows.append((pk, c.taxpayer_id, c.letter_id, criterion, queued_status, "", True, c.amount, c.kaps,
-                                public_hex, outbound_ids[next(queued_keys)], next(queued_times), now_db))
+                                public_hex, outbound_ids[next(queued_keys)], now_db))
     _insert_many(Target._meta.db_table, TARGET_COLUMNS, target_rows)
     return {"selected": len(target_rows), "queued": len(queued), "held_out": sum(1 for c in candidates if c.held_out),
             "excluded": sum(1 for c in candidates if c.reason)}
 
 
 def _outbox_rows(queued, public_ids, callbacks, send_after, grace, key_prefix, shapes, signer, window, constants,
-                 keys: list, times: list):
-    """One outbox tuple per queued candidate (in OUTBOX_COLUMNS order); each one's key and send time as stored
-    are appended to `keys` and `times` for its target."""
+                 keys: list):
+    """One outbox tuple per queued candidate (in OUTBOX_COLUMNS order); each one's key is appended to `keys`
+    for its target."""
     channel_id, template_id, lane, state, created_by_id, now_db = constants
     params, signature = msg.params, signer.signature if signer else None
     for c, public_hex, callback_hex, at in zip(queued, public_ids, callbacks, send_after):
@@ -136,7 +135,6 @@ def _outbox_rows(queued, public_ids, callbacks, send_after, grace, key_prefix, s
         key = f"{key_prefix}{c.taxpayer_id}:{c.letter_id}"
         at_db, until_db = window(at, grace)
         keys.append(key)
-        times.append(at_db)
         yield (key, callback_hex, channel_id, c.taxpayer_id, phone, "" if phone else c.recipient, "template", payload,
                shapes["to" if phone else "recipient"], template_id, lane, state, 0, at_db, until_db, "", False, "", "",
                "", "", created_by_id, now_db)

@@ -182,8 +182,8 @@ class Target(models.Model):
     kaps = models.CharField(max_length=100, blank=True)
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False,
                                  help_text="the only identifier in the PDF link: reveals nothing about the taxpayer")
+    # When it goes is the message's own `next_attempt_at` (pause and resume move it there).
     outbound = models.ForeignKey("messaging.OutboundMessage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    send_after = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -195,7 +195,6 @@ class Target(models.Model):
         ]
         indexes = [
             models.Index(fields=["campaign", "status"]),
-            models.Index(fields=["letter", "messaged"]),
             models.Index(fields=["taxpayer", "messaged", "created_at"]),
         ]
         verbose_name = _("campaign target")

@@ -224,7 +224,10 @@ class OutboundMessage(models.Model):
     idempotency_key = models.CharField(max_length=200, unique=True)
     callback_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False,
                                    help_text="sent as biz_opaque_callback_data; echoed in status webhooks")
-    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="outbound_messages")
+    # No index of its own on channel, template or created_by: no query looks messages up by them alone (the
+    # claim goes by outbox_claim, a conversation by number), and every index is written for each message of a
+    # campaign start. Deleting a channel, template or user (rare; they are deactivated) scans instead.
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="outbound_messages", db_index=False)
     taxpayer = models.ForeignKey("taxpayers.Taxpayer", null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="whatsapp_messages")
     to = models.CharField(max_length=20, blank=True, help_text="digits, no +")
@@ -234,7 +237,8 @@ class OutboundMessage(models.Model):
     # No index: shapes are never deleted while a message uses them, and each index is written for every message.
     shape = models.ForeignKey(BodyShape, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                               db_index=False)
-    template = models.ForeignKey(Template, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    template = models.ForeignKey(Template, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 db_index=False)
     lane = models.PositiveSmallIntegerField(choices=Lane.choices, default=Lane.BULK)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -251,7 +255,7 @@ class OutboundMessage(models.Model):
     pricing_billable = models.BooleanField(null=True)
     pricing_type = models.CharField(max_length=40, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+                                   related_name="+", db_index=False)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
@@ -259,7 +263,12 @@ class OutboundMessage(models.Model):
     failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["state", "lane", "next_attempt_at"], name="outbox_claim")]
+        indexes = [
+            models.Index(fields=["state", "lane", "next_attempt_at"], name="outbox_claim"),
+            # A conversation's messages, and the queued ones an opt-out fails, are found by number.
+            models.Index(fields=["to"], name="outbox_to"),
+            models.Index(fields=["recipient"], name="outbox_recipient"),
+        ]
         verbose_name = _("outbound message")
         verbose_name_plural = _("outbound messages")
 
