@@ -141,7 +141,9 @@ class _Dates(dict):
 
 def _letter_rows(letters) -> list[tuple]:
     """One query: every admitted letter with its taxpayer, contact and each open / instalment / objection
-    document, ordered by letter then document. Raw tuples: no model instance and no per-row converter."""
+    document, grouped by letter. A letter's documents are put in order where its notice is built: sorting them
+    in the query cost a temporary B-tree over every row, 15% of the query. Raw tuples: no model instance and no
+    per-row converter."""
     through = SuratTeguran.documents.through
     sub_sql, sub_params = letters.order_by().values("id").query.get_compiler(connection=connection).as_sql()
     # Django's SQLite connection converts every column declared `date` (half a million calls for 100,000
@@ -159,7 +161,7 @@ def _letter_rows(letters) -> list[tuple]:
         JOIN {through._meta.db_table} sd ON sd.suratteguran_id = s.id
         JOIN {DebtDocument._meta.db_table} d ON d.id = sd.debtdocument_id
         WHERE s.id IN ({sub_sql}) AND d.state IN (%s, %s, %s)
-        ORDER BY s.id, d.issue_date, d.number"""
+        ORDER BY s.id"""
     with connection.cursor() as cur:
         cur.execute(sql, [*sub_params, *_OPEN_STATES])
         return cur.fetchall()
@@ -189,6 +191,10 @@ def _grouped_letters(rows: list[tuple]):
             n_obj += 1
     if current is not None:
         yield current, amount, n_inst, n_obj, docs
+
+
+def _doc_order(doc: Doc) -> tuple:
+    return doc.issue_date, doc.number
 
 
 FLAG_ORDER = {FlagKind.DECEASED: 0, FlagKind.BANKRUPT: 1, FlagKind.LIQUIDATION: 2}
@@ -285,6 +291,8 @@ def build_selection(campaign: Campaign, *, now: dt.datetime | None = None, with_
         notice = None
         kaps = ""
         if not reason:
+            if len(docs) > 1:
+                docs.sort(key=_doc_order)
             notice = Notice(name=name, npwp16=npwp16, letter_number=number, letter_date=dates[issue_date],
                             delivered_date=delivered, office_name=office_name, docs=docs)
             kaps = docs[0].kap if len(docs) == 1 else ",".join(sorted({d.kap for d in docs}))

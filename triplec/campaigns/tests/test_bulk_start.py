@@ -119,3 +119,17 @@ def test_a_clash_in_the_bulk_insert_surfaces_as_djangos_integrity_error(office, 
            NOW)
     with pytest.raises(IntegrityError), transaction.atomic():  # the same letter messaged twice under criterion (a)
         _insert_many(Target._meta.db_table, TARGET_COLUMNS, [row])
+
+
+@pytest.mark.django_db
+def test_a_letters_documents_are_listed_by_date_then_number_whatever_order_they_were_recorded_in(
+        office, staff, head, approved_templates, letter_factory):
+    from triplec.core.testing import make_document
+
+    letter = letter_factory(amounts=(1_500_000,), number="00900/101/25/922/26")  # issued 3 August
+    for number, issued in (("00800/101/25/922/26", dt.date(2026, 8, 3)), ("00950/101/25/922/26", dt.date(2026, 7, 1))):
+        letter.documents.add(make_document(letter.taxpayer, number=number, amount=100_000, issue_date=issued))
+    campaign, _ = _started(office, staff, head)
+    documents = OutboundMessage.objects.get().body["template"]["components"][-4]["parameters"][5]["text"]
+    positions = [documents.index(n) for n in ("00950/101/25/922/26", "00800/101/25/922/26", "00900/101/25/922/26")]
+    assert positions == sorted(positions), documents
