@@ -64,7 +64,7 @@ def conversation_timeline(conversation: Conversation, *, limit: int = 500) -> li
     if peer.user_id:
         q |= Q(recipient=peer.user_id)
     outbound = OutboundMessage.objects.filter(q, channel=conversation.channel_id, created_at__gte=start) \
-        .select_related("template")
+        .select_related("template", "shape")
     if end is not None:
         outbound = outbound.filter(created_at__lte=end + dt.timedelta(seconds=5))
     events = ConversationEvent.objects.filter(conversation=conversation)
