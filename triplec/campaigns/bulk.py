@@ -127,11 +127,15 @@ def _outbox_rows(queued, public_ids, callbacks, send_after, grace, key_prefix, s
     """One outbox tuple per queued candidate (in OUTBOX_COLUMNS order); each one's key is appended to `keys`
     for its target."""
     channel_id, template_id, lane, state, created_by_id, now_db = constants
-    params, signature = msg.params, signer.signature if signer else None
+    params = msg.params
     for c, public_hex, callback_hex, at in zip(queued, public_ids, callbacks, send_after):
         phone = c.phone.lstrip("+")
         public_id = dashed(public_hex)
-        payload = values(public_id, signature(public_id) if signature else "", params(c.notice))
+        if signer:
+            stamp = signer.stamp(at)
+            payload = values(public_id, stamp, signer.signature(public_id, stamp), params(c.notice))
+        else:
+            payload = values(public_id, "", "", params(c.notice))
         key = f"{key_prefix}{c.taxpayer_id}:{c.letter_id}"
         at_db, until_db = window(at, grace)
         keys.append(key)

@@ -35,9 +35,12 @@ def sign_public_id(public_id: uuid.UUID | str) -> str:
 
 class BulkSigner:
     """`sign_public_id` for many ids at once, producing exactly the tokens `TimestampSigner.sign` would (a test
-    checks): one timestamp for the whole campaign, the key derived once as `salted_hmac` derives it, and the
-    HMAC's inner and outer hashes primed with that key once (RFC 2104), so each token costs two hash copies
-    instead of a new HMAC context."""
+    checks): the key derived once as `salted_hmac` derives it, and the HMAC's inner and outer hashes primed with
+    that key once (RFC 2104), so each token costs two hash copies instead of a new HMAC context.
+
+    A campaign that spreads over days signs each link with the day its message is planned (`stamp`), not the
+    day it started: a link is then valid CAMPAIGN_PDF_LINK_DAYS after its message goes, however long the
+    campaign runs."""
 
     def __init__(self) -> None:
         signer = _signer()
@@ -52,23 +55,31 @@ class BulkSigner:
         self.inner = new_hash(bytes(b ^ 0x36 for b in key))
         self.outer = new_hash(bytes(b ^ 0x5C for b in key))
         self.base = settings.SITE_URL.rstrip("/") + reverse("campaigns:notice_pdf", args=["TOKEN"]).replace("TOKEN", "{}")
+        self._days: dict[dt.date, str] = {}
 
-    def signature(self, public_id: uuid.UUID | str) -> str:
+    def stamp(self, at: dt.datetime) -> str:
+        """The timestamp for a message planned at `at`: the first planned moment of its day, or now if later."""
+        day = at.date()
+        if day not in self._days:
+            self._days[day] = max(self.timestamp, signing.b62_encode(int(at.timestamp())), key=signing.b62_decode)
+        return self._days[day]
+
+    def signature(self, public_id: uuid.UUID | str, timestamp: str | None = None) -> str:
         inner = self.inner.copy()
-        inner.update(f"{public_id}{self.sep}{self.timestamp}".encode())
+        inner.update(f"{public_id}{self.sep}{timestamp or self.timestamp}".encode())
         outer = self.outer.copy()
         outer.update(inner.digest())
         return urlsafe_b64encode(outer.digest()).rstrip(b"=").decode()
 
-    def link(self, public_id: str, signature: str) -> str:
-        """The PDF link from its two parts (or from two placeholders, for a shape)."""
-        return self.base.format(f"{public_id}{self.sep}{self.timestamp}{self.sep}{signature}")
+    def link(self, public_id: str, timestamp: str, signature: str) -> str:
+        """The PDF link from its parts (or from placeholders, for a shape)."""
+        return self.base.format(f"{public_id}{self.sep}{timestamp}{self.sep}{signature}")
 
     def token(self, public_id: uuid.UUID | str) -> str:
         return f"{public_id}{self.sep}{self.timestamp}{self.sep}{self.signature(public_id)}"
 
     def url(self, public_id: uuid.UUID | str) -> str:
-        return self.link(str(public_id), self.signature(public_id))
+        return self.link(str(public_id), self.timestamp, self.signature(public_id))
 
 
 def notice_url(public_id: uuid.UUID | str) -> str:

@@ -2,8 +2,8 @@
 
 Every message of a campaign has the same body (the registry's `template_send_body` inside the Cloud API
 `envelope`) but for a few values, so the body is stored once as a messaging `BodyShape` with holes
-(messaging/shapes.py) and each outbox row carries only its values: its target's public id, the signature of
-its PDF link and the letter's body parameters. What the dispatcher sends is exactly the dict `enqueue_message`
+(messaging/shapes.py) and each outbox row carries only its values: its target's public id, the timestamp and
+signature of its PDF link and the letter's body parameters. What the dispatcher sends is exactly the dict `enqueue_message`
 would build (a test checks this).
 """
 
@@ -18,7 +18,7 @@ from triplec.messaging import shapes
 from . import message as msg
 from .links import BulkSigner
 
-PUBLIC_ID, SIGNATURE = shapes.value(0), shapes.value(1)  # then the body parameters, from V2
+PUBLIC_ID, STAMP, SIGNATURE = shapes.value(0), shapes.value(1), shapes.value(2)  # then the body parameters
 
 
 def shape_text(template, *, recipient_kind: str, n_params: int, signer: BulkSigner | None) -> str:
@@ -27,17 +27,17 @@ def shape_text(template, *, recipient_kind: str, n_params: int, signer: BulkSign
     from triplec.messaging.registry import template_send_body
 
     public_id = shapes.inside(PUBLIC_ID)
-    params = [shapes.whole(shapes.value(2 + i)) for i in range(n_params)]
-    document = ({"link": signer.link(public_id, shapes.inside(SIGNATURE)), "filename": "surat-teguran.pdf"}
-                if signer else None)
+    params = [shapes.whole(shapes.value(3 + i)) for i in range(n_params)]
+    document = ({"link": signer.link(public_id, shapes.inside(STAMP), shapes.inside(SIGNATURE)),
+                 "filename": "surat-teguran.pdf"} if signer else None)
     body = template_send_body(template, params, document=document, button_payloads=msg.button_payloads(public_id))
     return json.dumps(envelope(callback=shapes.inside(shapes.CALLBACK), **{recipient_kind: shapes.whole(shapes.TO)},
                                **body))
 
 
-def values(public_id: str, signature: str, params: list[str]) -> str:
-    """One message's values as JSON text, in the shape's order (ids and signatures never need escaping)."""
-    return f'["{public_id}","{signature}",{",".join(map(json_str, params))}]'
+def values(public_id: str, stamp: str, signature: str, params: list[str]) -> str:
+    """One message's values as JSON text, in the shape's order (ids, stamps and signatures never need escaping)."""
+    return f'["{public_id}","{stamp}","{signature}",{",".join(map(json_str, params))}]'
 
 
 def new_uuid_hex(count: int) -> list[str]:

@@ -56,7 +56,7 @@ def test_it_writes_outbox_rows_identical_to_the_registry_path(office, staff, hea
         expected = envelope(to=m.to, callback=str(m.callback_id), **body)
         assert m.body == expected
         # The row keeps only its own values; the rest of the body is the start's shape, stored once.
-        assert m.shape_id and m.payload[0] == public_id and m.payload[2:] == msg.params(notice_for_target(target))
+        assert m.shape_id and m.payload[0] == public_id and m.payload[3:] == msg.params(notice_for_target(target))
         assert len(json.dumps(m.payload)) < len(json.dumps(expected)) / 2
         assert "\n" not in "".join(p["text"] for p in expected["template"]["components"][-4]["parameters"])
 
@@ -133,3 +133,28 @@ def test_a_letters_documents_are_listed_by_date_then_number_whatever_order_they_
     documents = OutboundMessage.objects.get().body["template"]["components"][-4]["parameters"][5]["text"]
     positions = [documents.index(n) for n in ("00950/101/25/922/26", "00800/101/25/922/26", "00900/101/25/922/26")]
     assert positions == sorted(positions), documents
+
+
+@pytest.mark.django_db
+def test_a_campaign_spread_over_days_signs_each_link_for_the_day_its_message_goes(office, staff, head,
+                                                                                   approved_templates, letter_factory,
+                                                                                   settings):
+    from django.core.signing import b62_decode
+
+    settings.CAMPAIGN_MESSAGING_TIER = 1  # one taxpayer a day
+    start = dt.datetime.now(dt.UTC) + dt.timedelta(days=40)  # in the future, so that its days are the later stamps
+    for _ in range(3):
+        letter_factory(issued=start.date() - dt.timedelta(days=1))
+    campaign = campaign_create(office=office, maker=staff, name="Teguran", criterion="a", frequency_cap_days=0,
+                               attach_pdf=True)
+    campaign_approve(campaign=campaign, approver=head)
+    campaign_start(campaign=campaign, actor=staff, now=start)
+    stamps = []
+    for m in OutboundMessage.objects.order_by("next_attempt_at"):
+        token = m.body["template"]["components"][0]["parameters"][0]["document"]["link"].rsplit("/", 2)[-2]
+        public_id, stamp, _ = token.split(":")
+        assert unsign_token(token) == public_id  # a valid signature, whatever the day
+        signed_at = b62_decode(stamp)
+        assert signed_at <= m.next_attempt_at.timestamp() < signed_at + 86_400
+        stamps.append(signed_at)
+    assert len(stamps) == 3 and stamps[2] - stamps[0] >= 2 * 86_400 - 3_600
