@@ -13,7 +13,7 @@ from triplec.audit.services import audit_record, changes_between
 
 from . import message as msg
 from .conf import conf
-from .bulk import collector_paused, write_start
+from .bulk import collector_paused, foreign_keys_trusted, write_start
 from .models import CONTENT_FIELDS, Campaign, CampaignState, Criterion, Target, TargetStatus
 from .planning import plan_sends
 from .selection import build_selection
@@ -180,7 +180,7 @@ def campaign_start(*, campaign: Campaign, actor=None, channel: str = "web", now:
     (unique constraint) makes us select again."""
     for attempt in range(3):
         try:
-            with collector_paused():
+            with collector_paused(), foreign_keys_trusted():
                 return _start(campaign=campaign, actor=actor, channel=channel, now=now)
         except IntegrityError:
             if attempt == 2:

@@ -158,3 +158,28 @@ def test_a_campaign_spread_over_days_signs_each_link_for_the_day_its_message_goe
         assert signed_at <= m.next_attempt_at.timestamp() < signed_at + 86_400
         stamps.append(signed_at)
     assert len(stamps) == 3 and stamps[2] - stamps[0] >= 2 * 86_400 - 3_600
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_start_outside_any_transaction_writes_rows_whose_foreign_keys_all_hold(office, staff, head,
+                                                                                 approved_templates, letter_factory,
+                                                                                 monkeypatch):
+    """Outside an outer transaction SQLite skips the foreign-key lookups of the start's rows (bulk.py): the rows
+    must still satisfy every one, and the checks are back on afterwards."""
+    disabled = []
+    original = connection.disable_constraint_checking
+    monkeypatch.setattr(connection, "disable_constraint_checking", lambda: disabled.append(original()) or disabled[-1])
+    for _ in range(3):
+        letter_factory()
+    letter_factory(contact_status="opted_out")
+    campaign, counts = _started(office, staff, head, attach_pdf=True)
+    assert counts["queued"] == 3 and counts["excluded"] == 1
+    assert disabled == [connection.vendor == "sqlite"]  # the lookups were really skipped on SQLite
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            for table in (Target._meta.db_table, OutboundMessage._meta.db_table):
+                cur.execute(f"PRAGMA foreign_key_check({table})")
+                assert cur.fetchall() == []
+            assert cur.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert {t.outbound.taxpayer_id for t in Target.objects.filter(campaign=campaign, outbound__isnull=False)} == \
+        set(Target.objects.filter(campaign=campaign, status=TargetStatus.QUEUED).values_list("taxpayer_id", flat=True))
