@@ -3,8 +3,8 @@
 Every message of a campaign has the same body (the registry's `template_send_body` inside the Cloud API
 `envelope`) but for a few values, so the body is stored once as a messaging `BodyShape` with holes
 (messaging/shapes.py) and each outbox row carries only its values: its target's public id, the timestamp and
-signature of its PDF link and the letter's body parameters. What the dispatcher sends is exactly the dict `enqueue_message`
-would build (a test checks this).
+signature of its PDF link and the letter's body parameters. What the dispatcher sends is exactly the dict
+`enqueue_message` would build (a test checks this).
 """
 
 import json
@@ -38,6 +38,16 @@ def shape_text(template, *, recipient_kind: str, n_params: int, signer: BulkSign
 def values(public_id: str, stamp: str, signature: str, params: list[str]) -> str:
     """One message's values as JSON text, in the shape's order (ids, stamps and signatures never need escaping)."""
     return f'["{public_id}","{stamp}","{signature}",{",".join(map(json_str, params))}]'
+
+
+def restamped(row_values: list[str], signer: BulkSigner, at) -> list[str]:
+    """A message's values with its PDF link signed for a new send time (a resumed campaign); unchanged when
+    the message has no link."""
+    public_id, stamp, _, *params = row_values
+    if not stamp:
+        return row_values
+    stamp = signer.stamp(at)
+    return [public_id, stamp, signer.signature(public_id, stamp), *params]
 
 
 def new_uuid_hex(count: int) -> list[str]:

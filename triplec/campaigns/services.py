@@ -12,9 +12,11 @@ from triplec.accounts.roles import Role
 from triplec.audit.services import audit_record, changes_between
 
 from . import message as msg
-from .conf import conf
 from .bulk import collector_paused, foreign_keys_trusted, write_start
+from .conf import conf
+from .links import BulkSigner
 from .models import CONTENT_FIELDS, Campaign, CampaignState, Criterion, Target, TargetStatus
+from .payload import restamped
 from .planning import plan_sends
 from .selection import build_selection
 
@@ -263,13 +265,16 @@ def campaign_resume(*, campaign: Campaign, actor, channel: str = "web", now: dt.
     if campaign.state != CampaignState.PAUSED:
         raise CampaignError("bad_state", "Hanya kampanye yang dijeda yang dapat dilanjutkan.")
     require_approved(campaign)
-    held = list(_queued_messages(campaign).order_by("id").only("id", "to", "recipient"))
+    held = list(_queued_messages(campaign).order_by("id").only("id", "to", "recipient", "shape", "payload"))
     plan = plan_sends(office=campaign.office, recipients=[m.to or m.recipient for m in held], start=now,
                       rate=campaign.template.channel.messages_per_second, tier=conf("CAMPAIGN_MESSAGING_TIER"))
     grace = dt.timedelta(hours=conf("CAMPAIGN_SEND_GRACE_HOURS"))
+    signer = BulkSigner()
     for m, at in zip(held, plan.send_after):
         m.next_attempt_at, m.not_after = at, at + grace
-    OutboundMessage.objects.bulk_update(held, ["next_attempt_at", "not_after"], batch_size=1000)
+        if m.shape_id:  # its PDF link, if any, stays valid for as long after the day it now goes
+            m.payload = restamped(m.payload, signer, at)
+    OutboundMessage.objects.bulk_update(held, ["next_attempt_at", "not_after", "payload"], batch_size=1000)
     campaign.state = CampaignState.RUNNING
     campaign.save(update_fields=["state", "updated_at"])
     audit_record(action="campaign.resume", actor=actor, obj=campaign, channel=channel,

@@ -14,7 +14,8 @@ from triplec.campaigns.payload import new_uuid_hex
 from triplec.campaigns.links import BulkSigner, unsign_token
 from triplec.campaigns.models import Target, TargetStatus
 from triplec.campaigns.pdf import notice_for_target
-from triplec.campaigns.services import campaign_approve, campaign_create, campaign_start
+from triplec.campaigns.services import (campaign_approve, campaign_create, campaign_pause, campaign_resume,
+                                        campaign_start)
 from triplec.messaging.models import Lane, OutboundMessage, State
 from triplec.messaging.providers.cloudapi import envelope
 from triplec.messaging.registry import template_send_body
@@ -149,15 +150,24 @@ def test_a_campaign_spread_over_days_signs_each_link_for_the_day_its_message_goe
                                attach_pdf=True)
     campaign_approve(campaign=campaign, approver=head)
     campaign_start(campaign=campaign, actor=staff, now=start)
-    stamps = []
-    for m in OutboundMessage.objects.order_by("next_attempt_at"):
-        token = m.body["template"]["components"][0]["parameters"][0]["document"]["link"].rsplit("/", 2)[-2]
-        public_id, stamp, _ = token.split(":")
-        assert unsign_token(token) == public_id  # a valid signature, whatever the day
-        signed_at = b62_decode(stamp)
-        assert signed_at <= m.next_attempt_at.timestamp() < signed_at + 86_400
-        stamps.append(signed_at)
-    assert len(stamps) == 3 and stamps[2] - stamps[0] >= 2 * 86_400 - 3_600
+
+    def stamps():
+        found = []
+        for m in OutboundMessage.objects.order_by("next_attempt_at"):
+            token = m.body["template"]["components"][0]["parameters"][0]["document"]["link"].rsplit("/", 2)[-2]
+            public_id, stamp, _ = token.split(":")
+            assert unsign_token(token) == public_id  # a valid signature, whatever the day
+            signed_at = b62_decode(stamp)
+            assert signed_at <= m.next_attempt_at.timestamp() < signed_at + 86_400
+            found.append(signed_at)
+        assert len(found) == 3 and found[2] - found[0] >= 2 * 86_400 - 3_600
+        return found
+
+    first = stamps()
+    # Paused and resumed weeks later: the links are signed again for the days the messages now go.
+    campaign_pause(campaign=campaign, actor=staff)
+    campaign_resume(campaign=campaign, actor=staff, now=start + dt.timedelta(days=50))
+    assert min(stamps()) >= first[0] + 49 * 86_400
 
 
 @pytest.mark.django_db(transaction=True)
