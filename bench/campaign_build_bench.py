@@ -2,8 +2,9 @@
 
 Setup (not timed, written with executemany): an office with `10 * N` taxpayers, `1.1 * N` fresh Surat Teguran with one document each and a
 WhatsApp contact; a tenth of the letters is excluded (instalment approved or opted out). Timed: `campaign_start`,
-i.e. the selection query, exclusions, hold-out, office-hours plan, rendering of every template payload with its
-signed PDF link, and bulk inserts of outbox rows and targets (plus the one audit entry of the start). Baseline: one raw SQL query selecting the same rows.
+i.e. the selection query, exclusions, hold-out, office-hours plan, rendering of every message (its eight
+parameters and signed PDF link, stored as the values of the start's one body shape), and bulk inserts of outbox
+rows and targets (plus the one audit entry of the start). Baseline: one raw SQL query selecting the same rows.
 """
 
 import datetime as dt
