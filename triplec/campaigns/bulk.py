@@ -33,7 +33,6 @@ def collector_paused():
             gc.enable()
 
 
-@contextlib.contextmanager
 def foreign_keys_trusted():
     """SQLite: no foreign-key lookups for the start's rows, as Django's `loaddata` does for a bulk load.
 
@@ -44,8 +43,7 @@ def foreign_keys_trusted():
     the same rows, keeps checking (a test checks the rows SQLite wrote with `foreign_key_check`).
 
     A no-op inside an outer transaction (SQLite ignores the pragma there) and on PostgreSQL."""
-    with connection.constraint_checks_disabled():
-        yield
+    return connection.constraint_checks_disabled()
 
 
 def _sqlite_time(value: dt.datetime) -> str:

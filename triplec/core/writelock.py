@@ -29,6 +29,7 @@ class SqliteWriteLock:
         self._threads = threading.Lock()
         self._path: str | None = None
         self._fd: int | None = None
+        self._held: int | None = None  # the file locked by the current holder, if any
 
     def _file(self) -> int | None:
         path = lock_path(connection.settings_dict["NAME"])
