@@ -3,7 +3,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test install bench clean
+.PHONY: demo test test-shifted browser install bench clean
 
 $(PY):
 	@PYBIN=$$(scripts/find-python) || exit 1; \
@@ -22,9 +22,17 @@ install: $(STAMP)
 demo: install
 	$(VENV)/bin/triplec demo
 
+# Debian's Chromium for the browser tests: installed through apt when missing (as root), else a clear message.
+browser:
+	@scripts/ensure-chromium
+
 # Every test, on the database DATABASE_URL names (SQLite by default).
-test: install
+test: install browser
 	$(VENV)/bin/pytest
+
+# Every test with every Python process's clock shifted 400 days ahead (the suite must pass on any date).
+test-shifted: install browser
+	PYTHONPATH=$(CURDIR)/scripts/shifted-clock TRIPLEC_TEST_SHIFT_DAYS=$${TRIPLEC_TEST_SHIFT_DAYS:-400} $(VENV)/bin/pytest
 
 bench: install
 	$(VENV)/bin/triplec bench run all

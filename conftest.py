@@ -8,6 +8,20 @@ pytest_plugins = ["triplec.simulator.testing"]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+CHROMIUM = os.environ.get("TRIPLEC_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium (`make test` installs it): Playwright cannot download its own browser here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"],
+    }
+
+
 def pytest_sessionstart(session):
     """Under CI the PostgreSQL run must fail loudly, never be skipped, when the server is unreachable."""
     url = os.environ.get("DATABASE_URL", "")

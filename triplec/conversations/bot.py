@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from triplec.audit.services import audit_record
@@ -177,7 +178,9 @@ def _summary(turn: Turn, reason: str) -> str:
                      ", ".join(sorted({x.get_status_display() for x in turn.identity.contacts})) + ")")
     else:
         lines.append("Nomor tidak terdaftar pada data kami")
-    texts = list(InboundMessage.objects.filter(peer=turn.inbound.peer, received_at__gte=c.opened_at)
+    # The conversation opens while its first message is handled, a moment after that message arrived.
+    texts = list(InboundMessage.objects.filter(Q(bot_turn__conversation=c) | Q(received_at__gte=c.opened_at),
+                                               peer=turn.inbound.peer)
                  .exclude(text="").order_by("-id").values_list("text", flat=True)[:3])
     if turn.inbound.text and turn.inbound.text not in texts:
         texts.insert(0, turn.inbound.text)

@@ -19,6 +19,15 @@ NOW = dt.datetime(2026, 10, 6, 9, 0, tzinfo=WITA)
 _phones = itertools.count(10_000_001)
 
 
+@pytest.fixture(autouse=True)
+def clock(request, time_machine):
+    """One clock per test: the process runs from NOW, so the letters' dates, the campaign's planning and the
+    signed links' timestamps agree on any real date. Browser tests keep the real clock, which the browser shares."""
+    if request.node.get_closest_marker("browser") is None:
+        time_machine.move_to(NOW, tick=True)
+    return time_machine
+
+
 @pytest.fixture
 def office(db):
     office = make_office()

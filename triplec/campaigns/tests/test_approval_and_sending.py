@@ -181,7 +181,8 @@ def test_it_pauses_resumes_and_cancels_without_losing_messages(office, staff, he
 
 
 @pytest.mark.django_db
-def test_it_renders_the_notice_pdf_at_a_signed_url_that_expires(client, office, staff, head, approved_templates, letter_factory):
+def test_it_renders_the_notice_pdf_at_a_signed_url_that_expires(client, office, staff, head, approved_templates, letter_factory,
+                                                                clock, settings):
     letter_factory(amounts=(1_234_000,))
     campaign = campaign_approve(campaign=_campaign(office, staff), approver=head)
     campaign_start(campaign=campaign, actor=staff, now=NOW)
@@ -196,10 +197,8 @@ def test_it_renders_the_notice_pdf_at_a_signed_url_that_expires(client, office, 
     token = sign_public_id(target.public_id)
     forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
     assert client.get(f"/campaigns/notice/{forged}/surat-teguran.pdf").status_code == 403
-    from unittest import mock
-
-    with mock.patch("django.core.signing.time.time", return_value=dt.datetime(2027, 6, 1).timestamp()):
-        assert client.get(f"/campaigns/notice/{token}/surat-teguran.pdf").status_code == 410
+    clock.shift(dt.timedelta(days=settings.CAMPAIGN_PDF_LINK_DAYS + 1))
+    assert client.get(f"/campaigns/notice/{token}/surat-teguran.pdf").status_code == 410
 
 
 @pytest.mark.django_db

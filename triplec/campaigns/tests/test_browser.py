@@ -24,13 +24,6 @@ from .conftest import make_letter
 PHONES = ("+6281300000001", "+6281300000002")
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium",
-            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync"]}
-
-
 def _login(context, base_url: str, username: str):
     page = context.new_page()
     page.goto(f"{base_url}/campaigns/")

@@ -64,8 +64,8 @@ def test_it_never_answers_its_own_echoes_or_status_webhooks(client, channel, tax
     assert not BotTurn.objects.exists() and not OutboundMessage.objects.exists()
 
 
-def test_it_stops_answering_a_flood_and_hands_it_to_a_person(client, channel, taxpayer, monkeypatch):
-    set_clock(monkeypatch, dt.datetime(2026, 11, 25, 2, 0, tzinfo=dt.UTC), step=dt.timedelta(seconds=1))
+def test_it_stops_answering_a_flood_and_hands_it_to_a_person(client, channel, taxpayer, time_machine, monkeypatch):
+    set_clock(time_machine, monkeypatch, dt.datetime(2026, 11, 25, 2, 0, tzinfo=dt.UTC), step=dt.timedelta(seconds=1))
     for n in range(12):
         post_signed(client, inbound_payload(f"halo {n}", wamid=f"wamid.flood{n}"))
     answered = BotTurn.objects.filter(replies__gt=0).count()
@@ -75,8 +75,8 @@ def test_it_stops_answering_a_flood_and_hands_it_to_a_person(client, channel, ta
     assert BotTurn.objects.filter(action="rate_limited").count() == 4
 
 
-def test_it_says_when_officers_are_back_outside_office_hours(client, channel, taxpayer, monkeypatch):
-    set_clock(monkeypatch, dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC))  # Saturday 20.00 WITA
+def test_it_says_when_officers_are_back_outside_office_hours(client, channel, taxpayer, time_machine, monkeypatch):
+    set_clock(time_machine, monkeypatch, dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC))  # Saturday 20.00 WITA
     post_signed(client, inbound_payload("mau bicara sama petugas", wamid="wamid.night"))
     [reply] = replies_to("wamid.night")
     text = reply.payload["text"]["body"]
@@ -99,9 +99,9 @@ def test_it_keeps_its_state_in_the_database_across_a_restart(client, channel, ta
     assert any("sudah kami konfirmasi" in (m.payload.get("text") or {}).get("body", "") for m in replies_to("wamid.r2"))
 
 
-def test_it_starts_afresh_after_an_idle_day(client, channel, taxpayer, monkeypatch, settings):
+def test_it_starts_afresh_after_an_idle_day(client, channel, taxpayer, time_machine, monkeypatch, settings):
     settings.BOT_VERIFICATION_MAX_AGE_DAYS = 1
-    set_clock(monkeypatch, dt.datetime(2026, 11, 25, 2, 0, tzinfo=dt.UTC), step=dt.timedelta(hours=30))
+    set_clock(time_machine, monkeypatch, dt.datetime(2026, 11, 25, 2, 0, tzinfo=dt.UTC), step=dt.timedelta(hours=30))
     post_signed(client, inbound_payload("rincian", wamid="wamid.i1"))
     post_signed(client, inbound_payload("halo", wamid="wamid.i2"))
     first, second = Conversation.objects.order_by("id")

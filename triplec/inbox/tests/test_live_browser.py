@@ -32,13 +32,6 @@ NUMBER = "6281234567890"
 LIVE_MS = 1_000  # the bound: on screen within one second
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium",
-            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync"]}
-
-
 @pytest.fixture(scope="module")
 def app_server(django_db_setup):
     proc, base_url = start_server("asgi", "triplec.asgi:application")

@@ -33,14 +33,3 @@ def sim(simulator, webhook_receiver):
     simulator.configure(webhook_url=webhook_receiver.url)
     simulator.receiver = webhook_receiver
     return simulator
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Debian's Chromium: Playwright cannot download its own browser here."""
-    return {
-        **browser_type_launch_args,
-        "executable_path": "/usr/bin/chromium",
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"],
-    }
