@@ -12,7 +12,7 @@ from triplec.bot.nlu.rules import PRIORITY, RULES
 
 INTENTS: tuple[str, ...] = (
     "rincian", "kode_billing", "sudah_bayar", "angsuran", "keberatan", "petugas", "berhenti", "mulai",
-    "pengaduan", "salah_nomor", "salam", "terima_kasih", "lainnya",
+    "pengaduan", "salah_nomor", "penipuan_khawatir", "lapor_penipuan", "salam", "terima_kasih", "lainnya",
 )
 _RANK = {intent: index for index, intent in enumerate(PRIORITY)}
 # Words that may surround a typed menu digit without changing its meaning ("pilih 2", "nomor 6 pak").
