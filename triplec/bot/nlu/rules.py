@@ -53,8 +53,8 @@ _FRAUD = r"(?:penipuan|penipu|ditipu|tertipu|menipu|tipu|scam|hoaks|hoax|modus|a
 # "banyak penipuan atas nama pajak": fraud in general, as a reason to doubt or to thank, not a report of one
 _FRAUD_IN_GENERAL = r"\b(?:banyak|marak|maraknya|sering ada|hati hati|waspada|waspadai) (?:penipuan|penipu|modus)\b"
 # Someone who only claims to be from the office: a scam report, not a complaint about a real officer
-_IMPOSTOR = (r"\b(?:mengaku|kata|katanya|bilang|atas nama|mengatasnamakan|palsu|gadungan|nomor lain|nomor asing"
-             r"|nomor tidak dikenal|nomor tak dikenal)\b")
+_IMPOSTOR = (r"\b(?:mengaku|mengatasnamakan|palsu|gadungan|nomor lain|nomor asing|nomor tidak dikenal"
+             r"|nomor tak dikenal)\b|\b(?:kata|katanya|bilang|atas nama) (?:dari |dia |sebagai )?" + _OFFICE + r"\b")
 # How an impostor reaches people: not this channel.
 _REMOTE = r"(?:telepon|ditelepon|sms|wa|chat|pesan|link|apk|akun|nomor|dm|email|surel)"
 # Money asked outside a kode billing: the mark of a scam.
@@ -222,6 +222,7 @@ RULES: tuple[Rule, ...] = (
           r"|\bberhenti (?:usaha|beroperasi|berusaha|jualan|berjualan|berdagang|produksi)\b"),
     # "kena denda padahal sudah lapor": the taxpayer argues the bill should not exist (a payment claim is sudah_bayar)
     _rule("keberatan", 3, "padahal", r"\bpadahal\b(?!.{0,20}\b(?:bayar|lunas|setor|transfer)\b)"),
+    _rule("keberatan", 2, "but I complied", r"\bpadahal\b.{0,30}\b(?:lapor|rajin|taat|patuh|tepat waktu|nihil)\b"),
     _rule("keberatan", 3, "not my debt", r"\bbukan (?:utang|tagihan) saya\b|\bnihil\b"),
     _rule("keberatan", 3, "protest bill", r"\bprotes\b(?!.{0,10}\bpelayanan\b)"),
     _rule("keberatan", 4, "waive penalty",
@@ -250,7 +251,8 @@ RULES: tuple[Rule, ...] = (
           r"|tatap muka|bertatap muka)\b"),
     _rule("petugas", 3, "appointment", r"\b(?:janji temu|janjian|buat janji|appointment)\b"),
     _rule("petugas", 3, "go to office", r"\b(?:pergi|ke) (?:ke )?(?:kantor|kpp)\b"),
-    _rule("petugas", 3, "a human", r"\bada orang\b|\bjawab orang\b|\borang (?:pajak|kantor|asli)\b"
+    _rule("petugas", 3, "a human", r"\bada orang\b|\bjawab orang\b|\borang (?:pajak|kantor|asli|langsung)\b"
+          r"|\b(?:dibantu|dilayani|dijawab|bicara|langsung) (?:sama|oleh|dengan) orang\b"
           r"|\bmau (?:orang|manusia)\b"),
     _rule("petugas", 2, "not a bot", r"(?<!halo )\b(?:robot|bot|mesin)\b"),
     # berhenti: stop messages
@@ -259,7 +261,8 @@ RULES: tuple[Rule, ...] = (
     _rule("berhenti", 5, "jangan kirim",
           r"\bjangan (?:kirim|kirimi|kirimkan|mengirim|mengirimkan|chat|wa|hubungi|ganggu|sms|telepon|kontak|dikirim"
           r"|dikirimi|dihubungi|diingatkan|masukkan|dimasukkan)\b"
-          r"|\btidak (?:mengirim|mengirimkan|mengirimi|dikirim|dikirimi|dikirimkan|dihubungi|ditelepon|diingatkan)\b"
+          r"|\btidak (?:lagi )?(?:mengirim|mengirimkan|mengirimi|dikirim|dikirimi|dikirimkan|dihubungi|ditelepon"
+          r"|diingatkan)\b"
           r"(?: \w+){0,2} (?:pesan|wa|chat|sms|lagi)\b"),
     _rule("berhenti", 5, "do not want messages",
           r"\btidak (?:mau|usah|perlu|ingin|butuh|berkenan|bersedia)\b.{0,25}"
@@ -335,7 +338,8 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:kasar|membentak|bentak|dibentak|marah|marah marah|cuek|tidak sopan|tidak etis|tidak ramah|judes|ketus"
           r"|tidak mau (?:melayani|layani)|tidak (?:dilayani|melayani)|menyuruh (?:saya |kami )?pulang|malu|nada tinggi"
           r"|tanpa surat tugas|minta (?:uang|amplop|imbalan)|amplop|uang (?:bensin|rokok|kopi|transport)|mempersulit"
-          r"|intimidasi|mengintimidasi|melecehkan|tidak profesional|main hp|menghina|seenaknya|sewenang wenang)\b"
+          r"|intimidasi|mengintimidasi|melecehkan|tidak profesional|main hp|menghina|seenaknya|sewenang wenang|bodoh"
+          r"|hina|mengejek|ejek|memaki|maki|dimaki)\b"
           r"|\b(?:mengadukan|adukan|mengadu|laporkan|melaporkan|komplain|mengeluhkan|keluhkan|tegur|ditegur|menegur)\b"
           r"(?: \w+){0,3} (?:petugas|pegawai|ar|juru sita|satpam|staf|oknum)\b"
           r"|\b(?:atasan|atasannya|kepala seksi|kasi|kepala kantor)\b.{0,40}\b(?:petugas|pegawai|ar|tegur|ditegur)\b"
@@ -355,7 +359,9 @@ RULES: tuple[Rule, ...] = (
     _rule("salah_nomor", 5, "not me",
           r"\bbukan saya\b|\bsaya bukan\b(?! (?:pkp|pengusaha))|\bbukan dia\b"
           r"|\bbukan (?:pemilik|pribadi|milik)\b|\bnama saya\b.{0,30}\bbukan\b|\bnama\b(?: \w+){0,3} bukan\b"
-          r"|\bbukan (?:usaha|toko|perusahaan|npwp|nama) saya\b|\b(?:maksud|cari|dicari)\b.{0,15}\bsiapa\b"),
+          r"|\bbukan (?:usaha|toko|perusahaan|npwp|nama) saya\b|\b(?:maksud|cari|dicari)\b.{0,15}\bsiapa\b"
+          r"|\b(?:kami|saya) bukan (?:wajib pajak|wp|orang|pemilik|pengurus|yang)\b"
+          r"|\bnomor ini (?:adalah )?(?:milik|punya|nomor) pribadi\b"),
     _rule("salah_nomor", 5, "stranger", r"\btidak kenal\b|\btidak (?:ada )?hubungan\b|\btidak tahu siapa\b"
           r"|\btidak (?:ada|kenal) (?:yang|orang) (?:namanya|nama|bernama)\b|\btidak (?:ada |tinggal )?di sini\b"
           r"|\btidak tahu apa(?: apa)? (?:tentang|soal|mengenai)\b"
@@ -363,7 +369,7 @@ RULES: tuple[Rule, ...] = (
     _rule("salah_nomor", 4, "someone else's number",
           r"\bnomor\b.{0,25}\borang lain\b|\bpinjam (?:hp|nomor|wa)\b|\b(?:tidak ada|bukan) urusan\b"
           r"|\b(?:nomor|hp|wa) ini\b(?: \w+){0,2} (?:dipakai|digunakan|punya|milik) (?:anak|istri|suami|ibu|bapak"
-          r"|adik|kakak|keluarga|orang)\b|\bini (?:nomor|hp|wa) (?:istri|suami|anak|ibu|bapak|orang tua|kantor"
+          r"|adik|kakak|keluarga|orang)\b|\bini (?:nomor|hp|wa) (?:istri|suami|anak|ibu|bapak|orang tua|kantor(?! pajak)"
           r"|keluarga|adik|kakak)\b|\btidak (?:pernah )?(?:punya|memiliki|daftar) npwp\b"
           r"|\btidak pernah (?:daftar|mendaftar|terdaftar)\b"),
     # "siapa itu Hendrikus?" asks who the named person is; "siapa ini?" only asks who is writing
@@ -395,7 +401,7 @@ RULES: tuple[Rule, ...] = (
           r"|kepemilikan)|diambil alih|diakuisisi|dialihkan)\b"
           r"|\b(?:berganti|ganti|peralihan|pergantian|alih) kepemilikan\b|\bpindah tangan\b"),
     _rule("salah_nomor", 5, "no longer theirs",
-          r"\b(?:bukan|tidak) lagi\b(?: \w+){0,2} (?:nomor|milik|punya|dipakai|digunakan|dipergunakan|memakai"
+          r"\b(?:bukan|tidak) lagi\b(?: \w+)? (?:nomor|milik|punya|dipakai|digunakan|dipergunakan|memakai"
           r"|menggunakan)\b|\bsudah (?:bukan|tidak) (?:milik|punya|nomor|dipakai|digunakan)\b"
           r"|\b(?:nomor|hp|wa) ini\b(?: \w+){0,2} (?:tidak|bukan) lagi\b"),
     # salam: greeting or menu request
@@ -445,11 +451,15 @@ RULES: tuple[Rule, ...] = (
           r"(?: \w+){0,2} (?:dari|milik|punya|nomor) " + _OFFICE + r"\b"
           r"|\b(?:benar|betul|asli|resmi|sah) (?:ini|itu)(?: \w+)? (?:dari|nomor|milik)?\s?" + _OFFICE + r"\b"
           r"|\b(?:kantor pajak|kpp|djp|nomor pajak|petugas pajak|orang pajak) (?:asli|resmi|betulan|benar)\b"
+          r"|\b(?:wa|nomor|akun|pesan|layanan|chat) (?:resmi|asli) (?:\w+ )?(?:dari )?" + _OFFICE + r"\b"
           r"|\b(?:asli|resmi|sah) (?:atau|apa) (?:palsu|tidak|bukan|penipuan)\b"
           r"|\b(?:bukti|buktinya|percaya|yakin|yakinkan|memastikan|pastikan)\b.{0,30}\b(?:resmi|asli|penipu|penipuan"
           r"|dari djp|dari kantor|dari pajak|nomor kpp)\b"
           r"|\b(?:yakin|benar|betul|asli)\b(?: \w+){0,2} (?:dari|nomor) (?:djp|kpp|kantor pajak|pajak)\b"),
     # a bare fraud word: worry by default; a report needs more (someone else, money asked, "saya mau lapor")
+    _rule("penipuan_khawatir", 5, "is this the office's number",
+          r"^(?:apakah |apa |benar |betul |halo )?(?:ini|benar ini|betul ini) (?:benar |betul )?(?:nomor|wa|akun)"
+          r" (?:resmi )?(?:dari |milik )?" + _OFFICE + r"\b"),
     _rule("penipuan_khawatir", 2, "fraud word", r"\b" + _FRAUD + r"\b"),
     # lapor_penipuan: someone else wrote or called in the office's name, asking for money outside a kode billing
     _rule("lapor_penipuan", 5, "impersonation",
