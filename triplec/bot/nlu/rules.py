@@ -53,8 +53,16 @@ _FRAUD = r"(?:penipuan|penipu|ditipu|tertipu|menipu|tipu|scam|hoaks|hoax|modus|a
 # "banyak penipuan atas nama pajak": fraud in general, as a reason to doubt or to thank, not a report of one
 _FRAUD_IN_GENERAL = r"\b(?:banyak|marak|maraknya|sering ada|hati hati|waspada|waspadai) (?:penipuan|penipu|modus)\b"
 # Someone who only claims to be from the office: a scam report, not a complaint about a real officer
-_IMPOSTOR = (r"\b(?:mengaku|mengatasnamakan|palsu|gadungan|nomor lain|nomor asing|nomor tidak dikenal"
-             r"|nomor tak dikenal)\b|\b(?:kata|katanya|bilang|atas nama) (?:dari |dia |sebagai )?" + _OFFICE + r"\b")
+_TAX_OFFICE = r"(?:kantor pajak|pajak|kpp|djp|dirjen pajak|direktorat jenderal pajak)"
+# "ngaku dari KPP", "dong bilang dari kantor pajak", "katanya petugas pajak", "atas nama DJP" ("kata petugas" alone
+# is what a real officer said)
+_CLAIMS_TO_BE = (r"\b(?:mengaku|mengatasnamakan|mencatut|catut|berlagak|menyamar)\b(?: (?:sebagai|jadi|dari|itu|dia))* "
+                 + _OFFICE + r"\b"
+                 r"|\b(?:kata|katanya|bilang|bilangnya)(?: dia| itu)? (?:dari|orang) (?:" + _TAX_OFFICE + r"|kantor)\b"
+                 r"|\b(?:kata|katanya|bilang|dia bilang)(?: dia)? (?:petugas|pegawai|juru sita|ar) (?:pajak|kpp|djp)\b"
+                 r"|\bdia bilang (?:petugas|pegawai|juru sita)\b"
+                 r"|\b(?:atas nama|pakai nama|memakai nama|menggunakan nama) " + _TAX_OFFICE + r"\b")
+_IMPOSTOR = (r"\b(?:palsu|gadungan|nomor lain|nomor asing|nomor tidak dikenal|nomor tak dikenal)\b|" + _CLAIMS_TO_BE)
 # How an impostor reaches people: not this channel.
 _REMOTE = r"(?:telepon|ditelepon|sms|wa|chat|pesan|link|apk|akun|nomor|dm|email|surel)"
 # Money asked outside a kode billing: the mark of a scam.
@@ -342,7 +350,7 @@ RULES: tuple[Rule, ...] = (
           r"|hina|mengejek|ejek|memaki|maki|dimaki)\b"
           r"|\b(?:mengadukan|adukan|mengadu|laporkan|melaporkan|komplain|mengeluhkan|keluhkan|tegur|ditegur|menegur)\b"
           r"(?: \w+){0,3} (?:petugas|pegawai|ar|juru sita|satpam|staf|oknum)\b"
-          r"|\b(?:atasan|atasannya|kepala seksi|kasi|kepala kantor)\b.{0,40}\b(?:petugas|pegawai|ar|tegur|ditegur)\b"
+          r"|\b(?:atasan|atasannya)\b.{0,40}\b(?:petugas|pegawai|ar)\b"
           r"|\b(?:petugas|pegawai|ar)\b.{0,60}\b(?:atasan|atasannya|ditegur|tegur)\b",
           unless=_IMPOSTOR),
     _rule("pengaduan", 3, "report",
@@ -401,8 +409,8 @@ RULES: tuple[Rule, ...] = (
           r"|kepemilikan)|diambil alih|diakuisisi|dialihkan)\b"
           r"|\b(?:berganti|ganti|peralihan|pergantian|alih) kepemilikan\b|\bpindah tangan\b"),
     _rule("salah_nomor", 5, "no longer theirs",
-          r"\b(?:bukan|tidak) lagi\b(?: \w+)? (?:nomor|milik|punya|dipakai|digunakan|dipergunakan|memakai"
-          r"|menggunakan)\b|\bsudah (?:bukan|tidak) (?:milik|punya|nomor|dipakai|digunakan)\b"
+          r"\b(?:bukan|tidak) lagi\b(?: \w+)? (?:nomor|milik|dipakai|digunakan|dipergunakan)\b"
+          r"|\bsudah (?:bukan|tidak) (?:milik|nomor|dipakai|digunakan)\b"
           r"|\b(?:nomor|hp|wa) ini\b(?: \w+){0,2} (?:tidak|bukan) lagi\b"),
     # salam: greeting or menu request
     _rule("salam", 2, "greeting", r"\b(?:halo|selamat|salam|permisi|pagi|siang|sore|malam|tes|ping|p|apa kabar)\b"),
@@ -463,16 +471,15 @@ RULES: tuple[Rule, ...] = (
     _rule("penipuan_khawatir", 2, "fraud word", r"\b" + _FRAUD + r"\b"),
     # lapor_penipuan: someone else wrote or called in the office's name, asking for money outside a kode billing
     _rule("lapor_penipuan", 5, "impersonation",
-          r"\b(?:mengaku|mengatasnamakan|atas nama|pakai nama|memakai nama|menggunakan nama|mencatut|catut|kata|katanya"
-          r"|bilang|berlagak|menyamar)\b(?: (?:sebagai|jadi|dia|itu|dari|nya))* " + _OFFICE + r"\b"
-          r"|\b" + _OFFICE + r" (?:palsu|gadungan|abal abal)\b|\b(?:logo|foto|profil) (?:kantor pajak|djp|kpp|pajak)\b",
+          _CLAIMS_TO_BE + r"|\b" + _OFFICE + r" (?:palsu|gadungan|abal abal)\b|\b(?:logo|foto|profil) (?:kantor pajak|djp|kpp|pajak)\b",
           unless=_FRAUD_IN_GENERAL + r"|^(?:tagihan|kode|billing)\b"),
     _rule("lapor_penipuan", 3, "money outside billing", r"\b" + _OFF_BILLING + r"\b"),
     _rule("lapor_penipuan", 3, "someone else got in touch",
-          r"\b(?:ada|seseorang|orang|oknum|nomor lain|nomor tidak dikenal|nomor tak dikenal|nomor asing|akun)\b"
+          r"\b(?:ada (?:yang|orang|seseorang|nomor|oknum|akun|sms|wa|telepon)|seseorang|oknum|nomor lain"
+          r"|nomor tidak dikenal|nomor tak dikenal|nomor asing|orang (?:yang )?mengaku)\b"
           r"(?: \w+){0,3} (?:wa|whatsapp|telepon|menelepon|sms|chat|kirim|mengirim|menghubungi|hubungi|dm|datang"
           r"|mendatangi|email|pesan)\b|\b(?:dari|pakai|lewat) nomor (?:lain|asing|tidak dikenal|tak dikenal)\b"
-          r"|\bnomor (?:0|62|\+62)?8\d{7,12}\b|\b(?:0|62)8\d{7,12}\b",
+          r"|\bada (?:sms|telepon|dm)\b|\bnomor (?:0|62|\+62)?8\d{7,12}\b|\b(?:0|62)8\d{7,12}\b",
           unless=r"\bbukan nomor (?:saya|kami)\b"),
     _rule("lapor_penipuan", 4, "asked to pay privately",
           r"\b(?:minta|suruh|disuruh|meminta|diminta|dimintai|menyuruh|paksa|dipaksa|ancam|mengancam)\b(?: \w+){0,4}"
@@ -480,7 +487,8 @@ RULES: tuple[Rule, ...] = (
           r"|ovo|gopay|nomor|dia|nya|tunai)\b"),
     _rule("lapor_penipuan", 6, "reporting a fraud",
           r"\b(?:lapor|laporkan|melaporkan|melapor|laporan|mengadu|adukan)\b.{0,40}\b(?:penipuan|penipu|tipu|scam"
-          r"|palsu|gadungan)\b|\bada (?:yang |orang )?(?:penipu|penipuan|menipu)\b"
+          r"|palsu|gadungan)\b|\b(?:penipuan|penipu)\b.{0,30}\b(?:mau|ingin|akan|mohon) (?:lapor|melapor|laporkan"
+          r"|melaporkan)\b|\bada (?:yang |orang )?(?:penipu|penipuan|menipu)\b"
           r"|(?<!tidak ingin )(?<!tidak mau )(?<!takut )\b(?:ditipu|tertipu|kena tipu|tipu saya)\b"
           r"|\b(?:penipu|penipuan)\b.{0,40}\b(?:mengaku|atas nama|pakai nama|mengatasnamakan|minta|rekening|pulsa)\b",
           unless=_FRAUD_IN_GENERAL),
