@@ -191,3 +191,31 @@ def taxpayer_panel(conversation: Conversation) -> dict:
     })
     panel["total_due"] = sum(d.amount_due for d in panel["documents"])
     return panel
+
+
+def task_queues_for(user) -> list[str]:
+    """The staff-task queues a user works: heads all of them; officers never the section head's (complaints may
+    be about them)."""
+    from triplec.conversations.models import TaskQueue
+
+    from .access import is_head, is_officer
+
+    if is_head(user):
+        return list(TaskQueue.values)
+    if is_officer(user):
+        return [q for q in TaskQueue.values if q != TaskQueue.SECTION_HEAD]
+    return []
+
+
+def tasks_for(user, queue: str | None = None):
+    """Open staff tasks of the user's office in the queues the user works (optionally one of them)."""
+    from triplec.conversations.selectors import open_staff_tasks
+
+    queues = task_queues_for(user)
+    if queue:
+        queues = [q for q in queues if q == queue]
+    if user.office_id is None or not queues:
+        from triplec.conversations.models import StaffTask
+
+        return StaffTask.objects.none()
+    return open_staff_tasks(office=user.office, queues=queues).order_by("-created_at", "-id")

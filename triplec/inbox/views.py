@@ -278,3 +278,29 @@ def availability(request: HttpRequest) -> HttpResponse:
     except services.InboxError as exc:
         messages.error(request, str(exc))
     return redirect("inbox:inbox")
+
+
+@login_required
+def tasks(request: HttpRequest) -> HttpResponse:
+    """Staff tasks the bot left (wrong numbers, scam reports, locked contacts; complaints for section heads), by
+    queue; a task outside the user's queues answers 404."""
+    from triplec.conversations.models import TaskQueue
+    from triplec.conversations.services import staff_task_done
+
+    user = _inbox_user(request)
+    if request.method == "POST":
+        task_id = request.POST.get("task", "")
+        task = selectors.tasks_for(user).filter(pk=int(task_id)).first() if task_id.isdigit() else None
+        if task is None:
+            raise Http404
+        staff_task_done(task=task, actor=user)
+        messages.success(request, _("Task marked done."))
+        return redirect(f"{request.path}?queue={task.queue}")
+    allowed = selectors.task_queues_for(user)
+    queue = request.GET.get("queue") or ""
+    if queue not in allowed:
+        queue = ""
+    labels = dict(TaskQueue.choices)
+    return render(request, "inbox/tasks.html", {
+        "tasks": list(selectors.tasks_for(user, queue or None)[:200]), "queue": queue,
+        "queues": [(q, labels[q]) for q in allowed]})
