@@ -47,6 +47,16 @@ class RupiahField(forms.IntegerField):
         super().__init__(**kwargs)
 
 
+class QueryForm(forms.Form):
+    """A list page's filters (a GET form)."""
+
+    @property
+    def malformed(self) -> bool:
+        """Filters were given but some do not make sense: the page answers 400 with the reasons (and an export
+        refuses, rather than export more than was asked for)."""
+        return self.is_bound and not self.is_valid()
+
+
 def check_date_range(form: forms.Form, start: str, end: str) -> None:
     """Report an end before the start on the end field (call from `clean`)."""
     first, last = form.cleaned_data.get(start), form.cleaned_data.get(end)
