@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from triplec.accounts.models import User
 from triplec.accounts.roles import Role
 from triplec.core.identifiers import InvalidIdentifier, parse_whatsapp_number
+from triplec.core.inputs import BoundedDateField, QueryForm, RupiahField, check_date_range
 from triplec.ledger.models import DebtDocument, DocumentState, DocumentType, SuratTeguran
 from triplec.taxpayers.models import ContactStatus
 
@@ -47,7 +48,7 @@ class ContactStatusForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
-class DebtFilterForm(forms.Form):
+class DebtFilterForm(QueryForm):
     """The debt list's filters. Every field is optional; a wrong value is reported, never silently ignored."""
 
     label_suffix = ""
@@ -56,8 +57,8 @@ class DebtFilterForm(forms.Form):
     document_type = forms.ChoiceField(label=_("Document type"), required=False, choices=[("", _("All"))] + DocumentType.choices)
     kap = forms.ChoiceField(label=_("KAP"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("All"))] + DocumentState.choices)
-    amount_min = forms.IntegerField(label=_("Amount from (Rp)"), required=False, min_value=0)
-    amount_max = forms.IntegerField(label=_("Amount to (Rp)"), required=False, min_value=0)
+    amount_min = RupiahField(label=_("Amount from (Rp)"), required=False)
+    amount_max = RupiahField(label=_("Amount to (Rp)"), required=False)
     ar = forms.ModelChoiceField(label=_("Account representative"), required=False, queryset=User.objects.none(), empty_label=_("All"))
     due = forms.ChoiceField(label=_("Due"), required=False, choices=[("", _("All")), ("overdue", _("Overdue")), ("not_due", _("Not yet due"))])
     teguran = forms.ChoiceField(label=_("Surat Teguran"), required=False, choices=[
@@ -124,13 +125,18 @@ class DebtFilterForm(forms.Form):
         return qs.order_by(*[("-" + f if sort.startswith("-") else f) for f in fields])
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(QueryForm):
     label_suffix = ""
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     action = forms.CharField(label=_("Action"), required=False, max_length=40)
     actor = forms.CharField(label=_("User"), required=False, max_length=150)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = BoundedDateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = BoundedDateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        check_date_range(self, "date_from", "date_to")
+        return cleaned
 
     def filters(self) -> dict:
         if not self.is_valid():

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from triplec.accounts.models import User
 from triplec.audit.services import audit_record
+from triplec.core.inputs import search_text
 from triplec.events.bus import latest_event_id
 from triplec.messaging.models import Template
 from triplec.taxpayers.models import ContactStatus
@@ -34,7 +35,7 @@ def _queue_context(request: HttpRequest) -> dict:
     name = request.GET.get("view") or "mine"
     if name not in selectors.QUEUES or (name == "office" and not is_head(user)):
         name = "mine"
-    query = request.GET.get("q", "")[:100]
+    query = search_text(request.GET.get("q"))
     rows = list(selectors.queue(user, name, query)[:200])
     now = timezone.now()
     items = [(c, clocks(c, now=now), selectors.display_name(c)) for c in rows]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from triplec.accounts.roles import Role
 from triplec.audit.services import audit_record
+from triplec.core.inputs import search_text
 from triplec.console.forms import ContactNumberForm, ContactStatusForm
 from triplec.ledger.models import COLLECTIBLE_STATES, DebtDocument, Payment, SuratPaksa, SuratTeguran
 
@@ -29,7 +30,7 @@ NIK_ROLES = (Role.ADMINISTRATOR, Role.OFFICE_HEAD, Role.SECTION_HEAD, Role.COLLE
 @login_required
 @permission_required("taxpayers.view_taxpayer", raise_exception=True)
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_text(request.GET.get("q"))
     qs = search_taxpayers(request.user, query).select_related("account_representative").annotate(
         balance=Sum("documents__amount_due", filter=_collectible("documents__"))
     ).order_by("name", "id")
