@@ -311,8 +311,8 @@ SECURE_CSP = {
 IMPORT_MAX_MB = envint("TRIPLEC_IMPORT_MAX_MB", 50)  # one uploaded import file
 # An XLSX is a zip: its members together may expand to at most this much, and the first sheet may span at most
 # this many cells (rows x columns), so that a small file cannot blow up the worker's memory.
-IMPORT_XLSX_MAX_UNCOMPRESSED_MB = envint("TRIPLEC_IMPORT_XLSX_MAX_UNCOMPRESSED_MB", 100)
-IMPORT_XLSX_MAX_CELLS = envint("TRIPLEC_IMPORT_XLSX_MAX_CELLS", 3_000_000)
+IMPORT_XLSX_MAX_UNCOMPRESSED_MB = envint("TRIPLEC_IMPORT_XLSX_MAX_UNCOMPRESSED_MB", 50)
+IMPORT_XLSX_MAX_CELLS = envint("TRIPLEC_IMPORT_XLSX_MAX_CELLS", 1_000_000)
 IMPORT_XLSX_MAX_ROWS = envint("TRIPLEC_IMPORT_XLSX_MAX_ROWS", 1_048_576)  # Excel's own limit
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("TRIPLEC_UPLOAD_MAX_MEMORY_MB", 5) * 1024 * 1024  # a request body, files aside
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files go to a temporary file, not memory (Django's default)

@@ -27,7 +27,7 @@ _HEADER_ROW = (b'<row r="1"><c r="A1" t="inlineStr"><is><t>npwp</t></is></c><c r
                b'<c r="C1" t="inlineStr"><is><t>kode_kpp</t></is></c></row>')
 
 
-def _workbook(path: str, write_sheet) -> None:
+def _workbook(path: str, write_sheet, *, header: bool = True) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
         archive.writestr("_rels/.rels", _RELS)
@@ -36,7 +36,8 @@ def _workbook(path: str, write_sheet) -> None:
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
             sheet.write(b'<?xml version="1.0" encoding="UTF-8"?>'
                         b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
-            sheet.write(_HEADER_ROW)
+            if header:
+                sheet.write(_HEADER_ROW)
             write_sheet(sheet)
             sheet.write(b"</sheetData></worksheet>")
 
