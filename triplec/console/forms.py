@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -160,4 +161,8 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(IMPORT_EXTENSIONS):
             raise forms.ValidationError(_("Only CSV and XLSX files can be imported."))
+        if upload.size > settings.IMPORT_MAX_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB and was not imported; split it into smaller files.")
+                % {"mb": settings.IMPORT_MAX_MB})
         return upload
