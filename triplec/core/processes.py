@@ -232,10 +232,15 @@ class Supervisor:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(child.proc.pid, signal.SIGTERM)
         deadline = time.monotonic() + self.stop_grace
+        started = time.monotonic()
         for child in running:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 child.proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+            if group_members(child.proc.pid) and time.monotonic() >= deadline:
+                self.log(f"{child.name}: still running {self.stop_grace:g} s after SIGTERM; killing it")
             kill_group(child.proc.pid, grace=max(0.0, deadline - time.monotonic()))
+            if time.monotonic() - started > 1:
+                self.log(f"{child.name}: stopped after {time.monotonic() - started:.1f} s")
             if child.proc.poll() is None:
                 child.proc.kill()
             child.proc.wait()
