@@ -22,7 +22,7 @@ def processes(host: str, port: int) -> dict[str, list[str]]:
 
     The browser uses one port, served under ASGI because the live screens hold SSE streams open; machines
     (WhatsApp's webhooks) post to a WSGI process on port + 10, where a sync view is several times cheaper.
-    In production a load balancer makes the same split by path (see docs/deployment.md).
+    In production a load balancer makes the same split by path (see docs/operations.md).
     """
     bin_dir = os.path.dirname(sys.executable)
     granian = os.path.join(bin_dir, "granian")
