@@ -166,10 +166,12 @@ class Dispatcher:
     def _idle_wait(self) -> float:
         """The backoff's next wait, shortened to the moment the next queued retry falls due."""
         wait = self.backoff.next()
-        due = (OutboundMessage.objects.filter(state=State.QUEUED, next_attempt_at__gt=timezone.now())
-               .order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first())
-        if due is not None:
-            wait = min(wait, max(0.01, (due - timezone.now()).total_seconds()))
+        now = timezone.now()
+        for lane in Lane.values:  # one index seek per lane (state, lane, next_attempt_at), never a sort
+            due = (OutboundMessage.objects.filter(state=State.QUEUED, lane=lane, next_attempt_at__gt=now)
+                   .order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first())
+            if due is not None:
+                wait = min(wait, max(0.01, (due - now).total_seconds()))
         return wait
 
     def step(self) -> int:

@@ -252,8 +252,10 @@ class WebhookProcessor:
                 log.exception("webhook poll failed")
                 done = 0
             self.processed += done
-            if done < self.batch:  # caught up: wait, so that a stream is taken in batches (see _run)
-                idle() if idle else stop.wait(interval)
+            if done < self.batch and idle:  # caught up: wait, so that a stream is taken in batches (see _run)
+                idle()
+            elif done < self.batch:
+                stop.wait(interval)
 
 
 processor = WebhookProcessor()
