@@ -96,7 +96,7 @@ def _bot_answers(demo: Demo, number: str) -> bool:
 
 
 @pytest.mark.slow
-def test_the_demo_survives_a_kill_of_any_process_and_ctrl_c_leaves_nothing_behind(tmp_path):
+def test_it_keeps_the_demo_answering_after_a_kill_of_any_process_and_leaves_nothing_after_ctrl_c(tmp_path):
     web, sim = _ports()
     demo = Demo(tmp_path, web, sim)
     try:
@@ -124,7 +124,7 @@ def test_the_demo_survives_a_kill_of_any_process_and_ctrl_c_leaves_nothing_behin
         demo.cleanup()
 
 
-def test_the_demo_refuses_to_start_beside_a_process_that_holds_its_port(tmp_path):
+def test_it_refuses_to_start_the_demo_beside_a_process_that_holds_its_port(tmp_path):
     web, sim = _ports()
     with socket.socket() as held:
         held.bind(("127.0.0.1", web + 10))
