@@ -91,7 +91,7 @@ def handle_inbound(*, message: InboundMessage, at: dt.datetime | None = None) ->
         if BotTurn.objects.filter(inbound=message).exists():
             return None  # this wamid was answered already (a webhook retried by Meta)
         state_before = conversation.state
-        identity = identify(wa_id=peer.wa_id, user_id=peer.user_id)
+        identity = identify(wa_id=peer.wa_id, user_id=peer.user_id, office_id=channel.office_id)
         turn = Turn(conversation, message, identity, at)
         _note_inbound(turn)
         if not _rate_ok(turn):

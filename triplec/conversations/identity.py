@@ -12,9 +12,8 @@ import hmac
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q
-
 from triplec.taxpayers.models import Contact, ContactStatus, Taxpayer
+from triplec.taxpayers.selectors import contacts_of_number
 
 from .conf import conf
 from .models import Conversation, IdentityGuard
@@ -38,13 +37,11 @@ class Identity:
         return next((c for c in self.active if c.taxpayer_id == taxpayer_id), None)
 
 
-def identify(*, wa_id: str, user_id: str) -> Identity:
-    q = Q(pk__in=[])
-    if wa_id:
-        q |= Q(phone="+" + wa_id)
-    if user_id:
-        q |= Q(wa_user_id=user_id)
-    contacts = list(Contact.objects.filter(q).select_related("taxpayer", "taxpayer__office").order_by("taxpayer__name", "pk"))
+def identify(*, wa_id: str, user_id: str, office_id: int) -> Identity:
+    """The contacts of this number or user id among the taxpayers of the office that owns the channel: the bot
+    of one office never recognises (nor discloses, nor challenges for) another office's taxpayer."""
+    contacts = list(contacts_of_number(office_id=office_id, wa_id=wa_id, user_id=user_id)
+                    .select_related("taxpayer", "taxpayer__office").order_by("taxpayer__name", "pk"))
     return Identity(contacts)
 
 

@@ -25,7 +25,8 @@ from triplec.conversations.services import (
 from triplec.events.bus import publish
 from triplec.messaging.models import Lane, OutboundMessage, Template, TemplateStatus
 from triplec.messaging.services import MessagingError, enqueue_message
-from triplec.taxpayers.models import Contact, ContactStatus
+from triplec.taxpayers.models import ContactStatus
+from triplec.taxpayers.selectors import contacts_of_peer
 from triplec.taxpayers.services import contact_set_status
 
 from .access import OFFICER_ROLES
@@ -165,9 +166,9 @@ def _recipient(conversation: Conversation) -> str:
 def _check_sendable(conversation: Conversation) -> None:
     if conversation.state == ConversationState.RESOLVED:
         raise InboxError("Percakapan sudah selesai; buka kembali dulu untuk membalas")
-    blocked = Contact.objects.filter(whatsapp_peers=conversation.peer).exclude(status=ContactStatus.ACTIVE).first()
-    if blocked is not None and not Contact.objects.filter(whatsapp_peers=conversation.peer,
-                                                          status=ContactStatus.ACTIVE).exists():
+    contacts = contacts_of_peer(conversation.peer, conversation.office_id)
+    blocked = contacts.exclude(status=ContactStatus.ACTIVE).first()
+    if blocked is not None and not contacts.filter(status=ContactStatus.ACTIVE).exists():
         raise InboxError(f"Kontak berstatus {blocked.get_status_display()}; pesan tidak dikirim")
 
 
@@ -216,7 +217,8 @@ def _enqueue(conversation: Conversation, actor, now: dt.datetime, **kwargs) -> O
 def fill_quick_reply(reply: QuickReply, *, conversation: Conversation, actor) -> str:
     """Replace the known variables; unknown ones stay visible so the officer sees what to fill in."""
     values = {
-        "nama": conversation.taxpayer.name if conversation.taxpayer_id else (conversation.peer.profile_name or
+        "nama": conversation.taxpayer.name if conversation.taxpayer_id and
+        conversation.taxpayer.office_id == conversation.office_id else (conversation.peer.profile_name or
                                                                               "Bapak/Ibu"),
         "petugas": actor.full_name or actor.username,
         "kantor": conversation.office.name,
@@ -283,7 +285,7 @@ def set_contact_status(*, conversation: Conversation, actor, status: str, reason
     to it are cancelled at once. Returns how many contacts changed."""
     if status not in (ContactStatus.WRONG_NUMBER, ContactStatus.OPTED_OUT):
         raise InboxError("Status kontak tidak dikenal")
-    contacts = list(Contact.objects.filter(whatsapp_peers=conversation.peer).select_related("taxpayer"))
+    contacts = list(contacts_of_peer(conversation.peer, conversation.office_id).select_related("taxpayer"))
     if not contacts:
         raise InboxError("Nomor ini tidak terdaftar sebagai kontak wajib pajak mana pun")
     for contact in contacts:
@@ -309,7 +311,7 @@ def issue_and_send_billing(*, conversation: Conversation, actor, document_ids: l
     taxpayer = conversation_taxpayer(conversation)
     if taxpayer is None:
         raise InboxError("Percakapan belum terhubung ke satu wajib pajak")
-    docs = list(DebtDocument.objects.filter(pk__in=document_ids, taxpayer=taxpayer))
+    docs = list(DebtDocument.objects.filter(pk__in=document_ids, taxpayer=taxpayer, office_id=conversation.office_id))
     if not docs or len(docs) != len(set(document_ids)):
         raise InboxError("Pilih minimal satu dokumen tagihan wajib pajak ini")
     try:

@@ -93,7 +93,7 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
     ctx["officers"] = User.objects.filter(office=c.office, is_active=True, groups__name__in=list(OFFICER_ROLES)) \
         .distinct().order_by("username") if ctx["head"] else []
     # Showing the taxpayer panel discloses the taxpayer's affairs to this member of staff: recorded.
-    audit_record(action="inbox.view", actor=request.user, obj=c, taxpayer=c.taxpayer, office=c.office,
+    audit_record(action="inbox.view", actor=request.user, obj=c, taxpayer=ctx["panel"]["taxpayer"], office=c.office,
                  channel="web", summary="conversation and taxpayer panel viewed")
     return render(request, "inbox/conversation.html", ctx)
 

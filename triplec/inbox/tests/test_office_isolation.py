@@ -104,9 +104,8 @@ def test_it_keeps_a_number_registered_in_two_offices_as_two_separate_relationshi
     kupang = attack["conversation"].office
     own = make_taxpayer(kupang, "Budi Kupang")
     _contact(own)
-    handle_inbound(message=InboundMessage.objects.create(
-        channel=attack["conversation"].channel, peer=attack["conversation"].peer, wamid="wamid.second", type="text",
-        text="hubungi petugas", payload={}, sent_at=timezone.now()))
+    process_payload(inbound_payload("halo", wa_id=NUMBER))
+    handle_inbound(message=InboundMessage.objects.latest("id"))
     c = Conversation.objects.get()
     assert selectors.conversation_taxpayer(c) == own
     panel = selectors.taxpayer_panel(c)
@@ -128,3 +127,15 @@ def test_it_audits_the_inbox_view_under_the_office_and_taxpayer_whose_data_was_s
     entry = AuditEntry.objects.get(action="inbox.view")
     assert entry.office == kupang and entry.taxpayer == own
     assert not AuditEntry.objects.filter(action="inbox.view", office=attack["stranger"].office).exists()
+
+
+def test_it_marks_undeliverable_only_the_contacts_of_the_channels_own_office(attack):
+    from triplec.messaging.statuses import MessageRef, mark_undeliverable
+
+    kupang = attack["conversation"].office
+    own = make_taxpayer(kupang, "Budi Kupang")
+    _contact(own)
+    mark_undeliverable(MessageRef(pk=0, wamid="w", channel_id=attack["conversation"].channel_id, to=NUMBER,
+                                  recipient="", taxpayer_id=None))
+    assert Contact.objects.get(taxpayer=own).status == ContactStatus.UNDELIVERABLE
+    assert Contact.objects.get(taxpayer=attack["stranger"]).status == ContactStatus.ACTIVE
