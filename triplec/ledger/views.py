@@ -7,10 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from triplec.audit.services import audit_record
+from triplec.audit.services import audit_listing, audit_record
 from triplec.console.exports import csv_response, export_filename, xlsx_response
 from triplec.console.forms import DebtFilterForm
 from triplec.console.kap import kap_name
+from triplec.taxpayers.presentation import shown_npwp
 from triplec.taxpayers.selectors import scoped_to_user
 
 from .models import DebtDocument, SuratTeguran
@@ -41,6 +42,11 @@ def debts(request: HttpRequest) -> HttpResponse:
     totals = qs.aggregate(n=Count("id"), amount=Sum("amount_due"))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     sort = form.valid_data().get("sort") or "-amount"
+    if page.object_list:
+        audit_listing(action="ledger.list", actor=request.user, rows=len(page.object_list),
+                      summary=f"debt list viewed ({len(page.object_list)} rows)",
+                      detail={"page": page.number, "filters": {k: str(v) for k, v in form.valid_data().items()
+                                                               if v not in (None, "")}})
     return render(request, "ledger/debts.html", {
         "form": form, "page": page, "totals": totals, "sort": sort, "today": timezone.localdate(),
     })
@@ -52,16 +58,16 @@ def _export(request: HttpRequest, form: DebtFilterForm, qs, fmt: str) -> HttpRes
     count = qs.count()
     audit_record(action="ledger.export", actor=request.user, summary=f"debt list exported as {fmt.upper()} ({count} rows)",
                  detail={"format": fmt, "rows": count, "filters": filters})
-    rows = (_row(d) for d in qs.iterator(chunk_size=2000))
+    rows = (_row(d, request.user) for d in qs.iterator(chunk_size=2000))
     if fmt == "csv":
         return csv_response(export_filename("tunggakan", "csv"), EXPORT_HEADER, rows)
     return xlsx_response(export_filename("tunggakan", "xlsx"), "Tunggakan", EXPORT_HEADER, rows)
 
 
-def _row(d: DebtDocument) -> list:
+def _row(d: DebtDocument, user) -> list:
     ar = d.taxpayer.account_representative
     return [
-        d.office.code, d.taxpayer.npwp16, d.taxpayer.name, d.document_type, d.number, d.issue_date, d.kap, kap_name(d.kap),
+        d.office.code, shown_npwp(user, d.taxpayer.npwp16, formatted=False), d.taxpayer.name, d.document_type, d.number, d.issue_date, d.kap, kap_name(d.kap),
         d.kjs, d.period_start, d.period_end, d.tax_year, d.principal, d.sanctions, d.amount_due, d.due_date, d.state,
         ar.username if ar else "", d.teguran_delivered_date or "",
     ]
