@@ -52,7 +52,7 @@ class PermissionMiddleware:
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if rule == permissions.SIGNED_IN or permissions.allowed(user, rule):
+        if permissions.request_allowed(user, match.view_name, request.method, view_kwargs):
             return None
         if match.namespace in permissions.NOT_FOUND_NAMESPACES:
             raise Http404

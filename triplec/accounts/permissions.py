@@ -58,6 +58,8 @@ MATRIX: dict[str, Action] = {
     "campaign.run": Action("Start, pause, resume and cancel an approved campaign", frozenset({SH})),
     "inbox.view": Action("The live inbox: queues, conversations and the taxpayer panel", frozenset({A, OH} | OFFICERS)),
     "inbox.reply": Action("Reply, send templates, write notes, resolve, reopen, take a conversation", OFFICERS),
+    "inbox.duty": Action("Be on duty for the inbox (availability, capacity) and be given conversations",
+                         frozenset({CS, AR, SO})),
     "inbox.manage": Action("Assign conversations to others, edit the office's quick replies", frozenset({SH})),
     "audit.view": Action("The office's audit log and its export", frozenset({A, OH, SH})),
     "import.run": Action("Import taxpayers, debts, letters and payments; read import reports", frozenset({A, SH, CS})),
@@ -141,8 +143,8 @@ ROUTES: dict[str, dict[str, str | ByArgument]] = {
     "inbox:conversation": {"GET": "inbox.view"},
     "inbox:timeline_fragment": {"GET": "inbox.view"},
     "inbox:conversation_json": {"GET": "inbox.view"},
-    "inbox:quick_replies": {"GET": "inbox.view", "POST": "inbox.manage"},
-    "inbox:availability": {"POST": "inbox.reply"},
+    "inbox:quick_replies": {"GET": "inbox.reply", "POST": "inbox.manage"},
+    "inbox:availability": {"POST": "inbox.duty"},
     "inbox:quick_reply_fill": {"GET": "inbox.reply"},
     "inbox:reply": {"POST": "inbox.reply"},
     "inbox:template": {"POST": "inbox.reply"},
@@ -159,6 +161,8 @@ NAMESPACES: dict[str, str] = {"admin": ADMIN_SITE}
 TOKEN_NAMESPACES = frozenset({"api", "campaigns_api"})
 # Namespaces that answer 404, never 403, so that a refusal does not confirm what exists (the inbox).
 NOT_FOUND_NAMESPACES = frozenset({"inbox"})
+# Every URL of these namespaces needs this action as well as its own (billing in the inbox: the inbox too).
+NAMESPACE_ACTIONS: dict[str, str] = {"inbox": "inbox.view"}
 
 
 def roles_of(user) -> frozenset[str]:
@@ -207,7 +211,8 @@ def request_allowed(user, view_name: str, method: str, kwargs: Mapping | None = 
         return True
     if rule == SIGNED_IN:
         return bool(getattr(user, "is_authenticated", False))
-    return bool(rule) and allowed(user, rule)
+    base = NAMESPACE_ACTIONS.get(view_name.split(":", 1)[0] if ":" in view_name else "")
+    return bool(rule) and allowed(user, rule) and (base is None or allowed(user, base))
 
 
 # --- docs/permissions.md --------------------------------------------------------------------------------------
@@ -242,7 +247,7 @@ def render_markdown() -> str:
         "Every named URL and method with the action it needs. `public`: no sign-in (signed by WhatsApp, or a",
         "signed expiring link); `signed-in`: any member of staff, the page showing only what their roles allow;",
         "`admin-site`: Django's admin (staff status and model permissions). Token URLs (`/api/…`) answer to a",
-        "bearer token whose user holds the action.",
+        "bearer token whose user holds the action. Every `inbox:` URL needs `inbox.view` as well.",
         "",
         "| URL name | method | action |",
         "|---|---|---|",

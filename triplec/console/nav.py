@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from triplec.accounts.roles import Role
 
 Check = Callable[[object], bool]
 

@@ -54,7 +54,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     since = latest_event_id()  # read before the data: an event after this is replayed, never lost
     ctx = _queue_context(request)
     ctx["status"] = OfficerStatus.objects.filter(user=request.user).first()
-    ctx["officer"] = request.user.has_role(*OFFICER_ROLES)
+    ctx["officer"] = allowed(request.user, "inbox.duty")
     ctx["since"] = since
     return render(request, "inbox/inbox.html", ctx)
 
@@ -276,7 +276,7 @@ def quick_replies(request: HttpRequest) -> HttpResponse:
 @require_POST
 def availability(request: HttpRequest) -> HttpResponse:
     user = _inbox_user(request)
-    if not user.has_role(*OFFICER_ROLES):
+    if not allowed(user, "inbox.duty"):
         raise Http404
     capacity = request.POST.get("capacity", "")
     try:
