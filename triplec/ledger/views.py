@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -26,7 +26,8 @@ EXPORT_HEADER = [
 def filtered_documents(request: HttpRequest) -> tuple[DebtFilterForm, QuerySet[DebtDocument]]:
     form = DebtFilterForm(request.GET or None, user=request.user)
     delivered = SuratTeguran.objects.filter(documents=OuterRef("pk"), delivered_date__isnull=False).order_by("-delivered_date")
-    qs = scoped_to_user(DebtDocument.objects.all(), request.user).select_related(
+    # A document joined to another office's taxpayer (data from before imports refused it) is never listed.
+    qs = scoped_to_user(DebtDocument.objects.filter(taxpayer__office_id=F("office_id")), request.user).select_related(
         "taxpayer", "office", "taxpayer__account_representative"
     ).annotate(teguran_delivered_date=Subquery(delivered.values("delivered_date")[:1]))
     return form, form.filter(qs)
