@@ -36,7 +36,7 @@ class PermissionMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         from django.contrib.auth.views import redirect_to_login
         from django.core.exceptions import PermissionDenied
-        from django.http import Http404, HttpResponseNotAllowed
+        from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 
         from . import permissions
 
@@ -51,6 +51,8 @@ class PermissionMiddleware:
             return HttpResponseNotAllowed(sorted({*declared, *(["HEAD"] if "GET" in declared else [])}))
         user = request.user
         if not user.is_authenticated:
+            if match.view_name in permissions.UNAUTHORISED_NOT_REDIRECTED:
+                return HttpResponse(status=401)
             return redirect_to_login(request.get_full_path())
         if permissions.request_allowed(user, match.view_name, request.method, view_kwargs):
             return None

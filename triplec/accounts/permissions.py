@@ -159,6 +159,8 @@ ROUTES: dict[str, dict[str, str | ByArgument]] = {
 NAMESPACES: dict[str, str] = {"admin": ADMIN_SITE}
 # Namespaces answered by token, not session: `api_view` checks them after authenticating the token.
 TOKEN_NAMESPACES = frozenset({"api", "campaigns_api"})
+# URLs whose clients cannot follow a redirect to the login page (EventSource): a stranger gets 401 instead.
+UNAUTHORISED_NOT_REDIRECTED = frozenset({"events:stream"})
 # Namespaces that answer 404, never 403, so that a refusal does not confirm what exists (the inbox).
 NOT_FOUND_NAMESPACES = frozenset({"inbox"})
 # Every URL of these namespaces needs this action as well as its own (billing in the inbox: the inbox too).
