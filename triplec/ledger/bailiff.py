@@ -135,11 +135,15 @@ EXPORT_HEADER = [
 ]
 
 
-def export_rows(candidates: list[Candidate]):
+def export_rows(candidates: list[Candidate], user=None):
+    """The rows of the XLSX; the NPWP as `user` may see it (a NIK-based one masked for roles without the NIK)."""
+    from triplec.taxpayers.presentation import shown_npwp
+
     for c in candidates:
         t = c.teguran
         yield [
-            t.office.code, t.number, t.issue_date, t.delivered_date, c.due_date, c.days_overdue, t.taxpayer.npwp16,
+            t.office.code, t.number, t.issue_date, t.delivered_date, c.due_date, c.days_overdue,
+            shown_npwp(user, t.taxpayer.npwp16, formatted=False) if user is not None else t.taxpayer.npwp16,
             t.taxpayer.name, t.taxpayer.address, t.taxpayer.city, ", ".join(d.number for d in c.documents), c.amount,
             c.messages_sent, c.replies, c.billing_codes, c.last_billing_code, "; ".join(c.flags),
             c.paksa.number if c.paksa else "", c.paksa.issue_date if c.paksa else None,

@@ -150,7 +150,8 @@ class Peer(models.Model):
 
     @property
     def is_unknown(self) -> bool:
-        return not self.contacts.exists()
+        """No registered contact of the channel's own office (another office's is another relationship)."""
+        return not self.contacts.filter(taxpayer__office_id=self.channel.office_id).exists()
 
     def window_open(self, at=None) -> bool:
         """The 24-hour customer-service window: free-form messages only while it is open."""

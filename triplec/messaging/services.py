@@ -173,14 +173,15 @@ def peer_for(*, channel: Channel, wa_id: str = "", user_id: str = "", name: str 
 
 
 def _link_contacts(peer: Peer) -> None:
-    from django.db.models import Q
+    """Link the peer to the registered contacts of its number among the taxpayers of the channel's office only:
+    another office's taxpayer with the same number is another relationship, never reached through this channel."""
+    from triplec.taxpayers.selectors import contacts_of_number
 
-    q = Q(pk__in=[])
-    if peer.wa_id:
-        q |= Q(phone="+" + peer.wa_id)
-    if peer.user_id:
-        q |= Q(wa_user_id=peer.user_id)
-    ids = set(Contact.objects.filter(q).values_list("pk", flat=True))
+    office_id = Channel.objects.filter(pk=peer.channel_id).values_list("office_id", flat=True).first()
+    if office_id is None:
+        return
+    ids = set(contacts_of_number(office_id=office_id, wa_id=peer.wa_id, user_id=peer.user_id)
+              .values_list("pk", flat=True))
     have = set(peer.contacts.values_list("pk", flat=True))
     if ids - have:
         peer.contacts.add(*(ids - have))

@@ -27,7 +27,7 @@ from django.utils import timezone
 from triplec.taxpayers.models import Contact, ContactStatus
 from triplec.taxpayers.services import contact_set_status
 
-from .models import FORWARD_FROM, MessageStatus, OutboundMessage, State
+from .models import FORWARD_FROM, Channel, MessageStatus, OutboundMessage, State
 from .providers.base import ERRORS, ProviderError
 from .signals import message_status_changed, send_after_commit
 
@@ -201,7 +201,9 @@ def _late_status(pk: int, name: str, at: dt.datetime, pricing: dict) -> None:
 
 def mark_undeliverable(message: OutboundMessage | MessageRef) -> None:
     """131026: the number cannot receive WhatsApp. Every taxpayer registered with it is marked undeliverable."""
-    contacts = Contact.objects.filter(status=ContactStatus.ACTIVE)
+    # Only the channel's own office: the same number registered at another office is another relationship.
+    office_id = Channel.objects.filter(pk=message.channel_id).values_list("office_id", flat=True).first()
+    contacts = Contact.objects.filter(status=ContactStatus.ACTIVE, taxpayer__office_id=office_id)
     if message.to:
         contacts = contacts.filter(Q(phone="+" + message.to) | Q(taxpayer_id=message.taxpayer_id))
     elif message.taxpayer_id:
