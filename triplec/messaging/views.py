@@ -2,11 +2,13 @@
 
 import hmac
 
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
 
 from .conf import conf
 from .models import Channel
+from .request_body import MAX_BODY, BodyError, read_body
 from .webhooks import signature_valid, webhook_receive
 
 _secrets: dict[str, list[str]] = {}
@@ -37,11 +39,25 @@ def webhook(request: HttpRequest) -> HttpResponse:
         return _handshake(request)
     if request.method != "POST":
         return HttpResponse(status=405, headers={"Allow": "GET, POST"})
-    body = request.body
+    try:
+        body = _body(request)
+    except BodyError as exc:
+        return HttpResponse(exc.message, status=exc.status, content_type="text/plain")
     if not signature_valid(body, request.headers.get("X-Hub-Signature-256"), _known("app")):
         return HttpResponseForbidden("invalid signature")
     webhook_receive(body=body)
     return HttpResponse("ok", content_type="text/plain")
+
+
+def _body(request: HttpRequest) -> bytes:
+    """The exact bytes sent. Under WSGI Django reads only Content-Length bytes, so a chunked body (no
+    Content-Length) is read from the server's input itself; under ASGI Django has the whole body already."""
+    if isinstance(request, WSGIRequest) and not request.META.get("CONTENT_LENGTH"):
+        return read_body(request.environ)
+    body = request.body
+    if len(body) > MAX_BODY:
+        raise BodyError(413, "payload too large")
+    return body
 
 
 def _handshake(request: HttpRequest) -> HttpResponse:
