@@ -2,6 +2,7 @@
 
 import hmac
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
@@ -50,11 +51,14 @@ def webhook(request: HttpRequest) -> HttpResponse:
 
 
 def _body(request: HttpRequest) -> bytes:
-    """The exact bytes sent. Under WSGI Django reads only Content-Length bytes, so a chunked body (no
-    Content-Length) is read from the server's input itself; under ASGI Django has the whole body already."""
-    if isinstance(request, WSGIRequest) and not request.META.get("CONTENT_LENGTH"):
+    """The exact bytes sent. Under WSGI Django would read only Content-Length bytes (none of a chunked body), so
+    the server's input is read here, the same way as on the fast path; under ASGI Django has the whole body."""
+    if isinstance(request, WSGIRequest) and not hasattr(request, "_body") and not request._read_started:
         return read_body(request.environ)
-    body = request.body
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        raise BodyError(413, "payload too large") from None
     if len(body) > MAX_BODY:
         raise BodyError(413, "payload too large")
     return body

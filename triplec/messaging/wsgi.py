@@ -30,7 +30,7 @@ from .webhooks import processor, signature_valid, webhook_store  # noqa: E402
 log = logging.getLogger(__name__)
 
 PATHS = {"/whatsapp/webhook", "/whatsapp/webhook/"}
-_STATUS = {400: "400 Bad Request", 411: "411 Length Required", 413: "413 Payload Too Large"}
+_STATUS = {400: "400 Bad Request", 411: "411 Length Required", 413: "413 Content Too Large"}
 
 
 def _reply(start_response, status: str, text: bytes) -> list[bytes]:
