@@ -36,11 +36,15 @@ def masked_body(body: str) -> str:
         return mask_text(body)
 
 
-def _mask(node, key: str = ""):
+_BUSINESS_KEYS = {"phone_number_id", "display_phone_number"}  # the office's own number and ids, not personal
+
+
+def _mask(node, key: str = "", in_entry: bool = False):
     if isinstance(node, dict):
-        return {k: _mask(v, k) for k, v in node.items()}
+        return {k: node[k] if k in _BUSINESS_KEYS or in_entry and k == "id" else _mask(v, k)
+                for k, v in node.items()}
     if isinstance(node, list):
-        return [_mask(v, key) for v in node]
+        return [_mask(v, key, in_entry=key == "entry") for v in node]  # entry[].id is the business account
     if isinstance(node, str):
         if key in _NAME_KEYS or key in _TEXT_KEYS and node:
             return _initial(node)

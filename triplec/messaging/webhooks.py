@@ -20,6 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from triplec.core.masking import mask_text
 from triplec.core.writelock import write_lock
 
 from .models import Channel, EventState, InboundMessage, QuarantineReason, WebhookEvent
@@ -167,7 +168,9 @@ def process_events(ids: list[int]) -> int:
             for pk, error in failed:
                 WebhookEvent.objects.filter(pk=pk).update(attempts=F("attempts") + 1, error=error)
                 if WebhookEvent.objects.filter(pk=pk, attempts__gte=MAX_ATTEMPTS).exists():
-                    _quarantine(pk, QuarantineReason.GAVE_UP, f"failed {MAX_ATTEMPTS} times; last error: {error}")
+                    # The exception's text may quote the body: masked like a log line.
+                    _quarantine(pk, QuarantineReason.GAVE_UP,
+                                mask_text(f"failed {MAX_ATTEMPTS} times; last error: {error}"))
     return len(done)
 
 
