@@ -214,7 +214,7 @@ KNOWN_FIELDS = {"messages", "message_template_status_update", "template_category
 
 def _field_of(change: Any) -> str:
     field = change.get("field") if isinstance(change, dict) else None
-    return field if field in KNOWN_FIELDS else "other"
+    return field if isinstance(field, str) and field in KNOWN_FIELDS else "other"
 
 
 Change = Annotated[
@@ -303,4 +303,6 @@ def parse_webhook(text: str) -> dict:
         _ENVELOPE.validate_python(payload)
     except ValidationError as exc:
         raise Poison("shape", _describe(exc)[:2000]) from None
+    except Exception as exc:  # a validator's own bug must not loop on this body either
+        raise Poison("shape", f"could not be validated: {exc!r}"[:2000]) from None
     return payload
