@@ -9,14 +9,15 @@ checked for what no database column can store (NUL, lone surrogates, NaN, nestin
 
 Why pydantic (v2, strict mode): the checks are declarative, one class per object of the contract, and its error
 locations (`entry.0.changes.0.value.statuses.3.timestamp`) are exactly the reason an administrator needs.
-Validation costs ~10 µs per status in Rust, against ~75 µs to apply it.
+Checking a single-status body costs ~5 µs on top of `json.loads`, against ~75 µs to apply the status.
 """
 
 import json
 import math
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NotRequired, TypedDict
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, PlainValidator, Tag, TypeAdapter, ValidationError
+from pydantic import (AfterValidator, ConfigDict, Discriminator, Field, PlainValidator, Tag, TypeAdapter,
+                      ValidationError, with_config)
 
 MAX_DEPTH = 32  # Meta's deepest object is ~8 levels; a JSONField would fail on thousands (recursion)
 MAX_TIMESTAMP = 10**13  # milliseconds well past the year 2200; seconds are < 10**11 (see statuses.meta_time)
@@ -58,79 +59,95 @@ TemplateId = Annotated[Any, PlainValidator(_template_id)]
 ErrorCode = Annotated[int, Field(ge=-(2**31), lt=2**31)]  # an IntegerField on both databases
 
 
-class Obj(BaseModel):
-    model_config = ConfigDict(strict=True, extra="ignore")
+STRICT = ConfigDict(strict=True, extra="ignore")
+
+# TypedDicts rather than models: nothing is built from the result (processing reads the parsed dicts), and
+# validating into dicts costs a quarter of building model instances (~4 µs against ~19 µs for a status body).
+# Every key processing may do without is NotRequired; `| None` where processing reads `x or default`.
 
 
-class ErrorData(Obj):
-    details: str = ""
+@with_config(STRICT)
+class ErrorData(TypedDict, total=False):
+    details: str
 
 
-class Error(Obj):
-    code: ErrorCode | None = None
-    title: str = ""
-    message: str = ""
-    error_data: ErrorData | None = None
+@with_config(STRICT)
+class Error(TypedDict, total=False):
+    code: ErrorCode | None
+    title: str
+    message: str
+    error_data: ErrorData | None
 
 
-class Pricing(Obj):
-    category: str = ""
-    billable: bool | None = None
-    type: str = ""
+@with_config(STRICT)
+class Pricing(TypedDict, total=False):
+    category: str
+    billable: bool | None
+    type: str
 
 
-class Status(Obj):
+@with_config(STRICT)
+class Status(TypedDict):
     id: Id
     status: _text(20, 1)
     timestamp: Timestamp
-    biz_opaque_callback_data: _text(512) = ""
-    errors: list[Error] = []
-    pricing: Pricing | None = None
+    biz_opaque_callback_data: NotRequired[_text(512)]
+    errors: NotRequired[list[Error]]
+    pricing: NotRequired[Pricing | None]
 
 
-class Profile(Obj):
-    name: str = ""
+@with_config(STRICT)
+class Profile(TypedDict, total=False):
+    name: str
 
 
-class Contact(Obj):
-    wa_id: _text(20) = ""
-    user_id: _text(140) = ""
-    profile: Profile | None = None
+@with_config(STRICT)
+class Contact(TypedDict, total=False):
+    wa_id: _text(20)
+    user_id: _text(140)
+    profile: Profile | None
 
 
-class TextBody(Obj):
-    body: str = ""
+@with_config(STRICT)
+class TextBody(TypedDict, total=False):
+    body: str
 
 
-class Button(Obj):
-    text: str = ""
-    payload: _text(256) = ""
+@with_config(STRICT)
+class Button(TypedDict, total=False):
+    text: str
+    payload: _text(256)
 
 
-class Reply(Obj):
-    id: _text(256) = ""
-    title: str = ""
+@with_config(STRICT)
+class Reply(TypedDict, total=False):
+    id: _text(256)
+    title: str
 
 
-class Interactive(Obj):
-    type: str = ""
-    button_reply: Reply | None = None
-    list_reply: Reply | None = None
+@with_config(STRICT)
+class Interactive(TypedDict, total=False):
+    type: str
+    button_reply: Reply | None
+    list_reply: Reply | None
 
 
-class Media(Obj):
-    id: _text(256) = ""
-    caption: str = ""
-    filename: str = ""
+@with_config(STRICT)
+class Media(TypedDict, total=False):
+    id: _text(256)
+    caption: str
+    filename: str
 
 
-class Location(Obj):
-    latitude: float | int | None = None
-    longitude: float | int | None = None
+@with_config(STRICT)
+class Location(TypedDict, total=False):
+    latitude: float | int | None
+    longitude: float | int | None
 
 
-class Context(Obj):
-    id: _text(200) = ""
+@with_config(STRICT)
+class Context(TypedDict, total=False):
+    id: _text(200)
 
 
 def _sender(value: str) -> str:
@@ -141,72 +158,82 @@ def _sender(value: str) -> str:
     return value
 
 
-class Message(Obj):
-    id: Id
-    from_: Annotated[_text(140, 1), AfterValidator(_sender)] = Field(alias="from")
-    from_user_id: _text(140) = ""
-    timestamp: Timestamp
-    type: _text(20, 1)
-    text: TextBody | None = None
-    button: Button | None = None
-    interactive: Interactive | None = None
-    document: Media | None = None
-    image: Media | None = None
-    video: Media | None = None
-    audio: Media | None = None
-    voice: Media | None = None
-    sticker: Media | None = None
-    location: Location | None = None
-    context: Context | None = None
+Message = TypedDict("Message", {  # functional form: `from` is a keyword
+    "id": Id,
+    "from": Annotated[_text(140, 1), AfterValidator(_sender)],
+    "from_user_id": NotRequired[_text(140)],
+    "timestamp": Timestamp,
+    "type": _text(20, 1),
+    "text": NotRequired[TextBody | None],
+    "button": NotRequired[Button | None],
+    "interactive": NotRequired[Interactive | None],
+    "document": NotRequired[Media | None],
+    "image": NotRequired[Media | None],
+    "video": NotRequired[Media | None],
+    "audio": NotRequired[Media | None],
+    "voice": NotRequired[Media | None],
+    "sticker": NotRequired[Media | None],
+    "location": NotRequired[Location | None],
+    "context": NotRequired[Context | None],
+})
+Message.__pydantic_config__ = STRICT
 
 
-class Metadata(Obj):
+@with_config(STRICT)
+class Metadata(TypedDict):
     phone_number_id: _text(40, 1)
 
 
-class MessagesValue(Obj):
+@with_config(STRICT)
+class MessagesValue(TypedDict):
     metadata: Metadata
-    contacts: list[Contact] = []
-    messages: list[Message] = []
-    statuses: list[Status] = []
-    errors: list[Error] = []
+    contacts: NotRequired[list[Contact]]
+    messages: NotRequired[list[Message]]
+    statuses: NotRequired[list[Status]]
+    errors: NotRequired[list[Error]]
 
 
-class TemplateStatusValue(Obj):
-    event: _text(40) = ""
-    message_template_id: TemplateId = ""
-    message_template_name: _text(512) = ""
-    message_template_language: _text(15) = "id"
-    reason: str | None = None
+@with_config(STRICT)
+class TemplateStatusValue(TypedDict, total=False):
+    event: _text(40)
+    message_template_id: TemplateId
+    message_template_name: _text(512)
+    message_template_language: _text(15)
+    reason: str | None
 
 
-class TemplateCategoryValue(Obj):
-    message_template_id: TemplateId = ""
-    message_template_name: _text(512) = ""
-    message_template_language: _text(15) = "id"
-    new_category: _text(20) | None = None
+@with_config(STRICT)
+class TemplateCategoryValue(TypedDict, total=False):
+    message_template_id: TemplateId
+    message_template_name: _text(512)
+    message_template_language: _text(15)
+    new_category: _text(20) | None
 
 
-class MessagesChange(Obj):
+@with_config(STRICT)
+class MessagesChange(TypedDict):
     field: Literal["messages"]
     value: MessagesValue
 
 
-class TemplateStatusChange(Obj):
+@with_config(STRICT)
+class TemplateStatusChange(TypedDict):
     field: Literal["message_template_status_update"]
     value: TemplateStatusValue
 
 
-class TemplateCategoryChange(Obj):
+@with_config(STRICT)
+class TemplateCategoryChange(TypedDict):
     field: Literal["template_category_update"]
     value: TemplateCategoryValue
 
 
-class OtherChange(Obj):
+@with_config(STRICT)
+class OtherChange(TypedDict):
     """A field we do not handle (account_update, user_preferences…): logged and skipped, its value unread."""
 
     field: _text(100)
-    value: dict[str, Any] = {}
+    value: NotRequired[dict[str, Any]]
 
 
 KNOWN_FIELDS = {"messages", "message_template_status_update", "template_category_update"}
@@ -224,12 +251,14 @@ Change = Annotated[
 ]
 
 
-class Entry(Obj):
-    id: _text(40) = ""
+@with_config(STRICT)
+class Entry(TypedDict):
+    id: NotRequired[_text(40)]
     changes: list[Change]
 
 
-class Envelope(Obj):
+@with_config(STRICT)
+class Envelope(TypedDict):
     object: Literal["whatsapp_business_account"]
     entry: list[Entry]
 
@@ -298,7 +327,10 @@ def parse_webhook(text: str) -> dict:
         raise Poison("too_deep", "nested too deep to parse") from None
     except ValueError as exc:  # JSONDecodeError, a number too long or out of range, NaN/Infinity
         raise Poison("not_json", str(exc)[:300]) from None
-    _check_values(payload)
+    # Only a \u escape can put a NUL or a lone surrogate into a string (the text itself is valid UTF-8 without
+    # NUL: see webhook_store), and a body cannot be nested deeper than it has brackets: most bodies skip the walk.
+    if "\\u" in text or text.count("{") + text.count("[") > MAX_DEPTH:
+        _check_values(payload)
     try:
         _ENVELOPE.validate_python(payload)
     except ValidationError as exc:
