@@ -14,7 +14,9 @@ _TEXT_KEYS = {"body", "caption", "title", "description", "text", "filename", "ad
 
 
 def quarantined_events() -> QuerySet[WebhookEvent]:
-    return WebhookEvent.objects.filter(state=EventState.QUARANTINED).defer("body").order_by("-received_at", "-id")
+    # processed_at IS NULL: the indexed column (state is not indexed; see the model)
+    return WebhookEvent.objects.filter(processed_at__isnull=True, state=EventState.QUARANTINED).defer("body") \
+        .order_by("-received_at", "-id")
 
 
 def quarantined_event(pk: int) -> WebhookEvent:

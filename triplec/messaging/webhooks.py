@@ -184,7 +184,7 @@ def _pending(ids: list[int]) -> list[tuple[int, str]]:
         return []
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id, body FROM {_TABLE} WHERE id IN ({', '.join(['%s'] * len(ids))}) "
-                       "AND state = %s ORDER BY id", [*ids, EventState.PENDING])
+                       "AND processed_at IS NULL AND state = %s ORDER BY id", [*ids, EventState.PENDING])
         return cursor.fetchall()
 
 
@@ -217,7 +217,7 @@ def process_pending(*, limit: int = 500, max_attempts: int = MAX_ATTEMPTS, min_a
     """Process stored events that are still pending: never tried (older than `min_age` seconds, so as not to race
     the web process that just stored them) and, with `retry_failed`, those whose processing failed. Returns how
     many succeeded."""
-    qs = WebhookEvent.objects.filter(state=EventState.PENDING, attempts__lt=max_attempts)
+    qs = WebhookEvent.objects.filter(processed_at__isnull=True, state=EventState.PENDING, attempts__lt=max_attempts)
     if min_age:
         qs = qs.filter(received_at__lt=timezone.now() - dt.timedelta(seconds=min_age))
     if not retry_failed:
