@@ -63,6 +63,7 @@ MATRIX: dict[str, Action] = {
     "inbox.manage": Action("Assign conversations to others, edit the office's quick replies", frozenset({SH})),
     "audit.view": Action("The office's audit log and its export", frozenset({A, OH, SH})),
     "import.run": Action("Import taxpayers, debts, letters and payments; read import reports", frozenset({A, SH, CS})),
+    "webhook.quarantine": Action("Quarantined WhatsApp webhooks: read (masked), re-process, discard", frozenset({A})),
 }
 
 # Route markers: not an action of the matrix.
@@ -102,6 +103,8 @@ ROUTES: dict[str, dict[str, str | ByArgument]] = {
     "messaging:ping": {"GET": PUBLIC},
     "campaigns:notice_pdf": {"GET": PUBLIC},  # a signed, expiring link WhatsApp fetches
     "events:stream": {"GET": SIGNED_IN},  # each topic is checked against what the user may see
+    "accounts:2fa_setup": {"GET": SIGNED_IN, "POST": SIGNED_IN},  # enrol one's own authenticator
+    "accounts:2fa_verify": {"GET": SIGNED_IN, "POST": SIGNED_IN},  # the second factor after the password
     "console:home": {"GET": SIGNED_IN},
     "console:audit": {"GET": "audit.view"},
     "console:import": {"GET": "import.run", "POST": "import.run"},
@@ -154,6 +157,10 @@ ROUTES: dict[str, dict[str, str | ByArgument]] = {
     "inbox:assign": {"POST": "inbox.reply"},  # taking it oneself; giving it to another officer is inbox.manage
     "inbox:billing": {"POST": "billing.issue"},
     "inbox:contact_status": {"POST": "contact.change_status"},
+    "inbox:tasks": {"GET": "inbox.view"},  # each queue is filtered to what the user's roles may see
+    "messaging:quarantine": {"GET": "webhook.quarantine"},
+    "messaging:quarantine_event": {"GET": "webhook.quarantine"},
+    "messaging:quarantine_action": {"POST": "webhook.quarantine"},
 }
 # Namespaces whose every URL has one rule (Django's admin has dozens, generated per model).
 NAMESPACES: dict[str, str] = {"admin": ADMIN_SITE}

@@ -53,6 +53,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("campaigns:list", _("Campaigns"), action("campaign.view"), "k"),
     NavItem("console:import", _("Import"), action("import.run"), "i"),
     NavItem("console:audit", _("Audit"), action("audit.view"), "a"),
+    NavItem("messaging:quarantine", _("Webhook quarantine"), action("webhook.quarantine"), ""),
     NavItem("admin:index", _("Admin"), lambda user: user.is_administrator and user.is_staff, ""),
 ]
 

@@ -9,13 +9,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from triplec.accounts.permissions import allowed
+
 from . import selectors
 from .models import EventState, WebhookEvent
 from .services import MessagingError, webhook_discard, webhook_reprocess
 
 
 def may_see_quarantine(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_administrator)
+    return allowed(user, "webhook.quarantine")
 
 
 def _event(request: HttpRequest, pk: int) -> WebhookEvent:

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from triplec.accounts.permissions import require
 from triplec.audit.services import audit_record
 from triplec.core import wake
 from triplec.offices.models import Office
@@ -198,19 +199,12 @@ def peer_for_message(message: OutboundMessage) -> Peer | None:
 
 
 # --- the webhook quarantine -----------------------------------------------------------------------------------
-def _require_administrator(actor) -> None:
-    from django.core.exceptions import PermissionDenied
-
-    if actor is None or not getattr(actor, "is_administrator", False):
-        raise PermissionDenied
-
-
 def webhook_reprocess(*, event: WebhookEvent, actor) -> WebhookEvent:
     """An administrator sends a quarantined event through processing again (say, once its channel exists or the
     code reads a new shape). It ends processed, or quarantined again with the new reason; audited either way."""
     from .webhooks import process_events
 
-    _require_administrator(actor)
+    require(actor, "webhook.quarantine")
     if event.state != EventState.QUARANTINED:
         raise MessagingError(_("Only a quarantined webhook event can be re-processed."))
     if event.body_altered:
@@ -234,7 +228,7 @@ def webhook_reprocess(*, event: WebhookEvent, actor) -> WebhookEvent:
 def webhook_discard(*, event: WebhookEvent, actor) -> WebhookEvent:
     """An administrator decides a quarantined event will never be processed. The row stays (its hash keeps
     Meta's retries of the same body from coming back in); audited."""
-    _require_administrator(actor)
+    require(actor, "webhook.quarantine")
     if event.state != EventState.QUARANTINED:
         raise MessagingError(_("Only a quarantined webhook event can be discarded."))
     WebhookEvent.objects.filter(pk=event.pk, state=EventState.QUARANTINED).update(state=EventState.DISCARDED)
