@@ -25,7 +25,8 @@ from triplec.accounts.roles import Role, sync_role_groups
 from triplec.audit.models import AuditEntry
 from triplec.core.identifiers import InvalidIdentifier, parse_whatsapp_number
 from triplec.ledger.models import (
-    DebtDocument, DocumentState, DocumentType, Payment, PaymentAllocation, SuratPaksa, SuratTeguran, add_months,
+    DebtDocument, DocumentState, DocumentType, MatchMethod, Payment, PaymentAllocation, SuratPaksa, SuratTeguran,
+    add_months,
 )
 from triplec.offices.models import Holiday, Office
 from triplec.taxpayers.models import (
@@ -397,7 +398,10 @@ class _Builder:
         billing = f"{self.rng.randint(0, 3)}{self.rng.randint(0, 10**14 - 1):014d}"
         ntpn = "".join(self.rng.choice(string.ascii_uppercase + string.digits) for _ in range(16))
         payment = Payment(ntpn=ntpn, billing_code=billing, office=self.office, npwp="", document_number=doc.number,
-                          kap=doc.kap, kjs=doc.kjs, amount=amount, paid_at=paid_at, bank=self.rng.choice(BANKS))
+                          kap=doc.kap, kjs=doc.kjs, amount=amount, paid_at=paid_at, bank=self.rng.choice(BANKS),
+                          # The bank's data carries the NPWP and the document number: matched the way the importer
+                          # matches such a row (payments.py, path 2), when it arrived.
+                          match_method=MatchMethod.DOCUMENT_NUMBER, matched_at=paid_at, source="demo")
         self.payments.append((i, payment, k, amount))
         doc.amount_due -= amount
         if doc.amount_due <= 0:
