@@ -140,6 +140,8 @@ TIME_ZONE = "Asia/Makassar"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Uploaded files (an office's emblem); read from disk by the PDF renderer, never served by URL.
+MEDIA_ROOT = DATA_DIR / "media"
 STATICFILES_DIRS = [d for d in [BASE_DIR / "node_modules"] if d.exists()]
 
 SESSION_COOKIE_HTTPONLY = True

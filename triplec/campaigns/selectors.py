@@ -100,6 +100,39 @@ def campaign_preview(campaign: Campaign, *, now: dt.datetime | None = None, samp
     }
 
 
+def sending_window(campaign: Campaign, *, first: dt.datetime | None = None, last: dt.datetime | None = None,
+                   now: dt.datetime | None = None) -> dict | None:
+    """When sending starts and ends, in the office's zone ("Kamis, 4 Desember 2026 pukul 08.00 WITA"): from
+    the plan (`first`, `last`) before the start, from the queued messages after it. None when nothing waits."""
+    from django.db.models import Max, Min
+
+    from triplec.core.dates import waktu
+    from triplec.offices.hours import hours_text, is_open, next_opening
+
+    from .services import FAR_FUTURE
+
+    now = now or timezone.now()
+    office = campaign.office
+    if campaign.state in (CampaignState.RUNNING, CampaignState.PAUSED):
+        from triplec.messaging.models import OutboundMessage, State
+
+        ids = Target.objects.filter(campaign=campaign, outbound__isnull=False).values("outbound_id")
+        span = (OutboundMessage.objects.filter(pk__in=ids, state=State.QUEUED)
+                .exclude(next_attempt_at__gte=FAR_FUTURE).aggregate(first=Min("next_attempt_at"), last=Max("next_attempt_at")))
+        first, last = span["first"], span["last"]
+    if first is None or last is None:
+        return None
+    starts = max(first, now)
+    if not is_open(office, starts):
+        starts = next_opening(office, starts)
+    last = max(last, starts)
+    return {"starts": starts, "ends": last, "started": starts <= now,
+            "starts_text": waktu(starts, office.time_zone, weekday=True),
+            "ends_text": waktu(last, office.time_zone, weekday=True),
+            "open_now": is_open(office, now), "hours_text": hours_text(office),
+            "paused": campaign.state == CampaignState.PAUSED}
+
+
 STATE_TO_STATUS = {"queued": TargetStatus.QUEUED, "sending": TargetStatus.QUEUED, "sent": TargetStatus.SENT,
                    "delivered": TargetStatus.DELIVERED, "read": TargetStatus.READ, "failed": TargetStatus.FAILED,
                    "expired": TargetStatus.FAILED}

@@ -259,20 +259,31 @@ def campaign_pause(*, campaign: Campaign, actor, channel: str = "web") -> int:
 @transaction.atomic
 def campaign_resume(*, campaign: Campaign, actor, channel: str = "web", now: dt.datetime | None = None) -> int:
     """Plan the held messages again from now, within office hours and the tier."""
-    from triplec.messaging.models import OutboundMessage
-
     now = now or timezone.now()
     campaign = Campaign.objects.select_for_update(of=("self",)).select_related("office", "template__channel").get(pk=campaign.pk)
     _require_staff(actor, campaign.office)
     if campaign.state != CampaignState.PAUSED:
         raise CampaignError("bad_state", "Hanya kampanye yang dijeda yang dapat dilanjutkan.")
     require_approved(campaign)
+    held = _replan_queued(campaign, now=now)
+    campaign.state = CampaignState.RUNNING
+    campaign.save(update_fields=["state", "updated_at"])
+    audit_record(action="campaign.resume", actor=actor, obj=campaign, channel=channel,
+                 summary=f"kampanye {campaign.name} dilanjutkan ({held} pesan)")
+    return held
+
+
+def _replan_queued(campaign: Campaign, *, now: dt.datetime) -> int:
+    """Plan the campaign's queued messages again from now (office hours, holidays, rate, tier), with their PDF
+    links and Surat Paksa sentences written for the days they now go. Returns how many."""
+    from triplec.messaging.models import OutboundMessage
+
     held = list(_queued_messages(campaign).order_by("id").only("id", "to", "recipient", "shape", "payload"))
     plan = plan_sends(office=campaign.office, recipients=[m.to or m.recipient for m in held], start=now,
                       rate=campaign.template.channel.messages_per_second, tier=conf("CAMPAIGN_MESSAGING_TIER"))
     grace = dt.timedelta(hours=conf("CAMPAIGN_SEND_GRACE_HOURS"))
     signer = BulkSigner()
-    delivered = dict(Target.objects.filter(outbound_id__in=[m.pk for m in held])
+    delivered = dict(Target.objects.filter(campaign=campaign, outbound__isnull=False)
                      .values_list("outbound_id", "letter__delivered_date"))
     tz = zoneinfo.ZoneInfo(campaign.office.time_zone)
     for m, at in zip(held, plan.send_after):
@@ -282,11 +293,17 @@ def campaign_resume(*, campaign: Campaign, actor, channel: str = "web", now: dt.
             # The Surat Paksa sentence as of the new send days: a date that has passed by then is not given.
             m.payload = rewarned(m.payload, delivered.get(m.pk), (at + grace).astimezone(tz).date())
     OutboundMessage.objects.bulk_update(held, ["next_attempt_at", "not_after", "payload"], batch_size=1000)
-    campaign.state = CampaignState.RUNNING
-    campaign.save(update_fields=["state", "updated_at"])
-    audit_record(action="campaign.resume", actor=actor, obj=campaign, channel=channel,
-                 summary=f"kampanye {campaign.name} dilanjutkan ({len(held)} pesan)")
     return len(held)
+
+
+def replan_office_campaigns(*, office, now: dt.datetime | None = None) -> int:
+    """The office's calendar changed: every running campaign's queued messages follow the new hours at once."""
+    now = now or timezone.now()
+    moved = 0
+    for campaign in (Campaign.objects.filter(office=office, state=CampaignState.RUNNING)
+                     .select_related("office", "template__channel")):
+        moved += _replan_queued(campaign, now=now)
+    return moved
 
 
 @transaction.atomic

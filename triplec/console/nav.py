@@ -49,6 +49,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("campaigns:list", _("Campaigns"), role(Role.COLLECTION_STAFF, Role.SECTION_HEAD, Role.ACCOUNT_REPRESENTATIVE, Role.OFFICE_HEAD), "k"),
     NavItem("console:import", _("Import"), perm("imports.add_importrun", "taxpayers.add_taxpayer"), "i"),
     NavItem("console:audit", _("Audit"), role(*AUDIT_ROLES), "a"),
+    NavItem("console:office_calendar", _("Office"), role(Role.SECTION_HEAD), "o"),
     NavItem("admin:index", _("Admin"), lambda user: user.is_administrator and user.is_staff, ""),
 ]
 

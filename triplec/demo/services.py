@@ -28,12 +28,12 @@ from triplec.ledger.models import (
     DebtDocument, DocumentState, DocumentType, MatchMethod, Payment, PaymentAllocation, SuratPaksa, SuratTeguran,
     add_months,
 )
-from triplec.offices.models import Holiday, Office
+from triplec.offices.models import Office
+from triplec.offices.services import load_national_holidays
 from triplec.taxpayers.models import (
     Contact, ContactChange, ContactSource, ContactStatus, FlagKind, Taxpayer, TaxpayerFlag, TaxpayerType,
 )
 
-from .holidays import national_holidays
 from .places import BANKS, KOTA, MOBILE_PREFIXES, PLACES, STREETS
 
 DEMO_PASSWORD = "demo12345"
@@ -135,9 +135,7 @@ def _wipe() -> None:
 
 def _office(today: dt.date) -> Office:
     office, _ = Office.objects.update_or_create(code=OFFICE["code"], defaults={k: v for k, v in OFFICE.items() if k != "code"})
-    for year in (today.year, today.year + 1):
-        for day, name in national_holidays(year):
-            Holiday.objects.get_or_create(office=None, date=day, defaults={"name": name})
+    load_national_holidays(years=[today.year, today.year + 1], channel="cli")
     return office
 
 
