@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, prefetch_related_objects
 from django.utils import timezone
 
 from triplec.audit.services import audit_record
@@ -66,43 +66,100 @@ def _offices_in_scope(user):
     return [user.office]
 
 
-def surat_paksa_candidates(user, *, now: dt.datetime | None = None, issued: bool = False) -> list[Candidate]:
-    """Candidates in the user's offices, most overdue first. `issued=True` lists the ones with a Surat Paksa
-    not yet served instead, for the bailiff to record service."""
+# Sortable columns of the list: URL key -> ORDER BY. "due" ascending puts the most overdue first.
+SORTS = {
+    "due": ("delivered_date", "-open_amount", "id"),
+    "amount": ("open_amount", "id"),
+    "taxpayer": ("taxpayer__name", "id"),
+    "number": ("number", "id"),
+}
+DEFAULT_SORT = "due"
+
+
+def _open_docs():
+    through = SuratTeguran.documents.through
+    return through.objects.filter(suratteguran_id=OuterRef("pk"), debtdocument__state=DocumentState.OPEN,
+                                  debtdocument__amount_due__gt=0)
+
+
+def ripe_letters(user, *, now: dt.datetime | None = None, issued: bool = False, filters: dict | None = None,
+                 sort: str = DEFAULT_SORT) -> QuerySet[SuratTeguran]:
+    """The letters of the list as one query, filtered and sorted in the database, each with `open_amount` (what
+    is still payable on it): a page reads only its own rows. `issued=True` lists those with a Surat Paksa not yet
+    served instead. Filters: due_from / due_to (the Surat Paksa due date), ar (user id), amount_min / amount_max,
+    kap."""
     offices = _offices_in_scope(user)
     if not offices:
-        return []
+        return SuratTeguran.objects.none()
     ripe = Q(pk__in=[])
-    todays = {}
     for office in offices:
-        today = todays[office.pk] = office_today(office, now)
+        today = office_today(office, now)
         ripe |= Q(office_id=office.pk, delivered_date__lt=today - dt.timedelta(days=SURAT_PAKSA_DAYS_AFTER_DELIVERY))
+    through = SuratTeguran.documents.through
+    blocking = through.objects.filter(suratteguran_id=OuterRef("pk"), debtdocument__state__in=BLOCKING_STATES)
+    amount = (_open_docs().order_by().values("suratteguran_id").annotate(total=Sum("debtdocument__amount_due"))
+              .values("total"))
+    paksa = SuratPaksa.objects.filter(teguran_id=OuterRef("pk"))
     qs = (SuratTeguran.objects.filter(ripe, closed_at__isnull=True)
-          .exclude(documents__state__in=BLOCKING_STATES)
-          .filter(documents__state__in=(DocumentState.OPEN,), documents__amount_due__gt=0)
-          .distinct()
-          .select_related("taxpayer", "office")
-          .prefetch_related("documents", "paksa", "taxpayer__flags"))
-    if issued:
-        qs = qs.filter(paksa__isnull=False, paksa__served_date__isnull=True)
-    else:
-        qs = qs.filter(paksa__isnull=True)
-    letters = list(qs)
+          .filter(Exists(_open_docs())).exclude(Exists(blocking))
+          .filter(Exists(paksa.filter(served_date__isnull=True)) if issued else ~Exists(paksa))
+          .annotate(open_amount=Subquery(amount[:1]))
+          .select_related("taxpayer", "office"))
+    f = filters or {}
+    if f.get("due_from"):
+        qs = qs.filter(delivered_date__gte=f["due_from"] - dt.timedelta(days=SURAT_PAKSA_DAYS_AFTER_DELIVERY))
+    if f.get("due_to"):
+        qs = qs.filter(delivered_date__lte=f["due_to"] - dt.timedelta(days=SURAT_PAKSA_DAYS_AFTER_DELIVERY))
+    if f.get("ar"):
+        qs = qs.filter(taxpayer__account_representative_id=getattr(f["ar"], "pk", f["ar"]))
+    if f.get("amount_min") is not None:
+        qs = qs.filter(open_amount__gte=f["amount_min"])
+    if f.get("amount_max") is not None:
+        qs = qs.filter(open_amount__lte=f["amount_max"])
+    if f.get("kap"):
+        qs = qs.filter(Exists(_open_docs().filter(debtdocument__kap=f["kap"])))
+    key = (sort or DEFAULT_SORT).lstrip("-")
+    fields = SORTS.get(key, SORTS[DEFAULT_SORT])
+    if (sort or "").startswith("-"):
+        fields = tuple(f[1:] if f.startswith("-") else "-" + f for f in fields)
+    return qs.order_by(*fields)
+
+
+def list_totals(letters: QuerySet[SuratTeguran]) -> dict:
+    """How many letters and how much is still payable on them, in one query."""
+    totals = letters.order_by().aggregate(n=Count("id"), amount=Sum("open_amount"))
+    return {"n": totals["n"] or 0, "amount": totals["amount"] or 0}
+
+
+def candidates_for(letters, *, now: dt.datetime | None = None) -> list[Candidate]:
+    """The rows of a page (or a chunk of the export): documents, Surat Paksa, flags and contact history of
+    these letters only, in a few queries."""
+    letters = list(letters)
+    if not letters:
+        return []
+    prefetch_related_objects(letters, "documents", "paksa", "taxpayer__flags")
     history = _contact_history({t.taxpayer_id for t in letters})
+    todays: dict[int, dt.date] = {}
     out = []
     for letter in letters:
+        if letter.office_id not in todays:
+            todays[letter.office_id] = office_today(letter.office, now)
         docs = [d for d in letter.documents.all() if d.state == DocumentState.OPEN and d.amount_due > 0]
         due = letter.delivered_date + dt.timedelta(days=SURAT_PAKSA_DAYS_AFTER_DELIVERY)
         h = history.get(letter.taxpayer_id, {})
-        paksa = next(iter(letter.paksa.all()), None)
         out.append(Candidate(
             teguran=letter, documents=docs, amount=sum(d.amount_due for d in docs), due_date=due,
             days_overdue=(todays[letter.office_id] - due).days, messages_sent=h.get("sent", 0),
             replies=h.get("replies", 0), billing_codes=h.get("codes", 0), last_billing_code=h.get("last_code", ""),
-            paksa=paksa, flags=[str(f) for f in letter.taxpayer.active_flags()],
+            paksa=next(iter(letter.paksa.all()), None), flags=[str(f) for f in letter.taxpayer.active_flags()],
         ))
-    out.sort(key=lambda c: (-c.days_overdue, -c.amount))
     return out
+
+
+def surat_paksa_candidates(user, *, now: dt.datetime | None = None, issued: bool = False, filters: dict | None = None,
+                           sort: str = DEFAULT_SORT) -> list[Candidate]:
+    """Every candidate in the user's offices, most overdue first (the whole list: pages use `ripe_letters`)."""
+    return candidates_for(ripe_letters(user, now=now, issued=issued, filters=filters, sort=sort), now=now)
 
 
 def _contact_history(taxpayer_ids: set[int]) -> dict[int, dict]:
@@ -135,16 +192,23 @@ EXPORT_HEADER = [
 ]
 
 
-def export_rows(candidates: list[Candidate]):
-    for c in candidates:
-        t = c.teguran
-        yield [
-            t.office.code, t.number, t.issue_date, t.delivered_date, c.due_date, c.days_overdue, t.taxpayer.npwp16,
-            t.taxpayer.name, t.taxpayer.address, t.taxpayer.city, ", ".join(d.number for d in c.documents), c.amount,
-            c.messages_sent, c.replies, c.billing_codes, c.last_billing_code, "; ".join(c.flags),
-            c.paksa.number if c.paksa else "", c.paksa.issue_date if c.paksa else None,
-            c.paksa.served_date if c.paksa else None,
-        ]
+def export_rows(letters: QuerySet[SuratTeguran], *, now: dt.datetime | None = None, chunk: int = 2000):
+    """The whole filtered list as rows, read a chunk of letters at a time: memory stays flat at any size."""
+    ids = list(letters.values_list("pk", flat=True))
+    for i in range(0, len(ids), chunk):
+        part = ids[i:i + chunk]
+        order = {pk: n for n, pk in enumerate(part)}
+        rows = sorted(SuratTeguran.objects.filter(pk__in=part).select_related("taxpayer", "office"),
+                      key=lambda t: order[t.pk])
+        for c in candidates_for(rows, now=now):
+            t = c.teguran
+            yield [
+                t.office.code, t.number, t.issue_date, t.delivered_date, c.due_date, c.days_overdue, t.taxpayer.npwp16,
+                t.taxpayer.name, t.taxpayer.address, t.taxpayer.city, ", ".join(d.number for d in c.documents), c.amount,
+                c.messages_sent, c.replies, c.billing_codes, c.last_billing_code, "; ".join(c.flags),
+                c.paksa.number if c.paksa else "", c.paksa.issue_date if c.paksa else None,
+                c.paksa.served_date if c.paksa else None,
+            ]
 
 
 @transaction.atomic
