@@ -65,3 +65,5 @@ register("bot", "bench.bot_bench:run", 2_000,
          "bot: signed inbound webhook to reply enqueued (p50/p95/p99 ms), vs the bare webhook intake")
 register("inbox_latency", "bench.inbox_latency_bench:run", 1_000,
          "webhook POST (WSGI process) to the SSE event read from another process (ASGI): p50/p95, vs a bare publish")
+register("bailiff_list", "bench.bailiff_list_bench:run", 10_000,
+         "Surat Paksa list at N due letters: page p95, recording p95, XLSX export seconds, vs the page's rows in raw SQL")

@@ -68,7 +68,7 @@ def _offices_in_scope(user):
 
 # Sortable columns of the list: URL key -> ORDER BY. "due" ascending puts the most overdue first.
 SORTS = {
-    "due": ("delivered_date", "-open_amount", "id"),
+    "due": ("delivered_date", "id"),
     "amount": ("open_amount", "id"),
     "taxpayer": ("taxpayer__name", "id"),
     "number": ("number", "id"),
@@ -117,7 +117,11 @@ def ripe_letters(user, *, now: dt.datetime | None = None, issued: bool = False, 
     if f.get("amount_max") is not None:
         qs = qs.filter(open_amount__lte=f["amount_max"])
     if f.get("kap"):
-        qs = qs.filter(Exists(_open_docs().filter(debtdocument__kap=f["kap"])))
+        # Uncorrelated: the letters with an open document of this tax type, found once through the KAP (as a
+        # correlated EXISTS, SQLite walked every document of the KAP for each letter).
+        with_kap = through.objects.filter(debtdocument__kap=f["kap"], debtdocument__state=DocumentState.OPEN,
+                                          debtdocument__amount_due__gt=0).values("suratteguran_id")
+        qs = qs.filter(pk__in=with_kap)
     key = (sort or DEFAULT_SORT).lstrip("-")
     fields = SORTS.get(key, SORTS[DEFAULT_SORT])
     if (sort or "").startswith("-"):
@@ -137,14 +141,15 @@ def candidates_for(letters, *, now: dt.datetime | None = None) -> list[Candidate
     letters = list(letters)
     if not letters:
         return []
-    prefetch_related_objects(letters, "documents", "paksa", "taxpayer__flags")
+    prefetch_related_objects(letters, "paksa", "taxpayer__flags")
+    documents = _open_documents([t.pk for t in letters])
     history = _contact_history({t.taxpayer_id for t in letters})
     todays: dict[int, dt.date] = {}
     out = []
     for letter in letters:
         if letter.office_id not in todays:
             todays[letter.office_id] = office_today(letter.office, now)
-        docs = [d for d in letter.documents.all() if d.state == DocumentState.OPEN and d.amount_due > 0]
+        docs = documents.get(letter.pk, [])
         due = letter.delivered_date + dt.timedelta(days=SURAT_PAKSA_DAYS_AFTER_DELIVERY)
         h = history.get(letter.taxpayer_id, {})
         out.append(Candidate(
@@ -154,6 +159,30 @@ def candidates_for(letters, *, now: dt.datetime | None = None) -> list[Candidate
             paksa=next(iter(letter.paksa.all()), None), flags=[str(f) for f in letter.taxpayer.active_flags()],
         ))
     return out
+
+
+def _open_documents(letter_ids: list[int]) -> dict[int, list[DebtDocument]]:
+    """Each letter's open documents with something still payable, in issue order. Links first, then the
+    documents by primary key: as one join with the letter ids as a list (what prefetch_related writes), SQLite
+    walked every open document of the office once per letter."""
+    through = SuratTeguran.documents.through
+    links = list(through.objects.filter(suratteguran_id__in=letter_ids).values_list("suratteguran_id", "debtdocument_id"))
+    found = DebtDocument.objects.in_bulk([d for _, d in links])
+    out: dict[int, list[DebtDocument]] = defaultdict(list)
+    for letter_id, doc_id in links:
+        doc = found.get(doc_id)
+        if doc is not None and doc.state == DocumentState.OPEN and doc.amount_due > 0:
+            out[letter_id].append(doc)
+    for docs in out.values():
+        docs.sort(key=lambda d: (d.issue_date, d.number))
+    return out
+
+
+def letters_in_order(ids: list[int]) -> list[SuratTeguran]:
+    """These letters, in this order, with taxpayer and office: a page is found as ids (the sort and filters need
+    no row data), then read."""
+    order = {pk: n for n, pk in enumerate(ids)}
+    return sorted(SuratTeguran.objects.filter(pk__in=ids).select_related("taxpayer", "office"), key=lambda t: order[t.pk])
 
 
 def surat_paksa_candidates(user, *, now: dt.datetime | None = None, issued: bool = False, filters: dict | None = None,
@@ -192,22 +221,52 @@ EXPORT_HEADER = [
 ]
 
 
-def export_rows(letters: QuerySet[SuratTeguran], *, now: dt.datetime | None = None, chunk: int = 2000):
-    """The whole filtered list as rows, read a chunk of letters at a time: memory stays flat at any size."""
-    ids = list(letters.values_list("pk", flat=True))
-    for i in range(0, len(ids), chunk):
-        part = ids[i:i + chunk]
-        order = {pk: n for n, pk in enumerate(part)}
-        rows = sorted(SuratTeguran.objects.filter(pk__in=part).select_related("taxpayer", "office"),
-                      key=lambda t: order[t.pk])
-        for c in candidates_for(rows, now=now):
-            t = c.teguran
+def export_rows(letters: QuerySet[SuratTeguran], *, now: dt.datetime | None = None, chunk: int = 5000):
+    """The whole filtered list as rows, in the list's order. Read as plain values a chunk of letters at a time
+    (documents, Surat Paksa, flags and contact history in one query each per chunk, no model instances): memory
+    stays flat and 10,000 letters take a fraction of the time the page's objects would."""
+    from triplec.offices.models import Office
+    from triplec.taxpayers.models import FlagKind, TaxpayerFlag
+
+    through = SuratTeguran.documents.through
+    todays = {o.pk: office_today(o, now) for o in Office.objects.all()}
+    kinds = dict(FlagKind.choices)
+    rows = list(letters.values_list("pk", "office_id", "office__code", "number", "issue_date", "delivered_date",
+                                    "taxpayer_id", "taxpayer__npwp16", "taxpayer__name", "taxpayer__address",
+                                    "taxpayer__city"))
+    for i in range(0, len(rows), chunk):
+        part = rows[i:i + chunk]
+        ids = [r[0] for r in part]
+        taxpayer_ids = {r[6] for r in part}
+        # Links first, then the documents by primary key: joined in one query with the letter ids as a list,
+        # SQLite walked every open document once per id.
+        links = list(through.objects.filter(suratteguran_id__in=ids).values_list("suratteguran_id", "debtdocument_id"))
+        open_docs = {pk: (issued, number, amount) for pk, issued, number, amount in DebtDocument.objects.filter(
+            pk__in=[d for _, d in links], state=DocumentState.OPEN, amount_due__gt=0)
+            .values_list("pk", "issue_date", "number", "amount_due")}
+        docs: dict[int, list[tuple]] = defaultdict(list)
+        for letter_id, doc_id in links:
+            if doc_id in open_docs:
+                docs[letter_id].append(open_docs[doc_id])
+        for mine in docs.values():
+            mine.sort()
+        paksa = {row[0]: row[1:] for row in SuratPaksa.objects.filter(teguran_id__in=ids)
+                 .values_list("teguran_id", "number", "issue_date", "served_date")}
+        flags: dict[int, list[str]] = defaultdict(list)
+        today = timezone.localdate()
+        for taxpayer_id, kind, reason in (TaxpayerFlag.objects.filter(taxpayer_id__in=taxpayer_ids)
+                                          .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+                                          .values_list("taxpayer_id", "kind", "reason")):
+            flags[taxpayer_id].append(f"{kinds.get(kind, kind)}: {reason}")
+        history = _contact_history(taxpayer_ids)
+        for (pk, office_id, code, number, issued, delivered, taxpayer_id, npwp16, name, address, city) in part:
+            due = delivered + dt.timedelta(days=SURAT_PAKSA_DAYS_AFTER_DELIVERY)
+            mine, h, sp = docs.get(pk, []), history.get(taxpayer_id, {}), paksa.get(pk)
             yield [
-                t.office.code, t.number, t.issue_date, t.delivered_date, c.due_date, c.days_overdue, t.taxpayer.npwp16,
-                t.taxpayer.name, t.taxpayer.address, t.taxpayer.city, ", ".join(d.number for d in c.documents), c.amount,
-                c.messages_sent, c.replies, c.billing_codes, c.last_billing_code, "; ".join(c.flags),
-                c.paksa.number if c.paksa else "", c.paksa.issue_date if c.paksa else None,
-                c.paksa.served_date if c.paksa else None,
+                code, number, issued, delivered, due, (todays[office_id] - due).days, npwp16, name, address, city,
+                ", ".join(d[1] for d in mine), sum(d[2] for d in mine), h.get("sent", 0), h.get("replies", 0),
+                h.get("codes", 0), h.get("last_code", ""), "; ".join(flags.get(taxpayer_id, [])),
+                sp[0] if sp else "", sp[1] if sp else None, sp[2] if sp else None,
             ]
 
 

@@ -174,12 +174,15 @@ def bailiff_list(request: HttpRequest) -> HttpResponse:
                              "filters": {k: str(v) for k, v in data.items()}})
         return xlsx_response(export_filename("calon-surat-paksa" if not issued else "surat-paksa-terbit", "xlsx"),
                              "Surat Paksa", bailiff.EXPORT_HEADER, bailiff.export_rows(letters))
-    paginator = Paginator(letters, PAGE_SIZE)
+    # The page as ids first: the database sorts and slices without computing each letter's amount unless the
+    # sort or a filter needs it; then only these 50 letters are read.
+    paginator = Paginator(letters.values_list("pk", flat=True), PAGE_SIZE)
     totals = bailiff.list_totals(letters)
     paginator.count = totals["n"]  # already counted with the total amount: one query fewer
     page = paginator.get_page(request.GET.get("page"))
+    rows = bailiff.letters_in_order(list(page.object_list))
     return render(request, "ledger/collect/bailiff.html", {
-        "form": form, "page": page, "candidates": bailiff.candidates_for(page.object_list), "issued": issued,
+        "form": form, "page": page, "candidates": bailiff.candidates_for(rows), "issued": issued,
         "total": totals["amount"], "count": totals["n"], "sort": sort,
         "can_record": request.user.has_perm("ledger.add_suratpaksa"),
     })
