@@ -115,6 +115,8 @@ class Notice:
     # The last day (office calendar) the message may reach the taxpayer: its planned send time plus the grace
     # period. The Surat Paksa date is stated as a future date only when it is after this day. None: today.
     send_by: dt.date | None = None
+    # The public verification page of this letter (verify.py), printed on the PDF as a QR code; "" for none.
+    verify_url: str = ""
 
     @property
     def total(self) -> int:

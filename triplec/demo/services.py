@@ -39,7 +39,8 @@ from .places import BANKS, KOTA, MOBILE_PREFIXES, PLACES, STREETS
 DEMO_PASSWORD = "demo12345"
 OFFICE = dict(code="922", name="KPP Pratama Kupang", address="Jl. Palapa No. 8, Oebobo, Kupang 85111",
               phone="0380-821123", time_zone="Asia/Makassar", opens_at=dt.time(8), closes_at=dt.time(16),
-              working_days=[0, 1, 2, 3, 4])
+              working_days=[0, 1, 2, 3, 4], signer_name="Yohanes Ndoen", signer_nip="197805122003121001",
+              signer_title="Kepala Kantor")
 # username, full name, roles, is_superuser
 STAFF: list[tuple[str, str, tuple[str, ...], bool]] = [
     ("admin", "Administrator Sistem", (Role.ADMINISTRATOR,), True),
