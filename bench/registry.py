@@ -69,3 +69,5 @@ register("xlsx_bomb", "bench.xlsx_bomb_bench:run", 99_000,
          "peak RSS of a fresh import process: 600 MB XLSX bomb, sparse-grid XLSX, and SIZE-row XLSX at the limits")
 register("idle_cpu", "bench.idle_cpu_bench:run", 60,
          "CPU of every process of an idle `triplec demo` over SIZE seconds, % of one core (target < 2)")
+register("bailiff_list", "bench.bailiff_list_bench:run", 10_000,
+         "Surat Paksa list at N due letters: page p95, recording p95, XLSX export seconds, vs the page's rows in raw SQL")

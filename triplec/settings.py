@@ -137,6 +137,8 @@ TIME_ZONE = "Asia/Makassar"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Uploaded files (an office's emblem); read from disk by the PDF renderer, never served by URL.
+MEDIA_ROOT = DATA_DIR / "media"
 STATICFILES_DIRS = [d for d in [BASE_DIR / "node_modules"] if d.exists()]
 
 SESSION_COOKIE_HTTPONLY = True
@@ -152,6 +154,8 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"], "formatter": "plain"},
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # WeasyPrint and fontTools log a line per PDF step and per font subset at INFO: noise for every letter.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }
 
 # --- Imports ----------------------------------------------------------------------------------------

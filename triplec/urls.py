@@ -1,6 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
+
+from triplec.campaigns.views_verify import verify_letter
 
 admin.site.site_header = "Just Triple C — Administrasi"
 admin.site.site_title = "Just Triple C"
@@ -18,6 +22,9 @@ urlpatterns = [
     path("collect/", include("triplec.ledger.urls_collect")),
     path("billing/", include("triplec.billing.urls")),
     path("campaigns/", include("triplec.campaigns.urls")),
+    # Public, no login: the QR code of a Surat Teguran PDF leads here (campaigns/verify.py).
+    path("verifikasi/<str:token>/", verify_letter, name="verify_letter"),
+    path("favicon.ico", RedirectView.as_view(url=static("console/favicon.svg"), permanent=True), name="favicon"),
     path("api/v1/campaigns/", include("triplec.campaigns.api_urls")),
     path("api/", include("triplec.api.urls")),
     path("inbox/", include("triplec.inbox.urls")),

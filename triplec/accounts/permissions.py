@@ -63,6 +63,7 @@ MATRIX: dict[str, Action] = {
     "inbox.manage": Action("Assign conversations to others, edit the office's quick replies", frozenset({SH})),
     "audit.view": Action("The office's audit log and its export", frozenset({A, OH, SH})),
     "import.run": Action("Import taxpayers, debts, letters and payments; read import reports", frozenset({A, SH, CS})),
+    "office.calendar": Action("Office hours, working days and holidays (own and national)", frozenset({A, SH})),
     "webhook.quarantine": Action("Quarantined WhatsApp webhooks: read (masked), re-process, discard", frozenset({A})),
 }
 
@@ -102,11 +103,17 @@ ROUTES: dict[str, dict[str, str | ByArgument]] = {
     "messaging:webhook": {"GET": PUBLIC, "POST": PUBLIC},  # Meta's verify handshake and signed events
     "messaging:ping": {"GET": PUBLIC},
     "campaigns:notice_pdf": {"GET": PUBLIC},  # a signed, expiring link WhatsApp fetches
+    "verify_letter": {"GET": PUBLIC},  # a letter's QR code: says only that the letter exists (signed token)
+    "favicon": {"GET": PUBLIC},
     "events:stream": {"GET": SIGNED_IN},  # each topic is checked against what the user may see
     "accounts:2fa_setup": {"GET": SIGNED_IN, "POST": SIGNED_IN},  # enrol one's own authenticator
     "accounts:2fa_verify": {"GET": SIGNED_IN, "POST": SIGNED_IN},  # the second factor after the password
     "console:home": {"GET": SIGNED_IN},
     "console:audit": {"GET": "audit.view"},
+    "console:office_calendar": {"GET": "office.calendar", "POST": "office.calendar"},
+    "console:office_holiday_add": {"POST": "office.calendar"},
+    "console:office_holiday_delete": {"POST": "office.calendar"},
+    "console:office_national_holidays": {"POST": "office.calendar"},
     "console:import": {"GET": "import.run", "POST": "import.run"},
     "console:import_run": {"GET": "import.run"},
     "console:import_report": {"GET": "import.run"},

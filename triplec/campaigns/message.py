@@ -8,7 +8,10 @@ the anti-fraud lines), which therefore pass Meta's review once and cannot be alt
 import datetime as dt
 import functools
 import re
+import zoneinfo
 from dataclasses import dataclass, field
+
+from django.utils import timezone
 
 from triplec.console.kap import kap_name
 from triplec.core.dates import tanggal
@@ -109,6 +112,11 @@ class Notice:
     delivered_date: dt.date | None
     office_name: str
     docs: list[Doc] = field(default_factory=list)
+    # The last day (office calendar) the message may reach the taxpayer: its planned send time plus the grace
+    # period. The Surat Paksa date is stated as a future date only when it is after this day. None: today.
+    send_by: dt.date | None = None
+    # The public verification page of this letter (verify.py), printed on the PDF as a QR code; "" for none.
+    verify_url: str = ""
 
     @property
     def total(self) -> int:
@@ -140,17 +148,42 @@ def _doc_terms(issue_date: dt.date, kap: str, period_start: dt.date, period_end:
     return f"{tanggal(issue_date)}, {kap_name(kap)} masa {masa(period_start, period_end)}"
 
 
+def paksa_passed(paksa_date: dt.date | None, send_by: dt.date | None) -> bool:
+    """Whether the Surat Paksa date has come by the day the message may still reach the taxpayer: then no date
+    is given, since a date in the past must never read as one to come."""
+    if paksa_date is None:
+        return False
+    return paksa_date <= (send_by or timezone.localdate())
+
+
 def paksa_warning(notice: Notice) -> str:
-    return _paksa_warning(notice.paksa_date)
+    return _paksa_warning(notice.paksa_date, paksa_passed(notice.paksa_date, notice.send_by))
 
 
 @functools.lru_cache(maxsize=4096)
-def _paksa_warning(paksa_date: dt.date | None) -> str:
+def _paksa_warning(paksa_date: dt.date | None, passed: bool = False) -> str:
+    if paksa_date and passed:
+        return (f"Batas {SURAT_PAKSA_DAYS_AFTER_DELIVERY} hari setelah Surat Teguran diterima telah lewat: bila belum "
+                "dilunasi, Surat Paksa dapat diterbitkan sewaktu-waktu.")
     if paksa_date:
         return (f"Bila belum dilunasi, Surat Paksa dapat diterbitkan mulai {tanggal(paksa_date)} "
                 f"({SURAT_PAKSA_DAYS_AFTER_DELIVERY} hari setelah Surat Teguran diterima).")
     return (f"Bila belum dilunasi dalam {SURAT_PAKSA_DAYS_AFTER_DELIVERY} hari setelah Surat Teguran diterima, "
             "Surat Paksa dapat diterbitkan.")
+
+
+def stamp_send_by(notices, send_after, grace: dt.timedelta, time_zone: str) -> int:
+    """Give each notice the last day its message may go (planned time + grace, in the office's calendar);
+    returns how many of them are past their Surat Paksa date by then."""
+    tz = zoneinfo.ZoneInfo(time_zone)
+    passed = 0
+    for notice, at in zip(notices, send_after):
+        if notice is None:
+            continue
+        notice.send_by = (at + grace).astimezone(tz).date()
+        if notice.delivered_date is not None and paksa_passed(notice.paksa_date, notice.send_by):
+            passed += 1
+    return passed
 
 
 # WhatsApp shows at most 1,024 characters of a template body; long letters list the first documents and say
@@ -179,7 +212,10 @@ def params(notice: Notice) -> list[str]:
     # Values repeated across a campaign (office, dates, warning) are cleaned once (cached); the others each time.
     return [one_line(notice.name), one_line(mask_npwp(notice.npwp16)), _one_line_cached(notice.office_name),
             one_line(notice.letter_number), _date_param(notice.letter_date), one_line(documents), total,
-            _warning_param(notice.paksa_date)]
+            warning_param(notice.paksa_date, notice.send_by)]
+
+
+WARNING_PARAM = 7  # the index of the Surat Paksa sentence among the body parameters
 
 
 @functools.lru_cache(maxsize=4096)
@@ -187,9 +223,13 @@ def _date_param(day: dt.date | None) -> str:
     return one_line(tanggal(day))
 
 
+def warning_param(paksa_date: dt.date | None, send_by: dt.date | None) -> str:
+    return _warning_param(paksa_date, paksa_passed(paksa_date, send_by))
+
+
 @functools.lru_cache(maxsize=4096)
-def _warning_param(paksa_date: dt.date | None) -> str:
-    return one_line(_paksa_warning(paksa_date))
+def _warning_param(paksa_date: dt.date | None, passed: bool) -> str:
+    return one_line(_paksa_warning(paksa_date, passed))
 
 
 def button_payloads(public_id: str) -> list[str]:

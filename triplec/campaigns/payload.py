@@ -7,12 +7,14 @@ signature of its PDF link and the letter's body parameters. What the dispatcher 
 `enqueue_message` would build (a test checks this).
 """
 
+import datetime as dt
 import json
 import os
 import struct
 import time
 from json.encoder import encode_basestring_ascii as json_str
 
+from triplec.ledger.models import SURAT_PAKSA_DAYS_AFTER_DELIVERY
 from triplec.messaging import shapes
 
 from . import message as msg
@@ -48,6 +50,16 @@ def restamped(row_values: list[str], signer: BulkSigner, at) -> list[str]:
         return row_values
     stamp = signer.stamp(at)
     return [public_id, stamp, signer.signature(public_id, stamp), *params]
+
+
+def rewarned(row_values: list[str], delivered_date, send_by) -> list[str]:
+    """A message's values with the Surat Paksa sentence written for its new last sending day."""
+    params = row_values[3:]
+    if delivered_date is None or len(params) <= msg.WARNING_PARAM:
+        return row_values
+    paksa_date = delivered_date + dt.timedelta(days=SURAT_PAKSA_DAYS_AFTER_DELIVERY)
+    params[msg.WARNING_PARAM] = msg.warning_param(paksa_date, send_by)
+    return [*row_values[:3], *params]
 
 
 def new_uuid_hex(count: int) -> list[str]:

@@ -1,5 +1,9 @@
-"""The Surat Teguran notice as an A4 PDF (WeasyPrint): KPP letterhead, the letter's fields, the total in words."""
+"""The Surat Teguran notice as an A4 PDF (WeasyPrint): KPP letterhead with its emblem, the letter's fields, the total
+in words, the electronically signing official, and a QR code to the public verification page (verify.py)."""
 
+from pathlib import Path
+
+from django.conf import settings
 from django.template.loader import render_to_string
 
 from triplec.core.identifiers import mask_npwp
@@ -9,6 +13,7 @@ from triplec.ledger.models import DocumentState
 
 from . import message as msg
 from .models import Target
+from .verify import verification_url
 
 
 def notice_for_target(target: Target) -> msg.Notice:
@@ -18,7 +23,25 @@ def notice_for_target(target: Target) -> msg.Notice:
             for d in letter.documents.filter(state=DocumentState.OPEN, amount_due__gt=0).order_by("issue_date", "number")]
     taxpayer = target.taxpayer
     return msg.Notice(name=taxpayer.name, npwp16=taxpayer.npwp16, letter_number=letter.number, letter_date=letter.issue_date,
-                      delivered_date=letter.delivered_date, office_name=target.campaign.office.name, docs=docs)
+                      delivered_date=letter.delivered_date, office_name=target.campaign.office.name, docs=docs,
+                      verify_url=verification_url(target.public_id))
+
+
+def qr_svg(url: str) -> str:
+    """The QR code of `url` as an SVG data URI (segno: pure Python, no image library)."""
+    import segno
+
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=1)
+
+
+def emblem_uri(office) -> str:
+    """The office's emblem as a file URI WeasyPrint reads from disk; "" when the office has none."""
+    if not office.emblem:
+        return ""
+    try:
+        return Path(office.emblem.path).resolve().as_uri()
+    except (ValueError, OSError):
+        return ""
 
 
 def render_notice_pdf(notice: msg.Notice, *, office) -> bytes:
@@ -32,5 +55,6 @@ def render_notice_pdf(notice: msg.Notice, *, office) -> bytes:
         "office": office, "notice": notice, "npwp": mask_npwp(notice.npwp16), "rows": rows,
         "letter_date": tanggal(notice.letter_date), "total": rupiah(notice.total),
         "total_words": terbilang(notice.total), "warning": msg.paksa_warning(notice),
+        "qr": qr_svg(notice.verify_url) if notice.verify_url else "", "emblem": emblem_uri(office),
     })
-    return HTML(string=html).write_pdf()
+    return HTML(string=html, base_url=str(settings.MEDIA_ROOT)).write_pdf()

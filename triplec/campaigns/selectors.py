@@ -11,7 +11,7 @@ from triplec.core.money import rupiah
 
 from . import message as msg
 from .conf import conf
-from .models import Campaign, CampaignState, Target, TargetStatus
+from .models import Campaign, CampaignState, Criterion, Target, TargetStatus
 from .planning import plan_sends
 from .selection import REASONS, build_selection, reason_label
 
@@ -49,6 +49,15 @@ def campaign_preview(campaign: Campaign, *, now: dt.datetime | None = None, samp
                 seen.add(d.kap)
     reasons = selection.reason_counts()
     template = campaign.template
+    recipients = [c.phone.lstrip("+") or c.recipient for c in queued]
+    unique = len(set(recipients))
+    tier = conf("CAMPAIGN_MESSAGING_TIER")
+    rate = template.channel.messages_per_second if template is not None else 80
+    start = max(now, campaign.scheduled_start or now)
+    plan = plan_sends(office=campaign.office, recipients=recipients, start=start, rate=rate, tier=tier)
+    # As the start will write them: the Surat Paksa sentence as of each message's last sending day.
+    grace = dt.timedelta(hours=conf("CAMPAIGN_SEND_GRACE_HOURS"))
+    past_paksa_date = msg.stamp_send_by([c.notice for c in queued], plan.send_after, grace, campaign.office.time_zone)
     sample_rows = []
     for c in queued[:samples]:
         params = msg.params(c.notice)
@@ -61,12 +70,6 @@ def campaign_preview(campaign: Campaign, *, now: dt.datetime | None = None, samp
         sample_rows.append({"text": text, "buttons": buttons,
                             "document": "surat-teguran.pdf" if template and template.header_type == "DOCUMENT" else "",
                             "letter": c.notice.letter_number})
-    recipients = [c.phone.lstrip("+") or c.recipient for c in queued]
-    unique = len(set(recipients))
-    tier = conf("CAMPAIGN_MESSAGING_TIER")
-    rate = template.channel.messages_per_second if template is not None else 80
-    start = max(now, campaign.scheduled_start or now)
-    plan = plan_sends(office=campaign.office, recipients=recipients, start=start, rate=rate, tier=tier)
     return {
         "count": len(queued),
         "selected": len(selection.candidates),
@@ -90,9 +93,44 @@ def campaign_preview(campaign: Campaign, *, now: dt.datetime | None = None, samp
         "duration_seconds": int((plan.last - plan.first).total_seconds()) if plan.first else 0,
         "cost": len(queued) * campaign.price_per_message,
         "cost_display": rupiah(len(queued) * campaign.price_per_message),
+        "past_paksa_date": past_paksa_date,
+        "shows_past_paksa_date": campaign.criterion in (Criterion.UNPAID_DELIVERED, Criterion.LIST),
         "unknown_npwps": selection.unknown_npwps,
         "invalid_lines": selection.invalid_lines,
     }
+
+
+def sending_window(campaign: Campaign, *, first: dt.datetime | None = None, last: dt.datetime | None = None,
+                   now: dt.datetime | None = None) -> dict | None:
+    """When sending starts and ends, in the office's zone ("Kamis, 4 Desember 2026 pukul 08.00 WITA"): from
+    the plan (`first`, `last`) before the start, from the queued messages after it. None when nothing waits."""
+    from django.db.models import Max, Min
+
+    from triplec.core.dates import waktu
+    from triplec.offices.hours import hours_text, is_open, next_opening
+
+    from .services import FAR_FUTURE
+
+    now = now or timezone.now()
+    office = campaign.office
+    if campaign.state in (CampaignState.RUNNING, CampaignState.PAUSED):
+        from triplec.messaging.models import OutboundMessage, State
+
+        ids = Target.objects.filter(campaign=campaign, outbound__isnull=False).values("outbound_id")
+        span = (OutboundMessage.objects.filter(pk__in=ids, state=State.QUEUED)
+                .exclude(next_attempt_at__gte=FAR_FUTURE).aggregate(first=Min("next_attempt_at"), last=Max("next_attempt_at")))
+        first, last = span["first"], span["last"]
+    if first is None or last is None:
+        return None
+    starts = max(first, now)
+    if not is_open(office, starts):
+        starts = next_opening(office, starts)
+    last = max(last, starts)
+    return {"starts": starts, "ends": last, "started": starts <= now,
+            "starts_text": waktu(starts, office.time_zone, weekday=True),
+            "ends_text": waktu(last, office.time_zone, weekday=True),
+            "open_now": is_open(office, now), "hours_text": hours_text(office),
+            "paused": campaign.state == CampaignState.PAUSED}
 
 
 STATE_TO_STATUS = {"queued": TargetStatus.QUEUED, "sending": TargetStatus.QUEUED, "sent": TargetStatus.SENT,

@@ -3,6 +3,7 @@ cancel, and follow the sending. Views, the CLI, the API and jobs all call these;
 so nothing leaves unapproved whatever the path."""
 
 import datetime as dt
+import zoneinfo
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -16,7 +17,7 @@ from .bulk import collector_paused, foreign_keys_trusted, write_start
 from .conf import conf
 from .links import BulkSigner
 from .models import CONTENT_FIELDS, Campaign, CampaignState, Criterion, Target, TargetStatus
-from .payload import restamped
+from .payload import restamped, rewarned
 from .planning import plan_sends
 from .selection import build_selection
 
@@ -227,6 +228,7 @@ def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) 
     plan = plan_sends(office=campaign.office, recipients=recipients, start=start,
                       rate=wa_channel.messages_per_second, tier=conf("CAMPAIGN_MESSAGING_TIER"))
     grace = dt.timedelta(hours=conf("CAMPAIGN_SEND_GRACE_HOURS"))
+    past_paksa_date = msg.stamp_send_by([c.notice for c in queued], plan.send_after, grace, campaign.office.time_zone)
     created_by = actor if getattr(actor, "is_authenticated", False) else None
     # Targets and outbox rows in bulk (bulk.py); the disclosure record is the target row itself (who, which
     # letter, which message) plus the one audit entry of the start below, not one audit row per message.
@@ -238,7 +240,7 @@ def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) 
     campaign.started_at = now
     campaign.finished_at = None if messages else now
     campaign.plan = {**plan.as_json(), "counts": counts, "template_version": template.version,
-                     "unknown_npwps": len(selection.unknown_npwps)}
+                     "unknown_npwps": len(selection.unknown_npwps), "past_paksa_date": past_paksa_date}
     campaign.save(update_fields=["state", "started_at", "finished_at", "plan", "updated_at"])
     audit_record(action="campaign.start", actor=actor, obj=campaign, channel=channel,
                  summary=f"kampanye {campaign.name} dimulai: {messages} pesan",
@@ -272,29 +274,51 @@ def campaign_pause(*, campaign: Campaign, actor, channel: str = "web") -> int:
 @transaction.atomic
 def campaign_resume(*, campaign: Campaign, actor, channel: str = "web", now: dt.datetime | None = None) -> int:
     """Plan the held messages again from now, within office hours and the tier."""
-    from triplec.messaging.models import OutboundMessage
-
     now = now or timezone.now()
     campaign = Campaign.objects.select_for_update(of=("self",)).select_related("office", "template__channel").get(pk=campaign.pk)
     _require_runner(actor, campaign.office)
     if campaign.state != CampaignState.PAUSED:
         raise CampaignError("bad_state", "Hanya kampanye yang dijeda yang dapat dilanjutkan.")
     require_approved(campaign)
+    held = _replan_queued(campaign, now=now)
+    campaign.state = CampaignState.RUNNING
+    campaign.save(update_fields=["state", "updated_at"])
+    audit_record(action="campaign.resume", actor=actor, obj=campaign, channel=channel,
+                 summary=f"kampanye {campaign.name} dilanjutkan ({held} pesan)")
+    return held
+
+
+def _replan_queued(campaign: Campaign, *, now: dt.datetime) -> int:
+    """Plan the campaign's queued messages again from now (office hours, holidays, rate, tier), with their PDF
+    links and Surat Paksa sentences written for the days they now go. Returns how many."""
+    from triplec.messaging.models import OutboundMessage
+
     held = list(_queued_messages(campaign).order_by("id").only("id", "to", "recipient", "shape", "payload"))
     plan = plan_sends(office=campaign.office, recipients=[m.to or m.recipient for m in held], start=now,
                       rate=campaign.template.channel.messages_per_second, tier=conf("CAMPAIGN_MESSAGING_TIER"))
     grace = dt.timedelta(hours=conf("CAMPAIGN_SEND_GRACE_HOURS"))
     signer = BulkSigner()
+    delivered = dict(Target.objects.filter(campaign=campaign, outbound__isnull=False)
+                     .values_list("outbound_id", "letter__delivered_date"))
+    tz = zoneinfo.ZoneInfo(campaign.office.time_zone)
     for m, at in zip(held, plan.send_after):
         m.next_attempt_at, m.not_after = at, at + grace
         if m.shape_id:  # its PDF link, if any, stays valid for as long after the day it now goes
             m.payload = restamped(m.payload, signer, at)
+            # The Surat Paksa sentence as of the new send days: a date that has passed by then is not given.
+            m.payload = rewarned(m.payload, delivered.get(m.pk), (at + grace).astimezone(tz).date())
     OutboundMessage.objects.bulk_update(held, ["next_attempt_at", "not_after", "payload"], batch_size=1000)
-    campaign.state = CampaignState.RUNNING
-    campaign.save(update_fields=["state", "updated_at"])
-    audit_record(action="campaign.resume", actor=actor, obj=campaign, channel=channel,
-                 summary=f"kampanye {campaign.name} dilanjutkan ({len(held)} pesan)")
     return len(held)
+
+
+def replan_office_campaigns(*, office, now: dt.datetime | None = None) -> int:
+    """The office's calendar changed: every running campaign's queued messages follow the new hours at once."""
+    now = now or timezone.now()
+    moved = 0
+    for campaign in (Campaign.objects.filter(office=office, state=CampaignState.RUNNING)
+                     .select_related("office", "template__channel")):
+        moved += _replan_queued(campaign, now=now)
+    return moved
 
 
 @transaction.atomic

@@ -15,7 +15,9 @@ from . import services
 from .forms import CampaignForm
 from .links import LinkExpired, LinkInvalid, unsign_token
 from .models import Campaign, CampaignState, Target
-from .selectors import campaign_preview, campaign_progress, campaigns_to_approve, exclusion_breakdown, visible_campaigns
+from .selectors import (
+    campaign_preview, campaign_progress, campaigns_to_approve, exclusion_breakdown, sending_window, visible_campaigns,
+)
 
 
 def _campaign(request, pk: int) -> Campaign:
@@ -71,11 +73,13 @@ def campaign_detail(request, pk: int):
     context = {"campaign": campaign, "approval_valid": campaign.approval_valid,
                "States": CampaignState}
     if campaign.state in (CampaignState.DRAFT, CampaignState.PENDING, CampaignState.APPROVED):
-        context["preview"] = campaign_preview(campaign)
-        services.campaign_preview_seen(campaign=campaign, actor=request.user, preview=context["preview"])
+        preview = context["preview"] = campaign_preview(campaign)
+        context["window"] = sending_window(campaign, first=preview["first_send"], last=preview["last_send"])
+        services.campaign_preview_seen(campaign=campaign, actor=request.user, preview=preview)
     else:
         context["progress"] = campaign_progress(campaign)
         context["exclusions"] = exclusion_breakdown(campaign)
+        context["window"] = sending_window(campaign)
     return render(request, "campaigns/detail.html", context)
 
 
@@ -110,7 +114,8 @@ def campaign_action(request, pk: int, action: str):
 def campaign_progress_page(request, pk: int):
     campaign = _campaign(request, pk)
     return render(request, "campaigns/progress.html", {"campaign": campaign, "progress": campaign_progress(campaign),
-                                                       "exclusions": exclusion_breakdown(campaign)})
+                                                       "exclusions": exclusion_breakdown(campaign),
+                                                       "window": sending_window(campaign)})
 
 
 @login_required

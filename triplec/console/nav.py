@@ -54,6 +54,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("console:import", _("Import"), action("import.run"), "i"),
     NavItem("console:audit", _("Audit"), action("audit.view"), "a"),
     NavItem("messaging:quarantine", _("Webhook quarantine"), action("webhook.quarantine"), ""),
+    NavItem("console:office_calendar", _("Office"), action("office.calendar"), "o"),
     NavItem("admin:index", _("Admin"), lambda user: user.is_administrator and user.is_staff, ""),
 ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_office
 
 app_name = "console"
 
@@ -10,4 +10,8 @@ urlpatterns = [
     path("import/", views.import_page, name="import"),
     path("import/<int:pk>/", views.import_run, name="import_run"),
     path("import/<int:pk>/report.csv", views.import_report, name="import_report"),
+    path("office/calendar/", views_office.office_calendar, name="office_calendar"),
+    path("office/calendar/holidays/", views_office.office_holiday_add, name="office_holiday_add"),
+    path("office/calendar/holidays/<int:pk>/delete/", views_office.office_holiday_delete, name="office_holiday_delete"),
+    path("office/calendar/national/", views_office.office_national_holidays, name="office_national_holidays"),
 ]

@@ -25,20 +25,22 @@ from triplec.accounts.roles import Role, sync_role_groups
 from triplec.audit.models import AuditEntry
 from triplec.core.identifiers import InvalidIdentifier, parse_whatsapp_number
 from triplec.ledger.models import (
-    DebtDocument, DocumentState, DocumentType, Payment, PaymentAllocation, SuratPaksa, SuratTeguran, add_months,
+    DebtDocument, DocumentState, DocumentType, MatchMethod, Payment, PaymentAllocation, SuratPaksa, SuratTeguran,
+    add_months,
 )
-from triplec.offices.models import Holiday, Office
+from triplec.offices.models import Office
+from triplec.offices.services import load_national_holidays
 from triplec.taxpayers.models import (
     Contact, ContactChange, ContactSource, ContactStatus, FlagKind, Taxpayer, TaxpayerFlag, TaxpayerType,
 )
 
-from .holidays import national_holidays
 from .places import BANKS, KOTA, MOBILE_PREFIXES, PLACES, STREETS
 
 DEMO_PASSWORD = "demo12345"
 OFFICE = dict(code="922", name="KPP Pratama Kupang", address="Jl. Palapa No. 8, Oebobo, Kupang 85111",
               phone="0380-821123", time_zone="Asia/Makassar", opens_at=dt.time(8), closes_at=dt.time(16),
-              working_days=[0, 1, 2, 3, 4])
+              working_days=[0, 1, 2, 3, 4], signer_name="Yohanes Ndoen", signer_nip="197805122003121001",
+              signer_title="Kepala Kantor")
 # username, full name, roles, is_superuser
 STAFF: list[tuple[str, str, tuple[str, ...], bool]] = [
     ("admin", "Administrator Sistem", (Role.ADMINISTRATOR,), True),
@@ -134,9 +136,7 @@ def _wipe() -> None:
 
 def _office(today: dt.date) -> Office:
     office, _ = Office.objects.update_or_create(code=OFFICE["code"], defaults={k: v for k, v in OFFICE.items() if k != "code"})
-    for year in (today.year, today.year + 1):
-        for day, name in national_holidays(year):
-            Holiday.objects.get_or_create(office=None, date=day, defaults={"name": name})
+    load_national_holidays(years=[today.year, today.year + 1], channel="cli")
     return office
 
 
@@ -397,7 +397,10 @@ class _Builder:
         billing = f"{self.rng.randint(0, 3)}{self.rng.randint(0, 10**14 - 1):014d}"
         ntpn = "".join(self.rng.choice(string.ascii_uppercase + string.digits) for _ in range(16))
         payment = Payment(ntpn=ntpn, billing_code=billing, office=self.office, npwp="", document_number=doc.number,
-                          kap=doc.kap, kjs=doc.kjs, amount=amount, paid_at=paid_at, bank=self.rng.choice(BANKS))
+                          kap=doc.kap, kjs=doc.kjs, amount=amount, paid_at=paid_at, bank=self.rng.choice(BANKS),
+                          # The bank's data carries the NPWP and the document number: matched the way the importer
+                          # matches such a row (payments.py, path 2), when it arrived.
+                          match_method=MatchMethod.DOCUMENT_NUMBER, matched_at=paid_at, source="demo")
         self.payments.append((i, payment, k, amount))
         doc.amount_due -= amount
         if doc.amount_due <= 0:

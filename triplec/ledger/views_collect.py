@@ -126,26 +126,84 @@ class ServedForm(forms.Form):
     served_date = forms.DateField(label=_("Served on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class BailiffFilterForm(forms.Form):
+    """Filters of the Surat Paksa list; every field optional, a wrong one reported and left out."""
+
+    label_suffix = ""
+    due_from = forms.DateField(label=_("Surat Paksa due from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_to = forms.DateField(label=_("Surat Paksa due to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    ar = forms.ModelChoiceField(label=_("Account representative"), required=False, queryset=None, empty_label=_("All"))
+    amount_min = forms.IntegerField(label=_("Amount from (Rp)"), required=False, min_value=0)
+    amount_max = forms.IntegerField(label=_("Amount to (Rp)"), required=False, min_value=0)
+    kap = forms.ChoiceField(label=_("Tax type"), required=False)
+    sort = forms.ChoiceField(required=False, choices=[(k, k) for k in bailiff.SORTS] + [(f"-{k}", k) for k in bailiff.SORTS])
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from triplec.accounts.models import User
+        from triplec.accounts.roles import Role
+        from triplec.console.kap import KAP_NAMES, kap_label
+
+        ars = User.objects.filter(groups__name=Role.ACCOUNT_REPRESENTATIVE, is_active=True)
+        if not user.is_administrator:
+            ars = ars.filter(office_id=user.office_id)
+        self.fields["ar"].queryset = ars.order_by("username")
+        self.fields["kap"].choices = [("", _("All"))] + [(k, kap_label(k)) for k in sorted(KAP_NAMES)]
+
+    def valid_data(self) -> dict:
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+PAGE_SIZE = 50
+
+
 @login_required
 @permission_required("ledger.view_suratteguran", raise_exception=True)
 def bailiff_list(request: HttpRequest) -> HttpResponse:
+    """The Surat Paksa list: filtered, sorted and paged in the database; a page reads only its 50 letters. The
+    export streams the whole filtered list."""
     issued = request.GET.get("tab") == "issued"
-    candidates = bailiff.surat_paksa_candidates(request.user, issued=issued)
+    form = BailiffFilterForm(request.GET or None, user=request.user)
+    data = form.valid_data()
+    sort = data.pop("sort", bailiff.DEFAULT_SORT)
+    letters = bailiff.ripe_letters(request.user, issued=issued, filters=data, sort=sort)
     if request.GET.get("format") == "xlsx":
+        count = letters.count()
         audit_record(action="paksa.export", actor=request.user,
-                     summary=f"Surat Paksa list exported as XLSX ({len(candidates)} rows)",
-                     detail={"rows": len(candidates), "tab": "issued" if issued else "candidates"})
+                     summary=f"Surat Paksa list exported as XLSX ({count} rows)",
+                     detail={"rows": count, "tab": "issued" if issued else "candidates",
+                             "filters": {k: str(v) for k, v in data.items()}})
         return xlsx_response(export_filename("calon-surat-paksa" if not issued else "surat-paksa-terbit", "xlsx"),
-                             "Surat Paksa", bailiff.EXPORT_HEADER, bailiff.export_rows(candidates, request.user))
-    if candidates:
-        audit_listing(action="paksa.list", actor=request.user, rows=len(candidates),
-                      summary=f"Surat Paksa list viewed ({len(candidates)} rows)",
-                      detail={"tab": "issued" if issued else "candidates"})
+                             "Surat Paksa", bailiff.EXPORT_HEADER, bailiff.export_rows(letters, request.user))
+    # The page as ids first: the database sorts and slices without computing each letter's amount unless the
+    # sort or a filter needs it; then only these 50 letters are read.
+    paginator = Paginator(letters.values_list("pk", flat=True), PAGE_SIZE)
+    totals = bailiff.list_totals(letters)
+    paginator.count = totals["n"]  # already counted with the total amount: one query fewer
+    page = paginator.get_page(request.GET.get("page"))
+    rows = bailiff.letters_in_order(list(page.object_list))
+    if rows:
+        audit_listing(action="paksa.list", actor=request.user, rows=len(rows),
+                      summary=f"Surat Paksa list viewed ({len(rows)} rows)",
+                      detail={"tab": "issued" if issued else "candidates", "page": page.number})
     return render(request, "ledger/collect/bailiff.html", {
-        "candidates": candidates, "issued": issued, "total": sum(c.amount for c in candidates),
-        "paksa_form": PaksaForm(), "served_form": ServedForm(),
+        "form": form, "page": page, "candidates": bailiff.candidates_for(rows), "issued": issued,
+        "total": totals["amount"], "count": totals["n"], "sort": sort,
         "can_record": allowed(request.user, "paksa.record"),
     })
+
+
+def _back_to_list(request: HttpRequest) -> str:
+    """The page of the list the form was sent from (its filters, sort and page), else the list."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) and target.startswith("/"):
+        return target
+    return _reverse("collect:bailiff")
 
 
 @login_required
@@ -156,14 +214,14 @@ def paksa_issue(request: HttpRequest, pk: int) -> HttpResponse:
     form = PaksaForm(request.POST)
     if not form.is_valid():
         messages.error(request, _t("Surat Paksa not recorded: %(errors)s") % {"errors": _errors(form)})
-        return redirect("collect:bailiff")
+        return redirect(_back_to_list(request))
     try:
         paksa = bailiff.record_surat_paksa(teguran=teguran, actor=request.user, **form.cleaned_data)
     except bailiff.BailiffError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _t("Surat Paksa %(number)s recorded for %(teguran)s.") % {"number": paksa.number, "teguran": teguran.number})
-    return redirect("collect:bailiff")
+    return redirect(_back_to_list(request))
 
 
 @login_required
@@ -181,7 +239,7 @@ def paksa_served(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             messages.success(request, _t("Surat Paksa %(number)s recorded as served.") % {"number": paksa.number})
-    return redirect(f"{_reverse('collect:bailiff')}?tab=issued")
+    return redirect(request.POST.get("next") and _back_to_list(request) or f"{_reverse('collect:bailiff')}?tab=issued")
 
 
 def _audit_page(request: HttpRequest, action: str, page) -> None:

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from triplec.core import wake
 from triplec.offices.hours import is_open
+from triplec.offices.models import Office
 
 from .conf import conf
 from .models import Channel, DispatcherHeartbeat, Lane, OutboundMessage, State
@@ -124,6 +125,8 @@ class Dispatcher:
         self.pairs = PairLimiter(conf("WHATSAPP_PAIR_LIMIT_COUNT"), conf("WHATSAPP_PAIR_LIMIT_SECONDS"))
         self.channels: dict[int, Channel] = {}
         self._open_cache: dict[int, tuple[float, bool]] = {}
+        self._office_stamps: dict[int, dt.datetime] = {}  # office id -> its updated_at when its channels were read
+        self._last_office_check = 0.0
         self._last_beat = 0.0
         self._last_housekeeping = 0.0
         self._live = 1
@@ -260,8 +263,28 @@ class Dispatcher:
     # --- claiming --------------------------------------------------------------------------------------------
     def _channel(self, channel_id: int) -> Channel:
         if channel_id not in self.channels:
-            self.channels[channel_id] = Channel.objects.select_related("office").get(pk=channel_id)
+            channel = self.channels[channel_id] = Channel.objects.select_related("office").get(pk=channel_id)
+            self._office_stamps[channel.office_id] = channel.office.updated_at
         return self.channels[channel_id]
+
+    def _refresh_offices(self) -> None:
+        """Drop the channels (with their office: hours, working days) and open/closed answers of any office whose
+        calendar changed since they were read: a change in the console applies to queued messages at once,
+        without a restart. One small query a second."""
+        now_mono = time.monotonic()
+        if now_mono - self._last_office_check < 1.0 or not self._office_stamps:
+            return
+        self._last_office_check = now_mono
+        current = dict(Office.objects.filter(pk__in=list(self._office_stamps)).values_list("pk", "updated_at"))
+        stale = {pk for pk, stamp in self._office_stamps.items() if current.get(pk) != stamp}
+        if not stale:
+            return
+        for cid in [cid for cid, ch in self.channels.items() if ch.office_id in stale]:
+            del self.channels[cid]
+            self._open_cache.pop(cid, None)
+        for pk in stale:
+            del self._office_stamps[pk]
+        log.info("office calendar changed: hours of %d office(s) read again", len(stale))
 
     def _bucket(self, channel: Channel) -> TokenBucket:
         rate = (self.rate_override or channel.messages_per_second) / self._live
@@ -285,6 +308,7 @@ class Dispatcher:
         active = list(Channel.objects.filter(is_active=True).values_list("pk", flat=True))
         if not active:
             return []
+        self._refresh_offices()
         open_ids = [cid for cid in active if self._office_open(self._channel(cid))]
         # Never claim more than about half a second of this process's share of the rate: claims stay short and a
         # reply enqueued now is not stuck behind a long bulk batch.

@@ -146,3 +146,50 @@ def test_it_renders_the_list_and_records_through_the_page(client, office, bailif
 def test_it_hides_the_list_from_staff_without_permission(client, office):
     client.force_login(make_user("layanan", office=office))
     assert client.get("/collect/bailiff/").status_code == 403
+
+
+def test_it_pages_filters_and_sorts_the_list(client, office, bailiff_user, now_wita):
+    from triplec.ledger.views_collect import PAGE_SIZE
+
+    today = now_wita.date()
+    ar = make_user("ar7", "account_representative", office=office)
+    big = make_taxpayer(office, name="PT Besar", account_representative=ar)
+    big_letter = letter(big, today - dt.timedelta(days=25), make_document(big, amount=90_000_000, kap="411211"))
+    for i in range(PAGE_SIZE + 5):
+        taxpayer = make_taxpayer(office, name=f"WP {i:03d}")
+        letter(taxpayer, today - dt.timedelta(days=40 + i), make_document(taxpayer, amount=1_000_000 + i))
+    client.force_login(bailiff_user)
+    page = client.get("/collect/bailiff/").content.decode()
+    assert page.count('class="paksa-form"') == PAGE_SIZE
+    assert "WP 054" in page and "PT Besar" not in page  # most overdue first
+    second = client.get("/collect/bailiff/", {"page": 2}).content.decode()
+    assert second.count('class="paksa-form"') == 6 and "PT Besar" in second
+    assert "PT Besar" in client.get("/collect/bailiff/", {"sort": "-amount"}).content.decode().split("WP 0")[0]
+    for filters in ({"ar": ar.pk}, {"kap": "411211"}, {"amount_min": 50_000_000},
+                    {"due_from": (today - dt.timedelta(days=4)).isoformat(), "due_to": today.isoformat()}):
+        filtered = client.get("/collect/bailiff/", filters).content.decode()
+        assert filtered.count('class="paksa-form"') == 1 and big_letter.number in filtered, filters
+    assert client.get("/collect/bailiff/", {"amount_max": 999_999}).content.decode().count('class="paksa-form"') == 0
+
+
+def test_it_returns_to_the_same_page_after_recording(client, office, bailiff_user, now_wita):
+    taxpayer = make_taxpayer(office)
+    t = letter(taxpayer, now_wita.date() - dt.timedelta(days=30))
+    client.force_login(bailiff_user)
+    response = client.post(f"/collect/bailiff/{t.pk}/paksa/", {"number": "SP-78", "issue_date": now_wita.date().isoformat(),
+                                                               "next": "/collect/bailiff/?sort=-amount&page=1"})
+    assert response["Location"] == "/collect/bailiff/?sort=-amount&page=1"
+    evil = client.post(f"/collect/bailiff/{t.pk}/paksa/", {"number": "SP-79", "issue_date": now_wita.date().isoformat(),
+                                                           "next": "https://evil.example/"})
+    assert evil["Location"] == "/collect/bailiff/"
+
+
+def test_it_exports_the_filtered_list_only(client, office, bailiff_user, now_wita):
+    today = now_wita.date()
+    for amount in (1_000_000, 5_000_000, 9_000_000):
+        taxpayer = make_taxpayer(office)
+        letter(taxpayer, today - dt.timedelta(days=30), make_document(taxpayer, amount=amount))
+    client.force_login(bailiff_user)
+    response = client.get("/collect/bailiff/", {"format": "xlsx", "amount_min": 4_000_000})
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)[1:]
+    assert len(rows) == 2
