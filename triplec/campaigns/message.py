@@ -10,7 +10,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from triplec.console.kap import kap_name
+from triplec.ledger.kap import kap_name
 from triplec.core.dates import tanggal
 from triplec.core.identifiers import mask_npwp
 from triplec.core.money import rupiah

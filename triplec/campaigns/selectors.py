@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from triplec.console.kap import kap_label
+from triplec.ledger.kap import kap_label
 from triplec.core.money import rupiah
 
 from . import message as msg

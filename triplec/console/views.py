@@ -19,7 +19,7 @@ from triplec.audit.services import audit_record
 from triplec.taxpayers.selectors import scoped_to_user
 
 from . import selectors
-from .exports import csv_response, export_filename
+from triplec.core.exports import csv_response, export_filename
 from .forms import AuditFilterForm, ImportForm
 from .nav import AUDIT_ROLES
 

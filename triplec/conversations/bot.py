@@ -26,7 +26,8 @@ from triplec.bot.nlu.classifier import Classification, classify
 from triplec.core.identifiers import mask_phone
 from triplec.core.money import rupiah
 from triplec.events.bus import publish
-from triplec.ledger.models import DocumentState, SuratPaksa, SuratTeguran
+from triplec.ledger.models import SuratPaksa, SuratTeguran
+from triplec.ledger.selectors import owed_documents
 from triplec.messaging.models import InboundMessage, Lane
 from triplec.messaging.services import enqueue_message
 from triplec.taxpayers.models import Contact, ContactStatus
@@ -168,9 +169,9 @@ def _summary(turn: Turn, reason: str) -> str:
         verified = "terkonfirmasi" if (verified_in(c, contact) or not needs_challenge(contact, turn.now)) \
             else "perlu dikonfirmasi"
         lines.append(f"Wajib pajak: {tp.name} ({tp.npwp_masked}); identitas {verified}")
-        docs = list(tp.documents.filter(state=DocumentState.OPEN, amount_due__gt=0).values_list("amount_due", flat=True))
+        docs = list(owed_documents(taxpayer=tp).values_list("amount_due", flat=True))
         if docs:
-            lines.append(f"Tagihan terbuka: {len(docs)} dokumen, {rupiah(sum(docs))}")
+            lines.append(f"Masih harus dibayar: {len(docs)} dokumen, {rupiah(sum(docs))}")
     elif len(active) > 1:
         lines.append(f"Nomor terdaftar untuk {len(active)} wajib pajak; belum memilih")
     elif turn.identity.known:
@@ -427,7 +428,7 @@ def _choose_documents(turn: Turn, result: Classification) -> bool:
     contact = _authorised(turn, "kode_billing")
     if contact is None:
         return True
-    open_docs = _open_documents(contact.taxpayer)
+    open_docs = _owed_documents(contact.taxpayer)
     documents = open_docs if choice == "all" else [d for d in open_docs if str(d.pk) == str(choice)]
     if not documents:
         turn.say(answers.text("Tagihan tersebut sudah tidak terbuka. Berikut daftar terbaru."))
@@ -440,8 +441,8 @@ def _choose_documents(turn: Turn, result: Classification) -> bool:
 
 
 # --- handlers -------------------------------------------------------------------------------------------------------
-def _open_documents(taxpayer) -> list:
-    return list(taxpayer.documents.filter(state=DocumentState.OPEN, amount_due__gt=0).order_by("issue_date", "number"))
+def _owed_documents(taxpayer) -> list:
+    return list(owed_documents(taxpayer=taxpayer))
 
 
 def _rincian(turn: Turn, result: Classification) -> None:
@@ -450,7 +451,7 @@ def _rincian(turn: Turn, result: Classification) -> None:
         return
     tp = contact.taxpayer
     _to_menu(turn.conversation)
-    documents = _open_documents(tp)
+    documents = _owed_documents(tp)
     if not documents:
         _disclose(turn, contact, "no_debt", "bot: no open debt")
         turn.say(answers.no_debt(tp))
@@ -468,7 +469,7 @@ def _kode_billing(turn: Turn, result: Classification) -> None:
     if contact is None:
         return
     c = turn.conversation
-    documents = _open_documents(contact.taxpayer)
+    documents = _owed_documents(contact.taxpayer)
     if not documents:
         _to_menu(c)
         _disclose(turn, contact, "no_debt", "bot: no open debt")

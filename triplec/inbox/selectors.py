@@ -9,10 +9,15 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from triplec.billing.models import BillingCode
+from triplec.campaigns.models import Target
 from triplec.conversations.models import HUMAN_STATES, Conversation, ConversationState
 from triplec.conversations.selectors import conversation_timeline
+from triplec.ledger.models import DebtDocument, Payment, PaymentClaim, SuratPaksa, SuratTeguran
+from triplec.ledger.selectors import owed_and_collectible, owed_documents
 from triplec.messaging.models import WINDOW, Template, TemplateStatus
 from triplec.messaging.registry import placeholders, render_template
+from triplec.taxpayers.models import Contact, ContactChange, Taxpayer
 
 from .access import visible_conversations
 
@@ -49,8 +54,6 @@ def display_name(conversation: Conversation) -> str:
     """Whom staff are talking to: the taxpayer, else the taxpayers registered with the number, else the profile."""
     if conversation.taxpayer_id:
         return conversation.taxpayer.name
-    from triplec.taxpayers.models import Contact
-
     names = sorted(set(Contact.objects.filter(whatsapp_peers=conversation.peer_id).values_list("taxpayer__name",
                                                                                               flat=True)))
     if names:
@@ -63,8 +66,6 @@ def conversation_taxpayer(conversation: Conversation):
     number (a shared number needs the bot's choice or the officer's check first)."""
     if conversation.taxpayer_id:
         return conversation.taxpayer
-    from triplec.taxpayers.models import Contact, Taxpayer
-
     ids = set(Contact.objects.filter(whatsapp_peers=conversation.peer_id).values_list("taxpayer_id", flat=True))
     return Taxpayer.objects.filter(pk=ids.pop()).select_related("account_representative").first() \
         if len(ids) == 1 else None
@@ -153,12 +154,6 @@ def templates_for(conversation: Conversation) -> list[dict]:
 
 def taxpayer_panel(conversation: Conversation) -> dict:
     """Everything the office knows that matters for this chat. Only for staff who may see the conversation."""
-    from triplec.billing.models import BillingCode
-    from triplec.campaigns.models import Target
-    from triplec.ledger.clearing import ALLOCATABLE_STATES
-    from triplec.ledger.models import DebtDocument, Payment, PaymentClaim, SuratPaksa, SuratTeguran
-    from triplec.taxpayers.models import Contact, ContactChange
-
     peer = conversation.peer
     contacts = list(Contact.objects.filter(whatsapp_peers=peer).select_related("taxpayer"))
     sharing = sorted({c.taxpayer_id for c in contacts})
@@ -178,8 +173,7 @@ def taxpayer_panel(conversation: Conversation) -> dict:
         return panel
     now = timezone.now()
     panel.update({
-        "documents": list(DebtDocument.objects.filter(taxpayer=t, state__in=list(ALLOCATABLE_STATES))
-                          .order_by("due_date", "number")),
+        "documents": list(owed_documents(taxpayer=t).order_by("due_date", "number")),
         "teguran": list(SuratTeguran.objects.filter(taxpayer=t).order_by("-issue_date")[:5]),
         "paksa": list(SuratPaksa.objects.filter(taxpayer=t).order_by("-issue_date")[:5]),
         "billing_codes": [(b, b.expires_at <= now) for b in
@@ -189,5 +183,5 @@ def taxpayer_panel(conversation: Conversation) -> dict:
         "campaigns": list(Target.objects.filter(taxpayer=t, messaged=True).select_related("campaign", "outbound")
                           .order_by("-created_at")[:5]),
     })
-    panel["total_due"] = sum(d.amount_due for d in panel["documents"])
+    panel["owed"], panel["collectible"] = owed_and_collectible(DebtDocument.objects.filter(taxpayer=t))
     return panel

@@ -22,6 +22,7 @@ from django.utils import timezone
 from triplec.audit.services import audit_record
 
 from .models import SURAT_PAKSA_DAYS_AFTER_DELIVERY, DebtDocument, DocumentState, SuratPaksa, SuratTeguran
+from .selectors import collectible_q, is_collectible
 
 BLOCKING_STATES = (DocumentState.INSTALMENT, DocumentState.OBJECTION)
 
@@ -79,7 +80,7 @@ def surat_paksa_candidates(user, *, now: dt.datetime | None = None, issued: bool
         ripe |= Q(office_id=office.pk, delivered_date__lt=today - dt.timedelta(days=SURAT_PAKSA_DAYS_AFTER_DELIVERY))
     qs = (SuratTeguran.objects.filter(ripe, closed_at__isnull=True)
           .exclude(documents__state__in=BLOCKING_STATES)
-          .filter(documents__state__in=(DocumentState.OPEN,), documents__amount_due__gt=0)
+          .filter(collectible_q("documents__"))
           .distinct()
           .select_related("taxpayer", "office")
           .prefetch_related("documents", "paksa", "taxpayer__flags"))
@@ -91,7 +92,7 @@ def surat_paksa_candidates(user, *, now: dt.datetime | None = None, issued: bool
     history = _contact_history({t.taxpayer_id for t in letters})
     out = []
     for letter in letters:
-        docs = [d for d in letter.documents.all() if d.state == DocumentState.OPEN and d.amount_due > 0]
+        docs = [d for d in letter.documents.all() if is_collectible(d)]
         due = letter.delivered_date + dt.timedelta(days=SURAT_PAKSA_DAYS_AFTER_DELIVERY)
         h = history.get(letter.taxpayer_id, {})
         paksa = next(iter(letter.paksa.all()), None)

@@ -31,16 +31,18 @@ from django.utils import timezone
 from triplec.audit.services import audit_record
 from triplec.core.identifiers import mask_npwp
 
-from .clearing import ALLOCATABLE_STATES, close_settled_teguran
 from triplec.billing.models import BillingCode, BillingCodeItem
 from triplec.taxpayers.models import Taxpayer
 
 from .models import ClaimStatus, DebtDocument, DocumentState, MatchMethod, Payment, PaymentAllocation, PaymentClaim
+from .selectors import OWED_STATES, is_owed
+from .services import close_settled_teguran
 
 log = logging.getLogger(__name__)
 
 # Plain strings for the hot loop: membership in a tuple of TextChoices members is several times slower.
-_ALLOCATABLE = frozenset(str(s.value) for s in ALLOCATABLE_STATES)
+# A payment may be allocated to everything still owed (instalments, under objection, ...).
+_ALLOCATABLE = frozenset(str(s.value) for s in OWED_STATES)
 _PAID, _CLEARED = str(DocumentState.PAID.value), str(DocumentState.CLEARED.value)
 
 NTPN_RE = re.compile(r"^[0-9A-Z]{16}$")
@@ -583,7 +585,7 @@ def assign_payment(*, payment: Payment, documents: Sequence[DebtDocument], actor
         raise AssignmentError("Semua dokumen harus milik satu wajib pajak")
     if actor is not None and not getattr(actor, "is_administrator", False) and any(d.office_id != actor.office_id for d in docs):
         raise AssignmentError("Dokumen bukan milik kantor Anda")
-    owed = [d for d in docs if d.state in ALLOCATABLE_STATES and d.amount_due > 0]
+    owed = [d for d in docs if is_owed(d)]
     if not owed:
         raise AssignmentError("Dokumen yang dipilih sudah lunas atau tidak lagi terutang")
     now = timezone.now()

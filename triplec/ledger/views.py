@@ -2,18 +2,19 @@
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from triplec.audit.services import audit_record
-from triplec.console.exports import csv_response, export_filename, xlsx_response
-from triplec.console.forms import DebtFilterForm
-from triplec.console.kap import kap_name
+from triplec.core.exports import csv_response, export_filename, xlsx_response
 from triplec.taxpayers.selectors import scoped_to_user
 
+from .forms import DebtFilterForm
+from .kap import kap_name
 from .models import DebtDocument, SuratTeguran
+from .selectors import owed_and_collectible
 
 EXPORT_HEADER = [
     "office_code", "npwp", "taxpayer", "document_type", "document_number", "document_date", "kap", "kap_name", "kjs",
@@ -38,11 +39,13 @@ def debts(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         return _export(request, form, qs, fmt)
-    totals = qs.aggregate(n=Count("id"), amount=Sum("amount_due"))
+    # The listed rows may be in any state (paid, cancelled...): the figures count only what their labels say.
+    owed, collectible = owed_and_collectible(qs)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     sort = form.valid_data().get("sort") or "-amount"
     return render(request, "ledger/debts.html", {
-        "form": form, "page": page, "totals": totals, "sort": sort, "today": timezone.localdate(),
+        "form": form, "page": page, "listed": page.paginator.count, "owed": owed, "collectible": collectible,
+        "sort": sort, "today": timezone.localdate(),
     })
 
 

@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from triplec.audit.services import audit_record
-from triplec.console.exports import export_filename, xlsx_response
+from triplec.core.exports import export_filename, xlsx_response
 from triplec.taxpayers.selectors import scoped_to_user
 
 from . import bailiff
-from .clearing import ALLOCATABLE_STATES
+from .selectors import owed_documents
 from .models import ClaimStatus, DebtDocument, Payment, PaymentClaim, SuratPaksa, SuratTeguran
 from .payments import AssignmentError, assign_payment, resolve_claim, unmatched_payments
 
@@ -44,7 +44,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args, user, payment: Payment, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.payment = user, payment
-        owed = scoped_to_user(DebtDocument.objects.filter(state__in=ALLOCATABLE_STATES, amount_due__gt=0), user)
+        owed = owed_documents(user=user)
         self.fields["documents"].queryset = owed.filter(taxpayer_id=payment.taxpayer_id) if payment.taxpayer_id else owed.none()
 
     def clean(self):

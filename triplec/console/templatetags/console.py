@@ -5,7 +5,7 @@ from django import template
 from triplec.core.identifiers import format_npwp, mask_phone
 from triplec.core.money import rupiah as _rupiah
 
-from ..kap import kap_label
+from triplec.ledger.kap import kap_label
 from ..nav import nav_for
 
 register = template.Library()

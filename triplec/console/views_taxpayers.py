@@ -15,12 +15,12 @@ from django.views.decorators.http import require_POST
 
 from triplec.accounts.roles import Role
 from triplec.audit.services import audit_record
-from triplec.console.forms import ContactNumberForm, ContactStatusForm
-from triplec.ledger.models import COLLECTIBLE_STATES, DebtDocument, Payment, SuratPaksa, SuratTeguran
-
-from .models import Contact, ContactChange, ContactSource, Taxpayer
-from .selectors import search_taxpayers, visible_taxpayers
-from .services import contact_set_number, contact_set_status
+from triplec.ledger.models import DebtDocument, Payment, SuratPaksa, SuratTeguran
+from triplec.ledger.selectors import owed_and_collectible, owed_q
+from triplec.taxpayers.forms import ContactNumberForm, ContactStatusForm
+from triplec.taxpayers.models import Contact, ContactChange, ContactSource, Taxpayer
+from triplec.taxpayers.selectors import search_taxpayers, visible_taxpayers
+from triplec.taxpayers.services import contact_set_number, contact_set_status
 
 # Roles whose work needs the full NIK (identifying the person in collection); the others see it masked.
 NIK_ROLES = (Role.ADMINISTRATOR, Role.OFFICE_HEAD, Role.SECTION_HEAD, Role.COLLECTION_STAFF, Role.ACCOUNT_REPRESENTATIVE, Role.BAILIFF)
@@ -31,18 +31,12 @@ NIK_ROLES = (Role.ADMINISTRATOR, Role.OFFICE_HEAD, Role.SECTION_HEAD, Role.COLLE
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     qs = search_taxpayers(request.user, query).select_related("account_representative").annotate(
-        balance=Sum("documents__amount_due", filter=_collectible("documents__"))
+        owed=Sum("documents__amount_due", filter=owed_q("documents__"))
     ).order_by("name", "id")
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     if query and page.paginator.count == 1 and request.GET.get("page") is None:
         return redirect("taxpayers:detail", pk=page.object_list[0].pk)
     return render(request, "taxpayers/search.html", {"query": query, "page": page})
-
-
-def _collectible(prefix: str = ""):
-    from django.db.models import Q
-
-    return Q(**{f"{prefix}state__in": COLLECTIBLE_STATES})
 
 
 def _taxpayer_for(request: HttpRequest, pk: int) -> Taxpayer:
@@ -68,11 +62,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         Prefetch("documents", queryset=DebtDocument.objects.only("id", "number", "document_type")), "paksa"))
     paksa = list(SuratPaksa.objects.filter(taxpayer=taxpayer).select_related("teguran"))
     payments = list(Payment.objects.filter(taxpayer=taxpayer).prefetch_related("allocations__document"))
-    balance = sum(d.amount_due for d in documents if d.state in COLLECTIBLE_STATES)
+    owed, collectible = owed_and_collectible(DebtDocument.objects.filter(taxpayer=taxpayer))
     user = request.user
     return render(request, "taxpayers/detail.html", {
         "t": taxpayer, "contact": contact, "changes": changes, "sharing": sharing, "sharing_hidden": sharing_hidden,
-        "documents": documents, "teguran": teguran, "paksa": paksa, "payments": payments, "balance": balance,
+        "documents": documents, "teguran": teguran, "paksa": paksa, "payments": payments, "owed": owed,
+        "collectible": collectible,
         "flags": taxpayer.active_flags(), "show_nik": user.is_administrator or user.has_role(*NIK_ROLES),
         "can_change_contact": user.has_perm("taxpayers.change_contact"),
         "number_form": ContactNumberForm(), "status_form": ContactStatusForm(initial={"status": contact.status if contact else ""}),
