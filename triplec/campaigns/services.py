@@ -5,20 +5,24 @@ so nothing leaves unapproved whatever the path."""
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from triplec.accounts.roles import Role
 from triplec.audit.services import audit_record, changes_between
+from triplec.messaging.models import OutboundMessage, State, TemplateStatus
+from triplec.messaging.registry import template_save, template_submit
+from triplec.messaging.services import channel_for_office
 
 from . import message as msg
 from .bulk import collector_paused, foreign_keys_trusted, write_start
-from .conf import conf
 from .links import BulkSigner
 from .models import CONTENT_FIELDS, Campaign, CampaignState, Criterion, Target, TargetStatus
 from .payload import restamped
 from .planning import plan_sends
 from .selection import build_selection
+from .selectors import live_target_statuses
 
 FAR_FUTURE = dt.datetime(2999, 1, 1, tzinfo=dt.UTC)
 CANCELLED_REASON = "Kampanye dibatalkan"
@@ -38,8 +42,6 @@ class CampaignError(Exception):
 def campaign_template(*, channel, with_pdf: bool, submit: bool = False):
     """The current version of the Surat Teguran template in the channel's registry (saved, and sent to Meta for
     review when `submit`); a change of our text makes a new version there."""
-    from triplec.messaging.registry import template_save, template_submit
-
     name = msg.TEMPLATE_NAME_PDF if with_pdf else msg.TEMPLATE_NAME
     template, new_version = template_save(channel=channel, name=name, language="id", **msg.template_fields(with_pdf=with_pdf))
     if submit and (new_version or not template.meta_id):
@@ -48,8 +50,6 @@ def campaign_template(*, channel, with_pdf: bool, submit: bool = False):
 
 
 def _channel(office):
-    from triplec.messaging.services import channel_for_office
-
     return channel_for_office(office)
 
 
@@ -89,7 +89,7 @@ def campaign_create(*, office, maker, name: str, criterion: str, channel: str = 
     if campaign.template_id is None:
         campaign.template = campaign_template(channel=_channel(office), with_pdf=campaign.attach_pdf)
     if not campaign.price_per_message and "price_per_message" not in fields:
-        campaign.price_per_message = conf("CAMPAIGN_PRICE_PER_MESSAGE")
+        campaign.price_per_message = settings.CAMPAIGN_PRICE_PER_MESSAGE
     campaign.full_clean(exclude=["template", "maker", "holdout_seed"])
     campaign.save()
     audit_record(action="campaign.create", actor=maker, obj=campaign, office=office, channel=channel,
@@ -192,8 +192,6 @@ def campaign_start(*, campaign: Campaign, actor=None, channel: str = "web", now:
 
 @transaction.atomic
 def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) -> dict:
-    from triplec.messaging.models import TemplateStatus
-
     now = now or timezone.now()
     campaign = Campaign.objects.select_for_update(of=("self",)).select_related("office", "template").get(pk=campaign.pk)
     require_approved(campaign)
@@ -210,8 +208,8 @@ def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) 
     recipients = [c.phone.lstrip("+") or c.recipient for c in queued]
     start = max(now, campaign.scheduled_start or now)
     plan = plan_sends(office=campaign.office, recipients=recipients, start=start,
-                      rate=wa_channel.messages_per_second, tier=conf("CAMPAIGN_MESSAGING_TIER"))
-    grace = dt.timedelta(hours=conf("CAMPAIGN_SEND_GRACE_HOURS"))
+                      rate=wa_channel.messages_per_second, tier=settings.CAMPAIGN_MESSAGING_TIER)
+    grace = dt.timedelta(hours=settings.CAMPAIGN_SEND_GRACE_HOURS)
     created_by = actor if getattr(actor, "is_authenticated", False) else None
     # Targets and outbox rows in bulk (bulk.py); the disclosure record is the target row itself (who, which
     # letter, which message) plus the one audit entry of the start below, not one audit row per message.
@@ -233,8 +231,6 @@ def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) 
 
 # --- pause, resume, cancel -----------------------------------------------------------------------------------
 def _queued_messages(campaign: Campaign):
-    from triplec.messaging.models import OutboundMessage, State
-
     return OutboundMessage.objects.filter(
         pk__in=Target.objects.filter(campaign=campaign, outbound__isnull=False).values("outbound_id"), state=State.QUEUED)
 
@@ -257,8 +253,6 @@ def campaign_pause(*, campaign: Campaign, actor, channel: str = "web") -> int:
 @transaction.atomic
 def campaign_resume(*, campaign: Campaign, actor, channel: str = "web", now: dt.datetime | None = None) -> int:
     """Plan the held messages again from now, within office hours and the tier."""
-    from triplec.messaging.models import OutboundMessage
-
     now = now or timezone.now()
     campaign = Campaign.objects.select_for_update(of=("self",)).select_related("office", "template__channel").get(pk=campaign.pk)
     _require_staff(actor, campaign.office)
@@ -267,8 +261,8 @@ def campaign_resume(*, campaign: Campaign, actor, channel: str = "web", now: dt.
     require_approved(campaign)
     held = list(_queued_messages(campaign).order_by("id").only("id", "to", "recipient", "shape", "payload"))
     plan = plan_sends(office=campaign.office, recipients=[m.to or m.recipient for m in held], start=now,
-                      rate=campaign.template.channel.messages_per_second, tier=conf("CAMPAIGN_MESSAGING_TIER"))
-    grace = dt.timedelta(hours=conf("CAMPAIGN_SEND_GRACE_HOURS"))
+                      rate=campaign.template.channel.messages_per_second, tier=settings.CAMPAIGN_MESSAGING_TIER)
+    grace = dt.timedelta(hours=settings.CAMPAIGN_SEND_GRACE_HOURS)
     signer = BulkSigner()
     for m, at in zip(held, plan.send_after):
         m.next_attempt_at, m.not_after = at, at + grace
@@ -285,8 +279,6 @@ def campaign_resume(*, campaign: Campaign, actor, channel: str = "web", now: dt.
 @transaction.atomic
 def campaign_cancel(*, campaign: Campaign, actor, channel: str = "web", reason: str = "") -> int:
     """Stop for good: messages not yet claimed fail as "campaign cancelled" and their letters are free again."""
-    from triplec.messaging.models import State
-
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     _require_staff(actor, campaign.office)
     if campaign.state in (CampaignState.COMPLETED, CampaignState.CANCELLED):
@@ -295,8 +287,6 @@ def campaign_cancel(*, campaign: Campaign, actor, channel: str = "web", reason: 
     queued = list(_queued_messages(campaign).values_list("pk", flat=True))
     stopped = 0
     if queued:
-        from triplec.messaging.models import OutboundMessage
-
         stopped = OutboundMessage.objects.filter(pk__in=queued, state=State.QUEUED).update(
             state=State.FAILED, error_reason=CANCELLED_REASON, failed_at=now)
         Target.objects.filter(campaign=campaign, outbound__state=State.FAILED,
@@ -313,8 +303,6 @@ def campaign_cancel(*, campaign: Campaign, actor, channel: str = "web", reason: 
 def campaign_sync(*, campaign: Campaign) -> dict[str, int]:
     """Copy each message's latest status (and replies) onto its target; complete the campaign when nothing is
     left to send. Idempotent; run by the periodic job and after each progress change."""
-    from .selectors import live_target_statuses
-
     changed: dict[str, int] = {}
     with transaction.atomic():
         for status, ids in live_target_statuses(campaign).items():
@@ -329,8 +317,6 @@ def campaign_sync(*, campaign: Campaign) -> dict[str, int]:
 
 
 def _queued_or_sending(campaign: Campaign) -> bool:
-    from triplec.messaging.models import OutboundMessage, State
-
     return OutboundMessage.objects.filter(
         pk__in=Target.objects.filter(campaign=campaign, outbound__isnull=False).values("outbound_id"),
         state__in=(State.QUEUED, State.SENDING)).exists()

@@ -18,6 +18,8 @@ from triplec.ledger.models import DocumentState
 from triplec.offices.hours import is_open, next_opening
 from triplec.offices.models import Office
 
+from .identity import initials
+
 
 COMPLAINT_CHANNELS = (
     "• Kring Pajak 1500200\n"
@@ -117,8 +119,6 @@ def not_understood(office: Office, now: dt.datetime) -> Reply:
 # --- identity ---------------------------------------------------------------------------------------------------
 def choose_taxpayer(taxpayers: list) -> Reply:
     """A number shared by several taxpayers: each shown masked (NPWP masked + initials)."""
-    from .identity import initials
-
     lines = ["Nomor ini terdaftar untuk lebih dari satu wajib pajak. Untuk wajib pajak mana Anda bertanya?", ""]
     rows = []
     for n, tp in enumerate(taxpayers[:10], 1):

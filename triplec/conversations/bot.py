@@ -17,16 +17,20 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from triplec.audit.services import audit_record
+from triplec.billing.messages import render_billing_message
+from triplec.billing.services import BillingError, issue_billing_code
 from triplec.bot.nlu.classifier import Classification, classify
 from triplec.core.identifiers import mask_phone
 from triplec.core.money import rupiah
 from triplec.events.bus import publish
 from triplec.ledger.models import SuratPaksa, SuratTeguran
+from triplec.ledger.payments import check_payment_claim
 from triplec.ledger.selectors import owed_documents
 from triplec.messaging.models import InboundMessage, Lane
 from triplec.messaging.services import enqueue_message
@@ -35,7 +39,6 @@ from triplec.taxpayers.services import contact_set_status
 
 from . import answers
 from .answers import Reply
-from .conf import conf
 from .identity import (
     Identity, challenge_answer, challenge_kind, challenge_passes, challenge_question, identify, initials,
     is_locked, needs_challenge, verified_in,
@@ -122,7 +125,7 @@ def _rate_ok(turn: Turn) -> bool:
     c = turn.conversation
     recent = BotTurn.objects.filter(conversation=c, replies__gt=0,
                                     created_at__gte=turn.now - dt.timedelta(minutes=1)).count()
-    if recent < conf("BOT_MAX_REPLIES_PER_MINUTE"):
+    if recent < settings.BOT_MAX_REPLIES_PER_MINUTE:
         return True
     if not c.is_handed_off:
         conversation_handoff(conversation=c, reason="rate_limited", now=turn.now,
@@ -403,7 +406,7 @@ def _answer_challenge(turn: Turn, result: Classification) -> bool:
         conversation_handoff(conversation=c, reason="identity_locked", now=turn.now,
                              summary=_summary(turn, "Verifikasi identitas gagal tiga kali; rincian dikunci."))
         return True
-    left = conf("BOT_CHALLENGE_MAX_FAILURES") - guard.failures
+    left = settings.BOT_CHALLENGE_MAX_FAILURES - guard.failures
     turn.action = "challenge_failed"
     turn.say(answers.challenge(challenge_question(c.challenge_kind, contact.taxpayer), retry=True, left=left))
     return True
@@ -486,9 +489,6 @@ def _kode_billing(turn: Turn, result: Classification) -> None:
 
 
 def _issue(turn: Turn, contact: Contact, documents: list) -> None:
-    from triplec.billing.messages import render_billing_message
-    from triplec.billing.services import BillingError, issue_billing_code
-
     try:
         result = issue_billing_code(taxpayer=contact.taxpayer, documents=documents, channel="bot")
     except BillingError as exc:
@@ -502,8 +502,6 @@ def _issue(turn: Turn, contact: Contact, documents: list) -> None:
 
 
 def _sudah_bayar(turn: Turn, result: Classification) -> None:
-    from triplec.ledger.payments import check_payment_claim
-
     c = turn.conversation
     contact = _authorised(turn, "sudah_bayar")
     if contact is None:

@@ -15,6 +15,7 @@ from triplec.accounts.models import User
 from triplec.audit.services import audit_record
 from triplec.events.bus import latest_event_id
 from triplec.messaging.models import Template
+from triplec.messaging.registry import placeholders
 from triplec.taxpayers.models import ContactStatus
 
 from . import selectors, services
@@ -160,7 +161,6 @@ def send_template(request: HttpRequest, pk: int) -> HttpResponse:
         if template.parameter_format == "NAMED":
             params = dict(zip(names, values))
         else:
-            from triplec.messaging.registry import placeholders
             nh = len(placeholders(template.header_text)) if template.header_type == "TEXT" else 0
             params = {"header": values[:nh], "body": values[nh:]}
         services.send_template(conversation=c, actor=request.user, template=template, params=params)
@@ -249,7 +249,7 @@ def quick_replies(request: HttpRequest) -> HttpResponse:
         if request.POST.get("id", "").isdigit():
             existing = get_object_or_404(QuickReply, pk=int(request.POST["id"]), office_id=user.office_id)
         if request.POST.get("delete") and existing is not None:
-            existing.delete()
+            services.quick_reply_delete(reply=existing, actor=user)
             messages.success(request, _("Quick reply deleted."))
         else:
             try:

@@ -14,12 +14,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from triplec.audit.services import audit_record
+from triplec.billing.models import BillingCode
+from triplec.messaging.models import InboundMessage, OutboundMessage
+from triplec.offices.models import Office
 
 from .models import SURAT_PAKSA_DAYS_AFTER_DELIVERY, DebtDocument, DocumentState, SuratPaksa, SuratTeguran
 from .selectors import collectible_q, is_collectible
@@ -58,8 +60,6 @@ class Candidate:
 
 
 def _offices_in_scope(user):
-    from triplec.offices.models import Office
-
     if getattr(user, "is_administrator", False):
         return list(Office.objects.all())
     if not getattr(user, "is_authenticated", False) or user.office_id is None:
@@ -111,17 +111,12 @@ def _contact_history(taxpayer_ids: set[int]) -> dict[int, dict]:
     history: dict[int, dict] = defaultdict(dict)
     if not taxpayer_ids:
         return history
-    if apps.is_installed("triplec.messaging"):
-        from triplec.messaging.models import InboundMessage, OutboundMessage
-
-        for tid, n in (OutboundMessage.objects.filter(taxpayer_id__in=taxpayer_ids).values_list("taxpayer_id")
-                       .annotate(n=Count("id"))):
-            history[tid]["sent"] = n
-        for tid, n in (InboundMessage.objects.filter(peer__contacts__taxpayer_id__in=taxpayer_ids)
-                       .values_list("peer__contacts__taxpayer_id").annotate(n=Count("id", distinct=True))):
-            history[tid]["replies"] = n
-    from triplec.billing.models import BillingCode
-
+    for tid, n in (OutboundMessage.objects.filter(taxpayer_id__in=taxpayer_ids).values_list("taxpayer_id")
+                   .annotate(n=Count("id"))):
+        history[tid]["sent"] = n
+    for tid, n in (InboundMessage.objects.filter(peer__contacts__taxpayer_id__in=taxpayer_ids)
+                   .values_list("peer__contacts__taxpayer_id").annotate(n=Count("id", distinct=True))):
+        history[tid]["replies"] = n
     for tid, n in BillingCode.objects.filter(taxpayer_id__in=taxpayer_ids).values_list("taxpayer_id").annotate(n=Count("id")):
         history[tid]["codes"] = n
     for tid, code in BillingCode.objects.filter(taxpayer_id__in=taxpayer_ids).order_by("taxpayer_id", "-issued_at").values_list("taxpayer_id", "code"):

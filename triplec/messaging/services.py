@@ -7,6 +7,7 @@ the inbox): it only writes an outbox row; the dispatcher does the sending.
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -14,7 +15,6 @@ from triplec.audit.services import audit_record
 from triplec.offices.models import Office
 from triplec.taxpayers.models import Contact, ContactStatus
 
-from .conf import conf
 from .models import Channel, Lane, OutboundMessage, Peer, State, Template, TemplateStatus
 from .providers.cloudapi import buttons_body, document_body, envelope, list_body, text_body
 from .registry import template_send_body
@@ -30,10 +30,10 @@ def channel_for_office(office: Office) -> Channel:
     if channel is not None:
         return channel
     channel, _ = Channel.objects.get_or_create(
-        phone_number_id=conf("WHATSAPP_PHONE_NUMBER_ID"),
-        defaults=dict(office=office, display_number=conf("WHATSAPP_DISPLAY_NUMBER"), waba_id=conf("WHATSAPP_WABA_ID"),
-                      base_url=conf("WHATSAPP_BASE_URL"), api_version=conf("WHATSAPP_API_VERSION"),
-                      provider=conf("WHATSAPP_PROVIDER")),
+        phone_number_id=settings.WHATSAPP_PHONE_NUMBER_ID,
+        defaults=dict(office=office, display_number=settings.WHATSAPP_DISPLAY_NUMBER, waba_id=settings.WHATSAPP_WABA_ID,
+                      base_url=settings.WHATSAPP_BASE_URL, api_version=settings.WHATSAPP_API_VERSION,
+                      provider=settings.WHATSAPP_PROVIDER),
     )
     return channel
 
