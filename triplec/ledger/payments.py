@@ -34,7 +34,6 @@ from triplec.core.signals import send_after_commit
 
 from triplec.billing.models import BillingCode, BillingCodeItem
 from triplec.taxpayers.models import Taxpayer
-from triplec.taxpayers.selectors import scoped_to_user
 
 from .models import ClaimStatus, DebtDocument, DocumentState, MatchMethod, Payment, PaymentAllocation, PaymentClaim
 from .selectors import OWED_STATES, is_owed
@@ -551,11 +550,6 @@ class AssignmentError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-def unmatched_payments(user):
-    """The queue: payments not yet allocated to any document, oldest first, in the user's office."""
-    return scoped_to_user(Payment.objects.filter(match_method=""), user).select_related("taxpayer").order_by("paid_at", "id")
 
 
 @transaction.atomic

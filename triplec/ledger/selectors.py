@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from triplec.taxpayers.selectors import scoped_to_user
 
-from .models import DebtDocument, DocumentState
+from .models import DebtDocument, DocumentState, Payment
 
 # States in which the money is still due (collection may be paused, but the debt is there).
 OWED_STATES = (DocumentState.OPEN, DocumentState.INSTALMENT, DocumentState.OBJECTION, DocumentState.SUSPENDED)
@@ -77,3 +77,8 @@ def debt_totals(qs: QuerySet[DebtDocument]) -> DebtTotals:
 def owed_and_collectible(qs: QuerySet[DebtDocument]) -> tuple[DebtTotals, DebtTotals]:
     """Both figures over any set of documents (a filtered list, an office, one taxpayer)."""
     return debt_totals(qs.filter(owed_q())), debt_totals(qs.filter(collectible_q()))
+
+
+def unmatched_payments(user):
+    """The queue: payments not yet allocated to any document, oldest first, in the user's office."""
+    return scoped_to_user(Payment.objects.filter(match_method=""), user).select_related("taxpayer").order_by("paid_at", "id")

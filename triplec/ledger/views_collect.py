@@ -17,9 +17,9 @@ from triplec.core.exports import export_filename, xlsx_response
 from triplec.taxpayers.selectors import scoped_to_user
 
 from . import bailiff
-from .selectors import owed_documents
+from .selectors import owed_documents, unmatched_payments
 from .models import ClaimStatus, DebtDocument, Payment, PaymentClaim, SuratPaksa, SuratTeguran
-from .payments import AssignmentError, assign_payment, resolve_claim, unmatched_payments
+from .payments import AssignmentError, assign_payment, resolve_claim
 
 
 # --- unmatched payments ------------------------------------------------------------------------------
