@@ -65,3 +65,7 @@ register("bot", "bench.bot_bench:run", 2_000,
          "bot: signed inbound webhook to reply enqueued (p50/p95/p99 ms), vs the bare webhook intake")
 register("inbox_latency", "bench.inbox_latency_bench:run", 1_000,
          "webhook POST (WSGI process) to the SSE event read from another process (ASGI): p50/p95, vs a bare publish")
+register("xlsx_bomb", "bench.xlsx_bomb_bench:run", 99_000,
+         "peak RSS of a fresh import process: 600 MB XLSX bomb, sparse-grid XLSX, and SIZE-row XLSX at the limits")
+register("idle_cpu", "bench.idle_cpu_bench:run", 60,
+         "CPU of every process of an idle `triplec demo` over SIZE seconds, % of one core (target < 2)")

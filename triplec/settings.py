@@ -1,7 +1,6 @@
 """The one settings file. Everything that differs between a laptop and production comes from the environment."""
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -121,13 +120,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "console:home"
 LOGOUT_REDIRECT_URL = "login"
 
-if "pytest" in sys.modules:  # see accounts/hashers.py; everywhere else Django's defaults
+if envbool("TRIPLEC_FAST_HASHING", False):  # the test run sets it (triplec/testenv.py); see accounts/hashers.py
     PASSWORD_HASHERS = ["triplec.accounts.hashers.QuickPBKDF2PasswordHasher",
                         "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-]
 
 # --- Language and time --------------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -161,12 +156,13 @@ LOGGING = {
 IMPORT_BATCH_SIZE = envint("TRIPLEC_IMPORT_BATCH_SIZE", 20000)
 
 # --- Background jobs (Huey) ---------------------------------------------------------------------------
-# SQLite-backed queue in DATA_DIR on the embedded default; Redis when REDIS_URL is set. Under pytest tasks run
-# immediately in the calling thread, so tests see their effects without a consumer process.
+# SQLite-backed queue in DATA_DIR on the embedded default; Redis when REDIS_URL is set. The test run sets
+# HUEY_IMMEDIATE=1 (triplec/testenv.py): tasks run in the calling thread, so tests see their effects without a
+# consumer process.
 REDIS_URL = env("REDIS_URL")
 HUEY = {
     "name": "triplec",
-    "immediate": envbool("HUEY_IMMEDIATE", "pytest" in sys.modules),
+    "immediate": envbool("HUEY_IMMEDIATE", False),
     "consumer": {"workers": envint("HUEY_WORKERS", 2), "worker_type": "thread"},
     **(
         {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
@@ -258,3 +254,126 @@ BOT_CONVERSATION_IDLE_HOURS = envint("BOT_CONVERSATION_IDLE_HOURS", 24)
 # Live inbox (docs/inbox.md): service-level targets in office-hours minutes.
 INBOX_FIRST_RESPONSE_MINUTES = int(env("INBOX_FIRST_RESPONSE_MINUTES", "30"))
 INBOX_RESOLUTION_MINUTES = int(env("INBOX_RESOLUTION_MINUTES", "960"))
+
+# === Security (docs/security.md) ============================================================================
+# One switch: TRIPLEC_ENV=production. It turns on HTTPS-only cookies, HSTS, the HTTPS redirect and required
+# two-factor login, and refuses to start on any demo secret or with DEBUG on (the checks at the end of this block).
+TRIPLEC_ENV = env("TRIPLEC_ENV", "demo").strip().lower()
+PRODUCTION = TRIPLEC_ENV == "production"
+
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
+# OTPMiddleware right after authentication (request.user.is_verified()); the session and two-factor gates after
+# the messages; Axes last, as its documentation asks. CSP sets the Content-Security-Policy header on every response.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "django_otp.middleware.OTPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+                  "triplec.accounts.middleware.IdleSessionMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("triplec.accounts.middleware.IdleSessionMiddleware") + 1,
+                  "triplec.accounts.middleware.TwoFactorMiddleware")
+MIDDLEWARE.insert(1, "django.middleware.csp.ContentSecurityPolicyMiddleware")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+
+# --- Login throttling and lockout (django-axes) ---
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+LOGIN_FAILURE_LIMIT = envint("TRIPLEC_LOGIN_FAILURE_LIMIT", 5)  # wrong passwords for one account
+LOGIN_IP_FAILURE_LIMIT = envint("TRIPLEC_LOGIN_IP_FAILURE_LIMIT", 20)  # for one address (an office shares one)
+LOGIN_LOCKOUT_MINUTES = envint("TRIPLEC_LOGIN_LOCKOUT_MINUTES", 15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_FAILURE_LIMIT = "triplec.accounts.lockout.failure_limit"  # the account's limit, or the address's
+AXES_COOLOFF_TIME = "triplec.accounts.lockout.cooloff"
+AXES_LOCKOUT_CALLABLE = "triplec.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "triplec.accounts.lockout.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # the audit log records every failure and lockout (accounts/signals.py)
+LOGGING["loggers"] = {**LOGGING.get("loggers", {}), "axes": {"level": "WARNING"}}
+
+# --- Passwords: at least 12 characters of three classes; applies whenever a password is set or changed ---
+PASSWORD_MIN_LENGTH = envint("TRIPLEC_PASSWORD_MIN_LENGTH", 12)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "triplec.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+]
+
+# --- Two-factor login (TOTP, django-otp): required in production for every user who may see taxpayer data ---
+TWO_FACTOR_REQUIRED = envbool("TRIPLEC_2FA_REQUIRED", PRODUCTION)
+OTP_TOTP_ISSUER = env("TRIPLEC_2FA_ISSUER", "Just Triple C")
+
+# --- Sessions: logged out after this many minutes without a page view or action ---
+SESSION_IDLE_MINUTES = envint("TRIPLEC_SESSION_IDLE_MINUTES", 30)
+
+# --- HTTPS: on by default in production, each one can be set from the environment ---
+SECURE_SSL_REDIRECT = envbool("TRIPLEC_SSL_REDIRECT", PRODUCTION)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("TRIPLEC_SECURE_COOKIES", PRODUCTION)
+SECURE_HSTS_SECONDS = envint("TRIPLEC_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("TRIPLEC_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = envbool("TRIPLEC_HSTS_PRELOAD", PRODUCTION)
+# Behind a TLS-terminating proxy: the header it sets to "https" (e.g. X-Forwarded-Proto). Only set it when the
+# proxy always sets or strips that header, else a client could claim HTTPS.
+_proxy_header = env("TRIPLEC_PROXY_SSL_HEADER").strip()
+if _proxy_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+# Behind that proxy, the client's address for the login lockout: the right-most entry the proxy appended.
+TRIPLEC_PROXY_CLIENT_IP_HEADER = env("TRIPLEC_PROXY_CLIENT_IP_HEADER").strip()
+
+# --- Content-Security-Policy: scripts and styles from our own static files only, no inline code ---
+from django.utils.csp import CSP  # noqa: E402
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# --- Uploads ---
+IMPORT_MAX_MB = envint("TRIPLEC_IMPORT_MAX_MB", 50)  # one uploaded import file
+# An XLSX is a zip: its members together may expand to at most this much, and the first sheet may span at most
+# this many cells (rows x columns), so that a small file cannot blow up the worker's memory.
+IMPORT_XLSX_MAX_UNCOMPRESSED_MB = envint("TRIPLEC_IMPORT_XLSX_MAX_UNCOMPRESSED_MB", 50)
+IMPORT_XLSX_MAX_CELLS = envint("TRIPLEC_IMPORT_XLSX_MAX_CELLS", 1_000_000)
+IMPORT_XLSX_MAX_ROWS = envint("TRIPLEC_IMPORT_XLSX_MAX_ROWS", 1_048_576)  # Excel's own limit
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("TRIPLEC_UPLOAD_MAX_MEMORY_MB", 5) * 1024 * 1024  # a request body, files aside
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files go to a temporary file, not memory (Django's default)
+
+# --- Production mode refuses to start on demo secrets ---
+DEMO_SECRETS = {
+    "SECRET_KEY": "insecure-embedded-demo-key-change-me-in-production-0123456789",
+    "WHATSAPP_APP_SECRET": "demo-app-secret",
+    "WHATSAPP_VERIFY_TOKEN": "demo-verify-token",
+    "WHATSAPP_ACCESS_TOKEN": "demo-access-token",
+}
+
+
+def production_problems(values: dict) -> list[str]:
+    """Each reason these settings may not run in production mode (empty when they may)."""
+    problems = [f"{name} is the demo value; set {name} (or {name}_FILE) from the secret store"
+                for name, demo in DEMO_SECRETS.items() if values.get(name) == demo]
+    problems += [f"{name} is empty; set {name} (or {name}_FILE)" for name in DEMO_SECRETS if not values.get(name)]
+    if len(values.get("SECRET_KEY") or "") < 50 and values.get("SECRET_KEY") not in (None, "", DEMO_SECRETS["SECRET_KEY"]):
+        problems.append("SECRET_KEY is shorter than 50 characters")
+    if values.get("DEBUG"):
+        problems.append("DEBUG is on; unset TRIPLEC_DEBUG")
+    return problems
+
+
+if PRODUCTION:
+    _problems = production_problems(globals())
+    if _problems:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("TRIPLEC_ENV=production refuses to start: " + "; ".join(_problems) + ".")
+elif TRIPLEC_ENV != "demo":
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"TRIPLEC_ENV must be 'demo' or 'production', not {TRIPLEC_ENV!r}.")
+# === end of Security ======================================================================================

@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("triplec.accounts.urls")),
     path("events/", include("triplec.events.urls")),
     path("whatsapp/", include("triplec.messaging.urls")),
     path("taxpayers/", include("triplec.console.urls_taxpayers")),

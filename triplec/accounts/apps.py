@@ -16,3 +16,6 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # Without a sender: it must run after every app's permissions exist, which is after the last app.
         post_migrate.connect(_sync_roles, dispatch_uid="triplec_sync_roles")
+        from . import signals
+
+        signals.connect_axes()

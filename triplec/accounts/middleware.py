@@ -2,6 +2,9 @@ import zoneinfo
 
 from django.utils import timezone
 
+from .selectors import confirmed_totp_device, two_factor_required
+from .signals import SESSION_LAST_ACTIVITY, SESSION_LOGIN_AT
+
 
 class OfficeTimezoneMiddleware:
     """Show times in the user's office time zone (WITA for Kupang); storage stays UTC."""
@@ -16,4 +19,75 @@ class OfficeTimezoneMiddleware:
             timezone.activate(zoneinfo.ZoneInfo(office.time_zone))
         else:
             timezone.deactivate()
+        return self.get_response(request)
+
+
+class IdleSessionMiddleware:
+    """Log out a session idle longer than SESSION_IDLE_MINUTES, or older than SESSION_COOKIE_AGE in all.
+
+    Only what a person does counts as activity: page loads, form posts and other writes. Background requests
+    (the live inbox's event stream, progress polling: GETs a browser marks with a Sec-Fetch-Mode other than
+    "navigate") do not keep an unattended screen logged in. The timestamp is written at most once a minute.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import time
+
+        from django.conf import settings
+        from django.contrib import messages
+        from django.contrib.auth import logout
+        from django.utils.translation import gettext as _
+
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            last = request.session.get(SESSION_LAST_ACTIVITY)
+            started = request.session.get(SESSION_LOGIN_AT, now)
+            idle = last is not None and now - last > settings.SESSION_IDLE_MINUTES * 60
+            if idle or now - started > settings.SESSION_COOKIE_AGE:
+                request.triplec_logout_reason = "idle" if idle else "session age"
+                logout(request)
+                messages.info(request, _("You were logged out after %(minutes)d minutes without activity.")
+                              % {"minutes": settings.SESSION_IDLE_MINUTES} if idle
+                              else _("Your session has ended; please log in again."))
+            elif _is_activity(request) and (last is None or now - last > 60):
+                request.session[SESSION_LAST_ACTIVITY] = now
+        return self.get_response(request)
+
+
+def _is_activity(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return True
+    return request.headers.get("Sec-Fetch-Mode", "navigate") == "navigate" and \
+        "text/event-stream" not in request.headers.get("Accept", "")
+
+
+# Paths a user who has not yet given the second factor may still reach.
+TWO_FACTOR_EXEMPT = ("/account/2fa/", "/login/", "/logout/", "/i18n/", "/static/", "/whatsapp/", "/api/")
+
+
+class TwoFactorMiddleware:
+    """After the password, a user with a confirmed TOTP device gives a code before anything else; in production
+    mode a user who may see taxpayer data and has none enrols first (settings.TWO_FACTOR_REQUIRED)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.shortcuts import redirect
+        from django.utils.http import urlencode
+
+
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated and not user.is_verified()
+                and not request.path.startswith(TWO_FACTOR_EXEMPT)):
+            query = "?" + urlencode({"next": request.get_full_path()})
+            if confirmed_totp_device(user) is not None:
+                return redirect(f"/account/2fa/verify/{query}")
+            if two_factor_required(user):
+                return redirect(f"/account/2fa/setup/{query}")
         return self.get_response(request)

@@ -9,7 +9,6 @@ raises `ApiError` for anything the client must fix. Errors always look like
 from __future__ import annotations
 
 import functools
-import json
 import logging
 from collections.abc import Callable
 
@@ -17,6 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
+
+from triplec.core.inputs import JsonBodyError, parse_json
 
 from .models import ApiToken, hash_token
 
@@ -60,9 +61,9 @@ def json_body(request: HttpRequest):
     if not request.body:
         return {}
     try:
-        return json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError("invalid_json", "Badan permintaan bukan JSON yang valid") from None
+        return parse_json(request.body)
+    except JsonBodyError as exc:
+        raise ApiError("invalid_json", str(exc)) from None
 
 
 def api_view(*methods: str, permission: str | None = None) -> Callable:

@@ -7,6 +7,7 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from triplec.core.inputs import MAX_DATE, MAX_RUPIAH, MIN_DATE
 from triplec.ledger.services import ClearingError, clear_document
 from triplec.ledger.models import DebtDocument
 from triplec.ledger.payments import PaymentRejected, PaymentRow, record_payments
@@ -31,26 +32,49 @@ def parse_payment(item) -> PaymentRow:
         if not isinstance(item.get(name, ""), str):
             raise PaymentRejected(name, f"Kolom {name} harus berupa teks")
     amount = item["amount"]
-    if isinstance(amount, str) and amount.strip().isdigit():
+    if isinstance(amount, str) and amount.strip().isascii() and amount.strip().isdigit() and len(amount.strip()) <= 16:
         amount = int(amount.strip())
     if isinstance(amount, bool) or not isinstance(amount, int):
         raise PaymentRejected("amount", "Jumlah harus bilangan bulat rupiah (tanpa desimal)")
-    paid_at = parse_datetime(item["paid_at"]) if isinstance(item["paid_at"], str) else None
-    if paid_at is None or timezone.is_naive(paid_at):
-        raise PaymentRejected("paid_at", "paid_at harus ISO 8601 dengan zona waktu, mis. 2026-11-20T10:30:00+08:00")
+    if amount > MAX_RUPIAH:
+        raise PaymentRejected("amount", f"Jumlah paling banyak {MAX_RUPIAH:,} rupiah".replace(",", "."))
+    paid_at = _moment(item["paid_at"])
+    if paid_at is None:
+        raise PaymentRejected("paid_at", "paid_at harus ISO 8601 dengan zona waktu, mis. 2026-11-20T10:30:00+08:00, "
+                                         f"antara tahun {MIN_DATE.year} dan {MAX_DATE.year}")
     period = None
     if item.get("period_start"):
-        period = parse_date(str(item["period_start"])) if isinstance(item["period_start"], str) else None
+        period = _day(item["period_start"])
         if period is None:
-            raise PaymentRejected("period_start", "period_start harus tanggal YYYY-MM-DD")
+            raise PaymentRejected("period_start", "period_start harus tanggal YYYY-MM-DD antara tahun "
+                                                  f"{MIN_DATE.year} dan {MAX_DATE.year}")
     cleared = item.get("cleared", False)
     if not isinstance(cleared, bool):
         raise PaymentRejected("cleared", "cleared harus true atau false")
     npwp = "".join(ch for ch in item.get("npwp", "") if ch.isdigit())
     return PaymentRow(ntpn=item["ntpn"], billing_code=item.get("billing_code", "").strip(), npwp16=npwp,
                       document_number=item.get("document_number", "").strip(), kap=item.get("kap", "").strip(),
-                      kjs=item.get("kjs", "").strip(), amount=amount, paid_at=paid_at.astimezone(dt.UTC),
+                      kjs=item.get("kjs", "").strip(), amount=amount, paid_at=paid_at,
                       bank=item.get("bank", "").strip(), cleared=cleared, period_start=period)
+
+
+def _moment(raw) -> dt.datetime | None:
+    """An ISO 8601 moment with its offset, in UTC, within the accepted years; None when it is not one."""
+    try:
+        value = parse_datetime(raw) if isinstance(raw, str) else None  # ValueError: 2026-02-30T...
+        if value is None or timezone.is_naive(value) or not MIN_DATE <= value.date() <= MAX_DATE:
+            return None
+        return value.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _day(raw) -> dt.date | None:
+    try:
+        value = parse_date(raw) if isinstance(raw, str) else None
+    except ValueError:  # well-formed but impossible, e.g. 2026-02-30
+        return None
+    return value if value is not None and MIN_DATE <= value <= MAX_DATE else None
 
 
 @api_view("POST", permission="ledger.add_payment")

@@ -40,6 +40,8 @@ EXTRA_BUTTONS: tuple[tuple[str, str], ...] = (
     ("salah_nomor", "Bukan nomor saya"),
     ("salam", "Menu"),
     ("terima_kasih", "Terima kasih"),
+    ("penipuan_khawatir", "Cek keaslian pesan"),
+    ("lapor_penipuan", "Lapor penipuan"),
 )
 
 

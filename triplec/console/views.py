@@ -49,6 +49,9 @@ def audit(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = AuditFilterForm(request.GET or None)
     entries = selectors.audit_entries(request.user, **form.filters())
+    if form.malformed:
+        return render(request, "console/audit.html", {"form": form, "page": Paginator(entries.none(), 50).get_page(1)},
+                      status=400)
     if request.GET.get("format") == "csv":
         audit_record(action="audit.export", actor=request.user, summary="audit log exported as CSV",
                      detail={"filters": {k: str(v) for k, v in form.filters().items() if v}})

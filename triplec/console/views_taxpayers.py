@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from triplec.accounts.roles import Role
 from triplec.audit.services import audit_record
+from triplec.core.inputs import search_text
 from triplec.ledger.models import DebtDocument, Payment, SuratPaksa, SuratTeguran
 from triplec.ledger.selectors import owed_and_collectible, owed_q
 from triplec.taxpayers.forms import ContactNumberForm, ContactStatusForm
@@ -29,7 +30,7 @@ NIK_ROLES = (Role.ADMINISTRATOR, Role.OFFICE_HEAD, Role.SECTION_HEAD, Role.COLLE
 @login_required
 @permission_required("taxpayers.view_taxpayer", raise_exception=True)
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_text(request.GET.get("q"))
     qs = search_taxpayers(request.user, query).select_related("account_representative").annotate(
         owed=Sum("documents__amount_due", filter=owed_q("documents__"))
     ).order_by("name", "id")

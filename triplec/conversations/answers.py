@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from triplec.bot.menu import MAIN_MENU
+from triplec.bot.menu import EXTRA_BUTTONS, MAIN_MENU
 from triplec.core.dates import DAYS, MONTHS, ZONE_NAMES, tanggal, waktu
 from triplec.core.money import rupiah
 from triplec.ledger.kap import kap_name
@@ -275,10 +275,57 @@ def keberatan() -> Reply:
         [("petugas", "Hubungi petugas"), ("salam", "Menu")])
 
 
-def pengaduan() -> Reply:
-    return buttons("Saluran pengaduan resmi Direktorat Jenderal Pajak:\n" + COMPLAINT_CHANNELS + "\n\n"
-                   "Pastikan nomor WhatsApp kami sesuai dengan yang tercantum di pajak.go.id/unit-kerja. " + ANTI_FRAUD,
-                   [("petugas", "Hubungi petugas"), ("salam", "Menu")])
+def pengaduan(*, forwarded: bool = False) -> Reply:
+    """The complaint channels; a complaint written out is also forwarded to the section head (never to the
+    officers' queue, as it may be about one of them), and no "talk to an officer" button is offered then."""
+    lines = ["Saluran pengaduan resmi Direktorat Jenderal Pajak:", COMPLAINT_CHANNELS, ""]
+    if forwarded:
+        lines += ["Pengaduan Anda juga telah kami catat dan teruskan kepada Kepala Seksi untuk ditindaklanjuti. "
+                  "Pengaduan tidak diteruskan kepada petugas yang Anda adukan.", ""]
+    lines.append("Pastikan nomor WhatsApp kami sesuai dengan yang tercantum di pajak.go.id/unit-kerja. " + ANTI_FRAUD)
+    options = [("salam", "Menu")] if forwarded else [("petugas", "Hubungi petugas"), ("salam", "Menu")]
+    return buttons("\n".join(lines), options)
+
+
+def _office_call(office: Office) -> str:
+    phone = f" di nomor {office.phone}" if office.phone else ""
+    return (f"Bila ragu, telepon langsung {office.name}{phone} (nomor telepon kantor juga tercantum di "
+            "pajak.go.id/unit-kerja), atau Kring Pajak 1500200.")
+
+
+def fraud_worry(office: Office) -> Reply:
+    """"Is this a scam?": how to check, at once and without any identity question first."""
+    return buttons(
+        "Terima kasih sudah berhati-hati. Cara memastikan pesan ini resmi:\n"
+        f"• Nomor WhatsApp resmi {office.name} tercantum di pajak.go.id/unit-kerja; cocokkan dengan nomor ini.\n"
+        "• Pembayaran pajak *hanya* melalui kode billing ke Kas Negara (bank/pos persepsi, e-commerce resmi), "
+        "tidak pernah ke rekening lain.\n"
+        "• Petugas pajak tidak pernah meminta uang ke rekening pribadi, pulsa, password, PIN atau kode OTP.\n"
+        "• " + _office_call(office),
+        [("petugas", "Hubungi petugas"), ("lapor_penipuan", "Lapor penipuan"), ("salam", "Menu")])
+
+
+def scam_report(office: Office, *, named_number: bool = False) -> Reply:
+    """A scam in the office's name: what the office never does, the official number, the channels. Never a
+    payment prompt or billing code in this turn."""
+    about = " beserta nomor yang Anda sebutkan" if named_number else ""
+    return buttons(
+        f"Terima kasih atas laporan Anda{about}. Laporan ini telah kami catat dan teruskan kepada petugas "
+        f"{office.name} untuk ditindaklanjuti.\n\n"
+        "Mohon diingat:\n"
+        "• Kantor pajak tidak pernah meminta pembayaran selain melalui kode billing ke Kas Negara.\n"
+        "• Kantor pajak tidak pernah meminta pulsa, transfer ke rekening pribadi, password, PIN atau kode OTP.\n"
+        "• Jangan mengirim uang atau data apa pun kepada nomor tersebut.\n"
+        f"• Nomor WhatsApp resmi {office.name} tercantum di pajak.go.id/unit-kerja.\n\n"
+        "Anda juga dapat melapor melalui:\n" + COMPLAINT_CHANNELS + "\n\n" + _office_call(office),
+        [("petugas", "Hubungi petugas"), ("salam", "Menu")])
+
+
+def clarify(intents: list[str]) -> Reply:
+    """One short numbered question when the bot is not sure enough to act."""
+    titles = {item.intent: item.title for item in MAIN_MENU} | dict(EXTRA_BUTTONS)
+    return buttons("Mohon maaf, agar tidak keliru: maksud Anda yang mana?",
+                   [(intent, titles.get(intent, intent)) for intent in intents])
 
 
 # --- handoff, stop, start, wrong number, thanks -------------------------------------------------------------

@@ -25,7 +25,8 @@ from django.utils import timezone
 from triplec.audit.services import audit_record
 from triplec.billing.messages import render_billing_message
 from triplec.billing.services import BillingError, issue_billing_code
-from triplec.bot.nlu.classifier import Classification, classify
+from triplec.bot.nlu.classifier import INTENTS, Classification, classify
+from triplec.bot.nlu.policy import clarification_options, needs_clarification
 from triplec.core.identifiers import mask_phone
 from triplec.core.money import rupiah
 from triplec.events.bus import publish
@@ -34,7 +35,7 @@ from triplec.ledger.payments import check_payment_claim
 from triplec.ledger.selectors import owed_documents
 from triplec.messaging.models import InboundMessage, Lane
 from triplec.messaging.services import enqueue_message
-from triplec.taxpayers.models import Contact, ContactStatus
+from triplec.taxpayers.models import Contact, ContactSource, ContactStatus
 from triplec.taxpayers.services import contact_set_status
 
 from . import answers
@@ -205,8 +206,7 @@ def _classify(turn: Turn, menu: list[str] | None = None) -> Classification:
     return result
 
 
-_INTENT_SET = frozenset({"rincian", "kode_billing", "sudah_bayar", "angsuran", "keberatan", "petugas", "berhenti",
-                         "mulai", "pengaduan", "salah_nomor", "salam", "terima_kasih", "lainnya"})
+_INTENT_SET = frozenset(INTENTS)
 
 
 def _dispatch(turn: Turn) -> None:
@@ -222,8 +222,8 @@ def _dispatch(turn: Turn) -> None:
     result = _classify(turn)
     turn.intent, turn.confidence = result.intent, result.confidence
     if c.is_handed_off:
-        # A person has the conversation: the bot only honours stop / start / wrong number.
-        if result.intent in ALWAYS_INTENTS:
+        # A person has the conversation: the bot only honours stop / start / wrong number, when it is sure.
+        if result.intent in ALWAYS_INTENTS and not needs_clarification(result):
             _intent(turn, result)
         else:
             turn.action = "with_officer"
@@ -241,8 +241,19 @@ def _dispatch(turn: Turn) -> None:
         return
     if c.state == ConversationState.AWAITING_NTPN and result.ntpn:
         turn.intent = "sudah_bayar"
-        result = Classification("sudah_bayar", result.confidence, result.matched, result.ntpn)
+        result = Classification("sudah_bayar", 1.0, result.matched, result.ntpn)
+    if needs_clarification(result):
+        _clarify(turn, result)
+        return
     _intent(turn, result)
+
+
+def _clarify(turn: Turn, result: Classification) -> None:
+    """Not sure enough to act: one short numbered question; the answer (digit or button) is then certain."""
+    c = turn.conversation
+    _to_menu(c)
+    turn.say(answers.clarify(clarification_options(result)))
+    turn.action = "clarify"
 
 
 def _to_menu(c: Conversation) -> None:
@@ -565,7 +576,7 @@ def _berhenti(turn: Turn, result: Classification) -> None:
     contacts = [x for x in turn.identity.contacts if x.status == ContactStatus.ACTIVE]
     for contact in contacts:
         contact_set_status(contact=contact, status=ContactStatus.OPTED_OUT, channel="bot",
-                           reason="Permintaan berhenti melalui WhatsApp")
+                           reason="Permintaan berhenti melalui WhatsApp", source=ContactSource.WHATSAPP)
     cancel_queued_bulk(channel_id=c.channel_id, wa_id=peer.wa_id, user_id=peer.user_id,
                        reason="Wajib pajak menolak menerima pesan WhatsApp")
     conversation_event(conversation=c, kind="opt_out", text=f"{len(contacts)} kontak", at=turn.now)
@@ -586,7 +597,7 @@ def _mulai(turn: Turn, result: Classification) -> None:
         return
     for contact in restartable:
         contact_set_status(contact=contact, status=ContactStatus.ACTIVE, channel="bot",
-                           reason="Permintaan mulai lagi melalui WhatsApp")
+                           reason="Permintaan mulai lagi melalui WhatsApp", source=ContactSource.WHATSAPP)
     conversation_event(conversation=c, kind="opt_in", text=f"{len(restartable)} kontak", at=turn.now)
     _to_menu(c)
     turn.say(answers.started(c.office, turn.now))
@@ -597,7 +608,8 @@ def _salah_nomor(turn: Turn, result: Classification) -> None:
     contacts = [x for x in turn.identity.contacts if x.status != ContactStatus.WRONG_NUMBER]
     for contact in contacts:
         contact_set_status(contact=contact, status=ContactStatus.WRONG_NUMBER, channel="bot",
-                           reason="Dilaporkan bukan nomor wajib pajak melalui WhatsApp")
+                           reason="Dilaporkan bukan nomor wajib pajak oleh pengguna nomor melalui WhatsApp",
+                           source=ContactSource.WHATSAPP)
         staff_task_create(office_id=contact.taxpayer.office_id, kind=TaskKind.WRONG_NUMBER, taxpayer=contact.taxpayer,
                           contact=contact, conversation=c,
                           summary=f"Nomor {mask_phone(contact.phone) if contact.phone else contact.wa_user_id} "
@@ -613,13 +625,85 @@ def _salah_nomor(turn: Turn, result: Classification) -> None:
         conversation_event(conversation=c, kind="resolved", text="nomor salah", at=turn.now)
 
 
+def _penipuan_khawatir(turn: Turn, result: Classification) -> None:
+    """"Is this a scam?" is answered at once, before any identity question: the answer discloses nothing."""
+    c = turn.conversation
+    _to_menu(c)
+    conversation_event(conversation=c, kind="fraud_worry", text="", at=turn.now)
+    turn.say(answers.fraud_worry(c.office))
+
+
+def _lapor_penipuan(turn: Turn, result: Classification) -> None:
+    """A scam in the office's name: the anti-fraud answer and a task in the scam-report queue; never a billing
+    code or payment prompt in this turn."""
+    c = turn.conversation
+    _to_menu(c)
+    number = reported_number(turn.inbound.text)
+    shown = mask_phone(number) if number else ""
+    contact = turn.identity.by_taxpayer(c.taxpayer_id) or (turn.identity.active[0]
+                                                             if len(turn.identity.active) == 1 else None)
+    staff_task_create(office_id=c.office_id, kind=TaskKind.SCAM_REPORT, conversation=c, reported_number=number,
+                      taxpayer=contact.taxpayer if contact else None, contact=contact,
+                      summary=f"Laporan penipuan atas nama kantor pajak"
+                              f"{' dari nomor ' + shown if shown else ''}: “{(turn.inbound.text or '')[:200]}”")
+    conversation_event(conversation=c, kind="scam_report", text=shown, at=turn.now)
+    turn.say(answers.scam_report(c.office, named_number=bool(number)))
+
+
+def _pengaduan(turn: Turn, result: Classification) -> None:
+    """The complaint channels; a complaint written out also becomes a task for the section head (it may be
+    about an officer, so it never goes to the officers' queue or a handoff). "Where can I complain?" or a tapped
+    menu item only asks for the channels."""
+    c = turn.conversation
+    _to_menu(c)
+    written = _is_complaint(turn.inbound.text, result)
+    if written:
+        contact = turn.identity.by_taxpayer(c.taxpayer_id) or (turn.identity.active[0]
+                                                                 if len(turn.identity.active) == 1 else None)
+        staff_task_create(office_id=c.office_id, kind=TaskKind.COMPLAINT, conversation=c,
+                          taxpayer=contact.taxpayer if contact else None, contact=contact,
+                          summary=f"Pengaduan melalui WhatsApp: “{(turn.inbound.text or '')[:240]}”")
+        conversation_event(conversation=c, kind="complaint", text="diteruskan ke Kepala Seksi", at=turn.now)
+    turn.say(answers.pengaduan(forwarded=written))
+
+
+# Rules that describe what went wrong (not only "I want to complain" / "where do I complain").
+_COMPLAINT_CONTENT = frozenset({"pengaduan:officer misconduct", "pengaduan:rude", "pengaduan:bad service",
+                                "pengaduan:asks for money"})
+_ASKS_WHERE = re.compile(r"\b(?:ke ?mana|di ?mana|bagaimana|gimana|gmn|caranya|cara|email|e-mail|nomor|no|saluran"
+                         r"|alamat|link|website|situs)\b", re.IGNORECASE)
+
+
+def _is_complaint(text: str, result: Classification) -> bool:
+    if any(m.startswith(("button", "menu digit")) for m in result.matched):
+        return False
+    if _COMPLAINT_CONTENT & set(result.matched):
+        return True
+    return len((text or "").split()) >= 6 and not _ASKS_WHERE.search(text or "")
+
+
+_PHONE = re.compile(r"(?<!\d)(?:\+?62|0)[\s.-]?8[\d\s.-]{7,15}\d(?!\d)")
+
+
+def reported_number(text: str) -> str:
+    """The first Indonesian mobile number in a message, as +62…, or ""."""
+    match = _PHONE.search(text or "")
+    if not match:
+        return ""
+    digits = re.sub(r"\D", "", match.group())
+    digits = "62" + digits[1:] if digits.startswith("0") else digits
+    return "+" + digits if 10 <= len(digits) <= 15 else ""
+
+
 HANDLERS = {
     "rincian": _rincian,
     "kode_billing": _kode_billing,
     "sudah_bayar": _sudah_bayar,
     "angsuran": _info(answers.angsuran),
     "keberatan": _info(answers.keberatan),
-    "pengaduan": _info(answers.pengaduan),
+    "pengaduan": _pengaduan,
+    "penipuan_khawatir": _penipuan_khawatir,
+    "lapor_penipuan": _lapor_penipuan,
     "petugas": _petugas,
     "berhenti": _berhenti,
     "mulai": _mulai,

@@ -133,13 +133,38 @@ class TaskKind(models.TextChoices):
     WRONG_NUMBER = "wrong_number", _("wrong number reported")
     IDENTITY_LOCKED = "identity_locked", _("identity challenge failed three times")
     PAYMENT_CLAIM = "payment_claim", _("payment claim to check")
+    SCAM_REPORT = "scam_report", _("scam report")
+    COMPLAINT = "complaint", _("complaint")
+
+
+class TaskQueue(models.TextChoices):
+    """Who works a task. A complaint may be about an officer, so it goes to the section head, never to a queue
+    the officer complained about can read."""
+
+    OFFICERS = "petugas", _("officers")
+    SCAM_REPORTS = "laporan_penipuan", _("scam reports")
+    SECTION_HEAD = "kasi", _("section head")
+
+
+TASK_QUEUES: dict[str, str] = {
+    TaskKind.WRONG_NUMBER: TaskQueue.OFFICERS,
+    TaskKind.IDENTITY_LOCKED: TaskQueue.OFFICERS,
+    TaskKind.PAYMENT_CLAIM: TaskQueue.OFFICERS,
+    TaskKind.SCAM_REPORT: TaskQueue.SCAM_REPORTS,
+    TaskKind.COMPLAINT: TaskQueue.SECTION_HEAD,
+}
 
 
 class StaffTask(models.Model):
-    """Work the bot leaves for staff: a wrong number to correct, a locked contact to check, a claim to verify."""
+    """Work the bot leaves for staff: a wrong number to correct, a locked contact to check, a claim to verify, a
+    scam report to follow up, a complaint for the section head."""
 
     office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="staff_tasks")
     kind = models.CharField(_("kind"), max_length=20, choices=TaskKind.choices)
+    queue = models.CharField(_("queue"), max_length=20, choices=TaskQueue.choices, default=TaskQueue.OFFICERS,
+                             db_index=True)
+    reported_number = models.CharField(_("reported number"), max_length=20, blank=True,
+                                       help_text=_("the number a scam report names, in full for staff to act on"))
     taxpayer = models.ForeignKey("taxpayers.Taxpayer", null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="staff_tasks", verbose_name=_("taxpayer"))
     contact = models.ForeignKey("taxpayers.Contact", null=True, blank=True, on_delete=models.SET_NULL,

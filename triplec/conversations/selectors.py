@@ -75,5 +75,6 @@ def conversation_timeline(conversation: Conversation, *, limit: int = 500) -> li
     return items[-limit:]
 
 
-def open_staff_tasks(*, office) -> QuerySet[StaffTask]:
-    return StaffTask.objects.filter(office=office, done_at__isnull=True).select_related("taxpayer", "conversation")
+def open_staff_tasks(*, office, queues: list[str] | None = None) -> QuerySet[StaffTask]:
+    qs = StaffTask.objects.filter(office=office, done_at__isnull=True).select_related("taxpayer", "conversation")
+    return qs.filter(queue__in=queues) if queues is not None else qs

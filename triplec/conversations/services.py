@@ -23,7 +23,7 @@ from triplec.messaging.models import Channel, Lane, OutboundMessage, Peer, State
 from triplec.taxpayers.models import Contact
 
 from .models import (
-    BOT_STATES, Conversation, ConversationEvent, ConversationState, IdentityGuard, StaffTask,
+    BOT_STATES, TASK_QUEUES, Conversation, ConversationEvent, ConversationState, IdentityGuard, StaffTask,
 )
 
 log = logging.getLogger(__name__)
@@ -132,10 +132,14 @@ def conversation_reopen(*, conversation: Conversation, actor=None) -> Conversati
 
 
 def staff_task_create(*, office_id: int, kind: str, summary: str, taxpayer=None, contact: Contact | None = None,
-                      conversation: Conversation | None = None) -> StaffTask:
-    task = StaffTask.objects.create(office_id=office_id, kind=kind, summary=summary[:300], taxpayer=taxpayer,
-                                    contact=contact, conversation=conversation)
-    publish(f"office:{office_id}", "task.new", {"task": task.pk, "kind": kind})
+                      conversation: Conversation | None = None, reported_number: str = "") -> StaffTask:
+    """A task in the queue its kind belongs to (`TASK_QUEUES`); section-head tasks are announced to heads only."""
+    queue = TASK_QUEUES[kind]
+    task = StaffTask.objects.create(office_id=office_id, kind=kind, queue=queue, summary=summary[:300],
+                                    taxpayer=taxpayer, contact=contact, conversation=conversation,
+                                    reported_number=reported_number[:20])
+    topic = f"inboxheads:{office_id}" if queue == "kasi" else f"office:{office_id}"
+    publish(topic, "task.new", {"task": task.pk, "kind": kind, "queue": queue})
     return task
 
 

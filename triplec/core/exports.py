@@ -7,14 +7,11 @@ from collections.abc import Iterable, Sequence
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
+from triplec.core.spreadsheets import formula_safe, safe_row
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _safe(value):
-    """Text that a spreadsheet would run as a formula (=, +, -, @) is kept as text: CSV injection."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
 
 
 class _Echo:
@@ -27,9 +24,9 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence])
     writer = csv.writer(_Echo())
 
     def lines():
-        yield "\ufeff" + writer.writerow(header)
+        yield "\ufeff" + writer.writerow(safe_row(header))
         for row in rows:
-            yield writer.writerow([_safe(v) for v in row])
+            yield writer.writerow(safe_row(row))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -47,7 +44,7 @@ def xlsx_response(filename: str, sheet_title: str, header: Sequence[str], rows: 
     bold = Font(bold=True)
     head = []
     for title in header:
-        cell = WriteOnlyCell(sheet, value=str(title))
+        cell = WriteOnlyCell(sheet, value=formula_safe(str(title)))
         cell.font = bold
         head.append(cell)
     sheet.append(head)
@@ -62,7 +59,7 @@ def xlsx_response(filename: str, sheet_title: str, header: Sequence[str], rows: 
 def _xlsx_value(value):
     if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
         return timezone.localtime(value).replace(tzinfo=None)  # Excel has no time zones: the office's time
-    return _safe(value)
+    return formula_safe(value)
 
 
 def export_filename(stem: str, ext: str) -> str:

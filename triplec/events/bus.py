@@ -1,11 +1,13 @@
 """The event bus: publish from anywhere, deliver to SSE streams in any process.
 
 publish() writes an Event row when the surrounding transaction commits, then wakes the listeners:
-- in the same process through a condition variable (instant);
-- in other processes through Redis pub/sub when REDIS_URL is set (instant), else by database polling
-  (every EVENTS_POLL_INTERVAL, 0.1 s by default: the embedded default's latency floor).
+- in the same process through a threading event (instant);
+- in other processes through Redis pub/sub when REDIS_URL is set, else through core.wake (PostgreSQL's
+  LISTEN/NOTIFY, or a local datagram on SQLite): instant too.
 Each process runs ONE poller thread that fans events out to its subscribers, so a thousand open browser
-streams cost one cheap indexed query per interval, not a thousand.
+streams cost one cheap indexed query per wake-up, not a thousand. Without a wake-up it still looks, after
+EVENTS_POLL_INTERVAL (0.1 s) at first and then less and less often up to every IDLE_MAX_SECONDS, so an idle
+console costs next to nothing and a lost wake-up delays an event by at most that.
 """
 
 import asyncio
@@ -18,10 +20,13 @@ from typing import Any
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 
+from triplec.core import wake
+
 from .models import Event
 
 log = logging.getLogger(__name__)
 REDIS_CHANNEL = "triplec:events"
+IDLE_MAX_SECONDS = 2.0
 
 
 def publish(topic: str, kind: str, data: dict[str, Any] | None = None, *, topics: list[str] | None = None) -> None:
@@ -31,7 +36,10 @@ def publish(topic: str, kind: str, data: dict[str, Any] | None = None, *, topics
     def write():
         Event.objects.bulk_create([Event(topic=t, kind=kind, data=data or {}) for t in names])
         hub().wake()
-        _redis_notify()
+        if getattr(settings, "REDIS_URL", ""):
+            _redis_notify()
+        else:
+            wake.notify(wake.EVENTS)
 
     transaction.on_commit(write)
 
@@ -93,7 +101,10 @@ class Hub:
         self.poll_interval = poll_interval
         self._subs: set[Subscription] = set()
         self._lock = threading.Lock()
-        self._wake = threading.Event()
+        # Other processes' wake-ups come through Redis when it is configured, else through core.wake.
+        self._listen = not getattr(settings, "REDIS_URL", "")
+        self._wake = wake.Waiter(wake.EVENTS, listen=False)
+        self._backoff = wake.Backoff(minimum=poll_interval, maximum=max(poll_interval, IDLE_MAX_SECONDS))
         self._thread: threading.Thread | None = None
         self._last_id: int | None = None
 
@@ -125,14 +136,19 @@ class Hub:
 
     def _run(self) -> None:
         while True:
-            self._wake.wait(self.poll_interval)
-            self._wake.clear()
+            with self._lock:
+                active = bool(self._subs)
+            # Listen for other processes only while a stream is open here (subscribe() wakes this thread).
+            self._wake.listening(self._listen and active)
+            if self._wake.wait(self._backoff.next() if active else IDLE_MAX_SECONDS):
+                self._backoff.reset()
             with self._lock:
                 if not self._subs:
                     continue
                 subs = list(self._subs)
             try:
-                self._deliver(subs)
+                if self._deliver(subs):
+                    self._backoff.reset()
             except Exception:
                 log.exception("events: poll failed")
             finally:
@@ -140,12 +156,14 @@ class Hub:
                 close_old_connections()
                 connection.close()
 
-    def _deliver(self, subs: list[Subscription]) -> None:
+    def _deliver(self, subs: list[Subscription]) -> int:
+        """Hand every new event to its subscribers; returns how many events were new."""
         topics = set().union(*(s.topics for s in subs))
         with self._lock:
             tail = (self._last_id or 0) - LOOKBACK_IDS
         # A new subscriber (a reconnect with Last-Event-ID) may need older events than the tail.
         cursor = max(0, min([tail, *(s.after_id for s in subs if not s.caught_up)]))
+        new = 0
         while True:
             batch = events_after(cursor, topics)
             for event in batch:
@@ -154,11 +172,13 @@ class Hub:
             if batch:
                 cursor = batch[-1].id
                 with self._lock:
+                    new += max(0, cursor - (self._last_id or 0))
                     self._last_id = max(self._last_id or 0, cursor)
             if len(batch) < 500:
                 break
         for sub in subs:
             sub.caught_up = True
+        return new
 
     def _listen_redis(self) -> None:
         while True:

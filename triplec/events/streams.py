@@ -42,7 +42,8 @@ def format_event(event: Event) -> str:
 
 def _parse_last_id(request) -> int | None:
     raw = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id")
-    return int(raw) if raw and raw.isdigit() else None
+    # ASCII digits only ("²".isdigit() is true) and within a 64-bit id: anything else starts from now.
+    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
 
 
 def _prepare(request, requested: list[str]) -> tuple[set[str], int]:

@@ -188,6 +188,13 @@ def unreadable_reason(cells: list[object]) -> str | None:
 def _open_xlsx(stream: BinaryIO, filename: str) -> Source:
     from python_calamine import CalamineWorkbook
 
+    from .xlsxguard import check_xlsx
+
+    try:
+        check_xlsx(stream, filename)  # before calamine inflates anything: size and cell bounds
+    except FileProblem:
+        stream.close()
+        raise
     try:
         workbook = CalamineWorkbook.from_filelike(stream)
         if not workbook.sheet_names:

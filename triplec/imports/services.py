@@ -23,6 +23,8 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from triplec.audit.services import audit_record
+from triplec.core.masking import mask_text
+from triplec.core.spreadsheets import safe_row
 from triplec.offices.models import Office
 
 from . import values
@@ -106,11 +108,15 @@ def run_import(
     try:
         _run(result, KINDS[kind], path_or_fileobj, filename, user, channel, progress, batch_size)
     except FileProblem as exc:
-        result.message = str(exc)
+        # A file-level message may quote the header row, which is the first data row when the header is
+        # missing: it goes to stderr, the stored run and the audit log, so identifiers in it are masked.
+        result.message = mask_text(str(exc))
         result.report_path = ""
     except Exception as exc:
-        _finish(run, result, status=ImportRun.Status.FAILED, message=f"import stopped by an internal error: {exc}")
+        _finish(run, result, status=ImportRun.Status.FAILED,
+                message=mask_text(f"import stopped by an internal error: {exc}"))
         raise
+    result.notes = [mask_text(note) for note in result.notes]
     _finish(run, result, status=ImportRun.Status.FAILED if result.message else ImportRun.Status.DONE,
             message=result.message)
     return result
@@ -139,7 +145,7 @@ def _csv_line(issue: Issue) -> str:
     import io
 
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow((issue.row, issue.column, issue.value, issue.error))
+    csv.writer(buffer, lineterminator="").writerow(safe_row((issue.row, issue.column, issue.value, issue.error)))
     return buffer.getvalue()
 
 
@@ -252,9 +258,10 @@ class _Report:
         if value is None:
             value = row.cells.get(column, "") if column else ""
         shown = self._mask(column, values.display(value))
+        message = mask_text(message)  # a message never echoes an identifier in full
         issue = Issue(row.number, self.headers.get(column, column), shown,
                       message if rejected else f"warning: {message}", rejected)
-        self.writer.writerow((issue.row, issue.column, issue.value, issue.error))
+        self.writer.writerow(safe_row((issue.row, issue.column, issue.value, issue.error)))
         if len(self.result.report) < REPORT_ROWS_KEPT:
             self.result.report.append(issue)
 
@@ -264,9 +271,9 @@ class _Report:
             return
         columns = list(dict.fromkeys(c for c, _ in row.warnings))
         value = "; ".join(self._mask(c, values.display(row.cells.get(c, ""))) for c in columns)
-        message = "; ".join(m for _, m in row.warnings)
+        message = mask_text("; ".join(m for _, m in row.warnings))
         issue = Issue(row.number, "; ".join(self.headers.get(c, c) for c in columns), value, f"warning: {message}", False)
-        self.writer.writerow((issue.row, issue.column, issue.value, issue.error))
+        self.writer.writerow(safe_row((issue.row, issue.column, issue.value, issue.error)))
         if len(self.result.report) < REPORT_ROWS_KEPT:
             self.result.report.append(issue)
         self.result.warnings += 1

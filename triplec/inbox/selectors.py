@@ -11,15 +11,15 @@ from django.utils import timezone
 
 from triplec.billing.models import BillingCode
 from triplec.campaigns.models import Target
-from triplec.conversations.models import HUMAN_STATES, Conversation, ConversationState
-from triplec.conversations.selectors import conversation_timeline
+from triplec.conversations.models import Conversation, ConversationState, HUMAN_STATES, StaffTask, TaskQueue
+from triplec.conversations.selectors import conversation_timeline, open_staff_tasks
 from triplec.ledger.models import DebtDocument, Payment, PaymentClaim, SuratPaksa, SuratTeguran
 from triplec.ledger.selectors import owed_and_collectible, owed_documents
 from triplec.messaging.models import WINDOW, Template, TemplateStatus
 from triplec.messaging.registry import placeholders, render_template
 from triplec.taxpayers.models import Contact, ContactChange, Taxpayer
 
-from .access import visible_conversations
+from .access import is_head, is_officer, visible_conversations
 
 QUEUES = ("mine", "unassigned", "office", "open", "waiting_taxpayer", "resolved")
 
@@ -185,3 +185,23 @@ def taxpayer_panel(conversation: Conversation) -> dict:
     })
     panel["owed"], panel["collectible"] = owed_and_collectible(DebtDocument.objects.filter(taxpayer=t))
     return panel
+
+
+def task_queues_for(user) -> list[str]:
+    """The staff-task queues a user works: heads all of them; officers never the section head's (complaints may
+    be about them)."""
+    if is_head(user):
+        return list(TaskQueue.values)
+    if is_officer(user):
+        return [q for q in TaskQueue.values if q != TaskQueue.SECTION_HEAD]
+    return []
+
+
+def tasks_for(user, queue: str | None = None):
+    """Open staff tasks of the user's office in the queues the user works (optionally one of them)."""
+    queues = task_queues_for(user)
+    if queue:
+        queues = [q for q in queues if q == queue]
+    if user.office_id is None or not queues:
+        return StaffTask.objects.none()
+    return open_staff_tasks(office=user.office, queues=queues).order_by("-created_at", "-id")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("_queue", views.queue_fragment, name="queue_fragment"),
     path("availability", views.availability, name="availability"),
     path("quick-replies/", views.quick_replies, name="quick_replies"),
+    path("tasks/", views.tasks, name="tasks"),
     path("api/conversations", views.queue_json, name="queue_json"),
     path("api/conversations/<int:pk>", views.conversation_json, name="conversation_json"),
     path("<int:pk>/", views.conversation, name="conversation"),

@@ -13,6 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from triplec.accounts.models import User
 from triplec.audit.services import audit_record
+from triplec.conversations.models import TaskQueue
+from triplec.conversations.services import staff_task_done
+from triplec.core.inputs import search_text
 from triplec.events.bus import latest_event_id
 from triplec.messaging.models import Template
 from triplec.messaging.registry import placeholders
@@ -35,7 +38,7 @@ def _queue_context(request: HttpRequest) -> dict:
     name = request.GET.get("view") or "mine"
     if name not in selectors.QUEUES or (name == "office" and not is_head(user)):
         name = "mine"
-    query = request.GET.get("q", "")[:100]
+    query = search_text(request.GET.get("q"))
     rows = list(selectors.queue(user, name, query)[:200])
     now = timezone.now()
     items = [(c, clocks(c, now=now), selectors.display_name(c)) for c in rows]
@@ -278,3 +281,26 @@ def availability(request: HttpRequest) -> HttpResponse:
     except services.InboxError as exc:
         messages.error(request, str(exc))
     return redirect("inbox:inbox")
+
+
+@login_required
+def tasks(request: HttpRequest) -> HttpResponse:
+    """Staff tasks the bot left (wrong numbers, scam reports, locked contacts; complaints for section heads), by
+    queue; a task outside the user's queues answers 404."""
+    user = _inbox_user(request)
+    if request.method == "POST":
+        task_id = request.POST.get("task", "")
+        task = selectors.tasks_for(user).filter(pk=int(task_id)).first() if task_id.isdigit() else None
+        if task is None:
+            raise Http404
+        staff_task_done(task=task, actor=user)
+        messages.success(request, _("Task marked done."))
+        return redirect(f"{request.path}?queue={task.queue}")
+    allowed = selectors.task_queues_for(user)
+    queue = request.GET.get("queue") or ""
+    if queue not in allowed:
+        queue = ""
+    labels = dict(TaskQueue.choices)
+    return render(request, "inbox/tasks.html", {
+        "tasks": list(selectors.tasks_for(user, queue or None)[:200]), "queue": queue,
+        "queues": [(q, labels[q]) for q in allowed]})

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from triplec.accounts.models import User
 from triplec.accounts.roles import Role
+from triplec.core.inputs import QueryForm, RupiahField
 
 from .kap import KAP_NAMES, kap_label
 from .models import DebtDocument, DocumentState, DocumentType, SuratTeguran
@@ -25,7 +26,7 @@ DEBT_SORTS = {
 }
 
 
-class DebtFilterForm(forms.Form):
+class DebtFilterForm(QueryForm):
     """The debt list's filters. Every field is optional; a wrong value is reported, never silently ignored."""
 
     label_suffix = ""
@@ -34,8 +35,8 @@ class DebtFilterForm(forms.Form):
     document_type = forms.ChoiceField(label=_("Document type"), required=False, choices=[("", _("All"))] + DocumentType.choices)
     kap = forms.ChoiceField(label=_("KAP"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("All"))] + DocumentState.choices)
-    amount_min = forms.IntegerField(label=_("Amount from (Rp)"), required=False, min_value=0)
-    amount_max = forms.IntegerField(label=_("Amount to (Rp)"), required=False, min_value=0)
+    amount_min = RupiahField(label=_("Amount from (Rp)"), required=False)
+    amount_max = RupiahField(label=_("Amount to (Rp)"), required=False)
     ar = forms.ModelChoiceField(label=_("Account representative"), required=False, queryset=User.objects.none(), empty_label=_("All"))
     due = forms.ChoiceField(label=_("Due"), required=False, choices=[("", _("All")), ("overdue", _("Overdue")), ("not_due", _("Not yet due"))])
     teguran = forms.ChoiceField(label=_("Surat Teguran"), required=False, choices=[

@@ -37,16 +37,17 @@ def filtered_documents(request: HttpRequest) -> tuple[DebtFilterForm, QuerySet[D
 def debts(request: HttpRequest) -> HttpResponse:
     form, qs = filtered_documents(request)
     fmt = request.GET.get("format")
-    if fmt in ("csv", "xlsx"):
+    if fmt in ("csv", "xlsx") and not form.malformed:
         return _export(request, form, qs, fmt)
     # The listed rows may be in any state (paid, cancelled...): the figures count only what their labels say.
     owed, collectible = owed_and_collectible(qs)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     sort = form.valid_data().get("sort") or "-amount"
+    # A wrong filter is shown with its reason (and the others still apply), answered as the client error it is.
     return render(request, "ledger/debts.html", {
         "form": form, "page": page, "listed": page.paginator.count, "owed": owed, "collectible": collectible,
         "sort": sort, "today": timezone.localdate(),
-    })
+    }, status=400 if form.malformed else 200)
 
 
 def _export(request: HttpRequest, form: DebtFilterForm, qs, fmt: str) -> HttpResponse:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from triplec.audit.services import audit_record
 from triplec.core.exports import export_filename, xlsx_response
+from triplec.core.inputs import search_text
 from triplec.taxpayers.selectors import scoped_to_user
 
 from . import bailiff
@@ -193,7 +194,7 @@ def _errors(form: forms.Form) -> str:
 @permission_required("ledger.view_payment", raise_exception=True)
 def payments_list(request: HttpRequest) -> HttpResponse:
     qs = scoped_to_user(Payment.objects.select_related("taxpayer"), request.user).prefetch_related("allocations__document")
-    q = (request.GET.get("q") or "").strip().upper()
+    q = search_text(request.GET.get("q")).upper()
     if q:
         qs = qs.filter(ntpn__startswith=q) | qs.filter(billing_code__startswith=q) | qs.filter(npwp__startswith=q)
     if request.GET.get("overpaid"):

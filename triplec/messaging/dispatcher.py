@@ -26,6 +26,7 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
+from triplec.core import wake
 from triplec.offices.hours import is_open
 
 from .models import Channel, DispatcherHeartbeat, Lane, OutboundMessage, State
@@ -37,6 +38,9 @@ from .webhooks import process_pending
 
 log = logging.getLogger(__name__)
 
+# The longest a listening dispatcher waits between two looks at an idle outbox: it still has housekeeping to do
+# (heartbeat, stale claims, webhook events left pending), and a wake-up may be lost to a restart.
+IDLE_MAX_SECONDS = 2.0
 FREE_FORM = {"text", "buttons", "list", "document"}
 TOO_OLD = "Terlalu lama untuk dikirim (kedaluwarsa)"
 
@@ -105,11 +109,15 @@ class PairLimiter:
 
 class Dispatcher:
     def __init__(self, *, name: str | None = None, batch: int | None = None, threads: int | None = None,
-                 idle_sleep: float = 0.2, rate_override: float | None = None):
+                 idle_sleep: float = 0.2, rate_override: float | None = None, listen: bool = False):
+        """`idle_sleep`: the longest wait between two looks at an idle outbox. With `listen`, the dispatcher
+        also wakes the moment another process queues a message (core.wake), so the long-running one
+        (`triplec dispatcher`) waits up to IDLE_MAX_SECONDS instead, in a blocking wait."""
         self.name = name or f"{socket.gethostname()[:20]}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.batch = batch or settings.WHATSAPP_DISPATCH_BATCH
         self.threads = threads or settings.WHATSAPP_DISPATCH_THREADS
-        self.idle_sleep = idle_sleep
+        self.waiter = wake.Waiter(wake.OUTBOX, listen=listen)
+        self.backoff = wake.Backoff(minimum=0.05, maximum=IDLE_MAX_SECONDS if listen else idle_sleep)
         self.rate_override = rate_override
         self.pool = ThreadPoolExecutor(self.threads, thread_name_prefix="send")
         self.buckets: dict[int, TokenBucket] = {}
@@ -125,6 +133,11 @@ class Dispatcher:
         self.sent_total = 0
 
     # --- the loop --------------------------------------------------------------------------------------------
+    def stop(self) -> None:
+        """Ask the loop to stop (from a signal handler too): it ends after the batch in hand."""
+        self.stopping.set()
+        self.waiter.set()
+
     def run(self, *, until_idle: bool = False, max_seconds: float | None = None) -> None:
         deadline = time.monotonic() + max_seconds if max_seconds else None
         log.info("dispatcher %s started", self.name)
@@ -134,17 +147,32 @@ class Dispatcher:
                 handled = self.step()
                 if deadline and time.monotonic() > deadline:
                     break
-                if not handled:
-                    if until_idle and not self.pending():
-                        break
-                    self.stopping.wait(self.idle_sleep)
+                if handled:
+                    self.backoff.reset()
+                    continue
+                if until_idle and not self.pending():
+                    break
+                if self.waiter.wait(self._idle_wait()):
+                    self.backoff.reset()
         finally:
+            self.waiter.close()
             DispatcherHeartbeat.objects.filter(name=self.name).delete()
             self.pool.shutdown(wait=True)
             log.info("dispatcher %s stopped after %d messages", self.name, self.sent_total)
 
     def pending(self) -> bool:
         return OutboundMessage.objects.filter(state__in=[State.QUEUED, State.SENDING]).exists()
+
+    def _idle_wait(self) -> float:
+        """The backoff's next wait, shortened to the moment the next queued retry falls due."""
+        wait = self.backoff.next()
+        now = timezone.now()
+        for lane in Lane.values:  # one index seek per lane (state, lane, next_attempt_at), never a sort
+            due = (OutboundMessage.objects.filter(state=State.QUEUED, lane=lane, next_attempt_at__gt=now)
+                   .order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first())
+            if due is not None:
+                wait = min(wait, max(0.01, (due - now).total_seconds()))
+        return wait
 
     def step(self) -> int:
         """One claim-and-send cycle; returns how many messages it handled."""

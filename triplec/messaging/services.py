@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from triplec.audit.services import audit_record
+from triplec.core import wake
 from triplec.offices.models import Office
 from triplec.taxpayers.models import Contact, ContactStatus
 
@@ -130,6 +131,8 @@ def enqueue_message(
         if existing is None:
             raise
         return existing
+    if not blocked:
+        wake.notify_on_commit(wake.OUTBOX)  # the dispatcher sends it now instead of at its next idle look
     return message
 
 

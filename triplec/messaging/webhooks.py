@@ -10,6 +10,7 @@ import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
@@ -232,9 +233,10 @@ class WebhookProcessor:
                 connections.close_all()
 
     def poll(self, *, interval: float = 0.05, min_age: float = 0.0, stop: threading.Event | None = None,
-             retry_every: float = 5.0) -> None:
+             retry_every: float = 5.0, idle: Callable[[], None] | None = None) -> None:
         """Poll the inbox every `interval` seconds until `stop` is set. New events are taken as soon as they are
-        `min_age` old; failed ones are retried every `retry_every` seconds."""
+        `min_age` old; failed ones are retried every `retry_every` seconds. `idle`, when given, is how the loop
+        waits once caught up instead (a blocking wait for a wake-up: see `triplec process_webhooks`)."""
         from django.db import close_old_connections
 
         stop = stop or threading.Event()
@@ -250,7 +252,9 @@ class WebhookProcessor:
                 log.exception("webhook poll failed")
                 done = 0
             self.processed += done
-            if done < self.batch:  # caught up: wait, so that a stream is taken in batches (see _run)
+            if done < self.batch and idle:  # caught up: wait, so that a stream is taken in batches (see _run)
+                idle()
+            elif done < self.batch:
                 stop.wait(interval)
 
 

@@ -20,8 +20,10 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "triplec.settings")
 django_application = get_wsgi_application()
 
-from django.db import DatabaseError, connection  # noqa: E402  (after setup)
-from django.conf import settings  # noqa: E402
+from django.conf import settings  # noqa: E402  (after setup)
+from django.db import DatabaseError, connection  # noqa: E402
+
+from triplec.core import wake  # noqa: E402
 
 from .views import _known  # noqa: E402
 from .webhooks import processor, signature_valid, webhook_store  # noqa: E402
@@ -63,8 +65,11 @@ def webhook_fast(environ, start_response) -> list[bytes]:
     except Exception:  # not stored: answer 500 so that Meta (or the simulator) sends it again
         log.exception("webhook not stored")
         return _reply(start_response, "500 Internal Server Error", b"not stored")
-    if pk is not None and settings.WHATSAPP_WEBHOOK_PROCESSING == "thread":
-        processor.submit(pk)
+    if pk is not None:
+        if settings.WHATSAPP_WEBHOOK_PROCESSING == "thread":
+            processor.submit(pk)
+        else:
+            wake.notify(wake.WEBHOOKS)  # `triplec process_webhooks --loop` takes it at once
     return _reply(start_response, "200 OK", b"ok")
 
 

@@ -37,6 +37,9 @@ log = logging.getLogger("triplec.simulator")
 STATIC_DIR = Path(__file__).with_name("static")
 GRAPH_PATH = re.compile(r"^/(v\d+\.\d+)/(.+)$")
 BSUID = re.compile(r"^[A-Z]{2}\.[A-Za-z0-9]{1,128}$")
+MEDIA_KINDS = ("image", "document", "audio", "video", "sticker")
+MEDIA_DEFAULT_MIME = {"image": "image/jpeg", "document": "application/pdf", "audio": "audio/ogg; codecs=opus",
+                      "video": "video/mp4", "sticker": "image/webp"}
 STATUS_RANK = {"accepted": 0, "sent": 1, "delivered": 2, "read": 3, "failed": 4}
 JSON_HEADERS = [(b"content-type", b"application/json")]
 MAX_BODY = 20 * 1024 * 1024
@@ -64,6 +67,15 @@ def meta_error(code: int, message: str, details: str, http_status: int = 400, *,
     return reply_json({"error": error}, http_status)
 
 
+# A template status notification's event → the template's status afterwards.
+TEMPLATE_EVENTS = {"APPROVED": "APPROVED", "REJECTED": "REJECTED", "PENDING": "PENDING", "PAUSED": "PAUSED",
+                   "DISABLED": "DISABLED", "FLAGGED": "APPROVED", "REINSTATED": "APPROVED", "IN_APPEAL": "REJECTED",
+                   "PENDING_DELETION": "DISABLED"}
+# The default fields of GET /{phone_number_id} (Meta answers these when `fields` is not given).
+PHONE_DEFAULT_FIELDS = ("verified_name", "code_verification_status", "display_phone_number", "quality_rating",
+                        "platform_type", "throughput", "id")
+TEMPLATE_LIMIT = 250
+
 ERROR_TITLES = {
     100: "Invalid parameter",
     130429: "Rate limit hit",
@@ -82,6 +94,17 @@ ERROR_TITLES = {
 
 def digits_of(raw: Any) -> str:
     return "".join(ch for ch in str(raw or "") if ch.isdigit())
+
+
+def _region_of(phone: str) -> str:
+    """ISO country of a phone number (the BSUID prefix); ID when unknown."""
+    try:
+        import phonenumbers
+
+        region = phonenumbers.region_code_for_number(phonenumbers.parse("+" + phone))
+    except Exception:  # not a parseable number: the simulator's home country
+        return "ID"
+    return region if region and region.isalpha() and region != "ZZ" else "ID"
 
 
 def now_ts() -> str:
@@ -152,20 +175,30 @@ class Simulator:
         return f"{int(self.nonce[:6], 16) % 1000:03d}{self.counter:012d}"
 
     def user(self, key: str, *, wa_id: str | None = None, user_id: str | None = None,
-             name: str | None = None) -> dict[str, Any]:
-        """The simulated WhatsApp user behind a chat (keyed by phone digits, or by BSUID without a phone)."""
+             name: str | None = None, username: str | None = None) -> dict[str, Any]:
+        """The simulated WhatsApp user behind a chat (keyed by phone digits, or by BSUID without a phone).
+
+        Every user has a BSUID, as on Meta since April 2026: given, or derived from the phone number."""
         u = self.users.get(key)
         if u is None:
-            u = self.users[key] = {"key": key, "wa_id": wa_id, "user_id": user_id, "name": name,
+            u = self.users[key] = {"key": key, "wa_id": wa_id, "user_id": None, "name": name, "username": None,
                                    "last_inbound": None, "inbound": [], "version": 0, "last_activity": time.time()}
         if wa_id and not u["wa_id"]:
             u["wa_id"] = wa_id
-        if user_id:
+        user_id = user_id or u["user_id"] or self.bsuid_for(u["wa_id"] or key)
+        if u["user_id"] != user_id:
             u["user_id"] = user_id
             self.bsuids[user_id] = key
         if name:
             u["name"] = name
+        if username:
+            u["username"] = username
         return u
+
+    def bsuid_for(self, phone: str) -> str:
+        """A stable business-scoped user id for a phone number: country code, a dot, 20 digits (Meta's format)."""
+        digest = hashlib.sha256(f"{self.config['waba_id']}:{phone}".encode()).hexdigest()
+        return f"{_region_of(phone)}.{int(digest[:16], 16):020d}"
 
     def touch(self, key: str) -> None:
         u = self.users.get(key)
@@ -206,8 +239,11 @@ class Simulator:
                              "phone_number_id": self.config["phone_number_id"]},
                 **value,
             }
-        return {"object": "whatsapp_business_account",
-                "entry": [{"id": self.config["waba_id"], "changes": [{"field": field, "value": value}]}]}
+        entry: dict[str, Any] = {"id": self.config["waba_id"]}
+        if field != "messages":  # Meta stamps account-level notifications (templates, account) with `time`
+            entry["time"] = int(time.time())
+        entry["changes"] = [{"field": field, "value": value}]
+        return {"object": "whatsapp_business_account", "entry": [entry]}
 
     def sign(self, body: bytes) -> str:
         return "sha256=" + hmac.new(self.config["app_secret"].encode(), body, hashlib.sha256).hexdigest()
@@ -313,7 +349,9 @@ class Simulator:
         webhook: dict[str, Any] = {"id": msg["wamid"], "status": status, "timestamp": ts}
         if msg["to"]:
             webhook["recipient_id"] = msg["to"]
-        if msg["user_id"]:
+        # Meta (2026 BSUID change): sent/delivered/read carry the BSUID and a `contacts` entry; a failed status
+        # has no `contacts`, and its `recipient_user_id` only when the message was addressed to the BSUID.
+        if msg["user_id"] and (not failed or msg["to_bsuid"]):
             webhook["recipient_user_id"] = msg["user_id"]
         if msg["biz_opaque_callback_data"] is not None:
             webhook["biz_opaque_callback_data"] = msg["biz_opaque_callback_data"]
@@ -327,7 +365,11 @@ class Simulator:
         if STATUS_RANK[status] > STATUS_RANK[msg["status"]]:
             msg["status"] = status
         self.touch(msg["chat"])
-        self.send_webhook(self.envelope({"statuses": [webhook]}), f"status:{status}", duplicate=duplicate)
+        value: dict[str, Any] = {"statuses": [webhook]}
+        u = self.users.get(msg["chat"])
+        if not failed and u is not None:
+            value = {"contacts": [self.contact_of(u, profile=False, username=status != "sent")], **value}
+        self.send_webhook(self.envelope(value), f"status:{status}", duplicate=duplicate)
 
     def mark_chat_read(self, key: str) -> int:
         """The taxpayer opened the chat: everything delivered to them turns blue (when not read already)."""
@@ -512,7 +554,8 @@ class Simulator:
         callback = payload.get("biz_opaque_callback_data")
         callback = str(callback) if callback is not None else None
         msg = {
-            "seq": self.seq, "wamid": wamid, "to": to, "user_id": u["user_id"], "chat": key,
+            "seq": self.seq, "wamid": wamid, "to": to, "user_id": u["user_id"], "to_bsuid": user_id is not None,
+            "chat": key,
             "type": payload.get("type", "text"), "body": payload, "biz_opaque_callback_data": callback,
             "received_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "at": time.time(),
             "statuses": [], "status": "accepted", "view": view, "faults": [], "media_error": None,
@@ -575,6 +618,7 @@ class Simulator:
 
     # --- inbound (the taxpayer writes) -------------------------------------------------------------------------
     async def inbound(self, data: dict[str, Any]) -> Reply:
+        """The taxpayer writes: one inbound message of any kind, delivered as Meta's signed webhook."""
         if not isinstance(data, dict):
             return reply_json({"error": "the body must be a JSON object"}, 400)
         wa_id = digits_of(data.get("from"))
@@ -585,57 +629,143 @@ class Simulator:
             return reply_json({"error": "from (phone digits) or user_id is required"}, 400)
         if wa_id and not 8 <= len(wa_id) <= 15:
             return reply_json({"error": "from must be 8 to 15 digits in international format"}, 400)
+        username = data.get("username")
+        if username is not None and (not isinstance(username, str) or not username.strip()):
+            return reply_json({"error": "username must be a non-empty string"}, 400)
+        try:
+            kind, content, text = self._inbound_content(data)
+        except ValueError as exc:
+            return reply_json({"error": str(exc)}, 400)
         key = wa_id or self.bsuids.get(user_id, user_id)
+        u = self.user(key, wa_id=wa_id or None, user_id=user_id, name=data.get("name"), username=username)
         wamid = self.new_id()
-        message: dict[str, Any] = {"from": wa_id or user_id, "id": wamid, "timestamp": now_ts()}
-        if user_id:
-            message["from_user_id"] = user_id
+        # Meta: `from` is the phone number when it may be shared, `from_user_id` the BSUID on every message
+        # (a username user without a shareable phone has no `from` at all).
+        message: dict[str, Any] = {}
+        if u["wa_id"]:
+            message["from"] = u["wa_id"]
+        message.update({"from_user_id": u["user_id"], "id": wamid, "timestamp": now_ts(), "type": kind,
+                        kind: content})
         context_id = data.get("context_id")
-        shown: dict[str, Any] = {"dir": "in", "wamid": wamid, "at": time.time(), "context_id": context_id}
-        if "button" in data:
-            button = data["button"]
-            if not isinstance(button, dict) or not button.get("payload") or not button.get("text"):
-                return reply_json({"error": "button needs payload and text"}, 400)
-            message.update(type="button", button={"payload": str(button["payload"]), "text": str(button["text"])})
-            shown.update(kind="button", text=str(button["text"]))
-        elif "interactive" in data:
-            inter = data["interactive"]
-            if not isinstance(inter, dict) or inter.get("type") not in ("button_reply", "list_reply") \
-                    or not inter.get("id") or not inter.get("title"):
-                return reply_json({"error": "interactive needs type (button_reply | list_reply), id and title"}, 400)
-            reply = {"id": str(inter["id"]), "title": str(inter["title"])}
-            if inter["type"] == "list_reply" and inter.get("description"):
-                reply["description"] = str(inter["description"])
-            message.update(type="interactive", interactive={"type": inter["type"], inter["type"]: reply})
-            shown.update(kind="interactive", text=reply["title"])
-        else:
-            text = data.get("text")
-            if not isinstance(text, str) or not text.strip():
-                return reply_json({"error": "text (non-empty) is required, or button, or interactive"}, 400)
-            message.update(type="text", text={"body": text})
-            shown.update(kind="text", text=text)
+        if not context_id and kind in ("button", "interactive"):
+            # A tap always answers a message: Meta names it in `context` (the last one this chat received).
+            sent = self.by_to.get(key) or []
+            context_id = sent[-1]["wamid"] if sent else self.new_id()
         if context_id:
             message["context"] = {"from": self.config["display_phone_number"], "id": str(context_id)}
-        u = self.user(key, wa_id=wa_id or None, user_id=user_id, name=data.get("name"))
+        shown: dict[str, Any] = {"dir": "in", "wamid": wamid, "at": time.time(), "context_id": context_id,
+                                 "kind": kind, "text": text}
         u["last_inbound"] = time.time()
         u["inbound"].append(shown)
         self.inbound_by_wamid[wamid] = shown
         self.touch(key)
         self.stats["inbound"] += 1
-        contact: dict[str, Any] = {"profile": {"name": u["name"] or ""}}
-        if u["wa_id"]:
-            contact["wa_id"] = u["wa_id"]
-        if u["user_id"]:
-            contact["user_id"] = u["user_id"]
         rng = self.rng_for_request()
         duplicate = rng.random() < self.config["faults"]["duplicate_webhook"]
         result: asyncio.Future = asyncio.get_running_loop().create_future()
-        self.send_webhook(self.envelope({"contacts": [contact], "messages": [message]}), "inbound",
-                          duplicate=duplicate, first_result=result)
-        log.info("inbound %s from %s", message["type"], mask_text(wa_id or "-"))
+        self.send_webhook(self.envelope({"contacts": [self.contact_of(u, profile=True)], "messages": [message]}),
+                          "inbound", duplicate=duplicate, first_result=result)
+        log.info("inbound %s from %s", kind, mask_text(u["wa_id"] or "-"))
         status = await result
         shown["webhook_status"] = status
         return reply_json({"wamid": wamid, "webhook_status": status})
+
+    def _inbound_content(self, data: dict[str, Any]) -> tuple[str, dict[str, Any], str]:
+        """(type, the type's object as Meta sends it, what the phone page shows) for a control-API inbound."""
+        if "button" in data:
+            button = data["button"]
+            if not isinstance(button, dict) or not button.get("payload") or not button.get("text"):
+                raise ValueError("button needs payload and text")
+            return "button", {"payload": str(button["payload"]), "text": str(button["text"])}, str(button["text"])
+        if "interactive" in data:
+            inter = data["interactive"]
+            if not isinstance(inter, dict) or inter.get("type") not in ("button_reply", "list_reply") \
+                    or not inter.get("id") or not inter.get("title"):
+                raise ValueError("interactive needs type (button_reply | list_reply), id and title")
+            reply = {"id": str(inter["id"]), "title": str(inter["title"])}
+            if inter["type"] == "list_reply" and inter.get("description"):
+                reply["description"] = str(inter["description"])
+            return "interactive", {"type": inter["type"], inter["type"]: reply}, reply["title"]
+        for kind in MEDIA_KINDS:
+            if kind in data:
+                return kind, self._inbound_media(kind, data[kind]), f"[{kind}]"
+        if "location" in data:
+            loc = data["location"]
+            if not isinstance(loc, dict) or not all(isinstance(loc.get(k), (int, float)) and not isinstance(
+                    loc.get(k), bool) for k in ("latitude", "longitude")):
+                raise ValueError("location needs numeric latitude and longitude")
+            out = {"latitude": loc["latitude"], "longitude": loc["longitude"]}
+            out.update({k: str(loc[k]) for k in ("name", "address", "url") if loc.get(k)})
+            return "location", out, out.get("name") or f"{out['latitude']},{out['longitude']}"
+        if "reaction" in data:
+            reaction = data["reaction"]
+            if not isinstance(reaction, dict) or not reaction.get("message_id") \
+                    or not isinstance(reaction.get("emoji", ""), str):
+                raise ValueError("reaction needs message_id (and emoji; empty removes it)")
+            return "reaction", {"message_id": str(reaction["message_id"]), "emoji": reaction.get("emoji", "")}, \
+                reaction.get("emoji", "")
+        text = data.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError("text (non-empty) is required, or button, interactive, location, reaction or media ("
+                             + ", ".join(MEDIA_KINDS) + ")")
+        return "text", {"body": text}, text
+
+    def _inbound_media(self, kind: str, spec: Any) -> dict[str, Any]:
+        """Store the file the taxpayer sent, so `GET /{media_id}` and its download work as on Meta."""
+        if not isinstance(spec, dict):
+            raise ValueError(f"{kind} must be an object (caption, filename, mime_type, content_base64)")
+        try:
+            content = base64.b64decode(spec.get("content_base64") or "", validate=True)
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"{kind}.content_base64 is not base64") from exc
+        content = content or f"simulated {kind}".encode()
+        mime = str(spec.get("mime_type") or MEDIA_DEFAULT_MIME[kind])
+        filename = str(spec.get("filename") or "") or None
+        media_id = self.new_numeric_id()
+        sha = hashlib.sha256(content).hexdigest()
+        self.media[media_id] = {"content": content, "mime_type": mime, "filename": filename, "sha256": sha}
+        out: dict[str, Any] = {"mime_type": mime, "sha256": sha, "id": media_id}
+        if spec.get("caption") and kind in ("image", "video", "document"):
+            out["caption"] = str(spec["caption"])
+        if kind == "document":
+            out["filename"] = filename or f"{media_id}.pdf"
+        if kind == "audio":
+            out["voice"] = bool(spec.get("voice"))
+        if kind == "sticker":
+            out["animated"] = bool(spec.get("animated"))
+        return out
+
+    def contact_of(self, u: dict[str, Any], *, profile: bool, username: bool = True) -> dict[str, Any]:
+        """A `contacts[]` entry as Meta sends it since the 2026 BSUID change: `user_id` always, `wa_id` only when
+        the phone number may be shared, `profile.username` only for a user who adopted a username."""
+        contact: dict[str, Any] = {}
+        shown: dict[str, Any] = {}
+        if profile:
+            shown["name"] = u["name"] or ""
+        if username and u.get("username"):
+            shown["username"] = u["username"]
+        if shown:
+            contact["profile"] = shown
+        if u["wa_id"]:
+            contact["wa_id"] = u["wa_id"]
+        contact["user_id"] = u["user_id"]
+        return contact
+
+    async def system_change(self, data: Any) -> Reply:
+        """The taxpayer changed their number: Meta's `system` message (`user_changed_number`, no contacts)."""
+        if not isinstance(data, dict):
+            return reply_json({"error": "the body must be a JSON object"}, 400)
+        old, new = digits_of(data.get("from")), digits_of(data.get("new_wa_id"))
+        if not (8 <= len(old) <= 15 and 8 <= len(new) <= 15) or old == new:
+            return reply_json({"error": "from and new_wa_id must be two different numbers of 8 to 15 digits"}, 400)
+        u = self.user(old, wa_id=old)
+        body = f"User {u['name'] or old} changed from {old} to {new}"
+        wamid = self.new_id()
+        message = {"from": old, "id": wamid, "timestamp": now_ts(), "type": "system",
+                   "system": {"body": body, "wa_id": new, "type": "user_changed_number"}}
+        result: asyncio.Future = asyncio.get_running_loop().create_future()
+        self.send_webhook(self.envelope({"messages": [message]}), "system", first_result=result)
+        return reply_json({"wamid": wamid, "webhook_status": await result})
 
     # --- templates ------------------------------------------------------------------------------------------
     def _add_template(self, data: dict[str, Any], status: str) -> dict[str, Any]:
@@ -660,6 +790,50 @@ class Simulator:
             }, field="message_template_status_update"), "template_status")
 
         asyncio.get_running_loop().call_later(self.config["template_approval_ms"] / 1000, approve)
+
+    def find_template_by_id(self, template_id: str) -> dict[str, Any] | None:
+        return next((t for t in self.templates if t["id"] == template_id), None)
+
+    def template_event(self, template_id: str, action: str, data: Any) -> Reply:
+        """Meta's template notifications on request: a status change (PAUSED, DISABLED, ...), a quality score
+        change, or a category change (impending or completed), each applied and sent as its webhook."""
+        item = self.find_template_by_id(template_id)
+        if item is None:
+            return reply_json({"error": f"unknown template id {template_id}"}, 404)
+        if not isinstance(data, dict):
+            return reply_json({"error": "the body must be a JSON object"}, 400)
+        head = {"message_template_id": int(item["id"]), "message_template_name": item["name"],
+                "message_template_language": item["language"]}
+        if action == "status":
+            event = str(data.get("event", "")).upper()
+            if event not in TEMPLATE_EVENTS:
+                return reply_json({"error": f"event must be one of {', '.join(TEMPLATE_EVENTS)}"}, 400)
+            item["status"] = TEMPLATE_EVENTS[event]
+            value = {"event": event, **head, "message_template_category": item["category"],
+                     "reason": str(data.get("reason") or "NONE")}
+            field = "message_template_status_update"
+        elif action == "quality":
+            score = str(data.get("new_quality_score", "")).upper()
+            if score not in ("GREEN", "YELLOW", "RED", "UNKNOWN"):
+                return reply_json({"error": "new_quality_score must be GREEN, YELLOW, RED or UNKNOWN"}, 400)
+            previous = item.get("quality_score", {}).get("score", "UNKNOWN")
+            item["quality_score"] = {"score": score, "date": int(time.time())}
+            value = {"previous_quality_score": previous, "new_quality_score": score, **head}
+            field = "message_template_quality_update"
+        elif action == "category":
+            new = str(data.get("new_category", "")).upper()
+            if new not in ("MARKETING", "UTILITY", "AUTHENTICATION"):
+                return reply_json({"error": "new_category must be MARKETING, UTILITY or AUTHENTICATION"}, 400)
+            if data.get("impending"):  # announced 24 hours ahead: nothing changes yet
+                value = {**head, "correct_category": new, "new_category": item["category"]}
+            else:
+                value = {**head, "previous_category": item["category"], "new_category": new}
+                item["category"] = new
+            field = "template_category_update"
+        else:
+            return reply_json({"error": f"unknown template action {action}"}, 404)
+        self.send_webhook(self.envelope(value, field=field), field)
+        return reply_json({"template": item, "webhook": value})
 
     # --- HTTP routing ---------------------------------------------------------------------------------------------
     async def handle(self, method: str, path: str, query: str, headers: dict[str, str], body: bytes) -> Reply:
@@ -700,10 +874,28 @@ class Simulator:
                 del self.media[parts[0]]
                 return reply_json({"success": True})
         if len(parts) == 1 and method == "GET" and parts[0] == self.config["phone_number_id"]:
-            return reply_json({"id": parts[0], "display_phone_number": self.config["display_phone_number"],
-                               "verified_name": "KPP Pratama Kupang", "quality_rating": "GREEN",
-                               "throughput": {"level": "STANDARD"}})
+            return self.graph_phone_number(parse_qs(query))
+        if len(parts) == 1 and method == "GET" and self.find_template_by_id(parts[0]) is not None:
+            item = self.find_template_by_id(parts[0])
+            assert item is not None
+            return reply_json(_only_fields(item, _fields_of(parse_qs(query))))
         return _unknown_object(parts[0])
+
+    def graph_phone_number(self, query: dict[str, list[str]]) -> Reply:
+        """GET /{phone_number_id}: Meta's default fields, or exactly the `fields` asked for (and `id`)."""
+        known = {"id": self.config["phone_number_id"], "display_phone_number": self.config["display_phone_number"],
+                 "verified_name": "KPP Pratama Kupang", "code_verification_status": "VERIFIED",
+                 "quality_rating": "GREEN", "platform_type": "CLOUD_API", "throughput": {"level": "STANDARD"},
+                 "name_status": "APPROVED", "status": "CONNECTED", "is_official_business_account": False,
+                 "messaging_limit_tier": "TIER_1K", "account_mode": "LIVE"}
+        fields = _fields_of(query)
+        if not fields:
+            return reply_json({k: known[k] for k in PHONE_DEFAULT_FIELDS})
+        unknown = [f for f in fields if f not in known]
+        if unknown:
+            return meta_error(100, "Invalid parameter", f"Tried accessing nonexisting field ({unknown[0]}) on "
+                                                        "node type (WhatsAppBusinessPhoneNumber)")
+        return reply_json({"id": known["id"], **{f: known[f] for f in fields}})
 
     async def graph_send(self, phone_number_id: str, body: bytes) -> Reply:
         self.stats["received"] += 1
@@ -804,9 +996,9 @@ class Simulator:
         except ValueError:
             return meta_error(100, "Invalid parameter", "limit must be a number and cursors must come from paging.")
         page, start, end = tpl.paginate(items, limit, after, before)
-        fields = [f for f in query.get("fields", [""])[0].split(",") if f]
+        fields = _fields_of(query)
         if fields:
-            page = [{k: v for k, v in t.items() if k in fields or k == "id"} for t in page]
+            page = [_only_fields(t, fields) for t in page]
         paging: dict[str, Any] = {"cursors": {"before": _encode_cursor(start), "after": _encode_cursor(end)}}
         base = {k: v[0] for k, v in query.items() if k not in ("after", "before")}
         if end < len(items):
@@ -815,7 +1007,22 @@ class Simulator:
         if start > 0:
             paging["previous"] = f"/{version}/{waba_id}/message_templates?" + urlencode(
                 {**base, "before": _encode_cursor(start)})
-        return reply_json({"data": page, "paging": paging})
+        out: dict[str, Any] = {"data": page, "paging": paging}
+        summary = self.templates_summary(items, query)
+        if summary:
+            out["summary"] = summary
+        return reply_json(out)
+
+    def templates_summary(self, items: list[dict[str, Any]], query: dict[str, list[str]]) -> dict[str, Any]:
+        """`summary=` on the template list: the aggregate fields asked for (`true` means total_count)."""
+        asked = [f.strip() for f in ",".join(query.get("summary", [])).split(",") if f.strip()]
+        if asked in (["true"], ["1"]):
+            asked = ["total_count"]
+        names = {t["name"] for t in self.templates}
+        known = {"total_count": len(items), "message_template_count": len(names),
+                 "message_template_limit": TEMPLATE_LIMIT,
+                 "are_translations_complete": all(t["status"] != "PENDING" for t in self.templates)}
+        return {f: known[f] for f in asked if f in known}
 
     def graph_create_template(self, body: bytes) -> Reply:
         try:
@@ -875,6 +1082,11 @@ class Simulator:
             return reply_json({"data": self.templates})
         if path == "templates" and method == "POST":
             return self.seed_templates(data)
+        template_action = re.fullmatch(r"templates/(\d+)/(status|quality|category)", path)
+        if template_action and method == "POST":
+            return self.template_event(template_action.group(1), template_action.group(2), data)
+        if path == "system" and method == "POST":
+            return await self.system_change(data)
         if path == "window" and method == "POST":
             return self.set_window(data)
         if path == "webhooks" and method == "GET":
@@ -1052,6 +1264,17 @@ def _unknown_object(object_id: str) -> Reply:
     return meta_error(100, "Unsupported post request", f"Object with ID '{object_id}' does not exist, cannot be "
                                                        "loaded due to missing permissions, or does not support this "
                                                        "operation.", subcode=33)
+
+
+def _fields_of(query: dict[str, list[str]]) -> list[str]:
+    return [f.strip() for f in ",".join(query.get("fields", [])).split(",") if f.strip()]
+
+
+def _only_fields(item: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+    """A Graph node with only the requested fields (and always its `id`), in Meta's way."""
+    if not fields:
+        return item
+    return {k: v for k, v in item.items() if k in fields or k == "id"}
 
 
 def _encode_cursor(index: int) -> str:

@@ -84,6 +84,7 @@ class ContactSource(models.TextChoices):
     DATA_CHANGE = "data_change", _("data-change request")
     ONLINE_PROFILE = "online_profile", _("online profile")
     STAFF = "staff", _("entered by staff")
+    WHATSAPP = "whatsapp", _("reported by the number's user over WhatsApp")
 
 
 class ContactStatus(models.TextChoices):

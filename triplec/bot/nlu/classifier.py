@@ -12,7 +12,7 @@ from triplec.bot.nlu.rules import PRIORITY, RULES
 
 INTENTS: tuple[str, ...] = (
     "rincian", "kode_billing", "sudah_bayar", "angsuran", "keberatan", "petugas", "berhenti", "mulai",
-    "pengaduan", "salah_nomor", "salam", "terima_kasih", "lainnya",
+    "pengaduan", "salah_nomor", "penipuan_khawatir", "lapor_penipuan", "salam", "terima_kasih", "lainnya",
 )
 _RANK = {intent: index for index, intent in enumerate(PRIORITY)}
 # Words that may surround a typed menu digit without changing its meaning ("pilih 2", "nomor 6 pak").
@@ -35,6 +35,7 @@ class Classification:
     matched: list[str] = field(default_factory=list)
     ntpn: str | None = None
     digits_choice: int | None = None
+    runner_up: str | None = None  # the second-best intent when another one had evidence too
 
 
 def classify(text: str, *, button_payload: str | None = None, menu: list[str] | None = None) -> Classification:
@@ -91,7 +92,10 @@ def _classify_text(text: str, menu: tuple[str, ...] | None) -> Classification:
     ranked = sorted(scores.items(), key=lambda item: (-item[1], _RANK[item[0]]))
     intent, top = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
-    return Classification(intent, _confidence(top, runner_up), matched, ntpn)
+    rules_for_top = sum(1 for name in matched if name.startswith(intent + ":"))
+    confidence = _confidence(top, runner_up, rules_for_top, len(normalised.tokens))
+    second = ranked[1][0] if len(ranked) > 1 else None
+    return Classification(intent, confidence, matched, ntpn, runner_up=second)
 
 
 def _menu_digit(tokens: list[str]) -> int | None:
@@ -102,8 +106,27 @@ def _menu_digit(tokens: list[str]) -> int | None:
     return None
 
 
-def _confidence(top: int, runner_up: int) -> float:
-    """Strength of the winning evidence times its margin over the runner-up, in (0, 0.99]."""
-    strength = min(1.0, 0.55 + 0.1 * top)
+def _confidence(top: int, runner_up: int, rules_for_top: int, length: int) -> float:
+    """How often a decision of this kind is right, by evidence tier (not a product of scores).
+
+    0.9 and above is kept for unopposed evidence that is both decisive (a weight-4+ phrase, or two rules of
+    the intent agreeing) and in a short message: long messages (formal letters, voice-note transcripts) mix
+    topics, and a single misleading keyword is the typical confident mistake. Other unopposed evidence states
+    0.89 down to 0.6; contested evidence follows the margin over the runner-up, down to 0.5 for a tie.
+    The tiers were set on messages the rules had not yet been tuned on (docs/bot-understanding.md).
+    """
+    if runner_up == 0:
+        decisive = top >= 4 or rules_for_top >= 2
+        if decisive and length <= 12:
+            return 0.97 if (rules_for_top >= 2 and top >= 6) else 0.94
+        if decisive:
+            return 0.89
+        return 0.87 if top >= 2 else 0.6
     margin = top / (top + runner_up)
-    return round(min(0.99, strength * margin), 2)
+    if margin >= 0.75:
+        return 0.87
+    if margin >= 0.6:
+        return 0.75
+    if margin > 0.5:
+        return 0.62
+    return 0.5

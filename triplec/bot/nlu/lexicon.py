@@ -50,7 +50,7 @@ SLANG: dict[str, str] = {
     "ato": "atau", "atw": "atau", "ama": "sama", "bnyk": "banyak", "byk": "banyak", "bgt": "sekali",
     "skali": "sekali", "sekali": "sekali", "talalu": "terlalu", "tlalu": "terlalu", "trlalu": "terlalu",
     "tau": "tahu", "tw": "tahu", "taw": "tahu", "ada": "ada", "tra_ada": "tidak ada",
-    "ngaku": "mengaku", "ngadu": "mengadu", "nyicil": "cicil", "nyicilnya": "cicil",
+    "ngaku": "mengaku", "laen": "lain", "pdhl": "padahal", "padahl": "padahal", "nyuruh": "suruh", "hoaks": "hoaks", "tipu2": "tipu", "ngadu": "mengadu", "nyicil": "cicil", "nyicilnya": "cicil",
     "gpp": "tidak apa", "ok": "oke", "okey": "oke", "okay": "oke", "oce": "oke", "okeh": "oke", "okee": "oke",
     "sip": "sip", "siip": "sip", "mantab": "mantap", "mantul": "mantap",
     # Kupang Malay (and eastern Indonesian) words

@@ -17,8 +17,8 @@ NOT_NEGATED = r"(?<!tidak )(?<!jangan )(?<!belum )(?<!bukan )(?<!usah )(?<!perlu
 
 # Ties are broken in this order: actions with consequences for the contact first, chatter last.
 PRIORITY: tuple[str, ...] = (
-    "salah_nomor", "berhenti", "mulai", "pengaduan", "keberatan", "sudah_bayar", "angsuran", "kode_billing",
-    "rincian", "petugas", "lainnya", "terima_kasih", "salam",
+    "lapor_penipuan", "salah_nomor", "berhenti", "mulai", "pengaduan", "penipuan_khawatir", "keberatan",
+    "sudah_bayar", "angsuran", "kode_billing", "rincian", "petugas", "lainnya", "terima_kasih", "salam",
 )
 
 
@@ -44,6 +44,30 @@ _REGIONAL = r"\b(?:pbb|samsat|bphtb|bapenda|pajak (?:kendaraan|motor|mobil|daera
 _RESTART_VERBS = (r"(?:terima|dapat|kirim|kirimkan|menerima|aktif|aktifkan|diaktifkan|langganan|ikut|lanjut|gabung"
                   r"|daftar|daftarkan|masukkan|on|nyala|nyalakan|hidupkan|diingatkan|ingatkan|dikirim|dikirimi)")
 _AGAIN = r"(?:lagi|kembali)"
+_MONTHS = (r"(?:januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember|lebaran|natal"
+           r"|paskah|tahun baru|imlek|panen|gajian|gaji)")
+# The office, as a fraudster names it ("ngaku dari kantor pajak", "atas nama DJP", "katanya petugas").
+_OFFICE = (r"(?:petugas|pegawai|kantor pajak|orang pajak|pajak|kpp|kp2kp|djp|dirjen pajak|direktorat jenderal pajak"
+           r"|juru sita|ar|account representative|kantor|kepala kantor)")
+_FRAUD = r"(?:penipuan|penipu|ditipu|tertipu|menipu|tipu|scam|hoaks|hoax|modus|abal abal|palsu|gadungan)"
+# "banyak penipuan atas nama pajak": fraud in general, as a reason to doubt or to thank, not a report of one
+_FRAUD_IN_GENERAL = r"\b(?:banyak|marak|maraknya|sering ada|hati hati|waspada|waspadai) (?:penipuan|penipu|modus)\b"
+# Someone who only claims to be from the office: a scam report, not a complaint about a real officer
+_TAX_OFFICE = r"(?:kantor pajak|pajak|kpp|djp|dirjen pajak|direktorat jenderal pajak)"
+# "ngaku dari KPP", "dong bilang dari kantor pajak", "katanya petugas pajak", "atas nama DJP" ("kata petugas" alone
+# is what a real officer said)
+_CLAIMS_TO_BE = (r"\b(?:mengaku|mengatasnamakan|mencatut|catut|berlagak|menyamar)\b(?: (?:sebagai|jadi|dari|itu|dia))* "
+                 + _OFFICE + r"\b"
+                 r"|\b(?:kata|katanya|bilang|bilangnya)(?: dia| itu)? (?:dari|orang) (?:" + _TAX_OFFICE + r"|kantor)\b"
+                 r"|\b(?:kata|katanya|bilang|dia bilang)(?: dia)? (?:petugas|pegawai|juru sita|ar) (?:pajak|kpp|djp)\b"
+                 r"|\bdia bilang (?:petugas|pegawai|juru sita)\b"
+                 r"|\b(?:atas nama|pakai nama|memakai nama|menggunakan nama) " + _TAX_OFFICE + r"\b")
+_IMPOSTOR = (r"\b(?:palsu|gadungan|nomor lain|nomor asing|nomor tidak dikenal|nomor tak dikenal)\b|" + _CLAIMS_TO_BE)
+# How an impostor reaches people: not this channel.
+_REMOTE = r"(?:telepon|ditelepon|sms|wa|chat|pesan|link|apk|akun|nomor|dm|email|surel)"
+# Money asked outside a kode billing: the mark of a scam.
+_OFF_BILLING = (r"(?:rekening (?:\w+ )?(?:pribadi|dia|orang|atas nama (?:orang|pribadi|perorangan))|rekening pribadinya"
+                r"|nomor pribadi|pulsa|voucher|tebusan|uang tunai|uang administrasi|biaya administrasi|kode otp|otp)")
 _RESTART_NEG = (r"\b(?:tidak|jangan|usah|perlu)\b(?: \w+){0,3} " + _RESTART_VERBS + r"\b"
                 # "kirim lagi suratnya": a document sent again, not the reminders
                 r"|\bkirim\w* (?:lagi |ulang )?(?:\w+ )?(?:surat|tagihan|kode|billing|rincian|bukti|ntpn|dokumen|foto"
@@ -132,7 +156,8 @@ RULES: tuple[Rule, ...] = (
           r"|\bpembayaran(?: (?:saya|kami|pajak|tunggakan))? sudah\b"),
     # angsuran: instalment or deferral
     _rule("angsuran", 4, "angsuran", r"\b(?:angsur|angsuran|cicil|kredit)\b"),
-    _rule("angsuran", 4, "tunda", r"\b(?:tunda|penundaan|menunda|diundur|undur|mundur|dimundurkan|reschedule)\b"
+    _rule("angsuran", 4, "tunda", r"\b(?:tunda|ditunda|penundaan|menunda|diundur|undur|mundur|dimundurkan|reschedule"
+          r"|tangguh|tangguhkan|ditangguhkan|menangguhkan|penangguhan)\b"
           r"|\b(?:penjadwalan|jadwal|dijadwal) ulang\b"),
     _rule("angsuran", 3, "in parts",
           r"\b(?:bertahap|sebagian|setengah|separuh|pelan|perlahan|dp|uang muka|dibagi|beberapa kali)\b"
@@ -145,9 +170,19 @@ RULES: tuple[Rule, ...] = (
           r"|\b(?:kelonggaran|tenggang waktu|dispensasi)\b|\bkeringanan\b(?! (?:sanksi|denda|bunga))"),
     _rule("angsuran", 3, "later date",
           r"\b(?:bulan depan|minggu depan|tahun depan|akhir bulan|awal bulan|akhir tahun|awal tahun|sebulan|gajian"
-          r"|panen)\b"
+          r"|panen|triwulan depan|akhir triwulan|akhir semester)\b"
           r"|\b(?:per|tiap|setiap) (?:bulan|minggu|triwulan|semester)\b"
           r"|\b(?:kalau|kalo|jika|setelah) (?:sudah )?(?:ada|punya) uang\b"),
+    # "sampai bulan Maret", "bayar desember", "setelah lebaran", "tunggu panen": paying at a named later time
+    _rule("angsuran", 4, "named later month",
+          r"\b(?:sampai|hingga|sampai dengan|tunggu|nanti|setelah|sesudah|habis|abis|selesai|pas|waktu|awal|akhir"
+          r"|pertengahan)\b(?: (?:bulan|tanggal|\d+|saja|ini|depan))* " + _MONTHS + r"\b"
+          r"|\b(?:bayar|lunasi|dilunasi|lunas|setor|bayarnya)(?: (?:di|pada|nanti|bulan|ya|saja|saya|kami))* (?:bulan )?"
+          r"(?:januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember)\b",
+          unless=r"\bsudah\b(?: \w+){0,2} (?:bayar|dibayar|lunas|setor|transfer)\b"),
+    _rule("angsuran", 4, "wait, then pay",
+          r"\b(?:tunggu|nanti|setelah|sesudah|habis)\b.{0,30}\bbaru\b(?: \w+){0,2} (?:bayar|lunasi|lunas|setor"
+          r"|dibayar|melunasi|membayar)\b"),
     _rule("angsuran", 3, "extend", r"\b(?:diperpanjang|perpanjang|perpanjangan)\b"),
     _rule("angsuran", 3, "ask for time",
           r"\b(?:minta|kasih|beri|diberi|berikan) (?:\w+ )?waktu\b|\b(?:bayar|dibayar|lunasi|dilunasi) nanti\b"),
@@ -195,6 +230,7 @@ RULES: tuple[Rule, ...] = (
           r"|\bberhenti (?:usaha|beroperasi|berusaha|jualan|berjualan|berdagang|produksi)\b"),
     # "kena denda padahal sudah lapor": the taxpayer argues the bill should not exist (a payment claim is sudah_bayar)
     _rule("keberatan", 3, "padahal", r"\bpadahal\b(?!.{0,20}\b(?:bayar|lunas|setor|transfer)\b)"),
+    _rule("keberatan", 2, "but I complied", r"\bpadahal\b.{0,30}\b(?:lapor|rajin|taat|patuh|tepat waktu|nihil)\b"),
     _rule("keberatan", 3, "not my debt", r"\bbukan (?:utang|tagihan) saya\b|\bnihil\b"),
     _rule("keberatan", 3, "protest bill", r"\bprotes\b(?!.{0,10}\bpelayanan\b)"),
     _rule("keberatan", 4, "waive penalty",
@@ -223,7 +259,8 @@ RULES: tuple[Rule, ...] = (
           r"|tatap muka|bertatap muka)\b"),
     _rule("petugas", 3, "appointment", r"\b(?:janji temu|janjian|buat janji|appointment)\b"),
     _rule("petugas", 3, "go to office", r"\b(?:pergi|ke) (?:ke )?(?:kantor|kpp)\b"),
-    _rule("petugas", 3, "a human", r"\bada orang\b|\bjawab orang\b|\borang (?:pajak|kantor|asli)\b"
+    _rule("petugas", 3, "a human", r"\bada orang\b|\bjawab orang\b|\borang (?:pajak|kantor|asli|langsung)\b"
+          r"|\b(?:dibantu|dilayani|dijawab|bicara|langsung) (?:sama|oleh|dengan) orang\b"
           r"|\bmau (?:orang|manusia)\b"),
     _rule("petugas", 2, "not a bot", r"(?<!halo )\b(?:robot|bot|mesin)\b"),
     # berhenti: stop messages
@@ -232,7 +269,8 @@ RULES: tuple[Rule, ...] = (
     _rule("berhenti", 5, "jangan kirim",
           r"\bjangan (?:kirim|kirimi|kirimkan|mengirim|mengirimkan|chat|wa|hubungi|ganggu|sms|telepon|kontak|dikirim"
           r"|dikirimi|dihubungi|diingatkan|masukkan|dimasukkan)\b"
-          r"|\btidak (?:mengirim|mengirimkan|mengirimi|dikirim|dikirimi|dikirimkan|dihubungi|ditelepon|diingatkan)\b"
+          r"|\btidak (?:lagi )?(?:mengirim|mengirimkan|mengirimi|dikirim|dikirimi|dikirimkan|dihubungi|ditelepon"
+          r"|diingatkan)\b"
           r"(?: \w+){0,2} (?:pesan|wa|chat|sms|lagi)\b"),
     _rule("berhenti", 5, "do not want messages",
           r"\btidak (?:mau|usah|perlu|ingin|butuh|berkenan|bersedia)\b.{0,25}"
@@ -282,15 +320,15 @@ RULES: tuple[Rule, ...] = (
     _rule("mulai", 4, "stopped by mistake", r"\b(?:kepencet|salah pencet|salah klik|tidak sengaja|tak sengaja)\b"),
     # pengaduan: complaint channels
     _rule("pengaduan", 5, "complaint",
-          r"\b(?:pengaduan|mengadu|adukan|komplain|keluhan|penipuan|penipu|ditipu|tipu|menipu|pungli|gratifikasi"
-          r"|whistleblowing|wbs|kring pajak|kring|1500200|oknum|uang damai|mengaku|kecewa|tidak puas|tidak sopan"
-          r"|kasar|curiga|tidak ramah|pungutan liar|imbalan|suap|sogok|pelicin|mengeluh|kritik|dipersulit|mempersulit"
-          r"|dilempar|dipingpong|diabaikan|rekening pribadi|tidak profesional|dipalak|palak|pemerasan|diperas|calo"
+          r"\b(?:pengaduan|mengadu|adukan|mengadukan|komplain|keluhan|pungli|gratifikasi"
+          r"|whistleblowing|wbs|kring pajak|kring|1500200|oknum|uang damai|kecewa|tidak puas|tidak sopan"
+          r"|kasar|tidak ramah|pungutan liar|imbalan|suap|sogok|pelicin|mengeluh|kritik|dipersulit|mempersulit"
+          r"|dilempar|dipingpong|diabaikan|tidak profesional|dipalak|palak|pemerasan|diperas|calo|tidak etis"
           r"|ingkar janji|sesuai janji|(?:sikap|perilaku|perlakuan|kelakuan|kinerja) (?:petugas|pegawai|oknum|staf)"
           r"|telepon center)\b"),  # "call center" arrives as "telepon center" (call -> telepon)
     _rule("pengaduan", 5, "asks for money",
           r"\b(?:minta|diminta|dimintai|meminta) (?:uang|imbalan|transfer)\b|\blapor\b.{0,12}\bpetugas\b"
-          r"|\bpetugas\b.{0,30}\b(?:lapor|melapor|melaporkan|laporkan)\b"),
+          r"|\bpetugas\b.{0,30}\b(?:lapor|melapor|melaporkan|laporkan)\b", unless=_IMPOSTOR),
     _rule("pengaduan", 4, "service", r"\bpelayanan\b"),
     _rule("pengaduan", 4, "bad service",
           r"\b(?:layanan|pelayanan|petugas|pegawai|kantor|kpp|admin)\b.{0,25}"
@@ -301,6 +339,20 @@ RULES: tuple[Rule, ...] = (
     _rule("pengaduan", 4, "rude",
           r"\b(?:ketus|judes|jutek|galak|sombong|arogan|angkuh|sinis|nyolot|songong|membentak|dibentak|bentak"
           r"|kurang ajar|tidak ramah|tidak sopan|tidak beretika)\b"),
+    # A complaint about how an officer behaved: it goes to the section head, never to an officer queue, so it must
+    # outweigh the officer word and "datang" that would otherwise read as "I want an officer".
+    _rule("pengaduan", 8, "officer misconduct",
+          r"\b(?:petugas|pegawai|ar|juru sita|satpam|staf|orang kantor|kepala seksi)\b.{0,70}"
+          r"\b(?:kasar|membentak|bentak|dibentak|marah|marah marah|cuek|tidak sopan|tidak etis|tidak ramah|judes|ketus"
+          r"|tidak mau (?:melayani|layani)|tidak (?:dilayani|melayani)|menyuruh (?:saya |kami )?pulang|malu|nada tinggi"
+          r"|tanpa surat tugas|minta (?:uang|amplop|imbalan)|amplop|uang (?:bensin|rokok|kopi|transport)|mempersulit"
+          r"|intimidasi|mengintimidasi|melecehkan|tidak profesional|main hp|menghina|seenaknya|sewenang wenang|bodoh"
+          r"|hina|mengejek|ejek|memaki|maki|dimaki)\b"
+          r"|\b(?:mengadukan|adukan|mengadu|laporkan|melaporkan|komplain|mengeluhkan|keluhkan|tegur|ditegur|menegur)\b"
+          r"(?: \w+){0,3} (?:petugas|pegawai|ar|juru sita|satpam|staf|oknum)\b"
+          r"|\b(?:atasan|atasannya)\b.{0,40}\b(?:petugas|pegawai|ar)\b"
+          r"|\b(?:petugas|pegawai|ar)\b.{0,60}\b(?:atasan|atasannya|ditegur|tegur)\b",
+          unless=_IMPOSTOR),
     _rule("pengaduan", 3, "report",
           # "telat/harus/lupa lapor" is filing a tax return, not reporting someone
           r"(?<!sudah )(?<!telat )(?<!terlambat )(?<!harus )(?<!wajib )(?<!lupa )(?<!belum )"
@@ -315,7 +367,9 @@ RULES: tuple[Rule, ...] = (
     _rule("salah_nomor", 5, "not me",
           r"\bbukan saya\b|\bsaya bukan\b(?! (?:pkp|pengusaha))|\bbukan dia\b"
           r"|\bbukan (?:pemilik|pribadi|milik)\b|\bnama saya\b.{0,30}\bbukan\b|\bnama\b(?: \w+){0,3} bukan\b"
-          r"|\bbukan (?:usaha|toko|perusahaan|npwp|nama) saya\b|\b(?:maksud|cari|dicari)\b.{0,15}\bsiapa\b"),
+          r"|\bbukan (?:usaha|toko|perusahaan|npwp|nama) saya\b|\b(?:maksud|cari|dicari)\b.{0,15}\bsiapa\b"
+          r"|\b(?:kami|saya) bukan (?:wajib pajak|wp|orang|pemilik|pengurus|yang)\b"
+          r"|\bnomor ini (?:adalah )?(?:milik|punya|nomor) pribadi\b"),
     _rule("salah_nomor", 5, "stranger", r"\btidak kenal\b|\btidak (?:ada )?hubungan\b|\btidak tahu siapa\b"
           r"|\btidak (?:ada|kenal) (?:yang|orang) (?:namanya|nama|bernama)\b|\btidak (?:ada |tinggal )?di sini\b"
           r"|\btidak tahu apa(?: apa)? (?:tentang|soal|mengenai)\b"
@@ -323,7 +377,7 @@ RULES: tuple[Rule, ...] = (
     _rule("salah_nomor", 4, "someone else's number",
           r"\bnomor\b.{0,25}\borang lain\b|\bpinjam (?:hp|nomor|wa)\b|\b(?:tidak ada|bukan) urusan\b"
           r"|\b(?:nomor|hp|wa) ini\b(?: \w+){0,2} (?:dipakai|digunakan|punya|milik) (?:anak|istri|suami|ibu|bapak"
-          r"|adik|kakak|keluarga|orang)\b|\bini (?:nomor|hp|wa) (?:istri|suami|anak|ibu|bapak|orang tua|kantor"
+          r"|adik|kakak|keluarga|orang)\b|\bini (?:nomor|hp|wa) (?:istri|suami|anak|ibu|bapak|orang tua|kantor(?! pajak)"
           r"|keluarga|adik|kakak)\b|\btidak (?:pernah )?(?:punya|memiliki|daftar) npwp\b"
           r"|\btidak pernah (?:daftar|mendaftar|terdaftar)\b"),
     # "siapa itu Hendrikus?" asks who the named person is; "siapa ini?" only asks who is writing
@@ -348,8 +402,25 @@ RULES: tuple[Rule, ...] = (
           r"|menggunakan|punya)\b"
           r"|\b(?:nomor|kartu|hp) (?:bekas|second|seken|lungsuran)\b|\b(?:nomor|kartu) perdana\b"
           r"|\bbaru (?:saya |kami )?(?:beli|dapat|pakai|memakai) (?:nomor|kartu|hp)\b"),
+    # "the company was sold", "the shop changed hands": the number no longer belongs to the taxpayer
+    _rule("salah_nomor", 6, "business changed hands",
+          r"\b(?:perusahaan|usaha|toko|cv|pt|ud|firma|koperasi|bengkel|warung|kios|badan usaha|kantor)\b(?: \w+){0,4}"
+          r" (?:sudah |telah )?(?:dijual|terjual|pindah tangan|berganti (?:pemilik|kepemilikan)|ganti (?:pemilik"
+          r"|kepemilikan)|diambil alih|diakuisisi|dialihkan)\b"
+          r"|\b(?:berganti|ganti|peralihan|pergantian|alih) kepemilikan\b|\bpindah tangan\b"),
+    _rule("salah_nomor", 5, "no longer theirs",
+          r"\b(?:bukan|tidak) lagi\b(?: \w+)? (?:nomor|milik|dipakai|digunakan|dipergunakan)\b"
+          r"|\bsudah (?:bukan|tidak) (?:milik|nomor|dipakai|digunakan)\b"
+          r"|\b(?:nomor|hp|wa) ini\b(?: \w+){0,2} (?:tidak|bukan) lagi\b"),
     # salam: greeting or menu request
     _rule("salam", 2, "greeting", r"\b(?:halo|selamat|salam|permisi|pagi|siang|sore|malam|tes|ping|p|apa kabar)\b"),
+    # "selamat pagi bapak ibu petugas": a greeting that addresses the officers is still only a greeting
+    _rule("salam", 6, "greeting the officers",
+          r"^(?:halo|hai|hallo|selamat (?:pagi|siang|sore|malam|datang)|pagi|siang|sore|malam|salam|permisi|shalom"
+          r"|assalamualaikum)(?: (?:bapak|ibu|kakak|para|semua|semuanya|dan|petugas|pegawai|admin|staf|tim|kantor"
+          r"|pajak|kpp|kupang|sekalian|dong|yang|baik|budiman|terhormat|di|pratama))*$"),
+    _rule("salam", 4, "how are you",
+          r"\b(?:apa|bagaimana) kabar\b|\bkabar (?:baik|bagaimana|apa)\b|^kabar\b"),
     _rule("salam", 3, "menu", r"\b(?:menu|bantuan|help|pilihan)\b|\b(?:layanan|fitur)(?: \w+)? apa saja\b"
           r"|\bapa saja (?:layanan|fitur)\b"),
     # a bare "info" / "mau tanya" opens the conversation: show the menu
@@ -373,11 +444,57 @@ RULES: tuple[Rule, ...] = (
           r"|ganti alamat|pph final|umkm|alamat|tarif|pph 21|pph21|bukti potong|faktur|efaktur|pkp|karyawan|magang"
           r"|domisili|pindah kpp|email|jam buka|tahunan|pph 29|bukti lapor"
           r"|(?:hapus|menghapus|nonaktifkan|menonaktifkan) npwp)\b"),
-    # doubts about this channel itself ("ini penipuan ya?", "asli kah ini dari kantor pajak?"): general help
-    _rule("lainnya", 6, "is this genuine",
+    # penipuan_khawatir: doubts about this channel itself ("ini penipuan ya?", "asli kah ini dari kantor pajak?")
+    _rule("penipuan_khawatir", 6, "is this genuine",
           r"\b(?:ini|itu)(?: \w+)? (?:asli|resmi|aman|hoaks|hoax|palsu|penipuan|penipu)\b"
           r"|\b(?:asli|resmi|aman)\b(?: \w+)? (?:ini|itu)\b|\bdasar penipu\b|\bklik link\b"
           r"|\blink\b.{0,20}\b(?:apa|aman|asli|resmi|benar)\b"),
+    _rule("penipuan_khawatir", 5, "afraid of fraud",
+          r"\b(?:takut|khawatir|ragu|curiga|waspada|hati hati|jangan jangan|tidak (?:ingin|mau) (?:tertipu|ditipu)"
+          r"|tidak percaya)\b.{0,40}\b" + _FRAUD + r"\b"
+          r"|\b" + _FRAUD + r"\b.{0,40}\b(?:takut|khawatir|ragu|curiga)\b"
+          r"|\bjangan jangan\b|\btidak (?:ingin|mau) (?:tertipu|ditipu)\b"),
+    _rule("penipuan_khawatir", 5, "genuine office?",
+          r"\b(?:ini|itu|nomor ini|pesan ini|wa ini|surat ini|suratnya)(?: \w+){0,2} (?:benar|betul|asli|resmi|sah)"
+          r"(?: \w+){0,2} (?:dari|milik|punya|nomor) " + _OFFICE + r"\b"
+          r"|\b(?:benar|betul|asli|resmi|sah) (?:ini|itu)(?: \w+)? (?:dari|nomor|milik)?\s?" + _OFFICE + r"\b"
+          r"|\b(?:kantor pajak|kpp|djp|nomor pajak|petugas pajak|orang pajak) (?:asli|resmi|betulan|benar)\b"
+          r"|\b(?:wa|nomor|akun|pesan|layanan|chat) (?:resmi|asli) (?:\w+ )?(?:dari )?" + _OFFICE + r"\b"
+          r"|\b(?:asli|resmi|sah) (?:atau|apa) (?:palsu|tidak|bukan|penipuan)\b"
+          r"|\b(?:bukti|buktinya|percaya|yakin|yakinkan|memastikan|pastikan)\b.{0,30}\b(?:resmi|asli|penipu|penipuan"
+          r"|dari djp|dari kantor|dari pajak|nomor kpp)\b"
+          r"|\b(?:yakin|benar|betul|asli)\b(?: \w+){0,2} (?:dari|nomor) (?:djp|kpp|kantor pajak|pajak)\b"),
+    # a bare fraud word: worry by default; a report needs more (someone else, money asked, "saya mau lapor")
+    _rule("penipuan_khawatir", 5, "is this the office's number",
+          r"^(?:apakah |apa |benar |betul |halo )?(?:ini|benar ini|betul ini) (?:benar |betul )?(?:nomor|wa|akun)"
+          r" (?:resmi )?(?:dari |milik )?" + _OFFICE + r"\b"),
+    _rule("penipuan_khawatir", 2, "fraud word", r"\b" + _FRAUD + r"\b"),
+    # lapor_penipuan: someone else wrote or called in the office's name, asking for money outside a kode billing
+    _rule("lapor_penipuan", 5, "impersonation",
+          _CLAIMS_TO_BE + r"|\b" + _OFFICE + r" (?:palsu|gadungan|abal abal)\b|\b(?:logo|foto|profil) (?:kantor pajak|djp|kpp|pajak)\b",
+          unless=_FRAUD_IN_GENERAL + r"|^(?:tagihan|kode|billing)\b"),
+    _rule("lapor_penipuan", 3, "money outside billing", r"\b" + _OFF_BILLING + r"\b"),
+    _rule("lapor_penipuan", 3, "someone else got in touch",
+          r"\b(?:ada (?:yang|orang|seseorang|nomor|oknum|akun|sms|wa|telepon)|seseorang|oknum|nomor lain"
+          r"|nomor tidak dikenal|nomor tak dikenal|nomor asing|orang (?:yang )?mengaku)\b"
+          r"(?: \w+){0,3} (?:wa|whatsapp|telepon|menelepon|sms|chat|kirim|mengirim|menghubungi|hubungi|dm|datang"
+          r"|mendatangi|email|pesan)\b|\b(?:dari|pakai|lewat) nomor (?:lain|asing|tidak dikenal|tak dikenal)\b"
+          r"|\bada (?:sms|telepon|dm)\b|\bnomor (?:0|62|\+62)?8\d{7,12}\b|\b(?:0|62)8\d{7,12}\b",
+          unless=r"\bbukan nomor (?:saya|kami)\b"),
+    _rule("lapor_penipuan", 4, "asked to pay privately",
+          r"\b(?:minta|suruh|disuruh|meminta|diminta|dimintai|menyuruh|paksa|dipaksa|ancam|mengancam)\b(?: \w+){0,4}"
+          r" (?:transfer|kirim|beli|bayar|membayar|setor)\b(?: \w+){0,6} (?:rekening|pribadi|pulsa|voucher|dana"
+          r"|ovo|gopay|nomor|dia|nya|tunai)\b"),
+    _rule("lapor_penipuan", 6, "reporting a fraud",
+          r"\b(?:lapor|laporkan|melaporkan|melapor|laporan|mengadu|adukan)\b.{0,40}\b(?:penipuan|penipu|tipu|scam"
+          r"|palsu|gadungan)\b|\b(?:penipuan|penipu)\b.{0,30}\b(?:mau|ingin|akan|mohon) (?:lapor|melapor|laporkan"
+          r"|melaporkan)\b|\bada (?:yang |orang )?(?:penipu|penipuan|menipu)\b"
+          r"|(?<!tidak ingin )(?<!tidak mau )(?<!takut )\b(?:ditipu|tertipu|kena tipu|tipu saya)\b"
+          r"|\b(?:penipu|penipuan)\b.{0,40}\b(?:mengaku|atas nama|pakai nama|mengatasnamakan|minta|rekening|pulsa)\b",
+          unless=_FRAUD_IN_GENERAL),
+    _rule("lapor_penipuan", 3, "already sent money",
+          r"\bsudah (?:saya |kami )?(?:transfer|kirim|kirim uang|bayar|setor)\b.{0,30}\b(?:penipu|dia|orang itu"
+          r"|rekening)\b|\bsudah (?:kirim|transfer) (?:uang|doi|pulsa)\b"),
     _rule("lainnya", 4, "how did you get my number",
           r"\bnomor (?:saya|ini)\b.{0,20}\bdari ?mana\b|\bdari ?mana\b.{0,20}\bnomor (?:saya|ini)\b"
           r"|\b(?:dapat|tahu) nomor (?:saya|ini)\b"),

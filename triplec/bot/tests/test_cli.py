@@ -34,7 +34,20 @@ def test_it_evaluates_per_intent_with_confusions(tmp_path) -> None:
     text = out.getvalue()
     assert "2/3 correct" in text
     assert "mulai -> berhenti: 1" in text
-    assert "[mulai -> berhenti] stop dulu" in text
+    assert "[mulai -> berhenti 0.94] stop dulu" in text
+    assert "misses at confidence >= 0.9: 1" in text and "0.9-1.00" in text
+
+
+def test_it_prints_a_calibration_table_per_band_and_maps_the_blind_intent_names(tmp_path) -> None:
+    blind = tmp_path / "blind.csv"
+    blind.write_text("text,intent,register\nhalo kak,sapaan,santai\nrincian tagihan saya dong,detail,santai\n"
+                     "\"ada yg ngaku petugas pajak, minta pulsa\",lapor_penipuan,kupang\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("bot", "calibration", str(blind), stdout=out)
+    text = out.getvalue()
+    assert "blind.csv: 3/3 correct" in text
+    assert "band" in text and "stated" in text and "accuracy" in text
+    assert "misses at confidence >= 0.9: 0" in text
 
 
 def test_it_fails_clearly_on_a_malformed_file(tmp_path) -> None:

@@ -7,6 +7,7 @@ import re
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 from django.test import override_settings
 from django.utils import timezone
 
@@ -93,8 +94,8 @@ def test_it_runs_a_campaign_from_creation_to_the_phone_and_live_progress(simulat
             assert OutboundMessage.objects.filter(state=State.FAILED).count() == 0
 
             # The progress page catches up by itself (polling), delivered and read arrive by webhook.
-            page.wait_for_function("document.querySelector('td[data-key=\"delivered\"]').textContent.trim() === '2'",
-                                   timeout=30_000)
+            # An auto-waiting assertion: wait_for_function evaluates a string, which the page's CSP forbids.
+            expect(page.locator('td[data-key="delivered"]')).to_have_text("2", timeout=30_000)
             assert page.evaluate("window.__notReloaded") is True
 
             # Like Meta, the simulator downloads each PDF from our signed link (SITE_URL = this test server).

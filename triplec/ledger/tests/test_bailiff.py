@@ -14,7 +14,7 @@ _n = iter(range(10**6))
 
 
 @pytest.fixture
-def time_machine_now():
+def now_wita():
     """Now in WITA, for tests that go through views (which use the real clock)."""
     from django.utils import timezone
 
@@ -116,10 +116,10 @@ def test_it_refuses_a_surat_paksa_number_already_used(office, bailiff_user):
         record_surat_paksa(teguran=t2, number="SP-9", issue_date=dt.date(2026, 11, 30), actor=bailiff_user, now=now)
 
 
-def test_it_exports_the_list_to_xlsx_and_audits_it(client, office, bailiff_user, time_machine_now):
+def test_it_exports_the_list_to_xlsx_and_audits_it(client, office, bailiff_user, now_wita):
     taxpayer = make_taxpayer(office, name="CV Sinar Kupang")
     doc = make_document(taxpayer, amount=3_250_000)
-    t = letter(taxpayer, time_machine_now.date() - dt.timedelta(days=30), doc)
+    t = letter(taxpayer, now_wita.date() - dt.timedelta(days=30), doc)
     client.force_login(bailiff_user)
     response = client.get("/collect/bailiff/?format=xlsx")
     assert response.status_code == 200
@@ -132,13 +132,13 @@ def test_it_exports_the_list_to_xlsx_and_audits_it(client, office, bailiff_user,
     assert AuditEntry.objects.filter(action="paksa.export", actor=bailiff_user).exists()
 
 
-def test_it_renders_the_list_and_records_through_the_page(client, office, bailiff_user, time_machine_now):
+def test_it_renders_the_list_and_records_through_the_page(client, office, bailiff_user, now_wita):
     taxpayer = make_taxpayer(office)
-    t = letter(taxpayer, time_machine_now.date() - dt.timedelta(days=30))
+    t = letter(taxpayer, now_wita.date() - dt.timedelta(days=30))
     client.force_login(bailiff_user)
     page = client.get("/collect/bailiff/")
     assert page.status_code == 200 and t.number in page.content.decode()
-    day = time_machine_now.date().isoformat()
+    day = now_wita.date().isoformat()
     response = client.post(f"/collect/bailiff/{t.pk}/paksa/", {"number": "SP-77", "issue_date": day})
     assert response.status_code == 302 and SuratPaksa.objects.get().number == "SP-77"
 

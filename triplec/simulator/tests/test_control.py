@@ -1,6 +1,7 @@
 """The control API, the template store and media, against the running simulator."""
 
 import json
+import time
 
 from triplec.simulator.tests.conftest import template_payload
 
@@ -52,6 +53,56 @@ def test_it_lists_templates_with_fields_and_cursor_paging(simulator):
     assert simulator.graph("GET", "/v25.0/123/message_templates").json()["error"]["code"] == 100
     assert simulator.graph("GET", f"/v25.0/{simulator.waba_id}/message_templates", token="x").status_code == 401
 
+
+def test_it_answers_the_template_list_summary(simulator):
+    path = f"/v25.0/{simulator.waba_id}/message_templates"
+    data = simulator.graph("GET", path, params={"limit": 1, "summary": "total_count,message_template_count,"
+                                                                      "message_template_limit,are_translations_complete"
+                                                }).json()
+    assert len(data["data"]) == 1
+    assert data["summary"] == {"total_count": 4, "message_template_count": 4, "message_template_limit": 250,
+                               "are_translations_complete": True}
+    filtered = simulator.graph("GET", path, params={"name": "kode_billing_v1", "summary": "total_count"}).json()
+    assert filtered["summary"] == {"total_count": 1}
+    assert "summary" not in simulator.graph("GET", path).json()
+
+
+def test_it_serves_one_template_by_id_with_fields(simulator):
+    listed = simulator.graph("GET", f"/v25.0/{simulator.waba_id}/message_templates",
+                             params={"name": "kode_billing_v1"}).json()["data"][0]
+    whole = simulator.graph("GET", f"/v25.0/{listed['id']}").json()
+    assert whole == listed
+    assert simulator.graph("GET", f"/v25.0/{listed['id']}", params={"fields": "name,status"}).json() == {
+        "id": listed["id"], "name": "kode_billing_v1", "status": "APPROVED"}
+    assert simulator.graph("GET", "/v25.0/7999999999999").json()["error"]["code"] == 100
+
+
+def test_it_answers_the_phone_number_with_default_or_requested_fields(simulator):
+    path = f"/v25.0/{simulator.phone_number_id}"
+    default = simulator.graph("GET", path).json()
+    assert set(default) == {"id", "verified_name", "code_verification_status", "display_phone_number",
+                            "quality_rating", "platform_type", "throughput"}
+    asked = simulator.graph("GET", path, params={"fields": "quality_rating,messaging_limit_tier"}).json()
+    assert asked == {"id": simulator.phone_number_id, "quality_rating": "GREEN", "messaging_limit_tier": "TIER_1K"}
+    unknown = simulator.graph("GET", path, params={"fields": "nope"})
+    assert unknown.status_code == 400 and unknown.json()["error"]["code"] == 100
+
+
+def test_it_sends_template_notifications_with_the_entry_time(sim):
+    template_id = sim.graph("GET", f"/v25.0/{sim.waba_id}/message_templates",
+                            params={"name": "kode_billing_v1"}).json()["data"][0]["id"]
+    assert sim.http.post(f"/_sim/templates/{template_id}/status", json={"event": "PAUSED"}).status_code == 200
+    assert sim.send(template_payload()).json()["error"]["code"] == 132015
+    assert sim.http.post(f"/_sim/templates/{template_id}/quality", json={"new_quality_score": "RED"}).status_code == 200
+    impending = sim.http.post(f"/_sim/templates/{template_id}/category",
+                              json={"new_category": "MARKETING", "impending": True}).json()
+    assert impending["webhook"]["correct_category"] == "MARKETING" and impending["template"]["category"] == "UTILITY"
+    assert sim.http.post(f"/_sim/templates/{template_id}/quality", json={"new_quality_score": "PINK"}).status_code == 400
+    assert sim.http.post("/_sim/templates/1/status", json={"event": "PAUSED"}).status_code == 404
+    payloads = sim.wait_for(lambda: len(sim.receiver.payloads()) == 3 and sim.receiver.payloads())
+    assert {p["entry"][0]["changes"][0]["field"] for p in payloads} == {
+        "message_template_status_update", "message_template_quality_update", "template_category_update"}
+    assert all(abs(p["entry"][0]["time"] - time.time()) < 60 for p in payloads)
 
 def test_it_creates_a_template_pending_then_approved_with_a_webhook(sim):
     response = sim.graph("POST", f"/v25.0/{sim.waba_id}/message_templates", json=NEW_TEMPLATE)

@@ -1,5 +1,7 @@
 """POST /messages against the running simulator: Meta's success shape and each synchronous error path."""
 
+import re
+
 from triplec.simulator.tests.conftest import template_payload, text_payload
 
 
@@ -12,7 +14,10 @@ def test_it_accepts_a_template_with_metas_success_shape(simulator):
     assert response.status_code == 200
     data = response.json()
     assert data["messaging_product"] == "whatsapp"
-    assert data["contacts"] == [{"input": "6281234567890", "wa_id": "6281234567890"}]
+    # Since the 2026 BSUID change Meta's answer names the user's business-scoped id too.
+    [contact] = data["contacts"]
+    assert contact == {"input": "6281234567890", "wa_id": "6281234567890", "user_id": contact["user_id"]}
+    assert re.fullmatch(r"ID\.\d{20}", contact["user_id"])
     assert data["messages"][0]["id"].startswith("wamid.")
     assert data["messages"][0]["message_status"] == "accepted"
     [stored] = simulator.messages(to="6281234567890")

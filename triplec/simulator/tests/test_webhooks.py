@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import json
+import re
 
 from triplec.simulator.testing import WebhookReceiver
 from triplec.simulator.tests.conftest import template_payload
@@ -116,17 +117,23 @@ def test_it_delivers_inbound_messages_signed_with_contacts_and_context(sim):
     assert result["webhook_status"] == 200 and result["wamid"].startswith("wamid.")
     sim.inbound(from_="6281234567890", interactive={"type": "list_reply", "id": "doc-1", "title": "STP 00123"})
     sim.inbound(from_="6281234567890", user_id="ID.99887766", text="Halo")
-    messages = sim.wait_for(lambda: len(sim.receiver.inbound_messages()) == 3 and sim.receiver.inbound_messages())
-    button, listed, text = messages
+    sim.inbound(user_id="ID.55501", username="budi.kupang", name="Budi", text="Halo juga")
+    messages = sim.wait_for(lambda: len(sim.receiver.inbound_messages()) == 4 and sim.receiver.inbound_messages())
+    button, listed, text, username = messages
     assert button["type"] == "button" and button["button"] == {"payload": "KODE_BILLING:1",
                                                               "text": "Minta kode billing"}
     assert button["context"] == {"from": "62380821123", "id": template_wamid}
     assert listed["interactive"] == {"type": "list_reply", "list_reply": {"id": "doc-1", "title": "STP 00123"}}
-    assert text["from_user_id"] == "ID.99887766"
+    # Every message names the BSUID in `from_user_id`; `from` is the phone only when it may be shared.
+    assert button["from"] == "6281234567890" and re.fullmatch(r"ID\.\d{20}", button["from_user_id"])
+    assert text["from"] == "6281234567890" and text["from_user_id"] == "ID.99887766"
+    assert "from" not in username and username["from_user_id"] == "ID.55501"
     contacts = [p["entry"][0]["changes"][0]["value"].get("contacts") for p in sim.receiver.payloads()
                 if "messages" in p["entry"][0]["changes"][0]["value"]]
-    assert contacts[0] == [{"profile": {"name": "Budi Santoso"}, "wa_id": "6281234567890"}]
-    assert contacts[2][0]["user_id"] == "ID.99887766"
+    assert contacts[0] == [{"profile": {"name": "Budi Santoso"}, "wa_id": "6281234567890",
+                            "user_id": button["from_user_id"]}]
+    assert contacts[2] == [{"profile": {"name": "Budi Santoso"}, "wa_id": "6281234567890", "user_id": "ID.99887766"}]
+    assert contacts[3] == [{"profile": {"name": "Budi", "username": "budi.kupang"}, "user_id": "ID.55501"}]
     assert all(WebhookReceiver.signature_ok(r, sim.app_secret) for r in sim.receiver.requests)
 
 

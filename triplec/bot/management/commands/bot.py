@@ -1,7 +1,8 @@
 """`triplec bot classify` and `triplec bot evaluate`: the bot's understanding from the command line.
 
 classify: one message per line on stdin, one JSON line per message on stdout (for staff checking a message,
-and for piping exports through the classifier). evaluate: accuracy on a labelled TSV.
+and for piping exports through the classifier). evaluate: accuracy on a labelled file, the misses at confidence
+>= 0.9 and the calibration table. calibration: the calibration table of one or more files.
 """
 
 import json
@@ -12,7 +13,10 @@ from typing import TextIO
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from triplec.bot.nlu import classify
-from triplec.bot.nlu.evaluation import LABELLED, LabelledSetError, evaluate, load_labelled
+from triplec.bot.nlu.evaluation import (
+    BLIND, CALIBRATION_TOLERANCE, CONFIDENT, HELDOUT, LABELLED, Evaluation, LabelledSetError, collapse_for, evaluate,
+    load_labelled,
+)
 
 
 class Command(BaseCommand):
@@ -25,16 +29,28 @@ class Command(BaseCommand):
         classify_parser.add_argument("--explain", action="store_true",
                                      help="also print the rules that fired, the NTPN and the menu digit")
         evaluate_parser = sub.add_parser("evaluate", help="accuracy overall, per intent, and the confusions")
-        evaluate_parser.add_argument("--file", default=str(LABELLED), help="labelled TSV: text<TAB>intent")
+        evaluate_parser.add_argument("--file", default=str(LABELLED),
+                                     help="labelled TSV (text<TAB>intent) or blind CSV (text,intent,register)")
         evaluate_parser.add_argument("--split", choices=["all", "tune", "dev"], default="all",
                                      help="dev = every 5th row (not used for tuning), tune = the rest")
         evaluate_parser.add_argument("--errors", action="store_true", help="list every misclassified message")
         evaluate_parser.add_argument("--min-accuracy", type=float, default=None,
                                      help="exit with an error if overall accuracy is below this (0-1)")
+        calibration_parser = sub.add_parser("calibration",
+                                            help="stated confidence against accuracy per confidence band")
+        calibration_parser.add_argument("files", nargs="*",
+                                        help="labelled files (default: heldout.tsv and, if present, the blind set)")
 
     def handle(self, *args, **options) -> None:
         if options["action"] == "classify":
             self._classify(options.get("stdin") or sys.stdin, explain=options["explain"])
+        elif options["action"] == "calibration":
+            paths = [Path(f) for f in options["files"]] or [p for p in (HELDOUT, BLIND) if p.is_file()]
+            for path in paths:
+                result = self._load_and_evaluate(path, "all")
+                self.stdout.write(f"{path.name}: {result.correct}/{result.total} correct, "
+                                  f"accuracy {result.accuracy:.1%}")
+                self._calibration(result)
         else:
             self._evaluate(Path(options["file"]), options["split"], options["errors"], options["min_accuracy"])
 
@@ -49,7 +65,7 @@ class Command(BaseCommand):
                 row.update(matched=result.matched, ntpn=result.ntpn, digits_choice=result.digits_choice)
             self.stdout.write(json.dumps(row, ensure_ascii=False))
 
-    def _evaluate(self, path: Path, split: str, show_errors: bool, min_accuracy: float | None) -> None:
+    def _load_and_evaluate(self, path: Path, split: str) -> Evaluation:
         if not path.is_file():
             raise CommandError(f"labelled file not found: {path}")
         try:
@@ -58,7 +74,30 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if not rows:
             raise CommandError(f"no labelled rows in {path}")
-        result = evaluate(rows)
+        return evaluate(rows, collapse=collapse_for(path))
+
+    def _calibration(self, result: Evaluation) -> None:
+        out = self.stdout
+        out.write(f"{'band':<12}{'count':>6}{'stated':>9}{'accuracy':>10}{'gap':>8}  within ±{CALIBRATION_TOLERANCE:.0%}")
+        for band in result.calibration():
+            label = f"{band.low:.1f}-{band.high:.2f}" if band.high >= 1 else f"{band.low:.1f}-{band.high:.1f}"
+            if band.count:
+                out.write(f"{label:<12}{band.count:>6}{band.mean_confidence:>9.1%}{band.accuracy:>10.1%}"
+                          f"{band.gap * 100:>+7.1f}  {'yes' if band.within else 'NO'}")
+            else:
+                out.write(f"{label:<12}{0:>6}{'-':>9}{'-':>10}{'-':>8}  -")
+        misses = result.confident_misses()
+        out.write(f"misses at confidence >= {CONFIDENT}: {len(misses)}")
+        for p in misses:
+            out.write(f"  [{p.expected} -> {p.got} {p.confidence:.2f}] {p.text}")
+        clarified = result.clarified
+        wrong = sum(not p.correct for p in clarified)
+        out.write(f"would ask a clarifying question: {len(clarified)} of {result.total} "
+                  f"({wrong} of them misclassified); misclassified and acted on: "
+                  f"{sum(not p.correct and not p.clarify for p in result.predictions)}")
+
+    def _evaluate(self, path: Path, split: str, show_errors: bool, min_accuracy: float | None) -> None:
+        result = self._load_and_evaluate(path, split)
         out = self.stdout
         out.write(f"{path.name} ({split}): {result.correct}/{result.total} correct, accuracy {result.accuracy:.1%}")
         out.write(f"{'intent':<14}{'count':>6}{'precision':>11}{'recall':>8}")
@@ -71,7 +110,9 @@ class Command(BaseCommand):
         else:
             out.write("confusions: none")
         if show_errors:
-            for text, expected, got in result.errors:
-                out.write(f"  [{expected} -> {got}] {text}")
+            for p in result.predictions:
+                if not p.correct:
+                    out.write(f"  [{p.expected} -> {p.got} {p.confidence:.2f}] {p.text}")
+        self._calibration(result)
         if min_accuracy is not None and result.accuracy < min_accuracy:
             raise CommandError(f"accuracy {result.accuracy:.1%} is below {min_accuracy:.1%}")

@@ -1,16 +1,18 @@
 """`triplec demo`: the embedded default in one command. Prepares the database, loads the demo office once,
-then runs every process of the product on this machine and stops them all on Ctrl-C."""
+then runs every process of the product on this machine under a supervisor (core.processes.Supervisor): a process
+that ends is started again with backoff, and Ctrl-C (or SIGTERM) stops them all, with every worker they spawned.
+The production layout of the same processes is in docs/operations.md."""
 
 import os
-import signal
-import subprocess
 import sys
 import time
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 
+from triplec.core.processes import Supervisor, port_holder
 from triplec.messaging.conf import WEBHOOK_SERVER_ARGS
 from triplec.taxpayers.models import Taxpayer
 
@@ -20,17 +22,20 @@ def processes(host: str, port: int) -> dict[str, list[str]]:
 
     The browser uses one port, served under ASGI because the live screens hold SSE streams open; machines
     (WhatsApp's webhooks) post to a WSGI process on port + 10, where a sync view is several times cheaper.
-    In production a load balancer makes the same split by path (see docs/deployment.md).
+    In production a load balancer makes the same split by path (see docs/operations.md).
     """
     bin_dir = os.path.dirname(sys.executable)
     granian = os.path.join(bin_dir, "granian")
     triplec = os.path.join(bin_dir, "triplec")
+    # granian restarts a worker that dies, and kills one that does not stop within 3 s of a shutdown (an open
+    # SSE stream keeps a graceful one waiting); the supervisor's SIGKILL of the group is the last resort.
+    servers = ["--respawn-failed-workers", "--respawn-interval", "1", "--workers-kill-timeout", "3"]
     static = ["--static-path-route", settings.STATIC_URL.rstrip("/"), "--static-path-mount", str(settings.STATIC_ROOT)]
     return {
-        "web": [granian, "--interface", "asginl", "--host", host, "--port", str(port), "--workers", "1", *static,
-                "triplec.asgi:application"],
+        "web": [granian, "--interface", "asginl", "--host", host, "--port", str(port), "--workers", "1", *servers,
+                *static, "triplec.asgi:application"],
         "hooks": [granian, "--interface", "wsgi", "--host", host, "--port", str(port + 10), *WEBHOOK_SERVER_ARGS,
-                  "triplec.messaging.wsgi:application"],  # webhook fast path
+                  *servers, "triplec.messaging.wsgi:application"],  # webhook fast path
         "worker": [triplec, "run_huey", "--quiet"],
         "simulator": [triplec, "simulator", "--host", host, "--port", str(simulator_port()),
                       "--webhook-url", f"http://{host}:{port + 10}/whatsapp/webhook"],
@@ -53,30 +58,28 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=922)
 
     def handle(self, *args, host, port, taxpayers, seed, **options):
+        held = [f"port {p} is in use by {holder}" for p in (port, port + 10, simulator_port())
+                if (holder := port_holder(p, host))]
+        if held:
+            raise CommandError(
+                "Cannot start: " + "; ".join(held) + ". Another `triplec demo` (or a process it left behind) may "
+                "still be running: stop it, or choose other ports with --port and SIMULATOR_PORT.")
         call_command("setup")
         if not Taxpayer.objects.exists():
             self.stdout.write(f"Loading the demo office ({taxpayers} taxpayers)…")
             call_command("demo_data", taxpayers=taxpayers, seed=seed)
-        children = {name: subprocess.Popen(cmd) for name, cmd in processes(host, port).items()}
-        self.stdout.write(self.style.SUCCESS(f"\nJust Triple C is running: http://{host}:{port}/"))
-        self.stdout.write(f"The taxpayer's phone (WhatsApp simulator): http://{host}:{simulator_port()}/phone/")
-        self.stdout.write(
-            "Demo logins (password 'demo12345'): staf, kasi, ar1, petugas1, petugas2, jurusita, kakpp, admin"
-        )
-        self.stdout.write("Press Ctrl-C to stop.\n")
-        try:
-            while all(p.poll() is None for p in children.values()):
-                time.sleep(0.5)
-            dead = [n for n, p in children.items() if p.poll() is not None]
-            self.stderr.write(f"Process ended unexpectedly: {', '.join(dead)}; stopping the others.")
-        except KeyboardInterrupt:
-            pass
-        finally:
-            for p in children.values():
-                if p.poll() is None:
-                    p.send_signal(signal.SIGTERM)
-            for p in children.values():
-                try:
-                    p.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+        connections.close_all()  # the children open their own; this process only supervises
+
+        def started():
+            self.stdout.write(self.style.SUCCESS(f"\nJust Triple C is running: http://{host}:{port}/"))
+            self.stdout.write(f"The taxpayer's phone (WhatsApp simulator): http://{host}:{simulator_port()}/phone/")
+            self.stdout.write(
+                "Demo logins (password 'demo12345'): staf, kasi, ar1, petugas1, petugas2, jurusita, kakpp, admin"
+            )
+            self.stdout.write("Press Ctrl-C to stop.\n")
+
+        def log(line: str) -> None:
+            self.stderr.write(f"{time.strftime('%H:%M:%S')} supervisor: {line}")
+
+        Supervisor(processes(host, port), log=log).run(on_started=started)
+        self.stdout.write("Stopped: every process has ended.")

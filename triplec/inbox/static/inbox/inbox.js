@@ -160,4 +160,14 @@
   }
 
   window.InboxLive = {queue: queuePage, conversation: conversationPage};
+
+  // The page says what to start in data-* attributes of this script's own tag: no inline script, so the
+  // Content-Security-Policy can forbid inline code.
+  var boot = document.currentScript && document.currentScript.dataset;
+  if (boot && boot.live === "queue") {
+    queuePage({stream: boot.stream, since: Number(boot.since), topics: boot.topics ? boot.topics.split(",") : []});
+  } else if (boot && boot.live === "conversation") {
+    conversationPage({stream: boot.stream, since: Number(boot.since), id: Number(boot.id),
+                      windowOpen: boot.windowOpen === "true", state: boot.state});
+  }
 })();

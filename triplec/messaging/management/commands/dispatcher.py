@@ -26,9 +26,10 @@ class Command(BaseCommand):
     def handle(self, *args, batch, threads, rate, until_idle, max_seconds, sync_templates, **options):
         if sync_templates:
             self._sync_templates()
-        dispatcher = Dispatcher(batch=batch, threads=threads, rate_override=rate)
+        # listen: wait for the wake-up of whoever queues a message instead of polling (core.wake)
+        dispatcher = Dispatcher(batch=batch, threads=threads, rate_override=rate, listen=True)
         for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: dispatcher.stopping.set())
+            signal.signal(sig, lambda *_: dispatcher.stop())
         self.stdout.write(f"dispatcher {dispatcher.name} running")
         dispatcher.run(until_idle=until_idle, max_seconds=max_seconds)
         self.stdout.write(f"dispatcher {dispatcher.name} stopped, {dispatcher.sent_total} sent")

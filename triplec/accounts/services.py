@@ -1,0 +1,70 @@
+"""Writes about staff accounts: two-factor enrolment and verification, login audit entries."""
+
+from django.http import HttpRequest
+
+from triplec.audit.services import audit_record
+from triplec.core.masking import mask_text
+
+from .lockout import client_ip
+from .models import User
+
+
+def client_address(request: HttpRequest | None) -> str:
+    return client_ip(request) if request is not None else ""
+
+
+def record_login(request: HttpRequest, user) -> None:
+    audit_record(action="login", actor=user, summary=f"login {user.username}",
+                 detail={"ip": client_address(request)})
+
+
+def record_logout(request: HttpRequest | None, user, *, reason: str = "") -> None:
+    if user is None:
+        return
+    audit_record(action="logout", actor=user, summary=f"logout {user.username}" + (f" ({reason})" if reason else ""),
+                 detail={"ip": client_address(request), **({"reason": reason} if reason else {})})
+
+
+def record_login_failure(request: HttpRequest | None, username: str, *, locked: bool = False) -> None:
+    """A wrong password (or a refused attempt during a lockout). The typed username is masked: people type
+    their NPWP or NIK into the wrong box."""
+    user = User.objects.filter(username=username).select_related("office").first() if username else None
+    shown = mask_text(username or "")[:60]
+    audit_record(action="login.locked" if locked else "login.failed", office=getattr(user, "office", None),
+                 summary=("login locked for " if locked else "failed login for ") + shown,
+                 detail={"username": shown, "ip": client_address(request), "known_user": user is not None})
+
+
+def totp_device_for_enrolment(user):
+    """The user's unconfirmed TOTP device (a fresh secret the first time); a confirmed one is never replaced here."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="TOTP", confirmed=False)
+
+
+def totp_confirm(request: HttpRequest, device, token: str) -> bool:
+    """Confirm enrolment with the first code from the app; the session counts as verified from then on."""
+    import django_otp
+
+    if not device.verify_token(token.strip().replace(" ", "")):
+        audit_record(action="2fa.failed", actor=request.user, summary="two-factor enrolment code refused")
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    django_otp.login(request, device)
+    audit_record(action="2fa.enrol", actor=request.user, summary=f"two-factor device enrolled for {request.user.username}")
+    return True
+
+
+def totp_verify(request: HttpRequest, token: str) -> bool:
+    """Check the code after the password; django-otp slows down repeated wrong codes (throttling)."""
+    import django_otp
+
+    device = django_otp.match_token(request.user, token.strip().replace(" ", ""))
+    if device is None:
+        audit_record(action="2fa.failed", actor=request.user, summary="two-factor code refused")
+        return False
+    django_otp.login(request, device)
+    audit_record(action="2fa.verify", actor=request.user, summary=f"two-factor verified for {request.user.username}")
+    return True

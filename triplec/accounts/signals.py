@@ -1,0 +1,40 @@
+"""Logins, failed logins, lockouts and logouts go to the audit log (BSSN 4/2021), whichever page caused them."""
+
+import time
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from . import services
+
+SESSION_LAST_ACTIVITY = "triplec_last_activity"
+SESSION_LOGIN_AT = "triplec_login_at"
+
+
+@receiver(user_logged_in, dispatch_uid="triplec_audit_login")
+def _logged_in(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        now = time.time()
+        request.session[SESSION_LAST_ACTIVITY] = now
+        request.session[SESSION_LOGIN_AT] = now
+    services.record_login(request, user)
+
+
+@receiver(user_logged_out, dispatch_uid="triplec_audit_logout")
+def _logged_out(sender, request, user, **kwargs):
+    services.record_logout(request, user, reason=getattr(request, "triplec_logout_reason", ""))
+
+
+@receiver(user_login_failed, dispatch_uid="triplec_audit_login_failed")
+def _login_failed(sender, credentials, request=None, **kwargs):
+    services.record_login_failure(request, (credentials or {}).get("username", ""))
+
+
+def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    services.record_login_failure(request, username or "", locked=True)
+
+
+def connect_axes() -> None:
+    from axes.signals import user_locked_out
+
+    user_locked_out.connect(_locked_out, dispatch_uid="triplec_audit_locked_out")
