@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "triplec.accounts.middleware.OfficeTimezoneMiddleware",
+    "triplec.accounts.middleware.PermissionMiddleware",  # the permission matrix, accounts/permissions.py
 ]
 
 ROOT_URLCONF = "triplec.urls"
@@ -90,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "triplec.accounts.context_processors.permissions",
             ],
         },
     },

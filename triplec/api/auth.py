@@ -17,6 +17,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from triplec.accounts import permissions
 from triplec.core.inputs import JsonBodyError, parse_json
 
 from .models import ApiToken, hash_token
@@ -80,6 +81,7 @@ def api_view(*methods: str, permission: str | None = None) -> Callable:
                 request.api_token, request.api_user, request.user = token, token.user, token.user
                 if permission and not token.user.has_perm(permission):
                     raise ApiError("forbidden", "Pengguna token ini tidak berwenang untuk tindakan ini", status=403)
+                _check_matrix(request, token.user, kwargs)
                 result = view(request, *args, **kwargs)
             except ApiError as exc:
                 return JsonResponse(exc.body(), status=exc.status)
@@ -96,6 +98,18 @@ def api_view(*methods: str, permission: str | None = None) -> Callable:
         return wrapper
 
     return decorate
+
+
+def _check_matrix(request: HttpRequest, user, kwargs) -> None:
+    """The permission matrix (accounts/permissions.py) for this URL and method, as the console applies it."""
+    match = request.resolver_match
+    if match is None:
+        return
+    rule = permissions.route_rule(match.view_name, request.method, kwargs)
+    if rule in (None, "", *permissions.MARKERS):
+        return
+    if not permissions.allowed(user, rule):
+        raise ApiError("forbidden", "Pengguna token ini tidak berwenang untuk tindakan ini", status=403)
 
 
 def office_scope(request: HttpRequest) -> int | None:

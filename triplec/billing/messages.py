@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from triplec.accounts.permissions import require
 from triplec.core.dates import waktu
 from triplec.core.money import rupiah
 from triplec.ledger.kap import kap_name
@@ -128,6 +129,7 @@ def _send(*, taxpayer, office, rendered: RenderedMessage, key: str, actor=None, 
 
 def send_billing_code(*, billing_code, actor=None, force_template: bool = False):
     """Queue the code for the taxpayer (reply lane: they are usually waiting for it)."""
+    require(actor, "billing.issue", office_id=billing_code.office_id)
     rendered = render_billing_message(billing_code)
     return _send(taxpayer=billing_code.taxpayer, office=billing_code.office, rendered=rendered,
                  key=f"billing:{billing_code.code}", actor=actor, force_template=force_template, reply=True)

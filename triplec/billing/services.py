@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from triplec.accounts.permissions import require
 from triplec.audit.services import audit_record
 from triplec.ledger.selectors import is_owed
 from triplec.ledger.models import DebtDocument
@@ -56,6 +57,7 @@ def issue_billing_code(*, taxpayer, documents: Sequence[DebtDocument], actor=Non
     replaced by a new one. The issuer is called outside the transaction (it may be slow); the result is
     re-checked inside it, so two clerks asking at once still end with one code.
     """
+    require(actor, "billing.issue", office_id=taxpayer.office_id)
     now = now or timezone.now()
     ids = sorted({d.pk for d in documents})
     if not ids:

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_POST
 
+from triplec.accounts.permissions import allowed
 from triplec.audit.services import audit_record
 from triplec.ledger.selectors import owed_documents
 from triplec.taxpayers.selectors import scoped_to_user, visible_taxpayers
@@ -17,9 +18,7 @@ from .messages import MessageNotSent, render_billing_message, send_billing_code
 from .models import BillingCode
 from .services import BillingError, issue_billing_code
 
-# Billing has no permissions of its own in the role table (accounts/roles.py); staff who may change the
-# ledger may issue codes for it.
-ISSUE_PERMISSION = "ledger.change_debtdocument"
+# Who may issue: the permission matrix, "billing.issue" (accounts/permissions.py), the same on every screen.
 
 
 def _next(request: HttpRequest, default: str) -> str:
@@ -33,7 +32,7 @@ def taxpayer_billing(request: HttpRequest, taxpayer_id: int) -> HttpResponse:
     taxpayer = get_object_or_404(visible_taxpayers(request.user).select_related("office", "contact"), pk=taxpayer_id)
     owed = owed_documents(taxpayer=taxpayer)
     if request.method == "POST":
-        if not request.user.has_perm(ISSUE_PERMISSION):
+        if not allowed(request.user, "billing.issue"):
             messages.error(request, _t("You may not issue billing codes."))
             return redirect(request.path)
         chosen = list(owed.filter(pk__in=request.POST.getlist("documents")))
@@ -49,12 +48,12 @@ def taxpayer_billing(request: HttpRequest, taxpayer_id: int) -> HttpResponse:
                 messages.info(request, _t("Billing code %(code)s is still valid for these documents.") % {"code": code.code_display})
         return redirect(_next(request, request.path))
     codes = BillingCode.objects.filter(taxpayer=taxpayer).prefetch_related("items").order_by("-issued_at")[:20]
+    audit_record(action="billing.view", actor=request.user, obj=taxpayer, summary="billing page viewed")
     return render(request, "billing/taxpayer.html", {"taxpayer": taxpayer, "owed": owed, "codes": codes,
-                                                     "can_issue": request.user.has_perm(ISSUE_PERMISSION)})
+                                                     "can_issue": allowed(request.user, "billing.issue")})
 
 
 @login_required
-@permission_required(ISSUE_PERMISSION, raise_exception=True)
 @require_POST
 def send(request: HttpRequest, pk: int) -> HttpResponse:
     code = get_object_or_404(scoped_to_user(BillingCode.objects.select_related("taxpayer", "office"), request.user), pk=pk)
@@ -78,4 +77,5 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The message exactly as the taxpayer would read it, so staff can read it aloud on the phone too."""
     code = get_object_or_404(scoped_to_user(BillingCode.objects.select_related("taxpayer", "office"), request.user), pk=pk)
+    audit_record(action="billing.preview", actor=request.user, obj=code, summary="billing message previewed")
     return render(request, "billing/preview.html", {"code": code, "text": render_billing_message(code).text})

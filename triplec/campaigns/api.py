@@ -100,7 +100,9 @@ def campaign(request, pk: int):
 
 @api_view("GET")
 def preview(request, pk: int):
-    data = campaign_preview(_campaign(request, pk))
+    campaign = _campaign(request, pk)
+    data = campaign_preview(campaign)
+    services.campaign_preview_seen(campaign=campaign, actor=request.api_user, preview=data, channel="api")
     for key in ("first_send", "last_send"):
         data[key] = data[key].isoformat() if data[key] else None
     return data

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from triplec.accounts.roles import Role
+from triplec.accounts.permissions import allowed
 from triplec.audit.services import audit_record, changes_between
 from triplec.messaging.models import OutboundMessage, State, TemplateStatus
 from triplec.messaging.registry import template_save, template_submit
@@ -72,10 +72,24 @@ def _check_fields(fields: dict[str, Any]) -> None:
 
 
 def _require_staff(actor, office) -> None:
+    """Making a campaign (create, edit, submit): collection staff and section heads of the office."""
+    _require(actor, office, "campaign.edit", "Hanya staf penagihan dan Kepala Seksi yang dapat menyusun kampanye.")
+
+
+def _require_runner(actor, office) -> None:
+    """Start, pause, resume, cancel: the section-head level (accounts/permissions.py). `actor=None` is the
+    scheduler starting an approved campaign at its scheduled time: the approval is the order."""
+    if actor is None:
+        return
+    _require(actor, office, "campaign.run",
+             "Hanya Kepala Seksi yang dapat memulai, menjeda, melanjutkan, atau membatalkan kampanye.")
+
+
+def _require(actor, office, action: str, refusal: str) -> None:
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise CampaignError("forbidden", "Anda harus masuk terlebih dahulu.")
-    if not (actor.is_administrator or actor.has_role(Role.COLLECTION_STAFF, Role.SECTION_HEAD, Role.ACCOUNT_REPRESENTATIVE)):
-        raise CampaignError("forbidden", "Hanya staf penagihan yang dapat menyusun kampanye.")
+    if not allowed(actor, action):
+        raise CampaignError("forbidden", refusal)
     if not actor.is_administrator and actor.office_id != office.pk:
         raise CampaignError("forbidden", "Kampanye hanya untuk kantor Anda sendiri.")
 
@@ -147,7 +161,7 @@ def campaign_approve(*, campaign: Campaign, approver, channel: str = "web", now:
     campaign = Campaign.objects.select_for_update(of=("self",)).select_related("template").get(pk=campaign.pk)
     if approver is None or not getattr(approver, "is_authenticated", False):
         raise CampaignError("forbidden", "Anda harus masuk terlebih dahulu.")
-    if not approver.has_role(Role.SECTION_HEAD):
+    if not allowed(approver, "campaign.approve"):
         raise CampaignError("not_section_head", "Hanya Kepala Seksi yang dapat menyetujui kampanye.")
     if approver.office_id != campaign.office_id:
         raise CampaignError("forbidden", "Kepala Seksi hanya menyetujui kampanye kantornya sendiri.")
@@ -194,6 +208,7 @@ def campaign_start(*, campaign: Campaign, actor=None, channel: str = "web", now:
 def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) -> dict:
     now = now or timezone.now()
     campaign = Campaign.objects.select_for_update(of=("self",)).select_related("office", "template").get(pk=campaign.pk)
+    _require_runner(actor, campaign.office)
     require_approved(campaign)
     if campaign.state != CampaignState.APPROVED:
         raise CampaignError("bad_state", "Kampanye sudah dimulai.")
@@ -239,7 +254,7 @@ def _queued_messages(campaign: Campaign):
 def campaign_pause(*, campaign: Campaign, actor, channel: str = "web") -> int:
     """Hold every message not yet claimed by a dispatcher (those in flight finish). Returns how many are held."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    _require_staff(actor, campaign.office)
+    _require_runner(actor, campaign.office)
     if campaign.state != CampaignState.RUNNING:
         raise CampaignError("bad_state", "Hanya kampanye yang berjalan yang dapat dijeda.")
     held = _queued_messages(campaign).update(next_attempt_at=FAR_FUTURE, not_after=FAR_FUTURE)
@@ -255,7 +270,7 @@ def campaign_resume(*, campaign: Campaign, actor, channel: str = "web", now: dt.
     """Plan the held messages again from now, within office hours and the tier."""
     now = now or timezone.now()
     campaign = Campaign.objects.select_for_update(of=("self",)).select_related("office", "template__channel").get(pk=campaign.pk)
-    _require_staff(actor, campaign.office)
+    _require_runner(actor, campaign.office)
     if campaign.state != CampaignState.PAUSED:
         raise CampaignError("bad_state", "Hanya kampanye yang dijeda yang dapat dilanjutkan.")
     require_approved(campaign)
@@ -280,7 +295,7 @@ def campaign_resume(*, campaign: Campaign, actor, channel: str = "web", now: dt.
 def campaign_cancel(*, campaign: Campaign, actor, channel: str = "web", reason: str = "") -> int:
     """Stop for good: messages not yet claimed fail as "campaign cancelled" and their letters are free again."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    _require_staff(actor, campaign.office)
+    _require_runner(actor, campaign.office)
     if campaign.state in (CampaignState.COMPLETED, CampaignState.CANCELLED):
         raise CampaignError("bad_state", "Kampanye ini sudah selesai atau dibatalkan.")
     now = timezone.now()
@@ -320,6 +335,13 @@ def _queued_or_sending(campaign: Campaign) -> bool:
     return OutboundMessage.objects.filter(
         pk__in=Target.objects.filter(campaign=campaign, outbound__isnull=False).values("outbound_id"),
         state__in=(State.QUEUED, State.SENDING)).exists()
+
+
+def campaign_preview_seen(*, campaign: Campaign, actor, preview: dict, channel: str = "web") -> None:
+    """A preview shows sample messages (names, masked NPWPs, letter numbers, amounts): one audit entry each time."""
+    audit_record(action="campaign.preview", actor=actor, obj=campaign, office=campaign.office, channel=channel,
+                 summary=f"pratinjau kampanye {campaign.name} dilihat",
+                 detail={"messages": preview.get("count"), "samples": len(preview.get("samples") or [])})
 
 
 def start_due_campaigns(*, now: dt.datetime | None = None) -> list[int]:

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from triplec.accounts.permissions import allowed
 from triplec.audit.services import audit_record
 
 from . import services
@@ -26,7 +27,7 @@ def _campaign(request, pk: int) -> Campaign:
 def campaign_list(request):
     return render(request, "campaigns/list.html", {
         "campaigns": visible_campaigns(request.user)[:200],
-        "to_approve": campaigns_to_approve(request.user) if request.user.has_role("section_head") else [],
+        "to_approve": campaigns_to_approve(request.user) if allowed(request.user, "campaign.approve") else [],
     })
 
 
@@ -69,9 +70,10 @@ def campaign_edit(request, pk: int):
 def campaign_detail(request, pk: int):
     campaign = _campaign(request, pk)
     context = {"campaign": campaign, "approval_valid": campaign.approval_valid,
-               "is_head": request.user.has_role("section_head"), "States": CampaignState}
+               "States": CampaignState}
     if campaign.state in (CampaignState.DRAFT, CampaignState.PENDING, CampaignState.APPROVED):
         context["preview"] = campaign_preview(campaign)
+        services.campaign_preview_seen(campaign=campaign, actor=request.user, preview=context["preview"])
     else:
         context["progress"] = campaign_progress(campaign)
         context["exclusions"] = exclusion_breakdown(campaign)

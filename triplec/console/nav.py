@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from triplec.accounts.roles import Role
+from triplec.accounts.permissions import allowed
+
 
 Check = Callable[[object], bool]
 
@@ -26,6 +27,11 @@ def role(*roles: str) -> Check:
     return lambda user: user.is_administrator or user.has_role(*roles)
 
 
+def action(name: str) -> Check:
+    """Visible to users whose roles hold this action of the permission matrix (accounts/permissions.py)."""
+    return lambda user: allowed(user, name)
+
+
 def everyone(user) -> bool:
     return True
 
@@ -38,17 +44,16 @@ class NavItem:
     accesskey: str = ""
 
 
-AUDIT_ROLES = (Role.OFFICE_HEAD, Role.SECTION_HEAD)
-
 NAV_ITEMS: list[NavItem] = [
     NavItem("console:home", _("Home"), everyone, "h"),
-    NavItem("taxpayers:search", _("Taxpayers"), perm("taxpayers.view_taxpayer"), "w"),
-    NavItem("ledger:debts", _("Debts"), perm("ledger.view_debtdocument"), "t"),
-    NavItem("collect:payments", _("Payments"), perm("ledger.view_payment"), "p"),
-    NavItem("collect:bailiff", _("Surat Paksa"), perm("ledger.view_suratteguran"), "j"),
-    NavItem("campaigns:list", _("Campaigns"), role(Role.COLLECTION_STAFF, Role.SECTION_HEAD, Role.ACCOUNT_REPRESENTATIVE, Role.OFFICE_HEAD), "k"),
-    NavItem("console:import", _("Import"), perm("imports.add_importrun", "taxpayers.add_taxpayer"), "i"),
-    NavItem("console:audit", _("Audit"), role(*AUDIT_ROLES), "a"),
+    NavItem("taxpayers:search", _("Taxpayers"), action("taxpayer.view"), "w"),
+    NavItem("ledger:debts", _("Debts"), action("debt.view"), "t"),
+    NavItem("collect:payments", _("Payments"), action("payment.view"), "p"),
+    NavItem("collect:bailiff", _("Surat Paksa"), action("paksa.view"), "j"),
+    NavItem("campaigns:list", _("Campaigns"), action("campaign.view"), "k"),
+    NavItem("console:import", _("Import"), action("import.run"), "i"),
+    NavItem("console:audit", _("Audit"), action("audit.view"), "a"),
+    NavItem("messaging:quarantine", _("Webhook quarantine"), action("webhook.quarantine"), ""),
     NavItem("admin:index", _("Admin"), lambda user: user.is_administrator and user.is_staff, ""),
 ]
 

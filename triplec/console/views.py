@@ -23,7 +23,7 @@ from triplec.taxpayers.selectors import scoped_to_user
 from . import selectors
 from triplec.core.exports import csv_response, export_filename
 from .forms import AuditFilterForm, ImportForm
-from .nav import AUDIT_ROLES
+from triplec.accounts.permissions import allowed
 
 
 @login_required
@@ -39,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _may_see_audit(user) -> bool:
-    return user.is_administrator or user.has_role(*AUDIT_ROLES)
+    return allowed(user, "audit.view")
 
 
 @login_required

@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from triplec.accounts.roles import Role
-from triplec.audit.services import audit_record
+from triplec.accounts.permissions import allowed
+from triplec.audit.services import audit_listing, audit_record
 from triplec.core.inputs import search_text
 from triplec.ledger.models import DebtDocument, Payment, SuratPaksa, SuratTeguran
 from triplec.ledger.selectors import owed_and_collectible, owed_q
@@ -23,8 +23,6 @@ from triplec.taxpayers.models import Contact, ContactChange, ContactSource, Taxp
 from triplec.taxpayers.selectors import search_taxpayers, visible_taxpayers
 from triplec.taxpayers.services import contact_set_number, contact_set_status
 
-# Roles whose work needs the full NIK (identifying the person in collection); the others see it masked.
-NIK_ROLES = (Role.ADMINISTRATOR, Role.OFFICE_HEAD, Role.SECTION_HEAD, Role.COLLECTION_STAFF, Role.ACCOUNT_REPRESENTATIVE, Role.BAILIFF)
 
 
 @login_required
@@ -37,6 +35,11 @@ def search(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     if query and page.paginator.count == 1 and request.GET.get("page") is None:
         return redirect("taxpayers:detail", pk=page.object_list[0].pk)
+    if page.object_list:
+        # The query itself may be an NPWP or NIK: only its length is kept.
+        audit_listing(action="taxpayer.search", actor=request.user, rows=len(page.object_list),
+                      summary=f"taxpayer search: {len(page.object_list)} names shown",
+                      detail={"query_length": len(query), "page": page.number})
     return render(request, "taxpayers/search.html", {"query": query, "page": page})
 
 
@@ -51,13 +54,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     audit_record(action="taxpayer.view", actor=request.user, obj=taxpayer, summary="taxpayer page viewed")
     contact = Contact.objects.filter(taxpayer=taxpayer).first()
     changes = list(ContactChange.objects.filter(contact=contact).select_related("changed_by")) if contact else []
-    sharing = []
-    sharing_hidden = 0
-    if contact and contact.phone:
-        others = Taxpayer.objects.filter(contact__phone=contact.phone).exclude(pk=taxpayer.pk)
-        visible_ids = set(visible_taxpayers(request.user).filter(pk__in=others.values("pk")).values_list("pk", flat=True))
-        sharing = [t for t in others.order_by("name") if t.pk in visible_ids]
-        sharing_hidden = others.count() - len(sharing)
+    # Only this office's taxpayers: the same number at another office is another relationship, never hinted at.
+    sharing = list(visible_taxpayers(request.user).filter(contact__phone=contact.phone, office_id=taxpayer.office_id)
+                   .exclude(pk=taxpayer.pk).order_by("name")) if contact and contact.phone else []
     documents = list(DebtDocument.objects.filter(taxpayer=taxpayer).order_by("-issue_date", "number"))
     teguran = list(SuratTeguran.objects.filter(taxpayer=taxpayer).prefetch_related(
         Prefetch("documents", queryset=DebtDocument.objects.only("id", "number", "document_type")), "paksa"))
@@ -66,18 +65,18 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     owed, collectible = owed_and_collectible(DebtDocument.objects.filter(taxpayer=taxpayer))
     user = request.user
     return render(request, "taxpayers/detail.html", {
-        "t": taxpayer, "contact": contact, "changes": changes, "sharing": sharing, "sharing_hidden": sharing_hidden,
+        "t": taxpayer, "contact": contact, "changes": changes, "sharing": sharing,
         "documents": documents, "teguran": teguran, "paksa": paksa, "payments": payments, "owed": owed,
         "collectible": collectible,
-        "flags": taxpayer.active_flags(), "show_nik": user.is_administrator or user.has_role(*NIK_ROLES),
-        "can_change_contact": user.has_perm("taxpayers.change_contact"),
+        "flags": taxpayer.active_flags(),
+        "can_change_number": allowed(user, "contact.change_number"),
+        "can_change_status": allowed(user, "contact.change_status"),
         "number_form": ContactNumberForm(), "status_form": ContactStatusForm(initial={"status": contact.status if contact else ""}),
     })
 
 
 @login_required
 @require_POST
-@permission_required("taxpayers.change_contact", raise_exception=True)
 def contact_number(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff enter a new number (after a data-change request, say): kept in the history and audited."""
     taxpayer = _taxpayer_for(request, pk)
@@ -98,7 +97,6 @@ def contact_number(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@permission_required("taxpayers.change_contact", raise_exception=True)
 def contact_status(request: HttpRequest, pk: int) -> HttpResponse:
     taxpayer = _taxpayer_for(request, pk)
     contact = get_object_or_404(Contact, taxpayer=taxpayer)

@@ -41,8 +41,8 @@ from triplec.taxpayers.services import contact_set_status
 from . import answers
 from .answers import Reply
 from .identity import (
-    Identity, challenge_answer, challenge_kind, challenge_passes, challenge_question, identify, initials,
-    is_locked, needs_challenge, verified_in,
+    NO_CHALLENGE, NO_CHALLENGE_REPLY, Identity, challenge_answer, challenge_kind, challenge_passes,
+    challenge_question, identify, initials, is_locked, needs_challenge, verified_in,
 )
 from .models import BotTurn, Conversation, ConversationState, TaskKind
 from .services import (
@@ -97,7 +97,7 @@ def handle_inbound(*, message: InboundMessage, at: dt.datetime | None = None) ->
         if BotTurn.objects.filter(inbound=message).exists():
             return None  # this wamid was answered already (a webhook retried by Meta)
         state_before = conversation.state
-        identity = identify(wa_id=peer.wa_id, user_id=peer.user_id)
+        identity = identify(wa_id=peer.wa_id, user_id=peer.user_id, office_id=channel.office_id)
         turn = Turn(conversation, message, identity, at)
         _note_inbound(turn)
         if not _rate_ok(turn):
@@ -335,6 +335,10 @@ def _authorised(turn: Turn, intent: str) -> Contact | None:
         return None
     if not verified_in(c, contact) and needs_challenge(contact, turn.now):
         kind = challenge_kind(contact.taxpayer)
+        if kind == NO_CHALLENGE:  # nothing we hold is secret enough to ask (identity.py): an officer confirms
+            turn.say(answers.text(NO_CHALLENGE_REPLY))
+            _handoff(turn, "identity_check", "Identitas perlu dikonfirmasi petugas (NPWP berbasis NIK).")
+            return None
         c.state, c.pending_intent, c.challenge_kind = ConversationState.CHALLENGE, intent, kind
         turn.say(answers.challenge(challenge_question(kind, contact.taxpayer)))
         conversation_event(conversation=c, kind="challenge", text=needs_challenge(contact, turn.now), at=turn.now)

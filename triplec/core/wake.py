@@ -90,9 +90,15 @@ class Waiter:
         self._listen = listen
         self._listener: _Listener | None = None
 
+    def start(self, timeout: float = 10) -> bool:
+        """Listen to other processes now; True once listening (a notification sent after that is heard)."""
+        if self._listener is None:
+            self._listener = (_PgListener if connection.vendor == "postgresql" else _SocketListener)(self)
+        return self._listener.ready.wait(timeout)
+
     def wait(self, timeout: float) -> bool:
         if self._listen and self._listener is None:
-            self._listener = (_PgListener if connection.vendor == "postgresql" else _SocketListener)(self)
+            self.start(timeout=0)
         woken = self.flag.wait(timeout)
         self.flag.clear()
         return woken
@@ -116,6 +122,7 @@ class _Listener:
     def __init__(self, waiter: Waiter):
         self.waiter = waiter
         self.closed = threading.Event()
+        self.ready = threading.Event()
         self.thread = threading.Thread(target=self.run, name=f"wake-{waiter.channel}", daemon=True)
         self.thread.start()
 
@@ -169,6 +176,7 @@ class _SocketListener(_Listener):
         super().__init__(waiter)
 
     def run(self) -> None:
+        self.ready.set()  # bound in __init__: datagrams queue from then on
         try:
             while not self.closed.is_set():
                 self.sock.recv(64)  # blocks without using the CPU until a datagram comes
@@ -205,6 +213,7 @@ class _PgListener(_Listener):
                 with psycopg.connect(**self.params, autocommit=True) as conn:
                     conn.execute(f"LISTEN {_pg_channel(self.waiter.channel)}")
                     self.waiter.set()  # anything queued while we were not listening
+                    self.ready.set()
                     while not self.closed.is_set():
                         # One wake a second to see `closed`: a blocking wait on the socket, not a query.
                         for _ in conn.notifies(timeout=1.0, stop_after=1):

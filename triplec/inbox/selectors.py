@@ -19,6 +19,8 @@ from triplec.messaging.models import WINDOW, Template, TemplateStatus
 from triplec.messaging.registry import placeholders, render_template
 from triplec.taxpayers.models import Contact, ContactChange, Taxpayer
 
+from triplec.taxpayers.selectors import contacts_of_peer
+
 from .access import is_head, is_officer, visible_conversations
 
 QUEUES = ("mine", "unassigned", "office", "open", "waiting_taxpayer", "resolved")
@@ -52,10 +54,11 @@ def queue(user, name: str, query: str = "") -> QuerySet[Conversation]:
 
 def display_name(conversation: Conversation) -> str:
     """Whom staff are talking to: the taxpayer, else the taxpayers registered with the number, else the profile."""
-    if conversation.taxpayer_id:
-        return conversation.taxpayer.name
-    names = sorted(set(Contact.objects.filter(whatsapp_peers=conversation.peer_id).values_list("taxpayer__name",
-                                                                                              flat=True)))
+    taxpayer = _own_taxpayer(conversation)
+    if taxpayer is not None:
+        return taxpayer.name
+    names = sorted(set(contacts_of_peer(conversation.peer_id, conversation.office_id)
+                       .values_list("taxpayer__name", flat=True)))
     if names:
         return " / ".join(names[:3]) + (" …" if len(names) > 3 else "")
     return conversation.peer.profile_name or str(conversation.peer)
@@ -64,11 +67,20 @@ def display_name(conversation: Conversation) -> str:
 def conversation_taxpayer(conversation: Conversation):
     """The taxpayer the chat is about: the one the bot settled on, else the only taxpayer registered with this
     number (a shared number needs the bot's choice or the officer's check first)."""
-    if conversation.taxpayer_id:
+    taxpayer = _own_taxpayer(conversation)
+    if taxpayer is not None:
+        return taxpayer
+    ids = set(contacts_of_peer(conversation.peer_id, conversation.office_id).values_list("taxpayer_id", flat=True))
+    return Taxpayer.objects.filter(pk=ids.pop(), office_id=conversation.office_id) \
+        .select_related("account_representative").first() if len(ids) == 1 else None
+
+
+def _own_taxpayer(conversation: Conversation):
+    """The conversation's taxpayer when it is one of the conversation's office (it always is when the bot set
+    it; a taxpayer of another office is never shown, whatever a stale link says)."""
+    if conversation.taxpayer_id and conversation.taxpayer.office_id == conversation.office_id:
         return conversation.taxpayer
-    ids = set(Contact.objects.filter(whatsapp_peers=conversation.peer_id).values_list("taxpayer_id", flat=True))
-    return Taxpayer.objects.filter(pk=ids.pop()).select_related("account_representative").first() \
-        if len(ids) == 1 else None
+    return None
 
 
 def window_closes_at(conversation: Conversation) -> dt.datetime | None:
@@ -155,7 +167,7 @@ def templates_for(conversation: Conversation) -> list[dict]:
 def taxpayer_panel(conversation: Conversation) -> dict:
     """Everything the office knows that matters for this chat. Only for staff who may see the conversation."""
     peer = conversation.peer
-    contacts = list(Contact.objects.filter(whatsapp_peers=peer).select_related("taxpayer"))
+    contacts = list(contacts_of_peer(peer, conversation.office_id).select_related("taxpayer"))
     sharing = sorted({c.taxpayer_id for c in contacts})
     panel: dict[str, Any] = {
         "contacts": contacts,
@@ -164,7 +176,6 @@ def taxpayer_panel(conversation: Conversation) -> dict:
         "verified": conversation.verified_taxpayer_id is not None and
                     conversation.verified_taxpayer_id == conversation.taxpayer_id,
         "contact_history": list(ContactChange.objects.filter(contact__in=contacts).order_by("-changed_at")[:10]),
-        "taxpayer": conversation.taxpayer,
     }
     t = conversation_taxpayer(conversation)
     panel["taxpayer"] = t

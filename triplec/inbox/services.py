@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from triplec.accounts.permissions import require
 from triplec.audit.services import audit_record
 from triplec.billing.messages import MessageNotSent, send_billing_code
 from triplec.billing.services import BillingError, issue_billing_code
@@ -28,7 +29,8 @@ from triplec.events.bus import publish
 from triplec.ledger.models import DebtDocument
 from triplec.messaging.models import Lane, OutboundMessage, Template, TemplateStatus
 from triplec.messaging.services import MessagingError, enqueue_message
-from triplec.taxpayers.models import Contact, ContactStatus
+from triplec.taxpayers.models import ContactStatus
+from triplec.taxpayers.selectors import contacts_of_peer
 from triplec.taxpayers.services import contact_set_status
 
 from .access import OFFICER_ROLES
@@ -41,6 +43,11 @@ log = logging.getLogger(__name__)
 
 class InboxError(ValueError):
     """An action that cannot be done as asked; the text (Indonesian) is shown to the officer."""
+
+
+def _may(actor, action: str, conversation: Conversation) -> None:
+    """The permission matrix, and the conversation's office: raises PermissionDenied."""
+    require(actor, action, office_id=conversation.office_id)
 
 
 # --- events ---------------------------------------------------------------------------------------------------
@@ -118,6 +125,7 @@ def auto_assign(*, conversation: Conversation, now: dt.datetime | None = None):
 
 def assign(*, conversation: Conversation, officer, actor) -> Conversation:
     """Manual (re)assignment, or an officer taking an unassigned conversation. Audited by conversation_assign."""
+    _may(actor, "inbox.reply" if officer == actor else "inbox.manage", conversation)
     if officer.office_id != conversation.office_id or not officer.has_role(*OFFICER_ROLES):
         raise InboxError("Petugas harus petugas layanan dari kantor yang sama")
     previous = conversation.assigned_to_id
@@ -135,6 +143,7 @@ def assign(*, conversation: Conversation, officer, actor) -> Conversation:
 
 @transaction.atomic
 def set_availability(*, user, available: bool, capacity: int | None = None) -> OfficerStatus:
+    require(user, "inbox.reply")
     status, _ = OfficerStatus.objects.get_or_create(user=user)
     status.available = available
     if capacity is not None:
@@ -168,14 +177,15 @@ def _recipient(conversation: Conversation) -> str:
 def _check_sendable(conversation: Conversation) -> None:
     if conversation.state == ConversationState.RESOLVED:
         raise InboxError("Percakapan sudah selesai; buka kembali dulu untuk membalas")
-    blocked = Contact.objects.filter(whatsapp_peers=conversation.peer).exclude(status=ContactStatus.ACTIVE).first()
-    if blocked is not None and not Contact.objects.filter(whatsapp_peers=conversation.peer,
-                                                          status=ContactStatus.ACTIVE).exists():
+    contacts = contacts_of_peer(conversation.peer, conversation.office_id)
+    blocked = contacts.exclude(status=ContactStatus.ACTIVE).first()
+    if blocked is not None and not contacts.filter(status=ContactStatus.ACTIVE).exists():
         raise InboxError(f"Kontak berstatus {blocked.get_status_display()}; pesan tidak dikirim")
 
 
 def send_reply(*, conversation: Conversation, actor, text: str, now: dt.datetime | None = None) -> OutboundMessage:
     """Free text from the officer: only while the taxpayer's 24-hour window is open (Meta's rule)."""
+    _may(actor, "inbox.reply", conversation)
     now = now or timezone.now()
     text = (text or "").strip()
     if not text:
@@ -191,6 +201,7 @@ def send_reply(*, conversation: Conversation, actor, text: str, now: dt.datetime
 def send_template(*, conversation: Conversation, actor, template: Template, params,
                   now: dt.datetime | None = None) -> OutboundMessage:
     """An approved template: the only way to write first, or again after the window closed."""
+    _may(actor, "inbox.reply", conversation)
     now = now or timezone.now()
     _check_sendable(conversation)
     if template.channel_id != conversation.channel_id or template.status != TemplateStatus.APPROVED \
@@ -218,8 +229,10 @@ def _enqueue(conversation: Conversation, actor, now: dt.datetime, **kwargs) -> O
 
 def fill_quick_reply(reply: QuickReply, *, conversation: Conversation, actor) -> str:
     """Replace the known variables; unknown ones stay visible so the officer sees what to fill in."""
+    _may(actor, "inbox.reply", conversation)
     values = {
-        "nama": conversation.taxpayer.name if conversation.taxpayer_id else (conversation.peer.profile_name or
+        "nama": conversation.taxpayer.name if conversation.taxpayer_id and
+        conversation.taxpayer.office_id == conversation.office_id else (conversation.peer.profile_name or
                                                                               "Bapak/Ibu"),
         "petugas": actor.full_name or actor.username,
         "kantor": conversation.office.name,
@@ -229,6 +242,7 @@ def fill_quick_reply(reply: QuickReply, *, conversation: Conversation, actor) ->
 
 @transaction.atomic
 def quick_reply_save(*, office, title: str, body: str, actor, reply: QuickReply | None = None) -> QuickReply:
+    require(actor, "inbox.manage", office_id=office.pk)
     title, body = (title or "").strip(), (body or "").strip()
     if not title or not body:
         raise InboxError("Judul dan teks wajib diisi")
@@ -254,6 +268,7 @@ def quick_reply_delete(*, reply: QuickReply, actor) -> None:
 @transaction.atomic
 def add_note(*, conversation: Conversation, actor, text: str):
     """An internal note: in the timeline for staff, never sent to the taxpayer."""
+    _may(actor, "inbox.reply", conversation)
     text = (text or "").strip()
     if not text:
         raise InboxError("Catatan kosong")
@@ -264,6 +279,7 @@ def add_note(*, conversation: Conversation, actor, text: str):
 
 @transaction.atomic
 def resolve(*, conversation: Conversation, actor, now: dt.datetime | None = None) -> Conversation:
+    _may(actor, "inbox.reply", conversation)
     now = now or timezone.now()
     conversation = Conversation.objects.select_for_update(of=("self",)).select_related("office", "taxpayer").get(
         pk=conversation.pk)
@@ -277,6 +293,7 @@ def resolve(*, conversation: Conversation, actor, now: dt.datetime | None = None
 
 @transaction.atomic
 def reopen(*, conversation: Conversation, actor) -> Conversation:
+    _may(actor, "inbox.reply", conversation)
     try:
         conversation = conversation_reopen(conversation=conversation, actor=actor)
     except ConversationError as exc:
@@ -292,9 +309,10 @@ def reopen(*, conversation: Conversation, actor) -> Conversation:
 def set_contact_status(*, conversation: Conversation, actor, status: str, reason: str) -> int:
     """Wrong number or opt-out for every registered contact of this WhatsApp number; queued campaign messages
     to it are cancelled at once. Returns how many contacts changed."""
+    _may(actor, "contact.change_status", conversation)
     if status not in (ContactStatus.WRONG_NUMBER, ContactStatus.OPTED_OUT):
         raise InboxError("Status kontak tidak dikenal")
-    contacts = list(Contact.objects.filter(whatsapp_peers=conversation.peer).select_related("taxpayer"))
+    contacts = list(contacts_of_peer(conversation.peer, conversation.office_id).select_related("taxpayer"))
     if not contacts:
         raise InboxError("Nomor ini tidak terdaftar sebagai kontak wajib pajak mana pun")
     for contact in contacts:
@@ -311,10 +329,11 @@ def set_contact_status(*, conversation: Conversation, actor, status: str, reason
 # --- billing --------------------------------------------------------------------------------------------------
 def issue_and_send_billing(*, conversation: Conversation, actor, document_ids: list[int]):
     """Issue a billing code for the chosen documents of the conversation's taxpayer and send it to this chat."""
+    _may(actor, "billing.issue", conversation)
     taxpayer = conversation_taxpayer(conversation)
     if taxpayer is None:
         raise InboxError("Percakapan belum terhubung ke satu wajib pajak")
-    docs = list(DebtDocument.objects.filter(pk__in=document_ids, taxpayer=taxpayer))
+    docs = list(DebtDocument.objects.filter(pk__in=document_ids, taxpayer=taxpayer, office_id=conversation.office_id))
     if not docs or len(docs) != len(set(document_ids)):
         raise InboxError("Pilih minimal satu dokumen tagihan wajib pajak ini")
     try:

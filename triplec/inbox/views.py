@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from triplec.accounts.models import User
+from triplec.accounts.permissions import allowed
 from triplec.audit.services import audit_record
 from triplec.conversations.models import TaskQueue
 from triplec.conversations.services import staff_task_done
@@ -57,7 +58,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     since = latest_event_id()  # read before the data: an event after this is replayed, never lost
     ctx = _queue_context(request)
     ctx["status"] = OfficerStatus.objects.filter(user=request.user).first()
-    ctx["officer"] = request.user.has_role(*OFFICER_ROLES)
+    ctx["officer"] = allowed(request.user, "inbox.duty")
     ctx["since"] = since
     return render(request, "inbox/inbox.html", ctx)
 
@@ -93,19 +94,26 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
     ctx["since"] = since
     ctx["templates"] = selectors.templates_for(c)
     ctx["quick_replies"] = QuickReply.objects.filter(office=c.office)
-    ctx["head"] = is_head(request.user)
+    ctx["head"] = allowed(request.user, "inbox.manage")
     ctx["officers"] = User.objects.filter(office=c.office, is_active=True, groups__name__in=list(OFFICER_ROLES)) \
         .distinct().order_by("username") if ctx["head"] else []
     # Showing the taxpayer panel discloses the taxpayer's affairs to this member of staff: recorded.
-    audit_record(action="inbox.view", actor=request.user, obj=c, taxpayer=c.taxpayer, office=c.office,
-                 channel="web", summary="conversation and taxpayer panel viewed")
+    _audit_view(request, c, "conversation and taxpayer panel viewed", taxpayer=ctx["panel"]["taxpayer"])
     return render(request, "inbox/conversation.html", ctx)
+
+
+def _audit_view(request: HttpRequest, c, summary: str, taxpayer=False) -> None:
+    """One entry per disclosure, under the conversation's office and the taxpayer whose data was shown."""
+    shown = selectors.conversation_taxpayer(c) if taxpayer is False else taxpayer
+    audit_record(action="inbox.view", actor=request.user, obj=c, taxpayer=shown, office=c.office, channel="web",
+                 summary=summary)
 
 
 @login_required
 @require_GET
 def timeline_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     c = conversation_for(_inbox_user(request), pk)
+    _audit_view(request, c, "timeline refreshed")
     return render(request, "inbox/_timeline.html", _conversation_context(request, c))
 
 
@@ -114,6 +122,7 @@ def timeline_fragment(request: HttpRequest, pk: int) -> HttpResponse:
 def conversation_json(request: HttpRequest, pk: int) -> JsonResponse:
     c = conversation_for(_inbox_user(request), pk)
     ctx = _conversation_context(request, c)
+    _audit_view(request, c, "conversation read through the JSON API")
     return JsonResponse({
         "id": c.pk, "state": c.state, "assigned_to": c.assigned_to_id, "window_open": ctx["window_open"],
         "window_seconds": ctx["window_seconds"], "clocks": ctx["clocks"],
@@ -198,14 +207,14 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         officer_id = request.POST.get("officer") or ""
         if officer_id == "me":
             officer = request.user
-        elif is_head(request.user):
+        elif allowed(request.user, "inbox.manage"):
             officer = User.objects.filter(pk=int(officer_id) if officer_id.isdigit() else 0,
                                           office=c.office).first()
         else:
             raise services.InboxError("Hanya kepala seksi yang dapat mengalihkan percakapan")
         if officer is None:
             raise services.InboxError("Petugas tidak ditemukan")
-        if not is_head(request.user) and c.assigned_to_id not in (None, request.user.pk):
+        if not allowed(request.user, "inbox.manage") and c.assigned_to_id not in (None, request.user.pk):
             raise Http404
         services.assign(conversation=c, officer=officer, actor=request.user)
     return _act(request, pk, go, _("Conversation assigned."))
@@ -246,7 +255,7 @@ def quick_replies(request: HttpRequest) -> HttpResponse:
     if user.office_id is None:
         raise Http404
     if request.method == "POST":
-        if not is_head(user):
+        if not allowed(user, "inbox.manage"):
             raise Http404
         existing = None
         if request.POST.get("id", "").isdigit():
@@ -263,14 +272,14 @@ def quick_replies(request: HttpRequest) -> HttpResponse:
                 messages.error(request, str(exc))
         return redirect("inbox:quick_replies")
     return render(request, "inbox/quick_replies.html",
-                  {"replies": QuickReply.objects.filter(office_id=user.office_id), "head": is_head(user)})
+                  {"replies": QuickReply.objects.filter(office_id=user.office_id), "head": allowed(user, "inbox.manage")})
 
 
 @login_required
 @require_POST
 def availability(request: HttpRequest) -> HttpResponse:
     user = _inbox_user(request)
-    if not user.has_role(*OFFICER_ROLES):
+    if not allowed(user, "inbox.duty"):
         raise Http404
     capacity = request.POST.get("capacity", "")
     try:

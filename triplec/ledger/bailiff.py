@@ -22,6 +22,7 @@ from triplec.audit.services import audit_record
 from triplec.billing.models import BillingCode
 from triplec.messaging.models import InboundMessage, OutboundMessage
 from triplec.offices.models import Office
+from triplec.taxpayers.presentation import shown_npwp
 
 from .models import SURAT_PAKSA_DAYS_AFTER_DELIVERY, DebtDocument, DocumentState, SuratPaksa, SuratTeguran
 from .selectors import collectible_q, is_collectible
@@ -131,11 +132,13 @@ EXPORT_HEADER = [
 ]
 
 
-def export_rows(candidates: list[Candidate]):
+def export_rows(candidates: list[Candidate], user=None):
+    """The rows of the XLSX; the NPWP as `user` may see it (a NIK-based one masked for roles without the NIK)."""
     for c in candidates:
         t = c.teguran
         yield [
-            t.office.code, t.number, t.issue_date, t.delivered_date, c.due_date, c.days_overdue, t.taxpayer.npwp16,
+            t.office.code, t.number, t.issue_date, t.delivered_date, c.due_date, c.days_overdue,
+            shown_npwp(user, t.taxpayer.npwp16, formatted=False) if user is not None else t.taxpayer.npwp16,
             t.taxpayer.name, t.taxpayer.address, t.taxpayer.city, ", ".join(d.number for d in c.documents), c.amount,
             c.messages_sent, c.replies, c.billing_codes, c.last_billing_code, "; ".join(c.flags),
             c.paksa.number if c.paksa else "", c.paksa.issue_date if c.paksa else None,

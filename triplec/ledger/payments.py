@@ -400,7 +400,10 @@ def _plan_and_apply(valid, results, *, actor, channel, office_id, notify) -> Non
             if code and not method:
                 warnings.append(f"Kode billing {code} tidak diterbitkan melalui Just Triple C")
         if office_id is not None and office != office_id:
-            results[i] = PaymentRejected("npwp", "Wajib pajak ini bukan wajib pajak kantor Anda")
+            # Word for word the answer for an unknown NPWP: nothing tells that another office has it.
+            what = f"NPWP {npwp}" if npwp else f"Kode billing {code}"
+            results[i] = PaymentRejected("npwp" if npwp else "billing_code",
+                                         f"{what} tidak terdaftar di Just Triple C; pembayaran tidak dicatat")
             continue
         allocations: list[tuple[_Doc, int]] = []
         remaining = row.amount

@@ -2,13 +2,14 @@
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from triplec.audit.services import audit_record
+from triplec.audit.services import audit_listing, audit_record
 from triplec.core.exports import csv_response, export_filename, xlsx_response
+from triplec.taxpayers.presentation import shown_npwp
 from triplec.taxpayers.selectors import scoped_to_user
 
 from .forms import DebtFilterForm
@@ -26,7 +27,8 @@ EXPORT_HEADER = [
 def filtered_documents(request: HttpRequest) -> tuple[DebtFilterForm, QuerySet[DebtDocument]]:
     form = DebtFilterForm(request.GET or None, user=request.user)
     delivered = SuratTeguran.objects.filter(documents=OuterRef("pk"), delivered_date__isnull=False).order_by("-delivered_date")
-    qs = scoped_to_user(DebtDocument.objects.all(), request.user).select_related(
+    # A document joined to another office's taxpayer (data from before imports refused it) is never listed.
+    qs = scoped_to_user(DebtDocument.objects.filter(taxpayer__office_id=F("office_id")), request.user).select_related(
         "taxpayer", "office", "taxpayer__account_representative"
     ).annotate(teguran_delivered_date=Subquery(delivered.values("delivered_date")[:1]))
     return form, form.filter(qs)
@@ -43,6 +45,11 @@ def debts(request: HttpRequest) -> HttpResponse:
     owed, collectible = owed_and_collectible(qs)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     sort = form.valid_data().get("sort") or "-amount"
+    if page.object_list:
+        audit_listing(action="ledger.list", actor=request.user, rows=len(page.object_list),
+                      summary=f"debt list viewed ({len(page.object_list)} rows)",
+                      detail={"page": page.number, "filters": {k: str(v) for k, v in form.valid_data().items()
+                                                               if v not in (None, "")}})
     # A wrong filter is shown with its reason (and the others still apply), answered as the client error it is.
     return render(request, "ledger/debts.html", {
         "form": form, "page": page, "listed": page.paginator.count, "owed": owed, "collectible": collectible,
@@ -56,16 +63,16 @@ def _export(request: HttpRequest, form: DebtFilterForm, qs, fmt: str) -> HttpRes
     count = qs.count()
     audit_record(action="ledger.export", actor=request.user, summary=f"debt list exported as {fmt.upper()} ({count} rows)",
                  detail={"format": fmt, "rows": count, "filters": filters})
-    rows = (_row(d) for d in qs.iterator(chunk_size=2000))
+    rows = (_row(d, request.user) for d in qs.iterator(chunk_size=2000))
     if fmt == "csv":
         return csv_response(export_filename("tunggakan", "csv"), EXPORT_HEADER, rows)
     return xlsx_response(export_filename("tunggakan", "xlsx"), "Tunggakan", EXPORT_HEADER, rows)
 
 
-def _row(d: DebtDocument) -> list:
+def _row(d: DebtDocument, user) -> list:
     ar = d.taxpayer.account_representative
     return [
-        d.office.code, d.taxpayer.npwp16, d.taxpayer.name, d.document_type, d.number, d.issue_date, d.kap, kap_name(d.kap),
+        d.office.code, shown_npwp(user, d.taxpayer.npwp16, formatted=False), d.taxpayer.name, d.document_type, d.number, d.issue_date, d.kap, kap_name(d.kap),
         d.kjs, d.period_start, d.period_end, d.tax_year, d.principal, d.sanctions, d.amount_due, d.due_date, d.state,
         ar.username if ar else "", d.teguran_delivered_date or "",
     ]

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from triplec.audit.services import audit_record
+from triplec.accounts.permissions import allowed
+from triplec.audit.services import audit_listing, audit_record
 from triplec.core.exports import export_filename, xlsx_response
 from triplec.core.inputs import search_text
 from triplec.taxpayers.selectors import scoped_to_user
@@ -31,6 +32,7 @@ from .payments import AssignmentError, assign_payment, resolve_claim
 def unmatched(request: HttpRequest) -> HttpResponse:
     qs = unmatched_payments(request.user)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    _audit_page(request, "payment.unmatched", page)
     return render(request, "ledger/collect/unmatched.html", {"page": page, "total": qs.count()})
 
 
@@ -93,6 +95,7 @@ def claims(request: HttpRequest) -> HttpResponse:
         status = ClaimStatus.PENDING
     qs = scoped_to_user(PaymentClaim.objects.filter(status=status), request.user).select_related("taxpayer", "payment", "resolved_by")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    _audit_page(request, "payment.claims", page)
     return render(request, "ledger/collect/claims.html", {"page": page, "status": status, "statuses": ClaimStatus.choices})
 
 
@@ -133,11 +136,15 @@ def bailiff_list(request: HttpRequest) -> HttpResponse:
                      summary=f"Surat Paksa list exported as XLSX ({len(candidates)} rows)",
                      detail={"rows": len(candidates), "tab": "issued" if issued else "candidates"})
         return xlsx_response(export_filename("calon-surat-paksa" if not issued else "surat-paksa-terbit", "xlsx"),
-                             "Surat Paksa", bailiff.EXPORT_HEADER, bailiff.export_rows(candidates))
+                             "Surat Paksa", bailiff.EXPORT_HEADER, bailiff.export_rows(candidates, request.user))
+    if candidates:
+        audit_listing(action="paksa.list", actor=request.user, rows=len(candidates),
+                      summary=f"Surat Paksa list viewed ({len(candidates)} rows)",
+                      detail={"tab": "issued" if issued else "candidates"})
     return render(request, "ledger/collect/bailiff.html", {
         "candidates": candidates, "issued": issued, "total": sum(c.amount for c in candidates),
         "paksa_form": PaksaForm(), "served_form": ServedForm(),
-        "can_record": request.user.has_perm("ledger.add_suratpaksa"),
+        "can_record": allowed(request.user, "paksa.record"),
     })
 
 
@@ -177,6 +184,13 @@ def paksa_served(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{_reverse('collect:bailiff')}?tab=issued")
 
 
+def _audit_page(request: HttpRequest, action: str, page) -> None:
+    """A page of a list with taxpayers' names and amounts is a disclosure: one audit entry."""
+    if page.object_list:
+        audit_listing(action=action, actor=request.user, rows=len(page.object_list),
+                      summary=f"{action} viewed ({len(page.object_list)} rows)", detail={"page": page.number})
+
+
 def _reverse(name: str) -> str:
     from django.urls import reverse
 
@@ -200,5 +214,6 @@ def payments_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("overpaid"):
         qs = qs.filter(overpaid_amount__gt=0)
     page = Paginator(qs.order_by("-paid_at", "-id"), 50).get_page(request.GET.get("page"))
+    _audit_page(request, "payment.list", page)
     return render(request, "ledger/collect/payments.html", {"page": page, "q": q, "overpaid": bool(request.GET.get("overpaid"))})
 

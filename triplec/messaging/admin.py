@@ -53,6 +53,17 @@ class InboundMessageAdmin(admin.ModelAdmin):
 
 @admin.register(WebhookEvent)
 class WebhookEventAdmin(admin.ModelAdmin):
-    list_display = ("id", "received_at", "processed_at", "attempts")
-    list_filter = ("processed_at",)
-    exclude = ("body",)
+    """Read-only: quarantined events are re-processed or discarded in the console (audited), not edited here."""
+
+    list_display = ("id", "received_at", "state", "reason_code", "processed_at", "attempts")
+    list_filter = ("state", "reason_code")
+    exclude = ("body",)  # personal data: the console shows it masked
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

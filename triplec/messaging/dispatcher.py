@@ -184,7 +184,10 @@ class Dispatcher:
             self.expire_old()
             self.recover_stale()
             # Webhook events left pending (processing failed, or the web process died before it processed them).
-            process_pending(limit=100, min_age=2.0 if settings.WHATSAPP_WEBHOOK_PROCESSING == "thread" else 0.0)
+            try:  # a pass that fails (the database busy, say) leaves the events pending; sending goes on
+                process_pending(limit=100, min_age=2.0 if settings.WHATSAPP_WEBHOOK_PROCESSING == "thread" else 0.0)
+            except Exception:
+                log.exception("webhook housekeeping failed; events left pending")
             self._last_housekeeping = now_mono
         messages = self.claim()
         if not messages:

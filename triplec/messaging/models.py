@@ -148,7 +148,8 @@ class Peer(models.Model):
 
     @property
     def is_unknown(self) -> bool:
-        return not self.contacts.exists()
+        """No registered contact of the channel's own office (another office's is another relationship)."""
+        return not self.contacts.filter(taxpayer__office_id=self.channel.office_id).exists()
 
     def window_open(self, at=None) -> bool:
         """The 24-hour customer-service window: free-form messages only while it is open."""
@@ -300,8 +301,30 @@ class MessageStatus(models.Model):
         verbose_name_plural = _("message statuses")
 
 
+class EventState(models.TextChoices):
+    PENDING = "pending", _("pending")
+    PROCESSED = "processed", _("processed")
+    QUARANTINED = "quarantined", _("quarantined")
+    DISCARDED = "discarded", _("discarded")
+
+
+class QuarantineReason(models.TextChoices):
+    """Why a signed body was put aside instead of processed (`schema.Poison.code`, plus giving up)."""
+
+    NOT_UTF8 = "not_utf8", _("Not UTF-8 text")
+    NUL_BYTE = "nul_byte", _("A NUL byte in the body")
+    NOT_JSON = "not_json", _("Not valid JSON")
+    TOO_DEEP = "too_deep", _("Nested too deep")
+    BAD_TEXT = "bad_text", _("Text that cannot be stored")
+    SHAPE = "shape", _("Not the shape of a Meta webhook")
+    GAVE_UP = "gave_up", _("Processing kept failing")
+
+
 class WebhookEvent(models.Model):
-    """The webhook inbox: the raw body stored before we acknowledge, so nothing is lost if processing fails."""
+    """The webhook inbox: the raw body stored before we acknowledge, so nothing is lost if processing fails.
+
+    pending → processed; or quarantined (a body that can never be processed as it is, with the reason: never
+    retried by the loops; an administrator re-processes or discards it) → pending again or discarded."""
 
     body_hash = models.CharField(max_length=64, unique=True)
     body = models.TextField()
@@ -309,10 +332,21 @@ class WebhookEvent(models.Model):
     processed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
+    # Not indexed: every query of it also asks `processed_at IS NULL` (indexed), and an index here cost every
+    # webhook POST and every processed event one more B-tree write.
+    state = models.CharField(_("state"), max_length=12, choices=EventState.choices, default=EventState.PENDING)
+    reason_code = models.CharField(_("reason"), max_length=12, choices=QuarantineReason.choices, blank=True)
+    reason = models.TextField(_("reason detail"), blank=True)
+    quarantined_at = models.DateTimeField(_("quarantined at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("webhook event")
         verbose_name_plural = _("webhook events")
+
+    @property
+    def body_altered(self) -> bool:
+        """The stored body is not byte for byte what was received (made storable at intake): never processed."""
+        return self.reason_code in (QuarantineReason.NOT_UTF8, QuarantineReason.NUL_BYTE)
 
 
 class DispatcherHeartbeat(models.Model):

@@ -27,7 +27,7 @@ from django.utils import timezone
 from triplec.taxpayers.models import Contact, ContactStatus
 from triplec.taxpayers.services import contact_set_status
 
-from .models import FORWARD_FROM, MessageStatus, OutboundMessage, State
+from .models import FORWARD_FROM, Channel, MessageStatus, OutboundMessage, State
 from .providers.base import ERRORS, ProviderError
 from .signals import message_status_changed, send_after_commit
 
@@ -191,8 +191,20 @@ def _pricing(pricing: dict) -> tuple:
             ("pricing_type", str(pricing.get("type", ""))[:40]))
 
 
+# The states a message is in once a later status has overtaken this one.
+_OVERTAKEN_IN = {State.SENT: [State.DELIVERED, State.READ], State.DELIVERED: [State.READ]}
+
+
 def _late_status(pk: int, name: str, at: dt.datetime, pricing: dict) -> None:
-    """A status that arrives after a later one (read before delivered) still fills in what it knows."""
+    """A status that arrives after a later one still records its own time. The rule for the times: each is the
+    time Meta's status of that name reports. Read implies delivered (Meta may skip "delivered" when the message
+    is read at once), so a read fills an empty `delivered_at` (and `sent_at`) with its own time; a delivered (or
+    sent) status arriving afterwards with an earlier time corrects it. The earliest time wins, so applying any
+    status twice, in any order, ends in the same row."""
+    if name in _OVERTAKEN_IN:
+        column = TIME_FIELD[name]
+        OutboundMessage.objects.filter(pk=pk, state__in=_OVERTAKEN_IN[name]) \
+            .filter(Q(**{f"{column}__isnull": True}) | Q(**{f"{column}__gt": at})).update(**{column: at})
     if name == State.READ:
         OutboundMessage.objects.filter(pk=pk, delivered_at__isnull=True, state=State.READ).update(delivered_at=at)
     if pricing:
@@ -200,12 +212,16 @@ def _late_status(pk: int, name: str, at: dt.datetime, pricing: dict) -> None:
 
 
 def mark_undeliverable(message: OutboundMessage | MessageRef) -> None:
-    """131026: the number cannot receive WhatsApp. Every taxpayer registered with it is marked undeliverable."""
-    contacts = Contact.objects.filter(status=ContactStatus.ACTIVE)
+    """131026: this number (or this username user) cannot receive WhatsApp. Every contact of the channel's office
+    registered with exactly that number, or exactly that business-scoped user id, is marked undeliverable,
+    whichever taxpayer it belongs to; the taxpayer's other contacts are not: they are other numbers. The same
+    number registered at another office is another relationship and is not touched."""
+    office_id = Channel.objects.filter(pk=message.channel_id).values_list("office_id", flat=True).first()
+    contacts = Contact.objects.filter(status=ContactStatus.ACTIVE, taxpayer__office_id=office_id)
     if message.to:
-        contacts = contacts.filter(Q(phone="+" + message.to) | Q(taxpayer_id=message.taxpayer_id))
-    elif message.taxpayer_id:
-        contacts = contacts.filter(taxpayer_id=message.taxpayer_id)
+        contacts = contacts.filter(phone="+" + message.to)
+    elif message.recipient:
+        contacts = contacts.filter(wa_user_id=message.recipient)
     else:
         return
     for contact in contacts.select_related("taxpayer"):

@@ -1,11 +1,16 @@
 """Webhook intake and processing. The POST only checks the signature and stores the raw body (one INSERT, unique
 by hash) before answering 200; a processing loop applies it right after, each event in a savepoint: a failure
-leaves the event pending for `triplec process_webhooks` (and the dispatcher's housekeeping) and loses nothing."""
+leaves the event pending for `triplec process_webhooks` (and the dispatcher's housekeeping) and loses nothing.
+
+Every body is checked against Meta's shape (`schema.parse_webhook`) before any of it is used. One that does not
+have it is quarantined with the exact reason: never retried by the loops, never raised out of them; an
+administrator sees it in the console and re-processes or discards it (`quarantine_reprocess`,
+`quarantine_discard`). An event whose processing keeps failing for another reason (a channel that does not exist,
+say) is retried, and quarantined after `MAX_ATTEMPTS`."""
 
 import datetime as dt
 import hashlib
 import hmac
-import json
 import logging
 import threading
 import time
@@ -16,15 +21,19 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from triplec.core.masking import mask_text
 from triplec.core.writelock import write_lock
 
-from .models import Channel, InboundMessage, WebhookEvent
+from .models import Channel, EventState, InboundMessage, QuarantineReason, WebhookEvent
 from .registry import template_category_webhook, template_status_webhook
+from .schema import Poison, parse_webhook
 from .services import peer_for
 from .signals import inbound_message_received, send_after_commit
 from .statuses import apply_statuses, meta_time, plan_statuses, write_statuses
 
 log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 20  # failures of a well-shaped event before it is quarantined (~100 s of the loop's retries)
 
 
 def signature_valid(body: bytes, header: str | None, secrets: list[str]) -> bool:
@@ -53,16 +62,26 @@ def webhook_store(*, body: bytes) -> int | None:
     (two thirds of the request's time in the app). ON CONFLICT ... RETURNING (SQLite >= 3.35, PostgreSQL) makes
     a duplicate a no-op without an exception or a savepoint."""
     digest = hashlib.sha256(body).hexdigest()
-    text = body.decode("utf-8", errors="replace")
-    received_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    state, code, reason, quarantined_at = EventState.PENDING, "", "", None
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:  # kept (readably) for the administrator, never processed
+        text = body.decode("utf-8", errors="replace")
+        state, code, reason, quarantined_at = EventState.QUARANTINED, QuarantineReason.NOT_UTF8, str(exc), now
+    if "\x00" in text:  # no text column of PostgreSQL can hold it, and JSON never has it raw
+        text = text.replace("\x00", "\ufffd")
+        state, code, reason, quarantined_at = (EventState.QUARANTINED, QuarantineReason.NUL_BYTE,
+                                               "the body holds a NUL byte", now)
     with write_lock(), connection.cursor() as cursor:
-        cursor.execute(_STORE_SQL, [digest, text, received_at])
+        cursor.execute(_STORE_SQL, [digest, text, now, state, code, reason, quarantined_at])
         row = cursor.fetchone()
     return row[0] if row else None
 
 
-_STORE_SQL = (f"INSERT INTO {WebhookEvent._meta.db_table} (body_hash, body, received_at, attempts, error) "
-              "VALUES (%s, %s, %s, 0, '') ON CONFLICT (body_hash) DO NOTHING RETURNING id")
+_STORE_SQL = (f"INSERT INTO {WebhookEvent._meta.db_table} "
+              "(body_hash, body, received_at, attempts, error, state, reason_code, reason, quarantined_at) "
+              "VALUES (%s, %s, %s, 0, '', %s, %s, %s, %s) ON CONFLICT (body_hash) DO NOTHING RETURNING id")
 
 
 def webhook_receive(*, body: bytes) -> tuple[int | None, bool]:
@@ -73,19 +92,41 @@ def webhook_receive(*, body: bytes) -> tuple[int | None, bool]:
     pk = webhook_store(body=body)
     if pk is None:
         return None, True
-    process_events([pk])
+    try:
+        process_events([pk])
+    except Exception:  # stored and committed: the loops retry it, and Meta must not send it again
+        log.exception("webhook %s stored but not processed; left pending", pk)
     return pk, False
 
 
-def _process_body(text: str) -> str:
+def _process_body(payload: dict) -> str:
     """Process in a savepoint; returns "" on success, else the error (the caller keeps the payload)."""
     try:
         with transaction.atomic():
-            process_payload(json.loads(text))
+            process_payload(payload)
     except Exception as exc:  # anything at all: the payload is kept and retried later
         log.exception("webhook processing failed; payload kept for reprocessing")
         return repr(exc)[:2000] or "error"
     return ""
+
+
+def _parse(events: list[tuple[int, str]]) -> tuple[list[tuple[int, dict]], list[tuple[int, Poison]]]:
+    """(the events with Meta's shape, parsed; the others with why not). Reads nothing, writes nothing."""
+    parsed, poisoned = [], []
+    for pk, body in events:
+        try:
+            parsed.append((pk, parse_webhook(body)))
+        except Poison as poison:
+            poisoned.append((pk, poison))
+    return parsed, poisoned
+
+
+def _quarantine(pk: int, code: str, reason: str) -> None:
+    """Put one pending event aside (in the caller's transaction). The reason names no personal data: it is a
+    location in the body and what is wrong there."""
+    log.warning("webhook %s quarantined: %s: %s", pk, code, reason[:300])
+    WebhookEvent.objects.filter(pk=pk, state=EventState.PENDING).update(
+        state=EventState.QUARANTINED, reason_code=code, reason=reason, quarantined_at=timezone.now())
 
 
 def process_events(ids: list[int]) -> int:
@@ -97,8 +138,12 @@ def process_events(ids: list[int]) -> int:
 
     Idempotent: two processors that pick up the same event (a retry loop and the web process, say) apply it
     twice with no further effect, because every write below is unique-keyed or forward-only."""
-    events = _pending(ids)
-    burst, statuses, rest = _status_bursts(events)
+    parsed, poisoned = _parse(_pending(ids))
+    if poisoned:
+        with write_lock(), transaction.atomic():
+            for pk, poison in poisoned:
+                _quarantine(pk, poison.code, poison.reason)
+    burst, statuses, rest = _status_bursts(parsed)
     done: list[int] = []
     if burst:
         try:
@@ -109,12 +154,12 @@ def process_events(ids: list[int]) -> int:
             done += burst
         except Exception:  # back to one savepoint each, so a bad event cannot hold the others back
             log.exception("status batch failed; applying its events one by one")
-            rest = events
+            rest = parsed
     if rest:
         with write_lock(), transaction.atomic():
             ok, failed = [], []
-            for pk, body in rest:
-                error = _process_body(body)
+            for pk, payload in rest:
+                error = _process_body(payload)
                 if error:
                     failed.append((pk, error))
                 else:
@@ -123,6 +168,10 @@ def process_events(ids: list[int]) -> int:
             done += ok
             for pk, error in failed:
                 WebhookEvent.objects.filter(pk=pk).update(attempts=F("attempts") + 1, error=error)
+                if WebhookEvent.objects.filter(pk=pk, attempts__gte=MAX_ATTEMPTS).exists():
+                    # The exception's text may quote the body: masked like a log line.
+                    _quarantine(pk, QuarantineReason.GAVE_UP,
+                                mask_text(f"failed {MAX_ATTEMPTS} times; last error: {error}"))
     return len(done)
 
 
@@ -136,45 +185,40 @@ def _pending(ids: list[int]) -> list[tuple[int, str]]:
         return []
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id, body FROM {_TABLE} WHERE id IN ({', '.join(['%s'] * len(ids))}) "
-                       "AND processed_at IS NULL ORDER BY id", ids)
+                       "AND processed_at IS NULL AND state = %s ORDER BY id", [*ids, EventState.PENDING])
         return cursor.fetchall()
 
 
 def _mark_processed(pks: list[int]) -> None:
     if pks:
         with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {_TABLE} SET attempts = attempts + 1, error = '', processed_at = %s "
+            cursor.execute(f"UPDATE {_TABLE} SET attempts = attempts + 1, error = '', processed_at = %s, state = %s "
                            f"WHERE id IN ({', '.join(['%s'] * len(pks))})",
-                           [connection.ops.adapt_datetimefield_value(timezone.now()), *pks])
+                           [connection.ops.adapt_datetimefield_value(timezone.now()), EventState.PROCESSED, *pks])
 
 
-def _status_bursts(events: list[tuple[int, str]]) -> tuple[list[int], list[dict], list[tuple[int, str]]]:
-    """(ids of the events that carry nothing but statuses, their statuses, the other events)."""
+def _status_bursts(events: list[tuple[int, dict]]) -> tuple[list[int], list[dict], list[tuple[int, dict]]]:
+    """(ids of the events that carry nothing but statuses, their statuses, the other events). The payloads have
+    Meta's shape (`schema`), so every key read here is there with its type, or absent."""
     burst, statuses, rest = [], [], []
-    for pk, body in events:
-        try:
-            payload = json.loads(body)
-        except ValueError:
-            rest.append((pk, body))
-            continue
-        changes = [change for entry in payload.get("entry") or [] for change in entry.get("changes") or []] \
-            if payload.get("object") == "whatsapp_business_account" else []
+    for pk, payload in events:
+        changes = [change for entry in payload["entry"] for change in entry["changes"]]
         values = [change.get("value") or {} for change in changes]
         if changes and all(c.get("field") == "messages" and not v.get("messages") and not v.get("errors")
                            for c, v in zip(changes, values)):
             burst.append(pk)
             statuses += [status for value in values for status in value.get("statuses") or []]
         else:
-            rest.append((pk, body))
+            rest.append((pk, payload))
     return burst, statuses, rest
 
 
-def process_pending(*, limit: int = 500, max_attempts: int = 20, min_age: float = 0.0, batch: int = 50,
+def process_pending(*, limit: int = 500, max_attempts: int = MAX_ATTEMPTS, min_age: float = 0.0, batch: int = 50,
                     retry_failed: bool = True) -> int:
     """Process stored events that are still pending: never tried (older than `min_age` seconds, so as not to race
     the web process that just stored them) and, with `retry_failed`, those whose processing failed. Returns how
     many succeeded."""
-    qs = WebhookEvent.objects.filter(processed_at__isnull=True, attempts__lt=max_attempts)
+    qs = WebhookEvent.objects.filter(processed_at__isnull=True, state=EventState.PENDING, attempts__lt=max_attempts)
     if min_age:
         qs = qs.filter(received_at__lt=timezone.now() - dt.timedelta(seconds=min_age))
     if not retry_failed:
@@ -269,7 +313,8 @@ def _channel_id(*, phone_number_id: str = "", waba_id: str = "") -> int | None:
 
 
 def process_payload(payload: dict) -> None:
-    """Every entry, every change, every message, status and error of one webhook body."""
+    """Every entry, every change, every message, status and error of one webhook body, which has Meta's shape
+    (`schema.parse_webhook`): the `.get(...) or default` below are for keys Meta may leave out."""
     if payload.get("object") != "whatsapp_business_account":
         log.warning("webhook for object %r ignored", payload.get("object"))
         return
@@ -343,7 +388,8 @@ def _text_of(kind: str, message: dict) -> tuple[str, str]:
         return button.get("text", ""), button.get("payload", "")
     if kind == "interactive":
         inter = message.get("interactive") or {}
-        reply = inter.get(inter.get("type", "")) or {}
+        kind = inter.get("type")  # only the replies `schema` checks; other kinds (nfm_reply…) carry no text here
+        reply = (inter.get(kind) or {}) if kind in ("button_reply", "list_reply") else {}
         return reply.get("title", ""), reply.get("id", "")
     if kind in ("document", "image", "video", "audio", "voice", "sticker"):
         media = message.get(kind) or {}

@@ -25,13 +25,14 @@ from django.db import DatabaseError, connection  # noqa: E402
 
 from triplec.core import wake  # noqa: E402
 
+from .request_body import BodyError, read_body  # noqa: E402
 from .views import _known  # noqa: E402
 from .webhooks import processor, signature_valid, webhook_store  # noqa: E402
 
 log = logging.getLogger(__name__)
 
 PATHS = {"/whatsapp/webhook", "/whatsapp/webhook/"}
-MAX_BODY = 3 * 1024 * 1024  # Meta's payloads are a few kB; Django's own cap is 2.5 MB
+_STATUS = {400: "400 Bad Request", 411: "411 Length Required", 413: "413 Content Too Large"}
 
 
 def _reply(start_response, status: str, text: bytes) -> list[bytes]:
@@ -52,12 +53,9 @@ def _store(body: bytes) -> int | None:
 
 def webhook_fast(environ, start_response) -> list[bytes]:
     try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return _reply(start_response, "400 Bad Request", b"bad content length")
-    if length > MAX_BODY:
-        return _reply(start_response, "413 Payload Too Large", b"payload too large")
-    body = environ["wsgi.input"].read(length) if length else b""
+        body = read_body(environ)  # with Content-Length, or chunked (granian de-chunks it)
+    except BodyError as exc:
+        return _reply(start_response, _STATUS[exc.status], exc.message.encode())
     if not signature_valid(body, environ.get("HTTP_X_HUB_SIGNATURE_256"), _known("app")):
         return _reply(start_response, "403 Forbidden", b"invalid signature")
     try:

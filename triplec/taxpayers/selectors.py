@@ -40,6 +40,25 @@ def search_taxpayers(user, query: str) -> QuerySet[Taxpayer]:
     return qs.filter(condition)
 
 
+def contacts_of_number(*, office_id: int, wa_id: str = "", user_id: str = "") -> QuerySet[Contact]:
+    """The registered contacts of a WhatsApp number or business-scoped user id among one office's taxpayers.
+
+    Every path from a number to a taxpayer goes through here (or `contacts_of_peer`): a number registered in two
+    offices is two separate relationships, and the office that owns the channel only ever reaches its own."""
+    q = Q(pk__in=[])
+    if wa_id:
+        q |= Q(phone="+" + wa_id.lstrip("+"))
+    if user_id:
+        q |= Q(wa_user_id=user_id)
+    return Contact.objects.filter(q, taxpayer__office_id=office_id)
+
+
+def contacts_of_peer(peer, office_id: int) -> QuerySet[Contact]:
+    """The contacts linked to a WhatsApp peer, of the given office only (a link made before links were scoped,
+    or by hand in the admin, never reaches another office's taxpayer)."""
+    return Contact.objects.filter(whatsapp_peers=peer, taxpayer__office_id=office_id)
+
+
 def shared_numbers(office_id: int | None = None) -> QuerySet:
     """Numbers registered by more than one taxpayer (a consultant, a family): allowed, and shown."""
     qs = Contact.objects.exclude(phone="")

@@ -5,6 +5,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from triplec.accounts.permissions import require
 from triplec.audit.services import audit_record
 
 from .models import Contact, ContactChange, ContactSource, ContactStatus, Taxpayer
@@ -27,6 +28,7 @@ def contact_set_number(
     A new number starts active again and its change time is kept, because the bot must challenge a
     number that changed recently before disclosing anything (Pasal 34 KUP).
     """
+    require(_user(actor), "contact.change_number", office_id=taxpayer.office_id)
     contact = Contact.objects.select_for_update().filter(taxpayer=taxpayer).first()
     if contact is None:
         contact = Contact.objects.create(
@@ -64,6 +66,7 @@ def contact_set_number(
 def contact_set_status(*, contact: Contact, status: str, reason: str = "", actor=None, channel: str = "web",
                        source: str = ContactSource.STAFF) -> Contact:
     """Opt-out, opt-in, undeliverable, wrong number: each kept in the contact's history and the audit log."""
+    require(_user(actor), "contact.change_status", office_id=contact.taxpayer.office_id)
     if contact.status == status:
         return contact
     ContactChange.objects.create(contact=contact, changed_by=_user(actor), source=source, old_phone=contact.phone,

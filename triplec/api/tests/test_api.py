@@ -112,6 +112,20 @@ def test_it_refuses_payments_of_another_offices_taxpayer(client, token):
     assert response.json()["results"][0]["error"]["field"] == "npwp" and not Payment.objects.exists()
 
 
+def test_it_answers_another_offices_npwp_word_for_word_as_an_unknown_one(client, token):
+    from triplec.core.testing import valid_npwp15
+
+    foreign = make_taxpayer(make_office("907", "KPP Pratama Atambua"))
+    unknown_npwp = "0" + valid_npwp15(kpp="907")
+    errors = []
+    for npwp in (foreign.npwp16, unknown_npwp):
+        body = {**item(foreign), "npwp": npwp}
+        error = post(client, "/api/v1/payments", body, token).json()["results"][0]["error"]
+        errors.append({**error, "message": error["message"].replace(npwp, "<npwp>")})
+    assert errors[0] == errors[1] and "kantor" not in errors[0]["message"]
+    assert not Payment.objects.exists()
+
+
 def test_it_reports_malformed_json(client, token):
     response = post(client, "/api/v1/payments", None, token, raw="{not json")
     assert response.status_code == 400 and response.json() == {"error": {"code": "invalid_json", "message": response.json()["error"]["message"]}}

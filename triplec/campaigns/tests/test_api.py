@@ -54,16 +54,18 @@ def test_it_creates_previews_approves_starts_and_reports_status(client, office, 
     assert preview["count"] == 3 and preview["excluded"] == 1 and len(preview["samples"]) == 3
     assert preview["by_reason"][0]["reason"] == "opted_out"
     # Unapproved: refused, nothing queued.
-    refused = client.post(f"{url}/start", **maker)
+    refused = client.post(f"{url}/start", **checker)
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "not_approved"
     assert not OutboundMessage.objects.exists()
     # The maker cannot approve, nor can staff; the section head can.
     other_staff = _auth(make_user("staf2", Role.COLLECTION_STAFF, office=office))
-    assert client.post(f"{url}/approve", **other_staff).json()["error"]["code"] == "not_section_head"
+    assert client.post(f"{url}/approve", **other_staff).json()["error"]["code"] == "forbidden"
     assert client.post(f"{url}/submit", **maker).json()["state"] == "pending_approval"
     approved = client.post(f"{url}/approve", **checker)
     assert approved.status_code == 200 and approved.json()["approver"] == head.username and approved.json()["approval_valid"]
-    started = client.post(f"{url}/start", **maker)
+    assert client.post(f"{url}/start", **maker).status_code == 403  # starting is the section head's
+    assert not OutboundMessage.objects.exists()
+    started = client.post(f"{url}/start", **checker)
     assert started.status_code == 200, started.content
     assert started.json()["result"]["queued"] == preview["count"] == OutboundMessage.objects.count()
     status = client.get(f"{url}/status", **maker).json()

@@ -46,31 +46,32 @@ def test_it_needs_approval_again_after_any_change(office, staff, head, approved_
     changed = campaign_update(campaign=campaign, actor=staff, minimum_amount=10)
     assert changed.state == CampaignState.PENDING and not changed.approval_valid
     with pytest.raises(CampaignError):
-        campaign_start(campaign=changed, actor=staff, now=NOW)
+        campaign_start(campaign=changed, actor=head, now=NOW)
     # A change behind the services' back (admin, SQL) is caught by the content hash at start.
     campaign = campaign_approve(campaign=changed, approver=head)
     type(campaign).objects.filter(pk=campaign.pk).update(holdout_percent=20)
     with pytest.raises(CampaignError) as exc:
-        campaign_start(campaign=campaign, actor=staff, now=NOW)
+        campaign_start(campaign=campaign, actor=head, now=NOW)
     assert exc.value.code == "not_approved"
     assert not OutboundMessage.objects.exists()
 
 
 @pytest.mark.django_db
-def test_it_sends_nothing_unapproved_through_console_cli_and_api(client, office, staff, approved_templates, letter_factory):
+def test_it_sends_nothing_unapproved_through_console_cli_and_api(client, office, staff, head, approved_templates,
+                                                                letter_factory):
     from django.core.management import call_command
 
     from triplec.api.models import ApiToken
 
     letter_factory()
     campaign = _campaign(office, staff)
-    client.force_login(staff)
+    client.force_login(head)
     client.post(f"/campaigns/{campaign.pk}/start/")
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="not_approved"):
-        call_command("campaign", "start", str(campaign.pk), "--as", staff.username)
-    _token, raw = ApiToken.issue(user=staff, name="uji")
+        call_command("campaign", "start", str(campaign.pk), "--as", head.username)
+    _token, raw = ApiToken.issue(user=head, name="uji")
     response = client.post(f"/api/v1/campaigns/{campaign.pk}/start", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 403 and response.json()["error"]["code"] == "not_approved"
     assert not OutboundMessage.objects.exists() and not Target.objects.exists()
@@ -82,7 +83,7 @@ def test_it_queues_exactly_what_the_preview_counted(office, staff, head, approve
         letter_factory(amounts=(1_000_000 + i, 250_000), contact_status="opted_out" if i % 5 == 0 else "active")
     campaign = campaign_approve(campaign=_campaign(office, staff, holdout_percent=20), approver=head)
     preview = campaign_preview(campaign, now=NOW)
-    counts = campaign_start(campaign=campaign, actor=staff, now=NOW)
+    counts = campaign_start(campaign=campaign, actor=head, now=NOW)
     assert preview["count"] == counts["queued"] == OutboundMessage.objects.count() == 7
     assert preview["held_out"] == counts["held_out"] == 2
     assert {r["reason"]: r["count"] for r in preview["by_reason"]} == {"opted_out": 3}
@@ -105,8 +106,8 @@ def test_it_never_messages_twice_about_the_same_letter_across_campaigns(office, 
     letter = letter_factory()
     first = campaign_approve(campaign=_campaign(office, staff), approver=head)
     second = campaign_approve(campaign=_campaign(office, staff), approver=head)
-    campaign_start(campaign=first, actor=staff, now=NOW)
-    counts = campaign_start(campaign=second, actor=staff, now=NOW)
+    campaign_start(campaign=first, actor=head, now=NOW)
+    counts = campaign_start(campaign=second, actor=head, now=NOW)
     assert counts["queued"] == 0
     assert Target.objects.get(campaign=second).reason == "already_messaged"
     # The database itself refuses a second (letter, criterion a) message, whatever the code path.
@@ -126,7 +127,7 @@ def test_it_draws_a_reproducible_holdout_that_is_never_messaged(office, staff, h
     draws = [sorted(c.letter_id for c in build_selection(campaign, now=NOW).held_out) for _ in range(2)]
     assert draws[0] == draws[1] and len(draws[0]) == 5
     campaign_approve(campaign=campaign, approver=head)
-    campaign_start(campaign=campaign, actor=staff, now=NOW)
+    campaign_start(campaign=campaign, actor=head, now=NOW)
     held = Target.objects.filter(campaign=campaign, status=TargetStatus.HELD_OUT)
     assert sorted(held.values_list("letter_id", flat=True)) == draws[0]
     assert not held.filter(outbound__isnull=False).exists()
@@ -140,7 +141,7 @@ def test_it_plans_bulk_sends_in_office_hours_in_makassar_skipping_holidays_and_w
     Holiday.objects.create(date=dt.date(2026, 10, 12), name="Libur uji")  # Monday
     friday_evening = dt.datetime(2026, 10, 9, 17, 30, tzinfo=WITA)
     campaign = campaign_approve(campaign=_campaign(office, staff), approver=head)
-    campaign_start(campaign=campaign, actor=staff, now=friday_evening)
+    campaign_start(campaign=campaign, actor=head, now=friday_evening)
     times = [m.next_attempt_at.astimezone(WITA) for m in OutboundMessage.objects.all()]
     assert {t.date() for t in times} == {dt.date(2026, 10, 13)}  # Tuesday: weekend and holiday skipped
     assert all(dt.time(8, 0) <= t.time() < dt.time(16, 0) for t in times)
@@ -156,7 +157,7 @@ def test_it_spreads_a_campaign_over_days_within_the_tier_and_spaces_shared_numbe
         letter_factory()
     campaign = campaign_approve(campaign=_campaign(office, staff), approver=head)
     assert campaign_preview(campaign, now=NOW)["over_tier"] is True
-    campaign_start(campaign=campaign, actor=staff, now=NOW)
+    campaign_start(campaign=campaign, actor=head, now=NOW)
     days = {m.next_attempt_at.astimezone(WITA).date() for m in OutboundMessage.objects.all()}
     assert days == {dt.date(2026, 10, 6), dt.date(2026, 10, 7)}
     to_shared = sorted(m.next_attempt_at for m in OutboundMessage.objects.filter(to=shared.lstrip("+")))
@@ -169,13 +170,13 @@ def test_it_pauses_resumes_and_cancels_without_losing_messages(office, staff, he
     for _ in range(4):
         letter_factory()
     campaign = campaign_approve(campaign=_campaign(office, staff), approver=head)
-    campaign_start(campaign=campaign, actor=staff, now=NOW)
-    assert campaign_pause(campaign=campaign, actor=staff) == 4
+    campaign_start(campaign=campaign, actor=head, now=NOW)
+    assert campaign_pause(campaign=campaign, actor=head) == 4
     assert all(m.next_attempt_at.year == 2999 for m in OutboundMessage.objects.all())
-    assert campaign_resume(campaign=campaign, actor=staff, now=NOW) == 4
+    assert campaign_resume(campaign=campaign, actor=head, now=NOW) == 4
     assert all(m.next_attempt_at.year == 2026 for m in OutboundMessage.objects.all())
     OutboundMessage.objects.filter(pk=OutboundMessage.objects.first().pk).update(state=State.SENT, wamid="wamid.1")
-    assert campaign_cancel(campaign=campaign, actor=staff) == 3
+    assert campaign_cancel(campaign=campaign, actor=head) == 3
     progress = campaign_progress(campaign)
     assert progress["state"] == CampaignState.CANCELLED and progress["sent"] == 1 and progress["cancelled"] == 3
 
@@ -185,7 +186,7 @@ def test_it_renders_the_notice_pdf_at_a_signed_url_that_expires(client, office, 
                                                                 clock, settings):
     letter_factory(amounts=(1_234_000,))
     campaign = campaign_approve(campaign=_campaign(office, staff), approver=head)
-    campaign_start(campaign=campaign, actor=staff, now=NOW)
+    campaign_start(campaign=campaign, actor=head, now=NOW)
     target = Target.objects.get(status=TargetStatus.QUEUED)
     link = OutboundMessage.objects.get().body["template"]["components"][0]["parameters"][0]["document"]["link"]
     assert target.taxpayer.npwp16 not in link and target.taxpayer.name.split()[0] not in link
@@ -220,7 +221,9 @@ def test_it_runs_create_preview_approve_start_status_from_the_command_line(offic
         call_command("campaign", "approve", str(campaign.pk), "--as", "staf")
     call_command("campaign", "approve", str(campaign.pk), "--as", "kasi", stdout=StringIO())
     out = StringIO()
-    call_command("campaign", "start", str(campaign.pk), "--as", "staf", stdout=out)
+    with pytest.raises(CommandError, match="forbidden"):  # starting is the section head's
+        call_command("campaign", "start", str(campaign.pk), "--as", "staf", stdout=out)
+    call_command("campaign", "start", str(campaign.pk), "--as", "kasi", stdout=out)
     assert "queued=1" in out.getvalue()
     out = StringIO()
     call_command("campaign", "status", str(campaign.pk), "--json", stdout=out)

@@ -26,7 +26,7 @@ from .conftest import NOW
 def _started(office, staff, head, **fields):
     campaign = campaign_create(office=office, maker=staff, name="Teguran", criterion="a", frequency_cap_days=0, **fields)
     campaign_approve(campaign=campaign, approver=head)
-    counts = campaign_start(campaign=campaign, actor=staff, now=NOW)
+    counts = campaign_start(campaign=campaign, actor=head, now=NOW)
     return campaign, counts
 
 
@@ -41,7 +41,7 @@ def test_it_writes_outbox_rows_identical_to_the_registry_path(office, staff, hea
     for target in Target.objects.filter(campaign=campaign).select_related("outbound", "letter", "taxpayer", "campaign__office"):
         m = target.outbound
         assert target.status == TargetStatus.QUEUED and target.messaged
-        assert m.lane == Lane.BULK and m.state == State.QUEUED and m.kind == "template" and m.created_by_id == staff.pk
+        assert m.lane == Lane.BULK and m.state == State.QUEUED and m.kind == "template" and m.created_by_id == head.pk
         assert m.idempotency_key == f"campaign:{campaign.pk}:{target.taxpayer_id}:{target.letter_id}"
         assert m.not_after - m.next_attempt_at == dt.timedelta(hours=72)
         assert isinstance(m.callback_id, uuid.UUID) and isinstance(target.public_id, uuid.UUID)
@@ -149,7 +149,7 @@ def test_a_campaign_spread_over_days_signs_each_link_for_the_day_its_message_goe
     campaign = campaign_create(office=office, maker=staff, name="Teguran", criterion="a", frequency_cap_days=0,
                                attach_pdf=True)
     campaign_approve(campaign=campaign, approver=head)
-    campaign_start(campaign=campaign, actor=staff, now=start)
+    campaign_start(campaign=campaign, actor=head, now=start)
 
     def stamps():
         found = []
@@ -165,8 +165,8 @@ def test_a_campaign_spread_over_days_signs_each_link_for_the_day_its_message_goe
 
     first = stamps()
     # Paused and resumed weeks later: the links are signed again for the days the messages now go.
-    campaign_pause(campaign=campaign, actor=staff)
-    campaign_resume(campaign=campaign, actor=staff, now=start + dt.timedelta(days=50))
+    campaign_pause(campaign=campaign, actor=head)
+    campaign_resume(campaign=campaign, actor=head, now=start + dt.timedelta(days=50))
     assert min(stamps()) >= first[0] + 49 * 86_400
 
 

@@ -117,7 +117,7 @@ def test_it_excludes_taxpayers_contacted_within_the_frequency_cap_and_letters_al
     first = letter_factory()
     campaign = _campaign(office, staff)
     campaign_approve(campaign=campaign, approver=head)
-    campaign_start(campaign=campaign, actor=staff, now=NOW)
+    campaign_start(campaign=campaign, actor=head, now=NOW)
     second_letter = letter_factory(taxpayer=first.taxpayer)
     again = _campaign(office, staff, frequency_cap_days=7)
     assert _reasons(again) == {first.pk: "already_messaged", second_letter.pk: "frequency_cap"}
@@ -134,6 +134,6 @@ def test_it_respects_the_reminder_interval_and_maximum_count_under_criterion_b(o
         assert reason == expected, days_later
         if reason == "queued":
             campaign_approve(campaign=campaign, approver=head)
-            campaign_start(campaign=campaign, actor=staff, now=now)
+            campaign_start(campaign=campaign, actor=head, now=now)
     assert Target.objects.filter(letter=letter, messaged=True).count() == 2
 

@@ -6,6 +6,7 @@ from triplec.core.identifiers import format_npwp, mask_phone
 from triplec.core.money import rupiah as _rupiah
 
 from triplec.ledger.kap import kap_label
+from triplec.taxpayers.presentation import mask_nik as mask, shown_nik, shown_nitku, shown_npwp
 from ..nav import nav_for
 
 register = template.Library()
@@ -25,6 +26,22 @@ def npwp(value: str) -> str:
 
 
 @register.filter
+def npwp_for(value: str, user) -> str:
+    """The NPWP16 as this user may see it: `{{ t.npwp16|npwp_for:user }}` (taxpayers/presentation.py)."""
+    return shown_npwp(user, value) if value else "-"
+
+
+@register.filter
+def nik_for(value: str, user) -> str:
+    return shown_nik(user, value) if value else "-"
+
+
+@register.filter
+def nitku_for(value: str, user) -> str:
+    return shown_nitku(user, value) if value else "-"
+
+
+@register.filter
 def masked_phone(value: str) -> str:
     return mask_phone(value) if value else "-"
 
@@ -32,7 +49,7 @@ def masked_phone(value: str) -> str:
 @register.filter
 def mask_nik(value: str) -> str:
     """The region code and the last four digits, as much as a role that does not need the NIK may see."""
-    return f"{value[:6]}******{value[-4:]}" if value and len(value) == 16 else (value or "-")
+    return mask(value) if value and len(value) == 16 else (value or "-")
 
 
 @register.filter(name="kap_label")

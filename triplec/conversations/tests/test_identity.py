@@ -12,7 +12,7 @@ from triplec.core.testing import make_document, make_office, make_taxpayer
 from triplec.ledger.models import PaymentClaim
 from triplec.messaging.models import Lane, State
 from triplec.messaging.services import enqueue_message
-from triplec.taxpayers.models import Contact, ContactStatus
+from triplec.taxpayers.models import Contact, ContactStatus, Taxpayer
 
 from .conftest import NIK, register
 
@@ -53,13 +53,16 @@ def test_it_lets_a_shared_number_choose_the_taxpayer_shown_masked(phone, budi):
 
 
 def test_it_challenges_a_stale_verification_before_disclosing(phone, budi, settings):
-    settings.BOT_VERIFICATION_MAX_AGE_DAYS = 5  # Budi was verified 10 days ago
+    settings.BOT_VERIFICATION_MAX_AGE_DAYS = 5
+    # Verified 10 days before the bot's clock (the office_open fixture), whatever day the test runs on.
+    Contact.objects.filter(taxpayer=budi).update(verified_at=dt.datetime(2026, 11, 15, 2, 0, tzinfo=dt.UTC))
     [question] = phone.say("rincian")
-    assert "4 digit terakhir NIK" in question and "Rp" not in question
+    # Budi has a legacy NPWP: the digits its mask hides, never his NIK (district, birthday, a tiny serial).
+    assert "4 digit NPWP yang kami samarkan" in question and "NIK" not in question and "Rp" not in question
     assert Conversation.objects.get().state == ConversationState.CHALLENGE
-    [retry] = phone.say("1234")
+    [retry] = phone.say(NIK[-4:])
     assert "sisa 2 kali" in retry
-    confirmed, details, _ = phone.say(NIK[-4:])
+    confirmed, details, _ = phone.say(budi.npwp16[6:10])
     assert "sudah kami konfirmasi" in confirmed and "Total masih harus dibayar: Rp2.250.000" in details
     entry = AuditEntry.objects.get(action="disclose", detail__what="rincian")
     assert entry.detail["why"] == "challenge passed in this conversation"
@@ -99,7 +102,7 @@ def test_it_locks_details_and_alerts_staff_after_three_failed_challenges(phone, 
     assert not AuditEntry.objects.filter(action="disclose", detail__what="rincian").exists()
     identity_unlock(contact=Contact.objects.get(taxpayer=budi), actor=None)
     [question] = phone.say("rincian")
-    assert "NIK" in question
+    assert "samarkan" in question
 
 
 def test_it_marks_a_wrong_number_stops_messages_and_creates_a_staff_task(phone, budi):
@@ -131,3 +134,30 @@ def test_it_makes_campaigns_respect_an_opt_out_at_once(phone, budi):
                               idempotency_key="campaign:3", lane=Lane.BULK, taxpayer=budi)
     assert message.state == State.FAILED
     assert AuditEntry.objects.filter(action="contact.status", taxpayer=budi, channel="bot").exists()
+
+
+def test_it_asks_a_nik_based_npwp_for_the_old_npwp_and_refuses_district_and_birthday(phone, wa):
+    """The finding: digits 5-8 of a NIK-based NPWP are the district and the day of birth."""
+    nik = "5371034101850002"  # Kota Kupang, born 1 January 1985 (a woman: day + 40)
+    taxpayer = Taxpayer.objects.create(office=make_office(), name="Maria Ndun", npwp16=nik, nik=nik,
+                                       npwp15="091234567922000")
+    register(taxpayer, number_changed_at=timezone.now() - dt.timedelta(days=2))
+    make_document(taxpayer, amount=900_000)
+    [question] = phone.say("rincian")
+    assert "digit ke-5 sampai ke-8 NPWP lama" in question and "Rp" not in question
+    [retry] = phone.say(nik[4:8])  # district + day of birth: what a neighbour knows
+    assert "sisa 2 kali" in retry and "Rp" not in retry
+    confirmed, details, _ = phone.say(taxpayer.npwp15[4:8])
+    assert "konfirmasi" in confirmed and "Rp900.000" in details
+
+
+def test_it_hands_a_nik_based_npwp_without_an_old_npwp_to_an_officer_instead_of_asking(phone, wa):
+    nik = "5371034101850002"
+    taxpayer = Taxpayer.objects.create(office=make_office(), name="Maria Ndun", npwp16=nik, nik=nik)
+    register(taxpayer, number_changed_at=timezone.now() - dt.timedelta(days=2))
+    make_document(taxpayer, amount=900_000)
+    answers = phone.say("rincian")
+    assert "dikonfirmasi oleh petugas" in answers[0] and all("Rp" not in a for a in answers)
+    conversation = Conversation.objects.get()
+    assert conversation.state == ConversationState.WAITING_OFFICER and conversation.handoff_reason == "identity_check"
+    assert not AuditEntry.objects.filter(action="disclose").exists()

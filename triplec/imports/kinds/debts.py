@@ -11,7 +11,7 @@ from triplec.imports import values
 from triplec.ledger.models import STATES_NEEDING_REASON, DebtDocument, DocumentState, DocumentType
 
 from .base import Column, Kind, Row, RowRejected, adapt_date, adapt_datetime, cell, insert_many, limited, update_many
-from .common import npwp16_of, taxpayers_by_npwp
+from .common import UNKNOWN_NPWP, npwp16_of, taxpayers_by_npwp
 
 DOCUMENT_TYPES = {
     "stp": DocumentType.STP, "skpkb": DocumentType.SKPKB, "skpkbt": DocumentType.SKPKBT,
@@ -133,11 +133,11 @@ class DebtsKind(Kind):
         inserts, updates = [], []
         for row, item in batch:
             taxpayer = taxpayers.get(item.npwp16)
-            if taxpayer is None:
-                statuses.append(RowRejected("npwp", "no taxpayer with this NPWP; import the taxpayers first"))
+            # Another office's taxpayer is answered exactly like an unknown NPWP: the report never confirms that
+            # an NPWP exists elsewhere, and a document never joins one office to another office's taxpayer.
+            if taxpayer is None or taxpayer[1] != item.office_id:
+                statuses.append(RowRejected("npwp", UNKNOWN_NPWP))
                 continue
-            if taxpayer[1] != item.office_id:
-                row.warn("office_code", "the taxpayer is registered at another office")
             found = existing.get((item.office_id, item.number))
             if found is None:
                 v = list(item.values)

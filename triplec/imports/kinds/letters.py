@@ -12,7 +12,7 @@ from triplec.imports import values
 from triplec.ledger.models import DebtDocument, SuratTeguran
 
 from .base import Column, Kind, Row, RowRejected, adapt_date, adapt_datetime, cell, insert_many, limited, update_many
-from .common import npwp16_of, taxpayers_by_npwp
+from .common import UNKNOWN_NPWP, npwp16_of, taxpayers_by_npwp
 
 Through = SuratTeguran.documents.through
 
@@ -94,8 +94,8 @@ class LettersKind(Kind):
         updates, link_adds, link_removes = [], [], []
         for row, item in batch:
             taxpayer = taxpayers.get(item.npwp16)
-            if taxpayer is None:
-                statuses.append(RowRejected("npwp", "no taxpayer with this NPWP; import the taxpayers first"))
+            if taxpayer is None or taxpayer[1] != item.office_id:  # another office's: as if unknown
+                statuses.append(RowRejected("npwp", UNKNOWN_NPWP))
                 continue
             doc_ids, missing, foreign = set(), [], []
             for number in item.document_numbers:

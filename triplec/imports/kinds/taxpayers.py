@@ -200,7 +200,9 @@ class TaxpayersKind(Kind):
             stored = found[2:]
             merged = tuple(s if new is None else new for s, new in zip(stored, item.values))
             if allowed is not None and stored[0] not in allowed:
-                statuses[n] = RowRejected("npwp", "this taxpayer is registered at another office")
+                # An NPWP is registered at exactly one office, so this row cannot be imported here; the message
+                # names no office and nothing of the taxpayer.
+                statuses[n] = RowRejected("npwp", "this NPWP cannot be registered by your office; ask an administrator")
                 continue
             if merged != stored:
                 if row.seen_earlier:

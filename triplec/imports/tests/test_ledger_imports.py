@@ -162,3 +162,25 @@ def test_the_sample_files_import_cleanly_in_order(office, capsys, tmp_path):
     assert "imported 0, updated 0, unchanged 10, rejected 0" in capsys.readouterr().out
     with pytest.raises(CommandError):
         call_command("import_data", "payments", str(samples / "debts.csv"), "--errors", str(tmp_path / "report.csv"))
+
+
+def test_it_answers_office_b_importing_a_debt_for_an_office_922_npwp_exactly_as_for_an_unknown_npwp(office, write, client):
+    """The attack: office B's staff import a debt for an office-922 NPWP, then read their debt list."""
+    from triplec.accounts.roles import Role
+    from triplec.core.testing import make_office, make_user
+
+    kupang_taxpayer = make_taxpayer(office, "Yohanes Ndun", npwp15=npwp15(1))
+    other = make_office("923", "KPP Pratama Atambua")
+    staff_b = make_user("staf_b", Role.COLLECTION_STAFF, office=other)
+    rows = DEBT_HEADER + debt("00001/107/25/923/26", office="923") + "\n" + \
+        debt("00002/107/25/923/26", office="923", npwp=dotted(npwp15(2))) + "\n"
+    report = write("report.csv", "")
+    result = run_import(kind="debts", path_or_fileobj=write("b.csv", rows), actor=staff_b, report_path=str(report))
+    assert (result.imported, result.rejected) == (0, 2)
+    known, unknown = report_rows(report)
+    strip = lambda r: {k: v for k, v in r.items() if k not in ("row", "npwp", "no_ketetapan")}  # noqa: E731
+    assert strip(known) == strip(unknown) and "office" not in str(known).replace("office_code", "")
+    assert not DebtDocument.objects.exists()
+    client.force_login(staff_b)
+    assert "Yohanes Ndun" not in client.get("/debts/").content.decode()
+    assert kupang_taxpayer.npwp16 not in client.get("/debts/?format=csv").getvalue().decode()

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from triplec.audit.models import AuditEntry
 from triplec.conversations.models import ConversationEvent, ConversationState
-from triplec.core.testing import make_document, make_office
+from triplec.accounts.roles import Role
+from triplec.core.testing import make_document, make_office, make_user
 from triplec.inbox import services
 from triplec.inbox.models import QuickReply, SlaRecord
 from triplec.messaging.models import OutboundMessage, Peer, Template, TemplateStatus
@@ -89,12 +90,13 @@ def test_it_marks_a_wrong_number_and_then_refuses_to_send(chat):
 
 def test_it_fills_quick_reply_variables_and_keeps_unknown_ones_visible(chat):
     c, a = chat
-    reply = services.quick_reply_save(office=c.office, title="Salam", actor=a,
+    head = make_user("kasi", Role.SECTION_HEAD, office=c.office)  # quick replies are the section head's to edit
+    reply = services.quick_reply_save(office=c.office, title="Salam", actor=head,
                                       body="Yth. {nama}, saya {petugas} dari {kantor}. {lainnya}")
     assert services.fill_quick_reply(reply, conversation=c, actor=a) == \
         "Yth. Budi Santoso, saya Petugas_A dari KPP Pratama Kupang. {lainnya}"
     with pytest.raises(services.InboxError):
-        services.quick_reply_save(office=c.office, title="Salam", body="lain", actor=a)
+        services.quick_reply_save(office=c.office, title="Salam", body="lain", actor=head)
     assert QuickReply.objects.count() == 1
 
 

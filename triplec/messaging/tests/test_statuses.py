@@ -1,13 +1,14 @@
 """Statuses are planned (read) outside the write lock and written set-wise: a plan that went stale before its
 writes still moves messages only forward, and tells the listeners only what really moved."""
 
+import datetime as dt
 import json
 import time
 
 import pytest
 from django.db import transaction
 
-from triplec.messaging.models import MessageStatus, OutboundMessage, State, WebhookEvent
+from triplec.messaging.models import EventState, MessageStatus, OutboundMessage, State, WebhookEvent
 from triplec.messaging.services import enqueue_message
 from triplec.messaging.signals import message_status_changed
 from triplec.messaging.statuses import plan_statuses, write_statuses
@@ -49,7 +50,8 @@ def test_a_stale_plan_never_moves_a_message_back_and_reports_only_what_moved():
         message_status_changed.disconnect(handler)
     first.refresh_from_db()
     second.refresh_from_db()
-    assert first.state == State.READ and first.delivered_at is None  # "read" came without a time: left as is
+    # "read" came without a time; the delivered status that lost the race still records when it was delivered
+    assert first.state == State.READ and first.delivered_at == dt.datetime.fromtimestamp(now, dt.UTC)
     assert second.state == State.DELIVERED and second.delivered_at is not None
     assert changes == [(second.pk, State.DELIVERED)]
     assert MessageStatus.objects.count() == 2  # the log keeps both
@@ -68,19 +70,37 @@ def test_it_applies_a_burst_in_order_per_message_and_marks_every_event():
     assert process_events(ids) == 0  # already processed: nothing happens twice
 
 
-def test_a_bad_event_in_a_burst_does_not_hold_the_others_back():
+def test_a_bad_event_in_a_burst_is_quarantined_and_does_not_hold_the_others_back():
     channel = make_channel()
     [message] = _sent(channel, 1)
     good = webhook_store(body=json.dumps(status_payload("wamid.S0", "delivered")).encode())
     bad_payload = status_payload("wamid.S0", "failed")
-    _statuses(bad_payload)[0]["errors"] = "garbled"  # not a list of errors: the batch fails on it
+    _statuses(bad_payload)[0]["errors"] = "garbled"  # not a list of errors: not Meta's shape
     bad = webhook_store(body=json.dumps(bad_payload).encode())
     assert process_events([good, bad]) == 1
     message.refresh_from_db()
     assert message.state == State.DELIVERED
-    assert WebhookEvent.objects.get(pk=good).processed_at is not None
+    assert WebhookEvent.objects.get(pk=good).state == EventState.PROCESSED
     kept = WebhookEvent.objects.get(pk=bad)
-    assert kept.processed_at is None and kept.attempts == 1 and kept.error
+    assert (kept.state, kept.reason_code) == (EventState.QUARANTINED, "shape")
+    assert kept.reason == "entry.0.changes.0.value.statuses.0.errors: Input should be a valid list"
+    assert process_events([bad]) == 0  # never retried
+
+
+def test_a_burst_whose_batch_fails_falls_back_to_one_event_at_a_time(monkeypatch):
+    import triplec.messaging.webhooks as webhooks
+    from django.db import OperationalError
+
+    channel = make_channel()
+    _sent(channel, 2)
+    ids = [webhook_store(body=json.dumps(status_payload(f"wamid.S{i}", "delivered")).encode()) for i in range(2)]
+
+    def locked(statuses):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(webhooks, "plan_statuses", locked)
+    assert process_events(ids) == 2
+    assert OutboundMessage.objects.filter(state=State.DELIVERED).count() == 2
 
 
 def test_the_processing_thread_takes_what_is_waiting_in_batches(monkeypatch):

@@ -9,6 +9,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from triplec.accounts.models import User
+from triplec.accounts.permissions import allowed
 from triplec.campaigns import services
 from triplec.campaigns.models import Campaign
 from triplec.campaigns.selectors import campaign_preview, campaign_progress
@@ -77,8 +78,18 @@ class Command(BaseCommand):
         services.campaign_submit(campaign=campaign, actor=user, channel="cli")
         self.stdout.write(f"campaign {campaign.pk} created and submitted for approval")
 
+    def _visible(self, user, campaign: Campaign) -> None:
+        """Run as a named account, the command line sees what that account may see in the console."""
+        if user is None:
+            return  # the operator of the server itself
+        if not allowed(user, "campaign.view") or (not user.is_administrator and user.office_id != campaign.office_id):
+            raise CommandError(f"forbidden: {user.username} may not see campaign {campaign.pk}")
+
     def do_preview(self, user, opts) -> None:
-        p = campaign_preview(self._campaign(opts))
+        campaign = self._campaign(opts)
+        self._visible(user, campaign)
+        p = campaign_preview(campaign)
+        services.campaign_preview_seen(campaign=campaign, actor=user, preview=p, channel="cli")
         text = [f"messages: {p['count']}  total: {rupiah(p['total_amount'])}  held out: {p['held_out']}  "
                 f"excluded: {p['excluded']}  numbers: {p['unique_recipients']}",
                 f"duration: {p['days']} office day(s), first {p['first_send']}, last {p['last_send']}  cost: {p['cost_display']}"]
@@ -100,6 +111,7 @@ class Command(BaseCommand):
 
     def do_status(self, user, opts) -> None:
         campaign = self._campaign(opts)
+        self._visible(user, campaign)
         services.campaign_sync(campaign=campaign)
         p = campaign_progress(campaign)
         self._out(opts, p, " ".join(f"{k}={v}" for k, v in p.items() if k not in ("state_display", "finished")))
