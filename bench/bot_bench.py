@@ -80,7 +80,7 @@ def run(size: int = 2000) -> dict:
     from triplec.conversations.models import BotTurn
     from triplec.conversations.receivers import answer_inbound
     from triplec.core.testing import make_document, make_office, make_taxpayer
-    from triplec.messaging.benchkit import percentile
+    from bench.kit import percentile
     from triplec.messaging.models import OutboundMessage
     from triplec.messaging.signals import inbound_message_received
     from triplec.messaging.tests.factories import make_channel

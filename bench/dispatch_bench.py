@@ -14,7 +14,7 @@ import httpx
 def run(size: int = 3000) -> dict:
     from django.db import connection
 
-    from triplec.messaging.benchkit import setup_channel, start_simulator, stop
+    from bench.kit import setup_channel, start_simulator, stop
     from triplec.messaging.dispatcher import Dispatcher
     from triplec.messaging.models import Lane, OutboundMessage, State, Template
     from triplec.messaging.services import enqueue_message

@@ -13,9 +13,9 @@ import httpx
 
 def run(size: int = 2000) -> dict:
     from triplec.core.testing import start_server, stop_server
-    from triplec.messaging.benchkit import setup_channel, start_simulator, stop
+    from bench.kit import setup_channel, start_simulator, stop
     from triplec.messaging.dispatcher import Dispatcher
-    from triplec.messaging.faults import PARAMS, run_fault_scenario
+    from bench.faults import PARAMS, run_fault_scenario
     from triplec.messaging.models import Lane, Template
     from triplec.messaging.services import enqueue_message
 

@@ -17,8 +17,9 @@ import threading
 import time
 
 import httpx
+from django.conf import settings
 
-from triplec.messaging.benchkit import percentile
+from bench.kit import percentile
 
 
 class _Reader:
@@ -65,7 +66,6 @@ def run(size: int = 1000) -> dict:
     from triplec.core.testing import make_office, make_user, start_server, stop_server, wait_until
     from triplec.events.bus import publish
     from triplec.inbox.models import OfficerStatus
-    from triplec.messaging.conf import conf
     from triplec.messaging.models import Channel, Peer
     from triplec.messaging.webhooks import sign
 
@@ -82,7 +82,7 @@ def run(size: int = 1000) -> dict:
     client = Client()
     client.force_login(officer)
     cookies = {"sessionid": client.cookies["sessionid"].value}
-    secret = conf("WHATSAPP_APP_SECRET")
+    secret = settings.WHATSAPP_APP_SECRET
     ts = int(time.time())
 
     def body(i: int) -> bytes:

@@ -10,7 +10,7 @@ import httpx
 
 
 def run(size: int = 30) -> dict:
-    from triplec.messaging.benchkit import setup_channel, start_simulator, stop
+    from bench.kit import setup_channel, start_simulator, stop
     from triplec.messaging.dispatcher import Dispatcher
     from triplec.messaging.models import Lane, OutboundMessage, State, Template
     from triplec.messaging.services import enqueue_message

@@ -18,7 +18,9 @@ import socket
 import threading
 import time
 
-from triplec.messaging.benchkit import percentile
+from django.conf import settings
+
+from bench.kit import percentile
 
 CLIENT_THREADS = 8
 
@@ -83,8 +85,8 @@ def run(size: int = 5000) -> dict:
     import os
 
     from triplec.core.testing import make_office, stop_server
-    from triplec.messaging.benchkit import start_loop, start_web, stop
-    from triplec.messaging.conf import WEBHOOK_APP_THREADS, WEBHOOK_WORKERS, conf
+    from bench.kit import start_loop, start_web, stop
+    from triplec.messaging.conf import WEBHOOK_APP_THREADS, WEBHOOK_WORKERS
     from triplec.messaging.models import Channel, MessageStatus, OutboundMessage, State
     from triplec.messaging.webhooks import sign
 
@@ -94,7 +96,7 @@ def run(size: int = 5000) -> dict:
     OutboundMessage.objects.bulk_create([
         OutboundMessage(idempotency_key=f"wh:{i}", channel=channel, to=f"628{1500000000 + i}", kind="template",
                         payload={}, state=State.SENT, wamid=f"wamid.bench{i}") for i in range(size)], batch_size=2000)
-    secret = conf("WHATSAPP_APP_SECRET")
+    secret = settings.WHATSAPP_APP_SECRET
     posts = []
     ts = int(time.time())
     for i in range(size):

@@ -203,6 +203,32 @@ WHATSAPP_DISPLAY_NUMBER = env("WHATSAPP_DISPLAY_NUMBER", "+62 380 821123")
 WHATSAPP_ACCESS_TOKEN = env("WHATSAPP_ACCESS_TOKEN", "demo-access-token")
 WHATSAPP_APP_SECRET = env("WHATSAPP_APP_SECRET", "demo-app-secret")
 WHATSAPP_VERIFY_TOKEN = env("WHATSAPP_VERIFY_TOKEN", "demo-verify-token")
+# Which provider class talks to the base URL: "simulator" can also be asked whether it received a message
+# (crash recovery), "cloudapi" is the real Meta Cloud API.
+WHATSAPP_PROVIDER = env("WHATSAPP_PROVIDER", "simulator")
+# Client timeouts (seconds).
+WHATSAPP_CONNECT_TIMEOUT = float(env("WHATSAPP_CONNECT_TIMEOUT", "3.0"))
+WHATSAPP_READ_TIMEOUT = float(env("WHATSAPP_READ_TIMEOUT", "10.0"))
+# Webhook processing after the fast path's 200 (triplec.messaging.wsgi): "thread" = a processing thread in the web
+# process, woken by each POST (events it could not process are retried by `triplec process_webhooks --loop` and
+# the dispatcher); "loop" = only `triplec process_webhooks --loop` processes.
+WHATSAPP_WEBHOOK_PROCESSING = env("WHATSAPP_WEBHOOK_PROCESSING", "thread")
+# Dispatcher (read from the environment too, so that a dispatcher started as a subprocess can be tuned).
+WHATSAPP_DISPATCH_BATCH = envint("WHATSAPP_DISPATCH_BATCH", 200)
+WHATSAPP_DISPATCH_THREADS = envint("WHATSAPP_DISPATCH_THREADS", 24)
+WHATSAPP_MAX_ATTEMPTS = envint("WHATSAPP_MAX_ATTEMPTS", 6)
+WHATSAPP_RETRY_BASE_SECONDS = float(env("WHATSAPP_RETRY_BASE_SECONDS", "5.0"))
+WHATSAPP_RETRY_MAX_SECONDS = float(env("WHATSAPP_RETRY_MAX_SECONDS", "900.0"))
+# A message still queued this long after it was enqueued is "too old to send" (unless not_after says otherwise).
+WHATSAPP_MAX_AGE_SECONDS = envint("WHATSAPP_MAX_AGE_SECONDS", 3 * 24 * 3600)
+# A "sending" claim older than this belongs to a dead dispatcher and is resolved, then retried.
+WHATSAPP_STALE_CLAIM_SECONDS = float(env("WHATSAPP_STALE_CLAIM_SECONDS", "60.0"))
+# For the real Cloud API (which cannot be asked): how long to wait for a status webhook echoing our id before an
+# unresolved in-flight message is sent again.
+WHATSAPP_RESOLVE_GRACE_SECONDS = float(env("WHATSAPP_RESOLVE_GRACE_SECONDS", "600.0"))
+# Per-recipient (pair) limit we keep ourselves: at most COUNT messages to one user per SECONDS.
+WHATSAPP_PAIR_LIMIT_COUNT = envint("WHATSAPP_PAIR_LIMIT_COUNT", 5)
+WHATSAPP_PAIR_LIMIT_SECONDS = float(env("WHATSAPP_PAIR_LIMIT_SECONDS", "6.0"))
 SIMULATOR_PORT = envint("SIMULATOR_PORT", 8001)
 
 # --- Console: Indonesian by default whatever the browser says; the top-bar switch sets the language cookie ----
@@ -216,6 +242,8 @@ MIDDLEWARE = [
 CAMPAIGN_MESSAGING_TIER = envint("CAMPAIGN_MESSAGING_TIER", 2000)
 CAMPAIGN_PRICE_PER_MESSAGE = envint("CAMPAIGN_PRICE_PER_MESSAGE", 356)  # Rp per delivered utility template
 CAMPAIGN_PDF_LINK_DAYS = envint("CAMPAIGN_PDF_LINK_DAYS", 30)  # validity of the signed PDF link in a message
+# A queued message may still go this long after its planned time (then it expires as "too old to send").
+CAMPAIGN_SEND_GRACE_HOURS = envint("CAMPAIGN_SEND_GRACE_HOURS", 72)
 
 # --- Conversations (the bot) ---------------------------------------------------------------------------
 # A contact verified longer ago than this, or whose number changed within the second limit, is asked an

@@ -17,7 +17,7 @@ urlpatterns = [
     path("account/", include("triplec.accounts.urls")),
     path("events/", include("triplec.events.urls")),
     path("whatsapp/", include("triplec.messaging.urls")),
-    path("taxpayers/", include("triplec.taxpayers.urls")),
+    path("taxpayers/", include("triplec.console.urls_taxpayers")),
     path("debts/", include("triplec.ledger.urls")),
     path("collect/", include("triplec.ledger.urls_collect")),
     path("billing/", include("triplec.billing.urls")),

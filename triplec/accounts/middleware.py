@@ -2,6 +2,10 @@ import zoneinfo
 
 from django.utils import timezone
 
+from . import permissions
+from .selectors import confirmed_totp_device, two_factor_required
+from .signals import SESSION_LAST_ACTIVITY, SESSION_LOGIN_AT
+
 
 class OfficeTimezoneMiddleware:
     """Show times in the user's office time zone (WITA for Kupang); storage stays UTC."""
@@ -38,7 +42,6 @@ class IdleSessionMiddleware:
         from django.contrib.auth import logout
         from django.utils.translation import gettext as _
 
-        from .signals import SESSION_LAST_ACTIVITY, SESSION_LOGIN_AT
 
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
@@ -79,7 +82,6 @@ class TwoFactorMiddleware:
         from django.shortcuts import redirect
         from django.utils.http import urlencode
 
-        from .selectors import confirmed_totp_device, two_factor_required
 
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated and not user.is_verified()
@@ -111,7 +113,6 @@ class PermissionMiddleware:
         from django.core.exceptions import PermissionDenied
         from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 
-        from . import permissions
 
         match = request.resolver_match
         if match is None or match.namespace in permissions.TOKEN_NAMESPACES:

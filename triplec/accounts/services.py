@@ -5,10 +5,11 @@ from django.http import HttpRequest
 from triplec.audit.services import audit_record
 from triplec.core.masking import mask_text
 
+from .lockout import client_ip
+from .models import User
+
 
 def client_address(request: HttpRequest | None) -> str:
-    from .lockout import client_ip
-
     return client_ip(request) if request is not None else ""
 
 
@@ -27,8 +28,6 @@ def record_logout(request: HttpRequest | None, user, *, reason: str = "") -> Non
 def record_login_failure(request: HttpRequest | None, username: str, *, locked: bool = False) -> None:
     """A wrong password (or a refused attempt during a lockout). The typed username is masked: people type
     their NPWP or NIK into the wrong box."""
-    from .models import User
-
     user = User.objects.filter(username=username).select_related("office").first() if username else None
     shown = mask_text(username or "")[:60]
     audit_record(action="login.locked" if locked else "login.failed", office=getattr(user, "office", None),

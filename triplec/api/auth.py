@@ -17,6 +17,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from triplec.accounts import permissions
 from triplec.core.inputs import JsonBodyError, parse_json
 
 from .models import ApiToken, hash_token
@@ -101,8 +102,6 @@ def api_view(*methods: str, permission: str | None = None) -> Callable:
 
 def _check_matrix(request: HttpRequest, user, kwargs) -> None:
     """The permission matrix (accounts/permissions.py) for this URL and method, as the console applies it."""
-    from triplec.accounts import permissions
-
     match = request.resolver_match
     if match is None:
         return

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from triplec.core.inputs import MAX_DATE, MAX_RUPIAH, MIN_DATE
-from triplec.ledger.clearing import ClearingError, clear_document
+from triplec.ledger.services import ClearingError, clear_document
 from triplec.ledger.models import DebtDocument
 from triplec.ledger.payments import PaymentRejected, PaymentRow, record_payments
 

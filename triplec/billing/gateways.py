@@ -15,6 +15,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from .models import BillingCode
+
 
 class GatewayError(Exception):
     """Base of issuer errors; `message` is safe to show to staff (Indonesian)."""
@@ -114,8 +116,6 @@ class SimulatedDjpGateway(BillingGateway):
 
 
 def _code_taken(code: str) -> bool:
-    from .models import BillingCode
-
     return BillingCode.objects.filter(code=code).exists()
 
 

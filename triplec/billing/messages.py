@@ -9,10 +9,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from django.apps import apps
-
+from triplec.accounts.permissions import require
 from triplec.core.dates import waktu
 from triplec.core.money import rupiah
+from triplec.ledger.kap import kap_name
+from triplec.ledger.selectors import debt_totals, owed_documents
+from triplec.messaging.models import Lane, Peer, Template, TemplateStatus
+from triplec.messaging.registry import template_save
+from triplec.messaging.services import MessagingError, channel_for_office, enqueue_message
+from triplec.taxpayers.models import Contact, ContactStatus
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +67,6 @@ def _wita(moment, office) -> str:
 
 
 def _tax_name(kap: str) -> str:
-    try:
-        from triplec.console.kap import kap_name
-    except ImportError:  # pragma: no cover
-        return "Pajak"
     name = kap_name(kap)
     return name if name != kap else "Pajak"
 
@@ -87,12 +88,9 @@ def render_billing_message(billing_code) -> RenderedMessage:
 
 def render_receipt_message(payment) -> RenderedMessage:
     """NTPN, amount, date, the documents paid, and what is still owed (so the taxpayer knows where they stand)."""
-    from triplec.ledger.clearing import collectible_documents
-    from django.db.models import Sum
-
     paid = [a.document for a in payment.allocations.select_related("document").order_by("id")]
     documents = ", ".join(f"{d.get_document_type_display()} {d.number}" for d in paid) or "-"
-    remaining = collectible_documents(taxpayer=payment.taxpayer).aggregate(s=Sum("amount_due"))["s"] or 0
+    remaining = debt_totals(owed_documents(taxpayer=payment.taxpayer)).amount
     values = dict(name=payment.taxpayer.name, amount=rupiah(payment.amount), ntpn=payment.ntpn,
                   paid=_wita(payment.paid_at, payment.office).split(" pukul ")[0], documents=documents,
                   remaining=rupiah(remaining))
@@ -102,12 +100,6 @@ def render_receipt_message(payment) -> RenderedMessage:
 
 def _send(*, taxpayer, office, rendered: RenderedMessage, key: str, actor=None, force_template: bool = False, reply: bool):
     """The seam to the messaging app: returns the OutboundMessage, or raises MessageNotSent with the reason."""
-    if not apps.is_installed("triplec.messaging"):
-        raise MessageNotSent("Kanal WhatsApp belum terpasang")
-    from triplec.messaging.models import Lane, Peer, Template, TemplateStatus
-    from triplec.messaging.services import MessagingError, channel_for_office, enqueue_message
-    from triplec.taxpayers.models import Contact, ContactStatus
-
     contact = Contact.objects.filter(taxpayer=taxpayer).first()
     if contact is None or not (contact.phone or contact.wa_user_id):
         raise MessageNotSent("Wajib pajak tidak memiliki nomor WhatsApp terdaftar")
@@ -137,8 +129,6 @@ def _send(*, taxpayer, office, rendered: RenderedMessage, key: str, actor=None, 
 
 def send_billing_code(*, billing_code, actor=None, force_template: bool = False):
     """Queue the code for the taxpayer (reply lane: they are usually waiting for it)."""
-    from triplec.accounts.permissions import require
-
     require(actor, "billing.issue", office_id=billing_code.office_id)
     rendered = render_billing_message(billing_code)
     return _send(taxpayer=billing_code.taxpayer, office=billing_code.office, rendered=rendered,
@@ -160,7 +150,5 @@ def send_payment_receipt(*, payment, actor=None):
 
 def ensure_templates(channel) -> None:
     """Register our two templates on a channel (status as Meta decides; the simulator approves)."""
-    from triplec.messaging.registry import template_save
-
     for name, body in TEMPLATE_BODIES.items():
         template_save(channel=channel, name=name, body=body, category="UTILITY", footer="Hanya ke Kas Negara")

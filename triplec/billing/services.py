@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from triplec.accounts.permissions import require
 from triplec.audit.services import audit_record
-from triplec.ledger.clearing import ALLOCATABLE_STATES
+from triplec.ledger.selectors import is_owed
 from triplec.ledger.models import DebtDocument
 
 from .gateways import (BillingGateway, BillingItem, BillingRequest, GatewayError, PermanentGatewayError,
@@ -65,7 +65,7 @@ def issue_billing_code(*, taxpayer, documents: Sequence[DebtDocument], actor=Non
     docs = list(DebtDocument.objects.filter(pk__in=ids).order_by("issue_date", "number"))
     if len(docs) != len(ids) or any(d.taxpayer_id != taxpayer.pk for d in docs):
         raise BillingError("Dokumen tidak ditemukan atau bukan milik wajib pajak ini")
-    closed = [d for d in docs if d.state not in ALLOCATABLE_STATES or d.amount_due <= 0]
+    closed = [d for d in docs if not is_owed(d)]
     if closed:
         raise BillingError(f"Dokumen {', '.join(d.number for d in closed)} sudah lunas atau tidak lagi terutang")
     key = items_key(docs)

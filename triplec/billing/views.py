@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from triplec.accounts.permissions import allowed
 from triplec.audit.services import audit_record
-from triplec.ledger.clearing import ALLOCATABLE_STATES
+from triplec.ledger.selectors import owed_documents
 from triplec.taxpayers.selectors import scoped_to_user, visible_taxpayers
 
 from .messages import MessageNotSent, render_billing_message, send_billing_code
@@ -30,7 +30,7 @@ def _next(request: HttpRequest, default: str) -> str:
 @permission_required("ledger.view_debtdocument", raise_exception=True)
 def taxpayer_billing(request: HttpRequest, taxpayer_id: int) -> HttpResponse:
     taxpayer = get_object_or_404(visible_taxpayers(request.user).select_related("office", "contact"), pk=taxpayer_id)
-    owed = taxpayer.documents.filter(state__in=ALLOCATABLE_STATES, amount_due__gt=0).order_by("issue_date", "number")
+    owed = owed_documents(taxpayer=taxpayer)
     if request.method == "POST":
         if not allowed(request.user, "billing.issue"):
             messages.error(request, _t("You may not issue billing codes."))

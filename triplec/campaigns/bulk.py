@@ -19,6 +19,8 @@ from .links import BulkSigner
 from .models import Target, TargetStatus
 from .payload import dashed, new_uuid_hex, shape_text, values
 
+from triplec.messaging.models import BodyShape, Lane, OutboundMessage, State
+
 @contextlib.contextmanager
 def collector_paused():
     """A start creates a few hundred thousand small objects (notices, documents, row tuples) that live until it
@@ -94,8 +96,6 @@ def write_start(*, campaign, template, wa_channel, selection, send_after: list[d
                 created_by_id: int | None, now: dt.datetime) -> dict[str, int]:
     """Insert the outbox rows (lane bulk, queued) and every target of a campaign start; returns the counts.
     Runs inside the caller's transaction."""
-    from triplec.messaging.models import BodyShape, Lane, OutboundMessage, State
-
     # UUIDs go in as 32 hex digits: Django's SQLite format, and PostgreSQL's uuid input accepts it too.
     sqlite = connection.vendor == "sqlite"
     candidates = selection.candidates

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Campaign, SavedFilter
 
+from triplec.accounts.models import User
+
 FIELDS = ["name", "criterion", "days", "only_before_paksa", "reminder_interval_days", "reminder_max_count", "npwp_list",
           "saved_filter", "kaps", "amount_min", "amount_max", "account_representative", "letter_age_min_days",
           "letter_age_max_days", "minimum_amount", "frequency_cap_days", "exclude_paksa_stage", "holdout_percent",
@@ -20,7 +22,6 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args, office=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from triplec.accounts.models import User
 
         self.fields["saved_filter"].queryset = SavedFilter.objects.filter(office=office)
         self.fields["account_representative"].queryset = User.objects.filter(office=office, groups__name="account_representative")

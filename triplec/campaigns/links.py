@@ -12,8 +12,6 @@ from django.core import signing
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 
-from .conf import conf
-
 SALT = "triplec.campaigns.notice-pdf"
 
 
@@ -88,7 +86,7 @@ def notice_url(public_id: uuid.UUID | str) -> str:
 
 def unsign_token(token: str, *, max_age: dt.timedelta | None = None) -> str:
     """The public id in a token, or LinkExpired / LinkInvalid."""
-    max_age = max_age or dt.timedelta(days=conf("CAMPAIGN_PDF_LINK_DAYS"))
+    max_age = max_age or dt.timedelta(days=settings.CAMPAIGN_PDF_LINK_DAYS)
     try:
         value = _signer().unsign(token, max_age=max_age)
     except signing.SignatureExpired:

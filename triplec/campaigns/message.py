@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from triplec.console.kap import kap_name
+from triplec.ledger.kap import kap_name
 from triplec.core.dates import tanggal
 from triplec.core.identifiers import mask_npwp
 from triplec.core.money import rupiah

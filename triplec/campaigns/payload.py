@@ -16,6 +16,8 @@ from json.encoder import encode_basestring_ascii as json_str
 
 from triplec.ledger.models import SURAT_PAKSA_DAYS_AFTER_DELIVERY
 from triplec.messaging import shapes
+from triplec.messaging.providers.cloudapi import envelope
+from triplec.messaging.registry import template_send_body
 
 from . import message as msg
 from .links import BulkSigner
@@ -25,9 +27,6 @@ PUBLIC_ID, STAMP, SIGNATURE = shapes.value(0), shapes.value(1), shapes.value(2) 
 
 def shape_text(template, *, recipient_kind: str, n_params: int, signer: BulkSigner | None) -> str:
     """The body with holes; `signer` gives the PDF link (None: the template has no document header)."""
-    from triplec.messaging.providers.cloudapi import envelope
-    from triplec.messaging.registry import template_send_body
-
     public_id = shapes.inside(PUBLIC_ID)
     params = [shapes.whole(shapes.value(3 + i)) for i in range(n_params)]
     document = ({"link": signer.link(public_id, shapes.inside(STAMP), shapes.inside(SIGNATURE)),

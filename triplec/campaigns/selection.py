@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from triplec.core.identifiers import search_digits
 from triplec.ledger.models import DebtDocument, DocumentState, SuratPaksa, SuratTeguran
+from triplec.ledger.selectors import COLLECTIBLE_STATES
 from triplec.taxpayers.models import Contact, ContactStatus, FlagKind, Taxpayer, TaxpayerFlag
 
 from .message import Doc, Notice
@@ -128,6 +129,9 @@ def letters_queryset(campaign: Campaign, today: dt.date):
 
 
 _OPEN_STATES = (DocumentState.OPEN, DocumentState.INSTALMENT, DocumentState.OBJECTION)
+# A notice asks for what is collectible now (ledger.selectors: that state with a balance); instalment and
+# objection documents only count towards the exclusion reasons. A plain string for the hot loop.
+(_COLLECTIBLE,) = (str(s.value) for s in COLLECTIBLE_STATES)
 
 
 class _Dates(dict):
@@ -173,7 +177,7 @@ def _grouped_letters(rows: list[tuple]):
     current = None
     docs: list[Doc] = []
     amount = n_inst = n_obj = 0
-    open_state, inst_state, obj_state = DocumentState.OPEN.value, DocumentState.INSTALMENT.value, DocumentState.OBJECTION.value
+    open_state, inst_state, obj_state = _COLLECTIBLE, DocumentState.INSTALMENT.value, DocumentState.OBJECTION.value
     for row in rows:
         if current is None or row[0] != current[0]:
             if current is not None:

@@ -3,14 +3,16 @@
 import datetime as dt
 from collections import Counter, defaultdict
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from triplec.console.kap import kap_label
+from triplec.ledger.kap import kap_label
 from triplec.core.money import rupiah
+from triplec.messaging.models import InboundMessage
+from triplec.messaging.registry import render_template_parts
 
 from . import message as msg
-from .conf import conf
 from .models import Campaign, CampaignState, Criterion, Target, TargetStatus
 from .planning import plan_sends
 from .selection import REASONS, build_selection, reason_label
@@ -32,8 +34,6 @@ def campaigns_to_approve(user) -> QuerySet[Campaign]:
 def campaign_preview(campaign: Campaign, *, now: dt.datetime | None = None, samples: int = 5) -> dict:
     """Counts, amounts, breakdowns, sample messages exactly as the phone shows them, duration, cost, tier warning.
     Built by the same selection the start uses, so its counts are what will be queued (on unchanged data)."""
-    from triplec.messaging.registry import render_template_parts
-
     now = now or timezone.now()
     selection = build_selection(campaign, now=now)
     queued = selection.queued
@@ -51,12 +51,12 @@ def campaign_preview(campaign: Campaign, *, now: dt.datetime | None = None, samp
     template = campaign.template
     recipients = [c.phone.lstrip("+") or c.recipient for c in queued]
     unique = len(set(recipients))
-    tier = conf("CAMPAIGN_MESSAGING_TIER")
+    tier = settings.CAMPAIGN_MESSAGING_TIER
     rate = template.channel.messages_per_second if template is not None else 80
     start = max(now, campaign.scheduled_start or now)
     plan = plan_sends(office=campaign.office, recipients=recipients, start=start, rate=rate, tier=tier)
     # As the start will write them: the Surat Paksa sentence as of each message's last sending day.
-    grace = dt.timedelta(hours=conf("CAMPAIGN_SEND_GRACE_HOURS"))
+    grace = dt.timedelta(hours=settings.CAMPAIGN_SEND_GRACE_HOURS)
     past_paksa_date = msg.stamp_send_by([c.notice for c in queued], plan.send_after, grace, campaign.office.time_zone)
     sample_rows = []
     for c in queued[:samples]:
@@ -139,8 +139,6 @@ STATE_TO_STATUS = {"queued": TargetStatus.QUEUED, "sending": TargetStatus.QUEUED
 
 
 def _messaged(campaign: Campaign):
-    from triplec.messaging.models import InboundMessage
-
     replied = Exists(InboundMessage.objects.filter(
         Q(context_wamid=OuterRef("outbound__wamid")) |
         Q(peer__wa_id=OuterRef("outbound__to"), peer__channel_id=OuterRef("outbound__channel_id"),

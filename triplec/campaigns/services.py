@@ -6,20 +6,24 @@ import datetime as dt
 import zoneinfo
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from triplec.accounts.permissions import allowed
 from triplec.audit.services import audit_record, changes_between
+from triplec.messaging.models import OutboundMessage, State, TemplateStatus
+from triplec.messaging.registry import template_save, template_submit
+from triplec.messaging.services import channel_for_office
 
 from . import message as msg
 from .bulk import collector_paused, foreign_keys_trusted, write_start
-from .conf import conf
 from .links import BulkSigner
 from .models import CONTENT_FIELDS, Campaign, CampaignState, Criterion, Target, TargetStatus
 from .payload import restamped, rewarned
 from .planning import plan_sends
 from .selection import build_selection
+from .selectors import live_target_statuses
 
 FAR_FUTURE = dt.datetime(2999, 1, 1, tzinfo=dt.UTC)
 CANCELLED_REASON = "Kampanye dibatalkan"
@@ -39,8 +43,6 @@ class CampaignError(Exception):
 def campaign_template(*, channel, with_pdf: bool, submit: bool = False):
     """The current version of the Surat Teguran template in the channel's registry (saved, and sent to Meta for
     review when `submit`); a change of our text makes a new version there."""
-    from triplec.messaging.registry import template_save, template_submit
-
     name = msg.TEMPLATE_NAME_PDF if with_pdf else msg.TEMPLATE_NAME
     template, new_version = template_save(channel=channel, name=name, language="id", **msg.template_fields(with_pdf=with_pdf))
     if submit and (new_version or not template.meta_id):
@@ -49,8 +51,6 @@ def campaign_template(*, channel, with_pdf: bool, submit: bool = False):
 
 
 def _channel(office):
-    from triplec.messaging.services import channel_for_office
-
     return channel_for_office(office)
 
 
@@ -104,7 +104,7 @@ def campaign_create(*, office, maker, name: str, criterion: str, channel: str = 
     if campaign.template_id is None:
         campaign.template = campaign_template(channel=_channel(office), with_pdf=campaign.attach_pdf)
     if not campaign.price_per_message and "price_per_message" not in fields:
-        campaign.price_per_message = conf("CAMPAIGN_PRICE_PER_MESSAGE")
+        campaign.price_per_message = settings.CAMPAIGN_PRICE_PER_MESSAGE
     campaign.full_clean(exclude=["template", "maker", "holdout_seed"])
     campaign.save()
     audit_record(action="campaign.create", actor=maker, obj=campaign, office=office, channel=channel,
@@ -207,8 +207,6 @@ def campaign_start(*, campaign: Campaign, actor=None, channel: str = "web", now:
 
 @transaction.atomic
 def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) -> dict:
-    from triplec.messaging.models import TemplateStatus
-
     now = now or timezone.now()
     campaign = Campaign.objects.select_for_update(of=("self",)).select_related("office", "template").get(pk=campaign.pk)
     _require_runner(actor, campaign.office)
@@ -226,8 +224,8 @@ def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) 
     recipients = [c.phone.lstrip("+") or c.recipient for c in queued]
     start = max(now, campaign.scheduled_start or now)
     plan = plan_sends(office=campaign.office, recipients=recipients, start=start,
-                      rate=wa_channel.messages_per_second, tier=conf("CAMPAIGN_MESSAGING_TIER"))
-    grace = dt.timedelta(hours=conf("CAMPAIGN_SEND_GRACE_HOURS"))
+                      rate=wa_channel.messages_per_second, tier=settings.CAMPAIGN_MESSAGING_TIER)
+    grace = dt.timedelta(hours=settings.CAMPAIGN_SEND_GRACE_HOURS)
     past_paksa_date = msg.stamp_send_by([c.notice for c in queued], plan.send_after, grace, campaign.office.time_zone)
     created_by = actor if getattr(actor, "is_authenticated", False) else None
     # Targets and outbox rows in bulk (bulk.py); the disclosure record is the target row itself (who, which
@@ -250,8 +248,6 @@ def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) 
 
 # --- pause, resume, cancel -----------------------------------------------------------------------------------
 def _queued_messages(campaign: Campaign):
-    from triplec.messaging.models import OutboundMessage, State
-
     return OutboundMessage.objects.filter(
         pk__in=Target.objects.filter(campaign=campaign, outbound__isnull=False).values("outbound_id"), state=State.QUEUED)
 
@@ -295,8 +291,8 @@ def _replan_queued(campaign: Campaign, *, now: dt.datetime) -> int:
 
     held = list(_queued_messages(campaign).order_by("id").only("id", "to", "recipient", "shape", "payload"))
     plan = plan_sends(office=campaign.office, recipients=[m.to or m.recipient for m in held], start=now,
-                      rate=campaign.template.channel.messages_per_second, tier=conf("CAMPAIGN_MESSAGING_TIER"))
-    grace = dt.timedelta(hours=conf("CAMPAIGN_SEND_GRACE_HOURS"))
+                      rate=campaign.template.channel.messages_per_second, tier=settings.CAMPAIGN_MESSAGING_TIER)
+    grace = dt.timedelta(hours=settings.CAMPAIGN_SEND_GRACE_HOURS)
     signer = BulkSigner()
     delivered = dict(Target.objects.filter(campaign=campaign, outbound__isnull=False)
                      .values_list("outbound_id", "letter__delivered_date"))
@@ -324,8 +320,6 @@ def replan_office_campaigns(*, office, now: dt.datetime | None = None) -> int:
 @transaction.atomic
 def campaign_cancel(*, campaign: Campaign, actor, channel: str = "web", reason: str = "") -> int:
     """Stop for good: messages not yet claimed fail as "campaign cancelled" and their letters are free again."""
-    from triplec.messaging.models import State
-
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     _require_runner(actor, campaign.office)
     if campaign.state in (CampaignState.COMPLETED, CampaignState.CANCELLED):
@@ -334,8 +328,6 @@ def campaign_cancel(*, campaign: Campaign, actor, channel: str = "web", reason: 
     queued = list(_queued_messages(campaign).values_list("pk", flat=True))
     stopped = 0
     if queued:
-        from triplec.messaging.models import OutboundMessage
-
         stopped = OutboundMessage.objects.filter(pk__in=queued, state=State.QUEUED).update(
             state=State.FAILED, error_reason=CANCELLED_REASON, failed_at=now)
         Target.objects.filter(campaign=campaign, outbound__state=State.FAILED,
@@ -352,8 +344,6 @@ def campaign_cancel(*, campaign: Campaign, actor, channel: str = "web", reason: 
 def campaign_sync(*, campaign: Campaign) -> dict[str, int]:
     """Copy each message's latest status (and replies) onto its target; complete the campaign when nothing is
     left to send. Idempotent; run by the periodic job and after each progress change."""
-    from .selectors import live_target_statuses
-
     changed: dict[str, int] = {}
     with transaction.atomic():
         for status, ids in live_target_statuses(campaign).items():
@@ -368,8 +358,6 @@ def campaign_sync(*, campaign: Campaign) -> dict[str, int]:
 
 
 def _queued_or_sending(campaign: Campaign) -> bool:
-    from triplec.messaging.models import OutboundMessage, State
-
     return OutboundMessage.objects.filter(
         pk__in=Target.objects.filter(campaign=campaign, outbound__isnull=False).values("outbound_id"),
         state__in=(State.QUEUED, State.SENDING)).exists()

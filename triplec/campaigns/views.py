@@ -15,6 +15,7 @@ from . import services
 from .forms import CampaignForm
 from .links import LinkExpired, LinkInvalid, unsign_token
 from .models import Campaign, CampaignState, Target
+from .pdf import notice_for_target, render_notice_pdf
 from .selectors import (
     campaign_preview, campaign_progress, campaigns_to_approve, exclusion_breakdown, sending_window, visible_campaigns,
 )
@@ -120,9 +121,9 @@ def campaign_progress_page(request, pk: int):
 
 @login_required
 def campaign_progress_json(request, pk: int):
-    """Polled every 2 s by the progress page (SSE arrives with the inbox later)."""
+    """Polled every 2 s by the progress page. A read only: the counts come live from the outbox, and the minute
+    job (tasks.py) copies them onto the targets and completes the campaign."""
     campaign = _campaign(request, pk)
-    services.campaign_sync(campaign=campaign)
     return JsonResponse(campaign_progress(campaign))
 
 
@@ -138,7 +139,6 @@ def notice_pdf(request, token: str):
               .filter(public_id=public_id, messaged=True, letter__isnull=False).first())
     if target is None:
         return HttpResponseGone("Dokumen tidak tersedia.")
-    from .pdf import notice_for_target, render_notice_pdf
 
     data = render_notice_pdf(notice_for_target(target), office=target.campaign.office)
     audit_record(action="campaign.pdf_fetch", obj=target.campaign, taxpayer=target.taxpayer, channel="whatsapp",

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from triplec.accounts.permissions import allowed
+
 
 Check = Callable[[object], bool]
 
@@ -27,8 +29,6 @@ def role(*roles: str) -> Check:
 
 def action(name: str) -> Check:
     """Visible to users whose roles hold this action of the permission matrix (accounts/permissions.py)."""
-    from triplec.accounts.permissions import allowed
-
     return lambda user: allowed(user, name)
 
 

@@ -7,17 +7,17 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from triplec.audit.models import AuditEntry
-from triplec.ledger.models import COLLECTIBLE_STATES, SURAT_PAKSA_DAYS_AFTER_DELIVERY, DebtDocument, Payment, SuratTeguran
+from triplec.ledger.kap import kap_label
+from triplec.ledger.models import SURAT_PAKSA_DAYS_AFTER_DELIVERY, DebtDocument, Payment, SuratTeguran
+from triplec.ledger.selectors import DebtTotals, collectible_q, owed_and_collectible, owed_documents
 from triplec.taxpayers.selectors import scoped_to_user, visible_taxpayers
-
-from .kap import kap_label
 
 
 @dataclass(frozen=True)
 class Dashboard:
     taxpayers: int
-    open_documents: int
-    amount_payable: int
+    owed: DebtTotals  # "masih harus dibayar"; the charts break this figure down
+    collectible: DebtTotals  # "dapat ditagih sekarang"
     teguran_delivered: int
     teguran_undelivered: int
     paksa_due_soon: int
@@ -33,15 +33,15 @@ AGE_BUCKETS = ((0, 90, "0–90"), (91, 180, "91–180"), (181, 365, "181–365")
 def dashboard(user, today: dt.date | None = None) -> Dashboard:
     """The office's figures at a glance: what is owed, which letters are out, what came in this month."""
     today = today or timezone.localdate()
-    docs = scoped_to_user(DebtDocument.objects.all(), user).filter(state__in=COLLECTIBLE_STATES)
-    totals = docs.aggregate(n=Count("id"), amount=Sum("amount_due"))
+    owed, collectible = owed_and_collectible(scoped_to_user(DebtDocument.objects.all(), user))
+    docs = owed_documents(user=user).order_by()
     teguran = scoped_to_user(SuratTeguran.objects.filter(closed_at__isnull=True), user)
     # Surat Paksa may be issued 21 days after delivery: due in the next 7 days = delivered 14 to 21 days ago.
     soon_from = today - dt.timedelta(days=SURAT_PAKSA_DAYS_AFTER_DELIVERY)
     soon_to = soon_from + dt.timedelta(days=7)
     paksa_due_soon = (
         teguran.filter(delivered_date__gte=soon_from, delivered_date__lte=soon_to, paksa__isnull=True)
-        .filter(documents__state__in=COLLECTIBLE_STATES).distinct().count()
+        .filter(collectible_q("documents__")).distinct().count()
     )
     month_start = timezone.make_aware(dt.datetime.combine(today.replace(day=1), dt.time.min))
     payments = scoped_to_user(Payment.objects.filter(paid_at__gte=month_start), user).aggregate(n=Count("id"), amount=Sum("amount"))
@@ -56,8 +56,8 @@ def dashboard(user, today: dt.date | None = None) -> Dashboard:
     by_age.insert(0, ("not_due", not_due))
     return Dashboard(
         taxpayers=visible_taxpayers(user).count(),
-        open_documents=totals["n"] or 0,
-        amount_payable=totals["amount"] or 0,
+        owed=owed,
+        collectible=collectible,
         teguran_delivered=teguran.filter(delivered_date__isnull=False).count(),
         teguran_undelivered=teguran.filter(delivered_date__isnull=True).count(),
         paksa_due_soon=paksa_due_soon,

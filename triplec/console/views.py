@@ -16,10 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from triplec.audit.services import audit_record
+from triplec.imports.models import ImportRun
+from triplec.imports.services import run_import
 from triplec.taxpayers.selectors import scoped_to_user
 
 from . import selectors
-from .exports import csv_response, export_filename
+from triplec.core.exports import csv_response, export_filename
 from .forms import AuditFilterForm, ImportForm
 from triplec.accounts.permissions import allowed
 
@@ -69,8 +71,6 @@ IMPORT_PERMISSION = "imports.add_importrun"
 
 
 def _import_runs(user):
-    from triplec.imports.models import ImportRun
-
     return scoped_to_user(ImportRun.objects.select_related("actor", "office"), user)
 
 
@@ -78,10 +78,6 @@ def _import_runs(user):
 @permission_required(IMPORT_PERMISSION, raise_exception=True)
 def import_page(request: HttpRequest) -> HttpResponse:
     """Upload a file and pick its kind; the same import service as `triplec import` does the work."""
-    try:
-        from triplec.imports.services import run_import
-    except ImportError:  # the import app is not part of this installation
-        return render(request, "console/import.html", {"available": False})
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

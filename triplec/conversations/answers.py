@@ -11,11 +11,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from triplec.bot.menu import EXTRA_BUTTONS, MAIN_MENU
-from triplec.console.kap import kap_name
 from triplec.core.dates import DAYS, MONTHS, ZONE_NAMES, tanggal, waktu
 from triplec.core.money import rupiah
+from triplec.ledger.kap import kap_name
+from triplec.ledger.models import DocumentState
 from triplec.offices.hours import is_open, next_opening
 from triplec.offices.models import Office
+
+from .identity import initials
 
 
 COMPLAINT_CHANNELS = (
@@ -116,8 +119,6 @@ def not_understood(office: Office, now: dt.datetime) -> Reply:
 # --- identity ---------------------------------------------------------------------------------------------------
 def choose_taxpayer(taxpayers: list) -> Reply:
     """A number shared by several taxpayers: each shown masked (NPWP masked + initials)."""
-    from .identity import initials
-
     lines = ["Nomor ini terdaftar untuk lebih dari satu wajib pajak. Untuk wajib pajak mana Anda bertanya?", ""]
     rows = []
     for n, tp in enumerate(taxpayers[:10], 1):
@@ -168,13 +169,16 @@ def _period(doc) -> str:
 
 
 def rincian(taxpayer, documents: list, teguran: list, paksa: list) -> str:
-    """Each open document (type, number, date, tax, period, amount, due date), the total, the letters."""
+    """Each document still owed (type, number, date, tax, period, amount, due date, and its state when collection
+    is paused), the total still owed, the letters."""
     lines = [f"Rincian tunggakan pajak {taxpayer.name} (NPWP {taxpayer.npwp_masked}):", ""]
     for n, doc in enumerate(documents, 1):
         lines += [f"{n}. {doc.get_document_type_display()} No. {doc.number} tanggal {tanggal(doc.issue_date)}",
                   f"   Pajak: {kap_name(doc.kap)} ({doc.kap}), masa {_period(doc)}",
                   f"   Jumlah: {rupiah(doc.amount_due)}, jatuh tempo {tanggal(doc.due_date)}"]
-    lines += ["", f"*Total: {rupiah(sum(d.amount_due for d in documents))}*"]
+        if doc.state != DocumentState.OPEN:
+            lines.append(f"   Status: {doc.get_state_display()}")
+    lines += ["", f"*Total masih harus dibayar: {rupiah(sum(d.amount_due for d in documents))}*"]
     for st in teguran:
         line = f"Surat Teguran No. {st.number} tanggal {tanggal(st.issue_date)}"
         if st.delivered_date:

@@ -17,17 +17,22 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from triplec.audit.services import audit_record
+from triplec.billing.messages import render_billing_message
+from triplec.billing.services import BillingError, issue_billing_code
 from triplec.bot.nlu.classifier import INTENTS, Classification, classify
 from triplec.bot.nlu.policy import clarification_options, needs_clarification
 from triplec.core.identifiers import mask_phone
 from triplec.core.money import rupiah
 from triplec.events.bus import publish
-from triplec.ledger.models import DocumentState, SuratPaksa, SuratTeguran
+from triplec.ledger.models import SuratPaksa, SuratTeguran
+from triplec.ledger.payments import check_payment_claim
+from triplec.ledger.selectors import owed_documents
 from triplec.messaging.models import InboundMessage, Lane
 from triplec.messaging.services import enqueue_message
 from triplec.taxpayers.models import Contact, ContactSource, ContactStatus
@@ -35,7 +40,6 @@ from triplec.taxpayers.services import contact_set_status
 
 from . import answers
 from .answers import Reply
-from .conf import conf
 from .identity import (
     NO_CHALLENGE, NO_CHALLENGE_REPLY, Identity, challenge_answer, challenge_kind, challenge_passes,
     challenge_question, identify, initials, is_locked, needs_challenge, verified_in,
@@ -122,7 +126,7 @@ def _rate_ok(turn: Turn) -> bool:
     c = turn.conversation
     recent = BotTurn.objects.filter(conversation=c, replies__gt=0,
                                     created_at__gte=turn.now - dt.timedelta(minutes=1)).count()
-    if recent < conf("BOT_MAX_REPLIES_PER_MINUTE"):
+    if recent < settings.BOT_MAX_REPLIES_PER_MINUTE:
         return True
     if not c.is_handed_off:
         conversation_handoff(conversation=c, reason="rate_limited", now=turn.now,
@@ -169,9 +173,9 @@ def _summary(turn: Turn, reason: str) -> str:
         verified = "terkonfirmasi" if (verified_in(c, contact) or not needs_challenge(contact, turn.now)) \
             else "perlu dikonfirmasi"
         lines.append(f"Wajib pajak: {tp.name} ({tp.npwp_masked}); identitas {verified}")
-        docs = list(tp.documents.filter(state=DocumentState.OPEN, amount_due__gt=0).values_list("amount_due", flat=True))
+        docs = list(owed_documents(taxpayer=tp).values_list("amount_due", flat=True))
         if docs:
-            lines.append(f"Tagihan terbuka: {len(docs)} dokumen, {rupiah(sum(docs))}")
+            lines.append(f"Masih harus dibayar: {len(docs)} dokumen, {rupiah(sum(docs))}")
     elif len(active) > 1:
         lines.append(f"Nomor terdaftar untuk {len(active)} wajib pajak; belum memilih")
     elif turn.identity.known:
@@ -417,7 +421,7 @@ def _answer_challenge(turn: Turn, result: Classification) -> bool:
         conversation_handoff(conversation=c, reason="identity_locked", now=turn.now,
                              summary=_summary(turn, "Verifikasi identitas gagal tiga kali; rincian dikunci."))
         return True
-    left = conf("BOT_CHALLENGE_MAX_FAILURES") - guard.failures
+    left = settings.BOT_CHALLENGE_MAX_FAILURES - guard.failures
     turn.action = "challenge_failed"
     turn.say(answers.challenge(challenge_question(c.challenge_kind, contact.taxpayer), retry=True, left=left))
     return True
@@ -442,7 +446,7 @@ def _choose_documents(turn: Turn, result: Classification) -> bool:
     contact = _authorised(turn, "kode_billing")
     if contact is None:
         return True
-    open_docs = _open_documents(contact.taxpayer)
+    open_docs = _owed_documents(contact.taxpayer)
     documents = open_docs if choice == "all" else [d for d in open_docs if str(d.pk) == str(choice)]
     if not documents:
         turn.say(answers.text("Tagihan tersebut sudah tidak terbuka. Berikut daftar terbaru."))
@@ -455,8 +459,8 @@ def _choose_documents(turn: Turn, result: Classification) -> bool:
 
 
 # --- handlers -------------------------------------------------------------------------------------------------------
-def _open_documents(taxpayer) -> list:
-    return list(taxpayer.documents.filter(state=DocumentState.OPEN, amount_due__gt=0).order_by("issue_date", "number"))
+def _owed_documents(taxpayer) -> list:
+    return list(owed_documents(taxpayer=taxpayer))
 
 
 def _rincian(turn: Turn, result: Classification) -> None:
@@ -465,7 +469,7 @@ def _rincian(turn: Turn, result: Classification) -> None:
         return
     tp = contact.taxpayer
     _to_menu(turn.conversation)
-    documents = _open_documents(tp)
+    documents = _owed_documents(tp)
     if not documents:
         _disclose(turn, contact, "no_debt", "bot: no open debt")
         turn.say(answers.no_debt(tp))
@@ -483,7 +487,7 @@ def _kode_billing(turn: Turn, result: Classification) -> None:
     if contact is None:
         return
     c = turn.conversation
-    documents = _open_documents(contact.taxpayer)
+    documents = _owed_documents(contact.taxpayer)
     if not documents:
         _to_menu(c)
         _disclose(turn, contact, "no_debt", "bot: no open debt")
@@ -500,9 +504,6 @@ def _kode_billing(turn: Turn, result: Classification) -> None:
 
 
 def _issue(turn: Turn, contact: Contact, documents: list) -> None:
-    from triplec.billing.messages import render_billing_message
-    from triplec.billing.services import BillingError, issue_billing_code
-
     try:
         result = issue_billing_code(taxpayer=contact.taxpayer, documents=documents, channel="bot")
     except BillingError as exc:
@@ -516,8 +517,6 @@ def _issue(turn: Turn, contact: Contact, documents: list) -> None:
 
 
 def _sudah_bayar(turn: Turn, result: Classification) -> None:
-    from triplec.ledger.payments import check_payment_claim
-
     c = turn.conversation
     contact = _authorised(turn, "sudah_bayar")
     if contact is None:

@@ -12,10 +12,11 @@ import hmac
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from triplec.taxpayers.models import Contact, ContactStatus, Taxpayer
 from triplec.taxpayers.selectors import contacts_of_number
 
-from .conf import conf
 from .models import Conversation, IdentityGuard
 
 
@@ -55,10 +56,10 @@ def needs_challenge(contact: Contact, now: dt.datetime) -> str:
     """Why this contact must be challenged before details ("" = it need not be)."""
     if contact.verified_at is None:
         return "never verified"
-    if now - contact.verified_at > dt.timedelta(days=conf("BOT_VERIFICATION_MAX_AGE_DAYS")):
+    if now - contact.verified_at > dt.timedelta(days=settings.BOT_VERIFICATION_MAX_AGE_DAYS):
         return "verification older than the limit"
     if contact.number_changed_at and now - contact.number_changed_at < dt.timedelta(
-            days=conf("BOT_NUMBER_CHANGE_CHALLENGE_DAYS")):
+            days=settings.BOT_NUMBER_CHANGE_CHALLENGE_DAYS):
         return "number changed recently"
     return ""
 

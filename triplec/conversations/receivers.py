@@ -8,13 +8,13 @@ from django.dispatch import receiver
 
 from triplec.messaging.signals import inbound_message_received
 
+from .bot import handle_inbound
+
 log = logging.getLogger(__name__)
 
 
 @receiver(inbound_message_received, dispatch_uid="conversations.bot")
 def answer_inbound(sender, message, peer, **kwargs) -> None:
-    from .bot import handle_inbound
-
     try:
         handle_inbound(message=message)
     except Exception:  # never fail the webhook: the message is stored; `triplec bot_catchup` answers it later

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -21,7 +22,6 @@ from triplec.events.bus import publish
 from triplec.messaging.models import Channel, Lane, OutboundMessage, Peer, State
 from triplec.taxpayers.models import Contact
 
-from .conf import conf
 from .models import (
     BOT_STATES, TASK_QUEUES, Conversation, ConversationEvent, ConversationState, IdentityGuard, StaffTask,
 )
@@ -41,7 +41,7 @@ def conversation_lock(*, channel: Channel, peer: Peer, now: dt.datetime) -> Conv
     list(Peer.objects.select_for_update().filter(pk=peer.pk).values_list("pk", flat=True))
     conversation = (Conversation.objects.select_for_update(of=("self",)).select_related("office", "channel", "taxpayer")
                     .filter(channel=channel, peer=peer).exclude(state=ConversationState.RESOLVED).first())
-    idle = dt.timedelta(hours=conf("BOT_CONVERSATION_IDLE_HOURS"))
+    idle = dt.timedelta(hours=settings.BOT_CONVERSATION_IDLE_HOURS)
     if conversation is not None and conversation.state in BOT_STATES and now - conversation.last_message_at > idle:
         conversation_resolve(conversation=conversation, now=now, note="ditutup otomatis: tidak ada pesan")
         conversation = None
@@ -155,7 +155,7 @@ def identity_failure(*, contact: Contact, now: dt.datetime) -> IdentityGuard:
     guard, _ = IdentityGuard.objects.select_for_update().get_or_create(contact=contact)
     guard.failures += 1
     guard.last_failure_at = now
-    if guard.failures >= conf("BOT_CHALLENGE_MAX_FAILURES") and guard.locked_at is None:
+    if guard.failures >= settings.BOT_CHALLENGE_MAX_FAILURES and guard.locked_at is None:
         guard.locked_at, guard.unlocked_at, guard.unlocked_by = now, None, None
     guard.save()
     return guard

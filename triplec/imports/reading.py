@@ -188,7 +188,7 @@ def unreadable_reason(cells: list[object]) -> str | None:
 def _open_xlsx(stream: BinaryIO, filename: str) -> Source:
     from python_calamine import CalamineWorkbook
 
-    from .xlsxguard import check_xlsx
+    from .xlsxguard import check_xlsx  # xlsxguard imports FileProblem from this module: a cycle inside the app
 
     try:
         check_xlsx(stream, filename)  # before calamine inflates anything: size and cell bounds

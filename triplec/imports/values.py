@@ -9,7 +9,7 @@ import re
 import zoneinfo
 from functools import lru_cache
 
-from triplec.core.identifiers import InvalidIdentifier, mask_phone, parse_whatsapp_number
+from triplec.core.identifiers import InvalidIdentifier, Npwp, mask_phone, parse_nik, parse_npwp, parse_whatsapp_number
 
 
 class CellError(ValueError):
@@ -345,8 +345,6 @@ def _nik_ddmmyy_ok(ddmmyy: str) -> bool:
 
 def nik(raw: object):
     """Same result as core.identifiers.parse_nik (and the same InvalidIdentifier when not valid)."""
-    from triplec.core.identifiers import parse_nik
-
     s = _identifier_text(raw)
     if len(s) == 16 and s.isdigit() and _nik_date_ok(s) and _nik_place_ok(s[:4]):
         return s
@@ -355,8 +353,6 @@ def nik(raw: object):
 
 def npwp(raw: object):
     """Same result as core.identifiers.parse_npwp (an Npwp, or InvalidIdentifier), much faster."""
-    from triplec.core.identifiers import Npwp, parse_npwp
-
     s = _identifier_text(raw)
     if s.isdigit():
         if len(s) == 15 and _luhn_ok(s[:9]):

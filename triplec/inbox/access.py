@@ -11,6 +11,7 @@ from django.http import Http404
 
 from triplec.accounts.roles import Role
 from triplec.conversations.models import HUMAN_STATES, Conversation, ConversationState
+from triplec.events.streams import register_topic
 
 OFFICER_ROLES = (Role.SERVICE_OFFICER, Role.ACCOUNT_REPRESENTATIVE, Role.COLLECTION_STAFF)
 HEAD_ROLES = (Role.SECTION_HEAD, Role.OFFICE_HEAD)
@@ -69,7 +70,5 @@ def _heads_topic(user, ident: str) -> bool:
 
 
 def register_topics() -> None:
-    from triplec.events.streams import register_topic
-
     register_topic("conversation", _conversation_topic)
     register_topic("inboxheads", _heads_topic)

@@ -9,7 +9,10 @@ from django.db.models import Q
 from django.dispatch import receiver
 
 from triplec.conversations.models import HUMAN_STATES, Conversation, ConversationState
+from triplec.messaging.models import Peer
 from triplec.messaging.signals import inbound_message_received, message_status_changed
+
+from .services import announce, auto_assign
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +27,6 @@ def _conversation_of_peer(peer_id: int, channel_id: int) -> Conversation | None:
 @receiver(inbound_message_received, dispatch_uid="inbox.inbound")
 def inbound(sender, message, peer, **kwargs) -> None:
     """Runs after the bot's receiver (the conversations app is installed first), so the turn is recorded."""
-    from .services import announce, auto_assign
-
     try:
         conversation = _conversation_of_peer(peer.pk, message.channel_id)
         if conversation is None:
@@ -42,10 +43,6 @@ def inbound(sender, message, peer, **kwargs) -> None:
 @receiver(message_status_changed, dispatch_uid="inbox.status")
 def status(sender, changes, **kwargs) -> None:
     """One query for the peers of the whole batch: most statuses (a campaign's) belong to no conversation."""
-    from triplec.messaging.models import Peer
-
-    from .services import announce
-
     try:
         channels = {message.channel_id for message, _ in changes}
         peers = {(p.channel_id, key): p.pk

@@ -9,14 +9,19 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from triplec.conversations.models import HUMAN_STATES, Conversation, ConversationState
-from triplec.conversations.selectors import conversation_timeline
+from triplec.billing.models import BillingCode
+from triplec.campaigns.models import Target
+from triplec.conversations.models import Conversation, ConversationState, HUMAN_STATES, StaffTask, TaskQueue
+from triplec.conversations.selectors import conversation_timeline, open_staff_tasks
+from triplec.ledger.models import DebtDocument, Payment, PaymentClaim, SuratPaksa, SuratTeguran
+from triplec.ledger.selectors import owed_and_collectible, owed_documents
 from triplec.messaging.models import WINDOW, Template, TemplateStatus
 from triplec.messaging.registry import placeholders, render_template
+from triplec.taxpayers.models import Contact, ContactChange, Taxpayer
 
 from triplec.taxpayers.selectors import contacts_of_peer
 
-from .access import visible_conversations
+from .access import is_head, is_officer, visible_conversations
 
 QUEUES = ("mine", "unassigned", "office", "open", "waiting_taxpayer", "resolved")
 
@@ -65,8 +70,6 @@ def conversation_taxpayer(conversation: Conversation):
     taxpayer = _own_taxpayer(conversation)
     if taxpayer is not None:
         return taxpayer
-    from triplec.taxpayers.models import Taxpayer
-
     ids = set(contacts_of_peer(conversation.peer_id, conversation.office_id).values_list("taxpayer_id", flat=True))
     return Taxpayer.objects.filter(pk=ids.pop(), office_id=conversation.office_id) \
         .select_related("account_representative").first() if len(ids) == 1 else None
@@ -163,12 +166,6 @@ def templates_for(conversation: Conversation) -> list[dict]:
 
 def taxpayer_panel(conversation: Conversation) -> dict:
     """Everything the office knows that matters for this chat. Only for staff who may see the conversation."""
-    from triplec.billing.models import BillingCode
-    from triplec.campaigns.models import Target
-    from triplec.ledger.clearing import ALLOCATABLE_STATES
-    from triplec.ledger.models import DebtDocument, Payment, PaymentClaim, SuratPaksa, SuratTeguran
-    from triplec.taxpayers.models import ContactChange
-
     peer = conversation.peer
     contacts = list(contacts_of_peer(peer, conversation.office_id).select_related("taxpayer"))
     sharing = sorted({c.taxpayer_id for c in contacts})
@@ -187,8 +184,7 @@ def taxpayer_panel(conversation: Conversation) -> dict:
         return panel
     now = timezone.now()
     panel.update({
-        "documents": list(DebtDocument.objects.filter(taxpayer=t, state__in=list(ALLOCATABLE_STATES))
-                          .order_by("due_date", "number")),
+        "documents": list(owed_documents(taxpayer=t).order_by("due_date", "number")),
         "teguran": list(SuratTeguran.objects.filter(taxpayer=t).order_by("-issue_date")[:5]),
         "paksa": list(SuratPaksa.objects.filter(taxpayer=t).order_by("-issue_date")[:5]),
         "billing_codes": [(b, b.expires_at <= now) for b in
@@ -198,17 +194,13 @@ def taxpayer_panel(conversation: Conversation) -> dict:
         "campaigns": list(Target.objects.filter(taxpayer=t, messaged=True).select_related("campaign", "outbound")
                           .order_by("-created_at")[:5]),
     })
-    panel["total_due"] = sum(d.amount_due for d in panel["documents"])
+    panel["owed"], panel["collectible"] = owed_and_collectible(DebtDocument.objects.filter(taxpayer=t))
     return panel
 
 
 def task_queues_for(user) -> list[str]:
     """The staff-task queues a user works: heads all of them; officers never the section head's (complaints may
     be about them)."""
-    from triplec.conversations.models import TaskQueue
-
-    from .access import is_head, is_officer
-
     if is_head(user):
         return list(TaskQueue.values)
     if is_officer(user):
@@ -218,13 +210,9 @@ def task_queues_for(user) -> list[str]:
 
 def tasks_for(user, queue: str | None = None):
     """Open staff tasks of the user's office in the queues the user works (optionally one of them)."""
-    from triplec.conversations.selectors import open_staff_tasks
-
     queues = task_queues_for(user)
     if queue:
         queues = [q for q in queues if q == queue]
     if user.office_id is None or not queues:
-        from triplec.conversations.models import StaffTask
-
         return StaffTask.objects.none()
     return open_staff_tasks(office=user.office, queues=queues).order_by("-created_at", "-id")

@@ -18,12 +18,15 @@ from django.utils import timezone
 
 from triplec.accounts.permissions import require
 from triplec.audit.services import audit_record
+from triplec.billing.messages import MessageNotSent, send_billing_code
+from triplec.billing.services import BillingError, issue_billing_code
 from triplec.conversations.models import HUMAN_STATES, Conversation, ConversationState
 from triplec.conversations.services import (
     ConversationError, cancel_queued_bulk, conversation_assign, conversation_event, conversation_officer_replied,
     conversation_reopen, conversation_resolve,
 )
 from triplec.events.bus import publish
+from triplec.ledger.models import DebtDocument
 from triplec.messaging.models import Lane, OutboundMessage, Template, TemplateStatus
 from triplec.messaging.services import MessagingError, enqueue_message
 from triplec.taxpayers.models import ContactStatus
@@ -32,6 +35,7 @@ from triplec.taxpayers.services import contact_set_status
 
 from .access import OFFICER_ROLES
 from .models import OfficerStatus, QuickReply, SlaRecord
+from .selectors import conversation_taxpayer
 from .sla import clocks
 
 log = logging.getLogger(__name__)
@@ -78,7 +82,6 @@ def choose_officer(conversation: Conversation):
     """The taxpayer's own AR when on duty with room; else the available officer of the office who waited
     longest for a conversation (round-robin), among those under their capacity. None when nobody is free."""
     load = _open_load(conversation.office_id)
-    from .selectors import conversation_taxpayer
 
     taxpayer = conversation_taxpayer(conversation)
     if taxpayer is not None and taxpayer.account_representative_id:
@@ -253,6 +256,14 @@ def quick_reply_save(*, office, title: str, body: str, actor, reply: QuickReply 
     return reply
 
 
+@transaction.atomic
+def quick_reply_delete(*, reply: QuickReply, actor) -> None:
+    """Deleting is audited like saving: the entry keeps the title and text that are gone."""
+    audit_record(action="inbox.quick_reply_delete", actor=actor, obj=reply, office=reply.office, channel="web",
+                 summary="quick reply deleted", detail={"title": reply.title, "body": reply.body})
+    reply.delete()
+
+
 # --- notes, state, contact ------------------------------------------------------------------------------------
 @transaction.atomic
 def add_note(*, conversation: Conversation, actor, text: str):
@@ -318,12 +329,6 @@ def set_contact_status(*, conversation: Conversation, actor, status: str, reason
 # --- billing --------------------------------------------------------------------------------------------------
 def issue_and_send_billing(*, conversation: Conversation, actor, document_ids: list[int]):
     """Issue a billing code for the chosen documents of the conversation's taxpayer and send it to this chat."""
-    from triplec.billing.messages import MessageNotSent, send_billing_code
-    from triplec.billing.services import BillingError, issue_billing_code
-    from triplec.ledger.models import DebtDocument
-
-    from .selectors import conversation_taxpayer
-
     _may(actor, "billing.issue", conversation)
     taxpayer = conversation_taxpayer(conversation)
     if taxpayer is None:

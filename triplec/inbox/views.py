@@ -14,9 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 from triplec.accounts.models import User
 from triplec.accounts.permissions import allowed
 from triplec.audit.services import audit_record
+from triplec.conversations.models import TaskQueue
+from triplec.conversations.services import staff_task_done
 from triplec.core.inputs import search_text
 from triplec.events.bus import latest_event_id
 from triplec.messaging.models import Template
+from triplec.messaging.registry import placeholders
 from triplec.taxpayers.models import ContactStatus
 
 from . import selectors, services
@@ -170,7 +173,6 @@ def send_template(request: HttpRequest, pk: int) -> HttpResponse:
         if template.parameter_format == "NAMED":
             params = dict(zip(names, values))
         else:
-            from triplec.messaging.registry import placeholders
             nh = len(placeholders(template.header_text)) if template.header_type == "TEXT" else 0
             params = {"header": values[:nh], "body": values[nh:]}
         services.send_template(conversation=c, actor=request.user, template=template, params=params)
@@ -259,7 +261,7 @@ def quick_replies(request: HttpRequest) -> HttpResponse:
         if request.POST.get("id", "").isdigit():
             existing = get_object_or_404(QuickReply, pk=int(request.POST["id"]), office_id=user.office_id)
         if request.POST.get("delete") and existing is not None:
-            existing.delete()
+            services.quick_reply_delete(reply=existing, actor=user)
             messages.success(request, _("Quick reply deleted."))
         else:
             try:
@@ -294,9 +296,6 @@ def availability(request: HttpRequest) -> HttpResponse:
 def tasks(request: HttpRequest) -> HttpResponse:
     """Staff tasks the bot left (wrong numbers, scam reports, locked contacts; complaints for section heads), by
     queue; a task outside the user's queues answers 404."""
-    from triplec.conversations.models import TaskQueue
-    from triplec.conversations.services import staff_task_done
-
     user = _inbox_user(request)
     if request.method == "POST":
         task_id = request.POST.get("task", "")

@@ -14,14 +14,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, prefetch_related_objects
 from django.utils import timezone
 
 from triplec.audit.services import audit_record
+from triplec.billing.models import BillingCode
+from triplec.messaging.models import InboundMessage, OutboundMessage
+from triplec.offices.models import Office
+from triplec.taxpayers.models import FlagKind, TaxpayerFlag
+from triplec.taxpayers.presentation import shown_npwp
 
 from .models import SURAT_PAKSA_DAYS_AFTER_DELIVERY, DebtDocument, DocumentState, SuratPaksa, SuratTeguran
+from .selectors import collectible_q, is_collectible
 
 BLOCKING_STATES = (DocumentState.INSTALMENT, DocumentState.OBJECTION)
 
@@ -57,7 +62,6 @@ class Candidate:
 
 
 def _offices_in_scope(user):
-    from triplec.offices.models import Office
 
     if getattr(user, "is_administrator", False):
         return list(Office.objects.all())
@@ -78,8 +82,7 @@ DEFAULT_SORT = "due"
 
 def _open_docs():
     through = SuratTeguran.documents.through
-    return through.objects.filter(suratteguran_id=OuterRef("pk"), debtdocument__state=DocumentState.OPEN,
-                                  debtdocument__amount_due__gt=0)
+    return through.objects.filter(collectible_q("debtdocument__"), suratteguran_id=OuterRef("pk"))
 
 
 def ripe_letters(user, *, now: dt.datetime | None = None, issued: bool = False, filters: dict | None = None,
@@ -119,8 +122,8 @@ def ripe_letters(user, *, now: dt.datetime | None = None, issued: bool = False, 
     if f.get("kap"):
         # Uncorrelated: the letters with an open document of this tax type, found once through the KAP (as a
         # correlated EXISTS, SQLite walked every document of the KAP for each letter).
-        with_kap = through.objects.filter(debtdocument__kap=f["kap"], debtdocument__state=DocumentState.OPEN,
-                                          debtdocument__amount_due__gt=0).values("suratteguran_id")
+        with_kap = through.objects.filter(collectible_q("debtdocument__"), debtdocument__kap=f["kap"]) \
+            .values("suratteguran_id")
         qs = qs.filter(pk__in=with_kap)
     key = (sort or DEFAULT_SORT).lstrip("-")
     fields = SORTS.get(key, SORTS[DEFAULT_SORT])
@@ -171,7 +174,7 @@ def _open_documents(letter_ids: list[int]) -> dict[int, list[DebtDocument]]:
     out: dict[int, list[DebtDocument]] = defaultdict(list)
     for letter_id, doc_id in links:
         doc = found.get(doc_id)
-        if doc is not None and doc.state == DocumentState.OPEN and doc.amount_due > 0:
+        if doc is not None and is_collectible(doc):
             out[letter_id].append(doc)
     for docs in out.values():
         docs.sort(key=lambda d: (d.issue_date, d.number))
@@ -196,17 +199,12 @@ def _contact_history(taxpayer_ids: set[int]) -> dict[int, dict]:
     history: dict[int, dict] = defaultdict(dict)
     if not taxpayer_ids:
         return history
-    if apps.is_installed("triplec.messaging"):
-        from triplec.messaging.models import InboundMessage, OutboundMessage
-
-        for tid, n in (OutboundMessage.objects.filter(taxpayer_id__in=taxpayer_ids).values_list("taxpayer_id")
-                       .annotate(n=Count("id"))):
-            history[tid]["sent"] = n
-        for tid, n in (InboundMessage.objects.filter(peer__contacts__taxpayer_id__in=taxpayer_ids)
-                       .values_list("peer__contacts__taxpayer_id").annotate(n=Count("id", distinct=True))):
-            history[tid]["replies"] = n
-    from triplec.billing.models import BillingCode
-
+    for tid, n in (OutboundMessage.objects.filter(taxpayer_id__in=taxpayer_ids).values_list("taxpayer_id")
+                   .annotate(n=Count("id"))):
+        history[tid]["sent"] = n
+    for tid, n in (InboundMessage.objects.filter(peer__contacts__taxpayer_id__in=taxpayer_ids)
+                   .values_list("peer__contacts__taxpayer_id").annotate(n=Count("id", distinct=True))):
+        history[tid]["replies"] = n
     for tid, n in BillingCode.objects.filter(taxpayer_id__in=taxpayer_ids).values_list("taxpayer_id").annotate(n=Count("id")):
         history[tid]["codes"] = n
     for tid, code in BillingCode.objects.filter(taxpayer_id__in=taxpayer_ids).order_by("taxpayer_id", "-issued_at").values_list("taxpayer_id", "code"):
@@ -226,9 +224,6 @@ def export_rows(letters: QuerySet[SuratTeguran], user=None, *, now: dt.datetime 
     (documents, Surat Paksa, flags and contact history in one query each per chunk, no model instances): memory
     stays flat and 10,000 letters take a fraction of the time the page's objects would. The NPWP is as `user`
     may see it (a NIK-based one masked for roles without the NIK)."""
-    from triplec.offices.models import Office
-    from triplec.taxpayers.presentation import shown_npwp
-    from triplec.taxpayers.models import FlagKind, TaxpayerFlag
 
     through = SuratTeguran.documents.through
     todays = {o.pk: office_today(o, now) for o in Office.objects.all()}
@@ -244,7 +239,7 @@ def export_rows(letters: QuerySet[SuratTeguran], user=None, *, now: dt.datetime 
         # SQLite walked every open document once per id.
         links = list(through.objects.filter(suratteguran_id__in=ids).values_list("suratteguran_id", "debtdocument_id"))
         open_docs = {pk: (issued, number, amount) for pk, issued, number, amount in DebtDocument.objects.filter(
-            pk__in=[d for _, d in links], state=DocumentState.OPEN, amount_due__gt=0)
+            collectible_q(), pk__in=[d for _, d in links])
             .values_list("pk", "issue_date", "number", "amount_due")}
         docs: dict[int, list[tuple]] = defaultdict(list)
         for letter_id, doc_id in links:

@@ -38,8 +38,6 @@ class DocumentState(models.TextChoices):
     SUSPENDED = "suspended", _("collection suspended")
 
 
-# States in which the debt is still owed and collection may go on.
-COLLECTIBLE_STATES = (DocumentState.OPEN,)
 # States that need a reason when set.
 STATES_NEEDING_REASON = (DocumentState.CANCELLED, DocumentState.WRITTEN_OFF, DocumentState.SUSPENDED)
 

@@ -30,17 +30,21 @@ from django.utils import timezone
 
 from triplec.audit.services import audit_record
 from triplec.core.identifiers import mask_npwp
+from triplec.core.signals import send_after_commit
 
-from .clearing import ALLOCATABLE_STATES, close_settled_teguran
 from triplec.billing.models import BillingCode, BillingCodeItem
 from triplec.taxpayers.models import Taxpayer
 
 from .models import ClaimStatus, DebtDocument, DocumentState, MatchMethod, Payment, PaymentAllocation, PaymentClaim
+from .selectors import OWED_STATES, is_owed
+from .services import close_settled_teguran
+from .signals import payments_settled_documents
 
 log = logging.getLogger(__name__)
 
 # Plain strings for the hot loop: membership in a tuple of TextChoices members is several times slower.
-_ALLOCATABLE = frozenset(str(s.value) for s in ALLOCATABLE_STATES)
+# A payment may be allocated to everything still owed (instalments, under objection, ...).
+_ALLOCATABLE = frozenset(str(s.value) for s in OWED_STATES)
 _PAID, _CLEARED = str(DocumentState.PAID.value), str(DocumentState.CLEARED.value)
 
 NTPN_RE = re.compile(r"^[0-9A-Z]{16}$")
@@ -475,7 +479,7 @@ def _plan_and_apply(valid, results, *, actor, channel, office_id, notify) -> Non
     if notify:
         paid_ids = [p.payment_id for p in plans if p.documents_paid]
         if paid_ids:
-            transaction.on_commit(lambda: _send_receipts(paid_ids))
+            send_after_commit(payments_settled_documents, sender=Payment, payment_ids=paid_ids)
 
 
 def _write(plans: list[_Plan], docs: dict[int, _Doc], *, now: dt.datetime, channel: str) -> None:
@@ -542,17 +546,6 @@ def _confirm_claims(plans: list[_Plan], now: dt.datetime) -> None:
             claim.save(update_fields=["note"])
 
 
-def _send_receipts(payment_ids: list[int]) -> None:
-    """After commit: a receipt per payment that settled documents. A messaging failure never undoes a payment."""
-    from triplec.billing.messages import send_payment_receipt
-
-    for payment in Payment.objects.filter(pk__in=payment_ids).select_related("taxpayer", "office"):
-        try:
-            send_payment_receipt(payment=payment)
-        except Exception:  # noqa: BLE001 - logged; staff see the payment regardless
-            log.exception("receipt for payment %s could not be queued", payment.pk)
-
-
 # --- the unmatched queue and claims -----------------------------------------------------------------
 
 
@@ -560,13 +553,6 @@ class AssignmentError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-def unmatched_payments(user):
-    """The queue: payments not yet allocated to any document, oldest first, in the user's office."""
-    from triplec.taxpayers.selectors import scoped_to_user
-
-    return scoped_to_user(Payment.objects.filter(match_method=""), user).select_related("taxpayer").order_by("paid_at", "id")
 
 
 @transaction.atomic
@@ -586,7 +572,7 @@ def assign_payment(*, payment: Payment, documents: Sequence[DebtDocument], actor
         raise AssignmentError("Semua dokumen harus milik satu wajib pajak")
     if actor is not None and not getattr(actor, "is_administrator", False) and any(d.office_id != actor.office_id for d in docs):
         raise AssignmentError("Dokumen bukan milik kantor Anda")
-    owed = [d for d in docs if d.state in ALLOCATABLE_STATES and d.amount_due > 0]
+    owed = [d for d in docs if is_owed(d)]
     if not owed:
         raise AssignmentError("Dokumen yang dipilih sudah lunas atau tidak lagi terutang")
     now = timezone.now()
@@ -619,7 +605,7 @@ def assign_payment(*, payment: Payment, documents: Sequence[DebtDocument], actor
     _confirm_claims([_Plan(0, None, payment.ntpn, payment.taxpayer_id, payment.office_id, "manual", [], 0, [], _payment=payment)], now)  # type: ignore[arg-type]
     warnings = [f"Kelebihan bayar Rp{remaining:,}".replace(",", ".")] if remaining else []
     if paid:
-        transaction.on_commit(lambda: _send_receipts([payment.pk]))
+        send_after_commit(payments_settled_documents, sender=Payment, payment_ids=[payment.pk])
     return PaymentOutcome("imported", payment, True, warnings, paid)
 
 

@@ -2,19 +2,20 @@
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from triplec.audit.services import audit_listing, audit_record
-from triplec.console.exports import csv_response, export_filename, xlsx_response
-from triplec.console.forms import DebtFilterForm
-from triplec.console.kap import kap_name
+from triplec.core.exports import csv_response, export_filename, xlsx_response
 from triplec.taxpayers.presentation import shown_npwp
 from triplec.taxpayers.selectors import scoped_to_user
 
+from .forms import DebtFilterForm
+from .kap import kap_name
 from .models import DebtDocument, SuratTeguran
+from .selectors import owed_and_collectible
 
 EXPORT_HEADER = [
     "office_code", "npwp", "taxpayer", "document_type", "document_number", "document_date", "kap", "kap_name", "kjs",
@@ -40,7 +41,8 @@ def debts(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx") and not form.malformed:
         return _export(request, form, qs, fmt)
-    totals = qs.aggregate(n=Count("id"), amount=Sum("amount_due"))
+    # The listed rows may be in any state (paid, cancelled...): the figures count only what their labels say.
+    owed, collectible = owed_and_collectible(qs)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     sort = form.valid_data().get("sort") or "-amount"
     if page.object_list:
@@ -50,7 +52,8 @@ def debts(request: HttpRequest) -> HttpResponse:
                                                                if v not in (None, "")}})
     # A wrong filter is shown with its reason (and the others still apply), answered as the client error it is.
     return render(request, "ledger/debts.html", {
-        "form": form, "page": page, "totals": totals, "sort": sort, "today": timezone.localdate(),
+        "form": form, "page": page, "listed": page.paginator.count, "owed": owed, "collectible": collectible,
+        "sort": sort, "today": timezone.localdate(),
     }, status=400 if form.malformed else 200)
 
 

@@ -14,14 +14,14 @@ from django.views.decorators.http import require_POST
 
 from triplec.accounts.permissions import allowed
 from triplec.audit.services import audit_listing, audit_record
+from triplec.core.exports import export_filename, xlsx_response
 from triplec.core.inputs import search_text
-from triplec.console.exports import export_filename, xlsx_response
 from triplec.taxpayers.selectors import scoped_to_user
 
 from . import bailiff
-from .clearing import ALLOCATABLE_STATES
+from .selectors import owed_documents, unmatched_payments
 from .models import ClaimStatus, DebtDocument, Payment, PaymentClaim, SuratPaksa, SuratTeguran
-from .payments import AssignmentError, assign_payment, resolve_claim, unmatched_payments
+from .payments import AssignmentError, assign_payment, resolve_claim
 
 
 # --- unmatched payments ------------------------------------------------------------------------------
@@ -47,7 +47,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args, user, payment: Payment, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.payment = user, payment
-        owed = scoped_to_user(DebtDocument.objects.filter(state__in=ALLOCATABLE_STATES, amount_due__gt=0), user)
+        owed = owed_documents(user=user)
         self.fields["documents"].queryset = owed.filter(taxpayer_id=payment.taxpayer_id) if payment.taxpayer_id else owed.none()
 
     def clean(self):

@@ -21,6 +21,7 @@ import uuid
 from collections import defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor
 
+from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
@@ -29,7 +30,6 @@ from triplec.core import wake
 from triplec.offices.hours import is_open
 from triplec.offices.models import Office
 
-from .conf import conf
 from .models import Channel, DispatcherHeartbeat, Lane, OutboundMessage, State
 from .providers import ProviderError, SendResult, provider_for
 from .providers.base import PERMANENT, THROTTLE, TRANSIENT
@@ -115,14 +115,14 @@ class Dispatcher:
         also wakes the moment another process queues a message (core.wake), so the long-running one
         (`triplec dispatcher`) waits up to IDLE_MAX_SECONDS instead, in a blocking wait."""
         self.name = name or f"{socket.gethostname()[:20]}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-        self.batch = batch or conf("WHATSAPP_DISPATCH_BATCH")
-        self.threads = threads or conf("WHATSAPP_DISPATCH_THREADS")
+        self.batch = batch or settings.WHATSAPP_DISPATCH_BATCH
+        self.threads = threads or settings.WHATSAPP_DISPATCH_THREADS
         self.waiter = wake.Waiter(wake.OUTBOX, listen=listen)
         self.backoff = wake.Backoff(minimum=0.05, maximum=IDLE_MAX_SECONDS if listen else idle_sleep)
         self.rate_override = rate_override
         self.pool = ThreadPoolExecutor(self.threads, thread_name_prefix="send")
         self.buckets: dict[int, TokenBucket] = {}
-        self.pairs = PairLimiter(conf("WHATSAPP_PAIR_LIMIT_COUNT"), conf("WHATSAPP_PAIR_LIMIT_SECONDS"))
+        self.pairs = PairLimiter(settings.WHATSAPP_PAIR_LIMIT_COUNT, settings.WHATSAPP_PAIR_LIMIT_SECONDS)
         self.channels: dict[int, Channel] = {}
         self._open_cache: dict[int, tuple[float, bool]] = {}
         self._office_stamps: dict[int, dt.datetime] = {}  # office id -> its updated_at when its channels were read
@@ -188,7 +188,7 @@ class Dispatcher:
             self.recover_stale()
             # Webhook events left pending (processing failed, or the web process died before it processed them).
             try:  # a pass that fails (the database busy, say) leaves the events pending; sending goes on
-                process_pending(limit=100, min_age=2.0 if conf("WHATSAPP_WEBHOOK_PROCESSING") == "thread" else 0.0)
+                process_pending(limit=100, min_age=2.0 if settings.WHATSAPP_WEBHOOK_PROCESSING == "thread" else 0.0)
             except Exception:
                 log.exception("webhook housekeeping failed; events left pending")
             self._last_housekeeping = now_mono
@@ -204,12 +204,12 @@ class Dispatcher:
         updated = DispatcherHeartbeat.objects.filter(name=self.name).update(seen_at=now)
         if not updated:
             DispatcherHeartbeat.objects.create(name=self.name, seen_at=now, started_at=now)
-        stale = now - dt.timedelta(seconds=conf("WHATSAPP_STALE_CLAIM_SECONDS"))
+        stale = now - dt.timedelta(seconds=settings.WHATSAPP_STALE_CLAIM_SECONDS)
         self._live = max(1, DispatcherHeartbeat.objects.filter(seen_at__gte=stale).count())
 
     def expire_old(self) -> int:
         now = timezone.now()
-        max_age = dt.timedelta(seconds=conf("WHATSAPP_MAX_AGE_SECONDS"))
+        max_age = dt.timedelta(seconds=settings.WHATSAPP_MAX_AGE_SECONDS)
         return OutboundMessage.objects.filter(state=State.QUEUED).filter(
             Q(not_after__lt=now) | Q(not_after__isnull=True, created_at__lt=now - max_age)
         ).update(state=State.EXPIRED, error_reason=TOO_OLD, failed_at=now, claimed_by="")
@@ -217,7 +217,7 @@ class Dispatcher:
     def recover_stale(self) -> int:
         """Rows left `sending` by a dispatcher that stopped beating: resolve each before it can go again."""
         now = timezone.now()
-        stale_after = dt.timedelta(seconds=conf("WHATSAPP_STALE_CLAIM_SECONDS"))
+        stale_after = dt.timedelta(seconds=settings.WHATSAPP_STALE_CLAIM_SECONDS)
         live = set(DispatcherHeartbeat.objects.filter(seen_at__gte=now - stale_after).values_list("name", flat=True))
         DispatcherHeartbeat.objects.filter(seen_at__lt=now - stale_after * 10).delete()
         candidates = (OutboundMessage.objects.filter(state=State.SENDING, claimed_at__lt=now - stale_after)
@@ -248,7 +248,7 @@ class Dispatcher:
         else:
             # The real Cloud API cannot be asked: a status webhook echoing our id settles it (it moves the row
             # forward); until the grace period has passed we do not send again.
-            grace = dt.timedelta(seconds=conf("WHATSAPP_RESOLVE_GRACE_SECONDS"))
+            grace = dt.timedelta(seconds=settings.WHATSAPP_RESOLVE_GRACE_SECONDS)
             OutboundMessage.objects.filter(pk=message.pk, state=State.SENDING, claimed_by=message.claimed_by).update(
                 state=State.QUEUED, claimed_by="", needs_resolution=False, next_attempt_at=message.claimed_at + grace)
 
@@ -419,7 +419,7 @@ class Dispatcher:
             key = message.to or message.recipient
             if exc.code == 131056:
                 self.pairs.penalise(key, time.monotonic())
-                delay = conf("WHATSAPP_PAIR_LIMIT_SECONDS")
+                delay = settings.WHATSAPP_PAIR_LIMIT_SECONDS
             else:
                 self._bucket(self._channel(message.channel_id)).throttled()
                 delay = 1.0
@@ -431,7 +431,7 @@ class Dispatcher:
                         error_reason=exc.reason_id[:300], failed_at=now)
             if exc.code == 131026:
                 mark_undeliverable(message)
-        elif attempts >= conf("WHATSAPP_MAX_ATTEMPTS"):
+        elif attempts >= settings.WHATSAPP_MAX_ATTEMPTS:
             if exc.ambiguous and provider_for(self._channel(message.channel_id)).can_lookup:
                 # Before giving up, make sure the last attempt did not in fact arrive.
                 found = provider_for(self._channel(message.channel_id)).lookup(str(message.callback_id))
@@ -440,9 +440,9 @@ class Dispatcher:
             base.update(state=State.FAILED, claimed_by="", attempts=attempts, error_code=exc.code,
                         error_reason=f"Gagal setelah {attempts} percobaan: {exc.reason_id}"[:300], failed_at=now)
         else:
-            delay = min(conf("WHATSAPP_RETRY_BASE_SECONDS") * 2 ** (attempts - 1), conf("WHATSAPP_RETRY_MAX_SECONDS"))
+            delay = min(settings.WHATSAPP_RETRY_BASE_SECONDS * 2 ** (attempts - 1), settings.WHATSAPP_RETRY_MAX_SECONDS)
             if exc.ambiguous and not provider_for(self._channel(message.channel_id)).can_lookup:
-                delay = max(delay, conf("WHATSAPP_RESOLVE_GRACE_SECONDS"))
+                delay = max(delay, settings.WHATSAPP_RESOLVE_GRACE_SECONDS)
             base.update(state=State.QUEUED, claimed_by="", attempts=attempts, error_code=exc.code,
                         error_reason=exc.reason_id[:300], next_attempt_at=now + dt.timedelta(seconds=delay),
                         needs_resolution=message.needs_resolution or exc.ambiguous)

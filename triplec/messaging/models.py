@@ -9,8 +9,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from triplec.core.identifiers import mask_phone
+from triplec.settings import env
+
 from . import shapes
-from .conf import conf
 
 
 def mask_secret(value: str) -> str:
@@ -53,10 +55,8 @@ class Channel(models.Model):
 
     def _secret(self, env_name: str, setting: str) -> str:
         if env_name:
-            from triplec.settings import env
-
             return env(env_name)
-        return conf(setting)
+        return getattr(settings, setting)
 
     @property
     def access_token(self) -> str:
@@ -144,8 +144,6 @@ class Peer(models.Model):
         verbose_name_plural = _("WhatsApp peers")
 
     def __str__(self) -> str:
-        from triplec.core.identifiers import mask_phone
-
         return mask_phone("+" + self.wa_id) if self.wa_id else self.user_id
 
     @property

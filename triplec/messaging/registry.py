@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from .models import Channel, Template, TemplateStatus
+from .providers import provider_for
 
 log = logging.getLogger(__name__)
 
@@ -195,8 +196,6 @@ def template_save(*, channel: Channel, name: str, language: str = "id", **fields
 
 def templates_sync(*, channel: Channel) -> dict[str, int]:
     """Pull every template of the channel's WABA into the registry."""
-    from .providers import provider_for
-
     counts = {"seen": 0, "new_versions": 0}
     for data in provider_for(channel).list_templates():
         fields = from_meta(data)
@@ -209,8 +208,6 @@ def templates_sync(*, channel: Channel) -> dict[str, int]:
 
 def template_submit(*, template: Template) -> Template:
     """Send a template to Meta for review; its status follows from the response and later webhooks."""
-    from .providers import provider_for
-
     data = provider_for(template.channel).create_template(to_meta(template))
     template.meta_id = str(data.get("id", template.meta_id))
     template.status = _status(data.get("status"))

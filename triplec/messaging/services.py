@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,8 +18,8 @@ from triplec.audit.services import audit_record
 from triplec.core import wake
 from triplec.offices.models import Office
 from triplec.taxpayers.models import Contact, ContactStatus
+from triplec.taxpayers.selectors import contacts_of_number
 
-from .conf import conf
 from .models import Channel, EventState, Lane, OutboundMessage, Peer, State, Template, TemplateStatus, WebhookEvent
 from .providers.cloudapi import buttons_body, document_body, envelope, list_body, text_body
 from .registry import template_send_body
@@ -36,10 +37,10 @@ def channel_for_office(office: Office) -> Channel:
     if channel is not None:
         return channel
     channel, _ = Channel.objects.get_or_create(
-        phone_number_id=conf("WHATSAPP_PHONE_NUMBER_ID"),
-        defaults=dict(office=office, display_number=conf("WHATSAPP_DISPLAY_NUMBER"), waba_id=conf("WHATSAPP_WABA_ID"),
-                      base_url=conf("WHATSAPP_BASE_URL"), api_version=conf("WHATSAPP_API_VERSION"),
-                      provider=conf("WHATSAPP_PROVIDER")),
+        phone_number_id=settings.WHATSAPP_PHONE_NUMBER_ID,
+        defaults=dict(office=office, display_number=settings.WHATSAPP_DISPLAY_NUMBER, waba_id=settings.WHATSAPP_WABA_ID,
+                      base_url=settings.WHATSAPP_BASE_URL, api_version=settings.WHATSAPP_API_VERSION,
+                      provider=settings.WHATSAPP_PROVIDER),
     )
     return channel
 
@@ -180,8 +181,6 @@ def peer_for(*, channel: Channel, wa_id: str = "", user_id: str = "", name: str 
 def _link_contacts(peer: Peer) -> None:
     """Link the peer to the registered contacts of its number among the taxpayers of the channel's office only:
     another office's taxpayer with the same number is another relationship, never reached through this channel."""
-    from triplec.taxpayers.selectors import contacts_of_number
-
     office_id = Channel.objects.filter(pk=peer.channel_id).values_list("office_id", flat=True).first()
     if office_id is None:
         return
@@ -202,7 +201,7 @@ def peer_for_message(message: OutboundMessage) -> Peer | None:
 def webhook_reprocess(*, event: WebhookEvent, actor) -> WebhookEvent:
     """An administrator sends a quarantined event through processing again (say, once its channel exists or the
     code reads a new shape). It ends processed, or quarantined again with the new reason; audited either way."""
-    from .webhooks import process_events
+    from .webhooks import process_events  # webhooks imports this module (peer_for): a cycle inside the app
 
     require(actor, "webhook.quarantine")
     if event.state != EventState.QUARANTINED:

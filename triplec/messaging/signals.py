@@ -1,11 +1,8 @@
 """Signals other apps listen to (the bot, the inbox). Both are sent only after the transaction commits."""
 
-import logging
-
-from django.db import transaction
 from django.dispatch import Signal
 
-log = logging.getLogger(__name__)
+from triplec.core.signals import send_after_commit  # noqa: F401  (senders here import it with the signals)
 
 # kwargs: message (InboundMessage), peer (Peer)
 inbound_message_received = Signal()
@@ -14,17 +11,3 @@ inbound_message_received = Signal()
 # time: listeners do one query for all of them, not one per message)
 message_status_changed = Signal()
 
-
-def send_after_commit(signal: Signal, **kwargs) -> None:
-    """Send once the transaction commits (if any listens). A receiver's failure (the bot, the inbox) is logged and
-    must not fail the webhook: its payload is already stored."""
-    if not signal.has_listeners():
-        return
-
-    def send():
-        for receiver, result in signal.send_robust(**kwargs):
-            if isinstance(result, Exception):
-                log.error("receiver %s of %s failed: %r", getattr(receiver, "__qualname__", receiver),
-                          kwargs["sender"].__name__, result, exc_info=result)
-
-    transaction.on_commit(send)

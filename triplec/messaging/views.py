@@ -2,12 +2,12 @@
 
 import hmac
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
 
-from .conf import conf
 from .models import Channel
 from .request_body import MAX_BODY, BodyError, read_body
 from .webhooks import signature_valid, webhook_receive
@@ -20,7 +20,7 @@ def _known(kind: str) -> list[str]:
     if kind not in _secrets:
         field, setting = {"app": ("app_secret", "WHATSAPP_APP_SECRET"),
                           "verify": ("verify_token", "WHATSAPP_VERIFY_TOKEN")}[kind]
-        values = {conf(setting)}
+        values = {getattr(settings, setting)}
         env_field = f"{field}_env"
         for channel in Channel.objects.exclude(**{env_field: ""}):
             values.add(getattr(channel, field))

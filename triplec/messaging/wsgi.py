@@ -20,11 +20,11 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "triplec.settings")
 django_application = get_wsgi_application()
 
-from django.db import DatabaseError, connection  # noqa: E402  (after setup)
+from django.conf import settings  # noqa: E402  (after setup)
+from django.db import DatabaseError, connection  # noqa: E402
 
 from triplec.core import wake  # noqa: E402
 
-from .conf import conf  # noqa: E402
 from .request_body import BodyError, read_body  # noqa: E402
 from .views import _known  # noqa: E402
 from .webhooks import processor, signature_valid, webhook_store  # noqa: E402
@@ -64,7 +64,7 @@ def webhook_fast(environ, start_response) -> list[bytes]:
         log.exception("webhook not stored")
         return _reply(start_response, "500 Internal Server Error", b"not stored")
     if pk is not None:
-        if conf("WHATSAPP_WEBHOOK_PROCESSING") == "thread":
+        if settings.WHATSAPP_WEBHOOK_PROCESSING == "thread":
             processor.submit(pk)
         else:
             wake.notify(wake.WEBHOOKS)  # `triplec process_webhooks --loop` takes it at once

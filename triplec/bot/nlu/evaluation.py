@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from triplec.bot.nlu.classifier import INTENTS, classify
+from triplec.bot.nlu.policy import needs_clarification
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 LABELLED = DATA_DIR / "labelled.tsv"
@@ -161,8 +162,6 @@ def collapse_for(path: Path | str) -> dict[str, str]:
 
 def evaluate(rows: list[tuple[str, str]], *, collapse: dict[str, str] | None = None) -> Evaluation:
     """Classify every row and score it. Pure: no database, no I/O."""
-    from triplec.bot.nlu.policy import needs_clarification
-
     collapse = collapse or {}
     predicted = Counter()
     expected = Counter()

@@ -5,7 +5,8 @@ from django import template
 from triplec.core.identifiers import format_npwp, mask_phone
 from triplec.core.money import rupiah as _rupiah
 
-from ..kap import kap_label
+from triplec.ledger.kap import kap_label
+from triplec.taxpayers.presentation import mask_nik as mask, shown_nik, shown_nitku, shown_npwp
 from ..nav import nav_for
 
 register = template.Library()
@@ -27,22 +28,16 @@ def npwp(value: str) -> str:
 @register.filter
 def npwp_for(value: str, user) -> str:
     """The NPWP16 as this user may see it: `{{ t.npwp16|npwp_for:user }}` (taxpayers/presentation.py)."""
-    from triplec.taxpayers.presentation import shown_npwp
-
     return shown_npwp(user, value) if value else "-"
 
 
 @register.filter
 def nik_for(value: str, user) -> str:
-    from triplec.taxpayers.presentation import shown_nik
-
     return shown_nik(user, value) if value else "-"
 
 
 @register.filter
 def nitku_for(value: str, user) -> str:
-    from triplec.taxpayers.presentation import shown_nitku
-
     return shown_nitku(user, value) if value else "-"
 
 
@@ -54,8 +49,6 @@ def masked_phone(value: str) -> str:
 @register.filter
 def mask_nik(value: str) -> str:
     """The region code and the last four digits, as much as a role that does not need the NIK may see."""
-    from triplec.taxpayers.presentation import mask_nik as mask
-
     return mask(value) if value and len(value) == 16 else (value or "-")
 
 

@@ -66,7 +66,7 @@ def test_it_shows_the_dashboard_figures_of_the_users_office_only(client, kupang)
     Payment.objects.create(ntpn="ABCDEF0123456789", office=kupang, taxpayer=mine, amount=750_000, paid_at=timezone.now())
     login(client, make_user("kakpp", Role.OFFICE_HEAD, office=kupang))
     d = client.get("/").context["d"]
-    assert (d.taxpayers, d.open_documents, d.amount_payable) == (1, 3, 3_500_000)
+    assert (d.taxpayers, d.owed.documents, d.owed.amount, d.collectible.amount) == (1, 3, 3_500_000, 3_500_000)
     assert (d.teguran_delivered, d.paksa_due_soon, d.payments_this_month, d.paid_this_month) == (1, 1, 1, 750_000)
     assert d.by_kap[0] == ("411125 PPh Pasal 25/29 OP", 3_000_000)
     body = client.get("/").content.decode()

@@ -25,7 +25,7 @@ def test_it_tells_the_registered_taxpayer_where_the_debt_comes_from(phone, budi)
     assert "STP No. 00101/101/25/922/26 tanggal 1 September 2026" in details
     assert "PPh Pasal 25/29 OP (411125), masa Tahun 2025" in details
     assert "PPN Dalam Negeri (411211), masa Maret 2025" in details
-    assert "Rp1.500.000, jatuh tempo 1 Oktober 2026" in details and "Total: Rp2.250.000" in details
+    assert "Rp1.500.000, jatuh tempo 1 Oktober 2026" in details and "Total masih harus dibayar: Rp2.250.000" in details
     assert "Surat Teguran No. ST-00045/WPJ.29/KP.05/2026 tanggal 20 Oktober 2026" in details
     assert "Surat Paksa dapat diterbitkan mulai 12 November 2026" in details
     assert "Minta kode billing" in follow_up and "1. Minta kode billing" in follow_up

@@ -63,7 +63,7 @@ def test_it_challenges_a_stale_verification_before_disclosing(phone, budi, setti
     [retry] = phone.say(NIK[-4:])
     assert "sisa 2 kali" in retry
     confirmed, details, _ = phone.say(budi.npwp16[6:10])
-    assert "sudah kami konfirmasi" in confirmed and "Total: Rp2.250.000" in details
+    assert "sudah kami konfirmasi" in confirmed and "Total masih harus dibayar: Rp2.250.000" in details
     entry = AuditEntry.objects.get(action="disclose", detail__what="rincian")
     assert entry.detail["why"] == "challenge passed in this conversation"
     assert IdentityGuard.objects.get().failures == 0

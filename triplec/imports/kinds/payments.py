@@ -7,6 +7,7 @@ follow one rule. The ledger takes a whole chunk at once and refuses rows one by 
 
 from triplec.core.identifiers import InvalidIdentifier, parse_npwp
 from triplec.imports import values
+from triplec.ledger.payments import NTPN_RE, PaymentRejected, PaymentRow, record_payments
 
 from .base import Column, Kind, Row, RowRejected, cell, limited
 
@@ -40,8 +41,6 @@ class PaymentsKind(Kind):
         return item.ntpn
 
     def validate(self, row: Row):
-        from triplec.ledger.payments import NTPN_RE, PaymentRow
-
         ntpn = row.text("ntpn").replace(" ", "").replace("-", "").upper()
         if not NTPN_RE.match(ntpn):
             raise RowRejected("ntpn", "NTPN must be exactly 16 letters or digits")
@@ -77,8 +76,6 @@ class PaymentsKind(Kind):
         )
 
     def write(self, batch) -> list:
-        from triplec.ledger.payments import PaymentRejected, record_payments
-
         allowed = self.ctx.allowed_office_ids
         office_id = next(iter(allowed)) if allowed is not None and len(allowed) == 1 else None
         results = record_payments([item for _, item in batch], actor=self.ctx.actor, channel=self.ctx.channel,

@@ -108,7 +108,7 @@ def test_it_writes_formulas_in_the_import_report_as_text(office, write):
 
 
 def test_it_keeps_formulas_as_text_in_every_export_through_one_helper():
-    from triplec.console import exports
+    from triplec.core import exports
     from triplec.core.spreadsheets import formula_safe
 
     assert formula_safe(FORMULA) == "'" + FORMULA

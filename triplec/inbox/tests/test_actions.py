@@ -117,3 +117,15 @@ def test_it_shows_ticks_and_the_indonesian_failure_reason_in_the_timeline(chat):
     client.force_login(a)
     html = client.get(reverse("inbox:timeline_fragment", args=[c.pk])).content.decode()
     assert 'data-state="failed"' in html and "Nomor tidak terdaftar di WhatsApp" in html
+
+
+def test_it_audits_deleting_a_quick_reply_like_saving_one(chat):
+    c, _a = chat
+    head = officer("kasi", c.office, role="section_head")
+    reply = services.quick_reply_save(office=c.office, title="Salam", body="Selamat siang {nama}", actor=head)
+    client = Client()
+    client.force_login(head)
+    client.post(reverse("inbox:quick_replies"), {"id": reply.pk, "delete": "1"})
+    assert not QuickReply.objects.filter(pk=reply.pk).exists()
+    entry = AuditEntry.objects.get(action="inbox.quick_reply_delete")
+    assert entry.actor == head and entry.detail["title"] == "Salam"

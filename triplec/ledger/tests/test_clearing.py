@@ -4,7 +4,8 @@ import pytest
 
 from triplec.audit.models import AuditEntry
 from triplec.core.testing import make_document, make_office, make_taxpayer, make_user
-from triplec.ledger.clearing import ClearingError, clear_document, collectible_documents
+from triplec.ledger.selectors import collectible_documents
+from triplec.ledger.services import ClearingError, clear_document
 from triplec.ledger.models import DocumentState, SuratTeguran
 from triplec.ledger.payments import PaymentRow, record_payment
 

@@ -9,8 +9,8 @@ from triplec.core.testing import make_document, make_office, make_taxpayer, make
 from triplec.ledger.models import (ClaimStatus, DebtDocument, DocumentState, MatchMethod, Payment, PaymentClaim,
                                    SuratTeguran)
 from triplec.ledger.payments import (AssignmentError, PaymentRejected, PaymentRow, assign_payment,
-                                     check_payment_claim, record_payment, record_payments, resolve_claim,
-                                     unmatched_payments)
+                                     check_payment_claim, record_payment, record_payments, resolve_claim)
+from triplec.ledger.selectors import unmatched_payments
 
 pytestmark = pytest.mark.django_db
 PAID_AT = dt.datetime(2026, 11, 20, 2, 30, tzinfo=dt.UTC)

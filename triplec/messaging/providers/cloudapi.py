@@ -11,8 +11,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from django.conf import settings
 
-from ..conf import conf
 from .base import THROTTLE, TRANSIENT, ProviderError, SendResult
 
 # httpx logs every request at INFO: at 1,000 messages a second that is most of the dispatcher's CPU, and the
@@ -110,7 +110,7 @@ class CloudAPIProvider:
         self.client = httpx.Client(
             base_url=self.base_url,
             headers={"Authorization": f"Bearer {access_token}", "Content-Type": "application/json"},
-            timeout=timeout or httpx.Timeout(conf("WHATSAPP_READ_TIMEOUT"), connect=conf("WHATSAPP_CONNECT_TIMEOUT")),
+            timeout=timeout or httpx.Timeout(settings.WHATSAPP_READ_TIMEOUT, connect=settings.WHATSAPP_CONNECT_TIMEOUT),
             limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
         )
 
@@ -140,11 +140,9 @@ class CloudAPIProvider:
                   context: str = "") -> SendResult:
         return self.send(envelope(to=to, recipient=recipient, callback=callback, context=context, **text_body(text)))
 
-    def send_template(self, *, to: str = "", recipient: str = "", template, params: Any = None, callback: str = "",
-                      document: dict | None = None, button_payloads: list[str] | None = None) -> SendResult:
-        from ..registry import template_send_body
-
-        body = template_send_body(template, params, document=document, button_payloads=button_payloads)
+    def send_template(self, *, to: str = "", recipient: str = "", body: dict, callback: str = "") -> SendResult:
+        """`body`: the template part of the message, as registry.template_send_body builds it (the registry sits
+        above the providers: it reads and submits templates through them)."""
         return self.send(envelope(to=to, recipient=recipient, callback=callback, **body))
 
     def send_buttons(self, *, to: str = "", recipient: str = "", text: str, buttons: list[tuple[str, str]],
@@ -238,7 +236,7 @@ class CloudAPIProvider:
         if entry is None:
             parts = urlsplit(self.base_url)
             cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-            conn = cls(parts.hostname, parts.port, timeout=conf("WHATSAPP_CONNECT_TIMEOUT"))
+            conn = cls(parts.hostname, parts.port, timeout=settings.WHATSAPP_CONNECT_TIMEOUT)
             entry = [conn, now]
             conns[id(self)] = entry
         entry[1] = now
@@ -261,7 +259,7 @@ class CloudAPIProvider:
                     self._drop_connection()
                     raise ProviderError(None, "connection refused", "Tidak dapat terhubung ke WhatsApp: dicoba lagi",
                                         TRANSIENT, ambiguous=False) from None
-                conn.sock.settimeout(conf("WHATSAPP_READ_TIMEOUT"))
+                conn.sock.settimeout(settings.WHATSAPP_READ_TIMEOUT)
             conn.request("POST", prefix + path, body, headers)
             response = conn.getresponse()
             data = response.read()

@@ -3,7 +3,7 @@ killed with SIGKILL twice. Reduced size here; `triplec bench run faults` runs th
 
 import pytest
 
-from triplec.messaging.faults import run_fault_scenario
+from bench.faults import run_fault_scenario
 from triplec.messaging.registry import templates_sync
 
 from .factories import make_channel

@@ -12,7 +12,9 @@ from triplec.messaging.models import (
 )
 from triplec.messaging.providers import ProviderError, SimulatorProvider
 from triplec.messaging.providers.base import PERMANENT, THROTTLE
-from triplec.messaging.registry import render_template, template_save, template_submit, templates_sync
+from triplec.messaging.registry import (
+    render_template, template_save, template_send_body, template_submit, templates_sync,
+)
 from triplec.messaging.services import enqueue_message
 from triplec.taxpayers.models import ContactSource, ContactStatus
 from triplec.taxpayers.services import contact_set_number
@@ -116,29 +118,29 @@ def test_it_maps_each_error_of_the_simulator(simulator, case, code, kind):
     template = billing_template(channel)
     client = provider(simulator)
     to = "6281234567890"
-    send = lambda: client.send_template(to=to, template=template, params=BILLING)  # noqa: E731
+    send = lambda: client.send_template(to=to, body=template_send_body(template, BILLING))  # noqa: E731
     if case == "unknown template":
         template.name = "tidak_ada"
     elif case == "parameter count":
         template.body = "Yth. {{1}}"
-        send = lambda: client.send_template(to=to, template=template, params={"header": ["PPh"], "body": ["x"]})  # noqa: E731
+        send = lambda: client.send_template(to=to, body=template_send_body(template, {"header": ["PPh"], "body": ["x"]}))  # noqa: E731
     elif case == "named vs positional":
         # The right number of parameters, but named where the template is positional.
         template.parameter_format, template.header_text = "NAMED", "Kode {{jenis}}"
         template.body = "{{a}} {{b}} {{c}} {{d}} {{e}}"
-        send = lambda: client.send_template(to=to, template=template, params=dict(  # noqa: E731
-            jenis="PPh", a="1", b="2", c="3", d="4", e="5"))
+        send = lambda: client.send_template(to=to, body=template_send_body(template, dict(  # noqa: E731
+            jenis="PPh", a="1", b="2", c="3", d="4", e="5")))
     elif case == "outside the window":
         send = lambda: client.send_text(to=to, text="Halo")  # noqa: E731
     elif case == "bad token":
         client = provider(simulator, token="wrong")
     elif case == "per-number rate":
         simulator.configure(per_number_mps=1, pair_limit=None)
-        send = lambda: [client.send_template(to=f"62812345678{i:02d}", template=template, params=BILLING)  # noqa: E731
+        send = lambda: [client.send_template(to=f"62812345678{i:02d}", body=template_send_body(template, BILLING))  # noqa: E731
                         for i in range(5)]
     elif case == "pair rate":
         simulator.configure(pair_limit={"count": 1, "seconds": 60})
-        send = lambda: [client.send_template(to=to, template=template, params=BILLING) for _ in range(2)]  # noqa: E731
+        send = lambda: [client.send_template(to=to, body=template_send_body(template, BILLING)) for _ in range(2)]  # noqa: E731
     elif case == "not on WhatsApp":
         simulator.configure(non_whatsapp_numbers=[to], non_whatsapp_mode="sync")
     with pytest.raises(ProviderError) as caught:

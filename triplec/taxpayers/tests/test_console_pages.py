@@ -74,7 +74,8 @@ def test_it_shows_identity_documents_letters_payments_and_the_balance(client, wo
     client.force_login(make_user("staf", Role.COLLECTION_STAFF, office=kupang))
     response = client.get(f"/taxpayers/{mine.pk}/")
     body = response.content.decode()
-    assert response.context["balance"] == 1_500_000  # objection and paid documents are not collectible
+    # The objection is still owed but not collectible now; the paid document is neither.
+    assert (response.context["owed"].amount, response.context["collectible"].amount) == (2_400_000, 1_500_000)
     assert dotted(mine.npwp15) in body and "5371030101800001" in body
     assert "ST-00007/WPJ.29/KP.04/2026" in body and "0A1B2C3D4E5F6G7H" in body and "Rp1.500.000" in body
     expected_paksa = st.surat_paksa_due_date.strftime("%d/%m/%Y")

@@ -5,6 +5,10 @@ import signal
 from django.core.management.base import BaseCommand
 
 from triplec.messaging.dispatcher import Dispatcher
+from triplec.messaging.providers import ProviderError
+from triplec.messaging.registry import templates_sync
+from triplec.messaging.services import channel_for_office
+from triplec.offices.models import Office
 
 
 class Command(BaseCommand):
@@ -34,11 +38,6 @@ class Command(BaseCommand):
         """The embedded demo: the channel of office 922 from the settings, and the simulator's templates. The
         simulator may still be starting: try for a few seconds, then go on (a later `triplec sync_templates`)."""
         import time
-
-        from triplec.messaging.providers import ProviderError
-        from triplec.messaging.registry import templates_sync
-        from triplec.messaging.services import channel_for_office
-        from triplec.offices.models import Office
 
         office = Office.objects.filter(code="922").first()
         if office is None:

@@ -3,10 +3,10 @@
 import signal
 import threading
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from triplec.core import wake
-from triplec.messaging.conf import conf
 from triplec.messaging.webhooks import WebhookProcessor, process_pending
 
 
@@ -26,7 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, loop, interval, max_interval, min_age, **options):
         if min_age is None:
-            min_age = 2.0 if conf("WHATSAPP_WEBHOOK_PROCESSING") == "thread" else 0.0
+            min_age = 2.0 if settings.WHATSAPP_WEBHOOK_PROCESSING == "thread" else 0.0
         if not loop:
             done = process_pending(min_age=min_age)
             self.stdout.write(f"processed {done} webhook events")

@@ -9,13 +9,14 @@ import time
 import httpx
 
 from triplec.core.processes import stop_process_group
+from triplec.core.testing import database_url_for_subprocess, free_port, make_office, start_server, wait_until
+from triplec.messaging.models import Channel
+from triplec.messaging.registry import templates_sync
 
 
 def start_simulator(*, port: int | None = None, webhook_url: str | None = None, config: dict | None = None):
     """`python -m triplec.simulator` on a free port; returns (process, base_url) once /_sim/health answers."""
     import json
-
-    from triplec.core.testing import free_port, wait_until
 
     port = port or free_port()
     cmd = [sys.executable, "-m", "triplec.simulator", "--host", "127.0.0.1", "--port", str(port),
@@ -51,11 +52,6 @@ def percentile(values: list[float], p: float) -> float:
 
 def setup_channel(base_url: str):
     """Office 922, its channel pointed at the simulator, and the simulator's templates synced into the registry."""
-    from triplec.core.testing import make_office
-
-    from .models import Channel
-    from .registry import templates_sync
-
     office = make_office()
     channel, _ = Channel.objects.update_or_create(
         phone_number_id="922000000000001",
@@ -73,15 +69,11 @@ def start_web(app: str = "triplec.wsgi:application", *, workers: int = 1, blocki
               env: dict | None = None):
     """Our app under granian WSGI on the current (throwaway) database, with the worker and thread counts the
     benchmarks compare; returns (process, base_url). Stop it with `triplec.core.testing.stop_server`."""
-    from triplec.core.testing import start_server
-
     extra = ("--blocking-threads", str(blocking_threads)) if blocking_threads else ()
     return start_server("wsgi", app, env=env, workers=workers, extra_args=extra)
 
 
 def start_loop(args: list[str], env: dict | None = None) -> subprocess.Popen:
     """A `triplec` management command (a processing loop) on the current database, in its own process group."""
-    from triplec.core.testing import database_url_for_subprocess
-
     return subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "triplec"), *args], start_new_session=True,
                             env={**os.environ, "DATABASE_URL": database_url_for_subprocess(), **(env or {})})

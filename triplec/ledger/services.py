@@ -1,4 +1,6 @@
-"""Paid, cleared, closed: what a payment does to the ledger after matching, and who may still be chased.
+"""Writes of the ledger besides the payment engine (payments.py): clearing and closing.
+
+Paid, cleared, closed: what a payment does to the ledger after matching.
 
 A document paid in full becomes *paid* at once (a receipt exists). It becomes *cleared* only when the core
 system confirms its balance is zero (an import flag or the API): the two are kept apart because receipts
@@ -12,17 +14,12 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from triplec.audit.services import audit_record
 
-from .models import COLLECTIBLE_STATES, DebtDocument, DocumentState, SuratTeguran
-
-# States in which a document is still owed (collection may be paused, but the money is due).
-OWED_STATES = (DocumentState.OPEN, DocumentState.INSTALMENT, DocumentState.OBJECTION, DocumentState.SUSPENDED)
-# States to which a payment may be allocated: everything still owed (instalments, under objection, ...).
-ALLOCATABLE_STATES = OWED_STATES
+from .models import DebtDocument, DocumentState, SuratTeguran
+from .selectors import OWED_STATES
 
 
 class ClearingError(Exception):
@@ -32,20 +29,6 @@ class ClearingError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
-
-
-def collectible_documents(*, office=None, taxpayer=None, user=None) -> QuerySet[DebtDocument]:
-    """Documents a campaign may chase: collectible state and a balance. Paid and cleared ones drop out at once."""
-    qs = DebtDocument.objects.filter(state__in=COLLECTIBLE_STATES, amount_due__gt=0)
-    if office is not None:
-        qs = qs.filter(office=office)
-    if taxpayer is not None:
-        qs = qs.filter(taxpayer=taxpayer)
-    if user is not None:
-        from triplec.taxpayers.selectors import scoped_to_user
-
-        qs = scoped_to_user(qs, user)
-    return qs
 
 
 def close_settled_teguran(document_ids: Iterable[int], *, at: dt.datetime | None = None) -> list[int]:
@@ -93,7 +76,3 @@ def clear_document(*, document: DebtDocument, actor=None, channel: str = "api", 
                  summary=f"{document.number} lunas dikonfirmasi sistem inti (saldo nol)")
     return True
 
-
-def settled_filter() -> Q:
-    """For reports: documents no longer owed because they were paid or cleared."""
-    return Q(state__in=(DocumentState.PAID, DocumentState.CLEARED))

@@ -15,8 +15,8 @@ import httpx
 
 from triplec.core.testing import database_url_for_subprocess, wait_until
 
-from .models import Lane, OutboundMessage, State, Template
-from .services import enqueue_message
+from triplec.messaging.models import Lane, OutboundMessage, State, Template
+from triplec.messaging.services import enqueue_message
 
 PARAMS = {"header": ["PPh"], "body": ["Budi Santoso", "STP 00123/101/25/922/26", "Rp1.500.000",
                                        "123456789012345", "15 Oktober 2026 23.59 WITA"]}

@@ -1,4 +1,6 @@
-"""`triplec bench list | run NAME [--size N] | run all`: benchmarks on a throwaway database."""
+"""`triplec bench list | run NAME [--size N] | run all`: benchmarks on a throwaway database.
+
+Not a management command of any production app: `triplec bench` (triplec/cli.py) hands its arguments to `main`."""
 
 import json
 import os
@@ -70,3 +72,11 @@ class throwaway_database:
         connection.creation.destroy_test_db(self.old_name, verbosity=0)
         connection.settings_dict["TEST"]["NAME"] = self.saved_test_name
         self.tmp.cleanup()
+
+
+def main(argv: list[str]) -> None:
+    """`triplec bench ARGS`: Django set up from the project's settings, then this command."""
+    import django
+
+    django.setup()
+    Command().run_from_argv(["triplec", "bench", *argv])

@@ -16,12 +16,12 @@ from django.views.decorators.http import require_POST
 from triplec.accounts.permissions import allowed
 from triplec.audit.services import audit_listing, audit_record
 from triplec.core.inputs import search_text
-from triplec.console.forms import ContactNumberForm, ContactStatusForm
-from triplec.ledger.models import COLLECTIBLE_STATES, DebtDocument, Payment, SuratPaksa, SuratTeguran
-
-from .models import Contact, ContactChange, ContactSource, Taxpayer
-from .selectors import search_taxpayers, visible_taxpayers
-from .services import contact_set_number, contact_set_status
+from triplec.ledger.models import DebtDocument, Payment, SuratPaksa, SuratTeguran
+from triplec.ledger.selectors import owed_and_collectible, owed_q
+from triplec.taxpayers.forms import ContactNumberForm, ContactStatusForm
+from triplec.taxpayers.models import Contact, ContactChange, ContactSource, Taxpayer
+from triplec.taxpayers.selectors import search_taxpayers, visible_taxpayers
+from triplec.taxpayers.services import contact_set_number, contact_set_status
 
 
 
@@ -30,7 +30,7 @@ from .services import contact_set_number, contact_set_status
 def search(request: HttpRequest) -> HttpResponse:
     query = search_text(request.GET.get("q"))
     qs = search_taxpayers(request.user, query).select_related("account_representative").annotate(
-        balance=Sum("documents__amount_due", filter=_collectible("documents__"))
+        owed=Sum("documents__amount_due", filter=owed_q("documents__"))
     ).order_by("name", "id")
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     if query and page.paginator.count == 1 and request.GET.get("page") is None:
@@ -41,12 +41,6 @@ def search(request: HttpRequest) -> HttpResponse:
                       summary=f"taxpayer search: {len(page.object_list)} names shown",
                       detail={"query_length": len(query), "page": page.number})
     return render(request, "taxpayers/search.html", {"query": query, "page": page})
-
-
-def _collectible(prefix: str = ""):
-    from django.db.models import Q
-
-    return Q(**{f"{prefix}state__in": COLLECTIBLE_STATES})
 
 
 def _taxpayer_for(request: HttpRequest, pk: int) -> Taxpayer:
@@ -68,11 +62,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         Prefetch("documents", queryset=DebtDocument.objects.only("id", "number", "document_type")), "paksa"))
     paksa = list(SuratPaksa.objects.filter(taxpayer=taxpayer).select_related("teguran"))
     payments = list(Payment.objects.filter(taxpayer=taxpayer).prefetch_related("allocations__document"))
-    balance = sum(d.amount_due for d in documents if d.state in COLLECTIBLE_STATES)
+    owed, collectible = owed_and_collectible(DebtDocument.objects.filter(taxpayer=taxpayer))
     user = request.user
     return render(request, "taxpayers/detail.html", {
         "t": taxpayer, "contact": contact, "changes": changes, "sharing": sharing,
-        "documents": documents, "teguran": teguran, "paksa": paksa, "payments": payments, "balance": balance,
+        "documents": documents, "teguran": teguran, "paksa": paksa, "payments": payments, "owed": owed,
+        "collectible": collectible,
         "flags": taxpayer.active_flags(),
         "can_change_number": allowed(user, "contact.change_number"),
         "can_change_status": allowed(user, "contact.change_status"),
