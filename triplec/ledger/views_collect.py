@@ -12,13 +12,16 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from triplec.accounts.models import User
 from triplec.accounts.permissions import allowed
+from triplec.accounts.roles import Role
 from triplec.audit.services import audit_listing, audit_record
 from triplec.core.exports import export_filename, xlsx_response
 from triplec.core.inputs import search_text
 from triplec.taxpayers.selectors import scoped_to_user
 
 from . import bailiff
+from .kap import KAP_NAMES, kap_label
 from .selectors import owed_documents, unmatched_payments
 from .models import ClaimStatus, DebtDocument, Payment, PaymentClaim, SuratPaksa, SuratTeguran
 from .payments import AssignmentError, assign_payment, resolve_claim
@@ -140,10 +143,6 @@ class BailiffFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from triplec.accounts.models import User
-        from triplec.accounts.roles import Role
-        from triplec.console.kap import KAP_NAMES, kap_label
-
         ars = User.objects.filter(groups__name=Role.ACCOUNT_REPRESENTATIVE, is_active=True)
         if not user.is_administrator:
             ars = ars.filter(office_id=user.office_id)

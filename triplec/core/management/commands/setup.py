@@ -10,8 +10,5 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("compile_translations", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
-        from triplec.offices.services import load_national_holidays
-
-        added = load_national_holidays(channel="cli")  # this year's and next year's, for every office
-        self.stdout.write(f"Database migrated, translations compiled, static files collected, "
-                          f"national holidays loaded ({added} new days).")
+        call_command("national_holidays", verbosity=0, stdout=self.stdout)  # this year's and next, every office
+        self.stdout.write("Database migrated, translations compiled, static files collected.")

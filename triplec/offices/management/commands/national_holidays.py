@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from triplec.offices.services import load_national_holidays
+
+
+class Command(BaseCommand):
+    help = "Load Indonesia's national holidays and cuti bersama of this year and next (or --year) for every office."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, action="append", dest="years", help="a year to load (repeatable)")
+
+    def handle(self, *args, years=None, **options):
+        added = load_national_holidays(years=years, channel="cli")
+        self.stdout.write(f"National holidays loaded ({added} new days).")
