@@ -65,6 +65,7 @@ _CLAIMS_TO_BE = (r"\b(?:mengaku|mengatasnamakan|mencatut|catut|berlagak|menyamar
                  r"|\b(?:kata|katanya|bilang|bilangnya)(?: dia| itu)? (?:dari|orang) (?:" + _TAX_OFFICE + r"|kantor)\b"
                  r"|\b(?:kata|katanya|bilang|dia bilang)(?: dia)? (?:petugas|pegawai|juru sita|ar) (?:pajak|kpp|djp)\b"
                  r"|\bdia bilang (?:petugas|pegawai|juru sita)\b"
+                 r"|\b(?:telepon|sms|wa|chat|pesan|dm|email) dari (?:petugas |pegawai |orang )?(?:djp|dirjen pajak|kpp)\b"
                  r"|\b(?:atas nama|pakai nama|pk nama|memakai nama|menggunakan nama|dengan nama|mencatut nama) " + _TAX_OFFICE + r"\b")
 _IMPOSTOR = (r"\b(?:palsu|gadungan|nomor lain|nomor asing|nomor tidak dikenal|nomor tak dikenal)\b|" + _CLAIMS_TO_BE)
 # How an impostor reaches people: not this channel.
@@ -130,6 +131,9 @@ RULES: tuple[Rule, ...] = (
                  r" (?:buat|bikin|minta|pakai) kode billing\b|\bbukan (?:lewat|pakai|dengan|melalui) (?:kode )?billing\b"),
     # the request sentence of a formal letter outweighs the documents it cites ("mohon penerbitan kode billing atas
     # ketetapan dalam Surat Teguran")
+    _rule("kode_billing", 3, "official code",
+          r"\b(?:kode billing|billing) resmi\b|\b(?:bayar|membayar|setor) (?:langsung )?(?:pakai|lewat|dengan|melalui)"
+          r" kode billing\b"),
     _rule("kode_billing", 3, "asks for a code",
           r"\b(?:minta|mohon|tolong|kirimkan|buatkan|dibuatkan|penerbitan|terbitkan|diterbitkan|butuh|perlu|bikinkan)\b"
           r"(?: \w+){0,3} (?:kode billing|id billing|kode bayar|kode pembayaran)\b"),
@@ -302,12 +306,10 @@ RULES: tuple[Rule, ...] = (
           r"|tatap muka|bertatap muka)\b"),
     _rule("petugas", 3, "appointment", r"\b(?:janji temu|janjian|buat janji|appointment)\b"),
     _rule("petugas", 3, "go to office", r"\b(?:pergi|ke) (?:ke )?(?:kantor|kpp)\b(?! (?:saya|kami))"),
-    # where the office is, when it opens, a visit: the officer answer carries the office's address and hours
+    # a visit, either way (where the office's address and hours alone are asked, that is general information)
     _rule("petugas", 5, "visiting the office",
-          r"\bkantor(?: pajak| kpp)?\b(?: \w+){0,3} (?:di ?mana|yang dekat|terdekat)\b|\balamat (?:kantor|kpp|kp2kp)\b"
-          r"|\b(?:kpp|kantor pajak|kantor)\b(?: \w+){0,3} buka jam\b|\bjam (?:buka|berapa buka)\b"
-          r"|\bpergi langsung\b|\b(?:datang|kunjungi|mengunjungi|berkunjung)\b(?: \w+){0,2} (?:ke )?rumah\b"
-          r"|\bada yang datang\b"),
+          r"\bkantor(?: pajak| kpp)?\b(?: \w+){0,3} (?:yang dekat|terdekat)\b|\bpergi langsung\b"
+          r"|\b(?:tolong|minta|mohon|bisa)\b.{0,20}\b(?:datang|kunjungi|mengunjungi|berkunjung)\b(?: \w+){0,2} (?:ke )?rumah\b"),
     _rule("petugas", 3, "a human", r"\bada orang\b|\bjawab orang\b|\borang (?:pajak|kantor|asli|langsung)\b"
           r"|\b(?:dibantu|dilayani|dijawab|bicara|langsung) (?:sama|oleh|dengan) orang\b"
           r"|\bmau (?:orang|manusia)\b"),
@@ -387,7 +389,9 @@ RULES: tuple[Rule, ...] = (
           r"|\btidak (?:beres|selesai) selesai\b|\btidak beres\b"),  # "call center" arrives as "telepon center" (call -> telepon)
     _rule("pengaduan", 5, "asks for money",
           r"\b(?:minta|diminta|dimintai|meminta) (?:uang|imbalan|transfer)\b|\blapor\b.{0,12}\bpetugas\b"
-          r"|\bpetugas\b.{0,30}\b(?:lapor|melapor|melaporkan|laporkan)\b", unless=_IMPOSTOR),
+          r"|\bpetugas\b.{0,30}\b(?:lapor|melapor|melaporkan|laporkan)\b", unless=_IMPOSTOR + "|" + _NEVER_ASKS),
+    _rule("pengaduan", 4, "says it is a complaint",
+          r"\b(?:mau|ingin|akan|mohon|hendak) (?:mengadu|mengadukan|komplain|menyampaikan keluhan|mengeluh|protes)\b"),
     _rule("pengaduan", 4, "service", r"\bpelayanan\b"),
     _rule("pengaduan", 4, "bad service",
           r"\b(?:layanan|pelayanan|petugas|pegawai|kantor|kpp|admin|bot|sistem|aplikasi)\b.{0,25}"
@@ -467,7 +471,7 @@ RULES: tuple[Rule, ...] = (
     # "the company was sold", "the shop changed hands": the number no longer belongs to the taxpayer
     _rule("salah_nomor", 6, "business changed hands",
           r"\b(?:perusahaan|usaha|toko|cv|pt|ud|firma|koperasi|bengkel|warung|kios|badan usaha|kantor)\b(?: \w+){0,4}"
-          r" (?:sudah |telah )?(?:dijual|terjual|pindah tangan|berganti (?:pemilik|kepemilikan)|ganti (?:pemilik"
+          r" (?:sudah |telah )?(?:dijual|terjual|dioper|dialihkan|diserahkan|pindah tangan|berganti (?:pemilik|kepemilikan)|ganti (?:pemilik"
           r"|kepemilikan)|diambil alih|diakuisisi|dialihkan)\b"
           r"|\b(?:berganti|ganti|peralihan|pergantian|alih) kepemilikan\b|\bpindah tangan\b"),
     _rule("salah_nomor", 5, "no longer theirs",
@@ -509,18 +513,28 @@ RULES: tuple[Rule, ...] = (
     _rule("lainnya", 3, "other tax service",
           r"\b(?:spt|efin|password|pbb|kendaraan|samsat|coretax|npwp baru|buat npwp|daftar npwp|kartu npwp"
           r"|ganti alamat|pph final|umkm|alamat|tarif|pph 21|pph21|bukti potong|faktur|efaktur|pkp|karyawan|magang"
-          r"|domisili|pindah kpp|email|tahunan|pph 29|bukti lapor|fiskal|surat keterangan|lebih bayar|restitusi"
+          r"|domisili|pindah kpp|email|jam buka|tahunan|pph 29|bukti lapor|fiskal|surat keterangan|lebih bayar|restitusi"
           r"|(?:hapus|menghapus|nonaktifkan|menonaktifkan) npwp)\b"),
     # penipuan_khawatir: doubts about this channel itself ("ini penipuan ya?", "asli kah ini dari kantor pajak?")
     _rule("penipuan_khawatir", 6, "is this genuine",
-          r"\b(?:ini|itu)(?: \w+)? (?:asli|resmi|aman|hoaks|hoax|palsu|penipuan|penipu)\b"
+          r"\b(?:ini|itu)(?: \w+){0,2} (?:asli|resmi|aman|hoaks|hoax|palsu|penipuan|penipu)\b"
           r"|\b(?:asli|resmi|aman)\b(?: \w+)? (?:ini|itu)\b|\bdasar penipu\b|\bklik link\b"
           r"|\blink\b.{0,20}\b(?:apa|aman|asli|resmi|benar)\b"),
     _rule("penipuan_khawatir", 5, "afraid of fraud",
           r"\b(?:takut|khawatir|ragu|curiga|waspada|hati hati|jangan jangan|tidak (?:ingin|mau) (?:tertipu|ditipu)"
           r"|tidak percaya)\b.{0,40}\b" + _FRAUD + r"\b"
           r"|\b" + _FRAUD + r"\b.{0,40}\b(?:takut|khawatir|ragu|curiga)\b"
-          r"|\bjangan jangan\b|\btidak (?:ingin|mau) (?:tertipu|ditipu)\b"),
+          r"|\bjangan jangan\b|\btidak (?:ingin|mau) (?:tertipu|ditipu)\b"
+          r"|\b(?:saya|kami) curiga\b|\bmencurigakan\b|\btidak (?:mau |bisa |langsung )*percaya\b|\bbelum percaya\b"
+          r"|\b(?:biar|supaya|agar) (?:saya |kami )?(?:yakin|percaya)\b|\b(?:kartu|tanda) (?:pegawai|pengenal|identitas)\b"
+          r"|\b(?:keabsahan|keaslian)\b"),
+    # "kenapa kantor pajak pakai WA?", "apakah KPP memang kirim tagihan lewat WhatsApp?": is this channel the office's
+    _rule("penipuan_khawatir", 5, "does the office use this channel",
+          r"\b(?:kenapa|apakah|apa|memang|benar|betul)\b(?: \w+){0,3} (?:kpp|djp|kantor pajak|pajak)\b(?: \w+){0,2}"
+          r" (?:pakai|memakai|lewat|melalui|kirim|mengirim|menggunakan)\b(?: \w+){0,2} (?:wa|whatsapp)\b"
+          r"|\bnomor(?:nya)? (?:kok |ini )?(?:beda|berbeda|lain)\b|\bnomor siapa\b"
+          r"|\bnomor ini\b(?: \w+){0,2} (?:nomor|milik|punya|dari) (?:kantor pajak|kpp|djp|pajak)\b"
+          r"|\b(?:benar|betul|asli)(?: \w+)? (?:orang|petugas|pegawai) (?:pajak|kpp|djp)\b"),
     _rule("penipuan_khawatir", 5, "genuine office?",
           r"\b(?:ini|itu|nomor ini|pesan ini|wa ini|surat ini|suratnya)(?: \w+){0,2} (?:benar|betul|asli|resmi|sah)"
           r"(?: \w+){0,2} (?:dari|milik|punya|nomor) " + _OFFICE + r"\b"
@@ -540,18 +554,25 @@ RULES: tuple[Rule, ...] = (
     _rule("lapor_penipuan", 5, "impersonation",
           _CLAIMS_TO_BE + r"|\b" + _OFFICE + r" (?:palsu|gadungan|abal abal)\b|\b(?:logo|foto|profil) (?:kantor pajak|djp|kpp|pajak)\b",
           unless=_FRAUD_IN_GENERAL + r"|^(?:tagihan|kode|billing)\b"),
-    _rule("lapor_penipuan", 3, "money outside billing", r"\b" + _OFF_BILLING + r"\b"),
+    _rule("lapor_penipuan", 3, "money outside billing", r"\b" + _OFF_BILLING + r"\b", unless=_NEVER_ASKS),
+    _rule("lapor_penipuan", 4, "fake account or file",
+          r"\bakun\b(?: (?:facebook|fb|instagram|ig|tiktok|wa|whatsapp|telegram|palsu|bernama|atas nama|resmi|official"
+          r"|\w+)){0,3} (?:kpp|djp|pajak|kantor pajak)\b"
+          r"|\b(?:apk|file apk|aplikasi)\b.{0,40}\b(?:klik|install|pasang|buka)\b"
+          r"|\b(?:sudah|terlanjur) (?:saya )?(?:klik|install|pasang|buka)\b.{0,40}\b(?:hp|ponsel)\b(?: \w+){0,2}"
+          r" (?:aneh|error|diretas|dibajak|rusak|lemot)\b"
+          r"|\b(?:sadar|ternyata)\b.{0,20}\b(?:tipu|penipu|penipuan|ditipu|tertipu)\b"),
     _rule("lapor_penipuan", 3, "someone else got in touch",
           r"\b(?:ada (?:yang|orang|seseorang|nomor|oknum|akun|sms|wa|telepon)|seseorang|oknum|nomor lain"
           r"|nomor tidak dikenal|nomor tak dikenal|nomor asing|orang (?:yang )?mengaku)\b"
-          r"(?: \w+){0,3} (?:wa|whatsapp|telepon|menelepon|sms|chat|kirim|mengirim|menghubungi|hubungi|dm|datang"
-          r"|mendatangi|email|pesan)\b|\b(?:dari|pakai|lewat) nomor (?:lain|asing|tidak dikenal|tak dikenal)\b"
+          r"(?: \w+){0,6} (?:wa|whatsapp|telepon|menelepon|sms|chat|kirim|mengirim|menghubungi|hubungi|dm|datang"
+          r"|mendatangi|email|pesan|menawarkan|menawari|tawarkan|posting|unggah)\b|\b(?:dari|pakai|lewat) nomor (?:lain|asing|tidak dikenal|tak dikenal)\b"
           r"|\bada (?:sms|telepon|dm)\b|\bnomor (?:0|62|\+62)?8\d{7,12}\b|\b(?:0|62)8\d{7,12}\b",
           unless=r"\bbukan nomor (?:saya|kami)\b"),
     _rule("lapor_penipuan", 4, "asked to pay privately",
           r"\b(?:minta|suruh|disuruh|meminta|diminta|dimintai|menyuruh|paksa|dipaksa|ancam|mengancam)\b(?: \w+){0,4}"
           r" (?:transfer|kirim|beli|bayar|membayar|setor)\b(?: \w+){0,6} (?:rekening|pribadi|pulsa|voucher|dana"
-          r"|ovo|gopay|nomor|dia|nya|tunai)\b"),
+          r"|ovo|gopay|nomor|dia|nya|tunai|dompet digital|biaya)\b", unless=_NEVER_ASKS),
     _rule("lapor_penipuan", 6, "reporting a fraud",
           r"\b(?:lapor|laporkan|melaporkan|melapor|laporan|mengadu|adukan)\b.{0,40}\b(?:penipuan|penipu|tipu|scam"
           r"|palsu|gadungan)\b|\b(?:penipuan|penipu)\b.{0,30}\b(?:mau|ingin|akan|mohon) (?:lapor|melapor|laporkan"
