@@ -8,7 +8,7 @@ Values may be several words ("terima kasih"). Keys are lower-case single tokens.
 SLANG: dict[str, str] = {
     # pronouns and people
     "sy": "saya", "sya": "saya", "aku": "saya", "aq": "saya", "gw": "saya", "gue": "saya", "beta": "saya",
-    "b": "saya", "ak": "saya", "sa": "saja",
+    "b": "saya", "ak": "saya", "sa": "saya",  # Kupang "sa" = saya; a final "sa" (saja) is told apart in normalise.py
     "ko": "kamu", "lu": "kamu", "lo": "kamu", "kau": "kamu", "anda": "kamu", "km": "kamu",
     "katong": "kita", "kotong": "kita", "ktg": "kita",
     "dong": "dong", "pung": "punya", "pu": "punya", "dia": "dia", "de": "dia",
@@ -75,6 +75,22 @@ SLANG: dict[str, str] = {
     "kepencet": "kepencet", "kepijit": "kepencet", "pencet": "pencet", "klik": "klik", "mengangsur": "angsur",
     "angsurnya": "angsur", "separo": "separuh", "separuhnya": "separuh", "numpang": "mau", "trm": "terima",
     "done": "sudah",
+    # typed shorthand and Kupang Malay met in blind-written messages (rules are written against the canonical forms)
+    "ptgs": "petugas", "pjk": "pajak", "trf": "transfer", "trnsfr": "transfer", "tf": "tf", "rek": "rekening",
+    "ad": "ada", "nm": "nama", "kpg": "kupang", "dpn": "depan", "br": "baru", "kluar": "keluar", "dtg": "datang",
+    "k": "ke", "d": "di", "rmh": "rumah", "jelasin": "jelaskan", "y": "ya", "skarang": "sekarang", "karja": "kerja",
+    "samua": "semua", "ilang": "hilang", "sakali": "sekali", "tamang": "teman", "bagini": "begini",
+    "mangadu": "mengadu", "pribdi": "pribadi", "dibyr": "dibayar", "dbyr": "dibayar", "byrnya": "bayar",
+    "bosong": "kamu", "nawarin": "menawarkan", "nunggu": "tunggu", "balas": "balas", "bls": "balas",
+    "dibales": "dibalas", "bales": "balas", "ngancam": "mengancam", "teriak2": "teriak", "berteriak": "teriak",
+    "ngasih": "kasih", "kasitau": "kasih tahu", "kastau": "kasih tahu", "nyuruh2": "suruh",
+    # English in mixed messages
+    "service": "pelayanan", "disappointed": "kecewa", "wrong": "salah", "amount": "jumlah", "legit": "asli",
+    "genuine": "asli", "real": "asli", "fake": "palsu", "scammer": "penipu", "fraud": "penipuan",
+    "morning": "pagi", "afternoon": "siang", "evening": "malam", "night": "malam", "asking": "minta",
+    "asked": "minta", "ask": "minta", "fee": "biaya", "wallet": "dompet digital", "ewallet": "dompet digital",
+    "anymore": "lagi", "number": "nomor", "his": "dia", "her": "dia", "not": "tidak", "this": "ini",
+    "is": "adalah", "later": "nanti", "next": "depan", "month": "bulan", "week": "minggu", "sorry": "maaf",
     # thanks, ok and closing variants
     "sama2": "sama sama", "sm2": "sama sama", "samasama": "sama sama", "sama_sama": "sama sama", "okok": "oke",
     "okelah": "oke", "oke2": "oke", "okei": "oke", "siap2": "siap", "maacih": "terima kasih", "macih": "terima kasih",
@@ -82,7 +98,7 @@ SLANG: dict[str, str] = {
     # English words people mix in
     "installment": "angsuran", "instalment": "angsuran", "installments": "angsuran", "pls": "tolong",
     "plis": "tolong", "please": "tolong", "plz": "tolong", "owe": "utang", "debt": "utang", "officer": "petugas",
-    "unregister": "unreg", "how": "bagaimana", "pay": "bayar", "paid": "dibayar", "already": "sudah",
+    "unregister": "unreg", "how": "bagaimana", "pay": "bayar", "paid": "sudah dibayar", "already": "sudah",
     "human": "manusia", "talk": "bicara", "speak": "bicara", "unblock": "buka blokir",
     # domain words and their spellings
     "byr": "bayar", "bayr": "bayar", "byar": "bayar", "bayra": "bayar", "bayar": "bayar", "bayarnya": "bayar",
@@ -164,7 +180,7 @@ teller almarhum almarhumah wafat pensiunan sekaligus diingatkan ingatkan
 dikirim dikirimi dikirimkan diaktifkan dilunasi disetor disetorkan ditelepon dihitung diminta ditagih dihapus
 dihapuskan dikurangi dibayarkan dibatalkan diperpanjang dijelaskan dirinci diperinci ditunda diundur hitungan
 perhitungan bayaran tagih menagih hapus batal batalkan cari mengada rekening penagihan ditagihkan tertagih
-menagihkan penagih diskon potongan pemutihan amnesti diputihkan teror diteror meneror berulang
+menagihkan penagih pengadaan fiskal diskon potongan pemutihan amnesti diputihkan teror diteror meneror berulang
 """.split())
 
 # Domain keywords: the targets of typo correction and word segmentation.

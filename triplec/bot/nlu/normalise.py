@@ -33,7 +33,12 @@ _MASK = re.compile(r"[ \-.]|[x*]")
 _REPEAT = re.compile(r"([a-z])\1{2,}")
 _DOUBLE = re.compile(r"([a-z])\1")
 _TOKEN = re.compile(r"[a-z0-9_]+(?:'[a-z]+)?")
-_REDUP = re.compile(r"^([a-z]{3,})2$")
+_REDUP = re.compile(r"^([a-z]{2,})2$")
+# Kupang "sa" is "saya" ("sa mau bayar"), except at the end of a clause, where it is "saja" ("kirim lai sa").
+_FINAL_SA = re.compile(r"\bsa\b(?=(?: e)?\s*(?:[,.!?;]|$))")
+# Voice-note transcripts: hesitations and "what is it called" carry nothing, and split phrases the rules need whole
+# ("dikeluarkan dari itu apa namanya daftar kirim").
+_FILLERS = re.compile(r"\b(?:(?:itu )?apa (?:itu )?namanya|eh+|e+h|em+|hm+|anu)\b")
 # 85 accepts one transposition or one missing letter in a 7-letter word ("petugsa", "keberatn") but not a
 # different everyday word two edits away ("pakai" -> "paksa" scores 80).
 FUZZY_CUTOFF = 85
@@ -69,7 +74,10 @@ def prepare(raw: str) -> str:
     for emoji, word in EMOJI_WORDS.items():
         if emoji in text:
             text = text.replace(emoji, word)
-    return _REPEAT.sub(r"\1", text)
+    text = _REPEAT.sub(r"\1", text)
+    if "sa" in text:
+        text = _FINAL_SA.sub("saja", text)
+    return _FILLERS.sub(" ", text)
 
 
 def _unmask(match: re.Match[str]) -> str:

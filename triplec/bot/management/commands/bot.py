@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from triplec.bot.nlu import classify
 from triplec.bot.nlu.evaluation import (
-    BLIND, CALIBRATION_TOLERANCE, CONFIDENT, HELDOUT, LABELLED, Evaluation, LabelledSetError, collapse_for, evaluate,
+    BLIND, BLIND_B, CALIBRATION_TOLERANCE, CONFIDENT, HELDOUT, LABELLED, Evaluation, LabelledSetError, collapse_for, evaluate,
     load_labelled,
 )
 
@@ -39,13 +39,13 @@ class Command(BaseCommand):
         calibration_parser = sub.add_parser("calibration",
                                             help="stated confidence against accuracy per confidence band")
         calibration_parser.add_argument("files", nargs="*",
-                                        help="labelled files (default: heldout.tsv and, if present, the blind set)")
+                                        help="labelled files (default: heldout.tsv and, if present, the blind sets)")
 
     def handle(self, *args, **options) -> None:
         if options["action"] == "classify":
             self._classify(options.get("stdin") or sys.stdin, explain=options["explain"])
         elif options["action"] == "calibration":
-            paths = [Path(f) for f in options["files"]] or [p for p in (HELDOUT, BLIND) if p.is_file()]
+            paths = [Path(f) for f in options["files"]] or [p for p in (HELDOUT, BLIND, BLIND_B) if p.is_file()]
             for path in paths:
                 result = self._load_and_evaluate(path, "all")
                 self.stdout.write(f"{path.name}: {result.correct}/{result.total} correct, "
