@@ -227,3 +227,14 @@ def test_it_catches_the_leaks_it_is_meant_to_catch():
     assert untranslated_python_literals("class S(models.TextChoices):\n    A = 'a', 'draft'")
     assert untranslated_python_literals("messages.success(request, f'Done: {x}.')")
     assert not untranslated_python_literals("x = forms.CharField(label=_('Name'))")
+
+
+def test_it_shows_contact_status_labels_instead_of_codes_in_the_contact_history():
+    from django.utils import translation
+
+    from triplec.taxpayers.models import ContactChange
+
+    change = ContactChange(old_status="active", new_status="wrong_number")
+    with translation.override("id"):
+        assert (change.old_status_label, change.new_status_label) == ("aktif", "nomor salah")
+    assert ContactChange(old_status="").old_status_label == ""
