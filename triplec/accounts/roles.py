@@ -1,16 +1,17 @@
 """The roles of a tax office, as Django groups. Permissions do the work; these names are their handles."""
 
 from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(TextChoices):
-    ADMINISTRATOR = "administrator", "Administrator"
-    OFFICE_HEAD = "office_head", "Kepala Kantor"
-    SECTION_HEAD = "section_head", "Kepala Seksi"
-    COLLECTION_STAFF = "collection_staff", "Staf Penagihan"
-    ACCOUNT_REPRESENTATIVE = "account_representative", "Account Representative"
-    SERVICE_OFFICER = "service_officer", "Petugas Layanan"
-    BAILIFF = "bailiff", "Juru Sita"
+    ADMINISTRATOR = "administrator", _("Administrator")
+    OFFICE_HEAD = "office_head", _("Office head")
+    SECTION_HEAD = "section_head", _("Section head")
+    COLLECTION_STAFF = "collection_staff", _("Collection staff")
+    ACCOUNT_REPRESENTATIVE = "account_representative", _("Account Representative")
+    SERVICE_OFFICER = "service_officer", _("Service officer")
+    BAILIFF = "bailiff", _("Bailiff")
 
 
 # Which model permissions each role holds, per app: "view" grants view_<model> for every model of the

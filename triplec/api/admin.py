@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import ApiToken, hash_token, new_raw_token, TOKEN_PREFIX_LENGTH
 
@@ -20,11 +21,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
             raw = new_raw_token()
             obj.prefix, obj.token_hash = raw[: TOKEN_PREFIX_LENGTH + 4], hash_token(raw)
             super().save_model(request, obj, form, change)
-            messages.warning(request, f"Token baru (salin sekarang, tidak akan ditampilkan lagi): {raw}")
+            messages.warning(request, _("New token (copy it now, it will not be shown again): %(token)s") % {"token": raw})
             return
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Cabut token terpilih")
+    @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset):
         n = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-        self.message_user(request, f"{n} token dicabut")
+        self.message_user(request, _("%(n)s tokens revoked") % {"n": n})

@@ -181,7 +181,7 @@ class Target(models.Model):
     amount = models.BigIntegerField(_("amount"), default=0)
     kaps = models.CharField(max_length=100, blank=True)
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False,
-                                 help_text="the only identifier in the PDF link: reveals nothing about the taxpayer")
+                                 help_text=_("the only identifier in the PDF link: reveals nothing about the taxpayer"))
     # When it goes is the message's own `next_attempt_at` (pause and resume move it there).
     outbound = models.ForeignKey("messaging.OutboundMessage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

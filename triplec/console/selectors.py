@@ -83,3 +83,57 @@ def audit_entries(user, *, query: str = "", action: str = "", actor: str = "", d
     if date_to:
         qs = qs.filter(at__lt=timezone.make_aware(dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min)))
     return qs.order_by("-at", "-id")
+
+
+@dataclass(frozen=True)
+class RoleFigures:
+    """The figures a role acts on, shown above the office figures; None means the role does not see it."""
+
+    awaiting_approval: int | None = None
+    inbox_backlog: int | None = None
+    sla_breaches: int | None = None
+    my_taxpayers: int | None = None
+    my_open_conversations: int | None = None
+    campaigns_running: int | None = None
+    open_conversations: int | None = None
+
+
+# SLA clocks are computed per conversation in office hours; the dashboard looks at this many open ones at most.
+SLA_SCAN_LIMIT = 2000
+
+
+def _sla_breaches(conversations, now) -> int:
+    from triplec.inbox.sla import clocks
+
+    breached = 0
+    for c in conversations.select_related("office")[:SLA_SCAN_LIMIT]:
+        k = clocks(c, now=now)
+        breached += bool((not k["first_response_done"] and k["first_response_breached"]) or k["resolution_breached"])
+    return breached
+
+
+def role_figures(user, now: dt.datetime | None = None) -> RoleFigures:
+    """Section head: approvals, inbox backlog, SLA breaches. AR: own taxpayers and open conversations. Office head:
+    the office overview (running campaigns, open conversations, SLA breaches)."""
+    from triplec.accounts.roles import Role
+    from triplec.campaigns.models import CampaignState
+    from triplec.campaigns.selectors import campaigns_to_approve, visible_campaigns
+    from triplec.conversations.models import HUMAN_STATES, ConversationState
+    from triplec.inbox.selectors import queue
+
+    now = now or timezone.now()
+    figures: dict = {}
+    if user.has_role(Role.SECTION_HEAD, Role.OFFICE_HEAD):
+        open_human = queue(user, "office").filter(state__in=list(HUMAN_STATES))
+        figures["sla_breaches"] = _sla_breaches(open_human, now)
+    if user.has_role(Role.SECTION_HEAD):
+        figures["awaiting_approval"] = campaigns_to_approve(user).count()
+        figures["inbox_backlog"] = queue(user, "unassigned").count()
+    if user.has_role(Role.OFFICE_HEAD):
+        figures["campaigns_running"] = visible_campaigns(user).filter(state=CampaignState.RUNNING).count()
+        figures["open_conversations"] = queue(user, "office").filter(
+            state__in=[ConversationState.OPEN, ConversationState.WAITING_OFFICER]).count()
+    if user.has_role(Role.ACCOUNT_REPRESENTATIVE):
+        figures["my_taxpayers"] = visible_taxpayers(user).filter(account_representative=user).count()
+        figures["my_open_conversations"] = queue(user, "mine").count()
+    return RoleFigures(**figures)

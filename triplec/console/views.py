@@ -35,6 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
     by_age = [(age_labels.get(label, _("%(days)s days overdue") % {"days": label}), amount) for label, amount in data.by_age]
     return render(request, "console/home.html", {
         "d": data, "kap_max": kap_max, "age_max": age_max, "by_age": by_age, "today": timezone.localdate(),
+        "r": selectors.role_figures(request.user),
     })
 
 

@@ -165,11 +165,11 @@ class InboundMessage(models.Model):
     peer = models.ForeignKey(Peer, on_delete=models.CASCADE, related_name="inbound_messages")
     wamid = models.CharField(max_length=200, unique=True)
     type = models.CharField(max_length=20)
-    text = models.TextField(blank=True, help_text="the text, button text or chosen row title")
-    reply_id = models.CharField(max_length=256, blank=True, help_text="quick-reply payload or interactive id")
+    text = models.TextField(blank=True, help_text=_("the text, button text or chosen row title"))
+    reply_id = models.CharField(max_length=256, blank=True, help_text=_("quick-reply payload or interactive id"))
     context_wamid = models.CharField(max_length=200, blank=True)
     payload = models.JSONField(default=dict)
-    sent_at = models.DateTimeField(help_text="the user's timestamp")
+    sent_at = models.DateTimeField(help_text=_("the user's timestamp"))
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -209,7 +209,7 @@ class BodyShape(models.Model):
     """A request body many messages share (a campaign's template message), with holes for what differs per
     message; the messages that use it store only their values (shapes.py)."""
 
-    text = models.TextField(help_text="the Cloud API request body as JSON, with @@E_…@@ / @@R_…@@ holes")
+    text = models.TextField(help_text=_("the Cloud API request body as JSON, with @@E_…@@ / @@R_…@@ holes"))
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -222,17 +222,17 @@ class OutboundMessage(models.Model):
 
     idempotency_key = models.CharField(max_length=200, unique=True)
     callback_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False,
-                                   help_text="sent as biz_opaque_callback_data; echoed in status webhooks")
+                                   help_text=_("sent as biz_opaque_callback_data; echoed in status webhooks"))
     # No index of its own on channel, template or created_by: no query looks messages up by them alone (the
     # claim goes by outbox_claim, a conversation by number), and every index is written for each message of a
     # campaign start. Deleting a channel, template or user (rare; they are deactivated) scans instead.
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="outbound_messages", db_index=False)
     taxpayer = models.ForeignKey("taxpayers.Taxpayer", null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="whatsapp_messages")
-    to = models.CharField(max_length=20, blank=True, help_text="digits, no +")
-    recipient = models.CharField(max_length=140, blank=True, help_text="business-scoped user id")
+    to = models.CharField(max_length=20, blank=True, help_text=_("digits, no +"))
+    recipient = models.CharField(max_length=140, blank=True, help_text=_("business-scoped user id"))
     kind = models.CharField(max_length=20)
-    payload = models.JSONField(help_text="the Cloud API request body; with a shape, only this message's values")
+    payload = models.JSONField(help_text=_("the Cloud API request body; with a shape, only this message's values"))
     # No index: shapes are never deleted while a message uses them, and each index is written for every message.
     shape = models.ForeignKey(BodyShape, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                               db_index=False)
@@ -246,7 +246,7 @@ class OutboundMessage(models.Model):
     claimed_by = models.CharField(max_length=64, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     needs_resolution = models.BooleanField(
-        default=False, help_text="an earlier attempt may have reached WhatsApp: ask before sending again")
+        default=False, help_text=_("an earlier attempt may have reached WhatsApp: ask before sending again"))
     wamid = models.CharField(max_length=200, blank=True, db_index=True)
     error_code = models.IntegerField(null=True, blank=True)
     error_reason = models.CharField(max_length=300, blank=True)

@@ -94,6 +94,10 @@ class ContactStatus(models.TextChoices):
     WRONG_NUMBER = "wrong_number", _("wrong number")
 
 
+def _status_label(code: str) -> str:
+    return str(ContactStatus(code).label) if code in ContactStatus.values else code
+
+
 class Contact(models.Model):
     """A taxpayer's registered WhatsApp contact. One number may be registered by several taxpayers."""
 
@@ -134,3 +138,12 @@ class ContactChange(models.Model):
         ordering = ["-changed_at", "-id"]
         verbose_name = _("contact change")
         verbose_name_plural = _("contact changes")
+
+    # The status columns keep the code (no choices, so no migration); pages show the translated label.
+    @property
+    def old_status_label(self) -> str:
+        return _status_label(self.old_status)
+
+    @property
+    def new_status_label(self) -> str:
+        return _status_label(self.new_status)
