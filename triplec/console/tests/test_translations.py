@@ -199,12 +199,17 @@ def test_it_translates_every_marked_string_into_indonesian():
     assert not missing, missing
 
 
-@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
+def _template_name(path) -> str:
+    return "/".join(path.parts[path.parts.index("templates") + 1:])
+
+
+# Documents with their own language rules (EXEMPT_TEMPLATES) are left out of the check, not skipped by it.
+CHECKED_TEMPLATES = [p for p in TEMPLATES if _template_name(p) not in EXEMPT_TEMPLATES]
+
+
+@pytest.mark.parametrize("path", CHECKED_TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_it_shows_no_template_text_outside_translation_tags(path):
-    name = "/".join(path.parts[path.parts.index("templates") + 1:])
-    if name in EXEMPT_TEMPLATES:
-        pytest.skip("a document with its own language rules")
-    assert not untranslated_template_text(path.read_text()), name
+    assert not untranslated_template_text(path.read_text()), _template_name(path)
 
 
 def test_it_marks_every_visible_python_literal_for_translation():
