@@ -164,7 +164,8 @@ ROUTES: dict[str, dict[str, str | ByArgument]] = {
     "inbox:assign": {"POST": "inbox.reply"},  # taking it oneself; giving it to another officer is inbox.manage
     "inbox:billing": {"POST": "billing.issue"},
     "inbox:contact_status": {"POST": "contact.change_status"},
-    "inbox:tasks": {"GET": "inbox.view", "POST": "inbox.reply"},  # queues filtered to what the roles may see
+    "inbox:tasks": {"GET": "inbox.view"},  # queues filtered to what the roles may see
+    "inbox:task_done": {"POST": "inbox.reply"},
     "messaging:quarantine": {"GET": "webhook.quarantine"},
     "messaging:quarantine_event": {"GET": "webhook.quarantine"},
     "messaging:quarantine_action": {"POST": "webhook.quarantine"},

@@ -208,6 +208,14 @@ def task_queues_for(user) -> list[str]:
     return []
 
 
+def task_of(user, pk: int) -> StaffTask | None:
+    """One task of the user's office in the queues the user works, open or already done (closing twice is fine)."""
+    queues = task_queues_for(user)
+    if user.office_id is None or not queues:
+        return None
+    return StaffTask.objects.filter(office_id=user.office_id, queue__in=queues, pk=pk).first()
+
+
 def tasks_for(user, queue: str | None = None):
     """Open staff tasks of the user's office in the queues the user works (optionally one of them)."""
     queues = task_queues_for(user)

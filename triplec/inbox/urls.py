@@ -10,6 +10,7 @@ urlpatterns = [
     path("availability", views.availability, name="availability"),
     path("quick-replies/", views.quick_replies, name="quick_replies"),
     path("tasks/", views.tasks, name="tasks"),
+    path("tasks/<int:pk>/done/", views.task_done, name="task_done"),
     path("api/conversations", views.queue_json, name="queue_json"),
     path("api/conversations/<int:pk>", views.conversation_json, name="conversation_json"),
     path("<int:pk>/", views.conversation, name="conversation"),

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -295,16 +296,8 @@ def availability(request: HttpRequest) -> HttpResponse:
 @login_required
 def tasks(request: HttpRequest) -> HttpResponse:
     """Staff tasks the bot left (wrong numbers, scam reports, locked contacts; complaints for section heads), by
-    queue; a task outside the user's queues answers 404."""
+    queue."""
     user = _inbox_user(request)
-    if request.method == "POST":
-        task_id = request.POST.get("task", "")
-        task = selectors.tasks_for(user).filter(pk=int(task_id)).first() if task_id.isdigit() else None
-        if task is None:
-            raise Http404
-        staff_task_done(task=task, actor=user)
-        messages.success(request, _("Task marked done."))
-        return redirect(f"{request.path}?queue={task.queue}")
     allowed = selectors.task_queues_for(user)
     queue = request.GET.get("queue") or ""
     if queue not in allowed:
@@ -313,3 +306,15 @@ def tasks(request: HttpRequest) -> HttpResponse:
     return render(request, "inbox/tasks.html", {
         "tasks": list(selectors.tasks_for(user, queue or None)[:200]), "queue": queue,
         "queues": [(q, labels[q]) for q in allowed]})
+
+
+@require_POST
+def task_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a task; one outside the user's queues answers 404 (a refusal never confirms what exists)."""
+    user = _inbox_user(request)
+    task = selectors.task_of(user, pk)
+    if task is None:
+        raise Http404
+    staff_task_done(task=task, actor=user)
+    messages.success(request, _("Task marked done."))
+    return redirect(f"{reverse('inbox:tasks')}?queue={task.queue}")

@@ -12,6 +12,7 @@ from triplec.imports.models import ImportRun
 from triplec.inbox.models import QuickReply
 from triplec.inbox.tests.factories import conversation
 from triplec.ledger.models import Payment, PaymentClaim, SuratPaksa, SuratTeguran
+from triplec.conversations.models import StaffTask, TaskKind
 from triplec.messaging.models import EventState, QuarantineReason, WebhookEvent
 from triplec.messaging.tests.factories import make_channel
 from triplec.taxpayers.models import Contact, ContactSource
@@ -41,6 +42,7 @@ def seed_office():
     campaign = campaign_create(office=office, maker=users[Role.COLLECTION_STAFF], name="K", criterion="a")
     poison = WebhookEvent.objects.create(body_hash="0" * 64, body="[1]", state=EventState.QUARANTINED,
                                          reason_code=QuarantineReason.SHAPE, reason="not an object")
+    task = StaffTask.objects.create(office=office, kind=TaskKind.WRONG_NUMBER, taxpayer=taxpayer, summary="nomor salah")
     run = ImportRun.objects.create(kind="debts", file_name="x.csv", office=office, report_csv="row,error\n")
     kwargs = {
         "taxpayers": {"pk": taxpayer.pk}, "billing:taxpayer": {"taxpayer_id": taxpayer.pk},
@@ -48,6 +50,7 @@ def seed_office():
         "collect:paksa-issue": {"pk": teguran.pk}, "collect:paksa-served": {"pk": paksa.pk},
         "campaigns": {"pk": campaign.pk}, "campaigns_api": {"pk": campaign.pk}, "console": {"pk": run.pk},
         "inbox": {"pk": chat.pk}, "messaging:quarantine_event": {"pk": poison.pk},
+        "inbox:task_done": {"pk": task.pk},
         "messaging:quarantine_action": {"pk": poison.pk, "action": "discard"}, "inbox:quick_reply_fill": {"pk": chat.pk, "reply_pk": quick.pk},
         "api:document-clear": {"office": office.code, "number": document.number},
         "objects": {"office": office, "taxpayer": taxpayer, "code": code, "chat": chat, "campaign": campaign},

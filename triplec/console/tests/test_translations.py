@@ -42,7 +42,8 @@ KNOWN_GAPS = {
 # Attributes whose values a user reads or hears.
 VISIBLE_ATTRIBUTES = {"title", "placeholder", "alt", "aria-label", "aria-description", "label", "data-confirm"}
 # Templates that are documents with their own language rules (the letter notice is always Indonesian).
-EXEMPT_TEMPLATES = {"campaigns/notice_pdf.html"}
+# The letter and its public verification page are addressed to taxpayers: Indonesian whatever the console language.
+EXEMPT_TEMPLATES = {"campaigns/notice_pdf.html", "campaigns/verify.html"}
 
 MARK = "\x00"
 

@@ -38,7 +38,7 @@ def _client(user) -> Client:
 
 def _calls(pk: int):
     """Every conversation URL with the method it answers to."""
-    post = {"reply", "template", "note", "resolve", "reopen", "assign", "billing", "contact_status"}
+    post = {"reply", "template", "note", "resolve", "reopen", "assign", "billing", "contact_status", "task_done"}
     for name, needs_pk in ALL_ROUTES:
         if not needs_pk:
             continue

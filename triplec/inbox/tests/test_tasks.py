@@ -32,11 +32,11 @@ def test_it_shows_complaints_to_the_section_head_only_and_lets_staff_close_their
 
     page = _client(agent).get(reverse("inbox:tasks")).content.decode()
     assert "Laporan penipuan +6281****432" in page and "petugas kasar" not in page and "kantor lain" not in page
-    assert _client(agent).post(reverse("inbox:tasks"), {"task": complaint.pk}).status_code == 404
+    assert _client(agent).post(reverse("inbox:task_done", args=[complaint.pk])).status_code == 404
 
     head_page = _client(head).get(reverse("inbox:tasks") + "?queue=kasi").content.decode()
     assert "petugas kasar" in head_page and "Laporan penipuan" not in head_page
-    _client(head).post(reverse("inbox:tasks"), {"task": complaint.pk})
+    _client(head).post(reverse("inbox:task_done", args=[complaint.pk]))
     complaint.refresh_from_db()
     assert complaint.done_at is not None and complaint.done_by == head
     assert StaffTask.objects.filter(done_at__isnull=True).count() == 2
