@@ -15,6 +15,7 @@ from . import services
 from .forms import CampaignForm
 from .links import LinkExpired, LinkInvalid, unsign_token
 from .models import Campaign, CampaignState, Target
+from .templates_selectors import template_blocker
 from .selectors import campaign_preview, campaign_progress, campaigns_to_approve, exclusion_breakdown, visible_campaigns
 
 
@@ -69,7 +70,7 @@ def campaign_edit(request, pk: int):
 def campaign_detail(request, pk: int):
     campaign = _campaign(request, pk)
     context = {"campaign": campaign, "approval_valid": campaign.approval_valid,
-               "States": CampaignState}
+               "States": CampaignState, "template_blocker": template_blocker(campaign)}
     if campaign.state in (CampaignState.DRAFT, CampaignState.PENDING, CampaignState.APPROVED):
         context["preview"] = campaign_preview(campaign)
         services.campaign_preview_seen(campaign=campaign, actor=request.user, preview=context["preview"])
