@@ -14,6 +14,7 @@ from triplec.audit.services import audit_record, changes_between
 from . import message as msg
 from .bulk import collector_paused, foreign_keys_trusted, write_start
 from .conf import conf
+from .letters import render_ahead
 from .links import BulkSigner
 from .models import CONTENT_FIELDS, Campaign, CampaignState, Criterion, Target, TargetStatus
 from .payload import restamped
@@ -243,6 +244,8 @@ def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) 
     audit_record(action="campaign.start", actor=actor, obj=campaign, channel=channel,
                  summary=f"kampanye {campaign.name} dimulai: {messages} pesan",
                  detail={**counts, "template": template.name, "template_version": template.version})
+    if messages and template.header_type == "DOCUMENT":
+        render_ahead(campaign.pk)
     return counts
 
 

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponseGone, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseForbidden, HttpResponseGone, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +13,7 @@ from triplec.audit.services import audit_record
 
 from . import services
 from .forms import CampaignForm
+from .letters import render_letter
 from .links import LinkExpired, LinkInvalid, unsign_token
 from .models import Campaign, CampaignState, Target
 from .templates_selectors import template_blocker
@@ -134,12 +135,10 @@ def notice_pdf(request, token: str):
               .filter(public_id=public_id, messaged=True, letter__isnull=False).first())
     if target is None:
         return HttpResponseGone("Dokumen tidak tersedia.")
-    from .pdf import notice_for_target, render_notice_pdf
-
-    data = render_notice_pdf(notice_for_target(target), office=target.campaign.office)
+    path = render_letter(target)  # stored when the campaign started, or now on the first request
     audit_record(action="campaign.pdf_fetch", obj=target.campaign, taxpayer=target.taxpayer, channel="whatsapp",
                  summary=f"PDF Surat Teguran {target.letter.number} diambil", detail={"target": target.pk})
-    response = HttpResponse(data, content_type="application/pdf")
+    response = FileResponse(path.open("rb"), content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="surat-teguran.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
