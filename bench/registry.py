@@ -69,3 +69,6 @@ register("xlsx_bomb", "bench.xlsx_bomb_bench:run", 99_000,
          "peak RSS of a fresh import process: 600 MB XLSX bomb, sparse-grid XLSX, and SIZE-row XLSX at the limits")
 register("idle_cpu", "bench.idle_cpu_bench:run", 60,
          "CPU of every process of an idle `triplec demo` over SIZE seconds, % of one core (target < 2)")
+register("letters", "bench.letters_bench:run", 500,
+         "SIZE concurrent downloads of distinct Surat Teguran PDFs (stored at the start) from the web process: "
+         "p50/p95/p99 and failures, vs the same concurrency on a trivial view")

@@ -1,9 +1,11 @@
 """Console pages of campaigns. Thin: every change goes through services, every read through selectors."""
 
+from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import close_old_connections
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseForbidden, HttpResponseGone, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponseGone, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -123,22 +125,37 @@ def campaign_progress_json(request, pk: int):
     return JsonResponse(campaign_progress(campaign))
 
 
-def notice_pdf(request, token: str):
-    """The PDF header of a campaign message, fetched by WhatsApp (or the simulator) from the signed link."""
+async def notice_pdf(request, token: str):
+    """The PDF header of a campaign message, fetched by WhatsApp (or the simulator) from the signed link.
+
+    Async, with its database and file work in a thread of the pool: WhatsApp fetches a campaign's letters all
+    at once, and a sync view under ASGI would serve them one after another on one thread."""
     try:
         public_id = unsign_token(token)
     except LinkExpired:
         return HttpResponseGone("Tautan sudah kedaluwarsa.")
     except LinkInvalid:
         return HttpResponseForbidden("Tautan tidak sah.")
-    target = (Target.objects.select_related("campaign__office", "letter", "taxpayer")
-              .filter(public_id=public_id, messaged=True, letter__isnull=False).first())
-    if target is None:
+    data = await sync_to_async(_stored_letter, thread_sensitive=False)(public_id)
+    if data is None:
         return HttpResponseGone("Dokumen tidak tersedia.")
-    path = render_letter(target)  # stored when the campaign started, or now on the first request
-    audit_record(action="campaign.pdf_fetch", obj=target.campaign, taxpayer=target.taxpayer, channel="whatsapp",
-                 summary=f"PDF Surat Teguran {target.letter.number} diambil", detail={"target": target.pk})
-    response = FileResponse(path.open("rb"), content_type="application/pdf")
+    response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="surat-teguran.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _stored_letter(public_id: str) -> bytes | None:
+    """The letter's PDF bytes (rendered now if the worker has not yet), with the fetch in the audit log."""
+    close_old_connections()
+    try:
+        target = (Target.objects.select_related("campaign__office", "letter", "taxpayer")
+                  .filter(public_id=public_id, messaged=True, letter__isnull=False).first())
+        if target is None:
+            return None
+        data = render_letter(target).read_bytes()  # stored when the campaign started, or now on the first request
+        audit_record(action="campaign.pdf_fetch", obj=target.campaign, taxpayer=target.taxpayer, channel="whatsapp",
+                     summary=f"PDF Surat Teguran {target.letter.number} diambil", detail={"target": target.pk})
+        return data
+    finally:
+        close_old_connections()
