@@ -69,30 +69,37 @@ class LetterFastPath:
         await asyncio.sleep(FLUSH_SECONDS)
         batch, self.pending = self.pending, []
         try:
-            await sync_to_async(record_fetches, thread_sensitive=False)(batch)
+            await sync_to_async(_record_in_pool_thread, thread_sensitive=False)(batch)
         except Exception:  # noqa: BLE001 - logged; the letters were served
             log.exception("audit of %d letter fetches failed", len(batch))
 
 
+def _record_in_pool_thread(public_ids: list[str]) -> int:
+    """`record_fetches` on a pool thread's own connection, closed as a request's would be."""
+    from django.db import close_old_connections
+
+    close_old_connections()
+    try:
+        return record_fetches(public_ids)
+    finally:
+        close_old_connections()
+
+
 def record_fetches(public_ids: list[str]) -> int:
     """One audit entry per fetch (as the view writes it), all in one transaction."""
-    from django.db import close_old_connections, transaction
+    from django.db import transaction
 
     from triplec.audit.services import audit_record
 
     from .models import Target
 
-    close_old_connections()
-    try:
-        targets = {str(t.public_id): t for t in Target.objects.filter(public_id__in=set(public_ids))
-                   .select_related("campaign__office", "letter", "taxpayer__office")}
-        with transaction.atomic():
-            for public_id in public_ids:
-                target = targets.get(public_id)
-                if target is not None and target.letter is not None:
-                    audit_record(action="campaign.pdf_fetch", obj=target.campaign, taxpayer=target.taxpayer,
-                                 channel="whatsapp", summary=f"PDF Surat Teguran {target.letter.number} diambil",
-                                 detail={"target": target.pk})
-        return len(public_ids)
-    finally:
-        close_old_connections()
+    targets = {str(t.public_id): t for t in Target.objects.filter(public_id__in=set(public_ids))
+               .select_related("campaign__office", "letter", "taxpayer__office")}
+    with transaction.atomic():
+        for public_id in public_ids:
+            target = targets.get(public_id)
+            if target is not None and target.letter is not None:
+                audit_record(action="campaign.pdf_fetch", obj=target.campaign, taxpayer=target.taxpayer,
+                             channel="whatsapp", summary=f"PDF Surat Teguran {target.letter.number} diambil",
+                             detail={"target": target.pk})
+    return len(public_ids)

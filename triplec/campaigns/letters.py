@@ -53,6 +53,12 @@ def render_letter(target: Target) -> Path:
     return path
 
 
+def forget_letters(public_ids) -> None:
+    """Delete the stored letters of targets whose message will not go (a cancelled campaign)."""
+    for public_id in public_ids:
+        letter_path(public_id).unlink(missing_ok=True)
+
+
 def render_campaign_letters(campaign_id: int) -> int:
     """Render every letter of a campaign's queued messages not yet stored, first those that go first; returns
     how many were rendered. Safe to run twice (or beside a first request): a letter is written whole, once."""

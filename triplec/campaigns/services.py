@@ -14,7 +14,7 @@ from triplec.audit.services import audit_record, changes_between
 from . import message as msg
 from .bulk import collector_paused, foreign_keys_trusted, write_start
 from .conf import conf
-from .letters import render_ahead
+from .letters import forget_letters, render_ahead
 from .links import BulkSigner
 from .models import CONTENT_FIELDS, Campaign, CampaignState, Criterion, Target, TargetStatus
 from .payload import restamped
@@ -221,6 +221,9 @@ def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) 
     wa_channel = template.channel
     if wa_channel.office_id != campaign.office_id or not wa_channel.is_active:
         raise CampaignError("no_channel", "Kantor ini belum memiliki nomor WhatsApp aktif.")
+    from .resend import release_failed_targets
+
+    release_failed_targets(office_id=campaign.office_id)  # letters whose message failed are free again
     selection = build_selection(campaign, now=now)
     queued = selection.queued
     recipients = [c.phone.lstrip("+") or c.recipient for c in queued]
@@ -319,6 +322,8 @@ def campaign_cancel(*, campaign: Campaign, actor, channel: str = "web", reason: 
             state=State.FAILED, error_reason=CANCELLED_REASON, failed_at=now)
         Target.objects.filter(campaign=campaign, outbound__state=State.FAILED,
                               outbound__error_reason=CANCELLED_REASON).update(status=TargetStatus.CANCELLED, messaged=False)
+        forget_letters(Target.objects.filter(campaign=campaign, status=TargetStatus.CANCELLED)
+                       .values_list("public_id", flat=True))  # their links answer "not available" from now
     campaign.state = CampaignState.CANCELLED
     campaign.finished_at = now
     campaign.save(update_fields=["state", "finished_at", "updated_at"])
@@ -333,8 +338,11 @@ def campaign_sync(*, campaign: Campaign) -> dict[str, int]:
     left to send. Idempotent; run by the periodic job and after each progress change."""
     from .selectors import live_target_statuses
 
+    from .resend import release_failed_targets
+
     changed: dict[str, int] = {}
     with transaction.atomic():
+        release_failed_targets(office_id=campaign.office_id)  # a failed message never blocks its letter
         for status, ids in live_target_statuses(campaign).items():
             # In chunks: a large campaign has more ids than a database accepts as parameters of one statement.
             for i in range(0, len(ids), 5_000):

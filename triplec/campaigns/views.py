@@ -1,9 +1,7 @@
 """Console pages of campaigns. Thin: every change goes through services, every read through selectors."""
 
-from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import close_old_connections
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponseGone, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +14,7 @@ from triplec.audit.services import audit_record
 from . import services
 from .forms import CampaignForm
 from .letters import render_letter
+from .resend import campaign_resend_failed
 from .links import LinkExpired, LinkInvalid, unsign_token
 from .models import Campaign, CampaignState, Target
 from .templates_selectors import template_blocker
@@ -90,6 +89,7 @@ ACTIONS = {
     "pause": lambda c, u: services.campaign_pause(campaign=c, actor=u),
     "resume": lambda c, u: services.campaign_resume(campaign=c, actor=u),
     "cancel": lambda c, u: services.campaign_cancel(campaign=c, actor=u),
+    "resend": None,  # with the reason chosen: campaign_resend_failed below
 }
 
 
@@ -100,12 +100,20 @@ def campaign_action(request, pk: int, action: str):
     if action not in ACTIONS:
         raise Http404
     try:
-        ACTIONS[action](campaign, request.user)
+        if action == "resend":
+            counts = campaign_resend_failed(campaign=campaign, actor=request.user,
+                                            reason=request.POST.get("reason", "")[:300])
+        else:
+            ACTIONS[action](campaign, request.user)
     except services.CampaignError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Done: %(action)s.") % {"action": _(action)})
-    if action in ("start", "resume", "pause"):
+        if action == "resend":
+            messages.success(request, _("%(resent)d failed messages queued again; %(skipped)d skipped (their letter "
+                                        "was messaged by another campaign since).") % counts)
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": _(action)})
+    if action in ("start", "resume", "pause", "resend"):
         return redirect("campaigns:progress", pk=pk)
     return redirect("campaigns:detail", pk=pk)
 
@@ -125,37 +133,24 @@ def campaign_progress_json(request, pk: int):
     return JsonResponse(campaign_progress(campaign))
 
 
-async def notice_pdf(request, token: str):
-    """The PDF header of a campaign message, fetched by WhatsApp (or the simulator) from the signed link.
-
-    Async, with its database and file work in a thread of the pool: WhatsApp fetches a campaign's letters all
-    at once, and a sync view under ASGI would serve them one after another on one thread."""
+def notice_pdf(request, token: str):
+    """The PDF header of a campaign message, fetched by WhatsApp (or the simulator) from the signed link. A
+    stored letter is served before Django by the ASGI fast path (asgi_letters.py); this view answers the rest:
+    invalid or expired links, cancelled targets, and a letter not yet rendered (rendered and stored now)."""
     try:
         public_id = unsign_token(token)
     except LinkExpired:
         return HttpResponseGone("Tautan sudah kedaluwarsa.")
     except LinkInvalid:
         return HttpResponseForbidden("Tautan tidak sah.")
-    data = await sync_to_async(_stored_letter, thread_sensitive=False)(public_id)
-    if data is None:
+    target = (Target.objects.select_related("campaign__office", "letter", "taxpayer")
+              .filter(public_id=public_id, messaged=True, letter__isnull=False).first())
+    if target is None:
         return HttpResponseGone("Dokumen tidak tersedia.")
+    data = render_letter(target).read_bytes()
+    audit_record(action="campaign.pdf_fetch", obj=target.campaign, taxpayer=target.taxpayer, channel="whatsapp",
+                 summary=f"PDF Surat Teguran {target.letter.number} diambil", detail={"target": target.pk})
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="surat-teguran.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _stored_letter(public_id: str) -> bytes | None:
-    """The letter's PDF bytes (rendered now if the worker has not yet), with the fetch in the audit log."""
-    close_old_connections()
-    try:
-        target = (Target.objects.select_related("campaign__office", "letter", "taxpayer")
-                  .filter(public_id=public_id, messaged=True, letter__isnull=False).first())
-        if target is None:
-            return None
-        data = render_letter(target).read_bytes()  # stored when the campaign started, or now on the first request
-        audit_record(action="campaign.pdf_fetch", obj=target.campaign, taxpayer=target.taxpayer, channel="whatsapp",
-                     summary=f"PDF Surat Teguran {target.letter.number} diambil", detail={"target": target.pk})
-        return data
-    finally:
-        close_old_connections()
