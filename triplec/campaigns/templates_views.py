@@ -6,13 +6,15 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from .templates_selectors import templates_page, visible_templates
 from .templates_services import TemplateActionError, template_action
 
-DONE = {"submit": _("Template sent to WhatsApp for approval."), "sync": _("Template synced from WhatsApp."),
-        "new_version": _("New template version made: submit it for approval.")}
+DONE = {"submit": gettext_noop("Template sent to WhatsApp for approval."),
+        "sync": gettext_noop("Template synced from WhatsApp."),
+        "new_version": gettext_noop("New template version made: submit it for approval.")}
 
 
 @login_required
