@@ -71,3 +71,6 @@ register("idle_cpu", "bench.idle_cpu_bench:run", 60,
          "CPU of every process of an idle `triplec demo` over SIZE seconds, % of one core (target < 2)")
 register("bailiff_list", "bench.bailiff_list_bench:run", 10_000,
          "Surat Paksa list at N due letters: page p95, recording p95, XLSX export seconds, vs the page's rows in raw SQL")
+register("letters", "bench.letters_bench:run", 500,
+         "SIZE concurrent downloads of distinct Surat Teguran PDFs (stored at the start) from the web process: "
+         "p50/p95/p99 and failures, vs the same concurrency on a trivial view")

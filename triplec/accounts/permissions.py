@@ -51,11 +51,14 @@ MATRIX: dict[str, Action] = {
     "document.clear": Action("Confirm a document cleared through the API", frozenset({A, SH, CS, B})),
     "paksa.view": Action("The bailiff's list (Surat Teguran due for a Surat Paksa)", EVERY_ROLE),
     "paksa.record": Action("Record a Surat Paksa issued or served", frozenset({A, SH, CS, B})),
-    "campaign.view": Action("Campaign lists, details, previews (names, amounts) and progress",
+    "campaign.view": Action("Campaign lists, details, previews (names, amounts) and progress; the message templates",
                             frozenset({A, OH, SH, CS, B})),
     "campaign.edit": Action("Create, edit and submit a campaign for approval", frozenset({SH, CS})),
     "campaign.approve": Action("Approve a campaign (never one's own)", frozenset({SH})),
-    "campaign.run": Action("Start, pause, resume and cancel an approved campaign", frozenset({SH})),
+    "campaign.run": Action("Start, pause, resume and cancel an approved campaign; resend its failed messages",
+                           frozenset({SH})),
+    "template.manage": Action("Submit a message template to WhatsApp for approval, sync it, make a new version",
+                              frozenset({A, SH})),
     "inbox.view": Action("The live inbox: queues, conversations and the taxpayer panel", frozenset({A, OH} | OFFICERS)),
     "inbox.reply": Action("Reply, send templates, write notes, resolve, reopen, take a conversation", OFFICERS),
     "inbox.duty": Action("Be on duty for the inbox (availability, capacity) and be given conversations",
@@ -92,7 +95,7 @@ class ByArgument:
 
 CAMPAIGN_ACTIONS = ByArgument("action", {"submit": "campaign.edit", "approve": "campaign.approve",
                                          "start": "campaign.run", "pause": "campaign.run", "resume": "campaign.run",
-                                         "cancel": "campaign.run"}, default="campaign.view")
+                                         "cancel": "campaign.run", "resend": "campaign.run"}, default="campaign.view")
 CAMPAIGN_API_ACTIONS = ByArgument("name", CAMPAIGN_ACTIONS.actions, default="campaign.view")
 
 # Every named URL: {method: action or marker}. A method not listed is refused (405). HEAD follows GET.
@@ -136,6 +139,8 @@ ROUTES: dict[str, dict[str, str | ByArgument]] = {
     "campaigns:list": {"GET": "campaign.view"},
     "campaigns:new": {"GET": "campaign.edit", "POST": "campaign.edit"},
     "campaigns:detail": {"GET": "campaign.view"},
+    "campaigns:templates": {"GET": "campaign.view"},
+    "campaigns:template_action": {"POST": "template.manage"},
     "campaigns:edit": {"GET": "campaign.edit", "POST": "campaign.edit"},
     "campaigns:progress": {"GET": "campaign.view"},
     "campaigns:progress_json": {"GET": "campaign.view"},

@@ -206,6 +206,17 @@ CONTACT_REASONS = {ContactStatus.OPTED_OUT: "opted_out", ContactStatus.UNDELIVER
                    ContactStatus.WRONG_NUMBER: "wrong_number"}
 
 
+FAILED_STATES = ("failed", "expired")
+
+
+def messaged_targets(office_id: int):
+    """Targets whose message counts as "already messaged about this letter" (and for the frequency cap and the
+    reminder limits): queued or on its way, or accepted by WhatsApp (sent, delivered, read). A message that
+    failed never counts, even before the campaign's sync clears its target's `messaged` flag."""
+    return (Target.objects.filter(messaged=True, campaign__office_id=office_id)
+            .exclude(outbound__state__in=FAILED_STATES))
+
+
 def build_selection(campaign: Campaign, *, now: dt.datetime | None = None, with_notices: bool = True) -> Selection:
     """Every candidate with its exclusion reason (empty = messaged) and the hold-out drawn with the campaign's seed."""
     now = now or timezone.now()
@@ -230,7 +241,7 @@ def build_selection(campaign: Campaign, *, now: dt.datetime | None = None, with_
                 paksa_letters.add(letter_id)
             else:
                 paksa_taxpayers.add(taxpayer_id)
-    messaged = Target.objects.filter(messaged=True, campaign__office_id=office_id).exclude(campaign_id=campaign.pk)
+    messaged = messaged_targets(office_id).exclude(campaign_id=campaign.pk)
     new_letter_done = set(messaged.filter(criterion=Criterion.NEW_TEGURAN).values_list("letter_id", flat=True))
     letter_history: dict[int, tuple[int, dt.datetime]] = {}
     if campaign.criterion != Criterion.NEW_TEGURAN:

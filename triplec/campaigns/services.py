@@ -18,6 +18,8 @@ from triplec.messaging.services import channel_for_office
 
 from . import message as msg
 from .bulk import collector_paused, foreign_keys_trusted, write_start
+from .letters import forget_letters, render_ahead
+from .resend import release_failed_targets
 from .links import BulkSigner
 from .models import CONTENT_FIELDS, Campaign, CampaignState, Criterion, Target, TargetStatus
 from .payload import restamped, rewarned
@@ -219,6 +221,7 @@ def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) 
     wa_channel = template.channel
     if wa_channel.office_id != campaign.office_id or not wa_channel.is_active:
         raise CampaignError("no_channel", "Kantor ini belum memiliki nomor WhatsApp aktif.")
+    release_failed_targets(office_id=campaign.office_id)  # letters whose message failed are free again
     selection = build_selection(campaign, now=now)
     queued = selection.queued
     recipients = [c.phone.lstrip("+") or c.recipient for c in queued]
@@ -243,6 +246,8 @@ def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) 
     audit_record(action="campaign.start", actor=actor, obj=campaign, channel=channel,
                  summary=f"kampanye {campaign.name} dimulai: {messages} pesan",
                  detail={**counts, "template": template.name, "template_version": template.version})
+    if messages and template.header_type == "DOCUMENT":
+        render_ahead(campaign.pk)
     return counts
 
 
@@ -287,8 +292,6 @@ def campaign_resume(*, campaign: Campaign, actor, channel: str = "web", now: dt.
 def _replan_queued(campaign: Campaign, *, now: dt.datetime) -> int:
     """Plan the campaign's queued messages again from now (office hours, holidays, rate, tier), with their PDF
     links and Surat Paksa sentences written for the days they now go. Returns how many."""
-    from triplec.messaging.models import OutboundMessage
-
     held = list(_queued_messages(campaign).order_by("id").only("id", "to", "recipient", "shape", "payload"))
     plan = plan_sends(office=campaign.office, recipients=[m.to or m.recipient for m in held], start=now,
                       rate=campaign.template.channel.messages_per_second, tier=settings.CAMPAIGN_MESSAGING_TIER)
@@ -332,6 +335,8 @@ def campaign_cancel(*, campaign: Campaign, actor, channel: str = "web", reason: 
             state=State.FAILED, error_reason=CANCELLED_REASON, failed_at=now)
         Target.objects.filter(campaign=campaign, outbound__state=State.FAILED,
                               outbound__error_reason=CANCELLED_REASON).update(status=TargetStatus.CANCELLED, messaged=False)
+        forget_letters(Target.objects.filter(campaign=campaign, status=TargetStatus.CANCELLED)
+                       .values_list("public_id", flat=True))  # their links answer "not available" from now
     campaign.state = CampaignState.CANCELLED
     campaign.finished_at = now
     campaign.save(update_fields=["state", "finished_at", "updated_at"])
@@ -346,6 +351,7 @@ def campaign_sync(*, campaign: Campaign) -> dict[str, int]:
     left to send. Idempotent; run by the periodic job and after each progress change."""
     changed: dict[str, int] = {}
     with transaction.atomic():
+        release_failed_targets(office_id=campaign.office_id)  # a failed message never blocks its letter
         for status, ids in live_target_statuses(campaign).items():
             # In chunks: a large campaign has more ids than a database accepts as parameters of one statement.
             for i in range(0, len(ids), 5_000):

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import templates_views, views
 
 app_name = "campaigns"
 
 urlpatterns = [
     path("", views.campaign_list, name="list"),
     path("new/", views.campaign_new, name="new"),
+    path("templates/", templates_views.template_list, name="templates"),
+    path("templates/<int:pk>/<slug:action>/", templates_views.template_action_view, name="template_action"),
     path("<int:pk>/", views.campaign_detail, name="detail"),
     path("<int:pk>/edit/", views.campaign_edit, name="edit"),
     path("<int:pk>/progress/", views.campaign_progress_page, name="progress"),

@@ -13,12 +13,14 @@ from triplec.audit.services import audit_record
 
 from . import services
 from .forms import CampaignForm
+from .letters import render_letter
 from .links import LinkExpired, LinkInvalid, unsign_token
 from .models import Campaign, CampaignState, Target
-from .pdf import notice_for_target, render_notice_pdf
+from .resend import campaign_resend_failed
 from .selectors import (
     campaign_preview, campaign_progress, campaigns_to_approve, exclusion_breakdown, sending_window, visible_campaigns,
 )
+from .templates_selectors import template_blocker
 
 
 def _campaign(request, pk: int) -> Campaign:
@@ -72,7 +74,7 @@ def campaign_edit(request, pk: int):
 def campaign_detail(request, pk: int):
     campaign = _campaign(request, pk)
     context = {"campaign": campaign, "approval_valid": campaign.approval_valid,
-               "States": CampaignState}
+               "States": CampaignState, "template_blocker": template_blocker(campaign)}
     if campaign.state in (CampaignState.DRAFT, CampaignState.PENDING, CampaignState.APPROVED):
         preview = context["preview"] = campaign_preview(campaign)
         context["window"] = sending_window(campaign, first=preview["first_send"], last=preview["last_send"])
@@ -91,6 +93,7 @@ ACTIONS = {
     "pause": lambda c, u: services.campaign_pause(campaign=c, actor=u),
     "resume": lambda c, u: services.campaign_resume(campaign=c, actor=u),
     "cancel": lambda c, u: services.campaign_cancel(campaign=c, actor=u),
+    "resend": None,  # with the reason chosen: campaign_resend_failed below
 }
 
 
@@ -101,12 +104,20 @@ def campaign_action(request, pk: int, action: str):
     if action not in ACTIONS:
         raise Http404
     try:
-        ACTIONS[action](campaign, request.user)
+        if action == "resend":
+            counts = campaign_resend_failed(campaign=campaign, actor=request.user,
+                                            reason=request.POST.get("reason", "")[:300])
+        else:
+            ACTIONS[action](campaign, request.user)
     except services.CampaignError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Done: %(action)s.") % {"action": _(action)})
-    if action in ("start", "resume", "pause"):
+        if action == "resend":
+            messages.success(request, _("%(resent)d failed messages queued again; %(skipped)d skipped (their letter "
+                                        "was messaged by another campaign since).") % counts)
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": _(action)})
+    if action in ("start", "resume", "pause", "resend"):
         return redirect("campaigns:progress", pk=pk)
     return redirect("campaigns:detail", pk=pk)
 
@@ -128,7 +139,9 @@ def campaign_progress_json(request, pk: int):
 
 
 def notice_pdf(request, token: str):
-    """The PDF header of a campaign message, fetched by WhatsApp (or the simulator) from the signed link."""
+    """The PDF header of a campaign message, fetched by WhatsApp (or the simulator) from the signed link. A
+    stored letter is served before Django by the ASGI fast path (asgi_letters.py); this view answers the rest:
+    invalid or expired links, cancelled targets, and a letter not yet rendered (rendered and stored now)."""
     try:
         public_id = unsign_token(token)
     except LinkExpired:
@@ -139,8 +152,7 @@ def notice_pdf(request, token: str):
               .filter(public_id=public_id, messaged=True, letter__isnull=False).first())
     if target is None:
         return HttpResponseGone("Dokumen tidak tersedia.")
-
-    data = render_notice_pdf(notice_for_target(target), office=target.campaign.office)
+    data = render_letter(target).read_bytes()
     audit_record(action="campaign.pdf_fetch", obj=target.campaign, taxpayer=target.taxpayer, channel="whatsapp",
                  summary=f"PDF Surat Teguran {target.letter.number} diambil", detail={"target": target.pk})
     response = HttpResponse(data, content_type="application/pdf")

@@ -51,6 +51,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("collect:payments", _("Payments"), action("payment.view"), "p"),
     NavItem("collect:bailiff", _("Surat Paksa"), action("paksa.view"), "j"),
     NavItem("campaigns:list", _("Campaigns"), action("campaign.view"), "k"),
+    NavItem("campaigns:templates", _("Message templates"), action("campaign.view"), ""),
     NavItem("console:import", _("Import"), action("import.run"), "i"),
     NavItem("console:audit", _("Audit"), action("audit.view"), "a"),
     NavItem("messaging:quarantine", _("Webhook quarantine"), action("webhook.quarantine"), ""),

@@ -85,6 +85,15 @@ class TemplateStatus(models.TextChoices):
     REJECTED = "REJECTED", _("rejected")
 
 
+class TemplateQuality(models.TextChoices):
+    """Meta's quality score of a template, from the recipients' feedback: red ones are paused soon."""
+
+    GREEN = "GREEN", _("high")
+    YELLOW = "YELLOW", _("medium")
+    RED = "RED", _("low")
+    UNKNOWN = "UNKNOWN", _("not yet rated")
+
+
 class Template(models.Model):
     """One version of a message template. A change of body, header, footer, buttons or parameter format is a
     new row with the next version number; only the newest row is `is_current`. Senders keep the row they used,
@@ -109,6 +118,8 @@ class Template(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=TemplateStatus.choices,
                               default=TemplateStatus.PENDING)
     status_reason = models.CharField(_("status reason"), max_length=300, blank=True)
+    quality_rating = models.CharField(_("quality rating"), max_length=10, choices=TemplateQuality.choices,
+                                      default=TemplateQuality.UNKNOWN)
     updated_at = models.DateTimeField(auto_now=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

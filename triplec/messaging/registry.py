@@ -7,8 +7,9 @@ from typing import Any
 
 from django.db import transaction
 
-from .models import Channel, Template, TemplateStatus
+from .models import Channel, Template, TemplateQuality, TemplateStatus
 from .providers import provider_for
+from .providers.base import ProviderError
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,12 @@ def from_meta(data: dict) -> dict[str, Any]:
         "status": _status(data.get("status")),
         "header_type": "NONE", "header_text": "", "body": "", "footer": "", "buttons": [],
     }
+    quality = str((data.get("quality_score") or {}).get("score") or "").upper()
+    if quality in TemplateQuality.values:
+        fields["quality_rating"] = quality
+    rejected = str(data.get("rejected_reason") or "")
+    if rejected and rejected.upper() != "NONE":
+        fields["status_reason"] = rejected[:300]
     for component in data.get("components", []):
         kind = (component.get("type") or "").upper()
         if kind == "HEADER":
@@ -207,14 +214,64 @@ def templates_sync(*, channel: Channel) -> dict[str, int]:
 
 
 def template_submit(*, template: Template) -> Template:
-    """Send a template to Meta for review; its status follows from the response and later webhooks."""
-    data = provider_for(template.channel).create_template(to_meta(template))
+    """Send a template to Meta for review; its status follows from the response and later webhooks.
+
+    A template Meta already has (its id known, or found under the same name and language) is edited instead:
+    Meta reviews the edit as it reviews a new one (status PENDING until approved or rejected)."""
+    provider = provider_for(template.channel)
+    definition = to_meta(template)
+    data: dict[str, Any]
+    if not template.meta_id:
+        try:
+            data = provider.create_template(definition)
+        except ProviderError as exc:
+            existing = _existing_meta_id(provider, template) if exc.code == 100 else ""
+            if not existing:
+                raise
+            template.meta_id = existing
+    if template.meta_id:
+        provider.edit_template(template.meta_id, definition)
+        data = {"id": template.meta_id, "status": "PENDING"}
     template.meta_id = str(data.get("id", template.meta_id))
     template.status = _status(data.get("status"))
+    template.status_reason = ""
     if data.get("category"):
         template.category = data["category"].upper()
-    template.save(update_fields=["meta_id", "status", "category", "updated_at"])
+    template.save(update_fields=["meta_id", "status", "status_reason", "category", "updated_at"])
     return template
+
+
+def _existing_meta_id(provider, template: Template) -> str:
+    for data in provider.list_templates():
+        if data.get("name") == template.name and data.get("language", "id") == template.language:
+            return str(data.get("id", ""))
+    return ""
+
+
+def template_sync_one(*, template: Template) -> Template:
+    """Meta's current status, quality and reason of one template (and its content: a change is a new version)."""
+    for data in provider_for(template.channel).list_templates():
+        if data.get("name") == template.name and data.get("language", "id") == template.language:
+            fields = from_meta(data)
+            fields.pop("name"), fields.pop("language")
+            template, _new = template_save(channel=template.channel, name=template.name, language=template.language,
+                                           **fields)
+            return template
+    return template
+
+
+@transaction.atomic
+def template_new_version(*, template: Template, content: dict[str, Any] | None = None) -> Template:
+    """The next version of a template, to be reviewed again (status PENDING, no reason): with `content` (our
+    current text of it), or the same content when a rejected or paused template is sent for review once more."""
+    current = (Template.objects.select_for_update()
+               .get(channel=template.channel, name=template.name, language=template.language, is_current=True))
+    fields = {k: getattr(current, k) for k in ("meta_id", "category", *CONTENT_FIELDS)}
+    fields.update(content or {})
+    current.is_current = False
+    current.save(update_fields=["is_current"])
+    return Template.objects.create(channel=current.channel, name=current.name, language=current.language,
+                                   version=current.version + 1, status=TemplateStatus.PENDING, **fields)
 
 
 def _find_template(channel: Channel | None, value: dict) -> Template | None:
@@ -243,6 +300,17 @@ def template_status_webhook(*, channel: Channel | None, value: dict) -> Template
     if template.status_reason.upper() == "NONE":
         template.status_reason = ""
     template.save(update_fields=["status", "status_reason", "updated_at"])
+    return template
+
+
+def template_quality_webhook(*, channel: Channel | None, value: dict) -> Template | None:
+    """`message_template_quality_update`: GREEN, YELLOW, RED or UNKNOWN."""
+    score = str(value.get("new_quality_score") or "").upper()
+    template = _find_template(channel, value)
+    if template is None or score not in TemplateQuality.values:
+        return None
+    template.quality_rating = score
+    template.save(update_fields=["quality_rating", "updated_at"])
     return template
 
 

@@ -25,7 +25,7 @@ from triplec.core.masking import mask_text
 from triplec.core.writelock import write_lock
 
 from .models import Channel, EventState, InboundMessage, QuarantineReason, WebhookEvent
-from .registry import template_category_webhook, template_status_webhook
+from .registry import template_category_webhook, template_quality_webhook, template_status_webhook
 from .schema import Poison, parse_webhook
 from .services import peer_for
 from .signals import inbound_message_received, send_after_commit
@@ -323,11 +323,14 @@ def process_payload(payload: dict) -> None:
             field, value = change.get("field"), change.get("value") or {}
             if field == "messages":
                 _process_messages_change(value)
-            elif field in ("message_template_status_update", "template_category_update"):
+            elif field in ("message_template_status_update", "template_category_update",
+                           "message_template_quality_update"):
                 cid = _channel_id(waba_id=str(entry.get("id", "")))
                 channel = Channel.objects.filter(pk=cid).first() if cid else None
                 if field == "message_template_status_update":
                     template_status_webhook(channel=channel, value=value)
+                elif field == "message_template_quality_update":
+                    template_quality_webhook(channel=channel, value=value)
                 else:
                     template_category_webhook(channel=channel, value=value)
             else:

@@ -49,6 +49,9 @@ DEFAULT_CONFIG: dict[str, Any] = {
     # PMP pricing echoed in status webhooks. Since 1 Oct 2026 service messages are billed too (see the contract).
     "service_billable": True,
     "media_max_bytes": 16 * 1024 * 1024,
+    # A JSON file that keeps the templates and their states across restarts (the demo's is in the data dir);
+    # None keeps them in memory only (tests).
+    "templates_file": None,
 }
 
 RATE_FAULTS = {"http_500", "http_429", "timeout", "timeout_accept", "duplicate_webhook", "reorder_statuses",
@@ -141,6 +144,8 @@ def _validate(cfg: dict[str, Any]) -> None:
     for name in ("window_hours", "template_approval_ms"):
         if isinstance(cfg[name], bool) or not isinstance(cfg[name], (int, float)) or cfg[name] < 0:
             raise ConfigError(f"{name} must be a number ≥ 0")
+    if cfg["templates_file"] is not None and not (isinstance(cfg["templates_file"], str) and cfg["templates_file"]):
+        raise ConfigError("templates_file must be a file path or null")
     if not isinstance(cfg["service_billable"], bool):
         raise ConfigError("service_billable must be true or false")
 

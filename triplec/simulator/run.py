@@ -40,6 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser, defaults: dict[str, Any]) -> 
     parser.add_argument("--display-number", default=defaults.get("display_phone_number",
                                                                  DEFAULT_CONFIG["display_phone_number"]))
     parser.add_argument("--seed", type=int, default=DEFAULT_CONFIG["seed"])
+    parser.add_argument("--templates-file", default=defaults.get("templates_file"),
+                        help="a JSON file keeping the templates and their states across restarts "
+                             "(default: in memory only)")
     parser.add_argument("--config", default=None, metavar="JSON",
                         help="more settings as JSON (the shape of POST /_sim/config); reset {config: true} "
                              "returns to these")
@@ -52,6 +55,7 @@ def config_from_options(options: dict[str, Any]) -> dict[str, Any]:
     for key, option in (("webhook_url", "webhook_url"), ("app_secret", "app_secret"),
                         ("access_token", "access_token"), ("verify_token", "verify_token"),
                         ("phone_number_id", "phone_number_id"), ("waba_id", "waba_id"),
+                        ("templates_file", "templates_file"),
                         ("display_phone_number", "display_number")):
         if options.get(option) is not None:
             config.setdefault(key, options[option])

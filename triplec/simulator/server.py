@@ -133,6 +133,7 @@ class Simulator:
         self.http: httpx.AsyncClient | None = None
         self.semaphore: asyncio.Semaphore | None = None
         self.tasks: set[asyncio.Task] = set()
+        self.pending_scheduled = False
         self.reset(config=True)
 
     # --- state --------------------------------------------------------------------------------------------
@@ -153,10 +154,7 @@ class Simulator:
         self.buckets: dict[str, tuple[float, float]] = {}
         self.pairs: dict[str, deque] = defaultdict(deque)
         self.media: dict[str, dict[str, Any]] = {}
-        self.templates: list[dict[str, Any]] = []
-        self.template_seq = 0
-        for item in tpl.load_seed():
-            self._add_template(item, status="APPROVED")
+        self.load_templates()
         self.webhook_log: deque = deque(maxlen=500)
         self.stats: dict[str, Any] = {
             "requests": 0, "received": 0, "accepted": 0, "rejected": defaultdict(int), "read_marks": 0,
@@ -218,6 +216,12 @@ class Simulator:
                                           limits=httpx.Limits(max_connections=64, max_keepalive_connections=64))
         if self.semaphore is None:
             self.semaphore = asyncio.Semaphore(self.config["webhook_concurrency"])
+        if not self.pending_scheduled:
+            # Templates saved while still under review (a restart in between) are reviewed now.
+            self.pending_scheduled = True
+            for item in self.templates:
+                if item["status"] == "PENDING":
+                    self.approve_later(item)
 
     def spawn(self, coro) -> None:
         task = asyncio.get_running_loop().create_task(coro)
@@ -574,12 +578,13 @@ class Simulator:
             failed = {"code": 131026, "title": "Message undeliverable", "message": "Message undeliverable",
                       "error_data": {"details": "Message Undeliverable."},
                       "href": "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/"}
-        self.schedule_statuses(msg, rng, failed)
         header = view.get("header")
-        if header and header.get("type") == "document":
-            if header.get("link"):
-                self.spawn(self.fetch_media(msg, header))
-            elif header.get("id"):
+        if header and header.get("type") == "document" and header.get("link") and not failed:
+            # Meta fetches a linked document before it delivers the message: the statuses follow the fetch.
+            self.spawn(self.fetch_media(msg, header, rng))
+        else:
+            self.schedule_statuses(msg, rng, failed)
+            if header and header.get("type") == "document" and header.get("id"):
                 header["media_id"] = str(header["id"])
         if log.isEnabledFor(logging.DEBUG):
             log.debug("accepted %s to %s as %s", msg["type"], mask_text(to or "-"), wamid)
@@ -591,8 +596,9 @@ class Simulator:
         return reply_json({"messaging_product": "whatsapp", "contacts": [contact],
                            "messages": [{"id": wamid, "message_status": "accepted"}]})
 
-    async def fetch_media(self, msg: dict[str, Any], header: dict[str, Any]) -> None:
-        """Meta downloads a document `link` itself; so do we, so the phone page can open the PDF."""
+    async def fetch_media(self, msg: dict[str, Any], header: dict[str, Any], rng: random.Random | None = None) -> None:
+        """Meta downloads a document `link` itself; so do we, so the phone page can open the PDF. A document
+        that cannot be fetched fails the message (status `failed`, 131053), as on Meta."""
         self.ensure_runtime()
         assert self.http is not None
         link = header["link"]
@@ -607,6 +613,11 @@ class Simulator:
             msg["media_error"] = f"{type(exc).__name__}: {exc}" if isinstance(exc, httpx.HTTPError) else str(exc)
             self.stats["media"]["fetch_failed"] += 1
             log.warning("could not fetch the document of %s: %s", msg["wamid"], msg["media_error"])
+            if rng is not None:
+                self.schedule_statuses(msg, rng, {
+                    "code": 131053, "title": "Media upload error", "message": "Media upload error",
+                    "error_data": {"details": f"Unable to download the media from the link: {msg['media_error']}"},
+                    "href": "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/"})
         else:
             media_id = self.new_numeric_id()
             mime = response.headers.get("content-type", "application/pdf").split(";")[0]
@@ -614,6 +625,8 @@ class Simulator:
                                     "sha256": hashlib.sha256(content).hexdigest()}
             header["media_id"] = media_id
             self.stats["media"]["fetched"] += 1
+            if rng is not None:
+                self.schedule_statuses(msg, rng, None)
         self.touch(msg["chat"])
 
     # --- inbound (the taxpayer writes) -------------------------------------------------------------------------
@@ -768,12 +781,32 @@ class Simulator:
         return reply_json({"wamid": wamid, "webhook_status": await result})
 
     # --- templates ------------------------------------------------------------------------------------------
-    def _add_template(self, data: dict[str, Any], status: str) -> dict[str, Any]:
+    def load_templates(self) -> None:
+        """The templates as last saved (`templates_file`), with any seed template the file lacks added as
+        APPROVED; only the seed when there is no file. A reset keeps what the file holds: Meta does not forget
+        an account's templates."""
+        self.templates: list[dict[str, Any]] = []
+        self.template_seq = 0
+        saved = tpl.load_saved(self.config.get("templates_file"))
+        for item in saved:
+            self.templates.append(item)
+            self.template_seq = max(self.template_seq, int(item["id"]) - 7_000_000_000_000)
+        for item in tpl.load_seed():
+            if not self.find_template(item["name"], item["language"]):
+                self._add_template(item, status="APPROVED", save=False)
+        self.save_templates()
+
+    def save_templates(self) -> None:
+        tpl.save(self.config.get("templates_file"), self.templates)
+
+    def _add_template(self, data: dict[str, Any], status: str, *, save: bool = True) -> dict[str, Any]:
         self.template_seq += 1
         item = {"id": f"{7_000_000_000_000 + self.template_seq}", "status": status, **data}
         item.setdefault("parameter_format", "POSITIONAL")
         item["category"] = item.get("category", "UTILITY").upper()
         self.templates.append(item)
+        if save:
+            self.save_templates()
         return item
 
     def approve_later(self, item: dict[str, Any]) -> None:
@@ -783,6 +816,7 @@ class Simulator:
             if generation != self.generation or item["status"] != "PENDING":
                 return
             item["status"] = "APPROVED"
+            self.save_templates()
             self.send_webhook(self.envelope({
                 "event": "APPROVED", "message_template_id": int(item["id"]),
                 "message_template_name": item["name"], "message_template_language": item["language"],
@@ -809,6 +843,7 @@ class Simulator:
             if event not in TEMPLATE_EVENTS:
                 return reply_json({"error": f"event must be one of {', '.join(TEMPLATE_EVENTS)}"}, 400)
             item["status"] = TEMPLATE_EVENTS[event]
+            item["rejected_reason"] = str(data.get("reason") or "NONE")
             value = {"event": event, **head, "message_template_category": item["category"],
                      "reason": str(data.get("reason") or "NONE")}
             field = "message_template_status_update"
@@ -832,6 +867,7 @@ class Simulator:
             field = "template_category_update"
         else:
             return reply_json({"error": f"unknown template action {action}"}, 404)
+        self.save_templates()
         self.send_webhook(self.envelope(value, field=field), field)
         return reply_json({"template": item, "webhook": value})
 
@@ -879,7 +915,29 @@ class Simulator:
             item = self.find_template_by_id(parts[0])
             assert item is not None
             return reply_json(_only_fields(item, _fields_of(parse_qs(query))))
+        if len(parts) == 1 and method == "POST" and self.find_template_by_id(parts[0]) is not None:
+            return self.graph_edit_template(parts[0], body)
         return _unknown_object(parts[0])
+
+    def graph_edit_template(self, template_id: str, body: bytes) -> Reply:
+        """Meta's template edit: new components (and category) go back to review, then approved after
+        `template_approval_ms` like a new template."""
+        item = self.find_template_by_id(template_id)
+        assert item is not None
+        try:
+            data = json.loads(body or b"{}")
+            if not isinstance(data, dict):
+                raise ValueError("The request body must be a JSON object.")
+            clean = tpl.validate_new_template({**{k: item[k] for k in ("name", "language", "category",
+                                                                        "parameter_format")}, **data,
+                                               "components": data.get("components", item["components"])})
+        except ValueError as exc:
+            return meta_error(100, "Invalid parameter", str(exc) or "The request body is not JSON.")
+        item.update(category=clean["category"], components=clean["components"], status="PENDING")
+        item.pop("rejected_reason", None)
+        self.save_templates()
+        self.approve_later(item)
+        return reply_json({"success": True})
 
     def graph_phone_number(self, query: dict[str, list[str]]) -> Reply:
         """GET /{phone_number_id}: Meta's default fields, or exactly the `fields` asked for (and `id`)."""
@@ -1134,6 +1192,7 @@ class Simulator:
             if old:
                 self.templates.remove(old)
             created.append(self._add_template(clean, status=status))
+        self.save_templates()
         return reply_json({"data": created})
 
     def set_window(self, data: Any) -> Reply:

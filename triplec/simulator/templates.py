@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,25 @@ class TemplateInvalid(ValueError):
 
 def load_seed() -> list[dict[str, Any]]:
     return json.loads(SEED_FILE.read_text(encoding="utf-8"))
+
+
+def load_saved(path: str | None) -> list[dict[str, Any]]:
+    """The templates saved in `path` (none when there is no path or no file yet)."""
+    if not path or not Path(path).is_file():
+        return []
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return [t for t in data.get("templates", []) if isinstance(t, dict) and t.get("id") and t.get("name")]
+
+
+def save(path: str | None, templates: list[dict[str, Any]]) -> None:
+    """Write the templates to `path` atomically (a crash leaves the old file or the new one, never half)."""
+    if not path:
+        return
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(json.dumps({"templates": templates}, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, target)
 
 
 def component(tpl: dict[str, Any], kind: str) -> dict[str, Any] | None:

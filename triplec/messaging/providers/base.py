@@ -34,7 +34,7 @@ ERRORS: dict[int, tuple[str, str]] = {
     131050: (PERMANENT, "Penerima menolak pesan pemasaran"),
     131051: (PERMANENT, "Jenis pesan tidak didukung"),
     131052: (PERMANENT, "Gagal mengunduh media"),
-    131053: (TRANSIENT, "Gagal mengunggah media: dicoba lagi"),
+    131053: (TRANSIENT, "WhatsApp tidak dapat mengambil media pesan (mis. PDF surat)"),
     131056: (THROTTLE, "Terlalu banyak pesan ke nomor yang sama dalam waktu singkat: ditunda"),
     131057: (TRANSIENT, "Akun WhatsApp Business sedang dalam pemeliharaan: dicoba lagi"),
     131063: (PERMANENT, "Template pemasaran dinonaktifkan untuk Cloud API"),

@@ -185,6 +185,11 @@ class CloudAPIProvider:
     def create_template(self, definition: dict) -> dict:
         return self._request("POST", f"/{self.api_version}/{self.waba_id}/message_templates", json=definition)
 
+    def edit_template(self, template_id: str, definition: dict) -> dict:
+        """Meta's template edit (POST /{template_id}): the category and components; name and language stay."""
+        body = {k: definition[k] for k in ("category", "components") if k in definition}
+        return self._request("POST", f"/{self.api_version}/{template_id}", json=body)
+
     # --- crash recovery -------------------------------------------------------------------------------------
     def lookup(self, callback: str) -> list[dict] | None:
         """Messages WhatsApp accepted with this biz_opaque_callback_data; None = cannot be asked (real Meta)."""

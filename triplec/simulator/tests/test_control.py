@@ -46,7 +46,7 @@ def test_it_lists_templates_with_fields_and_cursor_paging(simulator):
     after = data["paging"]["cursors"]["after"]
     rest = simulator.graph("GET", f"/v25.0/{simulator.waba_id}/message_templates",
                            params={"limit": 3, "after": after}).json()
-    assert [t["name"] for t in rest["data"]] == ["sapaan_lanjutan_v1"]
+    assert [t["name"] for t in rest["data"]] == ["sapaan_lanjutan_v1", "surat_teguran_rinci", "surat_teguran_rinci_pdf"]
     assert "next" not in rest["paging"] and "previous" in rest["paging"]
     notice = rest["data"][0]
     assert notice["parameter_format"] == "NAMED" and notice["status"] == "APPROVED"
@@ -60,7 +60,7 @@ def test_it_answers_the_template_list_summary(simulator):
                                                                       "message_template_limit,are_translations_complete"
                                                 }).json()
     assert len(data["data"]) == 1
-    assert data["summary"] == {"total_count": 4, "message_template_count": 4, "message_template_limit": 250,
+    assert data["summary"] == {"total_count": 6, "message_template_count": 6, "message_template_limit": 250,
                                "are_translations_complete": True}
     filtered = simulator.graph("GET", path, params={"name": "kode_billing_v1", "summary": "total_count"}).json()
     assert filtered["summary"] == {"total_count": 1}

@@ -20,6 +20,8 @@ class Command(BaseCommand):
             "phone_number_id": getattr(settings, "WHATSAPP_PHONE_NUMBER_ID", None),
             "waba_id": getattr(settings, "WHATSAPP_WABA_ID", None),
             "display_phone_number": getattr(settings, "WHATSAPP_DISPLAY_NUMBER", None),
+            # The demo's simulator remembers its templates (and their states) across restarts.
+            "templates_file": str(settings.DATA_DIR / "simulator" / "templates.json"),
         })
 
     def handle(self, *args, **options):
