@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from triplec.inbox.access import may_use_inbox
+
 from triplec.accounts.permissions import allowed
 
 
@@ -46,6 +48,7 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("console:home", _("Home"), everyone, "h"),
+    NavItem("inbox:inbox", _("Inbox"), may_use_inbox, "m"),
     NavItem("taxpayers:search", _("Taxpayers"), action("taxpayer.view"), "w"),
     NavItem("ledger:debts", _("Debts"), action("debt.view"), "t"),
     NavItem("collect:payments", _("Payments"), action("payment.view"), "p"),

@@ -11,11 +11,3 @@ class InboxConfig(AppConfig):
         from .access import register_topics
 
         register_topics()
-        from django.utils.translation import gettext_lazy as _
-
-        from triplec.console.nav import NAV_ITEMS, NavItem
-
-        from .access import may_use_inbox
-
-        if not any(item.url_name == "inbox:inbox" for item in NAV_ITEMS):
-            NAV_ITEMS.insert(1, NavItem("inbox:inbox", _("Inbox"), may_use_inbox, "k"))
