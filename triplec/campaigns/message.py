@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from triplec.console.kap import kap_name
 from triplec.core.dates import tanggal
-from triplec.core.identifiers import mask_npwp
+from triplec.core.masking import mask_npwp
 from triplec.core.money import rupiah
 from triplec.ledger.models import SURAT_PAKSA_DAYS_AFTER_DELIVERY
 

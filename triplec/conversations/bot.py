@@ -24,7 +24,7 @@ from django.utils import timezone
 from triplec.audit.services import audit_record
 from triplec.bot.nlu.classifier import INTENTS, Classification, classify
 from triplec.bot.nlu.policy import clarification_options, needs_clarification
-from triplec.core.identifiers import mask_phone
+from triplec.core.masking import mask_contact, mask_phone
 from triplec.core.money import rupiah
 from triplec.events.bus import publish
 from triplec.ledger.models import DocumentState, SuratPaksa, SuratTeguran
@@ -153,7 +153,7 @@ def _disclose(turn: Turn, contact: Contact, what: str, summary: str) -> None:
            else f"registered {contact.source} contact, verified {contact.verified_at:%Y-%m-%d}")
     audit_record(action="disclose", channel="bot", taxpayer=contact.taxpayer, obj=c, office=c.office,
                  summary=summary[:300],
-                 detail={"what": what, "contact": mask_phone(contact.phone) if contact.phone else contact.wa_user_id,
+                 detail={"what": what, "contact": mask_contact(contact.phone, contact.wa_user_id),
                          "why": why, "conversation": c.pk, "inbound": turn.inbound.wamid})
     turn.reply_taxpayer = contact.taxpayer
 
@@ -321,7 +321,7 @@ def _authorised(turn: Turn, intent: str) -> Contact | None:
         for x in active:  # masked NPWP and initials are still about the taxpayer: audited
             audit_record(action="disclose", channel="bot", taxpayer=x.taxpayer, obj=c, office=c.office,
                          summary="masked NPWP and initials in a choice for a shared number",
-                         detail={"what": "taxpayer_choice", "contact": mask_phone(x.phone) if x.phone else x.wa_user_id,
+                         detail={"what": "taxpayer_choice", "contact": mask_contact(x.phone, x.wa_user_id),
                                  "why": "number registered to several taxpayers", "conversation": c.pk})
         return None
     if is_locked(contact):
@@ -617,7 +617,7 @@ def _salah_nomor(turn: Turn, result: Classification) -> None:
                            source=ContactSource.WHATSAPP)
         staff_task_create(office_id=contact.taxpayer.office_id, kind=TaskKind.WRONG_NUMBER, taxpayer=contact.taxpayer,
                           contact=contact, conversation=c,
-                          summary=f"Nomor {mask_phone(contact.phone) if contact.phone else contact.wa_user_id} "
+                          summary=f"Nomor {mask_contact(contact.phone, contact.wa_user_id)} "
                                   f"dilaporkan bukan milik {initials(contact.taxpayer.name)} "
                                   f"({contact.taxpayer.npwp_masked}); perbarui kontak")
     cancel_queued_bulk(channel_id=c.channel_id, wa_id=peer.wa_id, user_id=peer.user_id, reason="Nomor WhatsApp salah")

@@ -74,7 +74,7 @@ def is_locked(contact: Contact) -> bool:
 # --- the challenge ----------------------------------------------------------------------------------------------
 # Whom we guard against: someone who holds the phone, has read our messages, and knows the person: their name,
 # their district (kecamatan) and their date of birth. What they can learn from us: the NPWP masked
-# (09.254.***.*-407.000, or 5371 **** **** 1234 for a NIK-based one), initials, letter and document numbers and
+# (09.254.•••.•-407.000, or 5371 •••• •••• 1234 for a NIK-based one: core.masking), initials, letter and document numbers and
 # amounts from campaign messages. The question must leave them many equally likely answers.
 #
 # Why not the NIK: a NIK is 2 digits province, 2 regency, 2 district (the person's address), 6 date of birth
@@ -89,7 +89,7 @@ def is_locked(contact: Contact) -> bool:
 #   in any message (messages show the NIK-based number): 10,000 equally likely answers.
 # - "officer", a NIK-based NPWP without an old NPWP: nothing we hold is secret from that person, so no question
 #   is asked at all; an officer confirms the identity (the bot hands the conversation over).
-# - "npwp_hidden", a legacy NPWP: the 4 digits our mask hides ("***.*"), 3 digits of the serial and the check
+# - "npwp_hidden", a legacy NPWP: the 4 digits our mask hides ("•••.•"), 3 digits of the serial and the check
 #   digit, which follows from them: 1,000 equally likely answers, whatever the person knows about the taxpayer.
 # Three failures lock the contact (BOT_CHALLENGE_MAX_FAILURES), so a guesser succeeds with probability at most
 # 3/10,000 on a NIK-based NPWP and 3/1,000 on a legacy one.
@@ -113,7 +113,7 @@ def challenge_question(kind: str, taxpayer: Taxpayer) -> str:
     if kind == "npwp15_serial":
         return ("Untuk keamanan data, mohon ketik *digit ke-5 sampai ke-8 NPWP lama (15 digit)* wajib pajak "
                 "tersebut, sebagaimana tertera pada kartu NPWP lama.")
-    return ("Untuk keamanan data, mohon ketik *4 digit NPWP yang kami samarkan* (bagian ***.*) pada "
+    return ("Untuk keamanan data, mohon ketik *4 digit NPWP yang kami samarkan* (bagian •••.•) pada "
             f"NPWP {taxpayer.npwp_masked}.")
 
 
@@ -130,7 +130,7 @@ def _expected(kind: str, taxpayer: Taxpayer) -> tuple[str, set[str]]:
     if kind == NO_CHALLENGE:
         return "", set()  # nothing passes: an officer confirms
     whole = {taxpayer.npwp16, taxpayer.npwp15} - {""}
-    return taxpayer.npwp16[6:10], whole  # the 15-digit form's digits 6-9: the "***.*" part
+    return taxpayer.npwp16[6:10], whole  # the 15-digit form's digits 6-9: the "•••.•" part
 
 
 def challenge_answer(text: str) -> str | None:

@@ -29,7 +29,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from triplec.audit.services import audit_record
-from triplec.core.identifiers import mask_npwp
+from triplec.core.masking import mask_npwp
 
 from .clearing import ALLOCATABLE_STATES, close_settled_teguran
 from triplec.billing.models import BillingCode, BillingCodeItem

@@ -2,7 +2,8 @@
 
 from django import template
 
-from triplec.core.identifiers import format_npwp, mask_phone
+from triplec.core.identifiers import format_npwp
+from triplec.core.masking import mask_nik as mask_nik_digits, mask_phone
 from triplec.core.money import rupiah as _rupiah
 
 from ..kap import kap_label
@@ -54,9 +55,7 @@ def masked_phone(value: str) -> str:
 @register.filter
 def mask_nik(value: str) -> str:
     """The region code and the last four digits, as much as a role that does not need the NIK may see."""
-    from triplec.taxpayers.presentation import mask_nik as mask
-
-    return mask(value) if value and len(value) == 16 else (value or "-")
+    return mask_nik_digits(value) if value and len(value) == 16 else (value or "-")
 
 
 @register.filter(name="kap_label")
