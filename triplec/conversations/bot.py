@@ -38,7 +38,7 @@ from .answers import Reply
 from .conf import conf
 from .identity import (
     NO_CHALLENGE, NO_CHALLENGE_REPLY, Identity, challenge_answer, challenge_kind, challenge_passes,
-    challenge_question, identify, initials, is_locked, needs_challenge, verified_in,
+    challenge_question, identify, identity_confirmed, initials, is_locked, needs_challenge, verified_in,
 )
 from .models import BotTurn, Conversation, ConversationState, TaskKind
 from .services import (
@@ -166,8 +166,7 @@ def _summary(turn: Turn, reason: str) -> str:
     contact = turn.identity.by_taxpayer(c.taxpayer_id) or (active[0] if len(active) == 1 else None)
     if contact is not None:
         tp = contact.taxpayer
-        verified = "terkonfirmasi" if (verified_in(c, contact) or not needs_challenge(contact, turn.now)) \
-            else "perlu dikonfirmasi"
+        verified = "terkonfirmasi" if identity_confirmed(c, contact, turn.now) else "perlu dikonfirmasi"
         lines.append(f"Wajib pajak: {tp.name} ({tp.npwp_masked}); identitas {verified}")
         docs = list(tp.documents.filter(state=DocumentState.OPEN, amount_due__gt=0).values_list("amount_due", flat=True))
         if docs:
@@ -329,7 +328,7 @@ def _authorised(turn: Turn, intent: str) -> Contact | None:
         turn.action = "locked"
         _to_menu(c)
         return None
-    if not verified_in(c, contact) and needs_challenge(contact, turn.now):
+    if not identity_confirmed(c, contact, turn.now):
         kind = challenge_kind(contact.taxpayer)
         if kind == NO_CHALLENGE:  # nothing we hold is secret enough to ask (identity.py): an officer confirms
             turn.say(answers.text(NO_CHALLENGE_REPLY))

@@ -149,3 +149,12 @@ def challenge_passes(kind: str, taxpayer: Taxpayer, digits: str) -> bool:
 
 def verified_in(conversation: Conversation, contact: Contact) -> bool:
     return conversation.verified_taxpayer_id == contact.taxpayer_id and conversation.verified_at is not None
+
+
+def identity_confirmed(conversation: Conversation, contact: Contact | None, now: dt.datetime) -> bool:
+    """Whether the person on this number may be told this contact's taxpayer's details: the one answer the bot's
+    gate, the handoff summary and the officer's panel all give. An active contact not locked by failed answers,
+    and either the challenge passed in this conversation or a registered verification recent enough."""
+    if contact is None or contact.status != ContactStatus.ACTIVE or is_locked(contact):
+        return False
+    return verified_in(conversation, contact) or not needs_challenge(contact, now)
