@@ -92,7 +92,10 @@ def render_receipt_message(payment) -> RenderedMessage:
     from django.db.models import Sum
 
     paid = [a.document for a in payment.allocations.select_related("document").order_by("id")]
-    documents = wa(", ".join(f"{d.get_document_type_display()} {d.number}" for d in paid) or "-")
+    # Each document as paid off, or with what it still owes after a partial payment.
+    documents = wa(", ".join(f"{d.get_document_type_display()} {d.number} "
+                             + ("(lunas)" if d.amount_due == 0 else f"(sisa {rupiah(d.amount_due)})")
+                             for d in paid) or "-")
     remaining = collectible_documents(taxpayer=payment.taxpayer).aggregate(s=Sum("amount_due"))["s"] or 0
     values = dict(name=wa(payment.taxpayer.name), amount=rupiah(payment.amount), ntpn=wa(payment.ntpn),
                   paid=_wita(payment.paid_at, payment.office).split(" pukul ")[0], documents=documents,

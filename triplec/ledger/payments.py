@@ -98,6 +98,11 @@ class PaymentOutcome:
 # --- validation ------------------------------------------------------------------------------------
 
 
+# A payment cannot have been made after it is reported. The sender's clock (a bank's, the core system's) may run
+# a little ahead of ours: a paid_at up to this much later than our "now" is taken as that skew.
+PAID_AT_CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
 def normalise_ntpn(raw: str) -> str:
     return "".join(str(raw or "").split()).upper()
 
@@ -124,8 +129,11 @@ def validate_row(row: PaymentRow) -> None:
         raise PaymentRejected("amount", "Jumlah pembayaran harus lebih dari nol")
     if not isinstance(row.paid_at, dt.datetime) or timezone.is_naive(row.paid_at):
         raise PaymentRejected("paid_at", "Waktu bayar harus tanggal dan jam dengan zona waktu")
-    if row.paid_at > timezone.now() + dt.timedelta(days=1):
-        raise PaymentRejected("paid_at", "Waktu bayar tidak boleh di masa depan")
+    now = timezone.now()
+    if row.paid_at > now + PAID_AT_CLOCK_SKEW:
+        raise PaymentRejected("paid_at", f"Waktu bayar {row.paid_at.isoformat()} di masa depan (waktu server "
+                                         f"{now.replace(microsecond=0).isoformat()}); pembayaran dicatat setelah "
+                                         "terjadi")
     if len(row.kap or "") > 6 or len(row.kjs or "") > 3 or len(row.document_number or "") > 60 or len(row.bank or "") > 100:
         raise PaymentRejected("kap", "KAP (6), KJS (3), nomor dokumen (60) atau bank (100) terlalu panjang")
 
@@ -473,7 +481,8 @@ def _plan_and_apply(valid, results, *, actor, channel, office_id, notify) -> Non
                 "overpaid": sum(1 for p in plans if p.overpaid), "teguran_closed": closed},
     )
     if notify:
-        paid_ids = [p.payment_id for p in plans if p.documents_paid]
+        # Every payment applied to documents gets its receipt, a partial one too (it says what is left).
+        paid_ids = [p.payment_id for p in plans if p.allocations]
         if paid_ids:
             transaction.on_commit(lambda: _send_receipts(paid_ids))
 
@@ -543,7 +552,8 @@ def _confirm_claims(plans: list[_Plan], now: dt.datetime) -> None:
 
 
 def _send_receipts(payment_ids: list[int]) -> None:
-    """After commit: a receipt per payment that settled documents. A messaging failure never undoes a payment."""
+    """After commit: a receipt per payment applied to documents, settled or not. A messaging failure never undoes
+    a payment."""
     from triplec.billing.messages import send_payment_receipt
 
     for payment in Payment.objects.filter(pk__in=payment_ids).select_related("taxpayer", "office"):
@@ -618,8 +628,7 @@ def assign_payment(*, payment: Payment, documents: Sequence[DebtDocument], actor
     )
     _confirm_claims([_Plan(0, None, payment.ntpn, payment.taxpayer_id, payment.office_id, "manual", [], 0, [], _payment=payment)], now)  # type: ignore[arg-type]
     warnings = [f"Kelebihan bayar Rp{remaining:,}".replace(",", ".")] if remaining else []
-    if paid:
-        transaction.on_commit(lambda: _send_receipts([payment.pk]))
+    transaction.on_commit(lambda: _send_receipts([payment.pk]))  # at least one document received money
     return PaymentOutcome("imported", payment, True, warnings, paid)
 
 
