@@ -117,3 +117,18 @@ def test_it_shows_ticks_and_the_indonesian_failure_reason_in_the_timeline(chat):
     client.force_login(a)
     html = client.get(reverse("inbox:timeline_fragment", args=[c.pk])).content.decode()
     assert 'data-state="failed"' in html and "Nomor tidak terdaftar di WhatsApp" in html
+
+
+def test_it_issues_a_billing_code_for_the_amount_the_taxpayer_asked_to_pay_from_the_inbox_form(chat):
+    c, a = chat
+    document = make_document(c.taxpayer, amount=1_250_000)
+    client = Client()
+    client.force_login(a)
+    client.post(reverse("inbox:billing", args=[c.pk]), {"documents": [document.pk], "amount": "250.000"})
+    from triplec.billing.models import BillingCode
+
+    code = BillingCode.objects.get()
+    assert code.amount == 250_000
+    assert "Rp250.000" in OutboundMessage.objects.get(idempotency_key=f"billing:{code.code}").payload["text"]["body"]
+    with pytest.raises(services.InboxError, match="paling banyak"):
+        services.issue_and_send_billing(conversation=c, actor=a, document_ids=[document.pk], amount="2.000.000")
