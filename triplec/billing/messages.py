@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from triplec.accounts.permissions import require
 from triplec.core.dates import waktu
+from triplec.core.whatsapp_markup import escape as wa
 from triplec.core.money import rupiah
 from triplec.ledger.kap import kap_name
 from triplec.ledger.selectors import debt_totals, owed_documents
@@ -75,23 +76,26 @@ def render_billing_message(billing_code) -> RenderedMessage:
     """Code, amount, expiry in the office's zone (WITA), where to pay, and: only to Kas Negara."""
     taxpayer = billing_code.taxpayer
     items = list(billing_code.items.all())
-    documents = ", ".join(item.document_number for item in items)
+    name, documents = wa(taxpayer.name), wa(", ".join(item.document_number for item in items))
     amount, expires = rupiah(billing_code.amount), _wita(billing_code.expires_at, billing_code.office)
-    text = BILLING_TEXT.format(name=taxpayer.name, code=billing_code.code_display, amount=amount, expires=expires,
+    text = BILLING_TEXT.format(name=name, code=billing_code.code_display, amount=amount, expires=expires,
                                documents=documents)
     return RenderedMessage({
-        BILLING_TEMPLATE: [taxpayer.name, billing_code.code_display, amount, expires, documents],
+        BILLING_TEMPLATE: [name, billing_code.code_display, amount, expires, documents],
         BILLING_TEMPLATE_FALLBACK: {"header": [_tax_name(items[0].kap) if items else "Pajak"],
-                                    "body": [taxpayer.name, documents, amount, billing_code.code, expires]},
+                                    "body": [name, documents, amount, billing_code.code, expires]},
     }, text)
 
 
 def render_receipt_message(payment) -> RenderedMessage:
     """NTPN, amount, date, the documents paid, and what is still owed (so the taxpayer knows where they stand)."""
     paid = [a.document for a in payment.allocations.select_related("document").order_by("id")]
-    documents = ", ".join(f"{d.get_document_type_display()} {d.number}" for d in paid) or "-"
+    # Each document as paid off, or with what it still owes after a partial payment.
+    documents = wa(", ".join(f"{d.get_document_type_display()} {d.number} "
+                             + ("(lunas)" if d.amount_due == 0 else f"(sisa {rupiah(d.amount_due)})")
+                             for d in paid) or "-")
     remaining = debt_totals(owed_documents(taxpayer=payment.taxpayer)).amount
-    values = dict(name=payment.taxpayer.name, amount=rupiah(payment.amount), ntpn=payment.ntpn,
+    values = dict(name=wa(payment.taxpayer.name), amount=rupiah(payment.amount), ntpn=wa(payment.ntpn),
                   paid=_wita(payment.paid_at, payment.office).split(" pukul ")[0], documents=documents,
                   remaining=rupiah(remaining))
     return RenderedMessage({RECEIPT_TEMPLATE: [values[k] for k in ("name", "amount", "ntpn", "paid", "documents", "remaining")]},

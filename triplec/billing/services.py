@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from triplec.accounts.permissions import require
 from triplec.audit.services import audit_record
+from triplec.core.money import parse_rupiah, rupiah
 from triplec.ledger.selectors import is_owed
 from triplec.ledger.models import DebtDocument
 
@@ -49,9 +50,32 @@ def _open_code(taxpayer, key: str, now: dt.datetime) -> BillingCode | None:
             .order_by("-issued_at").first())
 
 
+def amount_from_form(raw: str | None) -> int | None:
+    """The amount a member of staff typed for a code (empty: the whole balance)."""
+    try:
+        return parse_rupiah(raw)
+    except ValueError:
+        raise BillingError("Jumlah harus angka rupiah, mis. 1.500.000") from None
+
+
+def split_amount(documents: Sequence[DebtDocument], amount: int) -> list[tuple[DebtDocument, int]]:
+    """A chosen amount over the documents, oldest first (the order a payment is applied in, ledger.payments):
+    each document takes up to its balance; documents left with nothing are not on the code."""
+    shares, left = [], amount
+    for d in documents:
+        take = min(left, d.amount_due)
+        if take <= 0:
+            break
+        shares.append((d, take))
+        left -= take
+    return shares
+
+
 def issue_billing_code(*, taxpayer, documents: Sequence[DebtDocument], actor=None, channel: str = "web",
-                       gateway: BillingGateway | None = None, now: dt.datetime | None = None) -> IssueResult:
-    """A code for these documents of this taxpayer, for their whole open balance.
+                       gateway: BillingGateway | None = None, now: dt.datetime | None = None,
+                       amount: int | None = None) -> IssueResult:
+    """A code for these documents of this taxpayer, for their whole open balance, or for `amount` (to pay in
+    parts): at least Rp1 and at most that balance, spread over the documents oldest first.
 
     Idempotent: the same open items with an unexpired, unpaid code return that code. An expired code is
     replaced by a new one. The issuer is called outside the transaction (it may be slow); the result is
@@ -68,7 +92,18 @@ def issue_billing_code(*, taxpayer, documents: Sequence[DebtDocument], actor=Non
     closed = [d for d in docs if not is_owed(d)]
     if closed:
         raise BillingError(f"Dokumen {', '.join(d.number for d in closed)} sudah lunas atau tidak lagi terutang")
-    key = items_key(docs)
+    balance = sum(d.amount_due for d in docs)
+    if amount is not None and amount != balance:
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+            raise BillingError("Jumlah harus bilangan bulat rupiah lebih dari nol")
+        if amount > balance:
+            raise BillingError(f"Jumlah paling banyak sisa tagihan dokumen yang dipilih, {rupiah(balance)}")
+        shares = split_amount(docs, amount)
+        docs = [d for d, _ in shares]
+        key = f"{items_key(docs)}|{amount}"  # a part: its own code, not the whole balance's
+    else:
+        shares = [(d, d.amount_due) for d in docs]
+        key = items_key(docs)
     existing = _open_code(taxpayer, key, now)
     if existing is not None:
         return IssueResult(existing, False)
@@ -77,7 +112,7 @@ def issue_billing_code(*, taxpayer, documents: Sequence[DebtDocument], actor=Non
     request = BillingRequest(
         items=tuple(BillingItem(npwp=taxpayer.npwp16, kap=d.kap, kjs=d.kjs, period_start=d.period_start,
                                 period_end=d.period_end, tax_year=d.tax_year, document_number=d.number,
-                                amount=d.amount_due) for d in docs),
+                                amount=share) for d, share in shares),
         reference=hashlib.sha256(f"{taxpayer.office_id}|{key}".encode()).hexdigest()[:20],
     )
     started = time.monotonic()
@@ -112,7 +147,7 @@ def issue_billing_code(*, taxpayer, documents: Sequence[DebtDocument], actor=Non
         BillingCodeItem.objects.bulk_create([
             BillingCodeItem(billing_code=code, document=d, npwp=taxpayer.npwp16, kap=d.kap, kjs=d.kjs,
                             period_start=d.period_start, period_end=d.period_end, tax_year=d.tax_year,
-                            document_number=d.number, amount=d.amount_due) for d in docs
+                            document_number=d.number, amount=share) for d, share in shares
         ])
         exchange.billing_code = code
         exchange.save()

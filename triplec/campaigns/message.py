@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from triplec.ledger.kap import kap_name
 from triplec.core.dates import tanggal
-from triplec.core.identifiers import mask_npwp
+from triplec.core.masking import mask_npwp
 from triplec.core.money import rupiah
+from triplec.core.whatsapp_markup import escape as wa
 from triplec.ledger.models import SURAT_PAKSA_DAYS_AFTER_DELIVERY
 
 TEMPLATE_NAME = "surat_teguran_rinci"
@@ -74,7 +75,7 @@ def one_line(value: object) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _one_line_cached(value: str) -> str:
-    return one_line(value)
+    return one_line(wa(value))
 
 
 def masa(start: dt.date, end: dt.date) -> str:
@@ -210,8 +211,9 @@ def params(notice: Notice) -> list[str]:
         documents = "; ".join(lines)
         total = rupiah(notice.total)
     # Values repeated across a campaign (office, dates, warning) are cleaned once (cached); the others each time.
-    return [one_line(notice.name), one_line(mask_npwp(notice.npwp16)), _one_line_cached(notice.office_name),
-            one_line(notice.letter_number), _date_param(notice.letter_date), one_line(documents), total,
+    # Names, letter and document numbers are data: escaped, so that WhatsApp never reads them as formatting.
+    return [one_line(wa(notice.name)), one_line(mask_npwp(notice.npwp16)), _one_line_cached(notice.office_name),
+            one_line(wa(notice.letter_number)), _date_param(notice.letter_date), one_line(wa(documents)), total,
             warning_param(notice.paksa_date, notice.send_by)]
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from triplec.bot.menu import EXTRA_BUTTONS, MAIN_MENU
 from triplec.core.dates import DAYS, MONTHS, ZONE_NAMES, tanggal, waktu
 from triplec.core.money import rupiah
+from triplec.core.whatsapp_markup import escape as wa
 from triplec.ledger.kap import kap_name
 from triplec.ledger.models import DocumentState
 from triplec.offices.hours import is_open, next_opening
@@ -73,7 +74,7 @@ def text(body: str) -> Reply:
 
 # --- menus ----------------------------------------------------------------------------------------------------
 def main_menu(office: Office, now: dt.datetime, *, intro: str = "") -> Reply:
-    greeting = intro or (f"Selamat datang di layanan WhatsApp resmi {office.name}. "
+    greeting = intro or (f"Selamat datang di layanan WhatsApp resmi {wa(office.name)}. "
                          "Ada yang bisa kami bantu terkait tagihan pajak Anda?")
     note = hours_note(office, now)
     lines = [greeting, "", "Silakan pilih menu, atau balas dengan angka:"]
@@ -95,7 +96,7 @@ def stranger(office: Office, now: dt.datetime, *, asked_details: bool) -> Reply:
     """An unknown number: general information only, how to register a number, and an officer."""
     first = ("Mohon maaf, nomor WhatsApp ini belum terdaftar pada data kami, sehingga rincian tagihan pajak tidak "
              "dapat kami sampaikan melalui nomor ini (kerahasiaan data wajib pajak, Pasal 34 UU KUP)."
-             if asked_details else f"Selamat datang di layanan WhatsApp resmi {office.name}.")
+             if asked_details else f"Selamat datang di layanan WhatsApp resmi {wa(office.name)}.")
     lines = [first, "",
              "Untuk mendaftarkan atau memperbarui nomor WhatsApp Anda:",
              "• ajukan permohonan perubahan data di KPP, atau",
@@ -122,7 +123,7 @@ def choose_taxpayer(taxpayers: list) -> Reply:
     lines = ["Nomor ini terdaftar untuk lebih dari satu wajib pajak. Untuk wajib pajak mana Anda bertanya?", ""]
     rows = []
     for n, tp in enumerate(taxpayers[:10], 1):
-        label = f"{initials(tp.name)} {tp.npwp_masked}"
+        label = f"{wa(initials(tp.name))} {tp.npwp_masked}"
         lines.append(f"{n}. {label}")
         rows.append({"id": f"wp:{tp.pk}", "title": initials(tp.name)[:24], "description": tp.npwp_masked})
     lines += ["", "Balas dengan angka pilihan Anda."]
@@ -144,7 +145,7 @@ def challenge_passed() -> str:
 def locked(office: Office) -> Reply:
     return text("Demi keamanan data wajib pajak, rincian tagihan untuk nomor ini kami kunci sementara setelah tiga "
                 "kali jawaban tidak sesuai. Petugas kami akan menghubungi Anda; Anda juga dapat datang ke "
-                f"{office.name} dengan membawa kartu identitas, atau menghubungi Kring Pajak 1500200.")
+                f"{wa(office.name)} dengan membawa kartu identitas, atau menghubungi Kring Pajak 1500200.")
 
 
 def contact_inactive(status: str) -> Reply:
@@ -171,16 +172,16 @@ def _period(doc) -> str:
 def rincian(taxpayer, documents: list, teguran: list, paksa: list) -> str:
     """Each document still owed (type, number, date, tax, period, amount, due date, and its state when collection
     is paused), the total still owed, the letters."""
-    lines = [f"Rincian tunggakan pajak {taxpayer.name} (NPWP {taxpayer.npwp_masked}):", ""]
+    lines = [f"Rincian tunggakan pajak {wa(taxpayer.name)} (NPWP {taxpayer.npwp_masked}):", ""]
     for n, doc in enumerate(documents, 1):
-        lines += [f"{n}. {doc.get_document_type_display()} No. {doc.number} tanggal {tanggal(doc.issue_date)}",
+        lines += [f"{n}. {doc.get_document_type_display()} No. {wa(doc.number)} tanggal {tanggal(doc.issue_date)}",
                   f"   Pajak: {kap_name(doc.kap)} ({doc.kap}), masa {_period(doc)}",
                   f"   Jumlah: {rupiah(doc.amount_due)}, jatuh tempo {tanggal(doc.due_date)}"]
         if doc.state != DocumentState.OPEN:
             lines.append(f"   Status: {doc.get_state_display()}")
     lines += ["", f"*Total masih harus dibayar: {rupiah(sum(d.amount_due for d in documents))}*"]
     for st in teguran:
-        line = f"Surat Teguran No. {st.number} tanggal {tanggal(st.issue_date)}"
+        line = f"Surat Teguran No. {wa(st.number)} tanggal {tanggal(st.issue_date)}"
         if st.delivered_date:
             line += f", diterima {tanggal(st.delivered_date)}"
         if st.surat_paksa_due_date and not paksa:
@@ -188,7 +189,7 @@ def rincian(taxpayer, documents: list, teguran: list, paksa: list) -> str:
                      f"{tanggal(st.surat_paksa_due_date)}")
         lines += ["", line + "."]
     for sp in paksa:
-        lines += ["", f"Surat Paksa No. {sp.number} tanggal {tanggal(sp.issue_date)} telah diterbitkan."]
+        lines += ["", f"Surat Paksa No. {wa(sp.number)} tanggal {tanggal(sp.issue_date)} telah diterbitkan."]
     lines += ["", "Bunga dapat terus berjalan setiap bulan sampai tagihan dilunasi."]
     return "\n".join(lines)
 
@@ -200,7 +201,7 @@ def after_details() -> Reply:
 
 
 def no_debt(taxpayer) -> Reply:
-    return buttons(f"Saat ini tidak ada tunggakan pajak terbuka yang tercatat atas nama {taxpayer.name} "
+    return buttons(f"Saat ini tidak ada tunggakan pajak terbuka yang tercatat atas nama {wa(taxpayer.name)} "
                    f"(NPWP {taxpayer.npwp_masked}). Bila Anda sudah membayar, terima kasih atas kepatuhan Anda.",
                    [("petugas", "Hubungi petugas"), ("salam", "Menu")])
 
@@ -211,7 +212,7 @@ def choose_documents(documents: list) -> Reply:
     rows = [{"id": "doc:all", "title": "Semua tagihan",
              "description": f"{len(documents)} dokumen, {rupiah(sum(d.amount_due for d in documents))}"}]
     for n, doc in enumerate(documents, 1):
-        lines.append(f"{n}. {doc.get_document_type_display()} {doc.number} – {rupiah(doc.amount_due)}")
+        lines.append(f"{n}. {doc.get_document_type_display()} {wa(doc.number)} – {rupiah(doc.amount_due)}")
         if len(rows) < 10:
             rows.append({"id": f"doc:{doc.pk}", "title": f"{doc.get_document_type_display()} {doc.number}"[:24],
                          "description": f"{kap_name(doc.kap)}, {rupiah(doc.amount_due)}"[:72]})
@@ -223,7 +224,7 @@ def choose_documents(documents: list) -> Reply:
 
 def billing_failed(message: str, transient: bool) -> Reply:
     head = ("Mohon maaf, layanan pembuatan kode billing sedang sibuk. Silakan coba lagi beberapa saat lagi."
-            if transient else f"Mohon maaf, kode billing belum dapat dibuat: {message}.")
+            if transient else f"Mohon maaf, kode billing belum dapat dibuat: {wa(message)}.")
     return buttons(head, [("kode_billing", "Coba lagi"), ("petugas", "Hubungi petugas")])
 
 
@@ -288,8 +289,8 @@ def pengaduan(*, forwarded: bool = False) -> Reply:
 
 
 def _office_call(office: Office) -> str:
-    phone = f" di nomor {office.phone}" if office.phone else ""
-    return (f"Bila ragu, telepon langsung {office.name}{phone} (nomor telepon kantor juga tercantum di "
+    phone = f" di nomor {wa(office.phone)}" if office.phone else ""
+    return (f"Bila ragu, telepon langsung {wa(office.name)}{phone} (nomor telepon kantor juga tercantum di "
             "pajak.go.id/unit-kerja), atau Kring Pajak 1500200.")
 
 
@@ -297,7 +298,7 @@ def fraud_worry(office: Office) -> Reply:
     """"Is this a scam?": how to check, at once and without any identity question first."""
     return buttons(
         "Terima kasih sudah berhati-hati. Cara memastikan pesan ini resmi:\n"
-        f"• Nomor WhatsApp resmi {office.name} tercantum di pajak.go.id/unit-kerja; cocokkan dengan nomor ini.\n"
+        f"• Nomor WhatsApp resmi {wa(office.name)} tercantum di pajak.go.id/unit-kerja; cocokkan dengan nomor ini.\n"
         "• Pembayaran pajak *hanya* melalui kode billing ke Kas Negara (bank/pos persepsi, e-commerce resmi), "
         "tidak pernah ke rekening lain.\n"
         "• Petugas pajak tidak pernah meminta uang ke rekening pribadi, pulsa, password, PIN atau kode OTP.\n"
@@ -311,12 +312,12 @@ def scam_report(office: Office, *, named_number: bool = False) -> Reply:
     about = " beserta nomor yang Anda sebutkan" if named_number else ""
     return buttons(
         f"Terima kasih atas laporan Anda{about}. Laporan ini telah kami catat dan teruskan kepada petugas "
-        f"{office.name} untuk ditindaklanjuti.\n\n"
+        f"{wa(office.name)} untuk ditindaklanjuti.\n\n"
         "Mohon diingat:\n"
         "• Kantor pajak tidak pernah meminta pembayaran selain melalui kode billing ke Kas Negara.\n"
         "• Kantor pajak tidak pernah meminta pulsa, transfer ke rekening pribadi, password, PIN atau kode OTP.\n"
         "• Jangan mengirim uang atau data apa pun kepada nomor tersebut.\n"
-        f"• Nomor WhatsApp resmi {office.name} tercantum di pajak.go.id/unit-kerja.\n\n"
+        f"• Nomor WhatsApp resmi {wa(office.name)} tercantum di pajak.go.id/unit-kerja.\n\n"
         "Anda juga dapat melapor melalui:\n" + COMPLAINT_CHANNELS + "\n\n" + _office_call(office),
         [("petugas", "Hubungi petugas"), ("salam", "Menu")])
 
@@ -333,7 +334,7 @@ def handed_off(office: Office, now: dt.datetime, *, reason: str) -> Reply:
     lead = ("Mohon maaf, sepertinya kami belum dapat membantu melalui menu otomatis. "
             if reason == "not_understood" else "")
     note = hours_note(office, now) or "Petugas kami akan segera membalas pesan Anda di sini."
-    return text(f"{lead}Pesan Anda telah kami teruskan kepada petugas {office.name}. {note}")
+    return text(f"{lead}Pesan Anda telah kami teruskan kepada petugas {wa(office.name)}. {note}")
 
 
 def stopped() -> Reply:

@@ -27,7 +27,7 @@ from triplec.billing.messages import render_billing_message
 from triplec.billing.services import BillingError, issue_billing_code
 from triplec.bot.nlu.classifier import INTENTS, Classification, classify
 from triplec.bot.nlu.policy import clarification_options, needs_clarification
-from triplec.core.identifiers import mask_phone
+from triplec.core.masking import mask_contact, mask_phone
 from triplec.core.money import rupiah
 from triplec.events.bus import publish
 from triplec.ledger.models import SuratPaksa, SuratTeguran
@@ -42,7 +42,7 @@ from . import answers
 from .answers import Reply
 from .identity import (
     NO_CHALLENGE, NO_CHALLENGE_REPLY, Identity, challenge_answer, challenge_kind, challenge_passes,
-    challenge_question, identify, initials, is_locked, needs_challenge, verified_in,
+    challenge_question, identify, identity_confirmed, initials, is_locked, needs_challenge, verified_in,
 )
 from .models import BotTurn, Conversation, ConversationState, TaskKind
 from .services import (
@@ -157,7 +157,7 @@ def _disclose(turn: Turn, contact: Contact, what: str, summary: str) -> None:
            else f"registered {contact.source} contact, verified {contact.verified_at:%Y-%m-%d}")
     audit_record(action="disclose", channel="bot", taxpayer=contact.taxpayer, obj=c, office=c.office,
                  summary=summary[:300],
-                 detail={"what": what, "contact": mask_phone(contact.phone) if contact.phone else contact.wa_user_id,
+                 detail={"what": what, "contact": mask_contact(contact.phone, contact.wa_user_id),
                          "why": why, "conversation": c.pk, "inbound": turn.inbound.wamid})
     turn.reply_taxpayer = contact.taxpayer
 
@@ -170,8 +170,7 @@ def _summary(turn: Turn, reason: str) -> str:
     contact = turn.identity.by_taxpayer(c.taxpayer_id) or (active[0] if len(active) == 1 else None)
     if contact is not None:
         tp = contact.taxpayer
-        verified = "terkonfirmasi" if (verified_in(c, contact) or not needs_challenge(contact, turn.now)) \
-            else "perlu dikonfirmasi"
+        verified = "terkonfirmasi" if identity_confirmed(c, contact, turn.now) else "perlu dikonfirmasi"
         lines.append(f"Wajib pajak: {tp.name} ({tp.npwp_masked}); identitas {verified}")
         docs = list(owed_documents(taxpayer=tp).values_list("amount_due", flat=True))
         if docs:
@@ -325,7 +324,7 @@ def _authorised(turn: Turn, intent: str) -> Contact | None:
         for x in active:  # masked NPWP and initials are still about the taxpayer: audited
             audit_record(action="disclose", channel="bot", taxpayer=x.taxpayer, obj=c, office=c.office,
                          summary="masked NPWP and initials in a choice for a shared number",
-                         detail={"what": "taxpayer_choice", "contact": mask_phone(x.phone) if x.phone else x.wa_user_id,
+                         detail={"what": "taxpayer_choice", "contact": mask_contact(x.phone, x.wa_user_id),
                                  "why": "number registered to several taxpayers", "conversation": c.pk})
         return None
     if is_locked(contact):
@@ -333,7 +332,7 @@ def _authorised(turn: Turn, intent: str) -> Contact | None:
         turn.action = "locked"
         _to_menu(c)
         return None
-    if not verified_in(c, contact) and needs_challenge(contact, turn.now):
+    if not identity_confirmed(c, contact, turn.now):
         kind = challenge_kind(contact.taxpayer)
         if kind == NO_CHALLENGE:  # nothing we hold is secret enough to ask (identity.py): an officer confirms
             turn.say(answers.text(NO_CHALLENGE_REPLY))
@@ -616,7 +615,7 @@ def _salah_nomor(turn: Turn, result: Classification) -> None:
                            source=ContactSource.WHATSAPP)
         staff_task_create(office_id=contact.taxpayer.office_id, kind=TaskKind.WRONG_NUMBER, taxpayer=contact.taxpayer,
                           contact=contact, conversation=c,
-                          summary=f"Nomor {mask_phone(contact.phone) if contact.phone else contact.wa_user_id} "
+                          summary=f"Nomor {mask_contact(contact.phone, contact.wa_user_id)} "
                                   f"dilaporkan bukan milik {initials(contact.taxpayer.name)} "
                                   f"({contact.taxpayer.npwp_masked}); perbarui kontak")
     cancel_queued_bulk(channel_id=c.channel_id, wa_id=peer.wa_id, user_id=peer.user_id, reason="Nomor WhatsApp salah")

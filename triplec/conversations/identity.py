@@ -75,7 +75,7 @@ def is_locked(contact: Contact) -> bool:
 # --- the challenge ----------------------------------------------------------------------------------------------
 # Whom we guard against: someone who holds the phone, has read our messages, and knows the person: their name,
 # their district (kecamatan) and their date of birth. What they can learn from us: the NPWP masked
-# (09.254.***.*-407.000, or 5371 **** **** 1234 for a NIK-based one), initials, letter and document numbers and
+# (09.254.•••.•-407.000, or 5371 •••• •••• 1234 for a NIK-based one: core.masking), initials, letter and document numbers and
 # amounts from campaign messages. The question must leave them many equally likely answers.
 #
 # Why not the NIK: a NIK is 2 digits province, 2 regency, 2 district (the person's address), 6 date of birth
@@ -90,7 +90,7 @@ def is_locked(contact: Contact) -> bool:
 #   in any message (messages show the NIK-based number): 10,000 equally likely answers.
 # - "officer", a NIK-based NPWP without an old NPWP: nothing we hold is secret from that person, so no question
 #   is asked at all; an officer confirms the identity (the bot hands the conversation over).
-# - "npwp_hidden", a legacy NPWP: the 4 digits our mask hides ("***.*"), 3 digits of the serial and the check
+# - "npwp_hidden", a legacy NPWP: the 4 digits our mask hides ("•••.•"), 3 digits of the serial and the check
 #   digit, which follows from them: 1,000 equally likely answers, whatever the person knows about the taxpayer.
 # Three failures lock the contact (BOT_CHALLENGE_MAX_FAILURES), so a guesser succeeds with probability at most
 # 3/10,000 on a NIK-based NPWP and 3/1,000 on a legacy one.
@@ -114,7 +114,7 @@ def challenge_question(kind: str, taxpayer: Taxpayer) -> str:
     if kind == "npwp15_serial":
         return ("Untuk keamanan data, mohon ketik *digit ke-5 sampai ke-8 NPWP lama (15 digit)* wajib pajak "
                 "tersebut, sebagaimana tertera pada kartu NPWP lama.")
-    return ("Untuk keamanan data, mohon ketik *4 digit NPWP yang kami samarkan* (bagian ***.*) pada "
+    return ("Untuk keamanan data, mohon ketik *4 digit NPWP yang kami samarkan* (bagian •••.•) pada "
             f"NPWP {taxpayer.npwp_masked}.")
 
 
@@ -131,7 +131,7 @@ def _expected(kind: str, taxpayer: Taxpayer) -> tuple[str, set[str]]:
     if kind == NO_CHALLENGE:
         return "", set()  # nothing passes: an officer confirms
     whole = {taxpayer.npwp16, taxpayer.npwp15} - {""}
-    return taxpayer.npwp16[6:10], whole  # the 15-digit form's digits 6-9: the "***.*" part
+    return taxpayer.npwp16[6:10], whole  # the 15-digit form's digits 6-9: the "•••.•" part
 
 
 def challenge_answer(text: str) -> str | None:
@@ -150,3 +150,12 @@ def challenge_passes(kind: str, taxpayer: Taxpayer, digits: str) -> bool:
 
 def verified_in(conversation: Conversation, contact: Contact) -> bool:
     return conversation.verified_taxpayer_id == contact.taxpayer_id and conversation.verified_at is not None
+
+
+def identity_confirmed(conversation: Conversation, contact: Contact | None, now: dt.datetime) -> bool:
+    """Whether the person on this number may be told this contact's taxpayer's details: the one answer the bot's
+    gate, the handoff summary and the officer's panel all give. An active contact not locked by failed answers,
+    and either the challenge passed in this conversation or a registered verification recent enough."""
+    if contact is None or contact.status != ContactStatus.ACTIVE or is_locked(contact):
+        return False
+    return verified_in(conversation, contact) or not needs_challenge(contact, now)

@@ -8,13 +8,17 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from triplec.messaging.models import InboundMessage, OutboundMessage
+from triplec.messaging.models import InboundMessage, Lane, OutboundMessage, State
 
 from .models import Conversation, ConversationEvent, ConversationState, StaffTask
 
 
 def open_conversation(*, channel, peer) -> Conversation | None:
     return Conversation.objects.filter(channel=channel, peer=peer).exclude(state=ConversationState.RESOLVED).first()
+
+
+# How far back the message a conversation answers is looked for (a campaign message, a receipt).
+ANSWERED_LOOKBACK = dt.timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -64,12 +68,20 @@ def conversation_timeline(conversation: Conversation, *, limit: int = 500) -> li
     if peer.user_id:
         q |= Q(recipient=peer.user_id)
     outbound = OutboundMessage.objects.filter(q, channel=conversation.channel_id, created_at__gte=start) \
-        .select_related("template", "shape")
+        .select_related("template", "shape", "created_by")
     if end is not None:
         outbound = outbound.filter(created_at__lte=end + dt.timedelta(seconds=5))
-    events = ConversationEvent.objects.filter(conversation=conversation)
+    events = ConversationEvent.objects.filter(conversation=conversation).select_related("actor")
     items = [TimelineItem(m.received_at, "in", m.type, m.text, m) for m in inbound.order_by("id")[:limit]]
     items += [TimelineItem(m.created_at, "out", m.kind, _outbound_text(m), m) for m in outbound.order_by("id")[:limit]]
+    # Most conversations begin as an answer to a message we wrote first (a campaign's letter message), sent
+    # before the conversation opened: the officer sees it at the top, as the taxpayer did.
+    answered = OutboundMessage.objects.filter(q, channel=conversation.channel_id, lane=Lane.BULK, kind="template",
+                                              created_at__lt=start, created_at__gte=start - ANSWERED_LOOKBACK) \
+        .exclude(state__in=[State.QUEUED, State.SENDING, State.FAILED, State.EXPIRED]) \
+        .select_related("template", "shape", "created_by").order_by("-created_at", "-id").first()
+    if answered is not None:
+        items.append(TimelineItem(answered.created_at, "out", answered.kind, _outbound_text(answered), answered))
     items += [TimelineItem(e.at, "event", e.kind, e.text, e) for e in events[:limit]]
     items.sort(key=lambda i: (i.at, {"in": 0, "event": 1, "out": 2}[i.direction]))
     return items[-limit:]

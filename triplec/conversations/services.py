@@ -71,7 +71,8 @@ def conversation_handoff(*, conversation: Conversation, reason: str, summary: st
     conversation.pending_intent, conversation.options = "", []
     conversation.save(update_fields=["state", "handoff_reason", "handoff_summary", "handed_off_at",
                                      "pending_intent", "options", "updated_at"])
-    conversation_event(conversation=conversation, kind="handoff", text=f"{reason}: {summary}", at=now)
+    # The summary opens with the reason in words ("Alasan: ..."); the reason's code is kept on the conversation.
+    conversation_event(conversation=conversation, kind="handoff", text=summary, at=now)
     publish(f"office:{conversation.office_id}", "conversation.handoff",
             {"conversation": conversation.pk, "reason": reason})
     return True
@@ -100,7 +101,8 @@ def conversation_assign(*, conversation: Conversation, officer, actor=None) -> C
     if conversation.state in BOT_STATES or conversation.state == ConversationState.WAITING_OFFICER:
         conversation.state = ConversationState.OPEN
     conversation.save(update_fields=["assigned_to", "state", "updated_at"])
-    conversation_event(conversation=conversation, kind="assigned", text=getattr(officer, "username", ""), actor=actor)
+    shown = getattr(officer, "full_name", "") or getattr(officer, "username", "")  # the officer's display name
+    conversation_event(conversation=conversation, kind="assigned", text=shown, actor=actor)
     audit_record(action="conversation.assign", actor=actor, obj=conversation, taxpayer=conversation.taxpayer,
                  office=conversation.office, channel="web", summary="conversation assigned",
                  detail={"from": previous, "to": getattr(officer, "pk", None)})

@@ -84,13 +84,6 @@ def format_npwp(npwp16: str) -> str:
     return " ".join(npwp16[i : i + 4] for i in range(0, len(npwp16), 4))
 
 
-def mask_npwp(npwp16: str) -> str:
-    """What a WhatsApp message or a log may show, e.g. 09.254.***.*-407.000."""
-    if npwp16.startswith("0") and len(npwp16) == 16:
-        n = npwp16[1:]
-        return f"{n[:2]}.{n[2:5]}.***.*-{n[9:12]}.{n[12:]}"
-    return f"{npwp16[:4]} **** **** {npwp16[-4:]}"
-
 
 def search_digits(raw: str) -> str:
     """Digits of an NPWP typed in any layout, for search; the 16-digit form when it was a 15-digit one."""
@@ -117,9 +110,3 @@ def parse_whatsapp_number(raw: object) -> str:
     if kind not in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
         raise InvalidIdentifier("WhatsApp number must be a mobile number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def mask_phone(e164: str) -> str:
-    if len(e164) < 8:
-        return "***"
-    return f"{e164[:5]}****{e164[-3:]}"

@@ -23,7 +23,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from triplec.audit.services import audit_record
-from triplec.core.masking import mask_text
+from triplec.core.masking import mask_identifier, mask_phone, mask_text
 from triplec.core.spreadsheets import safe_row
 from triplec.offices.models import Office
 
@@ -282,7 +282,7 @@ class _Report:
         kind = self.masks.get(column, "")
         if not text or not kind:
             return text
-        return values.mask_identifier(text) if kind == "identifier" else values.mask_number(text)
+        return mask_identifier(text) if kind == "identifier" else mask_phone(text)
 
 
 class _Engine:

@@ -9,7 +9,7 @@ import re
 import zoneinfo
 from functools import lru_cache
 
-from triplec.core.identifiers import InvalidIdentifier, Npwp, mask_phone, parse_nik, parse_npwp, parse_whatsapp_number
+from triplec.core.identifiers import InvalidIdentifier, Npwp, parse_nik, parse_npwp, parse_whatsapp_number
 
 
 class CellError(ValueError):
@@ -268,19 +268,6 @@ def _slow_whatsapp(s: str) -> str:
 
 
 # --- Masking for the report ------------------------------------------------------------------------------
-def mask_identifier(raw: str) -> str:
-    """NPWP/NIK in a report: enough digits to find the row (first 4, last 4), the middle hidden."""
-    d = "".join(ch for ch in raw if ch.isdigit())
-    if len(d) < 8:  # too short to be anyone's number: shown as typed, so the mistake can be seen
-        return raw
-    return d[:4] + "*" * (len(d) - 8) + d[-4:]
-
-
-def mask_number(raw: str) -> str:
-    d = "".join(ch for ch in raw if ch.isdigit() or ch == "+")
-    return mask_phone(d) if len(d) >= 8 else raw
-
-
 # --- NPWP and NIK at import speed ------------------------------------------------------------------------
 # triplec.core.identifiers goes through python-stdnum, which costs ~100 µs per number (Unicode clean-up and a
 # database lookup of the region). The rules are the same here for the shapes every export uses (digits with

@@ -12,13 +12,13 @@ from django.utils import timezone
 from triplec.billing.models import BillingCode
 from triplec.campaigns.models import Target
 from triplec.conversations.models import Conversation, ConversationState, HUMAN_STATES, StaffTask, TaskQueue
+from triplec.conversations.identity import identity_confirmed
 from triplec.conversations.selectors import conversation_timeline, open_staff_tasks
 from triplec.ledger.models import DebtDocument, Payment, PaymentClaim, SuratPaksa, SuratTeguran
 from triplec.ledger.selectors import owed_and_collectible, owed_documents
 from triplec.messaging.models import WINDOW, Template, TemplateStatus
 from triplec.messaging.registry import placeholders, render_template
-from triplec.taxpayers.models import Contact, ContactChange, Taxpayer
-
+from triplec.taxpayers.models import Contact, ContactChange, ContactStatus, Taxpayer
 from triplec.taxpayers.selectors import contacts_of_peer
 
 from .access import is_head, is_officer, visible_conversations
@@ -131,6 +131,11 @@ def _template_text(message) -> str:
         return f"[template {message.template.name if message.template_id else ''}]"
 
 
+def signed_by(user) -> str:
+    """The name a member of staff is shown under: their display name, the username only when it is empty."""
+    return (user.full_name or user.username) if user is not None else ""
+
+
 def timeline(conversation: Conversation) -> list[Line]:
     lines = []
     for item in conversation_timeline(conversation):
@@ -143,7 +148,7 @@ def timeline(conversation: Conversation) -> list[Line]:
                 doc = (obj.payload or {}).get("document") or {}
                 text = f"📄 {doc.get('filename') or 'dokumen'}" + (f"\n{doc['caption']}" if doc.get("caption") else "")
             lines.append(Line(item.at, "out", obj.kind, text, obj.state, obj.error_reason,
-                              getattr(obj.created_by, "username", "") if obj.created_by_id else "bot", obj.pk))
+                              signed_by(obj.created_by) if obj.created_by_id else "bot", obj.pk))
         elif item.direction == "in":
             text = item.text or f"[{item.kind}]"
             if item.kind == "document":
@@ -151,7 +156,7 @@ def timeline(conversation: Conversation) -> list[Line]:
             lines.append(Line(item.at, "in", item.kind, text, pk=obj.pk))
         else:
             lines.append(Line(item.at, "event", item.kind, item.text,
-                              actor=obj.actor.username if obj.actor_id else "", pk=obj.pk))
+                              actor=signed_by(obj.actor) if obj.actor_id else "", pk=obj.pk))
     return lines
 
 
@@ -173,13 +178,14 @@ def taxpayer_panel(conversation: Conversation) -> dict:
         "contacts": contacts,
         "shared_number": len(sharing) > 1,
         "unknown": not contacts,
-        "verified": conversation.verified_taxpayer_id is not None and
-                    conversation.verified_taxpayer_id == conversation.taxpayer_id,
         "contact_history": list(ContactChange.objects.filter(contact__in=contacts).order_by("-changed_at")[:10]),
     }
     t = conversation_taxpayer(conversation)
     panel["taxpayer"] = t
-    panel["verified"] = t is not None and conversation.verified_taxpayer_id == t.pk
+    # The same rule as the bot's gate and its handoff summary ("identitas terkonfirmasi").
+    contact = next((ct for ct in contacts if ct.taxpayer_id == getattr(t, "pk", None)
+                    and ct.status == ContactStatus.ACTIVE), None)
+    panel["verified"] = t is not None and identity_confirmed(conversation, contact, timezone.now())
     if t is None:
         return panel
     now = timezone.now()

@@ -19,7 +19,7 @@ from django.utils import timezone
 from triplec.accounts.permissions import require
 from triplec.audit.services import audit_record
 from triplec.billing.messages import MessageNotSent, send_billing_code
-from triplec.billing.services import BillingError, issue_billing_code
+from triplec.billing.services import BillingError, amount_from_form, issue_billing_code
 from triplec.conversations.models import HUMAN_STATES, Conversation, ConversationState
 from triplec.conversations.services import (
     ConversationError, cancel_queued_bulk, conversation_assign, conversation_event, conversation_officer_replied,
@@ -327,8 +327,9 @@ def set_contact_status(*, conversation: Conversation, actor, status: str, reason
 
 
 # --- billing --------------------------------------------------------------------------------------------------
-def issue_and_send_billing(*, conversation: Conversation, actor, document_ids: list[int]):
-    """Issue a billing code for the chosen documents of the conversation's taxpayer and send it to this chat."""
+def issue_and_send_billing(*, conversation: Conversation, actor, document_ids: list[int], amount: str | int | None = None):
+    """Issue a billing code for the chosen documents of the conversation's taxpayer (their whole balance, or the
+    amount the taxpayer asked to pay) and send it to this chat."""
     _may(actor, "billing.issue", conversation)
     taxpayer = conversation_taxpayer(conversation)
     if taxpayer is None:
@@ -337,7 +338,8 @@ def issue_and_send_billing(*, conversation: Conversation, actor, document_ids: l
     if not docs or len(docs) != len(set(document_ids)):
         raise InboxError("Pilih minimal satu dokumen tagihan wajib pajak ini")
     try:
-        result = issue_billing_code(taxpayer=taxpayer, documents=docs, actor=actor, channel="web")
+        chosen = amount if isinstance(amount, int) or amount is None else amount_from_form(amount)
+        result = issue_billing_code(taxpayer=taxpayer, documents=docs, actor=actor, channel="web", amount=chosen)
     except BillingError as exc:
         raise InboxError(str(exc)) from None
     code = result.billing_code

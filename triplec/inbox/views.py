@@ -226,7 +226,8 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 def billing(request: HttpRequest, pk: int) -> HttpResponse:
     ids = [int(x) for x in request.POST.getlist("documents") if x.isdigit()]
     return _act(request, pk, lambda c: services.issue_and_send_billing(conversation=c, actor=request.user,
-                                                                         document_ids=ids),
+                                                                         document_ids=ids,
+                                                                         amount=request.POST.get("amount")),
                 _("Billing code issued and queued."))
 
 

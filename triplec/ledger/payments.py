@@ -29,7 +29,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from triplec.audit.services import audit_record
-from triplec.core.identifiers import mask_npwp
+from triplec.core.masking import mask_npwp
 from triplec.core.signals import send_after_commit
 
 from triplec.billing.models import BillingCode, BillingCodeItem
@@ -38,7 +38,7 @@ from triplec.taxpayers.models import Taxpayer
 from .models import ClaimStatus, DebtDocument, DocumentState, MatchMethod, Payment, PaymentAllocation, PaymentClaim
 from .selectors import OWED_STATES, is_owed
 from .services import close_settled_teguran
-from .signals import payments_settled_documents
+from .signals import payments_applied
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +102,11 @@ class PaymentOutcome:
 # --- validation ------------------------------------------------------------------------------------
 
 
+# A payment cannot have been made after it is reported. The sender's clock (a bank's, the core system's) may run
+# a little ahead of ours: a paid_at up to this much later than our "now" is taken as that skew.
+PAID_AT_CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
 def normalise_ntpn(raw: str) -> str:
     return "".join(str(raw or "").split()).upper()
 
@@ -128,8 +133,11 @@ def validate_row(row: PaymentRow) -> None:
         raise PaymentRejected("amount", "Jumlah pembayaran harus lebih dari nol")
     if not isinstance(row.paid_at, dt.datetime) or timezone.is_naive(row.paid_at):
         raise PaymentRejected("paid_at", "Waktu bayar harus tanggal dan jam dengan zona waktu")
-    if row.paid_at > timezone.now() + dt.timedelta(days=1):
-        raise PaymentRejected("paid_at", "Waktu bayar tidak boleh di masa depan")
+    now = timezone.now()
+    if row.paid_at > now + PAID_AT_CLOCK_SKEW:
+        raise PaymentRejected("paid_at", f"Waktu bayar {row.paid_at.isoformat()} di masa depan (waktu server "
+                                         f"{now.replace(microsecond=0).isoformat()}); pembayaran dicatat setelah "
+                                         "terjadi")
     if len(row.kap or "") > 6 or len(row.kjs or "") > 3 or len(row.document_number or "") > 60 or len(row.bank or "") > 100:
         raise PaymentRejected("kap", "KAP (6), KJS (3), nomor dokumen (60) atau bank (100) terlalu panjang")
 
@@ -477,9 +485,10 @@ def _plan_and_apply(valid, results, *, actor, channel, office_id, notify) -> Non
                 "overpaid": sum(1 for p in plans if p.overpaid), "teguran_closed": closed},
     )
     if notify:
-        paid_ids = [p.payment_id for p in plans if p.documents_paid]
+        # Every payment applied to documents gets its receipt, a partial one too (it says what is left).
+        paid_ids = [p.payment_id for p in plans if p.allocations]
         if paid_ids:
-            send_after_commit(payments_settled_documents, sender=Payment, payment_ids=paid_ids)
+            send_after_commit(payments_applied, sender=Payment, payment_ids=paid_ids)
 
 
 def _write(plans: list[_Plan], docs: dict[int, _Doc], *, now: dt.datetime, channel: str) -> None:
@@ -604,8 +613,8 @@ def assign_payment(*, payment: Payment, documents: Sequence[DebtDocument], actor
     )
     _confirm_claims([_Plan(0, None, payment.ntpn, payment.taxpayer_id, payment.office_id, "manual", [], 0, [], _payment=payment)], now)  # type: ignore[arg-type]
     warnings = [f"Kelebihan bayar Rp{remaining:,}".replace(",", ".")] if remaining else []
-    if paid:
-        send_after_commit(payments_settled_documents, sender=Payment, payment_ids=[payment.pk])
+    # At least one document received money: its receipt says what is left.
+    send_after_commit(payments_applied, sender=Payment, payment_ids=[payment.pk])
     return PaymentOutcome("imported", payment, True, warnings, paid)
 
 

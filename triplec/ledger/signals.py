@@ -3,5 +3,6 @@ a listener's failure (a receipt that cannot be queued) never undoes a payment.""
 
 from django.dispatch import Signal
 
-# kwargs: payment_ids: list of Payment ids that settled at least one document (billing sends the receipts).
-payments_settled_documents = Signal()
+# kwargs: payment_ids: Payment ids applied to at least one document, in part or in full (billing sends a receipt
+# for each, saying what is left).
+payments_applied = Signal()

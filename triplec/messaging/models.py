@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from triplec.core.identifiers import mask_phone
+from triplec.core.masking import mask_contact
 from triplec.settings import env
 
 from . import shapes
@@ -155,7 +155,7 @@ class Peer(models.Model):
         verbose_name_plural = _("WhatsApp peers")
 
     def __str__(self) -> str:
-        return mask_phone("+" + self.wa_id) if self.wa_id else self.user_id
+        return mask_contact("+" + self.wa_id if self.wa_id else "", self.user_id)
 
     @property
     def is_unknown(self) -> bool:

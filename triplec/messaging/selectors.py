@@ -4,7 +4,7 @@ import json
 
 from django.db.models import QuerySet
 
-from triplec.core.masking import mask_text
+from triplec.core.masking import mask_name, mask_text
 
 from .models import EventState, WebhookEvent
 
@@ -57,5 +57,4 @@ def _mask(node, key: str = "", in_entry: bool = False):
 
 
 def _initial(text: str) -> str:
-    stripped = text.strip()
-    return f"{stripped[:1]}*** ({len(text)})" if stripped else text
+    return mask_name(text)

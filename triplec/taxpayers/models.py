@@ -3,7 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from triplec.core.identifiers import format_npwp, mask_npwp
+from triplec.core.identifiers import format_npwp
+from triplec.core.masking import mask_npwp
 
 
 class TaxpayerType(models.TextChoices):

@@ -8,17 +8,13 @@ NIK and are shown whole.
 
 from triplec.accounts.permissions import allowed
 from triplec.core.identifiers import format_npwp
+from triplec.core.masking import mask_nik, mask_nitku
 
 
 def carries_nik(number: str) -> bool:
     """A 16-digit NPWP, or the first 16 digits of a NITKU, that is a NIK: a NIK starts with a province code
     (11-94); a legacy-derived NPWP16 always starts with 0."""
     return len(number) >= 16 and number[:16].isdigit() and number[0] != "0"
-
-
-def mask_nik(nik: str) -> str:
-    """The region code and the last four digits: 537103******0001. Day, month and year of birth are hidden."""
-    return f"{nik[:6]}******{nik[12:16]}" if len(nik) >= 16 else nik
 
 
 def may_see_nik(user) -> bool:
@@ -45,5 +41,5 @@ def shown_nitku(user, nitku: str) -> str:
     if not nitku:
         return ""
     if carries_nik(nitku) and not may_see_nik(user):
-        return mask_nik(nitku[:16]) + nitku[16:]
+        return mask_nitku(nitku)
     return nitku

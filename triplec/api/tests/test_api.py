@@ -173,3 +173,26 @@ def test_it_shows_a_new_token_once_in_the_admin(client, office):
     from triplec.api.models import hash_token
 
     assert hash_token(raw) == token.token_hash
+
+
+def test_it_refuses_a_payment_time_in_the_future_with_a_clear_error(client, office, token):
+    from django.utils import timezone
+
+    taxpayer = make_taxpayer(office)
+    doc = make_document(taxpayer)
+    later = (timezone.now() + dt.timedelta(hours=1)).isoformat()
+    response = post(client, "/api/v1/payments", item(taxpayer, document_number=doc.number, paid_at=later), token)
+    assert response.status_code == 422
+    error = response.json()["results"][0]["error"]
+    assert error["field"] == "paid_at" and "masa depan" in error["message"]
+    assert not Payment.objects.exists()
+
+
+def test_it_accepts_a_payment_time_a_little_ahead_as_clock_skew(client, office, token):
+    from django.utils import timezone
+
+    taxpayer = make_taxpayer(office)
+    doc = make_document(taxpayer)
+    skewed = (timezone.now() + dt.timedelta(minutes=2)).isoformat()
+    response = post(client, "/api/v1/payments", item(taxpayer, document_number=doc.number, paid_at=skewed), token)
+    assert response.status_code == 200 and response.json()["summary"]["imported"] == 1

@@ -153,3 +153,53 @@ def test_it_refuses_the_real_gateway_until_it_is_configured(settings):
     settings.BILLING_DJP_URL = ""
     with pytest.raises(PermanentGatewayError, match="belum dikonfigurasi"):
         RealDjpGateway()
+
+
+def test_it_issues_a_code_for_a_chosen_part_of_the_balance_oldest_document_first(taxpayer):
+    older = make_document(taxpayer, amount=1_000_000, issue_date=dt.date(2026, 3, 1))
+    newer = make_document(taxpayer, amount=2_000_000, issue_date=dt.date(2026, 6, 1))
+    code = issue_billing_code(taxpayer=taxpayer, documents=[newer, older], amount=1_500_000,
+                              gateway=SimulatedDjpGateway()).billing_code
+    assert code.amount == 1_500_000
+    assert [(i.document_number, i.amount) for i in code.items.order_by("id")] == [(older.number, 1_000_000),
+                                                                                   (newer.number, 500_000)]
+    whole = issue_billing_code(taxpayer=taxpayer, documents=[older, newer], gateway=SimulatedDjpGateway()).billing_code
+    assert whole.pk != code.pk and whole.amount == 3_000_000  # the part has its own code
+
+
+def test_it_refuses_an_amount_above_the_balance_of_the_chosen_documents(taxpayer):
+    doc = make_document(taxpayer, amount=1_000_000)
+    make_document(taxpayer, amount=5_000_000)  # not chosen: does not raise the bound
+    for amount in (1_000_001, 0, -5):
+        with pytest.raises(BillingError, match="Jumlah"):
+            issue_billing_code(taxpayer=taxpayer, documents=[doc], amount=amount, gateway=SimulatedDjpGateway())
+    assert not BillingCode.objects.exists()
+
+
+def test_it_applies_a_payment_of_a_partial_code_to_the_documents_on_it(taxpayer):
+    from django.utils import timezone
+
+    older = make_document(taxpayer, amount=1_000_000, issue_date=dt.date(2026, 3, 1))
+    newer = make_document(taxpayer, amount=2_000_000, issue_date=dt.date(2026, 6, 1))
+    code = issue_billing_code(taxpayer=taxpayer, documents=[older, newer], amount=400_000,
+                              gateway=SimulatedDjpGateway()).billing_code
+    record_payment(PaymentRow(ntpn="Q1B2C3D4E5F6G7H8", billing_code=code.code, npwp16=taxpayer.npwp16,
+                              document_number="", kap="", kjs="", amount=400_000,
+                              paid_at=timezone.now() - dt.timedelta(minutes=10), bank="BANK NTT"))
+    older.refresh_from_db()
+    newer.refresh_from_db()
+    assert (older.amount_due, newer.amount_due) == (600_000, 2_000_000)
+
+
+def test_it_takes_the_amount_typed_on_the_billing_page(client, taxpayer):
+    from django.urls import reverse
+
+    from triplec.accounts.roles import Role
+
+    doc = make_document(taxpayer, amount=3_000_000)
+    client.force_login(make_user("staf", Role.COLLECTION_STAFF, office=taxpayer.office))
+    url = reverse("billing:taxpayer", args=[taxpayer.pk])
+    client.post(url, {"documents": [doc.pk], "amount": "Rp1.250.000"})
+    assert BillingCode.objects.get().amount == 1_250_000
+    response = client.post(url, {"documents": [doc.pk], "amount": "4.000.000"}, follow=True)
+    assert "paling banyak sisa tagihan" in response.content.decode() and BillingCode.objects.count() == 1

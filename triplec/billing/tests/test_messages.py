@@ -81,3 +81,34 @@ def test_it_says_why_when_no_template_is_approved_and_the_window_is_closed():
     code = issue_billing_code(taxpayer=taxpayer, documents=[make_document(taxpayer)], gateway=SimulatedDjpGateway()).billing_code
     with pytest.raises(MessageNotSent, match="belum disetujui"):
         send_billing_code(billing_code=code)
+
+
+@pytest.mark.django_db
+def test_it_sends_a_receipt_for_a_partial_payment_with_what_is_left(django_capture_on_commit_callbacks):
+    taxpayer = taxpayer_with_contact()
+    channel = make_channel(office=taxpayer.office)
+    make_template(channel, name="bukti_pembayaran_v1", body="Yth. {{1}}: {{2}}, NTPN {{3}}, {{4}}, {{5}}. Sisa {{6}}.")
+    doc = make_document(taxpayer, amount=1_500_000)
+    make_document(taxpayer, amount=200_000)
+    with django_capture_on_commit_callbacks(execute=True):
+        record_payment(PaymentRow(ntpn="P1B2C3D4E5F6G7H8", billing_code="", npwp16=taxpayer.npwp16,
+                                  document_number=doc.number, kap="", kjs="", amount=500_000,
+                                  paid_at=timezone.now() - dt.timedelta(hours=1), bank="BANK NTT"))
+    message = OutboundMessage.objects.get(idempotency_key="receipt:P1B2C3D4E5F6G7H8")
+    params = str(message.body)
+    assert "Rp500.000" in params and f"{doc.number} (sisa Rp1.000.000)" in params
+    assert "Rp1.200.000" in params  # what the taxpayer still owes in all
+
+
+@pytest.mark.django_db
+def test_it_escapes_the_taxpayers_name_in_the_billing_and_receipt_texts():
+    from triplec.billing.messages import render_billing_message
+
+    taxpayer = taxpayer_with_contact()
+    taxpayer.name = "CV *Sinar* _Timur_"
+    taxpayer.save(update_fields=["name"])
+    doc = make_document(taxpayer)
+    code = issue_billing_code(taxpayer=taxpayer, documents=[doc], gateway=SimulatedDjpGateway()).billing_code
+    rendered = render_billing_message(code)
+    assert "*Sinar*" not in rendered.text and "_Timur_" not in rendered.text
+    assert "*Sinar*" not in str(rendered.templates)

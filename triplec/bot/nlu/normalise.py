@@ -26,10 +26,10 @@ EMOJI_WORDS: dict[str, str] = {
     "😂": " haha ", "🤣": " haha ", "😀": " ", "😊": " ",
 }
 _KEYCAP = re.compile(r"([0-9#*])\ufe0f?\u20e3")
-# A phone number with digits masked by x or * ("0812xxxx", "08xx-xxxx", "+62 812 xxx xxx"): it is a number, and must
+# A phone number with digits masked by x, * or • ("0812xxxx", our own "+6281••••890", "08xx-xxxx", "+62 812 xxx xxx"): it is a number, and must
 # not reach the rules as "0812x" (read as "N times", an instalment). The masked digits become 0s.
-_MASKED_PHONE = re.compile(r"(?<![a-z0-9])(?:\+?62|0)[ \-.]?\d[\d \-.]*?[x*]{2,}(?:[ \-.]?[0-9x*]{3,})*(?![a-z0-9])")
-_MASK = re.compile(r"[ \-.]|[x*]")
+_MASKED_PHONE = re.compile(r"(?<![a-z0-9])(?:\+?62|0)[ \-.]?\d[\d \-.]*?[x*•]{2,}(?:[ \-.]?[0-9x*•]{3,})*(?![a-z0-9])")
+_MASK = re.compile(r"[ \-.]|[x*•]")
 _REPEAT = re.compile(r"([a-z])\1{2,}")
 _DOUBLE = re.compile(r"([a-z])\1")
 _TOKEN = re.compile(r"[a-z0-9_]+(?:'[a-z]+)?")
@@ -69,7 +69,7 @@ def prepare(raw: str) -> str:
     """Steps 1 and 2: Unicode, case, emoji, repeated letters."""
     text = unicodedata.normalize("NFKC", raw or "").lower()
     text = _KEYCAP.sub(r" \1 ", text)
-    if "x" in text or "*" in text:
+    if "x" in text or "*" in text or "•" in text:
         text = _MASKED_PHONE.sub(_unmask, text)
     for emoji, word in EMOJI_WORDS.items():
         if emoji in text:
@@ -82,7 +82,7 @@ def prepare(raw: str) -> str:
 
 def _unmask(match: re.Match[str]) -> str:
     """A masked phone number as one all-digit token, so it reads like any other phone number."""
-    return " " + _MASK.sub(lambda m: "0" if m.group() in "x*" else "", match.group()).lstrip("+") + " "
+    return " " + _MASK.sub(lambda m: "0" if m.group() in "x*•" else "", match.group()).lstrip("+") + " "
 
 
 def normalise(raw: str) -> Normalised:

@@ -91,7 +91,7 @@ def test_it_queues_exactly_what_the_preview_counted(office, staff, head, approve
     assert preview["total_amount"] == sum(t.amount for t in queued)
     assert len(preview["samples"]) == 5
     sample = preview["samples"][0]["text"]
-    for needle in ("Surat Teguran nomor ST-", "NPWP 01.", "***", "PPh Pasal 25/29 OP", "Jumlah: *Rp", "Surat Paksa",
+    for needle in ("Surat Teguran nomor ST-", "NPWP 01.", "•••", "PPh Pasal 25/29 OP", "Jumlah: *Rp", "Surat Paksa",
                    "Kas Negara", "kata sandi, PIN, atau OTP", "KPP Pratama Kupang"):
         assert needle in sample
     assert preview["samples"][0]["buttons"] == ["Rincian tagihan", "Minta kode billing", "Hubungi petugas"]

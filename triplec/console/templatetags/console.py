@@ -2,7 +2,9 @@
 
 from django import template
 
-from triplec.core.identifiers import format_npwp, mask_phone
+from triplec.core.identifiers import format_npwp
+from triplec.core import whatsapp_markup
+from triplec.core.masking import mask_nik as mask_nik_digits, mask_phone
 from triplec.core.money import rupiah as _rupiah
 
 from triplec.ledger.kap import kap_label
@@ -49,7 +51,14 @@ def masked_phone(value: str) -> str:
 @register.filter
 def mask_nik(value: str) -> str:
     """The region code and the last four digits, as much as a role that does not need the NIK may see."""
-    return mask(value) if value and len(value) == 16 else (value or "-")
+    return mask_nik_digits(value) if value and len(value) == 16 else (value or "-")
+
+
+@register.filter
+def whatsapp(value: str):
+    """A message's text formatted the way the phone shows it (*bold*, _italic_, ~strike~, ```mono```),
+    HTML-escaped first."""
+    return whatsapp_markup.to_html(value or "")
 
 
 @register.filter(name="kap_label")

@@ -31,7 +31,7 @@ def test_it_tells_the_registered_taxpayer_where_the_debt_comes_from(phone, budi)
     assert "Minta kode billing" in follow_up and "1. Minta kode billing" in follow_up
     entry = AuditEntry.objects.get(action="disclose", taxpayer=budi)
     assert entry.channel == "bot" and entry.detail["what"] == "rincian"
-    assert entry.detail["contact"] == "+6281****890" and "verified" in entry.detail["why"]
+    assert entry.detail["contact"] == "+6281••••890" and "verified" in entry.detail["why"]
 
 
 def test_it_issues_a_billing_code_for_the_documents_chosen_from_a_list(phone, budi):

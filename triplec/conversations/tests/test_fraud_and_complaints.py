@@ -39,7 +39,7 @@ def test_it_answers_a_scam_report_with_the_anti_fraud_answer_and_a_task_and_no_b
     task = StaffTask.objects.get()
     assert task.kind == TaskKind.SCAM_REPORT and task.queue == TaskQueue.SCAM_REPORTS
     assert task.reported_number == "+6281398765432"
-    assert "+6281****432" in task.summary and "98765" not in task.summary.split("“")[0]
+    assert "+6281••••432" in task.summary and "98765" not in task.summary.split("“")[0]
     assert list(tasks_for(officer)) == [task]
 
 

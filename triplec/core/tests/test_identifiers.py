@@ -3,13 +3,11 @@ import pytest
 from triplec.core.identifiers import (
     InvalidIdentifier,
     format_npwp,
-    mask_npwp,
-    mask_phone,
     parse_nik,
     parse_npwp,
     parse_whatsapp_number,
 )
-from triplec.core.masking import mask_text
+from triplec.core.masking import mask_npwp, mask_phone, mask_text
 from triplec.core.money import rupiah, terbilang
 
 VALID_15 = "012345674407000"  # Luhn holds over the first nine digits
@@ -54,8 +52,8 @@ def test_it_validates_nik_birth_dates():
 
 def test_it_formats_and_masks_npwp():
     assert format_npwp("0" + VALID_15) == "01.234.567.4-407.000"
-    assert mask_npwp("0" + VALID_15) == "01.234.***.*-407.000"
-    assert mask_npwp(VALID_NIK) == "5371 **** **** 0001"
+    assert mask_npwp("0" + VALID_15) == "01.234.•••.•-407.000"
+    assert mask_npwp(VALID_NIK) == "5371 •••• •••• 0001"
 
 
 @pytest.mark.parametrize("raw", ["081234567890", "+62 812-3456-7890", "6281234567890", "0812 3456 7890"])
@@ -72,7 +70,7 @@ def test_it_rejects_numbers_that_are_not_indonesian_mobiles(raw):
 def test_it_masks_personal_data_in_text():
     text = mask_text("sent to +6281234567890 for NPWP 01.234.567.4-407.000 and NIK 5371015503900001")
     assert "1234567890" not in text and "567.4" not in text and "5503900" not in text
-    assert mask_phone("+6281234567890") == "+6281****890"
+    assert mask_phone("+6281234567890") == "+6281••••890"
 
 
 def test_it_writes_rupiah_the_indonesian_way():

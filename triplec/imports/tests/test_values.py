@@ -6,6 +6,7 @@ import pytest
 
 from triplec.core.identifiers import InvalidIdentifier, parse_nik, parse_npwp, parse_whatsapp_number
 from triplec.imports import values
+from triplec.core.masking import mask_identifier, mask_phone
 from triplec.imports.values import CellError
 
 from .helpers import NIK, bad_check_digit, dotted, npwp15
@@ -97,6 +98,6 @@ def test_it_restores_the_leading_zero_a_spreadsheet_drops_from_a_numeric_npwp():
 
 
 def test_it_masks_identifiers_and_numbers_in_the_report_but_keeps_short_typos_visible():
-    assert values.mask_identifier(NIK) == "5371********0002"
-    assert values.mask_identifier("123") == "123"
-    assert values.mask_number("+6281234567890") == "+6281****890"
+    assert mask_identifier(NIK) == "5371 •••• •••• 0002"
+    assert mask_identifier("123") == "123"
+    assert mask_phone("+6281234567890") == "+6281••••890"

@@ -129,3 +129,18 @@ def test_it_audits_deleting_a_quick_reply_like_saving_one(chat):
     assert not QuickReply.objects.filter(pk=reply.pk).exists()
     entry = AuditEntry.objects.get(action="inbox.quick_reply_delete")
     assert entry.actor == head and entry.detail["title"] == "Salam"
+
+
+def test_it_issues_a_billing_code_for_the_amount_the_taxpayer_asked_to_pay_from_the_inbox_form(chat):
+    c, a = chat
+    document = make_document(c.taxpayer, amount=1_250_000)
+    client = Client()
+    client.force_login(a)
+    client.post(reverse("inbox:billing", args=[c.pk]), {"documents": [document.pk], "amount": "250.000"})
+    from triplec.billing.models import BillingCode
+
+    code = BillingCode.objects.get()
+    assert code.amount == 250_000
+    assert "Rp250.000" in OutboundMessage.objects.get(idempotency_key=f"billing:{code.code}").payload["text"]["body"]
+    with pytest.raises(services.InboxError, match="paling banyak"):
+        services.issue_and_send_billing(conversation=c, actor=a, document_ids=[document.pk], amount="2.000.000")

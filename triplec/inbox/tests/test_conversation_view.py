@@ -1,0 +1,93 @@
+"""What the officer reads in a conversation: the campaign message the taxpayer answered, replies under the
+officer's display name, the handoff's reason once, and one answer to "is the identity confirmed"."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from triplec.conversations.models import ConversationEvent, ConversationState
+from triplec.conversations.services import conversation_handoff
+from triplec.inbox import selectors, services
+from triplec.messaging.models import Lane, OutboundMessage, State, Template, TemplateStatus
+from triplec.messaging.services import enqueue_message
+from triplec.taxpayers.models import Contact
+
+from .factories import conversation, officer, taxpayer_with_contact
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def chat():
+    from triplec.core.testing import make_office
+
+    office = make_office()
+    a = officer("petugas_a", office)
+    a.full_name = "Maria Ndun"
+    a.save(update_fields=["full_name"])
+    tp = taxpayer_with_contact(office)
+    return conversation(office, taxpayer=tp, assigned_to=a, state=ConversationState.OPEN), a
+
+
+def test_it_shows_the_campaign_message_the_taxpayer_answered_at_the_top_of_the_timeline(chat):
+    c, a = chat
+    template = Template.objects.create(channel=c.channel, name="surat_teguran_v1", status=TemplateStatus.APPROVED,
+                                       body="Yth. {{1}}, Surat Teguran nomor {{2}} belum dilunasi.")
+    sent = enqueue_message(channel=c.channel, to=c.peer.wa_id, kind="template", template=template,
+                           params=["Budi Santoso", "ST-00045/WPJ.29/KP.05/2026"], lane=Lane.BULK,
+                           idempotency_key="campaign:1:1", taxpayer=c.taxpayer)
+    OutboundMessage.objects.filter(pk=sent.pk).update(state=State.READ,
+                                                      created_at=c.opened_at - dt.timedelta(days=2))
+    lines = selectors.timeline(c)
+    assert lines[0].direction == "out" and lines[0].pk == sent.pk
+    assert lines[0].text == "Yth. Budi Santoso, Surat Teguran nomor ST-00045/WPJ.29/KP.05/2026 belum dilunasi."
+
+
+def test_it_leaves_out_a_campaign_message_that_never_reached_the_phone(chat):
+    c, a = chat
+    template = Template.objects.create(channel=c.channel, name="surat_teguran_v1", status=TemplateStatus.APPROVED,
+                                       body="Yth. {{1}}.")
+    failed = enqueue_message(channel=c.channel, to=c.peer.wa_id, kind="template", template=template,
+                             params=["Budi"], lane=Lane.BULK, idempotency_key="campaign:1:2", taxpayer=c.taxpayer)
+    OutboundMessage.objects.filter(pk=failed.pk).update(state=State.FAILED,
+                                                        created_at=c.opened_at - dt.timedelta(days=1))
+    assert failed.pk not in [line.pk for line in selectors.timeline(c)]
+
+
+def test_it_signs_the_officers_reply_with_their_display_name(chat):
+    c, a = chat
+    services.send_reply(conversation=c, actor=a, text="Selamat siang")
+    [reply] = [line for line in selectors.timeline(c) if line.direction == "out"]
+    assert reply.actor == "Maria Ndun"
+    client = Client()
+    client.force_login(a)
+    page = client.get(reverse("inbox:timeline_fragment", args=[c.pk])).content.decode()
+    assert "Maria Ndun" in page and "petugas_a" not in page
+
+
+def test_it_says_the_handoff_reason_once(chat):
+    c, a = chat
+    c.state, c.handed_off_at = ConversationState.MENU, None
+    c.save(update_fields=["state", "handed_off_at"])
+    conversation_handoff(conversation=c, reason="minta_petugas", now=timezone.now(),
+                         summary="Alasan: Wajib pajak minta bicara dengan petugas.\nWajib pajak: Budi")
+    event = ConversationEvent.objects.get(conversation=c, kind="handoff")
+    assert event.text.count("Alasan") == 1 and "minta_petugas" not in event.text
+
+
+def test_it_shows_a_registered_recently_verified_contact_as_confirmed_without_a_challenge(chat):
+    c, a = chat
+    c.verified_taxpayer, c.verified_at = None, None  # no challenge in this conversation
+    c.save(update_fields=["verified_taxpayer", "verified_at"])
+    assert selectors.taxpayer_panel(c)["verified"] is True  # as the handoff summary says: "terkonfirmasi"
+
+
+def test_it_shows_an_old_verification_as_not_confirmed(chat, settings):
+    c, a = chat
+    c.verified_taxpayer, c.verified_at = None, None
+    c.save(update_fields=["verified_taxpayer", "verified_at"])
+    Contact.objects.filter(taxpayer=c.taxpayer).update(verified_at=timezone.now() - dt.timedelta(days=3650))
+    assert selectors.taxpayer_panel(c)["verified"] is False  # "perlu dikonfirmasi"
