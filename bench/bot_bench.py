@@ -77,10 +77,10 @@ def run(size: int = 2000) -> dict:
     from django.test import Client
     from django.utils import timezone
 
+    from bench.kit import percentile
     from triplec.conversations.models import BotTurn
     from triplec.conversations.receivers import answer_inbound
     from triplec.core.testing import make_document, make_office, make_taxpayer
-    from bench.kit import percentile
     from triplec.messaging.models import OutboundMessage
     from triplec.messaging.signals import inbound_message_received
     from triplec.messaging.tests.factories import make_channel

@@ -12,10 +12,10 @@ import httpx
 
 
 def run(size: int = 2000) -> dict:
-    from triplec.core.testing import start_server, stop_server
-    from bench.kit import setup_channel, start_simulator, stop
-    from triplec.messaging.dispatcher import Dispatcher
     from bench.faults import PARAMS, run_fault_scenario
+    from bench.kit import setup_channel, start_simulator, stop
+    from triplec.core.testing import start_server, stop_server
+    from triplec.messaging.dispatcher import Dispatcher
     from triplec.messaging.models import Lane, Template
     from triplec.messaging.services import enqueue_message
 

@@ -10,8 +10,8 @@ of the first import is reported beside the wall-clock time.
 """
 
 import csv
-import itertools
 import datetime as dt
+import itertools
 import os
 import sqlite3
 import tempfile

@@ -125,7 +125,6 @@ def baseline(payments: int, step: int) -> float:
 
 def run(size: int, documents: int = 1_000_000) -> dict:
     from django.db import connection
-
     from django.db.models import Count
 
     from triplec.ledger.models import Payment

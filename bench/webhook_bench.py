@@ -80,12 +80,12 @@ def _load(port: int, requests: list[tuple[str, str, bytes, dict]]) -> tuple[floa
 
 
 def run(size: int = 5000) -> dict:
-    from django.db import connection
-
     import os
 
-    from triplec.core.testing import make_office, stop_server
+    from django.db import connection
+
     from bench.kit import start_loop, start_web, stop
+    from triplec.core.testing import make_office, stop_server
     from triplec.messaging.conf import WEBHOOK_APP_THREADS, WEBHOOK_WORKERS
     from triplec.messaging.models import Channel, MessageStatus, OutboundMessage, State
     from triplec.messaging.webhooks import sign

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ApiToken, hash_token, new_raw_token, TOKEN_PREFIX_LENGTH
+from .models import TOKEN_PREFIX_LENGTH, ApiToken, hash_token, new_raw_token
 
 
 @admin.register(ApiToken)

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from triplec.core.inputs import MAX_DATE, MAX_RUPIAH, MIN_DATE
-from triplec.ledger.services import ClearingError, clear_document
 from triplec.ledger.models import DebtDocument
 from triplec.ledger.payments import PaymentRejected, PaymentRow, record_payments
+from triplec.ledger.services import ClearingError, clear_document
 
 from .auth import ApiError, api_view, json_body, office_scope
 

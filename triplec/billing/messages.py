@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from triplec.accounts.permissions import require
 from triplec.core.dates import waktu
-from triplec.core.whatsapp_markup import escape as wa
 from triplec.core.money import rupiah
+from triplec.core.whatsapp_markup import escape as wa
 from triplec.ledger.kap import kap_name
 from triplec.ledger.selectors import debt_totals, owed_documents
 from triplec.messaging.models import Lane, Peer, Template, TemplateStatus

@@ -15,11 +15,18 @@ from django.utils import timezone
 from triplec.accounts.permissions import require
 from triplec.audit.services import audit_record
 from triplec.core.money import parse_rupiah, rupiah
-from triplec.ledger.selectors import is_owed
 from triplec.ledger.models import DebtDocument
+from triplec.ledger.selectors import is_owed
 
-from .gateways import (BillingGateway, BillingItem, BillingRequest, GatewayError, PermanentGatewayError,
-                       TransientGatewayError, default_gateway)
+from .gateways import (
+    BillingGateway,
+    BillingItem,
+    BillingRequest,
+    GatewayError,
+    PermanentGatewayError,
+    TransientGatewayError,
+    default_gateway,
+)
 from .models import BillingCode, BillingCodeItem, ExchangeOutcome, GatewayExchange
 
 log = logging.getLogger(__name__)

@@ -14,12 +14,13 @@ from typing import Iterable, Sequence
 
 from django.db import connection
 
+from triplec.messaging.models import BodyShape, Lane, OutboundMessage, State
+
 from . import message as msg
 from .links import BulkSigner
 from .models import Target, TargetStatus
 from .payload import dashed, new_uuid_hex, shape_text, values
 
-from triplec.messaging.models import BodyShape, Lane, OutboundMessage, State
 
 @contextlib.contextmanager
 def collector_paused():

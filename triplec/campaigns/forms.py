@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Campaign, SavedFilter
-
 from triplec.accounts.models import User
+
+from .models import Campaign, SavedFilter
 
 FIELDS = ["name", "criterion", "days", "only_before_paksa", "reminder_interval_days", "reminder_max_count", "npwp_list",
           "saved_filter", "kaps", "amount_min", "amount_max", "account_representative", "letter_age_min_days",

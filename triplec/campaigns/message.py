@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from triplec.ledger.kap import kap_name
 from triplec.core.dates import tanggal
 from triplec.core.masking import mask_npwp
 from triplec.core.money import rupiah
 from triplec.core.whatsapp_markup import escape as wa
+from triplec.ledger.kap import kap_name
 from triplec.ledger.models import SURAT_PAKSA_DAYS_AFTER_DELIVERY
 
 TEMPLATE_NAME = "surat_teguran_rinci"

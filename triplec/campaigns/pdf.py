@@ -6,8 +6,8 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from triplec.core.masking import mask_npwp
 from triplec.core.dates import tanggal
+from triplec.core.masking import mask_npwp
 from triplec.core.money import rupiah, terbilang
 from triplec.ledger.models import DocumentState
 

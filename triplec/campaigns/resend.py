@@ -12,15 +12,13 @@ a new outbox row planned within office hours from now, and the resend is in the 
 """
 
 import datetime as dt
-
-from django.conf import settings
 import uuid
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from triplec.audit.services import audit_record
-
 
 from .letters import render_ahead
 from .links import BulkSigner

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from triplec.ledger.kap import kap_label
 from triplec.core.money import rupiah
+from triplec.ledger.kap import kap_label
 from triplec.messaging.models import InboundMessage
 from triplec.messaging.registry import render_template_parts
 

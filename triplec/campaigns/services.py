@@ -19,11 +19,11 @@ from triplec.messaging.services import channel_for_office
 from . import message as msg
 from .bulk import collector_paused, foreign_keys_trusted, write_start
 from .letters import forget_letters, render_ahead
-from .resend import release_failed_targets
 from .links import BulkSigner
 from .models import CONTENT_FIELDS, Campaign, CampaignState, Criterion, Target, TargetStatus
 from .payload import restamped, rewarned
 from .planning import plan_sends
+from .resend import release_failed_targets
 from .selection import build_selection
 from .selectors import live_target_statuses
 

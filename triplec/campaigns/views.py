@@ -18,7 +18,12 @@ from .links import LinkExpired, LinkInvalid, unsign_token
 from .models import Campaign, CampaignState, Target
 from .resend import campaign_resend_failed
 from .selectors import (
-    campaign_preview, campaign_progress, campaigns_to_approve, exclusion_breakdown, sending_window, visible_campaigns,
+    campaign_preview,
+    campaign_progress,
+    campaigns_to_approve,
+    exclusion_breakdown,
+    sending_window,
+    visible_campaigns,
 )
 from .templates_selectors import template_blocker
 

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from triplec.audit.services import audit_record
-from triplec.core.identifiers import mask_npwp
+from triplec.core.masking import mask_npwp
 
 from .models import Target
 from .verify import public_id_from_token, too_many

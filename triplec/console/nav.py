@@ -11,10 +11,8 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from triplec.inbox.access import may_use_inbox
-
 from triplec.accounts.permissions import allowed
-
+from triplec.inbox.access import may_use_inbox
 
 Check = Callable[[object], bool]
 

@@ -15,15 +15,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from triplec.accounts.permissions import allowed
 from triplec.audit.services import audit_record
+from triplec.core.exports import csv_response, export_filename
 from triplec.imports.models import ImportRun
 from triplec.imports.services import run_import
 from triplec.taxpayers.selectors import scoped_to_user
 
 from . import selectors
-from triplec.core.exports import csv_response, export_filename
 from .forms import AuditFilterForm, ImportForm
-from triplec.accounts.permissions import allowed
 
 
 @login_required

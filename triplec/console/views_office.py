@@ -6,8 +6,8 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,9 +17,16 @@ from django.views.decorators.http import require_POST
 from triplec.accounts.permissions import allowed
 from triplec.offices.hours import hours_text
 from triplec.offices.models import Holiday, Office
-from triplec.offices.services import CalendarError, holiday_add, holiday_delete, load_national_holidays, office_update_hours
+from triplec.offices.services import (
+    CalendarError,
+    holiday_add,
+    holiday_delete,
+    load_national_holidays,
+    office_update_hours,
+)
 
 from .forms_office import HolidayForm, OfficeHoursForm
+
 
 def may_edit_calendar(user) -> bool:
     return allowed(user, "office.calendar")

@@ -24,7 +24,6 @@ from triplec.taxpayers.selectors import search_taxpayers, visible_taxpayers
 from triplec.taxpayers.services import contact_set_number, contact_set_status
 
 
-
 @login_required
 @permission_required("taxpayers.view_taxpayer", raise_exception=True)
 def search(request: HttpRequest) -> HttpResponse:

@@ -21,7 +21,6 @@ from triplec.offices.models import Office
 
 from .identity import initials
 
-
 COMPLAINT_CHANNELS = (
     "• Kring Pajak 1500200\n"
     "• Faks (0380) 833211\n"

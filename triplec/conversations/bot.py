@@ -41,13 +41,29 @@ from triplec.taxpayers.services import contact_set_status
 from . import answers
 from .answers import Reply
 from .identity import (
-    NO_CHALLENGE, NO_CHALLENGE_REPLY, Identity, challenge_answer, challenge_kind, challenge_passes,
-    challenge_question, identify, identity_confirmed, initials, is_locked, needs_challenge, verified_in,
+    NO_CHALLENGE,
+    NO_CHALLENGE_REPLY,
+    Identity,
+    challenge_answer,
+    challenge_kind,
+    challenge_passes,
+    challenge_question,
+    identify,
+    identity_confirmed,
+    initials,
+    is_locked,
+    needs_challenge,
+    verified_in,
 )
 from .models import BotTurn, Conversation, ConversationState, TaskKind
 from .services import (
-    cancel_queued_bulk, conversation_event, conversation_handoff, conversation_lock,
-    identity_failure, identity_success, staff_task_create,
+    cancel_queued_bulk,
+    conversation_event,
+    conversation_handoff,
+    conversation_lock,
+    identity_failure,
+    identity_success,
+    staff_task_create,
 )
 
 log = logging.getLogger(__name__)

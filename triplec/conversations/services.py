@@ -23,7 +23,13 @@ from triplec.messaging.models import Channel, Lane, OutboundMessage, Peer, State
 from triplec.taxpayers.models import Contact
 
 from .models import (
-    BOT_STATES, TASK_QUEUES, Conversation, ConversationEvent, ConversationState, IdentityGuard, StaffTask,
+    BOT_STATES,
+    TASK_QUEUES,
+    Conversation,
+    ConversationEvent,
+    ConversationState,
+    IdentityGuard,
+    StaffTask,
 )
 
 log = logging.getLogger(__name__)

@@ -25,13 +25,27 @@ from triplec.accounts.roles import Role, sync_role_groups
 from triplec.audit.models import AuditEntry
 from triplec.core.identifiers import InvalidIdentifier, parse_whatsapp_number
 from triplec.ledger.models import (
-    DebtDocument, DocumentState, DocumentType, MatchMethod, Payment, PaymentAllocation, SuratPaksa, SuratTeguran,
+    DebtDocument,
+    DocumentState,
+    DocumentType,
+    MatchMethod,
+    Payment,
+    PaymentAllocation,
+    SuratPaksa,
+    SuratTeguran,
     add_months,
 )
 from triplec.offices.models import Office
 from triplec.offices.services import load_national_holidays
 from triplec.taxpayers.models import (
-    Contact, ContactChange, ContactSource, ContactStatus, FlagKind, Taxpayer, TaxpayerFlag, TaxpayerType,
+    Contact,
+    ContactChange,
+    ContactSource,
+    ContactStatus,
+    FlagKind,
+    Taxpayer,
+    TaxpayerFlag,
+    TaxpayerType,
 )
 
 from .places import BANKS, KOTA, MOBILE_PREFIXES, PLACES, STREETS

@@ -11,14 +11,14 @@ from django.utils import timezone
 
 from triplec.billing.models import BillingCode
 from triplec.campaigns.models import Target
-from triplec.conversations.models import Conversation, ConversationState, HUMAN_STATES, StaffTask, TaskQueue
 from triplec.conversations.identity import identity_confirmed
+from triplec.conversations.models import HUMAN_STATES, Conversation, ConversationState, StaffTask, TaskQueue
 from triplec.conversations.selectors import conversation_timeline, open_staff_tasks
 from triplec.ledger.models import DebtDocument, Payment, PaymentClaim, SuratPaksa, SuratTeguran
 from triplec.ledger.selectors import owed_and_collectible, owed_documents
 from triplec.messaging.models import WINDOW, Template, TemplateStatus
 from triplec.messaging.registry import placeholders, render_template
-from triplec.taxpayers.models import Contact, ContactChange, ContactStatus, Taxpayer
+from triplec.taxpayers.models import ContactChange, ContactStatus, Taxpayer
 from triplec.taxpayers.selectors import contacts_of_peer
 
 from .access import is_head, is_officer, visible_conversations

@@ -22,8 +22,13 @@ from triplec.billing.messages import MessageNotSent, send_billing_code
 from triplec.billing.services import BillingError, amount_from_form, issue_billing_code
 from triplec.conversations.models import HUMAN_STATES, Conversation, ConversationState
 from triplec.conversations.services import (
-    ConversationError, cancel_queued_bulk, conversation_assign, conversation_event, conversation_officer_replied,
-    conversation_reopen, conversation_resolve,
+    ConversationError,
+    cancel_queued_bulk,
+    conversation_assign,
+    conversation_event,
+    conversation_officer_replied,
+    conversation_reopen,
+    conversation_resolve,
 )
 from triplec.events.bus import publish
 from triplec.ledger.models import DebtDocument

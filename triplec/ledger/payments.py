@@ -29,10 +29,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from triplec.audit.services import audit_record
+from triplec.billing.models import BillingCode, BillingCodeItem
 from triplec.core.masking import mask_npwp
 from triplec.core.signals import send_after_commit
-
-from triplec.billing.models import BillingCode, BillingCodeItem
 from triplec.taxpayers.models import Taxpayer
 
 from .models import ClaimStatus, DebtDocument, DocumentState, MatchMethod, Payment, PaymentAllocation, PaymentClaim

@@ -22,10 +22,9 @@ from triplec.taxpayers.selectors import scoped_to_user
 
 from . import bailiff
 from .kap import KAP_NAMES, kap_label
-from .selectors import owed_documents, unmatched_payments
 from .models import ClaimStatus, DebtDocument, Payment, PaymentClaim, SuratPaksa, SuratTeguran
 from .payments import AssignmentError, assign_payment, resolve_claim
-
+from .selectors import owed_documents, unmatched_payments
 
 # --- unmatched payments ------------------------------------------------------------------------------
 

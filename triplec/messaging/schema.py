@@ -16,8 +16,17 @@ import json
 import math
 from typing import Annotated, Any, Literal, NotRequired, TypedDict
 
-from pydantic import (AfterValidator, ConfigDict, Discriminator, Field, PlainValidator, Tag, TypeAdapter,
-                      ValidationError, with_config)
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PlainValidator,
+    Tag,
+    TypeAdapter,
+    ValidationError,
+    with_config,
+)
 
 MAX_DEPTH = 32  # Meta's deepest object is ~8 levels; a JSONField would fail on thousands (recursion)
 MAX_TIMESTAMP = 10**13  # milliseconds well past the year 2200; seconds are < 10**11 (see statuses.meta_time)

@@ -4,10 +4,15 @@ import re
 import pytest
 
 from triplec.audit.models import AuditEntry
-from triplec.billing.gateways import (BillingGateway, BillingResponse, PermanentGatewayError, SimulatedDjpGateway,
-                                      TransientGatewayError)
-from triplec.billing.models import BillingCode, ExchangeOutcome, GatewayExchange
+from triplec.billing.gateways import (
+    BillingGateway,
+    BillingResponse,
+    PermanentGatewayError,
+    SimulatedDjpGateway,
+    TransientGatewayError,
+)
 from triplec.billing.messages import render_billing_message
+from triplec.billing.models import BillingCode, ExchangeOutcome, GatewayExchange
 from triplec.billing.services import BillingError, issue_billing_code
 from triplec.core.testing import make_document, make_office, make_taxpayer, make_user
 from triplec.ledger.payments import PaymentRow, record_payment

@@ -81,7 +81,7 @@ SLANG: dict[str, str] = {
     "k": "ke", "d": "di", "rmh": "rumah", "jelasin": "jelaskan", "y": "ya", "skarang": "sekarang", "karja": "kerja",
     "samua": "semua", "ilang": "hilang", "sakali": "sekali", "tamang": "teman", "bagini": "begini",
     "mangadu": "mengadu", "pribdi": "pribadi", "dibyr": "dibayar", "dbyr": "dibayar", "byrnya": "bayar",
-    "bosong": "kamu", "nawarin": "menawarkan", "nunggu": "tunggu", "balas": "balas", "bls": "balas",
+    "nawarin": "menawarkan", "nunggu": "tunggu", "balas": "balas", "bls": "balas",
     "dibales": "dibalas", "bales": "balas", "ngancam": "mengancam", "teriak2": "teriak", "berteriak": "teriak",
     "ngasih": "kasih", "kasitau": "kasih tahu", "kastau": "kasih tahu", "nyuruh2": "suruh",
     # English in mixed messages

@@ -8,8 +8,16 @@ from triplec.campaigns.links import sign_public_id
 from triplec.campaigns.models import CampaignState, Target, TargetStatus
 from triplec.campaigns.pdf import notice_for_target, render_notice_pdf
 from triplec.campaigns.selectors import campaign_preview, campaign_progress
-from triplec.campaigns.services import (CampaignError, campaign_approve, campaign_cancel, campaign_create,
-                                        campaign_pause, campaign_resume, campaign_start, campaign_update)
+from triplec.campaigns.services import (
+    CampaignError,
+    campaign_approve,
+    campaign_cancel,
+    campaign_create,
+    campaign_pause,
+    campaign_resume,
+    campaign_start,
+    campaign_update,
+)
 from triplec.core.testing import make_user
 from triplec.messaging.models import OutboundMessage, State
 from triplec.offices.models import Holiday

@@ -7,9 +7,9 @@ import re
 
 import httpx
 import pytest
-from playwright.sync_api import expect
 from django.test import override_settings
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from triplec.accounts.roles import Role
 from triplec.campaigns.models import Campaign, CampaignState

@@ -10,12 +10,17 @@ from django.db import connection
 
 from triplec.audit.models import AuditEntry
 from triplec.campaigns import message as msg
-from triplec.campaigns.payload import new_uuid_hex
 from triplec.campaigns.links import BulkSigner, unsign_token
 from triplec.campaigns.models import Target, TargetStatus
+from triplec.campaigns.payload import new_uuid_hex
 from triplec.campaigns.pdf import notice_for_target
-from triplec.campaigns.services import (campaign_approve, campaign_create, campaign_pause, campaign_resume,
-                                        campaign_start)
+from triplec.campaigns.services import (
+    campaign_approve,
+    campaign_create,
+    campaign_pause,
+    campaign_resume,
+    campaign_start,
+)
 from triplec.messaging.models import Lane, OutboundMessage, State
 from triplec.messaging.providers.cloudapi import envelope
 from triplec.messaging.registry import template_send_body

@@ -11,7 +11,7 @@ from triplec.campaigns.models import Target
 from triplec.campaigns.pdf import notice_for_target, render_notice_pdf
 from triplec.campaigns.services import campaign_approve, campaign_create, campaign_start
 from triplec.campaigns.verify import verification_token, verification_url
-from triplec.core.identifiers import mask_npwp
+from triplec.core.masking import mask_npwp
 
 from .conftest import NOW
 

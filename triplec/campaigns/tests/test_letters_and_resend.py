@@ -13,8 +13,7 @@ from triplec.campaigns.links import sign_public_id
 from triplec.campaigns.models import CampaignState, Target, TargetStatus
 from triplec.campaigns.resend import campaign_resend_failed
 from triplec.campaigns.selectors import campaign_progress
-from triplec.campaigns.services import (CampaignError, campaign_approve, campaign_create, campaign_start,
-                                        campaign_sync)
+from triplec.campaigns.services import CampaignError, campaign_approve, campaign_create, campaign_start, campaign_sync
 from triplec.core.testing import make_user
 from triplec.messaging.models import OutboundMessage, State, TemplateStatus
 from triplec.messaging.providers.base import ERRORS

@@ -9,7 +9,13 @@ import pytest
 from triplec.campaigns import message as msg
 from triplec.campaigns.models import Target
 from triplec.campaigns.selectors import campaign_preview
-from triplec.campaigns.services import campaign_approve, campaign_create, campaign_pause, campaign_resume, campaign_start
+from triplec.campaigns.services import (
+    campaign_approve,
+    campaign_create,
+    campaign_pause,
+    campaign_resume,
+    campaign_start,
+)
 from triplec.core.dates import tanggal
 from triplec.messaging.models import OutboundMessage
 

@@ -12,8 +12,8 @@ from triplec.campaigns.templates_services import TemplateActionError, template_a
 from triplec.core.testing import make_user
 from triplec.messaging.models import Template, TemplateStatus
 from triplec.messaging.registry import templates_sync
-from triplec.simulator.server import Simulator
 from triplec.simulator.config import DEFAULT_CONFIG, merge_config
+from triplec.simulator.server import Simulator
 
 
 def _campaign(office, staff):

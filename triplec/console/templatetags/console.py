@@ -2,13 +2,14 @@
 
 from django import template
 
-from triplec.core.identifiers import format_npwp
 from triplec.core import whatsapp_markup
-from triplec.core.masking import mask_nik as mask_nik_digits, mask_phone
+from triplec.core.identifiers import format_npwp
+from triplec.core.masking import mask_nik as mask_nik_digits
+from triplec.core.masking import mask_phone
 from triplec.core.money import rupiah as _rupiah
-
 from triplec.ledger.kap import kap_label
-from triplec.taxpayers.presentation import mask_nik as mask, shown_nik, shown_nitku, shown_npwp
+from triplec.taxpayers.presentation import shown_nik, shown_nitku, shown_npwp
+
 from ..nav import nav_for
 
 register = template.Library()

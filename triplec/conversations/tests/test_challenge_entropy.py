@@ -5,7 +5,10 @@ answers; when nothing we hold can, no question is asked and an officer confirms 
 from stdnum import luhn
 
 from triplec.conversations.identity import (
-    NO_CHALLENGE, challenge_kind, challenge_passes, challenge_question,
+    NO_CHALLENGE,
+    challenge_kind,
+    challenge_passes,
+    challenge_question,
 )
 from triplec.taxpayers.models import Taxpayer
 

@@ -14,8 +14,20 @@ from triplec.core.identifiers import InvalidIdentifier, parse_nitku
 from triplec.imports import values
 from triplec.taxpayers.models import Contact, ContactChange, ContactSource, ContactStatus, Taxpayer, TaxpayerType
 
-from .base import (Column, Kind, Row, RowRejected, adapt_datetime, cell, db_datetime, insert_many, insert_many_ids,
-                   limited, select_in, update_many)
+from .base import (
+    Column,
+    Kind,
+    Row,
+    RowRejected,
+    adapt_datetime,
+    cell,
+    db_datetime,
+    insert_many,
+    insert_many_ids,
+    limited,
+    select_in,
+    update_many,
+)
 
 TAXPAYER_TYPES = {
     "op": TaxpayerType.OP, "orang_pribadi": TaxpayerType.OP, "pribadi": TaxpayerType.OP,

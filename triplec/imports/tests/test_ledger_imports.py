@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from triplec.core.testing import make_document, make_taxpayer
-from triplec.ledger.models import DebtDocument, Payment, SuratTeguran
 from triplec.imports.services import run_import
+from triplec.ledger.models import DebtDocument, Payment, SuratTeguran
 
 from .helpers import dotted, npwp15, report_rows
 

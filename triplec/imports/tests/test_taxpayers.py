@@ -1,10 +1,10 @@
 import pytest
-from django.utils import timezone
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from triplec.accounts.roles import Role
 from triplec.audit.models import AuditEntry
 from triplec.core.testing import make_user
-from triplec.accounts.roles import Role
 from triplec.imports.models import ImportRun
 from triplec.imports.services import run_import
 from triplec.taxpayers.models import Contact, ContactChange, Taxpayer

@@ -5,8 +5,8 @@ import zoneinfo
 import pytest
 
 from triplec.core.identifiers import InvalidIdentifier, parse_nik, parse_npwp, parse_whatsapp_number
-from triplec.imports import values
 from triplec.core.masking import mask_identifier, mask_phone
+from triplec.imports import values
 from triplec.imports.values import CellError
 
 from .helpers import NIK, bad_check_digit, dotted, npwp15

@@ -8,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from triplec.accounts.roles import Role
 from triplec.audit.models import AuditEntry
 from triplec.conversations.models import ConversationEvent, ConversationState
-from triplec.accounts.roles import Role
 from triplec.core.testing import make_document, make_office, make_user
 from triplec.inbox import services
 from triplec.inbox.models import QuickReply, SlaRecord

@@ -29,7 +29,7 @@ def test_it_gives_the_conversation_to_the_taxpayers_own_ar_when_on_duty():
 
 def test_it_falls_back_to_round_robin_when_the_ar_is_off_duty():
     office = make_office()
-    a, b = officer("petugas_a", office), officer("petugas_b", office)
+    officer("petugas_a", office), officer("petugas_b", office)  # on duty, the AR not
     ar = officer("ar_budi", office, available=False, role=Role.ACCOUNT_REPRESENTATIVE)
     tp = taxpayer_with_contact(office, account_representative=ar)
     got = [services.auto_assign(conversation=conversation(office, taxpayer=tp if n == 0 else None,

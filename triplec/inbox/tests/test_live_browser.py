@@ -21,7 +21,13 @@ from triplec.accounts.roles import Role
 from triplec.billing.models import BillingCode
 from triplec.conversations.models import Conversation
 from triplec.core.testing import (
-    database_url_for_subprocess, make_document, make_office, make_user, start_server, stop_server, wait_until,
+    database_url_for_subprocess,
+    make_document,
+    make_office,
+    make_user,
+    start_server,
+    stop_server,
+    wait_until,
 )
 from triplec.messaging.models import Channel, Peer
 from triplec.messaging.registry import templates_sync

@@ -6,10 +6,25 @@ from triplec.audit.models import AuditEntry
 from triplec.billing.gateways import SimulatedDjpGateway
 from triplec.billing.services import issue_billing_code
 from triplec.core.testing import make_document, make_office, make_taxpayer, make_user
-from triplec.ledger.models import (ClaimStatus, DebtDocument, DocumentState, MatchMethod, Payment, PaymentClaim,
-                                   SuratTeguran)
-from triplec.ledger.payments import (AssignmentError, PaymentRejected, PaymentRow, assign_payment,
-                                     check_payment_claim, record_payment, record_payments, resolve_claim)
+from triplec.ledger.models import (
+    ClaimStatus,
+    DebtDocument,
+    DocumentState,
+    MatchMethod,
+    Payment,
+    PaymentClaim,
+    SuratTeguran,
+)
+from triplec.ledger.payments import (
+    AssignmentError,
+    PaymentRejected,
+    PaymentRow,
+    assign_payment,
+    check_payment_claim,
+    record_payment,
+    record_payments,
+    resolve_claim,
+)
 from triplec.ledger.selectors import unmatched_payments
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 
 from triplec.accounts.roles import Role
 from triplec.audit.models import AuditEntry
-from triplec.core.masking import mask_text
 from triplec.core.testing import make_office, make_user
 from triplec.messaging.models import EventState, InboundMessage, QuarantineReason, WebhookEvent
 from triplec.messaging.services import MessagingError, webhook_discard, webhook_reprocess

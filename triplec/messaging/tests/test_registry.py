@@ -2,8 +2,14 @@ import pytest
 
 from triplec.messaging.models import Template
 from triplec.messaging.registry import (
-    TemplateParamsError, from_meta, render_template, template_category_webhook, template_save,
-    template_send_body, template_status_webhook, to_meta,
+    TemplateParamsError,
+    from_meta,
+    render_template,
+    template_category_webhook,
+    template_save,
+    template_send_body,
+    template_status_webhook,
+    to_meta,
 )
 
 from .factories import make_channel, make_template

@@ -88,8 +88,9 @@ def test_a_bad_event_in_a_burst_is_quarantined_and_does_not_hold_the_others_back
 
 
 def test_a_burst_whose_batch_fails_falls_back_to_one_event_at_a_time(monkeypatch):
-    import triplec.messaging.webhooks as webhooks
     from django.db import OperationalError
+
+    import triplec.messaging.webhooks as webhooks
 
     channel = make_channel()
     _sent(channel, 2)

@@ -8,12 +8,22 @@ from triplec.core.testing import make_taxpayer, wait_until
 from triplec.messaging import dispatcher as dispatcher_module
 from triplec.messaging.dispatcher import Dispatcher
 from triplec.messaging.models import (
-    InboundMessage, Lane, MessageStatus, OutboundMessage, Peer, State, Template,
+    InboundMessage,
+    Lane,
+    MessageStatus,
+    OutboundMessage,
+    Peer,
+    State,
+    Template,
 )
 from triplec.messaging.providers import ProviderError, SimulatorProvider
 from triplec.messaging.providers.base import PERMANENT, THROTTLE
 from triplec.messaging.registry import (
-    render_template, template_save, template_send_body, template_submit, templates_sync,
+    render_template,
+    template_save,
+    template_send_body,
+    template_submit,
+    templates_sync,
 )
 from triplec.messaging.services import enqueue_message
 from triplec.taxpayers.models import ContactSource, ContactStatus

@@ -1,9 +1,8 @@
 import pytest
 
 from triplec.accounts.roles import Role
-from triplec.core.testing import make_office, make_taxpayer, make_user
+from triplec.core.testing import make_document, make_office, make_taxpayer, make_user
 from triplec.ledger.models import DebtDocument
-from triplec.core.testing import make_document
 from triplec.taxpayers.selectors import scoped_to_user, search_taxpayers, visible_taxpayers
 from triplec.taxpayers.services import contact_set_number
 
@@ -33,7 +32,7 @@ def test_a_user_without_office_or_role_sees_nothing(two_offices):
 
 def test_the_office_rule_applies_to_documents_too(two_offices):
     kupang, _, in_kupang, in_atambua = two_offices
-    mine, theirs = make_document(in_kupang), make_document(in_atambua)
+    mine, _theirs = make_document(in_kupang), make_document(in_atambua)
     staff = make_user("staf", Role.COLLECTION_STAFF, office=kupang)
     assert list(scoped_to_user(DebtDocument.objects.all(), staff)) == [mine]
 

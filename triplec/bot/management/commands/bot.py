@@ -14,7 +14,16 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from triplec.bot.nlu import classify
 from triplec.bot.nlu.evaluation import (
-    BLIND, BLIND_B, CALIBRATION_TOLERANCE, CONFIDENT, HELDOUT, LABELLED, Evaluation, LabelledSetError, collapse_for, evaluate,
+    BLIND,
+    BLIND_B,
+    CALIBRATION_TOLERANCE,
+    CONFIDENT,
+    HELDOUT,
+    LABELLED,
+    Evaluation,
+    LabelledSetError,
+    collapse_for,
+    evaluate,
     load_labelled,
 )
 
