@@ -64,8 +64,12 @@ def _run_loop(client, bodies, probe: Probe) -> tuple[float, list[float]]:
     start = time.perf_counter()
     for wamid, body in bodies:
         t0 = time.perf_counter()
-        response = client.post("/whatsapp/webhook", data=body, content_type="application/json",
-                               headers={"X-Hub-Signature-256": sign(body, "demo-app-secret")})
+        response = client.post(
+            "/whatsapp/webhook",
+            data=body,
+            content_type="application/json",
+            headers={"X-Hub-Signature-256": sign(body, "demo-app-secret")},
+        )
         assert response.status_code == 200, response.status_code
         latencies.append((probe.wait(wamid) - t0) * 1000)
     return time.perf_counter() - start, latencies
@@ -97,7 +101,9 @@ def run(size: int = 2000) -> dict:
         if i % 10 == 9:
             continue  # an unknown number
         taxpayer = make_taxpayer(office, f"Wajib Pajak {i}")
-        contact_set_number(taxpayer=taxpayer, phone="+" + number, source=ContactSource.REGISTRATION, verified_at=verified)
+        contact_set_number(
+            taxpayer=taxpayer, phone="+" + number, source=ContactSource.REGISTRATION, verified_at=verified
+        )
         make_document(taxpayer, number=f"B{i:05d}/101/25/922/26", amount=1_000_000 + i)
 
     client = Client()
@@ -120,13 +126,23 @@ def run(size: int = 2000) -> dict:
     turns = BotTurn.objects.filter(inbound__wamid__startswith="wamid.bot.").count()
     replies = OutboundMessage.objects.filter(idempotency_key__startswith="bot:wamid.bot.").count()
     rate, baseline_rate = size / seconds, size / baseline_seconds
-    return {"name": "bot", "size": size, "seconds": round(seconds, 3), "rate": round(rate, 1),
-            "baseline_rate": round(baseline_rate, 1), "ratio": round(rate / baseline_rate, 3),
-            "p50_ms": round(percentile(latencies, 50), 2), "p95_ms": round(percentile(latencies, 95), 2),
-            "p99_ms": round(percentile(latencies, 99), 2),
-            "baseline_p50_ms": round(percentile(baseline_lat, 50), 2),
-            "baseline_p95_ms": round(percentile(baseline_lat, 95), 2),
-            "turns": turns, "replies": replies, "database": connection.vendor, "target_p95_ms": 200}
+    return {
+        "name": "bot",
+        "size": size,
+        "seconds": round(seconds, 3),
+        "rate": round(rate, 1),
+        "baseline_rate": round(baseline_rate, 1),
+        "ratio": round(rate / baseline_rate, 3),
+        "p50_ms": round(percentile(latencies, 50), 2),
+        "p95_ms": round(percentile(latencies, 95), 2),
+        "p99_ms": round(percentile(latencies, 99), 2),
+        "baseline_p50_ms": round(percentile(baseline_lat, 50), 2),
+        "baseline_p95_ms": round(percentile(baseline_lat, 95), 2),
+        "turns": turns,
+        "replies": replies,
+        "database": connection.vendor,
+        "target_p95_ms": 200,
+    }
 
 
 if __name__ == "__main__":

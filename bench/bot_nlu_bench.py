@@ -15,9 +15,18 @@ from triplec.bot.nlu import classifier
 from triplec.bot.nlu.evaluation import HELDOUT, LABELLED, load_labelled
 
 NAIVE_KEYWORDS: tuple[tuple[str, str], ...] = (
-    ("bukan nomor", "salah_nomor"), ("stop", "berhenti"), ("mulai", "mulai"), ("lapor", "pengaduan"),
-    ("keberatan", "keberatan"), ("sudah bayar", "sudah_bayar"), ("cicil", "angsuran"), ("billing", "kode_billing"),
-    ("rincian", "rincian"), ("petugas", "petugas"), ("terima kasih", "terima_kasih"), ("halo", "salam"),
+    ("bukan nomor", "salah_nomor"),
+    ("stop", "berhenti"),
+    ("mulai", "mulai"),
+    ("lapor", "pengaduan"),
+    ("keberatan", "keberatan"),
+    ("sudah bayar", "sudah_bayar"),
+    ("cicil", "angsuran"),
+    ("billing", "kode_billing"),
+    ("rincian", "rincian"),
+    ("petugas", "petugas"),
+    ("terima kasih", "terima_kasih"),
+    ("halo", "salam"),
 )
 
 

@@ -22,9 +22,15 @@ def _seed(size: int):
     from triplec.messaging.models import Channel, TemplateStatus
 
     office = make_office()
-    channel = Channel.objects.create(office=office, phone_number_id="922000000000001", display_number="+62 380 821123",
-                                     waba_id="922000000000002", base_url="http://127.0.0.1:9", provider="simulator",
-                                     messages_per_second=1000)
+    channel = Channel.objects.create(
+        office=office,
+        phone_number_id="922000000000001",
+        display_number="+62 380 821123",
+        waba_id="922000000000002",
+        base_url="http://127.0.0.1:9",
+        provider="simulator",
+        messages_per_second=1000,
+    )
     for with_pdf in (True, False):
         t = campaign_template(channel=channel, with_pdf=with_pdf)
         t.status = TemplateStatus.APPROVED
@@ -39,7 +45,8 @@ def _seed(size: int):
         cur.executemany(
             "INSERT INTO taxpayers_taxpayer (office_id, npwp16, npwp15, nik, nitku, name, taxpayer_type, address, city, "
             "created_at, updated_at) VALUES (%s,%s,%s,'','',%s,'OP','','Kupang',%s,%s)",
-            [(office.pk, f"0{i:015d}", f"{i:015d}", f"Wajib Pajak {i}", now, now) for i in range(1, taxpayers + 1)])
+            [(office.pk, f"0{i:015d}", f"{i:015d}", f"Wajib Pajak {i}", now, now) for i in range(1, taxpayers + 1)],
+        )
         cur.execute("SELECT MIN(id) FROM taxpayers_taxpayer")
         first = cur.fetchone()[0]
         step = taxpayers // letters
@@ -47,19 +54,41 @@ def _seed(size: int):
         cur.executemany(
             "INSERT INTO taxpayers_contact (taxpayer_id, phone, wa_user_id, source, status, status_reason, updated_at) "
             "VALUES (%s,%s,'','registration',%s,'',%s)",
-            [(tp, f"+62812{i:08d}", "opted_out" if i % 22 == 1 else "active", now) for i, tp in enumerate(owners)])
+            [(tp, f"+62812{i:08d}", "opted_out" if i % 22 == 1 else "active", now) for i, tp in enumerate(owners)],
+        )
         cur.executemany(
             "INSERT INTO ledger_debtdocument (office_id, taxpayer_id, document_type, number, issue_date, kap, kjs, "
             "period_start, period_end, tax_year, principal, sanctions, amount_due, due_date, state, state_reason, "
             "created_at, updated_at) VALUES (%s,%s,'STP',%s,%s,'411125','300',%s,%s,2025,%s,0,%s,%s,%s,'',%s,%s)",
-            [(office.pk, tp, f"{i:05d}/101/25/922/26", today - dt.timedelta(days=60), dt.date(2025, 1, 1),
-              dt.date(2025, 12, 31), 1_000_000 + i, 1_000_000 + i, today - dt.timedelta(days=30),
-              "instalment" if i % 22 == 2 else "open", now, now) for i, tp in enumerate(owners)])
+            [
+                (
+                    office.pk,
+                    tp,
+                    f"{i:05d}/101/25/922/26",
+                    today - dt.timedelta(days=60),
+                    dt.date(2025, 1, 1),
+                    dt.date(2025, 12, 31),
+                    1_000_000 + i,
+                    1_000_000 + i,
+                    today - dt.timedelta(days=30),
+                    "instalment" if i % 22 == 2 else "open",
+                    now,
+                    now,
+                )
+                for i, tp in enumerate(owners)
+            ],
+        )
         cur.executemany(
             "INSERT INTO ledger_suratteguran (office_id, taxpayer_id, number, issue_date, created_at) VALUES (%s,%s,%s,%s,%s)",
-            [(office.pk, tp, f"ST-{i:06d}/WPJ.21/KP.03/2026", today - dt.timedelta(days=2), now) for i, tp in enumerate(owners)])
-        cur.execute("INSERT INTO ledger_suratteguran_documents (suratteguran_id, debtdocument_id) "
-                    "SELECT s.id, d.id FROM ledger_suratteguran s JOIN ledger_debtdocument d ON d.taxpayer_id = s.taxpayer_id")
+            [
+                (office.pk, tp, f"ST-{i:06d}/WPJ.21/KP.03/2026", today - dt.timedelta(days=2), now)
+                for i, tp in enumerate(owners)
+            ],
+        )
+        cur.execute(
+            "INSERT INTO ledger_suratteguran_documents (suratteguran_id, debtdocument_id) "
+            "SELECT s.id, d.id FROM ledger_suratteguran s JOIN ledger_debtdocument d ON d.taxpayer_id = s.taxpayer_id"
+        )
     return office, staff, head
 
 
@@ -108,10 +137,20 @@ def run(size: int) -> dict:
         seconds = time.perf_counter() - t0
     rate = counts["queued"] / seconds
     baseline_rate = base_rows / baseline_seconds
-    return {"name": "campaign_build", "size": size, "seconds": round(seconds, 3), "rate": round(rate, 1),
-            "baseline_rate": round(baseline_rate, 1), "ratio": round(rate / baseline_rate, 4),
-            "queued": counts["queued"], "excluded": counts["excluded"], "baseline_rows": base_rows,
-            "taxpayers": size * 10, "target_rate": 20_000, "db": connection.vendor}
+    return {
+        "name": "campaign_build",
+        "size": size,
+        "seconds": round(seconds, 3),
+        "rate": round(rate, 1),
+        "baseline_rate": round(baseline_rate, 1),
+        "ratio": round(rate / baseline_rate, 4),
+        "queued": counts["queued"],
+        "excluded": counts["excluded"],
+        "baseline_rows": base_rows,
+        "taxpayers": size * 10,
+        "target_rate": 20_000,
+        "db": connection.vendor,
+    }
 
 
 if __name__ == "__main__":  # pragma: no cover

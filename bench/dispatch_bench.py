@@ -24,21 +24,39 @@ def run(size: int = 3000) -> dict:
         try:
             channel = setup_channel(base_url)
             template = Template.objects.get(channel=channel, name="kode_billing_v1", is_current=True)
-            params = {"header": ["PPh"], "body": ["Budi Santoso", "STP 00123/101/25/922/26", "Rp1.500.000",
-                                                   "123456789012345", "15 Oktober 2026 23.59 WITA"]}
+            params = {
+                "header": ["PPh"],
+                "body": [
+                    "Budi Santoso",
+                    "STP 00123/101/25/922/26",
+                    "Rp1.500.000",
+                    "123456789012345",
+                    "15 Oktober 2026 23.59 WITA",
+                ],
+            }
             for i in range(size):
                 # The reply lane: this measures throughput, not office hours.
-                enqueue_message(channel=channel, to=f"+628{1200000000 + i}", kind="template", template=template,
-                                params=params, idempotency_key=f"bench:{i}", lane=Lane.REPLY)
-            payloads = [dict(p, biz_opaque_callback_data=f"baseline-{i}")
-                        for i, p in enumerate(OutboundMessage.objects.values_list("payload", flat=True))]
+                enqueue_message(
+                    channel=channel,
+                    to=f"+628{1200000000 + i}",
+                    kind="template",
+                    template=template,
+                    params=params,
+                    idempotency_key=f"bench:{i}",
+                    lane=Lane.REPLY,
+                )
+            payloads = [
+                dict(p, biz_opaque_callback_data=f"baseline-{i}")
+                for i, p in enumerate(OutboundMessage.objects.values_list("payload", flat=True))
+            ]
 
             url = f"/{channel.api_version}/{channel.phone_number_id}/messages"
             with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {channel.access_token}"}) as c:
                 start = time.perf_counter()
                 for payload in payloads:
-                    c.post(url, content=json.dumps(payload), headers={"Content-Type": "application/json"}) \
-                        .raise_for_status()
+                    c.post(
+                        url, content=json.dumps(payload), headers={"Content-Type": "application/json"}
+                    ).raise_for_status()
                 baseline_seconds = time.perf_counter() - start
 
             dispatcher = Dispatcher(rate_override=10**6, batch=500, threads=int(os.environ.get("BENCH_THREADS", "16")))
@@ -52,9 +70,18 @@ def run(size: int = 3000) -> dict:
         vendor = connection.vendor
     rate = sent / seconds
     baseline_rate = size / baseline_seconds
-    return {"name": "dispatch", "size": size, "seconds": round(seconds, 3), "rate": round(rate, 1),
-            "baseline_rate": round(baseline_rate, 1), "ratio": round(rate / baseline_rate, 3), "sent": sent,
-            "simulator_accepted": stats.get("accepted"), "database": vendor, "target_rate": 1000}
+    return {
+        "name": "dispatch",
+        "size": size,
+        "seconds": round(seconds, 3),
+        "rate": round(rate, 1),
+        "baseline_rate": round(baseline_rate, 1),
+        "ratio": round(rate / baseline_rate, 3),
+        "sent": sent,
+        "simulator_accepted": stats.get("accepted"),
+        "database": vendor,
+        "target_rate": 1000,
+    }
 
 
 if __name__ == "__main__":

@@ -17,13 +17,20 @@ from triplec.core.testing import database_url_for_subprocess, wait_until
 from triplec.messaging.models import Lane, OutboundMessage, State, Template
 from triplec.messaging.services import enqueue_message
 
-PARAMS = {"header": ["PPh"], "body": ["Budi Santoso", "STP 00123/101/25/922/26", "Rp1.500.000",
-                                       "123456789012345", "15 Oktober 2026 23.59 WITA"]}
+PARAMS = {
+    "header": ["PPh"],
+    "body": ["Budi Santoso", "STP 00123/101/25/922/26", "Rp1.500.000", "123456789012345", "15 Oktober 2026 23.59 WITA"],
+}
 # Small timings so a run takes seconds: our client gives up after 1 s while the simulator holds a "timeout" for
 # 2 s (half of those are accepted anyway); a claim whose dispatcher stopped beating is resolved after 3 s.
-DISPATCHER_ENV = {"WHATSAPP_READ_TIMEOUT": "1.0", "WHATSAPP_STALE_CLAIM_SECONDS": "3.0",
-                  "WHATSAPP_RETRY_BASE_SECONDS": "0.2", "WHATSAPP_RETRY_MAX_SECONDS": "2.0",
-                  "WHATSAPP_MAX_ATTEMPTS": "12", "WHATSAPP_PAIR_LIMIT_COUNT": "45"}
+DISPATCHER_ENV = {
+    "WHATSAPP_READ_TIMEOUT": "1.0",
+    "WHATSAPP_STALE_CLAIM_SECONDS": "3.0",
+    "WHATSAPP_RETRY_BASE_SECONDS": "0.2",
+    "WHATSAPP_RETRY_MAX_SECONDS": "2.0",
+    "WHATSAPP_MAX_ATTEMPTS": "12",
+    "WHATSAPP_PAIR_LIMIT_COUNT": "45",
+}
 IN_FLIGHT = [State.QUEUED, State.SENDING]
 DONE = [State.SENT, State.DELIVERED, State.READ]
 
@@ -33,7 +40,9 @@ def start_dispatcher(rate: float) -> subprocess.Popen:
     return subprocess.Popen(
         [os.path.join(bin_dir, "triplec"), "dispatcher", "--rate", str(rate), "--threads", "8"],
         env={**os.environ, "DATABASE_URL": database_url_for_subprocess(), **DISPATCHER_ENV},
-        stdout=subprocess.DEVNULL, start_new_session=True)
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def kill(proc: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
@@ -46,27 +55,51 @@ def kill(proc: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
 
 def run_fault_scenario(*, channel, sim_base_url: str, size: int, rate: float, timeout: float = 300) -> dict:
     http = httpx.Client(base_url=sim_base_url, timeout=30)
-    http.post("/_sim/config", json={
-        "per_number_mps": None, "pair_limit": None,
-        "faults": {"http_500": 0.05, "timeout": 0.02, "timeout_seconds": 2.0, "duplicate_webhook": 0.10,
-                   "reorder_statuses": 0.10},
-    }).raise_for_status()
+    http.post(
+        "/_sim/config",
+        json={
+            "per_number_mps": None,
+            "pair_limit": None,
+            "faults": {
+                "http_500": 0.05,
+                "timeout": 0.02,
+                "timeout_seconds": 2.0,
+                "duplicate_webhook": 0.10,
+                "reorder_statuses": 0.10,
+            },
+        },
+    ).raise_for_status()
     template = Template.objects.get(channel=channel, name="kode_billing_v1", is_current=True)
     for i in range(size):
-        enqueue_message(channel=channel, to=f"+628{1300000000 + i}", kind="template", template=template,
-                        params=PARAMS, idempotency_key=f"faults:{i}", lane=Lane.REPLY)
+        enqueue_message(
+            channel=channel,
+            to=f"+628{1300000000 + i}",
+            kind="template",
+            template=template,
+            params=PARAMS,
+            idempotency_key=f"faults:{i}",
+            lane=Lane.REPLY,
+        )
     started = time.perf_counter()
     kills = 0
     proc = start_dispatcher(rate)
     try:
         for fraction in (1 / 3, 2 / 3):
-            wait_until(lambda: OutboundMessage.objects.filter(state__in=DONE).count() >= size * fraction,
-                       timeout=timeout, interval=0.05, message="the dispatcher made no progress")
+            wait_until(
+                lambda: OutboundMessage.objects.filter(state__in=DONE).count() >= size * fraction,
+                timeout=timeout,
+                interval=0.05,
+                message="the dispatcher made no progress",
+            )
             kill(proc)
             kills += 1
             proc = start_dispatcher(rate)
-        wait_until(lambda: not OutboundMessage.objects.filter(state__in=IN_FLIGHT).exists(), timeout=timeout,
-                   interval=0.1, message="messages still queued or in flight")
+        wait_until(
+            lambda: not OutboundMessage.objects.filter(state__in=IN_FLIGHT).exists(),
+            timeout=timeout,
+            interval=0.1,
+            message="messages still queued or in flight",
+        )
         seconds = time.perf_counter() - started
     finally:
         kill(proc, signal.SIGTERM)
@@ -77,22 +110,29 @@ def run_fault_scenario(*, channel, sim_base_url: str, size: int, rate: float, ti
     def states_match() -> bool:
         latest = {m["biz_opaque_callback_data"]: m for m in http.get("/_sim/messages").json()["messages"]}
         rows = OutboundMessage.objects.filter(idempotency_key__startswith="faults:").values_list(
-            "callback_id", "state", "wamid")
-        return all(str(cb) in latest and latest[str(cb)]["wamid"] == wamid and state == _final(latest[str(cb)])
-                   for cb, state, wamid in rows)
+            "callback_id", "state", "wamid"
+        )
+        return all(
+            str(cb) in latest and latest[str(cb)]["wamid"] == wamid and state == _final(latest[str(cb)])
+            for cb, state, wamid in rows
+        )
 
     # Every status webhook must have arrived and been applied: allow for a slow endpoint on a busy machine.
-    wait_until(states_match, timeout=max(60.0, size * 0.3), interval=0.5,
-               message="our states never matched the simulator's")
+    wait_until(
+        states_match, timeout=max(60.0, size * 0.3), interval=0.5, message="our states never matched the simulator's"
+    )
     stats = http.get("/_sim/stats").json()
     http.close()
     return {
-        "size": size, "seconds": round(seconds, 3), "kills": kills,
+        "size": size,
+        "seconds": round(seconds, 3),
+        "kills": kills,
         "received_once": sum(1 for cb in ours if received[cb] == 1),
         "duplicates": sum(1 for n in received.values() if n > 1),
         "missing": sum(1 for cb in ours if received[cb] == 0),
         "failed": sum(1 for m in ours.values() if m.state == State.FAILED),
-        "faults": stats.get("faults", {}), "webhooks": stats.get("webhooks", {}),
+        "faults": stats.get("faults", {}),
+        "webhooks": stats.get("webhooks", {}),
     }
 
 

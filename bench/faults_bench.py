@@ -21,15 +21,23 @@ def run(size: int = 2000) -> dict:
 
     rate = 200.0
     web, web_url = start_server("wsgi", "triplec.wsgi:application")
-    sim, base_url = start_simulator(webhook_url=f"{web_url}/whatsapp/webhook",
-                                    config={"per_number_mps": None, "pair_limit": None})
+    sim, base_url = start_simulator(
+        webhook_url=f"{web_url}/whatsapp/webhook", config={"per_number_mps": None, "pair_limit": None}
+    )
     try:
         channel = setup_channel(base_url)
         # Baseline: no faults, no kills, same rate.
         template = Template.objects.get(channel=channel, name="kode_billing_v1", is_current=True)
         for i in range(size):
-            enqueue_message(channel=channel, to=f"+628{1600000000 + i}", kind="template", template=template,
-                            params=PARAMS, idempotency_key=f"base:{i}", lane=Lane.REPLY)
+            enqueue_message(
+                channel=channel,
+                to=f"+628{1600000000 + i}",
+                kind="template",
+                template=template,
+                params=PARAMS,
+                idempotency_key=f"base:{i}",
+                lane=Lane.REPLY,
+            )
         start = time.perf_counter()
         Dispatcher(rate_override=rate, threads=8).run(until_idle=True)
         baseline_seconds = time.perf_counter() - start
@@ -40,11 +48,21 @@ def run(size: int = 2000) -> dict:
         stop_server(web)
     rate_done = size / result["seconds"]
     baseline_rate = size / baseline_seconds
-    return {"name": "faults", "size": size, "seconds": result["seconds"], "rate": round(rate_done, 1),
-            "baseline_rate": round(baseline_rate, 1), "ratio": round(rate_done / baseline_rate, 3),
-            "received_once": result["received_once"], "duplicates": result["duplicates"],
-            "missing": result["missing"], "failed": result["failed"], "kills": result["kills"],
-            "injected": {k: v for k, v in result["faults"].items()}, "webhooks": stats.get("webhooks")}
+    return {
+        "name": "faults",
+        "size": size,
+        "seconds": result["seconds"],
+        "rate": round(rate_done, 1),
+        "baseline_rate": round(baseline_rate, 1),
+        "ratio": round(rate_done / baseline_rate, 3),
+        "received_once": result["received_once"],
+        "duplicates": result["duplicates"],
+        "missing": result["missing"],
+        "failed": result["failed"],
+        "kills": result["kills"],
+        "injected": {k: v for k, v in result["faults"].items()},
+        "webhooks": stats.get("webhooks"),
+    }
 
 
 if __name__ == "__main__":

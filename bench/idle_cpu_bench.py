@@ -28,9 +28,11 @@ SETTLE_SECONDS = 15
 
 def _answers(web: int, sim: int) -> bool:
     try:
-        return (httpx.get(f"http://127.0.0.1:{web}/login/", timeout=2).status_code == 200
-                and httpx.get(f"http://127.0.0.1:{web + 10}/whatsapp/webhook", timeout=2).status_code < 500
-                and httpx.get(f"http://127.0.0.1:{sim}/_sim/health", timeout=2).status_code == 200)
+        return (
+            httpx.get(f"http://127.0.0.1:{web}/login/", timeout=2).status_code == 200
+            and httpx.get(f"http://127.0.0.1:{web + 10}/whatsapp/webhook", timeout=2).status_code < 500
+            and httpx.get(f"http://127.0.0.1:{sim}/_sim/health", timeout=2).status_code == 200
+        )
     except httpx.HTTPError:
         return False
 
@@ -42,12 +44,21 @@ def run(size: int = 60) -> dict:
     sim = free_port()
     with tempfile.TemporaryDirectory(prefix="triplec-idle-") as tmp:
         data = os.path.join(tmp, "data")
-        env = {**os.environ, "TRIPLEC_DATA_DIR": data, "DATABASE_URL": f"sqlite:///{data}/triplec.sqlite3",
-               "SIMULATOR_PORT": str(sim), "WHATSAPP_BASE_URL": f"http://127.0.0.1:{sim}",
-               "SITE_URL": f"http://127.0.0.1:{web}"}
+        env = {
+            **os.environ,
+            "TRIPLEC_DATA_DIR": data,
+            "DATABASE_URL": f"sqlite:///{data}/triplec.sqlite3",
+            "SIMULATOR_PORT": str(sim),
+            "WHATSAPP_BASE_URL": f"http://127.0.0.1:{sim}",
+            "SITE_URL": f"http://127.0.0.1:{web}",
+        }
         triplec = os.path.join(os.path.dirname(sys.executable), "triplec")
-        demo = subprocess.Popen([triplec, "demo", "--port", str(web), "--taxpayers", "200"], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        demo = subprocess.Popen(
+            [triplec, "demo", "--port", str(web), "--taxpayers", "200"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             wait_until(lambda: _answers(web, sim), timeout=300, interval=0.5, message="the demo did not start")
             time.sleep(SETTLE_SECONDS)  # a measurement window, not a wait for a condition
@@ -56,8 +67,19 @@ def run(size: int = 60) -> dict:
             demo.send_signal(signal.SIGINT)
             demo.wait(timeout=60)
     rate = reading["cpu_percent_of_one_core"]
-    return {"name": "idle_cpu", "size": size, "seconds": reading["seconds"], "rate": rate,
-            "baseline_rate": TARGET_PERCENT, "ratio": round(rate / TARGET_PERCENT, 3), "unit": "% of one core",
-            "processes": reading["processes"], "database": "sqlite",
-            "per_process": [{"command": p["command"][:40], "cpu_percent": p["cpu_percent"]}
-                            for p in reading["per_process"] if p["cpu_percent"] > 0]}
+    return {
+        "name": "idle_cpu",
+        "size": size,
+        "seconds": reading["seconds"],
+        "rate": rate,
+        "baseline_rate": TARGET_PERCENT,
+        "ratio": round(rate / TARGET_PERCENT, 3),
+        "unit": "% of one core",
+        "processes": reading["processes"],
+        "database": "sqlite",
+        "per_process": [
+            {"command": p["command"][:40], "cpu_percent": p["cpu_percent"]}
+            for p in reading["per_process"]
+            if p["cpu_percent"] > 0
+        ],
+    }

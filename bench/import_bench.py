@@ -20,10 +20,46 @@ from collections.abc import Iterator
 
 from stdnum import luhn
 
-FIRST = ["Yohanes", "Maria", "Agustinus", "Fransiska", "Petrus", "Yuliana", "Markus", "Elisabeth", "Daniel",
-         "Theresia", "Simon", "Veronika", "Paulus", "Kristina", "Andreas", "Margaretha", "Budi", "Siti"]
-LAST = ["Ndun", "Bessie", "Tefa", "Manafe", "Lay", "Pello", "Sinlae", "Nenobais", "Kase", "Mooy", "Fanggidae",
-        "Riwu", "Adoe", "Kana", "Tanesib", "Pah", "Benu", "Lopo"]
+FIRST = [
+    "Yohanes",
+    "Maria",
+    "Agustinus",
+    "Fransiska",
+    "Petrus",
+    "Yuliana",
+    "Markus",
+    "Elisabeth",
+    "Daniel",
+    "Theresia",
+    "Simon",
+    "Veronika",
+    "Paulus",
+    "Kristina",
+    "Andreas",
+    "Margaretha",
+    "Budi",
+    "Siti",
+]
+LAST = [
+    "Ndun",
+    "Bessie",
+    "Tefa",
+    "Manafe",
+    "Lay",
+    "Pello",
+    "Sinlae",
+    "Nenobais",
+    "Kase",
+    "Mooy",
+    "Fanggidae",
+    "Riwu",
+    "Adoe",
+    "Kana",
+    "Tanesib",
+    "Pah",
+    "Benu",
+    "Lopo",
+]
 STREETS = ["Jl. El Tari", "Jl. Timor Raya", "Jl. Frans Seda", "Jl. W.J. Lalamentik", "Jl. Soeharto", "Jl. Piet Tallo"]
 
 
@@ -70,15 +106,19 @@ def baseline(path: str, size: int) -> float:
         CREATE INDEX t_ar ON taxpayer (account_representative_id);
     """)
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    sql = ("INSERT INTO taxpayer (npwp16, npwp15, nik, nitku, name, taxpayer_type, address, city, office_id, "
-           "account_representative_id, created_at, updated_at) VALUES (?, ?, ?, '', ?, 'OP', ?, 'Kota Kupang', 1, NULL, ?, ?)")
+    sql = (
+        "INSERT INTO taxpayer (npwp16, npwp15, nik, nitku, name, taxpayer_type, address, city, office_id, "
+        "account_representative_id, created_at, updated_at) VALUES (?, ?, ?, '', ?, 'OP', ?, 'Kota Kupang', 1, NULL, ?, ?)"
+    )
     # The rows are built (untimed) in slices of 50,000 so that only the inserts are measured, in one transaction.
     seconds = 0.0
     source = rows(size)
     db.execute("BEGIN IMMEDIATE")
     while True:
-        part = [(n16, n15, nik, name, address, now, now)
-                for _, n16, n15, nik, name, address, _ in itertools.islice(source, 50_000)]
+        part = [
+            (n16, n15, nik, name, address, now, now)
+            for _, n16, n15, nik, name, address, _ in itertools.islice(source, 50_000)
+        ]
         if not part:
             break
         started = time.perf_counter()
@@ -115,10 +155,17 @@ def run(size: int) -> dict:
     rate = size / seconds
     baseline_rate = size / baseline_seconds
     return {
-        "name": "import", "size": size, "seconds": round(seconds, 3), "rate": round(rate, 1),
-        "baseline_rate": round(baseline_rate, 1), "ratio": round(rate / baseline_rate, 4),
+        "name": "import",
+        "size": size,
+        "seconds": round(seconds, 3),
+        "rate": round(rate, 1),
+        "baseline_rate": round(baseline_rate, 1),
+        "ratio": round(rate / baseline_rate, 4),
         "baseline_seconds": round(baseline_seconds, 3),
         # CPU time of this process: on a machine shared with other work the wall clock alone misleads.
-        "cpu_seconds": round(cpu_seconds, 3), "cpu_rate": round(size / cpu_seconds, 1), "reimport_seconds": round(reimport_seconds, 3),
-        "reimport_rate": round(size / reimport_seconds, 1), "database": connection.vendor,
+        "cpu_seconds": round(cpu_seconds, 3),
+        "cpu_rate": round(size / cpu_seconds, 1),
+        "reimport_seconds": round(reimport_seconds, 3),
+        "reimport_rate": round(size / reimport_seconds, 1),
+        "database": connection.vendor,
     }

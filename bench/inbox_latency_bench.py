@@ -71,14 +71,21 @@ def run(size: int = 1000) -> dict:
 
     rate = float(os.environ.get("BENCH_INBOX_RATE", "20"))
     office = make_office()
-    channel = Channel.objects.create(office=office, phone_number_id="922000000000001", display_number="+62 380 821123",
-                                     waba_id="922000000000002", base_url="http://127.0.0.1:9", provider="simulator")
+    channel = Channel.objects.create(
+        office=office,
+        phone_number_id="922000000000001",
+        display_number="+62 380 821123",
+        waba_id="922000000000002",
+        base_url="http://127.0.0.1:9",
+        provider="simulator",
+    )
     officer = make_user("bench_officer", Role.SERVICE_OFFICER, office=office)
     OfficerStatus.objects.create(user=officer, available=True, capacity=50)
     wa_id = "6281299990000"
     peer = Peer.objects.create(channel=channel, wa_id=wa_id)
-    conversation = Conversation.objects.create(office=office, channel=channel, peer=peer,
-                                               state=ConversationState.OPEN, assigned_to=officer)
+    conversation = Conversation.objects.create(
+        office=office, channel=channel, peer=peer, state=ConversationState.OPEN, assigned_to=officer
+    )
     client = Client()
     client.force_login(officer)
     cookies = {"sessionid": client.cookies["sessionid"].value}
@@ -86,13 +93,38 @@ def run(size: int = 1000) -> dict:
     ts = int(time.time())
 
     def body(i: int) -> bytes:
-        return json.dumps({"object": "whatsapp_business_account", "entry": [{"id": "922000000000002", "changes": [{
-            "field": "messages", "value": {
-                "messaging_product": "whatsapp",
-                "metadata": {"display_phone_number": "62380821123", "phone_number_id": "922000000000001"},
-                "contacts": [{"profile": {"name": "Bench"}, "wa_id": wa_id}],
-                "messages": [{"from": wa_id, "id": f"wamid.inboxbench{i}", "timestamp": str(ts + i),
-                              "type": "text", "text": {"body": f"pesan {i}"}}]}}]}]}).encode()
+        return json.dumps(
+            {
+                "object": "whatsapp_business_account",
+                "entry": [
+                    {
+                        "id": "922000000000002",
+                        "changes": [
+                            {
+                                "field": "messages",
+                                "value": {
+                                    "messaging_product": "whatsapp",
+                                    "metadata": {
+                                        "display_phone_number": "62380821123",
+                                        "phone_number_id": "922000000000001",
+                                    },
+                                    "contacts": [{"profile": {"name": "Bench"}, "wa_id": wa_id}],
+                                    "messages": [
+                                        {
+                                            "from": wa_id,
+                                            "id": f"wamid.inboxbench{i}",
+                                            "timestamp": str(ts + i),
+                                            "type": "text",
+                                            "text": {"body": f"pesan {i}"},
+                                        }
+                                    ],
+                                },
+                            }
+                        ],
+                    }
+                ],
+            }
+        ).encode()
 
     web, web_url = start_server("wsgi", "triplec.wsgi:application")
     sse, sse_url = start_server("asgi", "triplec.asgi:application")
@@ -118,8 +150,11 @@ def run(size: int = 1000) -> dict:
 
         sent: dict[str, float] = {}
         http = httpx.Client(base_url=web_url, timeout=30)
-        http.post("/whatsapp/webhook", content=body(-1), headers={"Content-Type": "application/json",
-                                                                  "X-Hub-Signature-256": sign(body(-1), secret)})
+        http.post(
+            "/whatsapp/webhook",
+            content=body(-1),
+            headers={"Content-Type": "application/json", "X-Hub-Signature-256": sign(body(-1), secret)},
+        )
         reader.wait_for(["wamid.inboxbench-1"], timeout=30)  # warm-up: the bot's classifier, connections
         start = time.monotonic()
         for i in range(size):
@@ -129,8 +164,11 @@ def run(size: int = 1000) -> dict:
             if pause > 0:
                 time.sleep(pause)  # open-loop pacing of the load generator, not a wait on a result
             sent[f"wamid.inboxbench{i}"] = time.monotonic()
-            http.post("/whatsapp/webhook", content=payload,
-                      headers={"Content-Type": "application/json", "X-Hub-Signature-256": sign(payload, secret)})
+            http.post(
+                "/whatsapp/webhook",
+                content=payload,
+                headers={"Content-Type": "application/json", "X-Hub-Signature-256": sign(payload, secret)},
+            )
         reader.wait_for(list(sent), timeout=60)
         seconds = time.monotonic() - start
         http.close()
@@ -141,16 +179,25 @@ def run(size: int = 1000) -> dict:
     lat = [(reader.got[k] - t) * 1000 for k, t in sent.items() if k in reader.got]
     delivered = len(lat)
     rate_done, base_rate = delivered / seconds, len(base_lat) / base_seconds
-    return {"name": "inbox_latency", "size": size, "seconds": round(seconds, 3), "rate": round(rate_done, 1),
-            "baseline_rate": round(base_rate, 1), "ratio": round(rate_done / base_rate, 3) if base_rate else None,
-            "p50_ms": round(percentile(lat, 50), 1) if lat else None,
-            "p95_ms": round(percentile(lat, 95), 1) if lat else None,
-            "p99_ms": round(percentile(lat, 99), 1) if lat else None,
-            "baseline_p50_ms": round(percentile(base_lat, 50), 1) if base_lat else None,
-            "baseline_p95_ms": round(percentile(base_lat, 95), 1) if base_lat else None,
-            "delivered": delivered, "offered_rate": rate, "database": connection.vendor,
-            "poll_interval_s": float(os.environ.get("EVENTS_POLL_INTERVAL", "0.1")),
-            "redis": bool(os.environ.get("REDIS_URL")), "target": "p95 <= 500 ms (embedded default)"}
+    return {
+        "name": "inbox_latency",
+        "size": size,
+        "seconds": round(seconds, 3),
+        "rate": round(rate_done, 1),
+        "baseline_rate": round(base_rate, 1),
+        "ratio": round(rate_done / base_rate, 3) if base_rate else None,
+        "p50_ms": round(percentile(lat, 50), 1) if lat else None,
+        "p95_ms": round(percentile(lat, 95), 1) if lat else None,
+        "p99_ms": round(percentile(lat, 99), 1) if lat else None,
+        "baseline_p50_ms": round(percentile(base_lat, 50), 1) if base_lat else None,
+        "baseline_p95_ms": round(percentile(base_lat, 95), 1) if base_lat else None,
+        "delivered": delivered,
+        "offered_rate": rate,
+        "database": connection.vendor,
+        "poll_interval_s": float(os.environ.get("EVENTS_POLL_INTERVAL", "0.1")),
+        "redis": bool(os.environ.get("REDIS_URL")),
+        "target": "p95 <= 500 ms (embedded default)",
+    }
 
 
 if __name__ == "__main__":

@@ -19,8 +19,17 @@ def start_simulator(*, port: int | None = None, webhook_url: str | None = None, 
     import json
 
     port = port or free_port()
-    cmd = [sys.executable, "-m", "triplec.simulator", "--host", "127.0.0.1", "--port", str(port),
-           "--log-level", "warning"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "triplec.simulator",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
     if webhook_url:
         cmd += ["--webhook-url", webhook_url]
     if config:
@@ -55,8 +64,15 @@ def setup_channel(base_url: str):
     office = make_office()
     channel, _ = Channel.objects.update_or_create(
         phone_number_id="922000000000001",
-        defaults=dict(office=office, display_number="+62 380 821123", waba_id="922000000000002", base_url=base_url,
-                      provider="simulator", messages_per_second=80))
+        defaults=dict(
+            office=office,
+            display_number="+62 380 821123",
+            waba_id="922000000000002",
+            base_url=base_url,
+            provider="simulator",
+            messages_per_second=80,
+        ),
+    )
     templates_sync(channel=channel)
     return channel
 
@@ -65,8 +81,13 @@ def now() -> float:
     return time.perf_counter()
 
 
-def start_web(app: str = "triplec.wsgi:application", *, workers: int = 1, blocking_threads: int | None = None,
-              env: dict | None = None):
+def start_web(
+    app: str = "triplec.wsgi:application",
+    *,
+    workers: int = 1,
+    blocking_threads: int | None = None,
+    env: dict | None = None,
+):
     """Our app under granian WSGI on the current (throwaway) database, with the worker and thread counts the
     benchmarks compare; returns (process, base_url). Stop it with `triplec.core.testing.stop_server`."""
     extra = ("--blocking-threads", str(blocking_threads)) if blocking_threads else ()
@@ -75,5 +96,8 @@ def start_web(app: str = "triplec.wsgi:application", *, workers: int = 1, blocki
 
 def start_loop(args: list[str], env: dict | None = None) -> subprocess.Popen:
     """A `triplec` management command (a processing loop) on the current database, in its own process group."""
-    return subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "triplec"), *args], start_new_session=True,
-                            env={**os.environ, "DATABASE_URL": database_url_for_subprocess(), **(env or {})})
+    return subprocess.Popen(
+        [os.path.join(os.path.dirname(sys.executable), "triplec"), *args],
+        start_new_session=True,
+        env={**os.environ, "DATABASE_URL": database_url_for_subprocess(), **(env or {})},
+    )

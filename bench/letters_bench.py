@@ -65,22 +65,36 @@ def _letters(size: int):
 
     office = make_office()
     maker = make_user("staf", Role.COLLECTION_STAFF, office=office)
-    campaign = Campaign.objects.create(office=office, maker=maker, name="bench", criterion="a",
-                                       state=CampaignState.RUNNING, started_at=timezone.now())
+    campaign = Campaign.objects.create(
+        office=office, maker=maker, name="bench", criterion="a", state=CampaignState.RUNNING, started_at=timezone.now()
+    )
     today = timezone.localdate()
     targets = []
     for i in range(size):
         taxpayer = make_taxpayer(office, name=f"Wajib Pajak {i:04d}")
-        letter = SuratTeguran.objects.create(office=office, taxpayer=taxpayer, number=f"ST-{i:05d}/WPJ.21/KP.03",
-                                             issue_date=today - dt.timedelta(days=3))
+        letter = SuratTeguran.objects.create(
+            office=office, taxpayer=taxpayer, number=f"ST-{i:05d}/WPJ.21/KP.03", issue_date=today - dt.timedelta(days=3)
+        )
         letter.documents.add(make_document(taxpayer, amount=1_000_000 + i, issue_date=today - dt.timedelta(days=60)))
-        targets.append(Target(campaign=campaign, taxpayer=taxpayer, letter=letter, criterion="a",
-                              status=TargetStatus.SENT, messaged=True, amount=1_000_000 + i))
+        targets.append(
+            Target(
+                campaign=campaign,
+                taxpayer=taxpayer,
+                letter=letter,
+                criterion="a",
+                status=TargetStatus.SENT,
+                messaged=True,
+                amount=1_000_000 + i,
+            )
+        )
     Target.objects.bulk_create(targets)
     t0 = time.perf_counter()
     rendered = render_campaign_letters(campaign.pk)
-    return list(Target.objects.filter(campaign=campaign).values_list("public_id", flat=True)), rendered, \
-        time.perf_counter() - t0
+    return (
+        list(Target.objects.filter(campaign=campaign).values_list("public_id", flat=True)),
+        rendered,
+        time.perf_counter() - t0,
+    )
 
 
 def run(size: int = 500) -> dict:
@@ -92,8 +106,7 @@ def run(size: int = 500) -> dict:
 
     public_ids, rendered, render_seconds = _letters(size)
     connection.close()
-    server, base = start_server("asginl", "triplec.asgi:application",
-                                env={"TRIPLEC_DATA_DIR": str(settings.DATA_DIR)})
+    server, base = start_server("asginl", "triplec.asgi:application", env={"TRIPLEC_DATA_DIR": str(settings.DATA_DIR)})
     try:
         paths = [urlsplit(notice_url(p)).path for p in public_ids]
         asyncio.run(_fetch_all(base, paths[:10] + ["/whatsapp/ping"] * 10))  # warm: imports, connections
@@ -107,11 +120,21 @@ def run(size: int = 500) -> dict:
     for f in failures:
         reasons[f] = reasons.get(f, 0) + 1
     return {
-        "name": "letters", "size": size, "seconds": round(seconds, 3), "rate": round(rate, 1),
-        "baseline_rate": round(baseline_rate, 1), "ratio": round(rate / baseline_rate, 3) if baseline_rate else None,
-        "p50_ms": round(percentile(latencies, 50), 1), "p95_ms": round(percentile(latencies, 95), 1),
-        "p99_ms": round(percentile(latencies, 99), 1), "failures": len(failures), "failure_reasons": reasons,
-        "baseline_p99_ms": round(percentile(baseline_ms, 99), 1), "baseline_failures": len(baseline_failures),
-        "rendered_ahead": rendered, "render_seconds": round(render_seconds, 1),
-        "server": "granian ASGI, 1 worker (the demo's web process)", "target": "0 failures, p99 <= 2000 ms",
+        "name": "letters",
+        "size": size,
+        "seconds": round(seconds, 3),
+        "rate": round(rate, 1),
+        "baseline_rate": round(baseline_rate, 1),
+        "ratio": round(rate / baseline_rate, 3) if baseline_rate else None,
+        "p50_ms": round(percentile(latencies, 50), 1),
+        "p95_ms": round(percentile(latencies, 95), 1),
+        "p99_ms": round(percentile(latencies, 99), 1),
+        "failures": len(failures),
+        "failure_reasons": reasons,
+        "baseline_p99_ms": round(percentile(baseline_ms, 99), 1),
+        "baseline_failures": len(baseline_failures),
+        "rendered_ahead": rendered,
+        "render_seconds": round(render_seconds, 1),
+        "server": "granian ASGI, 1 worker (the demo's web process)",
+        "target": "0 failures, p99 <= 2000 ms",
     }

@@ -22,9 +22,15 @@ def run(size: int = 30) -> dict:
         template = Template.objects.get(channel=channel, name="sapaan_lanjutan_v1", is_current=True)
         count = configured * size + configured * 5  # more than can go in `size` seconds
         for i in range(count):
-            enqueue_message(channel=channel, to=f"+628{1400000000 + i}", kind="template", template=template,
-                            params={"nama": "Budi", "perihal": "tagihan"}, idempotency_key=f"rl:{i}",
-                            lane=Lane.REPLY)
+            enqueue_message(
+                channel=channel,
+                to=f"+628{1400000000 + i}",
+                kind="template",
+                template=template,
+                params={"nama": "Budi", "perihal": "tagihan"},
+                idempotency_key=f"rl:{i}",
+                lane=Lane.REPLY,
+            )
         dispatcher = Dispatcher(threads=8)
         # Warm-up: let the bucket settle, then measure a window of `size` seconds by the send timestamps.
         dispatcher.run(max_seconds=2)
@@ -38,9 +44,17 @@ def run(size: int = 30) -> dict:
     finally:
         stop(sim)
     rate = sent / seconds
-    return {"name": "ratelimit", "size": size, "seconds": round(seconds, 3), "rate": round(rate, 2),
-            "baseline_rate": configured, "ratio": round(rate / configured, 4), "sent": sent,
-            "rejected_130429": stats.get("rejected", {}).get("130429", 0), "target": "80 msg/s ±5%"}
+    return {
+        "name": "ratelimit",
+        "size": size,
+        "seconds": round(seconds, 3),
+        "rate": round(rate, 2),
+        "baseline_rate": configured,
+        "ratio": round(rate / configured, 4),
+        "sent": sent,
+        "rejected_130429": stats.get("rejected", {}).get("130429", 0),
+        "target": "80 msg/s ±5%",
+    }
 
 
 if __name__ == "__main__":

@@ -42,36 +42,164 @@ def build_ledger(documents: int, payments: int) -> tuple[int, dict]:
     tp_base = (Taxpayer.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
     doc_base = (DebtDocument.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
     with transaction.atomic(), connection.cursor() as cursor:
-        _insert(cursor, Taxpayer, ["id", "office_id", "npwp16", "npwp15", "nik", "nitku", "name", "taxpayer_type", "address",
-                                   "city", "created_at", "updated_at"],
-                ((tp_base + t, office.pk, f"09{t:014d}", f"9{t:014d}", "", "", f"WP {t}", "OP", "", "Kota Kupang", now, now)
-                 for t in range(taxpayers)))
+        _insert(
+            cursor,
+            Taxpayer,
+            [
+                "id",
+                "office_id",
+                "npwp16",
+                "npwp15",
+                "nik",
+                "nitku",
+                "name",
+                "taxpayer_type",
+                "address",
+                "city",
+                "created_at",
+                "updated_at",
+            ],
+            (
+                (
+                    tp_base + t,
+                    office.pk,
+                    f"09{t:014d}",
+                    f"9{t:014d}",
+                    "",
+                    "",
+                    f"WP {t}",
+                    "OP",
+                    "",
+                    "Kota Kupang",
+                    now,
+                    now,
+                )
+                for t in range(taxpayers)
+            ),
+        )
 
         def docs():
             for j in range(documents):
                 t, k = divmod(j, DOCS_PER_TAXPAYER)
                 amount = 1_000_000 + (j % 97) * 10_000
-                yield (doc_base + j, office.pk, tp_base + t, "STP", f"D{j:08d}/101/25/922", dt.date(2026, 1, 1) + dt.timedelta(days=k),
-                       KAPS[k % 5], "300", dt.date(2025, k + 1, 1), dt.date(2025, k + 1, 28), 2025, amount, 0, amount,
-                       dt.date(2026, 2, 1), "open", "", now, now)
+                yield (
+                    doc_base + j,
+                    office.pk,
+                    tp_base + t,
+                    "STP",
+                    f"D{j:08d}/101/25/922",
+                    dt.date(2026, 1, 1) + dt.timedelta(days=k),
+                    KAPS[k % 5],
+                    "300",
+                    dt.date(2025, k + 1, 1),
+                    dt.date(2025, k + 1, 28),
+                    2025,
+                    amount,
+                    0,
+                    amount,
+                    dt.date(2026, 2, 1),
+                    "open",
+                    "",
+                    now,
+                    now,
+                )
 
-        _insert(cursor, DebtDocument, ["id", "office_id", "taxpayer_id", "document_type", "number", "issue_date", "kap", "kjs",
-                                       "period_start", "period_end", "tax_year", "principal", "sanctions", "amount_due",
-                                       "due_date", "state", "state_reason", "created_at", "updated_at"], docs())
+        _insert(
+            cursor,
+            DebtDocument,
+            [
+                "id",
+                "office_id",
+                "taxpayer_id",
+                "document_type",
+                "number",
+                "issue_date",
+                "kap",
+                "kjs",
+                "period_start",
+                "period_end",
+                "tax_year",
+                "principal",
+                "sanctions",
+                "amount_due",
+                "due_date",
+                "state",
+                "state_reason",
+                "created_at",
+                "updated_at",
+            ],
+            docs(),
+        )
         # Billing codes for the payments that will pay by code.
         step = max(1, documents // payments)
         code_rows, item_rows = [], []
         for k in range(0, payments, 10):
             j = k * step
             amount = 1_000_000 + (j % 97) * 10_000
-            code_rows.append((k + 1, f"0{k:014d}", office.pk, tp_base + j // DOCS_PER_TAXPAYER, amount, now,
-                              now + dt.timedelta(hours=168), f"{doc_base + j}:{amount}", "simulated", "bench", now))
-            item_rows.append((k + 1, doc_base + j, f"09{j // DOCS_PER_TAXPAYER:014d}", KAPS[j % DOCS_PER_TAXPAYER % 5], "300",
-                              dt.date(2025, 1, 1), dt.date(2025, 1, 28), 2025, f"D{j:08d}/101/25/922", amount))
-        _insert(cursor, BillingCode, ["id", "code", "office_id", "taxpayer_id", "amount", "issued_at", "expires_at", "items_key",
-                                      "gateway", "channel", "created_at"], code_rows)
-        _insert(cursor, BillingCodeItem, ["billing_code_id", "document_id", "npwp", "kap", "kjs", "period_start", "period_end",
-                                          "tax_year", "document_number", "amount"], item_rows)
+            code_rows.append(
+                (
+                    k + 1,
+                    f"0{k:014d}",
+                    office.pk,
+                    tp_base + j // DOCS_PER_TAXPAYER,
+                    amount,
+                    now,
+                    now + dt.timedelta(hours=168),
+                    f"{doc_base + j}:{amount}",
+                    "simulated",
+                    "bench",
+                    now,
+                )
+            )
+            item_rows.append(
+                (
+                    k + 1,
+                    doc_base + j,
+                    f"09{j // DOCS_PER_TAXPAYER:014d}",
+                    KAPS[j % DOCS_PER_TAXPAYER % 5],
+                    "300",
+                    dt.date(2025, 1, 1),
+                    dt.date(2025, 1, 28),
+                    2025,
+                    f"D{j:08d}/101/25/922",
+                    amount,
+                )
+            )
+        _insert(
+            cursor,
+            BillingCode,
+            [
+                "id",
+                "code",
+                "office_id",
+                "taxpayer_id",
+                "amount",
+                "issued_at",
+                "expires_at",
+                "items_key",
+                "gateway",
+                "channel",
+                "created_at",
+            ],
+            code_rows,
+        )
+        _insert(
+            cursor,
+            BillingCodeItem,
+            [
+                "billing_code_id",
+                "document_id",
+                "npwp",
+                "kap",
+                "kjs",
+                "period_start",
+                "period_end",
+                "tax_year",
+                "document_number",
+                "amount",
+            ],
+            item_rows,
+        )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -90,11 +218,19 @@ def payment_rows(payments: int, step: int):
             amount //= 2
         elif k % 13 == 5:
             amount += 25_000
-        common = dict(ntpn=f"N{k:015d}", npwp16=f"09{t:014d}", kjs="300", amount=amount, paid_at=paid_at, bank="BANK NTT")
+        common = dict(
+            ntpn=f"N{k:015d}", npwp16=f"09{t:014d}", kjs="300", amount=amount, paid_at=paid_at, bank="BANK NTT"
+        )
         if k % 10 == 0:
             yield PaymentRow(billing_code=f"0{k:014d}", document_number="", kap="", **common)
         elif k % 10 == 1:
-            yield PaymentRow(billing_code="", document_number="", kap=KAPS[slot % 5], period_start=dt.date(2025, slot + 1, 1), **common)
+            yield PaymentRow(
+                billing_code="",
+                document_number="",
+                kap=KAPS[slot % 5],
+                period_start=dt.date(2025, slot + 1, 1),
+                **common,
+            )
         else:
             yield PaymentRow(billing_code="", document_number=f"D{j:08d}/101/25/922", kap=KAPS[slot % 5], **common)
 
@@ -103,17 +239,22 @@ def baseline(payments: int, step: int) -> float:
     """Insert the payments into a plain table and join them to the ledger by NPWP + document number."""
     from django.db import connection, transaction
 
-    rows = [(f"N{k:015d}", f"09{(k * step) // DOCS_PER_TAXPAYER:014d}", f"D{k * step:08d}/101/25/922", 1_000_000)
-            for k in range(payments)]
+    rows = [
+        (f"N{k:015d}", f"09{(k * step) // DOCS_PER_TAXPAYER:014d}", f"D{k * step:08d}/101/25/922", 1_000_000)
+        for k in range(payments)
+    ]
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE bench_payment (ntpn varchar(16) PRIMARY KEY, npwp varchar(16), document_number varchar(60), amount bigint)")
+        cursor.execute(
+            "CREATE TABLE bench_payment (ntpn varchar(16) PRIMARY KEY, npwp varchar(16), document_number varchar(60), amount bigint)"
+        )
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany("INSERT INTO bench_payment VALUES (%s, %s, %s, %s)", rows)
         cursor.execute(
             "SELECT p.ntpn, d.id, d.amount_due FROM bench_payment p "
             "JOIN taxpayers_taxpayer t ON t.npwp16 = p.npwp "
-            "JOIN ledger_debtdocument d ON d.taxpayer_id = t.id AND d.number = p.document_number")
+            "JOIN ledger_debtdocument d ON d.taxpayer_id = t.id AND d.number = p.document_number"
+        )
         matched = len(cursor.fetchall())
     seconds = time.perf_counter() - started
     with connection.cursor() as cursor:
@@ -145,8 +286,17 @@ def run(size: int, documents: int = 1_000_000) -> dict:
     methods = dict(Payment.objects.values_list("match_method").order_by().annotate(n=Count("id")))
     rate, base_rate = size / seconds, size / base_seconds
     return {
-        "name": "reconcile", "size": size, "seconds": round(seconds, 3), "rate": round(rate, 1),
-        "baseline_rate": round(base_rate, 1), "ratio": round(rate / base_rate, 4), "documents": documents,
-        "matched": matched, "by_method": methods, "baseline_seconds": round(base_seconds, 3),
-        "ledger_build_seconds": round(build_seconds, 1), "database": connection.vendor, **info,
+        "name": "reconcile",
+        "size": size,
+        "seconds": round(seconds, 3),
+        "rate": round(rate, 1),
+        "baseline_rate": round(base_rate, 1),
+        "ratio": round(rate / base_rate, 4),
+        "documents": documents,
+        "matched": matched,
+        "by_method": methods,
+        "baseline_seconds": round(base_seconds, 3),
+        "ledger_build_seconds": round(build_seconds, 1),
+        "database": connection.vendor,
+        **info,
     }

@@ -44,33 +44,94 @@ def get(name: str) -> Benchmark:
         raise KeyError(f"no benchmark {name!r}; known: {', '.join(sorted(BENCHMARKS)) or 'none'}") from None
 
 
-register("import", "bench.import_bench:run", 100_000,
-         "taxpayer CSV import end to end with validation, vs raw sqlite3.executemany of the same rows")
-register("bot-nlu", "bench.bot_nlu_bench:run", 20_000,
-         "bot intent classifier messages/s on the labelled sets, vs a one-keyword-per-intent lookup")
-register("reconcile", "bench.reconcile_bench:run", 100_000,
-         "payments matched/s against a 1,000,000-document ledger (all three paths), vs a raw SQL join")
-register("simulator", "bench.simulator_bench:run", 5_000,
-         "WhatsApp simulator POST /messages req/s from a bare httpx loop, vs GET /_sim/health in the same loop")
-register("campaign_build", "bench.campaign_build_bench:run", 100_000, "campaign start: select, exclude, render and enqueue N targets of 10N taxpayers (baseline: raw SQL selection)")
-register("dispatch", "bench.dispatch_bench:run", 3_000,
-         "WhatsApp outbox -> simulator msg/s with the rate limit lifted, vs a bare httpx loop of the same payloads")
-register("ratelimit", "bench.ratelimit_bench:run", 30,
-         "achieved WhatsApp send rate at a configured 80 msg/s over SIZE seconds (target within 5%)")
-register("webhook", "bench.webhook_bench:run", 5_000,
-         "signed single-status webhook POSTs/s into granian WSGI with p50/p99, vs a trivial view in the same server")
-register("faults", "bench.faults_bench:run", 2_000,
-         "WhatsApp fault run: 5% HTTP 500, 2% timeouts, 10% duplicate/reordered webhooks, dispatcher SIGKILLed twice")
-register("bot", "bench.bot_bench:run", 2_000,
-         "bot: signed inbound webhook to reply enqueued (p50/p95/p99 ms), vs the bare webhook intake")
-register("inbox_latency", "bench.inbox_latency_bench:run", 1_000,
-         "webhook POST (WSGI process) to the SSE event read from another process (ASGI): p50/p95, vs a bare publish")
-register("xlsx_bomb", "bench.xlsx_bomb_bench:run", 99_000,
-         "peak RSS of a fresh import process: 600 MB XLSX bomb, sparse-grid XLSX, and SIZE-row XLSX at the limits")
-register("idle_cpu", "bench.idle_cpu_bench:run", 60,
-         "CPU of every process of an idle `triplec demo` over SIZE seconds, % of one core (target < 2)")
-register("bailiff_list", "bench.bailiff_list_bench:run", 10_000,
-         "Surat Paksa list at N due letters: page p95, recording p95, XLSX export seconds, vs the page's rows in raw SQL")
-register("letters", "bench.letters_bench:run", 500,
-         "SIZE concurrent downloads of distinct Surat Teguran PDFs (stored at the start) from the web process: "
-         "p50/p95/p99 and failures, vs the same concurrency on a trivial view")
+register(
+    "import",
+    "bench.import_bench:run",
+    100_000,
+    "taxpayer CSV import end to end with validation, vs raw sqlite3.executemany of the same rows",
+)
+register(
+    "bot-nlu",
+    "bench.bot_nlu_bench:run",
+    20_000,
+    "bot intent classifier messages/s on the labelled sets, vs a one-keyword-per-intent lookup",
+)
+register(
+    "reconcile",
+    "bench.reconcile_bench:run",
+    100_000,
+    "payments matched/s against a 1,000,000-document ledger (all three paths), vs a raw SQL join",
+)
+register(
+    "simulator",
+    "bench.simulator_bench:run",
+    5_000,
+    "WhatsApp simulator POST /messages req/s from a bare httpx loop, vs GET /_sim/health in the same loop",
+)
+register(
+    "campaign_build",
+    "bench.campaign_build_bench:run",
+    100_000,
+    "campaign start: select, exclude, render and enqueue N targets of 10N taxpayers (baseline: raw SQL selection)",
+)
+register(
+    "dispatch",
+    "bench.dispatch_bench:run",
+    3_000,
+    "WhatsApp outbox -> simulator msg/s with the rate limit lifted, vs a bare httpx loop of the same payloads",
+)
+register(
+    "ratelimit",
+    "bench.ratelimit_bench:run",
+    30,
+    "achieved WhatsApp send rate at a configured 80 msg/s over SIZE seconds (target within 5%)",
+)
+register(
+    "webhook",
+    "bench.webhook_bench:run",
+    5_000,
+    "signed single-status webhook POSTs/s into granian WSGI with p50/p99, vs a trivial view in the same server",
+)
+register(
+    "faults",
+    "bench.faults_bench:run",
+    2_000,
+    "WhatsApp fault run: 5% HTTP 500, 2% timeouts, 10% duplicate/reordered webhooks, dispatcher SIGKILLed twice",
+)
+register(
+    "bot",
+    "bench.bot_bench:run",
+    2_000,
+    "bot: signed inbound webhook to reply enqueued (p50/p95/p99 ms), vs the bare webhook intake",
+)
+register(
+    "inbox_latency",
+    "bench.inbox_latency_bench:run",
+    1_000,
+    "webhook POST (WSGI process) to the SSE event read from another process (ASGI): p50/p95, vs a bare publish",
+)
+register(
+    "xlsx_bomb",
+    "bench.xlsx_bomb_bench:run",
+    99_000,
+    "peak RSS of a fresh import process: 600 MB XLSX bomb, sparse-grid XLSX, and SIZE-row XLSX at the limits",
+)
+register(
+    "idle_cpu",
+    "bench.idle_cpu_bench:run",
+    60,
+    "CPU of every process of an idle `triplec demo` over SIZE seconds, % of one core (target < 2)",
+)
+register(
+    "bailiff_list",
+    "bench.bailiff_list_bench:run",
+    10_000,
+    "Surat Paksa list at N due letters: page p95, recording p95, XLSX export seconds, vs the page's rows in raw SQL",
+)
+register(
+    "letters",
+    "bench.letters_bench:run",
+    500,
+    "SIZE concurrent downloads of distinct Surat Teguran PDFs (stored at the start) from the web process: "
+    "p50/p95/p99 and failures, vs the same concurrency on a trivial view",
+)

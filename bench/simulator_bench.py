@@ -26,12 +26,30 @@ TOKEN = "demo-access-token"
 
 def _payload(i: int) -> dict[str, Any]:
     return {
-        "messaging_product": "whatsapp", "to": f"62812{i:08d}", "type": "template",
+        "messaging_product": "whatsapp",
+        "to": f"62812{i:08d}",
+        "type": "template",
         "biz_opaque_callback_data": f"bench-{i}",
-        "template": {"name": "kode_billing_v1", "language": {"code": "id"}, "components": [
-            {"type": "header", "parameters": [{"type": "text", "text": "PPh"}]},
-            {"type": "body", "parameters": [{"type": "text", "text": v} for v in (
-                "Budi Santoso", "STP 00123/101/25/922/26", "Rp1.500.000", "123456789012345", "15 Oktober 2026")]}]},
+        "template": {
+            "name": "kode_billing_v1",
+            "language": {"code": "id"},
+            "components": [
+                {"type": "header", "parameters": [{"type": "text", "text": "PPh"}]},
+                {
+                    "type": "body",
+                    "parameters": [
+                        {"type": "text", "text": v}
+                        for v in (
+                            "Budi Santoso",
+                            "STP 00123/101/25/922/26",
+                            "Rp1.500.000",
+                            "123456789012345",
+                            "15 Oktober 2026",
+                        )
+                    ],
+                },
+            ],
+        },
     }
 
 
@@ -40,9 +58,16 @@ def _raw_loop(port: int, start: int, n: int, out: list[float]) -> None:
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     for i in range(start, start + n):
         body = json.dumps(_payload(i)).encode()
-        sock.sendall(b"POST /v25.0/" + PNID.encode() + b"/messages HTTP/1.1\r\nHost: b\r\nAuthorization: Bearer "
-                     + TOKEN.encode() + b"\r\nContent-Type: application/json\r\nContent-Length: "
-                     + str(len(body)).encode() + b"\r\n\r\n" + body)
+        sock.sendall(
+            b"POST /v25.0/"
+            + PNID.encode()
+            + b"/messages HTTP/1.1\r\nHost: b\r\nAuthorization: Bearer "
+            + TOKEN.encode()
+            + b"\r\nContent-Type: application/json\r\nContent-Length: "
+            + str(len(body)).encode()
+            + b"\r\n\r\n"
+            + body
+        )
         data = b""
         while b"\r\n\r\n" not in data:
             data += sock.recv(65536)
@@ -57,9 +82,14 @@ def _raw_loop(port: int, start: int, n: int, out: list[float]) -> None:
 
 
 def run(size: int = 5000) -> dict[str, Any]:
-    sim = SimulatorProcess(app_secret="demo-app-secret", access_token=TOKEN, verify_token="demo-verify-token",
-                           phone_number_id=PNID, waba_id="922000000000002",
-                           config={"per_number_mps": None, "pair_limit": None})
+    sim = SimulatorProcess(
+        app_secret="demo-app-secret",
+        access_token=TOKEN,
+        verify_token="demo-verify-token",
+        phone_number_id=PNID,
+        waba_id="922000000000002",
+        config={"per_number_mps": None, "pair_limit": None},
+    )
     sim.start()
     try:
         client = httpx.Client(base_url=sim.base_url, headers={"Authorization": f"Bearer {TOKEN}"})
@@ -102,12 +132,17 @@ def run(size: int = 5000) -> dict[str, Any]:
     rate = size / seconds
     baseline_rate = size / baseline_seconds
     return {
-        "name": "simulator", "size": size, "seconds": round(seconds, 3), "rate": round(rate, 1),
-        "baseline_rate": round(baseline_rate, 1), "ratio": round(rate / baseline_rate, 3),
+        "name": "simulator",
+        "size": size,
+        "seconds": round(seconds, 3),
+        "rate": round(rate, 1),
+        "baseline_rate": round(baseline_rate, 1),
+        "ratio": round(rate / baseline_rate, 3),
         "p50_ms": round(statistics.median(latencies) * 1000, 3),
         "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1] * 1000, 3),
         "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 3),
-        "accepted": accepted, "raw_socket_rate": round(size / raw_seconds, 1),
+        "accepted": accepted,
+        "raw_socket_rate": round(size / raw_seconds, 1),
         "concurrent_rate": round(4 * per / concurrent_seconds, 1),
     }
 

@@ -26,8 +26,12 @@ CLIENT_THREADS = 8
 
 
 def _request_bytes(method: str, path: str, body: bytes, headers: dict) -> bytes:
-    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"Content-Length: {len(body)}",
-             *(f"{k}: {v}" for k, v in headers.items())]
+    lines = [
+        f"{method} {path} HTTP/1.1",
+        "Host: 127.0.0.1",
+        f"Content-Length: {len(body)}",
+        *(f"{k}: {v}" for k, v in headers.items()),
+    ]
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
@@ -91,25 +95,77 @@ def run(size: int = 5000) -> dict:
     from triplec.messaging.webhooks import sign
 
     office = make_office()
-    channel = Channel.objects.create(office=office, phone_number_id="922000000000001", display_number="+62 380 821123",
-                                     waba_id="922000000000002", base_url="http://127.0.0.1:9", provider="simulator")
-    OutboundMessage.objects.bulk_create([
-        OutboundMessage(idempotency_key=f"wh:{i}", channel=channel, to=f"628{1500000000 + i}", kind="template",
-                        payload={}, state=State.SENT, wamid=f"wamid.bench{i}") for i in range(size)], batch_size=2000)
+    channel = Channel.objects.create(
+        office=office,
+        phone_number_id="922000000000001",
+        display_number="+62 380 821123",
+        waba_id="922000000000002",
+        base_url="http://127.0.0.1:9",
+        provider="simulator",
+    )
+    OutboundMessage.objects.bulk_create(
+        [
+            OutboundMessage(
+                idempotency_key=f"wh:{i}",
+                channel=channel,
+                to=f"628{1500000000 + i}",
+                kind="template",
+                payload={},
+                state=State.SENT,
+                wamid=f"wamid.bench{i}",
+            )
+            for i in range(size)
+        ],
+        batch_size=2000,
+    )
     secret = settings.WHATSAPP_APP_SECRET
     posts = []
     ts = int(time.time())
     for i in range(size):
-        body = json.dumps({"object": "whatsapp_business_account", "entry": [{"id": "922000000000002", "changes": [{
-            "field": "messages", "value": {
-                "messaging_product": "whatsapp",
-                "metadata": {"display_phone_number": "62380821123", "phone_number_id": "922000000000001"},
-                "statuses": [{"id": f"wamid.bench{i}", "status": "delivered", "timestamp": str(ts),
-                              "recipient_id": f"628{1500000000 + i}",
-                              "pricing": {"billable": True, "pricing_model": "PMP", "type": "regular",
-                                          "category": "utility"}}]}}]}]}).encode()
-        posts.append(("POST", "/whatsapp/webhook", body,
-                      {"Content-Type": "application/json", "X-Hub-Signature-256": sign(body, secret)}))
+        body = json.dumps(
+            {
+                "object": "whatsapp_business_account",
+                "entry": [
+                    {
+                        "id": "922000000000002",
+                        "changes": [
+                            {
+                                "field": "messages",
+                                "value": {
+                                    "messaging_product": "whatsapp",
+                                    "metadata": {
+                                        "display_phone_number": "62380821123",
+                                        "phone_number_id": "922000000000001",
+                                    },
+                                    "statuses": [
+                                        {
+                                            "id": f"wamid.bench{i}",
+                                            "status": "delivered",
+                                            "timestamp": str(ts),
+                                            "recipient_id": f"628{1500000000 + i}",
+                                            "pricing": {
+                                                "billable": True,
+                                                "pricing_model": "PMP",
+                                                "type": "regular",
+                                                "category": "utility",
+                                            },
+                                        }
+                                    ],
+                                },
+                            }
+                        ],
+                    }
+                ],
+            }
+        ).encode()
+        posts.append(
+            (
+                "POST",
+                "/whatsapp/webhook",
+                body,
+                {"Content-Type": "application/json", "X-Hub-Signature-256": sign(body, secret)},
+            )
+        )
     pings = [("GET", "/whatsapp/ping", b"", {})] * size
 
     workers = int(os.environ.get("BENCH_WEB_WORKERS", WEBHOOK_WORKERS))
@@ -120,8 +176,9 @@ def run(size: int = 5000) -> dict:
     proc, base_url = start_web(app, workers=workers, blocking_threads=blocking, env=mode)
     loop = None
     if processing != "none":
-        loop = start_loop(["process_webhooks", "--loop", *(["--min-age", "0"] if processing == "process" else [])],
-                          env=mode)
+        loop = start_loop(
+            ["process_webhooks", "--loop", *(["--min-age", "0"] if processing == "process" else [])], env=mode
+        )
     try:
         port = int(base_url.rsplit(":", 1)[1])
         _load(port, pings[:200])  # warm-up: imports, connections
@@ -139,15 +196,28 @@ def run(size: int = 5000) -> dict:
     applied = MessageStatus.objects.count()
     delivered = OutboundMessage.objects.filter(state=State.DELIVERED).count()
     rate, baseline_rate = size / seconds, size / base_seconds
-    return {"name": "webhook", "size": size, "seconds": round(seconds, 3), "rate": round(rate, 1),
-            "baseline_rate": round(baseline_rate, 1), "ratio": round(rate / baseline_rate, 3),
-            "p50_ms": round(percentile(lat, 50), 2), "p95_ms": round(percentile(lat, 95), 2),
-            "p99_ms": round(percentile(lat, 99), 2), "baseline_p99_ms": round(percentile(base_lat, 99), 2),
-            "non_200": sum(1 for c in codes if c != 200) + sum(1 for c in base_codes if c != 200),
-            "statuses_applied": applied, "messages_delivered": delivered, "applied_after_s": round(applied_after, 2),
-            "client_connections": CLIENT_THREADS, "web_workers": workers, "blocking_threads": blocking,
-            "processing": processing,
-            "database": connection.vendor, "target": ">= 1500/s, p99 < 100 ms (SQLite)"}
+    return {
+        "name": "webhook",
+        "size": size,
+        "seconds": round(seconds, 3),
+        "rate": round(rate, 1),
+        "baseline_rate": round(baseline_rate, 1),
+        "ratio": round(rate / baseline_rate, 3),
+        "p50_ms": round(percentile(lat, 50), 2),
+        "p95_ms": round(percentile(lat, 95), 2),
+        "p99_ms": round(percentile(lat, 99), 2),
+        "baseline_p99_ms": round(percentile(base_lat, 99), 2),
+        "non_200": sum(1 for c in codes if c != 200) + sum(1 for c in base_codes if c != 200),
+        "statuses_applied": applied,
+        "messages_delivered": delivered,
+        "applied_after_s": round(applied_after, 2),
+        "client_connections": CLIENT_THREADS,
+        "web_workers": workers,
+        "blocking_threads": blocking,
+        "processing": processing,
+        "database": connection.vendor,
+        "target": ">= 1500/s, p99 < 100 ms (SQLite)",
+    }
 
 
 if __name__ == "__main__":

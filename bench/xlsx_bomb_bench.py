@@ -43,7 +43,9 @@ def run(size: int) -> dict:
     Office.objects.get_or_create(code="922", defaults={"name": "KPP Pratama Kupang"})
     env = {"DATABASE_URL": database_url_for_subprocess()}
     with tempfile.TemporaryDirectory(prefix="triplec-xlsx-bench-") as tmp:
-        bomb, sparse, large, flat = (os.path.join(tmp, n) for n in ("bomb.xlsx", "sparse.xlsx", "large.xlsx", "large.csv"))
+        bomb, sparse, large, flat = (
+            os.path.join(tmp, n) for n in ("bomb.xlsx", "sparse.xlsx", "large.xlsx", "large.csv")
+        )
         write_xlsx_bomb(bomb)
         write_sparse_xlsx(sparse)
         write_large_xlsx(large, size)
@@ -51,8 +53,10 @@ def run(size: int) -> dict:
             writer = csv.writer(f, delimiter=";")
             writer.writerow(HEADER)
             writer.writerows(_records(size))
-        results = {name: import_in_subprocess(path, env=env) for name, path in
-                   (("bomb", bomb), ("sparse", sparse), ("large", large), ("csv", flat))}
+        results = {
+            name: import_in_subprocess(path, env=env)
+            for name, path in (("bomb", bomb), ("sparse", sparse), ("large", large), ("csv", flat))
+        }
         sizes = {name: os.path.getsize(path) for name, path in (("bomb", bomb), ("sparse", sparse), ("large", large))}
     if results["bomb"]["exit_code"] != 2 or results["sparse"]["exit_code"] != 2:
         raise RuntimeError(f"a bomb was not refused: {results}")
@@ -62,11 +66,21 @@ def run(size: int) -> dict:
     baseline_rate = size / results["csv"]["seconds"]
     peak = max(r["peak_rss_mb"] for r in results.values())
     return {
-        "name": "xlsx_bomb", "size": size, "seconds": results["large"]["seconds"], "rate": round(rate, 1),
-        "baseline_rate": round(baseline_rate, 1), "ratio": round(rate / baseline_rate, 4),
-        "bomb_zipped_bytes": sizes["bomb"], "bomb_peak_rss_mb": results["bomb"]["peak_rss_mb"],
-        "bomb_seconds": results["bomb"]["seconds"], "sparse_zipped_bytes": sizes["sparse"],
-        "sparse_peak_rss_mb": results["sparse"]["peak_rss_mb"], "large_zipped_bytes": sizes["large"],
-        "large_peak_rss_mb": results["large"]["peak_rss_mb"], "csv_peak_rss_mb": results["csv"]["peak_rss_mb"],
-        "peak_rss_mb": peak, "under_limit": peak < LIMIT_MB, "limit_mb": LIMIT_MB,
+        "name": "xlsx_bomb",
+        "size": size,
+        "seconds": results["large"]["seconds"],
+        "rate": round(rate, 1),
+        "baseline_rate": round(baseline_rate, 1),
+        "ratio": round(rate / baseline_rate, 4),
+        "bomb_zipped_bytes": sizes["bomb"],
+        "bomb_peak_rss_mb": results["bomb"]["peak_rss_mb"],
+        "bomb_seconds": results["bomb"]["seconds"],
+        "sparse_zipped_bytes": sizes["sparse"],
+        "sparse_peak_rss_mb": results["sparse"]["peak_rss_mb"],
+        "large_zipped_bytes": sizes["large"],
+        "large_peak_rss_mb": results["large"]["peak_rss_mb"],
+        "csv_peak_rss_mb": results["csv"]["peak_rss_mb"],
+        "peak_rss_mb": peak,
+        "under_limit": peak < LIMIT_MB,
+        "limit_mb": LIMIT_MB,
     }

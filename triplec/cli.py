@@ -1,9 +1,9 @@
 """`triplec`: the project's console command. Wraps Django's management commands with friendlier names.
 
-    triplec import taxpayers FILE     -> manage.py import_data taxpayers FILE
-    triplec demo-data --taxpayers N   -> manage.py demo_data --taxpayers N
-    triplec bench run import          -> bench.command (the benchmarks live outside the production packages)
-    triplec <any other command>       -> manage.py <command>
+triplec import taxpayers FILE     -> manage.py import_data taxpayers FILE
+triplec demo-data --taxpayers N   -> manage.py demo_data --taxpayers N
+triplec bench run import          -> bench.command (the benchmarks live outside the production packages)
+triplec <any other command>       -> manage.py <command>
 """
 
 import os

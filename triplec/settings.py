@@ -123,8 +123,10 @@ LOGIN_REDIRECT_URL = "console:home"
 LOGOUT_REDIRECT_URL = "login"
 
 if envbool("TRIPLEC_FAST_HASHING", False):  # the test run sets it (triplec/testenv.py); see accounts/hashers.py
-    PASSWORD_HASHERS = ["triplec.accounts.hashers.QuickPBKDF2PasswordHasher",
-                        "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    PASSWORD_HASHERS = [
+        "triplec.accounts.hashers.QuickPBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
 
 # --- Language and time --------------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -270,12 +272,18 @@ PRODUCTION = TRIPLEC_ENV == "production"
 INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
 # OTPMiddleware right after authentication (request.user.is_verified()); the session and two-factor gates after
 # the messages; Axes last, as its documentation asks. CSP sets the Content-Security-Policy header on every response.
-MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-                  "django_otp.middleware.OTPMiddleware")
-MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
-                  "triplec.accounts.middleware.IdleSessionMiddleware")
-MIDDLEWARE.insert(MIDDLEWARE.index("triplec.accounts.middleware.IdleSessionMiddleware") + 1,
-                  "triplec.accounts.middleware.TwoFactorMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "triplec.accounts.middleware.IdleSessionMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("triplec.accounts.middleware.IdleSessionMiddleware") + 1,
+    "triplec.accounts.middleware.TwoFactorMiddleware",
+)
 MIDDLEWARE.insert(1, "django.middleware.csp.ContentSecurityPolicyMiddleware")
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 
@@ -297,8 +305,10 @@ LOGGING["loggers"] = {**LOGGING.get("loggers", {}), "axes": {"level": "WARNING"}
 PASSWORD_MIN_LENGTH = envint("TRIPLEC_PASSWORD_MIN_LENGTH", 12)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "triplec.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
@@ -362,10 +372,17 @@ DEMO_SECRETS = {
 
 def production_problems(values: dict) -> list[str]:
     """Each reason these settings may not run in production mode (empty when they may)."""
-    problems = [f"{name} is the demo value; set {name} (or {name}_FILE) from the secret store"
-                for name, demo in DEMO_SECRETS.items() if values.get(name) == demo]
+    problems = [
+        f"{name} is the demo value; set {name} (or {name}_FILE) from the secret store"
+        for name, demo in DEMO_SECRETS.items()
+        if values.get(name) == demo
+    ]
     problems += [f"{name} is empty; set {name} (or {name}_FILE)" for name in DEMO_SECRETS if not values.get(name)]
-    if len(values.get("SECRET_KEY") or "") < 50 and values.get("SECRET_KEY") not in (None, "", DEMO_SECRETS["SECRET_KEY"]):
+    if len(values.get("SECRET_KEY") or "") < 50 and values.get("SECRET_KEY") not in (
+        None,
+        "",
+        DEMO_SECRETS["SECRET_KEY"],
+    ):
         problems.append("SECRET_KEY is shorter than 50 characters")
     if values.get("DEBUG"):
         problems.append("DEBUG is on; unset TRIPLEC_DEBUG")

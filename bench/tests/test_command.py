@@ -33,8 +33,9 @@ def test_register_wants_a_module_and_function():
 def test_bench_run_import_prints_one_json_line_from_a_throwaway_database(tmp_path):
     triplec = os.path.join(os.path.dirname(sys.executable), "triplec")
     env = {**os.environ, "TRIPLEC_DATA_DIR": str(tmp_path)}  # nothing of the user's data folder is touched
-    done = subprocess.run([triplec, "bench", "run", "import", "--size", "300"], capture_output=True, text=True,
-                          env=env, timeout=300)
+    done = subprocess.run(
+        [triplec, "bench", "run", "import", "--size", "300"], capture_output=True, text=True, env=env, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
     assert len(lines) == 1

@@ -19,8 +19,9 @@ def account_failures(username: str | None) -> int:
     if not username:
         return 0
     since = timezone.now() - cooloff()
-    total = (AccessAttempt.objects.filter(username=username, attempt_time__gte=since)
-             .aggregate(n=Sum("failures_since_start"))["n"])
+    total = AccessAttempt.objects.filter(username=username, attempt_time__gte=since).aggregate(
+        n=Sum("failures_since_start")
+    )["n"]
     return total or 0
 
 

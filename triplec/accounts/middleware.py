@@ -42,7 +42,6 @@ class IdleSessionMiddleware:
         from django.contrib.auth import logout
         from django.utils.translation import gettext as _
 
-
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = time.time()
@@ -52,9 +51,13 @@ class IdleSessionMiddleware:
             if idle or now - started > settings.SESSION_COOKIE_AGE:
                 request.triplec_logout_reason = "idle" if idle else "session age"
                 logout(request)
-                messages.info(request, _("You were logged out after %(minutes)d minutes without activity.")
-                              % {"minutes": settings.SESSION_IDLE_MINUTES} if idle
-                              else _("Your session has ended; please log in again."))
+                messages.info(
+                    request,
+                    _("You were logged out after %(minutes)d minutes without activity.")
+                    % {"minutes": settings.SESSION_IDLE_MINUTES}
+                    if idle
+                    else _("Your session has ended; please log in again."),
+                )
             elif _is_activity(request) and (last is None or now - last > 60):
                 request.session[SESSION_LAST_ACTIVITY] = now
         return self.get_response(request)
@@ -63,8 +66,9 @@ class IdleSessionMiddleware:
 def _is_activity(request) -> bool:
     if request.method not in ("GET", "HEAD"):
         return True
-    return request.headers.get("Sec-Fetch-Mode", "navigate") == "navigate" and \
-        "text/event-stream" not in request.headers.get("Accept", "")
+    return request.headers.get(
+        "Sec-Fetch-Mode", "navigate"
+    ) == "navigate" and "text/event-stream" not in request.headers.get("Accept", "")
 
 
 # Paths a user who has not yet given the second factor may still reach.
@@ -82,10 +86,13 @@ class TwoFactorMiddleware:
         from django.shortcuts import redirect
         from django.utils.http import urlencode
 
-
         user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated and not user.is_verified()
-                and not request.path.startswith(TWO_FACTOR_EXEMPT)):
+        if (
+            user is not None
+            and user.is_authenticated
+            and not user.is_verified()
+            and not request.path.startswith(TWO_FACTOR_EXEMPT)
+        ):
             query = "?" + urlencode({"next": request.get_full_path()})
             if confirmed_totp_device(user) is not None:
                 return redirect(f"/account/2fa/verify/{query}")
@@ -112,7 +119,6 @@ class PermissionMiddleware:
         from django.contrib.auth.views import redirect_to_login
         from django.core.exceptions import PermissionDenied
         from django.http import Http404, HttpResponse, HttpResponseNotAllowed
-
 
         match = request.resolver_match
         if match is None or match.namespace in permissions.TOKEN_NAMESPACES:

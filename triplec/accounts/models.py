@@ -9,7 +9,12 @@ class User(AbstractUser):
     """A member of staff. Belongs to one office; administrators may have none and see every office."""
 
     office = models.ForeignKey(
-        "offices.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="staff", verbose_name=_("office")
+        "offices.Office",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        verbose_name=_("office"),
     )
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
 

@@ -22,8 +22,15 @@ from django.core.exceptions import PermissionDenied
 
 from .roles import Role
 
-A, OH, SH, CS, AR, SO, B = (Role.ADMINISTRATOR, Role.OFFICE_HEAD, Role.SECTION_HEAD, Role.COLLECTION_STAFF,
-                            Role.ACCOUNT_REPRESENTATIVE, Role.SERVICE_OFFICER, Role.BAILIFF)
+A, OH, SH, CS, AR, SO, B = (
+    Role.ADMINISTRATOR,
+    Role.OFFICE_HEAD,
+    Role.SECTION_HEAD,
+    Role.COLLECTION_STAFF,
+    Role.ACCOUNT_REPRESENTATIVE,
+    Role.SERVICE_OFFICER,
+    Role.BAILIFF,
+)
 EVERY_ROLE = frozenset(Role)
 OFFICERS = frozenset({SH, CS, AR, SO})  # who talks to taxpayers and acts for them
 
@@ -36,33 +43,40 @@ class Action:
 
 MATRIX: dict[str, Action] = {
     "taxpayer.view": Action("Search taxpayers and open the taxpayer page", EVERY_ROLE),
-    "taxpayer.see_nik": Action("See the NIK in full, and NPWP16/NITKU that carry it (others see them masked)",
-                               frozenset({A, OH, SH, CS, AR, B})),
+    "taxpayer.see_nik": Action(
+        "See the NIK in full, and NPWP16/NITKU that carry it (others see them masked)",
+        frozenset({A, OH, SH, CS, AR, B}),
+    ),
     "contact.change_number": Action("Register or change a taxpayer's WhatsApp number", frozenset({SH, CS, AR})),
-    "contact.change_status": Action("Set a contact to wrong number / opted out / active (taxpayer page and inbox)",
-                                    OFFICERS),
+    "contact.change_status": Action(
+        "Set a contact to wrong number / opted out / active (taxpayer page and inbox)", OFFICERS
+    ),
     "debt.view": Action("The debt list and its CSV/XLSX export", EVERY_ROLE),
     "billing.view": Action("A taxpayer's billing codes and the billing message preview", EVERY_ROLE),
-    "billing.issue": Action("Issue a billing code and send it by WhatsApp (billing page and inbox)",
-                            OFFICERS | {B}),
+    "billing.issue": Action("Issue a billing code and send it by WhatsApp (billing page and inbox)", OFFICERS | {B}),
     "payment.view": Action("Payments, unmatched payments, payment claims", EVERY_ROLE),
     "payment.assign": Action("Assign an unmatched payment, resolve a payment claim", frozenset({A, SH, CS, B})),
     "payment.record": Action("Record payments through the API", frozenset({A, SH, CS, B})),
     "document.clear": Action("Confirm a document cleared through the API", frozenset({A, SH, CS, B})),
     "paksa.view": Action("The bailiff's list (Surat Teguran due for a Surat Paksa)", EVERY_ROLE),
     "paksa.record": Action("Record a Surat Paksa issued or served", frozenset({A, SH, CS, B})),
-    "campaign.view": Action("Campaign lists, details, previews (names, amounts) and progress; the message templates",
-                            frozenset({A, OH, SH, CS, B})),
+    "campaign.view": Action(
+        "Campaign lists, details, previews (names, amounts) and progress; the message templates",
+        frozenset({A, OH, SH, CS, B}),
+    ),
     "campaign.edit": Action("Create, edit and submit a campaign for approval", frozenset({SH, CS})),
     "campaign.approve": Action("Approve a campaign (never one's own)", frozenset({SH})),
-    "campaign.run": Action("Start, pause, resume and cancel an approved campaign; resend its failed messages",
-                           frozenset({SH})),
-    "template.manage": Action("Submit a message template to WhatsApp for approval, sync it, make a new version",
-                              frozenset({A, SH})),
+    "campaign.run": Action(
+        "Start, pause, resume and cancel an approved campaign; resend its failed messages", frozenset({SH})
+    ),
+    "template.manage": Action(
+        "Submit a message template to WhatsApp for approval, sync it, make a new version", frozenset({A, SH})
+    ),
     "inbox.view": Action("The live inbox: queues, conversations and the taxpayer panel", frozenset({A, OH} | OFFICERS)),
     "inbox.reply": Action("Reply, send templates, write notes, resolve, reopen, take a conversation", OFFICERS),
-    "inbox.duty": Action("Be on duty for the inbox (availability, capacity) and be given conversations",
-                         frozenset({CS, AR, SO})),
+    "inbox.duty": Action(
+        "Be on duty for the inbox (availability, capacity) and be given conversations", frozenset({CS, AR, SO})
+    ),
     "inbox.manage": Action("Assign conversations to others, edit the office's quick replies", frozenset({SH})),
     "audit.view": Action("The office's audit log and its export", frozenset({A, OH, SH})),
     "import.run": Action("Import taxpayers, debts, letters and payments; read import reports", frozenset({A, SH, CS})),
@@ -93,9 +107,19 @@ class ByArgument:
         return {*self.actions.values(), self.default}
 
 
-CAMPAIGN_ACTIONS = ByArgument("action", {"submit": "campaign.edit", "approve": "campaign.approve",
-                                         "start": "campaign.run", "pause": "campaign.run", "resume": "campaign.run",
-                                         "cancel": "campaign.run", "resend": "campaign.run"}, default="campaign.view")
+CAMPAIGN_ACTIONS = ByArgument(
+    "action",
+    {
+        "submit": "campaign.edit",
+        "approve": "campaign.approve",
+        "start": "campaign.run",
+        "pause": "campaign.run",
+        "resume": "campaign.run",
+        "cancel": "campaign.run",
+        "resend": "campaign.run",
+    },
+    default="campaign.view",
+)
 CAMPAIGN_API_ACTIONS = ByArgument("name", CAMPAIGN_ACTIONS.actions, default="campaign.view")
 
 # Every named URL: {method: action or marker}. A method not listed is refused (405). HEAD follows GET.

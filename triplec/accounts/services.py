@@ -14,15 +14,18 @@ def client_address(request: HttpRequest | None) -> str:
 
 
 def record_login(request: HttpRequest, user) -> None:
-    audit_record(action="login", actor=user, summary=f"login {user.username}",
-                 detail={"ip": client_address(request)})
+    audit_record(action="login", actor=user, summary=f"login {user.username}", detail={"ip": client_address(request)})
 
 
 def record_logout(request: HttpRequest | None, user, *, reason: str = "") -> None:
     if user is None:
         return
-    audit_record(action="logout", actor=user, summary=f"logout {user.username}" + (f" ({reason})" if reason else ""),
-                 detail={"ip": client_address(request), **({"reason": reason} if reason else {})})
+    audit_record(
+        action="logout",
+        actor=user,
+        summary=f"logout {user.username}" + (f" ({reason})" if reason else ""),
+        detail={"ip": client_address(request), **({"reason": reason} if reason else {})},
+    )
 
 
 def record_login_failure(request: HttpRequest | None, username: str, *, locked: bool = False) -> None:
@@ -30,9 +33,12 @@ def record_login_failure(request: HttpRequest | None, username: str, *, locked: 
     their NPWP or NIK into the wrong box."""
     user = User.objects.filter(username=username).select_related("office").first() if username else None
     shown = mask_text(username or "")[:60]
-    audit_record(action="login.locked" if locked else "login.failed", office=getattr(user, "office", None),
-                 summary=("login locked for " if locked else "failed login for ") + shown,
-                 detail={"username": shown, "ip": client_address(request), "known_user": user is not None})
+    audit_record(
+        action="login.locked" if locked else "login.failed",
+        office=getattr(user, "office", None),
+        summary=("login locked for " if locked else "failed login for ") + shown,
+        detail={"username": shown, "ip": client_address(request), "known_user": user is not None},
+    )
 
 
 def totp_device_for_enrolment(user):
@@ -53,7 +59,9 @@ def totp_confirm(request: HttpRequest, device, token: str) -> bool:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     django_otp.login(request, device)
-    audit_record(action="2fa.enrol", actor=request.user, summary=f"two-factor device enrolled for {request.user.username}")
+    audit_record(
+        action="2fa.enrol", actor=request.user, summary=f"two-factor device enrolled for {request.user.username}"
+    )
     return True
 
 

@@ -23,5 +23,6 @@ class CharacterClassValidator:
             raise ValidationError(self.get_help_text(), code="password_too_few_classes")
 
     def get_help_text(self) -> str:
-        return _("The password must use at least %(n)d of: lower-case letters, upper-case letters, digits, "
-                 "other characters.") % {"n": self.min_classes}
+        return _(
+            "The password must use at least %(n)d of: lower-case letters, upper-case letters, digits, other characters."
+        ) % {"n": self.min_classes}

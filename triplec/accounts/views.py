@@ -14,22 +14,33 @@ from . import selectors, services
 def locked_out(request, credentials=None, *args, **kwargs):
     """django-axes calls this when the account or the address is locked: the login page, with why, as 429."""
     form = AuthenticationForm(request, initial={"username": (credentials or {}).get("username", "")})
-    return render(request, "registration/login.html",
-                  {"form": form, "locked_out": True, "lockout_minutes": settings.LOGIN_LOCKOUT_MINUTES,
-                   "next": request.POST.get("next", "")}, status=429)
+    return render(
+        request,
+        "registration/login.html",
+        {
+            "form": form,
+            "locked_out": True,
+            "lockout_minutes": settings.LOGIN_LOCKOUT_MINUTES,
+            "next": request.POST.get("next", ""),
+        },
+        status=429,
+    )
 
 
 class TokenForm(forms.Form):
     label_suffix = ""
-    token = forms.CharField(label=_("Code from the authenticator app"), max_length=10,
-                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                                          "autofocus": True}))
+    token = forms.CharField(
+        label=_("Code from the authenticator app"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
 
 
 def _next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                   require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return settings.LOGIN_REDIRECT_URL
 
@@ -50,11 +61,17 @@ def two_factor_setup(request):
             return redirect(_next(request))
         form.add_error("token", _("This code is not valid. Check the time on your phone and try again."))
     uri = device.config_url
-    return render(request, "accounts/two_factor_setup.html", {
-        "form": form, "qr_svg": segno.make(uri, error="m").svg_inline(scale=5, light="#fff"),
-        "secret": base64.b32encode(device.bin_key).decode(), "next": _next(request),
-        "required": selectors.two_factor_required(request.user),
-    })
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_svg": segno.make(uri, error="m").svg_inline(scale=5, light="#fff"),
+            "secret": base64.b32encode(device.bin_key).decode(),
+            "next": _next(request),
+            "required": selectors.two_factor_required(request.user),
+        },
+    )
 
 
 @login_required

@@ -21,7 +21,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
             raw = new_raw_token()
             obj.prefix, obj.token_hash = raw[: TOKEN_PREFIX_LENGTH + 4], hash_token(raw)
             super().save_model(request, obj, form, change)
-            messages.warning(request, _("New token (copy it now, it will not be shown again): %(token)s") % {"token": raw})
+            messages.warning(
+                request, _("New token (copy it now, it will not be shown again): %(token)s") % {"token": raw}
+            )
             return
         super().save_model(request, obj, form, change)
 

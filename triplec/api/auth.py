@@ -47,7 +47,11 @@ def authenticate(request: HttpRequest) -> ApiToken:
     scheme, _, raw = header.partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         raise ApiError("unauthenticated", "Authorization: Bearer <token> diperlukan", status=401)
-    token = ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw.strip()), revoked_at__isnull=True).first()
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=hash_token(raw.strip()), revoked_at__isnull=True)
+        .first()
+    )
     if token is None or not token.user.is_active:
         raise ApiError("invalid_token", "Token tidak dikenal, dicabut, atau penggunanya nonaktif", status=401)
     now = timezone.now()

@@ -22,7 +22,9 @@ def new_raw_token() -> str:
 class ApiToken(models.Model):
     """Only the hash is stored: the token is shown once, when it is created."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
     name = models.CharField(_("name"), max_length=100, help_text=_("Which system uses it, e.g. core system SIDJP"))
     prefix = models.CharField(_("prefix"), max_length=TOKEN_PREFIX_LENGTH + 4, db_index=True, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -42,5 +44,7 @@ class ApiToken(models.Model):
     def issue(cls, *, user, name: str) -> tuple["ApiToken", str]:
         """Create a token; returns it with the raw value, which is never stored and cannot be shown again."""
         raw = new_raw_token()
-        token = cls.objects.create(user=user, name=name, prefix=raw[: TOKEN_PREFIX_LENGTH + 4], token_hash=hash_token(raw))
+        token = cls.objects.create(
+            user=user, name=name, prefix=raw[: TOKEN_PREFIX_LENGTH + 4], token_hash=hash_token(raw)
+        )
         return token, raw

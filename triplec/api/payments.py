@@ -40,22 +40,36 @@ def parse_payment(item) -> PaymentRow:
         raise PaymentRejected("amount", f"Jumlah paling banyak {MAX_RUPIAH:,} rupiah".replace(",", "."))
     paid_at = _moment(item["paid_at"])
     if paid_at is None:
-        raise PaymentRejected("paid_at", "paid_at harus ISO 8601 dengan zona waktu, mis. 2026-11-20T10:30:00+08:00, "
-                                         f"antara tahun {MIN_DATE.year} dan {MAX_DATE.year}")
+        raise PaymentRejected(
+            "paid_at",
+            "paid_at harus ISO 8601 dengan zona waktu, mis. 2026-11-20T10:30:00+08:00, "
+            f"antara tahun {MIN_DATE.year} dan {MAX_DATE.year}",
+        )
     period = None
     if item.get("period_start"):
         period = _day(item["period_start"])
         if period is None:
-            raise PaymentRejected("period_start", "period_start harus tanggal YYYY-MM-DD antara tahun "
-                                                  f"{MIN_DATE.year} dan {MAX_DATE.year}")
+            raise PaymentRejected(
+                "period_start",
+                f"period_start harus tanggal YYYY-MM-DD antara tahun {MIN_DATE.year} dan {MAX_DATE.year}",
+            )
     cleared = item.get("cleared", False)
     if not isinstance(cleared, bool):
         raise PaymentRejected("cleared", "cleared harus true atau false")
     npwp = "".join(ch for ch in item.get("npwp", "") if ch.isdigit())
-    return PaymentRow(ntpn=item["ntpn"], billing_code=item.get("billing_code", "").strip(), npwp16=npwp,
-                      document_number=item.get("document_number", "").strip(), kap=item.get("kap", "").strip(),
-                      kjs=item.get("kjs", "").strip(), amount=amount, paid_at=paid_at,
-                      bank=item.get("bank", "").strip(), cleared=cleared, period_start=period)
+    return PaymentRow(
+        ntpn=item["ntpn"],
+        billing_code=item.get("billing_code", "").strip(),
+        npwp16=npwp,
+        document_number=item.get("document_number", "").strip(),
+        kap=item.get("kap", "").strip(),
+        kjs=item.get("kjs", "").strip(),
+        amount=amount,
+        paid_at=paid_at,
+        bank=item.get("bank", "").strip(),
+        cleared=cleared,
+        period_start=period,
+    )
 
 
 def _moment(raw) -> dt.datetime | None:
@@ -92,16 +106,23 @@ def payments(request):
             rows.append((index, parse_payment(item)))
         except PaymentRejected as exc:
             results[index] = _rejected(index, item, exc)
-    outcomes = record_payments([r for _, r in rows], actor=request.api_user, channel="api", office_id=office_scope(request))
+    outcomes = record_payments(
+        [r for _, r in rows], actor=request.api_user, channel="api", office_id=office_scope(request)
+    )
     for (index, row), outcome in zip(rows, outcomes):
         if isinstance(outcome, PaymentRejected):
             results[index] = _rejected(index, items[index], outcome)
             continue
         payment = outcome.payment
         results[index] = {
-            "index": index, "status": outcome.status, "ntpn": payment.ntpn, "payment_id": payment.pk,
-            "matched": outcome.matched, "match_method": payment.match_method or None,
-            "overpaid_amount": payment.overpaid_amount, "documents_paid": outcome.documents_paid,
+            "index": index,
+            "status": outcome.status,
+            "ntpn": payment.ntpn,
+            "payment_id": payment.pk,
+            "matched": outcome.matched,
+            "match_method": payment.match_method or None,
+            "overpaid_amount": payment.overpaid_amount,
+            "documents_paid": outcome.documents_paid,
             "warnings": outcome.warnings,
         }
     summary = {s: sum(1 for r in results if r["status"] == s) for s in ("imported", "unchanged", "rejected")}
@@ -111,8 +132,12 @@ def payments(request):
 
 def _rejected(index: int, item, exc: PaymentRejected) -> dict:
     ntpn = item.get("ntpn") if isinstance(item, dict) else None
-    return {"index": index, "status": "rejected", "ntpn": ntpn if isinstance(ntpn, str) else None,
-            "error": {"code": "invalid", "message": exc.message, "field": exc.column}}
+    return {
+        "index": index,
+        "status": "rejected",
+        "ntpn": ntpn if isinstance(ntpn, str) else None,
+        "error": {"code": "invalid", "message": exc.message, "field": exc.column},
+    }
 
 
 @api_view("POST", permission="ledger.change_debtdocument")
@@ -127,9 +152,15 @@ def clear(request, office: str, number: str):
     except ClearingError as exc:
         raise ApiError(exc.code, exc.message, status=409) from None
     document.refresh_from_db()
-    return {"office": document.office.code, "number": document.number, "state": document.state,
-            "amount_due": document.amount_due, "paid_at": _iso(document.paid_at), "cleared_at": _iso(document.cleared_at),
-            "changed": changed}
+    return {
+        "office": document.office.code,
+        "number": document.number,
+        "state": document.state,
+        "amount_due": document.amount_due,
+        "paid_at": _iso(document.paid_at),
+        "cleared_at": _iso(document.cleared_at),
+        "changed": changed,
+    }
 
 
 def _iso(value):

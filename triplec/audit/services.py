@@ -34,12 +34,14 @@ def audit_record(
     )
 
 
-def audit_listing(*, action: str, actor, rows: int, summary: str, detail: dict[str, Any] | None = None,
-                  channel: str = "web") -> AuditEntry:
+def audit_listing(
+    *, action: str, actor, rows: int, summary: str, detail: dict[str, Any] | None = None, channel: str = "web"
+) -> AuditEntry:
     """One entry for one page of a list that shows taxpayers (names, NPWPs, amounts): who saw how many rows, with
     which filters. Under the viewer's office (lists are office-scoped; an administrator's has none)."""
-    return audit_record(action=action, actor=actor, channel=channel, summary=summary,
-                        detail={"rows": rows, **(detail or {})})
+    return audit_record(
+        action=action, actor=actor, channel=channel, summary=summary, detail={"rows": rows, **(detail or {})}
+    )
 
 
 def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:

@@ -56,9 +56,14 @@ class BillingRequest:
         return sum(i.amount for i in self.items)
 
     def as_json(self) -> dict:
-        return {"reference": self.reference, "amount": self.amount,
-                "items": [{**asdict(i), "period_start": i.period_start.isoformat(), "period_end": i.period_end.isoformat()}
-                          for i in self.items]}
+        return {
+            "reference": self.reference,
+            "amount": self.amount,
+            "items": [
+                {**asdict(i), "period_start": i.period_start.isoformat(), "period_end": i.period_end.isoformat()}
+                for i in self.items
+            ],
+        }
 
 
 @dataclass(frozen=True)
@@ -70,8 +75,13 @@ class BillingResponse:
     raw: dict
 
     def as_json(self) -> dict:
-        return {"code": self.code, "amount": self.amount, "issued_at": self.issued_at.isoformat(),
-                "expires_at": self.expires_at.isoformat(), "raw": self.raw}
+        return {
+            "code": self.code,
+            "amount": self.amount,
+            "issued_at": self.issued_at.isoformat(),
+            "expires_at": self.expires_at.isoformat(),
+            "raw": self.raw,
+        }
 
 
 class BillingGateway:
@@ -88,10 +98,17 @@ class SimulatedDjpGateway(BillingGateway):
 
     name = "simulated"
 
-    def __init__(self, *, clock: Callable[[], dt.datetime] | None = None, validity_hours: int | None = None,
-                 is_taken: Callable[[str], bool] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], dt.datetime] | None = None,
+        validity_hours: int | None = None,
+        is_taken: Callable[[str], bool] | None = None,
+    ) -> None:
         self.clock = clock or timezone.now
-        self.validity = dt.timedelta(hours=validity_hours if validity_hours is not None else settings.BILLING_VALIDITY_HOURS)
+        self.validity = dt.timedelta(
+            hours=validity_hours if validity_hours is not None else settings.BILLING_VALIDITY_HOURS
+        )
         self.is_taken = is_taken or _code_taken
 
     def issue(self, request: BillingRequest) -> BillingResponse:
@@ -110,8 +127,13 @@ class SimulatedDjpGateway(BillingGateway):
             raise TransientGatewayError("Penerbit tidak menemukan kode yang belum terpakai; coba lagi")
         now = self.clock()
         expires = now + self.validity
-        raw = {"kodeBilling": code, "jumlahSetor": request.amount, "tanggalTerbit": now.isoformat(),
-               "masaAktif": expires.isoformat(), "simulated": True}
+        raw = {
+            "kodeBilling": code,
+            "jumlahSetor": request.amount,
+            "tanggalTerbit": now.isoformat(),
+            "masaAktif": expires.isoformat(),
+            "simulated": True,
+        }
         return BillingResponse(code=code, amount=request.amount, issued_at=now, expires_at=expires, raw=raw)
 
 
@@ -134,16 +156,24 @@ class RealDjpGateway(BillingGateway):
         self.url = settings.BILLING_DJP_URL
         if not self.url or not settings.BILLING_DJP_CLIENT_ID:
             raise PermanentGatewayError(
-                "Penerbit kode billing DJP belum dikonfigurasi (BILLING_DJP_URL, BILLING_DJP_CLIENT_ID); hubungi administrator")
+                "Penerbit kode billing DJP belum dikonfigurasi (BILLING_DJP_URL, BILLING_DJP_CLIENT_ID); hubungi administrator"
+            )
         self._client = client
 
     def _http(self):
         import httpx
 
         if self._client is None:
-            cert = (settings.BILLING_DJP_CLIENT_CERT, settings.BILLING_DJP_CLIENT_KEY) if settings.BILLING_DJP_CLIENT_CERT else None
-            self._client = httpx.Client(timeout=settings.BILLING_DJP_TIMEOUT, cert=cert,
-                                        auth=(settings.BILLING_DJP_CLIENT_ID, settings.BILLING_DJP_CLIENT_SECRET))
+            cert = (
+                (settings.BILLING_DJP_CLIENT_CERT, settings.BILLING_DJP_CLIENT_KEY)
+                if settings.BILLING_DJP_CLIENT_CERT
+                else None
+            )
+            self._client = httpx.Client(
+                timeout=settings.BILLING_DJP_TIMEOUT,
+                cert=cert,
+                auth=(settings.BILLING_DJP_CLIENT_ID, settings.BILLING_DJP_CLIENT_SECRET),
+            )
         return self._client
 
     def _to_payload(self, request: BillingRequest) -> dict:

@@ -63,7 +63,7 @@ class RenderedMessage:
 
 
 def _wita(moment, office) -> str:
-    """"5 Desember 2026 pukul 14.30 WITA": the office's zone, Indonesian month names."""
+    """ "5 Desember 2026 pukul 14.30 WITA": the office's zone, Indonesian month names."""
     return waktu(moment, getattr(office, "time_zone", "") or "Asia/Makassar")
 
 
@@ -78,31 +78,51 @@ def render_billing_message(billing_code) -> RenderedMessage:
     items = list(billing_code.items.all())
     name, documents = wa(taxpayer.name), wa(", ".join(item.document_number for item in items))
     amount, expires = rupiah(billing_code.amount), _wita(billing_code.expires_at, billing_code.office)
-    text = BILLING_TEXT.format(name=name, code=billing_code.code_display, amount=amount, expires=expires,
-                               documents=documents)
-    return RenderedMessage({
-        BILLING_TEMPLATE: [name, billing_code.code_display, amount, expires, documents],
-        BILLING_TEMPLATE_FALLBACK: {"header": [_tax_name(items[0].kap) if items else "Pajak"],
-                                    "body": [name, documents, amount, billing_code.code, expires]},
-    }, text)
+    text = BILLING_TEXT.format(
+        name=name, code=billing_code.code_display, amount=amount, expires=expires, documents=documents
+    )
+    return RenderedMessage(
+        {
+            BILLING_TEMPLATE: [name, billing_code.code_display, amount, expires, documents],
+            BILLING_TEMPLATE_FALLBACK: {
+                "header": [_tax_name(items[0].kap) if items else "Pajak"],
+                "body": [name, documents, amount, billing_code.code, expires],
+            },
+        },
+        text,
+    )
 
 
 def render_receipt_message(payment) -> RenderedMessage:
     """NTPN, amount, date, the documents paid, and what is still owed (so the taxpayer knows where they stand)."""
     paid = [a.document for a in payment.allocations.select_related("document").order_by("id")]
     # Each document as paid off, or with what it still owes after a partial payment.
-    documents = wa(", ".join(f"{d.get_document_type_display()} {d.number} "
-                             + ("(lunas)" if d.amount_due == 0 else f"(sisa {rupiah(d.amount_due)})")
-                             for d in paid) or "-")
+    documents = wa(
+        ", ".join(
+            f"{d.get_document_type_display()} {d.number} "
+            + ("(lunas)" if d.amount_due == 0 else f"(sisa {rupiah(d.amount_due)})")
+            for d in paid
+        )
+        or "-"
+    )
     remaining = debt_totals(owed_documents(taxpayer=payment.taxpayer)).amount
-    values = dict(name=wa(payment.taxpayer.name), amount=rupiah(payment.amount), ntpn=wa(payment.ntpn),
-                  paid=_wita(payment.paid_at, payment.office).split(" pukul ")[0], documents=documents,
-                  remaining=rupiah(remaining))
-    return RenderedMessage({RECEIPT_TEMPLATE: [values[k] for k in ("name", "amount", "ntpn", "paid", "documents", "remaining")]},
-                           RECEIPT_TEXT.format(**values))
+    values = dict(
+        name=wa(payment.taxpayer.name),
+        amount=rupiah(payment.amount),
+        ntpn=wa(payment.ntpn),
+        paid=_wita(payment.paid_at, payment.office).split(" pukul ")[0],
+        documents=documents,
+        remaining=rupiah(remaining),
+    )
+    return RenderedMessage(
+        {RECEIPT_TEMPLATE: [values[k] for k in ("name", "amount", "ntpn", "paid", "documents", "remaining")]},
+        RECEIPT_TEXT.format(**values),
+    )
 
 
-def _send(*, taxpayer, office, rendered: RenderedMessage, key: str, actor=None, force_template: bool = False, reply: bool):
+def _send(
+    *, taxpayer, office, rendered: RenderedMessage, key: str, actor=None, force_template: bool = False, reply: bool
+):
     """The seam to the messaging app: returns the OutboundMessage, or raises MessageNotSent with the reason."""
     contact = Contact.objects.filter(taxpayer=taxpayer).first()
     if contact is None or not (contact.phone or contact.wa_user_id):
@@ -110,23 +130,51 @@ def _send(*, taxpayer, office, rendered: RenderedMessage, key: str, actor=None, 
     if contact.status != ContactStatus.ACTIVE:
         raise MessageNotSent(f"Kontak WhatsApp berstatus {contact.get_status_display()}")
     if contact.verified_at is None:
-        raise MessageNotSent("Nomor WhatsApp belum terverifikasi; rincian tagihan tidak boleh dikirim (Pasal 34 UU KUP)")
+        raise MessageNotSent(
+            "Nomor WhatsApp belum terverifikasi; rincian tagihan tidak boleh dikirim (Pasal 34 UU KUP)"
+        )
     channel = channel_for_office(office)
     to = contact.phone or contact.wa_user_id
-    peer = Peer.objects.filter(channel=channel, wa_id=contact.phone.lstrip("+")).first() if contact.phone else \
-        Peer.objects.filter(channel=channel, user_id=contact.wa_user_id).first()
+    peer = (
+        Peer.objects.filter(channel=channel, wa_id=contact.phone.lstrip("+")).first()
+        if contact.phone
+        else Peer.objects.filter(channel=channel, user_id=contact.wa_user_id).first()
+    )
     lane = Lane.REPLY if reply else Lane.BULK
     try:
         if peer is not None and peer.window_open() and not force_template:
-            return enqueue_message(channel=channel, to=to, kind="text", idempotency_key=key, lane=lane,
-                                   payload={"text": rendered.text}, taxpayer=taxpayer, actor=actor)
-        approved = {t.name: t for t in Template.objects.filter(channel=channel, name__in=list(rendered.templates),
-                                                                 is_current=True, status=TemplateStatus.APPROVED)}
+            return enqueue_message(
+                channel=channel,
+                to=to,
+                kind="text",
+                idempotency_key=key,
+                lane=lane,
+                payload={"text": rendered.text},
+                taxpayer=taxpayer,
+                actor=actor,
+            )
+        approved = {
+            t.name: t
+            for t in Template.objects.filter(
+                channel=channel, name__in=list(rendered.templates), is_current=True, status=TemplateStatus.APPROVED
+            )
+        }
         name = next((n for n in rendered.templates if n in approved), None)
         if name is None:
-            raise MessageNotSent(f"Template {' / '.join(rendered.templates)} belum disetujui Meta; jendela 24 jam tertutup")
-        return enqueue_message(channel=channel, to=to, kind="template", idempotency_key=key, lane=lane,
-                               template=approved[name], params=rendered.templates[name], taxpayer=taxpayer, actor=actor)
+            raise MessageNotSent(
+                f"Template {' / '.join(rendered.templates)} belum disetujui Meta; jendela 24 jam tertutup"
+            )
+        return enqueue_message(
+            channel=channel,
+            to=to,
+            kind="template",
+            idempotency_key=key,
+            lane=lane,
+            template=approved[name],
+            params=rendered.templates[name],
+            taxpayer=taxpayer,
+            actor=actor,
+        )
     except MessagingError as exc:
         raise MessageNotSent(str(exc)) from None
 
@@ -135,8 +183,15 @@ def send_billing_code(*, billing_code, actor=None, force_template: bool = False)
     """Queue the code for the taxpayer (reply lane: they are usually waiting for it)."""
     require(actor, "billing.issue", office_id=billing_code.office_id)
     rendered = render_billing_message(billing_code)
-    return _send(taxpayer=billing_code.taxpayer, office=billing_code.office, rendered=rendered,
-                 key=f"billing:{billing_code.code}", actor=actor, force_template=force_template, reply=True)
+    return _send(
+        taxpayer=billing_code.taxpayer,
+        office=billing_code.office,
+        rendered=rendered,
+        key=f"billing:{billing_code.code}",
+        actor=actor,
+        force_template=force_template,
+        reply=True,
+    )
 
 
 def send_payment_receipt(*, payment, actor=None):
@@ -145,8 +200,15 @@ def send_payment_receipt(*, payment, actor=None):
         raise MessageNotSent("Pembayaran belum dicocokkan dengan wajib pajak")
     rendered = render_receipt_message(payment)
     try:
-        return _send(taxpayer=payment.taxpayer, office=payment.office, rendered=rendered, key=f"receipt:{payment.ntpn}",
-                     actor=actor, force_template=True, reply=False)
+        return _send(
+            taxpayer=payment.taxpayer,
+            office=payment.office,
+            rendered=rendered,
+            key=f"receipt:{payment.ntpn}",
+            actor=actor,
+            force_template=True,
+            reply=False,
+        )
     except MessageNotSent as exc:
         log.info("receipt for payment %s not queued: %s", payment.pk, exc)
         return None

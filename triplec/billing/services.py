@@ -53,8 +53,11 @@ def items_key(documents: Sequence[DebtDocument]) -> str:
 
 
 def _open_code(taxpayer, key: str, now: dt.datetime) -> BillingCode | None:
-    return (BillingCode.objects.filter(taxpayer=taxpayer, items_key=key, paid_at__isnull=True, expires_at__gt=now)
-            .order_by("-issued_at").first())
+    return (
+        BillingCode.objects.filter(taxpayer=taxpayer, items_key=key, paid_at__isnull=True, expires_at__gt=now)
+        .order_by("-issued_at")
+        .first()
+    )
 
 
 def amount_from_form(raw: str | None) -> int | None:
@@ -78,9 +81,16 @@ def split_amount(documents: Sequence[DebtDocument], amount: int) -> list[tuple[D
     return shares
 
 
-def issue_billing_code(*, taxpayer, documents: Sequence[DebtDocument], actor=None, channel: str = "web",
-                       gateway: BillingGateway | None = None, now: dt.datetime | None = None,
-                       amount: int | None = None) -> IssueResult:
+def issue_billing_code(
+    *,
+    taxpayer,
+    documents: Sequence[DebtDocument],
+    actor=None,
+    channel: str = "web",
+    gateway: BillingGateway | None = None,
+    now: dt.datetime | None = None,
+    amount: int | None = None,
+) -> IssueResult:
     """A code for these documents of this taxpayer, for their whole open balance, or for `amount` (to pay in
     parts): at least Rp1 and at most that balance, spread over the documents oldest first.
 
@@ -117,9 +127,19 @@ def issue_billing_code(*, taxpayer, documents: Sequence[DebtDocument], actor=Non
 
     gateway = gateway or default_gateway()
     request = BillingRequest(
-        items=tuple(BillingItem(npwp=taxpayer.npwp16, kap=d.kap, kjs=d.kjs, period_start=d.period_start,
-                                period_end=d.period_end, tax_year=d.tax_year, document_number=d.number,
-                                amount=share) for d, share in shares),
+        items=tuple(
+            BillingItem(
+                npwp=taxpayer.npwp16,
+                kap=d.kap,
+                kjs=d.kjs,
+                period_start=d.period_start,
+                period_end=d.period_end,
+                tax_year=d.tax_year,
+                document_number=d.number,
+                amount=share,
+            )
+            for d, share in shares
+        ),
         reference=hashlib.sha256(f"{taxpayer.office_id}|{key}".encode()).hexdigest()[:20],
     )
     started = time.monotonic()
@@ -127,7 +147,9 @@ def issue_billing_code(*, taxpayer, documents: Sequence[DebtDocument], actor=Non
     try:
         response = gateway.issue(request)
     except GatewayError as exc:
-        exchange.outcome = ExchangeOutcome.TRANSIENT if isinstance(exc, TransientGatewayError) else ExchangeOutcome.PERMANENT
+        exchange.outcome = (
+            ExchangeOutcome.TRANSIENT if isinstance(exc, TransientGatewayError) else ExchangeOutcome.PERMANENT
+        )
         exchange.error = exc.message[:500]
         exchange.duration_ms = int((time.monotonic() - started) * 1000)
         exchange.save()
@@ -147,20 +169,45 @@ def issue_billing_code(*, taxpayer, documents: Sequence[DebtDocument], actor=Non
             exchange.save()
             return IssueResult(raced, False)
         code = BillingCode.objects.create(
-            code=response.code, office_id=taxpayer.office_id, taxpayer=taxpayer, amount=response.amount,
-            issued_at=response.issued_at, expires_at=response.expires_at, items_key=key, gateway=gateway.name,
-            channel=channel[:20], requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+            code=response.code,
+            office_id=taxpayer.office_id,
+            taxpayer=taxpayer,
+            amount=response.amount,
+            issued_at=response.issued_at,
+            expires_at=response.expires_at,
+            items_key=key,
+            gateway=gateway.name,
+            channel=channel[:20],
+            requested_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        BillingCodeItem.objects.bulk_create([
-            BillingCodeItem(billing_code=code, document=d, npwp=taxpayer.npwp16, kap=d.kap, kjs=d.kjs,
-                            period_start=d.period_start, period_end=d.period_end, tax_year=d.tax_year,
-                            document_number=d.number, amount=share) for d, share in shares
-        ])
+        BillingCodeItem.objects.bulk_create(
+            [
+                BillingCodeItem(
+                    billing_code=code,
+                    document=d,
+                    npwp=taxpayer.npwp16,
+                    kap=d.kap,
+                    kjs=d.kjs,
+                    period_start=d.period_start,
+                    period_end=d.period_end,
+                    tax_year=d.tax_year,
+                    document_number=d.number,
+                    amount=share,
+                )
+                for d, share in shares
+            ]
+        )
         exchange.billing_code = code
         exchange.save()
-        audit_record(action="billing.issue", actor=actor, obj=code, taxpayer=taxpayer, channel=channel,
-                     summary=f"Kode billing {code.code} untuk {', '.join(d.number for d in docs)}",
-                     detail={"amount": code.amount, "expires_at": code.expires_at.isoformat(), "gateway": gateway.name})
+        audit_record(
+            action="billing.issue",
+            actor=actor,
+            obj=code,
+            taxpayer=taxpayer,
+            channel=channel,
+            summary=f"Kode billing {code.code} untuk {', '.join(d.number for d in docs)}",
+            detail={"amount": code.amount, "expires_at": code.expires_at.isoformat(), "gateway": gateway.name},
+        )
     return IssueResult(code, True)
 
 

@@ -37,8 +37,13 @@ def taxpayer_billing(request: HttpRequest, taxpayer_id: int) -> HttpResponse:
             return redirect(request.path)
         chosen = list(owed.filter(pk__in=request.POST.getlist("documents")))
         try:
-            result = issue_billing_code(taxpayer=taxpayer, documents=chosen, actor=request.user, channel="web",
-                                        amount=amount_from_form(request.POST.get("amount")))
+            result = issue_billing_code(
+                taxpayer=taxpayer,
+                documents=chosen,
+                actor=request.user,
+                channel="web",
+                amount=amount_from_form(request.POST.get("amount")),
+            )
         except BillingError as exc:
             messages.error(request, exc.message)
         else:
@@ -46,18 +51,26 @@ def taxpayer_billing(request: HttpRequest, taxpayer_id: int) -> HttpResponse:
             if result.created:
                 messages.success(request, _t("Billing code %(code)s issued.") % {"code": code.code_display})
             else:
-                messages.info(request, _t("Billing code %(code)s is still valid for these documents.") % {"code": code.code_display})
+                messages.info(
+                    request,
+                    _t("Billing code %(code)s is still valid for these documents.") % {"code": code.code_display},
+                )
         return redirect(_next(request, request.path))
     codes = BillingCode.objects.filter(taxpayer=taxpayer).prefetch_related("items").order_by("-issued_at")[:20]
     audit_record(action="billing.view", actor=request.user, obj=taxpayer, summary="billing page viewed")
-    return render(request, "billing/taxpayer.html", {"taxpayer": taxpayer, "owed": owed, "codes": codes,
-                                                     "can_issue": allowed(request.user, "billing.issue")})
+    return render(
+        request,
+        "billing/taxpayer.html",
+        {"taxpayer": taxpayer, "owed": owed, "codes": codes, "can_issue": allowed(request.user, "billing.issue")},
+    )
 
 
 @login_required
 @require_POST
 def send(request: HttpRequest, pk: int) -> HttpResponse:
-    code = get_object_or_404(scoped_to_user(BillingCode.objects.select_related("taxpayer", "office"), request.user), pk=pk)
+    code = get_object_or_404(
+        scoped_to_user(BillingCode.objects.select_related("taxpayer", "office"), request.user), pk=pk
+    )
     back = _next(request, reverse("billing:taxpayer", args=[code.taxpayer_id]))
     if code.is_expired() or code.paid_at:
         messages.error(request, _t("This code is expired or paid; issue a new one."))
@@ -67,8 +80,13 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
     except MessageNotSent as exc:
         messages.error(request, _t("Not sent: %(reason)s") % {"reason": exc})
     else:
-        audit_record(action="billing.send", actor=request.user, obj=code, channel="web",
-                     summary=f"Kode billing {code.code} dikirim lewat WhatsApp")
+        audit_record(
+            action="billing.send",
+            actor=request.user,
+            obj=code,
+            channel="web",
+            summary=f"Kode billing {code.code} dikirim lewat WhatsApp",
+        )
         messages.success(request, _t("Billing code queued for WhatsApp."))
     return redirect(back)
 
@@ -77,6 +95,8 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("ledger.view_debtdocument", raise_exception=True)
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The message exactly as the taxpayer would read it, so staff can read it aloud on the phone too."""
-    code = get_object_or_404(scoped_to_user(BillingCode.objects.select_related("taxpayer", "office"), request.user), pk=pk)
+    code = get_object_or_404(
+        scoped_to_user(BillingCode.objects.select_related("taxpayer", "office"), request.user), pk=pk
+    )
     audit_record(action="billing.preview", actor=request.user, obj=code, summary="billing message previewed")
     return render(request, "billing/preview.html", {"code": code, "text": render_billing_message(code).text})

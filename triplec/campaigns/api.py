@@ -10,10 +10,24 @@ from . import services
 from .models import Campaign, SavedFilter
 from .selectors import campaign_preview, campaign_progress
 
-CREATE_FIELDS = {"days": int, "only_before_paksa": bool, "reminder_interval_days": int, "reminder_max_count": int,
-                 "npwp_list": str, "kaps": str, "amount_min": int, "amount_max": int, "letter_age_min_days": int,
-                 "letter_age_max_days": int, "minimum_amount": int, "frequency_cap_days": int,
-                 "exclude_paksa_stage": bool, "holdout_percent": int, "attach_pdf": bool, "price_per_message": int}
+CREATE_FIELDS = {
+    "days": int,
+    "only_before_paksa": bool,
+    "reminder_interval_days": int,
+    "reminder_max_count": int,
+    "npwp_list": str,
+    "kaps": str,
+    "amount_min": int,
+    "amount_max": int,
+    "letter_age_min_days": int,
+    "letter_age_max_days": int,
+    "minimum_amount": int,
+    "frequency_cap_days": int,
+    "exclude_paksa_stage": bool,
+    "holdout_percent": int,
+    "attach_pdf": bool,
+    "price_per_message": int,
+}
 
 
 def _fields(body: dict) -> dict:
@@ -47,19 +61,33 @@ def _campaign(request, pk: int) -> Campaign:
 
 
 def _out(c: Campaign) -> dict:
-    return {"id": c.pk, "name": c.name, "criterion": c.criterion, "state": c.state, "office": c.office.code,
-            "maker": c.maker.username, "approver": c.approver.username if c.approver_id else None,
-            "approved_at": c.approved_at.isoformat() if c.approved_at else None,
-            "approval_valid": c.approval_valid, "holdout_percent": c.holdout_percent, "holdout_seed": c.holdout_seed,
-            "template": c.template.name if c.template_id else None,
-            "template_version": c.template.version if c.template_id else None, "plan": c.plan}
+    return {
+        "id": c.pk,
+        "name": c.name,
+        "criterion": c.criterion,
+        "state": c.state,
+        "office": c.office.code,
+        "maker": c.maker.username,
+        "approver": c.approver.username if c.approver_id else None,
+        "approved_at": c.approved_at.isoformat() if c.approved_at else None,
+        "approval_valid": c.approval_valid,
+        "holdout_percent": c.holdout_percent,
+        "holdout_seed": c.holdout_seed,
+        "template": c.template.name if c.template_id else None,
+        "template_version": c.template.version if c.template_id else None,
+        "plan": c.plan,
+    }
 
 
 def _run(call):
     try:
         return call()
     except services.CampaignError as exc:
-        raise ApiError(exc.code, exc.message, status=403 if exc.code in ("forbidden", "not_section_head", "maker_is_checker", "not_approved") else 409) from None
+        raise ApiError(
+            exc.code,
+            exc.message,
+            status=403 if exc.code in ("forbidden", "not_section_head", "maker_is_checker", "not_approved") else 409,
+        ) from None
 
 
 @api_view("GET", "POST")
@@ -81,8 +109,16 @@ def campaigns(request):
             raise ApiError("invalid", "Filter tersimpan tidak ditemukan", field="saved_filter")
     if user.office is None:
         raise ApiError("no_office", "Pengguna token ini tidak terdaftar pada kantor mana pun", status=403)
-    campaign = _run(lambda: services.campaign_create(office=user.office, maker=user, name=str(body.get("name", "")),
-                                                     criterion=str(body.get("criterion", "")), channel="api", **fields))
+    campaign = _run(
+        lambda: services.campaign_create(
+            office=user.office,
+            maker=user,
+            name=str(body.get("name", "")),
+            criterion=str(body.get("criterion", "")),
+            channel="api",
+            **fields,
+        )
+    )
     return 201, _out(campaign)
 
 

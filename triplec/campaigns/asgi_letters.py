@@ -21,8 +21,11 @@ log = logging.getLogger(__name__)
 
 PATH = re.compile(r"^/campaigns/notice/([^/]+)/surat-teguran\.pdf$")
 FLUSH_SECONDS = 0.5
-HEADERS = [(b"content-type", b"application/pdf"), (b"content-disposition", b'inline; filename="surat-teguran.pdf"'),
-           (b"cache-control", b"private, no-store")]
+HEADERS = [
+    (b"content-type", b"application/pdf"),
+    (b"content-disposition", b'inline; filename="surat-teguran.pdf"'),
+    (b"cache-control", b"private, no-store"),
+]
 
 
 class LetterFastPath:
@@ -37,8 +40,13 @@ class LetterFastPath:
             if match:
                 data = await self._stored(match.group(1))
                 if data is not None:
-                    await send({"type": "http.response.start", "status": 200,
-                                "headers": [*HEADERS, (b"content-length", str(len(data)).encode())]})
+                    await send(
+                        {
+                            "type": "http.response.start",
+                            "status": 200,
+                            "headers": [*HEADERS, (b"content-length", str(len(data)).encode())],
+                        }
+                    )
                     await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else data})
                     self._audit_later(match.group(1))
                     return
@@ -93,13 +101,22 @@ def record_fetches(public_ids: list[str]) -> int:
 
     from .models import Target
 
-    targets = {str(t.public_id): t for t in Target.objects.filter(public_id__in=set(public_ids))
-               .select_related("campaign__office", "letter", "taxpayer__office")}
+    targets = {
+        str(t.public_id): t
+        for t in Target.objects.filter(public_id__in=set(public_ids)).select_related(
+            "campaign__office", "letter", "taxpayer__office"
+        )
+    }
     with transaction.atomic():
         for public_id in public_ids:
             target = targets.get(public_id)
             if target is not None and target.letter is not None:
-                audit_record(action="campaign.pdf_fetch", obj=target.campaign, taxpayer=target.taxpayer,
-                             channel="whatsapp", summary=f"PDF Surat Teguran {target.letter.number} diambil",
-                             detail={"target": target.pk})
+                audit_record(
+                    action="campaign.pdf_fetch",
+                    obj=target.campaign,
+                    taxpayer=target.taxpayer,
+                    channel="whatsapp",
+                    summary=f"PDF Surat Teguran {target.letter.number} diambil",
+                    detail={"target": target.pk},
+                )
     return len(public_ids)

@@ -85,16 +85,57 @@ def _insert_many(table: str, columns: Sequence[str], rows: Iterable[tuple], *, b
 
 
 OUTBOX_COLUMNS = (
-    "idempotency_key", "callback_id", "channel_id", "taxpayer_id", "to", "recipient", "kind", "payload", "shape_id",
-    "template_id", "lane", "state", "attempts", "next_attempt_at", "not_after", "claimed_by", "needs_resolution",
-    "wamid", "error_reason", "pricing_category", "pricing_type", "created_by_id", "created_at",
+    "idempotency_key",
+    "callback_id",
+    "channel_id",
+    "taxpayer_id",
+    "to",
+    "recipient",
+    "kind",
+    "payload",
+    "shape_id",
+    "template_id",
+    "lane",
+    "state",
+    "attempts",
+    "next_attempt_at",
+    "not_after",
+    "claimed_by",
+    "needs_resolution",
+    "wamid",
+    "error_reason",
+    "pricing_category",
+    "pricing_type",
+    "created_by_id",
+    "created_at",
 )
-TARGET_COLUMNS = ("campaign_id", "taxpayer_id", "letter_id", "criterion", "status", "reason", "messaged", "amount",
-                  "kaps", "public_id", "outbound_id", "created_at")
+TARGET_COLUMNS = (
+    "campaign_id",
+    "taxpayer_id",
+    "letter_id",
+    "criterion",
+    "status",
+    "reason",
+    "messaged",
+    "amount",
+    "kaps",
+    "public_id",
+    "outbound_id",
+    "created_at",
+)
 
 
-def write_start(*, campaign, template, wa_channel, selection, send_after: list[dt.datetime], grace: dt.timedelta,
-                created_by_id: int | None, now: dt.datetime) -> dict[str, int]:
+def write_start(
+    *,
+    campaign,
+    template,
+    wa_channel,
+    selection,
+    send_after: list[dt.datetime],
+    grace: dt.timedelta,
+    created_by_id: int | None,
+    now: dt.datetime,
+) -> dict[str, int]:
     """Insert the outbox rows (lane bulk, queued) and every target of a campaign start; returns the counts.
     Runs inside the caller's transaction."""
     # UUIDs go in as 32 hex digits: Django's SQLite format, and PostgreSQL's uuid input accepts it too.
@@ -112,32 +153,87 @@ def write_start(*, campaign, template, wa_channel, selection, send_after: list[d
     signer = BulkSigner() if template.header_type == "DOCUMENT" else None
     n_params = len(msg.params(queued[0].notice)) if queued else 0
     kinds = {"to" if c.phone else "recipient" for c in queued}
-    shapes = {kind: BodyShape.objects.create(text=shape_text(template, recipient_kind=kind, n_params=n_params,
-                                                             signer=signer), created_at=now).pk for kind in kinds}
+    shapes = {
+        kind: BodyShape.objects.create(
+            text=shape_text(template, recipient_kind=kind, n_params=n_params, signer=signer), created_at=now
+        ).pk
+        for kind in kinds
+    }
     constants = (wa_channel.pk, template.pk, Lane.BULK.value, State.QUEUED.value, created_by_id, now_db)
     keys: list[str] = []
-    _insert_many(OutboundMessage._meta.db_table, OUTBOX_COLUMNS,
-                 _outbox_rows(queued, queued_public, callbacks, send_after, grace, key_prefix, shapes, signer,
-                              _sqlite_window if sqlite else _window, constants, keys))
+    _insert_many(
+        OutboundMessage._meta.db_table,
+        OUTBOX_COLUMNS,
+        _outbox_rows(
+            queued,
+            queued_public,
+            callbacks,
+            send_after,
+            grace,
+            key_prefix,
+            shapes,
+            signer,
+            _sqlite_window if sqlite else _window,
+            constants,
+            keys,
+        ),
+    )
     outbound_ids = _outbound_ids(OutboundMessage._meta.db_table, key_prefix) if queued else {}
     target_rows = []
     pk, criterion = campaign.pk, campaign.criterion
-    excluded, held_out, queued_status = TargetStatus.EXCLUDED.value, TargetStatus.HELD_OUT.value, TargetStatus.QUEUED.value
+    excluded, held_out, queued_status = (
+        TargetStatus.EXCLUDED.value,
+        TargetStatus.HELD_OUT.value,
+        TargetStatus.QUEUED.value,
+    )
     queued_keys = iter(keys)
     for c, public_hex in zip(candidates, public_ids):
         if c.reason or c.held_out:
-            target_rows.append((pk, c.taxpayer_id, c.letter_id, criterion, excluded if c.reason else held_out, c.reason,
-                                False, c.amount, c.kaps, public_hex, None, now_db))
+            target_rows.append(
+                (
+                    pk,
+                    c.taxpayer_id,
+                    c.letter_id,
+                    criterion,
+                    excluded if c.reason else held_out,
+                    c.reason,
+                    False,
+                    c.amount,
+                    c.kaps,
+                    public_hex,
+                    None,
+                    now_db,
+                )
+            )
         else:
-            target_rows.append((pk, c.taxpayer_id, c.letter_id, criterion, queued_status, "", True, c.amount, c.kaps,
-                                public_hex, outbound_ids[next(queued_keys)], now_db))
+            target_rows.append(
+                (
+                    pk,
+                    c.taxpayer_id,
+                    c.letter_id,
+                    criterion,
+                    queued_status,
+                    "",
+                    True,
+                    c.amount,
+                    c.kaps,
+                    public_hex,
+                    outbound_ids[next(queued_keys)],
+                    now_db,
+                )
+            )
     _insert_many(Target._meta.db_table, TARGET_COLUMNS, target_rows)
-    return {"selected": len(target_rows), "queued": len(queued), "held_out": sum(1 for c in candidates if c.held_out),
-            "excluded": sum(1 for c in candidates if c.reason)}
+    return {
+        "selected": len(target_rows),
+        "queued": len(queued),
+        "held_out": sum(1 for c in candidates if c.held_out),
+        "excluded": sum(1 for c in candidates if c.reason),
+    }
 
 
-def _outbox_rows(queued, public_ids, callbacks, send_after, grace, key_prefix, shapes, signer, window, constants,
-                 keys: list):
+def _outbox_rows(
+    queued, public_ids, callbacks, send_after, grace, key_prefix, shapes, signer, window, constants, keys: list
+):
     """One outbox tuple per queued candidate (in OUTBOX_COLUMNS order); each one's key is appended to `keys`
     for its target."""
     channel_id, template_id, lane, state, created_by_id, now_db = constants
@@ -153,15 +249,40 @@ def _outbox_rows(queued, public_ids, callbacks, send_after, grace, key_prefix, s
         key = f"{key_prefix}{c.taxpayer_id}:{c.letter_id}"
         at_db, until_db = window(at, grace)
         keys.append(key)
-        yield (key, callback_hex, channel_id, c.taxpayer_id, phone, "" if phone else c.recipient, "template", payload,
-               shapes["to" if phone else "recipient"], template_id, lane, state, 0, at_db, until_db, "", False, "", "",
-               "", "", created_by_id, now_db)
+        yield (
+            key,
+            callback_hex,
+            channel_id,
+            c.taxpayer_id,
+            phone,
+            "" if phone else c.recipient,
+            "template",
+            payload,
+            shapes["to" if phone else "recipient"],
+            template_id,
+            lane,
+            state,
+            0,
+            at_db,
+            until_db,
+            "",
+            False,
+            "",
+            "",
+            "",
+            "",
+            created_by_id,
+            now_db,
+        )
 
 
 def _outbound_ids(table: str, key_prefix: str) -> dict[str, int]:
     """The ids of the rows just inserted, by idempotency key: one range scan of its unique index."""
     qn = connection.ops.quote_name
     with connection.cursor() as cur:
-        cur.execute(f"SELECT {qn('idempotency_key')}, {qn('id')} FROM {qn(table)} "
-                    f"WHERE {qn('idempotency_key')} >= %s AND {qn('idempotency_key')} < %s", [key_prefix, key_prefix[:-1] + ";"])
+        cur.execute(
+            f"SELECT {qn('idempotency_key')}, {qn('id')} FROM {qn(table)} "
+            f"WHERE {qn('idempotency_key')} >= %s AND {qn('idempotency_key')} < %s",
+            [key_prefix, key_prefix[:-1] + ";"],
+        )
         return dict(cur.fetchall())

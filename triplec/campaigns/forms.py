@@ -5,10 +5,29 @@ from triplec.accounts.models import User
 
 from .models import Campaign, SavedFilter
 
-FIELDS = ["name", "criterion", "days", "only_before_paksa", "reminder_interval_days", "reminder_max_count", "npwp_list",
-          "saved_filter", "kaps", "amount_min", "amount_max", "account_representative", "letter_age_min_days",
-          "letter_age_max_days", "minimum_amount", "frequency_cap_days", "exclude_paksa_stage", "holdout_percent",
-          "attach_pdf", "price_per_message", "scheduled_start"]
+FIELDS = [
+    "name",
+    "criterion",
+    "days",
+    "only_before_paksa",
+    "reminder_interval_days",
+    "reminder_max_count",
+    "npwp_list",
+    "saved_filter",
+    "kaps",
+    "amount_min",
+    "amount_max",
+    "account_representative",
+    "letter_age_min_days",
+    "letter_age_max_days",
+    "minimum_amount",
+    "frequency_cap_days",
+    "exclude_paksa_stage",
+    "holdout_percent",
+    "attach_pdf",
+    "price_per_message",
+    "scheduled_start",
+]
 
 
 class CampaignForm(forms.ModelForm):
@@ -17,14 +36,18 @@ class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
         fields = FIELDS
-        widgets = {"scheduled_start": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-                   "npwp_list": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "scheduled_start": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "npwp_list": forms.Textarea(attrs={"rows": 4}),
+        }
 
     def __init__(self, *args, office=None, **kwargs):
         super().__init__(*args, **kwargs)
 
         self.fields["saved_filter"].queryset = SavedFilter.objects.filter(office=office)
-        self.fields["account_representative"].queryset = User.objects.filter(office=office, groups__name="account_representative")
+        self.fields["account_representative"].queryset = User.objects.filter(
+            office=office, groups__name="account_representative"
+        )
 
     def clean(self):
         data = super().clean()

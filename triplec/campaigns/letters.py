@@ -63,8 +63,11 @@ def render_campaign_letters(campaign_id: int) -> int:
     """Render every letter of a campaign's queued messages not yet stored, first those that go first; returns
     how many were rendered. Safe to run twice (or beside a first request): a letter is written whole, once."""
     rendered = 0
-    targets = (Target.objects.filter(campaign_id=campaign_id, messaged=True, letter__isnull=False)
-               .select_related("campaign__office", "letter", "taxpayer").order_by("outbound__next_attempt_at", "id"))
+    targets = (
+        Target.objects.filter(campaign_id=campaign_id, messaged=True, letter__isnull=False)
+        .select_related("campaign__office", "letter", "taxpayer")
+        .order_by("outbound__next_attempt_at", "id")
+    )
     for target in targets.iterator(chunk_size=200):
         if letter_path(target.public_id).is_file():
             continue

@@ -52,7 +52,9 @@ class BulkSigner:
         key = key.ljust(block, b"\0")
         self.inner = new_hash(bytes(b ^ 0x36 for b in key))
         self.outer = new_hash(bytes(b ^ 0x5C for b in key))
-        self.base = settings.SITE_URL.rstrip("/") + reverse("campaigns:notice_pdf", args=["TOKEN"]).replace("TOKEN", "{}")
+        self.base = settings.SITE_URL.rstrip("/") + reverse("campaigns:notice_pdf", args=["TOKEN"]).replace(
+            "TOKEN", "{}"
+        )
         self._days: dict[dt.date, str] = {}
 
     def stamp(self, at: dt.datetime) -> str:

@@ -36,9 +36,9 @@ BODY = (
     "{{6}}\n"
     "Jumlah: *{{7}}*\n\n"
     "{{8}}\n\n"
-    "Cara membayar: tekan \"Minta kode billing\", lalu bayar dengan kode billing itu hanya ke Kas Negara melalui "
+    'Cara membayar: tekan "Minta kode billing", lalu bayar dengan kode billing itu hanya ke Kas Negara melalui '
     "bank, kantor pos, atau layanan pembayaran resmi. Untuk angsuran, penundaan, atau pertanyaan, tekan "
-    "\"Hubungi petugas\".\n\n"
+    '"Hubungi petugas".\n\n'
     "Waspada penipuan: DJP tidak pernah meminta kata sandi, PIN, atau OTP, tidak mengirim file .apk, dan tidak "
     "meminta transfer ke rekening pribadi. Cek nomor resmi kami di pajak.go.id/unit-kerja. "
     "Pengaduan: Kring Pajak 1500200 atau pengaduan.pajak.go.id."
@@ -86,8 +86,15 @@ def masa(start: dt.date, end: dt.date) -> str:
     return f"{start:%m}/{start.year}-{end:%m}/{end.year}"
 
 
-DOC_LABELS = {"STP": "STP", "SKPKB": "SKPKB", "SKPKBT": "SKPKBT", "SK_PEMBETULAN": "SK Pembetulan",
-              "SK_KEBERATAN": "SK Keberatan", "PUTUSAN_BANDING": "Putusan Banding", "PUTUSAN_PK": "Putusan PK"}
+DOC_LABELS = {
+    "STP": "STP",
+    "SKPKB": "SKPKB",
+    "SKPKBT": "SKPKBT",
+    "SK_PEMBETULAN": "SK Pembetulan",
+    "SK_KEBERATAN": "SK Keberatan",
+    "PUTUSAN_BANDING": "Putusan Banding",
+    "PUTUSAN_PK": "Putusan PK",
+}
 
 
 @dataclass(slots=True)
@@ -136,8 +143,10 @@ def doc_line(index: int, doc: Doc) -> str:
 
 def _doc_line(index: int, doc: Doc, amount: str) -> str:
     label = DOC_LABELS.get(doc.document_type, doc.document_type)
-    return (f"{index}) {label} {doc.number} tgl {_doc_terms(doc.issue_date, doc.kap, doc.period_start, doc.period_end)}, "
-            f"{amount}, jatuh tempo {_tanggal(doc.due_date)}")
+    return (
+        f"{index}) {label} {doc.number} tgl {_doc_terms(doc.issue_date, doc.kap, doc.period_start, doc.period_end)}, "
+        f"{amount}, jatuh tempo {_tanggal(doc.due_date)}"
+    )
 
 
 # A campaign's documents share a few dates, tax types and periods: their words are written once per process.
@@ -164,13 +173,19 @@ def paksa_warning(notice: Notice) -> str:
 @functools.lru_cache(maxsize=4096)
 def _paksa_warning(paksa_date: dt.date | None, passed: bool = False) -> str:
     if paksa_date and passed:
-        return (f"Batas {SURAT_PAKSA_DAYS_AFTER_DELIVERY} hari setelah Surat Teguran diterima telah lewat: bila belum "
-                "dilunasi, Surat Paksa dapat diterbitkan sewaktu-waktu.")
+        return (
+            f"Batas {SURAT_PAKSA_DAYS_AFTER_DELIVERY} hari setelah Surat Teguran diterima telah lewat: bila belum "
+            "dilunasi, Surat Paksa dapat diterbitkan sewaktu-waktu."
+        )
     if paksa_date:
-        return (f"Bila belum dilunasi, Surat Paksa dapat diterbitkan mulai {tanggal(paksa_date)} "
-                f"({SURAT_PAKSA_DAYS_AFTER_DELIVERY} hari setelah Surat Teguran diterima).")
-    return (f"Bila belum dilunasi dalam {SURAT_PAKSA_DAYS_AFTER_DELIVERY} hari setelah Surat Teguran diterima, "
-            "Surat Paksa dapat diterbitkan.")
+        return (
+            f"Bila belum dilunasi, Surat Paksa dapat diterbitkan mulai {tanggal(paksa_date)} "
+            f"({SURAT_PAKSA_DAYS_AFTER_DELIVERY} hari setelah Surat Teguran diterima)."
+        )
+    return (
+        f"Bila belum dilunasi dalam {SURAT_PAKSA_DAYS_AFTER_DELIVERY} hari setelah Surat Teguran diterima, "
+        "Surat Paksa dapat diterbitkan."
+    )
 
 
 def stamp_send_by(notices, send_after, grace: dt.timedelta, time_zone: str) -> int:
@@ -204,7 +219,7 @@ def params(notice: Notice) -> list[str]:
         for index, doc in enumerate(docs, 1):
             line = doc_line(index, doc)
             if lines and used + len(line) > MAX_DOCS_LINE:
-                lines.append(f"dan {len(docs) - index + 1} dokumen lain (tekan \"Rincian tagihan\")")
+                lines.append(f'dan {len(docs) - index + 1} dokumen lain (tekan "Rincian tagihan")')
                 break
             lines.append(line)
             used += len(line) + 2
@@ -212,9 +227,16 @@ def params(notice: Notice) -> list[str]:
         total = rupiah(notice.total)
     # Values repeated across a campaign (office, dates, warning) are cleaned once (cached); the others each time.
     # Names, letter and document numbers are data: escaped, so that WhatsApp never reads them as formatting.
-    return [one_line(wa(notice.name)), one_line(mask_npwp(notice.npwp16)), _one_line_cached(notice.office_name),
-            one_line(wa(notice.letter_number)), _date_param(notice.letter_date), one_line(wa(documents)), total,
-            warning_param(notice.paksa_date, notice.send_by)]
+    return [
+        one_line(wa(notice.name)),
+        one_line(mask_npwp(notice.npwp16)),
+        _one_line_cached(notice.office_name),
+        one_line(wa(notice.letter_number)),
+        _date_param(notice.letter_date),
+        one_line(wa(documents)),
+        total,
+        warning_param(notice.paksa_date, notice.send_by),
+    ]
 
 
 WARNING_PARAM = 7  # the index of the Surat Paksa sentence among the body parameters

@@ -47,10 +47,30 @@ def new_seed() -> int:
 
 # The fields whose change after approval sends the campaign back to the section head.
 CONTENT_FIELDS = (
-    "office_id", "name", "criterion", "days", "only_before_paksa", "reminder_interval_days", "reminder_max_count",
-    "npwp_list", "saved_filter_id", "kaps", "amount_min", "amount_max", "account_representative_id",
-    "letter_age_min_days", "letter_age_max_days", "minimum_amount", "frequency_cap_days", "exclude_paksa_stage",
-    "holdout_percent", "holdout_seed", "template_id", "attach_pdf", "price_per_message", "scheduled_start",
+    "office_id",
+    "name",
+    "criterion",
+    "days",
+    "only_before_paksa",
+    "reminder_interval_days",
+    "reminder_max_count",
+    "npwp_list",
+    "saved_filter_id",
+    "kaps",
+    "amount_min",
+    "amount_max",
+    "account_representative_id",
+    "letter_age_min_days",
+    "letter_age_max_days",
+    "minimum_amount",
+    "frequency_cap_days",
+    "exclude_paksa_stage",
+    "holdout_percent",
+    "holdout_seed",
+    "template_id",
+    "attach_pdf",
+    "price_per_message",
+    "scheduled_start",
 )
 
 
@@ -59,8 +79,13 @@ class SavedFilter(models.Model):
 
     office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="campaign_filters")
     name = models.CharField(_("name"), max_length=120)
-    filters = models.JSONField(_("filters"), default=dict, help_text=_("kaps, amount_min, amount_max, "
-                               "account_representative_id, letter_age_min_days, letter_age_max_days"))
+    filters = models.JSONField(
+        _("filters"),
+        default=dict,
+        help_text=_(
+            "kaps, amount_min, amount_max, account_representative_id, letter_age_min_days, letter_age_max_days"
+        ),
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -75,7 +100,9 @@ class SavedFilter(models.Model):
 
 
 class Campaign(models.Model):
-    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("office"))
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("office")
+    )
     name = models.CharField(_("name"), max_length=200)
     criterion = models.CharField(_("criterion"), max_length=1, choices=Criterion.choices)
     # Criterion parameters.
@@ -84,14 +111,23 @@ class Campaign(models.Model):
     reminder_interval_days = models.PositiveIntegerField(_("minimum days between reminders"), default=7)
     reminder_max_count = models.PositiveIntegerField(_("maximum messages per letter"), default=3)
     npwp_list = models.TextField(_("NPWP list"), blank=True, help_text=_("16-digit NPWPs, one per line"))
-    saved_filter = models.ForeignKey(SavedFilter, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("saved filter"))
+    saved_filter = models.ForeignKey(
+        SavedFilter, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("saved filter")
+    )
     # Filters.
-    kaps = models.CharField(_("tax types (KAP)"), max_length=200, blank=True, help_text=_("comma-separated, empty = all"))
+    kaps = models.CharField(
+        _("tax types (KAP)"), max_length=200, blank=True, help_text=_("comma-separated, empty = all")
+    )
     amount_min = models.BigIntegerField(_("amount from"), null=True, blank=True)
     amount_max = models.BigIntegerField(_("amount up to"), null=True, blank=True)
-    account_representative = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                               related_name="+", verbose_name=_("account representative"))
+    account_representative = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("account representative"),
+    )
     letter_age_min_days = models.PositiveIntegerField(_("letter at least N days old"), null=True, blank=True)
     letter_age_max_days = models.PositiveIntegerField(_("letter at most N days old"), null=True, blank=True)
     # Exclusion settings.
@@ -102,16 +138,32 @@ class Campaign(models.Model):
     holdout_percent = models.PositiveSmallIntegerField(_("hold-out share (%)"), default=0)
     holdout_seed = models.BigIntegerField(_("hold-out seed"), default=new_seed)
     # Message.
-    template = models.ForeignKey("messaging.Template", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("template"))
+    template = models.ForeignKey(
+        "messaging.Template",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("template"),
+    )
     attach_pdf = models.BooleanField(_("attach the notice as a PDF"), default=True)
     price_per_message = models.PositiveIntegerField(_("price per message (Rp)"), default=0)
     scheduled_start = models.DateTimeField(_("scheduled start"), null=True, blank=True)
     # Life cycle.
-    state = models.CharField(_("state"), max_length=20, choices=CampaignState.choices, default=CampaignState.DRAFT, db_index=True)
-    maker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("maker"))
-    approver = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("approver"))
+    state = models.CharField(
+        _("state"), max_length=20, choices=CampaignState.choices, default=CampaignState.DRAFT, db_index=True
+    )
+    maker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("maker")
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("approver"),
+    )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     approved_hash = models.CharField(max_length=64, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -161,17 +213,30 @@ class TargetStatus(models.TextChoices):
 
 # Statuses of a target that was (or is about to be) messaged: these count for "already messaged", the
 # frequency cap and reminder limits.
-MESSAGED_STATUSES = (TargetStatus.QUEUED, TargetStatus.SENT, TargetStatus.DELIVERED, TargetStatus.READ, TargetStatus.REPLIED)
+MESSAGED_STATUSES = (
+    TargetStatus.QUEUED,
+    TargetStatus.SENT,
+    TargetStatus.DELIVERED,
+    TargetStatus.READ,
+    TargetStatus.REPLIED,
+)
 
 
 class Target(models.Model):
     # No single-column index on these three: the composite indexes and the unique constraint below start with
     # each of them and serve the same lookups, and every extra index is written for each of a start's targets.
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets", db_index=False)
-    taxpayer = models.ForeignKey("taxpayers.Taxpayer", on_delete=models.PROTECT, related_name="campaign_targets",
-                                 db_index=False)
-    letter = models.ForeignKey("ledger.SuratTeguran", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="campaign_targets", db_index=False)
+    taxpayer = models.ForeignKey(
+        "taxpayers.Taxpayer", on_delete=models.PROTECT, related_name="campaign_targets", db_index=False
+    )
+    letter = models.ForeignKey(
+        "ledger.SuratTeguran",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="campaign_targets",
+        db_index=False,
+    )
     criterion = models.CharField(max_length=1, choices=Criterion.choices)
     status = models.CharField(_("status"), max_length=10, choices=TargetStatus.choices, default=TargetStatus.SELECTED)
     reason = models.CharField(_("reason"), max_length=30, blank=True)
@@ -180,17 +245,26 @@ class Target(models.Model):
     messaged = models.BooleanField(default=False)
     amount = models.BigIntegerField(_("amount"), default=0)
     kaps = models.CharField(max_length=100, blank=True)
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False,
-                                 help_text=_("the only identifier in the PDF link: reveals nothing about the taxpayer"))
+    public_id = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text=_("the only identifier in the PDF link: reveals nothing about the taxpayer"),
+    )
     # When it goes is the message's own `next_attempt_at` (pause and resume move it there).
-    outbound = models.ForeignKey("messaging.OutboundMessage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    outbound = models.ForeignKey(
+        "messaging.OutboundMessage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["letter"], condition=models.Q(criterion="a", messaged=True),
-                                    name="one_new_teguran_message_per_letter"),
+            models.UniqueConstraint(
+                fields=["letter"],
+                condition=models.Q(criterion="a", messaged=True),
+                name="one_new_teguran_message_per_letter",
+            ),
             models.UniqueConstraint(fields=["campaign", "taxpayer", "letter"], name="target_unique_per_campaign"),
         ]
         indexes = [

@@ -29,11 +29,18 @@ def shape_text(template, *, recipient_kind: str, n_params: int, signer: BulkSign
     """The body with holes; `signer` gives the PDF link (None: the template has no document header)."""
     public_id = shapes.inside(PUBLIC_ID)
     params = [shapes.whole(shapes.value(3 + i)) for i in range(n_params)]
-    document = ({"link": signer.link(public_id, shapes.inside(STAMP), shapes.inside(SIGNATURE)),
-                 "filename": "surat-teguran.pdf"} if signer else None)
+    document = (
+        {
+            "link": signer.link(public_id, shapes.inside(STAMP), shapes.inside(SIGNATURE)),
+            "filename": "surat-teguran.pdf",
+        }
+        if signer
+        else None
+    )
     body = template_send_body(template, params, document=document, button_payloads=msg.button_payloads(public_id))
-    return json.dumps(envelope(callback=shapes.inside(shapes.CALLBACK), **{recipient_kind: shapes.whole(shapes.TO)},
-                               **body))
+    return json.dumps(
+        envelope(callback=shapes.inside(shapes.CALLBACK), **{recipient_kind: shapes.whole(shapes.TO)}, **body)
+    )
 
 
 def values(public_id: str, stamp: str, signature: str, params: list[str]) -> str:

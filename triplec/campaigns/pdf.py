@@ -19,12 +19,21 @@ from .verify import verification_url
 def notice_for_target(target: Target) -> msg.Notice:
     """The notice as the message carried it: the letter's documents still payable."""
     letter = target.letter
-    docs = [msg.Doc(d.document_type, d.number, d.issue_date, d.kap, d.period_start, d.period_end, d.amount_due, d.due_date)
-            for d in letter.documents.filter(state=DocumentState.OPEN, amount_due__gt=0).order_by("issue_date", "number")]
+    docs = [
+        msg.Doc(d.document_type, d.number, d.issue_date, d.kap, d.period_start, d.period_end, d.amount_due, d.due_date)
+        for d in letter.documents.filter(state=DocumentState.OPEN, amount_due__gt=0).order_by("issue_date", "number")
+    ]
     taxpayer = target.taxpayer
-    return msg.Notice(name=taxpayer.name, npwp16=taxpayer.npwp16, letter_number=letter.number, letter_date=letter.issue_date,
-                      delivered_date=letter.delivered_date, office_name=target.campaign.office.name, docs=docs,
-                      verify_url=verification_url(target.public_id))
+    return msg.Notice(
+        name=taxpayer.name,
+        npwp16=taxpayer.npwp16,
+        letter_number=letter.number,
+        letter_date=letter.issue_date,
+        delivered_date=letter.delivered_date,
+        office_name=target.campaign.office.name,
+        docs=docs,
+        verify_url=verification_url(target.public_id),
+    )
 
 
 def qr_svg(url: str) -> str:
@@ -47,14 +56,33 @@ def emblem_uri(office) -> str:
 def render_notice_pdf(notice: msg.Notice, *, office) -> bytes:
     from weasyprint import HTML
 
-    rows = [{"index": i, "label": msg.DOC_LABELS.get(d.document_type, d.document_type), "number": d.number,
-             "date": tanggal(d.issue_date), "kap": msg.kap_name(d.kap), "kap_code": d.kap,
-             "period": msg.masa(d.period_start, d.period_end), "amount": rupiah(d.amount_due),
-             "due": tanggal(d.due_date)} for i, d in enumerate(notice.docs, 1)]
-    html = render_to_string("campaigns/notice_pdf.html", {
-        "office": office, "notice": notice, "npwp": mask_npwp(notice.npwp16), "rows": rows,
-        "letter_date": tanggal(notice.letter_date), "total": rupiah(notice.total),
-        "total_words": terbilang(notice.total), "warning": msg.paksa_warning(notice),
-        "qr": qr_svg(notice.verify_url) if notice.verify_url else "", "emblem": emblem_uri(office),
-    })
+    rows = [
+        {
+            "index": i,
+            "label": msg.DOC_LABELS.get(d.document_type, d.document_type),
+            "number": d.number,
+            "date": tanggal(d.issue_date),
+            "kap": msg.kap_name(d.kap),
+            "kap_code": d.kap,
+            "period": msg.masa(d.period_start, d.period_end),
+            "amount": rupiah(d.amount_due),
+            "due": tanggal(d.due_date),
+        }
+        for i, d in enumerate(notice.docs, 1)
+    ]
+    html = render_to_string(
+        "campaigns/notice_pdf.html",
+        {
+            "office": office,
+            "notice": notice,
+            "npwp": mask_npwp(notice.npwp16),
+            "rows": rows,
+            "letter_date": tanggal(notice.letter_date),
+            "total": rupiah(notice.total),
+            "total_words": terbilang(notice.total),
+            "warning": msg.paksa_warning(notice),
+            "qr": qr_svg(notice.verify_url) if notice.verify_url else "",
+            "emblem": emblem_uri(office),
+        },
+    )
     return HTML(string=html, base_url=str(settings.MEDIA_ROOT)).write_pdf()

@@ -25,8 +25,12 @@ class Plan:
     days: int  # office days used
 
     def as_json(self) -> dict:
-        return {"first": self.first.isoformat() if self.first else None,
-                "last": self.last.isoformat() if self.last else None, "days": self.days, "count": len(self.send_after)}
+        return {
+            "first": self.first.isoformat() if self.first else None,
+            "last": self.last.isoformat() if self.last else None,
+            "days": self.days,
+            "count": len(self.send_after),
+        }
 
 
 def _closing(office: Office, moment: dt.datetime) -> dt.datetime:
@@ -82,7 +86,11 @@ def estimate(*, office: Office, count: int, unique: int, start: dt.datetime, rat
     first = next_opening(office, start)
     tz = zoneinfo.ZoneInfo(office.time_zone)
     local = first.astimezone(tz)
-    day_seconds = (dt.datetime.combine(local.date(), office.closes_at) - dt.datetime.combine(local.date(), office.opens_at)).total_seconds()
+    day_seconds = (
+        dt.datetime.combine(local.date(), office.closes_at) - dt.datetime.combine(local.date(), office.opens_at)
+    ).total_seconds()
     per_day = min(tier, max(1, int(day_seconds * max(rate, 0.1))))
-    days = max(math.ceil(unique / per_day) if unique else 1, math.ceil(count / max(1, int(day_seconds * max(rate, 0.1)))))
+    days = max(
+        math.ceil(unique / per_day) if unique else 1, math.ceil(count / max(1, int(day_seconds * max(rate, 0.1))))
+    )
     return {"days": days, "seconds": math.ceil(count / max(rate, 0.1)), "first": first}

@@ -32,10 +32,13 @@ RESENDABLE_STATES = (CampaignState.RUNNING, CampaignState.PAUSED, CampaignState.
 
 def release_failed_targets(*, office_id: int) -> int:
     """Clear `messaged` (and mark failed) on every target of the office whose message failed: its letter is free."""
-    ids = list(Target.objects.filter(messaged=True, campaign__office_id=office_id, outbound__state__in=FAILED_STATES)
-               .values_list("pk", flat=True))
+    ids = list(
+        Target.objects.filter(
+            messaged=True, campaign__office_id=office_id, outbound__state__in=FAILED_STATES
+        ).values_list("pk", flat=True)
+    )
     for i in range(0, len(ids), 5_000):
-        Target.objects.filter(pk__in=ids[i:i + 5_000]).update(messaged=False, status=TargetStatus.FAILED)
+        Target.objects.filter(pk__in=ids[i : i + 5_000]).update(messaged=False, status=TargetStatus.FAILED)
     return len(ids)
 
 
@@ -43,14 +46,18 @@ def failed_reasons(campaign: Campaign) -> list[tuple[str, int]]:
     """(reason, count) of the campaign's failed messages, most frequent first: the choices of a resend."""
     from collections import Counter
 
-    reasons = Counter(Target.objects.filter(campaign=campaign, outbound__state__in=FAILED_STATES)
-                      .exclude(status=TargetStatus.CANCELLED).values_list("outbound__error_reason", flat=True))
+    reasons = Counter(
+        Target.objects.filter(campaign=campaign, outbound__state__in=FAILED_STATES)
+        .exclude(status=TargetStatus.CANCELLED)
+        .values_list("outbound__error_reason", flat=True)
+    )
     return [(r or "-", n) for r, n in reasons.most_common()]
 
 
 @transaction.atomic
-def campaign_resend_failed(*, campaign: Campaign, actor, reason: str = "", channel: str = "web",
-                           now: dt.datetime | None = None) -> dict[str, int]:
+def campaign_resend_failed(
+    *, campaign: Campaign, actor, reason: str = "", channel: str = "web", now: dt.datetime | None = None
+) -> dict[str, int]:
     """Queue again the campaign's failed messages (all, or those that failed with `reason`). Returns counts:
     resent, and skipped (the letter was messaged by another campaign since)."""
     from triplec.messaging.models import OutboundMessage, State, TemplateStatus
@@ -58,33 +65,50 @@ def campaign_resend_failed(*, campaign: Campaign, actor, reason: str = "", chann
     from .services import CampaignError, _require_runner
 
     now = now or timezone.now()
-    campaign = (Campaign.objects.select_for_update(of=("self",)).select_related("office", "template__channel")
-                .get(pk=campaign.pk))
+    campaign = (
+        Campaign.objects.select_for_update(of=("self",))
+        .select_related("office", "template__channel")
+        .get(pk=campaign.pk)
+    )
     _require_runner(actor, campaign.office)
     if actor is None:
         raise CampaignError("forbidden", "Pengiriman ulang dilakukan oleh Kepala Seksi.")
     if campaign.state not in RESENDABLE_STATES:
-        raise CampaignError("bad_state", "Hanya kampanye yang sudah dimulai dan tidak dibatalkan yang dapat dikirim ulang.")
+        raise CampaignError(
+            "bad_state", "Hanya kampanye yang sudah dimulai dan tidak dibatalkan yang dapat dikirim ulang."
+        )
     if not campaign.approval_valid:
         raise CampaignError("not_approved", "Kampanye berubah setelah disetujui: perlu persetujuan ulang.")
     template = campaign.template
     if template is None or template.status != TemplateStatus.APPROVED:
         raise CampaignError("template_not_approved", "Template pesan belum disetujui WhatsApp.")
     release_failed_targets(office_id=campaign.office_id)
-    targets = (Target.objects.filter(campaign=campaign, outbound__state__in=FAILED_STATES)
-               .exclude(status=TargetStatus.CANCELLED).select_related("outbound").order_by("id"))
+    targets = (
+        Target.objects.filter(campaign=campaign, outbound__state__in=FAILED_STATES)
+        .exclude(status=TargetStatus.CANCELLED)
+        .select_related("outbound")
+        .order_by("id")
+    )
     if reason:
         targets = targets.filter(outbound__error_reason="" if reason == "-" else reason)
     targets = list(targets)
     taken: set[int] = set()
     if campaign.criterion == Criterion.NEW_TEGURAN:
-        taken = set(messaged_targets(campaign.office_id).exclude(campaign=campaign)
-                    .filter(criterion=Criterion.NEW_TEGURAN, letter_id__in=[t.letter_id for t in targets])
-                    .values_list("letter_id", flat=True))
+        taken = set(
+            messaged_targets(campaign.office_id)
+            .exclude(campaign=campaign)
+            .filter(criterion=Criterion.NEW_TEGURAN, letter_id__in=[t.letter_id for t in targets])
+            .values_list("letter_id", flat=True)
+        )
     targets = [t for t in targets if t.letter_id not in taken]
     wa_channel = template.channel
-    plan = plan_sends(office=campaign.office, recipients=[t.outbound.to or t.outbound.recipient for t in targets],
-                      start=now, rate=wa_channel.messages_per_second, tier=settings.CAMPAIGN_MESSAGING_TIER)
+    plan = plan_sends(
+        office=campaign.office,
+        recipients=[t.outbound.to or t.outbound.recipient for t in targets],
+        start=now,
+        rate=wa_channel.messages_per_second,
+        tier=settings.CAMPAIGN_MESSAGING_TIER,
+    )
     grace = dt.timedelta(hours=settings.CAMPAIGN_SEND_GRACE_HOURS)
     signer = BulkSigner()
     created_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -93,18 +117,35 @@ def campaign_resend_failed(*, campaign: Campaign, actor, reason: str = "", chann
         payload = restamped(old.payload, signer, at) if old.shape_id else old.payload
         message = OutboundMessage.objects.create(
             idempotency_key=f"campaign:{campaign.pk}:resend:{uuid.uuid4().hex}:{target.taxpayer_id}:{target.letter_id}",
-            channel=old.channel, taxpayer_id=old.taxpayer_id, to=old.to, recipient=old.recipient, kind=old.kind,
-            payload=payload, shape_id=old.shape_id, template=old.template, lane=old.lane, state=State.QUEUED,
-            next_attempt_at=at, not_after=at + grace, created_by=created_by, created_at=now)
+            channel=old.channel,
+            taxpayer_id=old.taxpayer_id,
+            to=old.to,
+            recipient=old.recipient,
+            kind=old.kind,
+            payload=payload,
+            shape_id=old.shape_id,
+            template=old.template,
+            lane=old.lane,
+            state=State.QUEUED,
+            next_attempt_at=at,
+            not_after=at + grace,
+            created_by=created_by,
+            created_at=now,
+        )
         target.outbound, target.status, target.messaged = message, TargetStatus.QUEUED, True
         target.save(update_fields=["outbound", "status", "messaged"])
     if targets and campaign.state == CampaignState.COMPLETED:
         campaign.state, campaign.finished_at = CampaignState.RUNNING, None
         campaign.save(update_fields=["state", "finished_at", "updated_at"])
     counts = {"resent": len(targets), "skipped": len(taken)}
-    audit_record(action="campaign.resend", actor=actor, obj=campaign, channel=channel,
-                 summary=f"kampanye {campaign.name}: {len(targets)} pesan gagal dikirim ulang",
-                 detail={**counts, "reason": reason or "semua"})
+    audit_record(
+        action="campaign.resend",
+        actor=actor,
+        obj=campaign,
+        channel=channel,
+        summary=f"kampanye {campaign.name}: {len(targets)} pesan gagal dikirim ulang",
+        detail={**counts, "reason": reason or "semua"},
+    )
     if targets and template.header_type == "DOCUMENT":
         render_ahead(campaign.pk)
     return counts

@@ -95,14 +95,21 @@ def parse_npwp_list(text: str) -> tuple[list[str], list[str]]:
 
 def _filters(campaign: Campaign) -> dict:
     data = {
-        "kaps": campaign.kap_list, "amount_min": campaign.amount_min, "amount_max": campaign.amount_max,
+        "kaps": campaign.kap_list,
+        "amount_min": campaign.amount_min,
+        "amount_max": campaign.amount_max,
         "account_representative_id": campaign.account_representative_id,
-        "letter_age_min_days": campaign.letter_age_min_days, "letter_age_max_days": campaign.letter_age_max_days,
+        "letter_age_min_days": campaign.letter_age_min_days,
+        "letter_age_max_days": campaign.letter_age_max_days,
     }
     if campaign.criterion == Criterion.LIST and campaign.saved_filter_id:
         for key, value in (campaign.saved_filter.filters or {}).items():
             if key in data and value not in (None, "", []) and data[key] in (None, "", []):
-                data[key] = value if key != "kaps" else [k.strip() for k in (value if isinstance(value, list) else str(value).split(",")) if k.strip()]
+                data[key] = (
+                    value
+                    if key != "kaps"
+                    else [k.strip() for k in (value if isinstance(value, list) else str(value).split(",")) if k.strip()]
+                )
     return data
 
 
@@ -116,9 +123,15 @@ def letters_queryset(campaign: Campaign, today: dt.date):
     f = _filters(campaign)
     if f["kaps"]:
         through = SuratTeguran.documents.through
-        qs = qs.filter(Exists(through.objects.filter(
-            suratteguran_id=OuterRef("pk"), debtdocument__kap__in=f["kaps"],
-            debtdocument__state__in=(DocumentState.OPEN, DocumentState.INSTALMENT, DocumentState.OBJECTION))))
+        qs = qs.filter(
+            Exists(
+                through.objects.filter(
+                    suratteguran_id=OuterRef("pk"),
+                    debtdocument__kap__in=f["kaps"],
+                    debtdocument__state__in=(DocumentState.OPEN, DocumentState.INSTALMENT, DocumentState.OBJECTION),
+                )
+            )
+        )
     if f["account_representative_id"]:
         qs = qs.filter(taxpayer__account_representative_id=f["account_representative_id"])
     if f["letter_age_min_days"] is not None:
@@ -187,8 +200,9 @@ def _grouped_letters(rows: list[tuple]):
         if state == open_state:
             if due > 0:
                 amount += due
-                docs.append(Doc(row[12], row[13], dates[row[14]], row[15], dates[row[16]], dates[row[17]], due,
-                                dates[row[18]]))
+                docs.append(
+                    Doc(row[12], row[13], dates[row[14]], row[15], dates[row[16]], dates[row[17]], due, dates[row[18]])
+                )
         elif state == inst_state:
             n_inst += 1
         elif state == obj_state:
@@ -202,8 +216,11 @@ def _doc_order(doc: Doc) -> tuple:
 
 
 FLAG_ORDER = {FlagKind.DECEASED: 0, FlagKind.BANKRUPT: 1, FlagKind.LIQUIDATION: 2}
-CONTACT_REASONS = {ContactStatus.OPTED_OUT: "opted_out", ContactStatus.UNDELIVERABLE: "undeliverable",
-                   ContactStatus.WRONG_NUMBER: "wrong_number"}
+CONTACT_REASONS = {
+    ContactStatus.OPTED_OUT: "opted_out",
+    ContactStatus.UNDELIVERABLE: "undeliverable",
+    ContactStatus.WRONG_NUMBER: "wrong_number",
+}
 
 
 FAILED_STATES = ("failed", "expired")
@@ -213,8 +230,9 @@ def messaged_targets(office_id: int):
     """Targets whose message counts as "already messaged about this letter" (and for the frequency cap and the
     reminder limits): queued or on its way, or accepted by WhatsApp (sent, delivered, read). A message that
     failed never counts, even before the campaign's sync clears its target's `messaged` flag."""
-    return (Target.objects.filter(messaged=True, campaign__office_id=office_id)
-            .exclude(outbound__state__in=FAILED_STATES))
+    return Target.objects.filter(messaged=True, campaign__office_id=office_id).exclude(
+        outbound__state__in=FAILED_STATES
+    )
 
 
 def build_selection(campaign: Campaign, *, now: dt.datetime | None = None, with_notices: bool = True) -> Selection:
@@ -229,14 +247,18 @@ def build_selection(campaign: Campaign, *, now: dt.datetime | None = None, with_
         npwps, selection.invalid_lines = parse_npwp_list(campaign.npwp_list)
         letters = letters.filter(taxpayer__npwp16__in=npwps)
     flags: dict[int, str] = {}
-    for taxpayer_id, kind in (TaxpayerFlag.objects.filter(taxpayer__office_id=office_id)
-                              .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
-                              .values_list("taxpayer_id", "kind")):
+    for taxpayer_id, kind in (
+        TaxpayerFlag.objects.filter(taxpayer__office_id=office_id)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .values_list("taxpayer_id", "kind")
+    ):
         if taxpayer_id not in flags or FLAG_ORDER.get(kind, 9) < FLAG_ORDER.get(flags[taxpayer_id], 9):
             flags[taxpayer_id] = kind
     paksa_letters, paksa_taxpayers = set(), set()
     if campaign.exclude_paksa_stage:
-        for letter_id, taxpayer_id in SuratPaksa.objects.filter(office_id=office_id).values_list("teguran_id", "taxpayer_id"):
+        for letter_id, taxpayer_id in SuratPaksa.objects.filter(office_id=office_id).values_list(
+            "teguran_id", "taxpayer_id"
+        ):
             if letter_id:
                 paksa_letters.add(letter_id)
             else:
@@ -245,12 +267,20 @@ def build_selection(campaign: Campaign, *, now: dt.datetime | None = None, with_
     new_letter_done = set(messaged.filter(criterion=Criterion.NEW_TEGURAN).values_list("letter_id", flat=True))
     letter_history: dict[int, tuple[int, dt.datetime]] = {}
     if campaign.criterion != Criterion.NEW_TEGURAN:
-        letter_history = {lid: (n, last) for lid, n, last in messaged.filter(letter_id__isnull=False).values("letter_id")
-                          .annotate(n=Count("id"), last=Max("created_at")).values_list("letter_id", "n", "last")}
+        letter_history = {
+            lid: (n, last)
+            for lid, n, last in messaged.filter(letter_id__isnull=False)
+            .values("letter_id")
+            .annotate(n=Count("id"), last=Max("created_at"))
+            .values_list("letter_id", "n", "last")
+        }
     recent: set[int] = set()
     if campaign.frequency_cap_days:
-        recent = set(messaged.filter(created_at__gte=now - dt.timedelta(days=campaign.frequency_cap_days))
-                     .values_list("taxpayer_id", flat=True))
+        recent = set(
+            messaged.filter(created_at__gte=now - dt.timedelta(days=campaign.frequency_cap_days)).values_list(
+                "taxpayer_id", flat=True
+            )
+        )
     f = _filters(campaign)
     amount_min, amount_max = f["amount_min"], f["amount_max"]
     interval = dt.timedelta(days=campaign.reminder_interval_days)
@@ -264,7 +294,9 @@ def build_selection(campaign: Campaign, *, now: dt.datetime | None = None, with_
     seen_taxpayers: set[int] = set()
     dates = _Dates()
     for row, amount, n_inst, n_obj, docs in _grouped_letters(_letter_rows(letters)):
-        (letter_id, taxpayer_id, number, issue_date, delivered, name, npwp16, phone, wa_user_id, contact_status) = row[:10]
+        (letter_id, taxpayer_id, number, issue_date, delivered, name, npwp16, phone, wa_user_id, contact_status) = row[
+            :10
+        ]
         delivered = dates[delivered]
         if amount <= 0 and not n_inst and not n_obj:
             continue  # paid or cleared: never counts
@@ -308,10 +340,19 @@ def build_selection(campaign: Campaign, *, now: dt.datetime | None = None, with_
         if not reason:
             if len(docs) > 1:
                 docs.sort(key=_doc_order)
-            notice = Notice(name=name, npwp16=npwp16, letter_number=number, letter_date=dates[issue_date],
-                            delivered_date=delivered, office_name=office_name, docs=docs)
+            notice = Notice(
+                name=name,
+                npwp16=npwp16,
+                letter_number=number,
+                letter_date=dates[issue_date],
+                delivered_date=delivered,
+                office_name=office_name,
+                docs=docs,
+            )
             kaps = docs[0].kap if len(docs) == 1 else ",".join(sorted({d.kap for d in docs}))
-        candidates.append(Candidate(taxpayer_id, letter_id, amount, kaps, phone or "", wa_user_id or "", notice, reason))
+        candidates.append(
+            Candidate(taxpayer_id, letter_id, amount, kaps, phone or "", wa_user_id or "", notice, reason)
+        )
 
     if campaign.criterion == Criterion.LIST and npwps:
         found = dict(Taxpayer.objects.filter(office_id=office_id, npwp16__in=npwps).values_list("npwp16", "id"))
@@ -329,7 +370,9 @@ def _draw_holdout(campaign: Campaign, selection: Selection) -> None:
     share aside. Reproducible: same seed, same eligible set, same control group."""
     if not campaign.holdout_percent:
         return
-    eligible = sorted((c for c in selection.candidates if not c.reason), key=lambda c: (c.letter_id or 0, c.taxpayer_id))
+    eligible = sorted(
+        (c for c in selection.candidates if not c.reason), key=lambda c: (c.letter_id or 0, c.taxpayer_id)
+    )
     k = round(len(eligible) * campaign.holdout_percent / 100)
     rng = random.Random(campaign.holdout_seed)
     for c in rng.sample(eligible, k):

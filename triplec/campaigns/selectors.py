@@ -67,9 +67,14 @@ def campaign_preview(campaign: Campaign, *, now: dt.datetime | None = None, samp
             buttons = parts["buttons"]
         else:
             text, buttons = msg.render_text(c.notice), [b["text"] for b in msg.BUTTONS]
-        sample_rows.append({"text": text, "buttons": buttons,
-                            "document": "surat-teguran.pdf" if template and template.header_type == "DOCUMENT" else "",
-                            "letter": c.notice.letter_number})
+        sample_rows.append(
+            {
+                "text": text,
+                "buttons": buttons,
+                "document": "surat-teguran.pdf" if template and template.header_type == "DOCUMENT" else "",
+                "letter": c.notice.letter_number,
+            }
+        )
     return {
         "count": len(queued),
         "selected": len(selection.candidates),
@@ -79,8 +84,10 @@ def campaign_preview(campaign: Campaign, *, now: dt.datetime | None = None, samp
         "shared_numbers": len(recipients) - unique,
         "total_amount": total,
         "total_amount_display": rupiah(total),
-        "by_kap": [{"kap": k, "label": kap_label(k), **v, "amount_display": rupiah(v["amount"])}
-                   for k, v in sorted(by_kap.items(), key=lambda kv: -kv[1]["amount"])],
+        "by_kap": [
+            {"kap": k, "label": kap_label(k), **v, "amount_display": rupiah(v["amount"])}
+            for k, v in sorted(by_kap.items(), key=lambda kv: -kv[1]["amount"])
+        ],
         "by_reason": [{"reason": r, "label": reason_label(r), "count": reasons[r]} for r in REASONS if reasons.get(r)],
         "samples": sample_rows,
         "rate": rate,
@@ -100,8 +107,13 @@ def campaign_preview(campaign: Campaign, *, now: dt.datetime | None = None, samp
     }
 
 
-def sending_window(campaign: Campaign, *, first: dt.datetime | None = None, last: dt.datetime | None = None,
-                   now: dt.datetime | None = None) -> dict | None:
+def sending_window(
+    campaign: Campaign,
+    *,
+    first: dt.datetime | None = None,
+    last: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> dict | None:
     """When sending starts and ends, in the office's zone ("Kamis, 4 Desember 2026 pukul 08.00 WITA"): from
     the plan (`first`, `last`) before the start, from the queued messages after it. None when nothing waits."""
     from django.db.models import Max, Min
@@ -117,8 +129,11 @@ def sending_window(campaign: Campaign, *, first: dt.datetime | None = None, last
         from triplec.messaging.models import OutboundMessage, State
 
         ids = Target.objects.filter(campaign=campaign, outbound__isnull=False).values("outbound_id")
-        span = (OutboundMessage.objects.filter(pk__in=ids, state=State.QUEUED)
-                .exclude(next_attempt_at__gte=FAR_FUTURE).aggregate(first=Min("next_attempt_at"), last=Max("next_attempt_at")))
+        span = (
+            OutboundMessage.objects.filter(pk__in=ids, state=State.QUEUED)
+            .exclude(next_attempt_at__gte=FAR_FUTURE)
+            .aggregate(first=Min("next_attempt_at"), last=Max("next_attempt_at"))
+        )
         first, last = span["first"], span["last"]
     if first is None or last is None:
         return None
@@ -126,31 +141,52 @@ def sending_window(campaign: Campaign, *, first: dt.datetime | None = None, last
     if not is_open(office, starts):
         starts = next_opening(office, starts)
     last = max(last, starts)
-    return {"starts": starts, "ends": last, "started": starts <= now,
-            "starts_text": waktu(starts, office.time_zone, weekday=True),
-            "ends_text": waktu(last, office.time_zone, weekday=True),
-            "open_now": is_open(office, now), "hours_text": hours_text(office),
-            "paused": campaign.state == CampaignState.PAUSED}
+    return {
+        "starts": starts,
+        "ends": last,
+        "started": starts <= now,
+        "starts_text": waktu(starts, office.time_zone, weekday=True),
+        "ends_text": waktu(last, office.time_zone, weekday=True),
+        "open_now": is_open(office, now),
+        "hours_text": hours_text(office),
+        "paused": campaign.state == CampaignState.PAUSED,
+    }
 
 
-STATE_TO_STATUS = {"queued": TargetStatus.QUEUED, "sending": TargetStatus.QUEUED, "sent": TargetStatus.SENT,
-                   "delivered": TargetStatus.DELIVERED, "read": TargetStatus.READ, "failed": TargetStatus.FAILED,
-                   "expired": TargetStatus.FAILED}
+STATE_TO_STATUS = {
+    "queued": TargetStatus.QUEUED,
+    "sending": TargetStatus.QUEUED,
+    "sent": TargetStatus.SENT,
+    "delivered": TargetStatus.DELIVERED,
+    "read": TargetStatus.READ,
+    "failed": TargetStatus.FAILED,
+    "expired": TargetStatus.FAILED,
+}
 
 
 def _messaged(campaign: Campaign):
-    replied = Exists(InboundMessage.objects.filter(
-        Q(context_wamid=OuterRef("outbound__wamid")) |
-        Q(peer__wa_id=OuterRef("outbound__to"), peer__channel_id=OuterRef("outbound__channel_id"),
-          sent_at__gte=OuterRef("outbound__sent_at"))))
-    return (Target.objects.filter(campaign=campaign, outbound__isnull=False)
-            .exclude(status=TargetStatus.CANCELLED)
-            .annotate(replied=replied))
+    replied = Exists(
+        InboundMessage.objects.filter(
+            Q(context_wamid=OuterRef("outbound__wamid"))
+            | Q(
+                peer__wa_id=OuterRef("outbound__to"),
+                peer__channel_id=OuterRef("outbound__channel_id"),
+                sent_at__gte=OuterRef("outbound__sent_at"),
+            )
+        )
+    )
+    return (
+        Target.objects.filter(campaign=campaign, outbound__isnull=False)
+        .exclude(status=TargetStatus.CANCELLED)
+        .annotate(replied=replied)
+    )
 
 
 def live_target_statuses(campaign: Campaign) -> dict[str, list[int]]:
     out: dict[str, list[int]] = defaultdict(list)
-    for pk, state, sent_at, replied in _messaged(campaign).values_list("pk", "outbound__state", "outbound__sent_at", "replied"):
+    for pk, state, sent_at, replied in _messaged(campaign).values_list(
+        "pk", "outbound__state", "outbound__sent_at", "replied"
+    ):
         status = TargetStatus.REPLIED if replied and sent_at else STATE_TO_STATUS.get(state, TargetStatus.QUEUED)
         out[status].append(pk)
     return out
@@ -165,7 +201,8 @@ def campaign_progress(campaign: Campaign) -> dict:
     failed_by_reason: Counter = Counter()
     replied = 0
     for state, reason, sent_at, is_replied in _messaged(campaign).values_list(
-            "outbound__state", "outbound__error_reason", "outbound__sent_at", "replied"):
+        "outbound__state", "outbound__error_reason", "outbound__sent_at", "replied"
+    ):
         status = STATE_TO_STATUS.get(state, TargetStatus.QUEUED)
         live[status] += 1
         if status == TargetStatus.FAILED:
@@ -194,6 +231,9 @@ def campaign_progress(campaign: Campaign) -> dict:
 
 
 def exclusion_breakdown(campaign: Campaign) -> list[dict]:
-    rows = dict(Target.objects.filter(campaign=campaign, status=TargetStatus.EXCLUDED)
-                .values_list("reason").annotate(n=Count("id")))
+    rows = dict(
+        Target.objects.filter(campaign=campaign, status=TargetStatus.EXCLUDED)
+        .values_list("reason")
+        .annotate(n=Count("id"))
+    )
     return [{"reason": r, "label": reason_label(r), "count": rows[r]} for r in REASONS if rows.get(r)]

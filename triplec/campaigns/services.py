@@ -46,7 +46,9 @@ def campaign_template(*, channel, with_pdf: bool, submit: bool = False):
     """The current version of the Surat Teguran template in the channel's registry (saved, and sent to Meta for
     review when `submit`); a change of our text makes a new version there."""
     name = msg.TEMPLATE_NAME_PDF if with_pdf else msg.TEMPLATE_NAME
-    template, new_version = template_save(channel=channel, name=name, language="id", **msg.template_fields(with_pdf=with_pdf))
+    template, new_version = template_save(
+        channel=channel, name=name, language="id", **msg.template_fields(with_pdf=with_pdf)
+    )
     if submit and (new_version or not template.meta_id):
         template = template_submit(template=template)
     return template
@@ -67,9 +69,18 @@ def _check_fields(fields: dict[str, Any]) -> None:
     lo, hi = fields.get("amount_min"), fields.get("amount_max")
     if lo is not None and hi is not None and int(lo) > int(hi):
         raise CampaignError("invalid_amount_range", "Batas bawah jumlah lebih besar dari batas atas.")
-    if fields.get("criterion") == Criterion.LIST and not (str(fields.get("npwp_list") or "").strip() or fields.get("saved_filter")):
+    if fields.get("criterion") == Criterion.LIST and not (
+        str(fields.get("npwp_list") or "").strip() or fields.get("saved_filter")
+    ):
         raise CampaignError("missing_list", "Kriteria (c) memerlukan daftar NPWP atau filter tersimpan.")
-    for key in ("days", "reminder_interval_days", "reminder_max_count", "frequency_cap_days", "minimum_amount", "price_per_message"):
+    for key in (
+        "days",
+        "reminder_interval_days",
+        "reminder_max_count",
+        "frequency_cap_days",
+        "minimum_amount",
+        "price_per_message",
+    ):
         if fields.get(key) is not None and int(fields[key]) < 0:
             raise CampaignError("invalid_number", f"Nilai {key} tidak boleh negatif.")
 
@@ -84,8 +95,12 @@ def _require_runner(actor, office) -> None:
     scheduler starting an approved campaign at its scheduled time: the approval is the order."""
     if actor is None:
         return
-    _require(actor, office, "campaign.run",
-             "Hanya Kepala Seksi yang dapat memulai, menjeda, melanjutkan, atau membatalkan kampanye.")
+    _require(
+        actor,
+        office,
+        "campaign.run",
+        "Hanya Kepala Seksi yang dapat memulai, menjeda, melanjutkan, atau membatalkan kampanye.",
+    )
 
 
 def _require(actor, office, action: str, refusal: str) -> None:
@@ -109,8 +124,14 @@ def campaign_create(*, office, maker, name: str, criterion: str, channel: str = 
         campaign.price_per_message = settings.CAMPAIGN_PRICE_PER_MESSAGE
     campaign.full_clean(exclude=["template", "maker", "holdout_seed"])
     campaign.save()
-    audit_record(action="campaign.create", actor=maker, obj=campaign, office=office, channel=channel,
-                 summary=f"kampanye {campaign.name} dibuat (kriteria {criterion})")
+    audit_record(
+        action="campaign.create",
+        actor=maker,
+        obj=campaign,
+        office=office,
+        channel=channel,
+        summary=f"kampanye {campaign.name} dibuat (kriteria {criterion})",
+    )
     return campaign
 
 
@@ -127,19 +148,40 @@ def campaign_update(*, campaign: Campaign, actor, channel: str = "web", **fields
         setattr(campaign, key, value)
     if "attach_pdf" in fields and "template" not in fields and "template_id" not in fields:
         campaign.template = campaign_template(channel=_channel(campaign.office), with_pdf=campaign.attach_pdf)
-    _check_fields({f: getattr(campaign, f) for f in ("name", "criterion", "holdout_percent", "amount_min", "amount_max",
-                                                      "npwp_list", "saved_filter", "days", "reminder_interval_days",
-                                                      "reminder_max_count", "frequency_cap_days", "minimum_amount",
-                                                      "price_per_message")})
+    _check_fields(
+        {
+            f: getattr(campaign, f)
+            for f in (
+                "name",
+                "criterion",
+                "holdout_percent",
+                "amount_min",
+                "amount_max",
+                "npwp_list",
+                "saved_filter",
+                "days",
+                "reminder_interval_days",
+                "reminder_max_count",
+                "frequency_cap_days",
+                "minimum_amount",
+                "price_per_message",
+            )
+        }
+    )
     campaign.full_clean(exclude=["template", "maker", "holdout_seed"])
     changes = changes_between(before, {f: getattr(campaign, f) for f in CONTENT_FIELDS})
     if changes and campaign.state == CampaignState.APPROVED:
         campaign.state = CampaignState.PENDING
     campaign.save()
     if changes:
-        audit_record(action="campaign.update", actor=actor, obj=campaign, channel=channel,
-                     summary=f"kampanye {campaign.name} diubah" + (" (perlu persetujuan ulang)" if campaign.approved_at else ""),
-                     detail={"changes": {k: [str(a), str(b)] for k, (a, b) in changes.items()}})
+        audit_record(
+            action="campaign.update",
+            actor=actor,
+            obj=campaign,
+            channel=channel,
+            summary=f"kampanye {campaign.name} diubah" + (" (perlu persetujuan ulang)" if campaign.approved_at else ""),
+            detail={"changes": {k: [str(a), str(b)] for k, (a, b) in changes.items()}},
+        )
     return campaign
 
 
@@ -153,8 +195,13 @@ def campaign_submit(*, campaign: Campaign, actor, channel: str = "web") -> Campa
         return campaign
     campaign.state = CampaignState.PENDING
     campaign.save(update_fields=["state", "updated_at"])
-    audit_record(action="campaign.submit", actor=actor, obj=campaign, channel=channel,
-                 summary=f"kampanye {campaign.name} diajukan untuk persetujuan")
+    audit_record(
+        action="campaign.submit",
+        actor=actor,
+        obj=campaign,
+        channel=channel,
+        summary=f"kampanye {campaign.name} diajukan untuk persetujuan",
+    )
     return campaign
 
 
@@ -179,8 +226,14 @@ def campaign_approve(*, campaign: Campaign, approver, channel: str = "web", now:
     campaign.approved_at = now or timezone.now()
     campaign.approved_hash = campaign.content_hash()
     campaign.save(update_fields=["state", "approver", "approved_at", "approved_hash", "updated_at"])
-    audit_record(action="campaign.approve", actor=approver, obj=campaign, channel=channel,
-                 summary=f"kampanye {campaign.name} disetujui", detail={"hash": campaign.approved_hash})
+    audit_record(
+        action="campaign.approve",
+        actor=approver,
+        obj=campaign,
+        channel=channel,
+        summary=f"kampanye {campaign.name} disetujui",
+        detail={"hash": campaign.approved_hash},
+    )
     return campaign
 
 
@@ -226,26 +279,48 @@ def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) 
     queued = selection.queued
     recipients = [c.phone.lstrip("+") or c.recipient for c in queued]
     start = max(now, campaign.scheduled_start or now)
-    plan = plan_sends(office=campaign.office, recipients=recipients, start=start,
-                      rate=wa_channel.messages_per_second, tier=settings.CAMPAIGN_MESSAGING_TIER)
+    plan = plan_sends(
+        office=campaign.office,
+        recipients=recipients,
+        start=start,
+        rate=wa_channel.messages_per_second,
+        tier=settings.CAMPAIGN_MESSAGING_TIER,
+    )
     grace = dt.timedelta(hours=settings.CAMPAIGN_SEND_GRACE_HOURS)
     past_paksa_date = msg.stamp_send_by([c.notice for c in queued], plan.send_after, grace, campaign.office.time_zone)
     created_by = actor if getattr(actor, "is_authenticated", False) else None
     # Targets and outbox rows in bulk (bulk.py); the disclosure record is the target row itself (who, which
     # letter, which message) plus the one audit entry of the start below, not one audit row per message.
-    counts = write_start(campaign=campaign, template=template, wa_channel=wa_channel, selection=selection,
-                         send_after=plan.send_after, grace=grace, created_by_id=created_by.pk if created_by else None,
-                         now=now)
+    counts = write_start(
+        campaign=campaign,
+        template=template,
+        wa_channel=wa_channel,
+        selection=selection,
+        send_after=plan.send_after,
+        grace=grace,
+        created_by_id=created_by.pk if created_by else None,
+        now=now,
+    )
     messages = counts["queued"]
     campaign.state = CampaignState.RUNNING if messages else CampaignState.COMPLETED
     campaign.started_at = now
     campaign.finished_at = None if messages else now
-    campaign.plan = {**plan.as_json(), "counts": counts, "template_version": template.version,
-                     "unknown_npwps": len(selection.unknown_npwps), "past_paksa_date": past_paksa_date}
+    campaign.plan = {
+        **plan.as_json(),
+        "counts": counts,
+        "template_version": template.version,
+        "unknown_npwps": len(selection.unknown_npwps),
+        "past_paksa_date": past_paksa_date,
+    }
     campaign.save(update_fields=["state", "started_at", "finished_at", "plan", "updated_at"])
-    audit_record(action="campaign.start", actor=actor, obj=campaign, channel=channel,
-                 summary=f"kampanye {campaign.name} dimulai: {messages} pesan",
-                 detail={**counts, "template": template.name, "template_version": template.version})
+    audit_record(
+        action="campaign.start",
+        actor=actor,
+        obj=campaign,
+        channel=channel,
+        summary=f"kampanye {campaign.name} dimulai: {messages} pesan",
+        detail={**counts, "template": template.name, "template_version": template.version},
+    )
     if messages and template.header_type == "DOCUMENT":
         render_ahead(campaign.pk)
     return counts
@@ -254,7 +329,9 @@ def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) 
 # --- pause, resume, cancel -----------------------------------------------------------------------------------
 def _queued_messages(campaign: Campaign):
     return OutboundMessage.objects.filter(
-        pk__in=Target.objects.filter(campaign=campaign, outbound__isnull=False).values("outbound_id"), state=State.QUEUED)
+        pk__in=Target.objects.filter(campaign=campaign, outbound__isnull=False).values("outbound_id"),
+        state=State.QUEUED,
+    )
 
 
 @transaction.atomic
@@ -267,8 +344,13 @@ def campaign_pause(*, campaign: Campaign, actor, channel: str = "web") -> int:
     held = _queued_messages(campaign).update(next_attempt_at=FAR_FUTURE, not_after=FAR_FUTURE)
     campaign.state = CampaignState.PAUSED
     campaign.save(update_fields=["state", "updated_at"])
-    audit_record(action="campaign.pause", actor=actor, obj=campaign, channel=channel,
-                 summary=f"kampanye {campaign.name} dijeda ({held} pesan ditahan)")
+    audit_record(
+        action="campaign.pause",
+        actor=actor,
+        obj=campaign,
+        channel=channel,
+        summary=f"kampanye {campaign.name} dijeda ({held} pesan ditahan)",
+    )
     return held
 
 
@@ -276,7 +358,11 @@ def campaign_pause(*, campaign: Campaign, actor, channel: str = "web") -> int:
 def campaign_resume(*, campaign: Campaign, actor, channel: str = "web", now: dt.datetime | None = None) -> int:
     """Plan the held messages again from now, within office hours and the tier."""
     now = now or timezone.now()
-    campaign = Campaign.objects.select_for_update(of=("self",)).select_related("office", "template__channel").get(pk=campaign.pk)
+    campaign = (
+        Campaign.objects.select_for_update(of=("self",))
+        .select_related("office", "template__channel")
+        .get(pk=campaign.pk)
+    )
     _require_runner(actor, campaign.office)
     if campaign.state != CampaignState.PAUSED:
         raise CampaignError("bad_state", "Hanya kampanye yang dijeda yang dapat dilanjutkan.")
@@ -284,8 +370,13 @@ def campaign_resume(*, campaign: Campaign, actor, channel: str = "web", now: dt.
     held = _replan_queued(campaign, now=now)
     campaign.state = CampaignState.RUNNING
     campaign.save(update_fields=["state", "updated_at"])
-    audit_record(action="campaign.resume", actor=actor, obj=campaign, channel=channel,
-                 summary=f"kampanye {campaign.name} dilanjutkan ({held} pesan)")
+    audit_record(
+        action="campaign.resume",
+        actor=actor,
+        obj=campaign,
+        channel=channel,
+        summary=f"kampanye {campaign.name} dilanjutkan ({held} pesan)",
+    )
     return held
 
 
@@ -293,12 +384,20 @@ def _replan_queued(campaign: Campaign, *, now: dt.datetime) -> int:
     """Plan the campaign's queued messages again from now (office hours, holidays, rate, tier), with their PDF
     links and Surat Paksa sentences written for the days they now go. Returns how many."""
     held = list(_queued_messages(campaign).order_by("id").only("id", "to", "recipient", "shape", "payload"))
-    plan = plan_sends(office=campaign.office, recipients=[m.to or m.recipient for m in held], start=now,
-                      rate=campaign.template.channel.messages_per_second, tier=settings.CAMPAIGN_MESSAGING_TIER)
+    plan = plan_sends(
+        office=campaign.office,
+        recipients=[m.to or m.recipient for m in held],
+        start=now,
+        rate=campaign.template.channel.messages_per_second,
+        tier=settings.CAMPAIGN_MESSAGING_TIER,
+    )
     grace = dt.timedelta(hours=settings.CAMPAIGN_SEND_GRACE_HOURS)
     signer = BulkSigner()
-    delivered = dict(Target.objects.filter(campaign=campaign, outbound__isnull=False)
-                     .values_list("outbound_id", "letter__delivered_date"))
+    delivered = dict(
+        Target.objects.filter(campaign=campaign, outbound__isnull=False).values_list(
+            "outbound_id", "letter__delivered_date"
+        )
+    )
     tz = zoneinfo.ZoneInfo(campaign.office.time_zone)
     for m, at in zip(held, plan.send_after):
         m.next_attempt_at, m.not_after = at, at + grace
@@ -314,8 +413,9 @@ def replan_office_campaigns(*, office, now: dt.datetime | None = None) -> int:
     """The office's calendar changed: every running campaign's queued messages follow the new hours at once."""
     now = now or timezone.now()
     moved = 0
-    for campaign in (Campaign.objects.filter(office=office, state=CampaignState.RUNNING)
-                     .select_related("office", "template__channel")):
+    for campaign in Campaign.objects.filter(office=office, state=CampaignState.RUNNING).select_related(
+        "office", "template__channel"
+    ):
         moved += _replan_queued(campaign, now=now)
     return moved
 
@@ -332,16 +432,25 @@ def campaign_cancel(*, campaign: Campaign, actor, channel: str = "web", reason: 
     stopped = 0
     if queued:
         stopped = OutboundMessage.objects.filter(pk__in=queued, state=State.QUEUED).update(
-            state=State.FAILED, error_reason=CANCELLED_REASON, failed_at=now)
-        Target.objects.filter(campaign=campaign, outbound__state=State.FAILED,
-                              outbound__error_reason=CANCELLED_REASON).update(status=TargetStatus.CANCELLED, messaged=False)
-        forget_letters(Target.objects.filter(campaign=campaign, status=TargetStatus.CANCELLED)
-                       .values_list("public_id", flat=True))  # their links answer "not available" from now
+            state=State.FAILED, error_reason=CANCELLED_REASON, failed_at=now
+        )
+        Target.objects.filter(
+            campaign=campaign, outbound__state=State.FAILED, outbound__error_reason=CANCELLED_REASON
+        ).update(status=TargetStatus.CANCELLED, messaged=False)
+        forget_letters(
+            Target.objects.filter(campaign=campaign, status=TargetStatus.CANCELLED).values_list("public_id", flat=True)
+        )  # their links answer "not available" from now
     campaign.state = CampaignState.CANCELLED
     campaign.finished_at = now
     campaign.save(update_fields=["state", "finished_at", "updated_at"])
-    audit_record(action="campaign.cancel", actor=actor, obj=campaign, channel=channel,
-                 summary=f"kampanye {campaign.name} dibatalkan ({stopped} pesan dihentikan)", detail={"reason": reason[:200]})
+    audit_record(
+        action="campaign.cancel",
+        actor=actor,
+        obj=campaign,
+        channel=channel,
+        summary=f"kampanye {campaign.name} dibatalkan ({stopped} pesan dihentikan)",
+        detail={"reason": reason[:200]},
+    )
     return stopped
 
 
@@ -355,25 +464,33 @@ def campaign_sync(*, campaign: Campaign) -> dict[str, int]:
         for status, ids in live_target_statuses(campaign).items():
             # In chunks: a large campaign has more ids than a database accepts as parameters of one statement.
             for i in range(0, len(ids), 5_000):
-                n = Target.objects.filter(pk__in=ids[i:i + 5_000]).exclude(status=status).update(status=status)
+                n = Target.objects.filter(pk__in=ids[i : i + 5_000]).exclude(status=status).update(status=status)
                 changed[status] = changed.get(status, 0) + n
         if campaign.state == CampaignState.RUNNING and not _queued_or_sending(campaign):
             Campaign.objects.filter(pk=campaign.pk, state=CampaignState.RUNNING).update(
-                state=CampaignState.COMPLETED, finished_at=timezone.now())
+                state=CampaignState.COMPLETED, finished_at=timezone.now()
+            )
     return changed
 
 
 def _queued_or_sending(campaign: Campaign) -> bool:
     return OutboundMessage.objects.filter(
         pk__in=Target.objects.filter(campaign=campaign, outbound__isnull=False).values("outbound_id"),
-        state__in=(State.QUEUED, State.SENDING)).exists()
+        state__in=(State.QUEUED, State.SENDING),
+    ).exists()
 
 
 def campaign_preview_seen(*, campaign: Campaign, actor, preview: dict, channel: str = "web") -> None:
     """A preview shows sample messages (names, masked NPWPs, letter numbers, amounts): one audit entry each time."""
-    audit_record(action="campaign.preview", actor=actor, obj=campaign, office=campaign.office, channel=channel,
-                 summary=f"pratinjau kampanye {campaign.name} dilihat",
-                 detail={"messages": preview.get("count"), "samples": len(preview.get("samples") or [])})
+    audit_record(
+        action="campaign.preview",
+        actor=actor,
+        obj=campaign,
+        office=campaign.office,
+        channel=channel,
+        summary=f"pratinjau kampanye {campaign.name} dilihat",
+        detail={"messages": preview.get("count"), "samples": len(preview.get("samples") or [])},
+    )
 
 
 def start_due_campaigns(*, now: dt.datetime | None = None) -> list[int]:

@@ -24,16 +24,23 @@ def templates_page(user) -> list[dict]:
     templates = list(visible_templates(user))
     keys = {(t.channel_id, t.name, t.language): t for t in templates}
     using: dict[int, list[Campaign]] = defaultdict(list)
-    campaigns = (Campaign.objects.filter(template__channel_id__in={t.channel_id for t in templates})
-                 .select_related("template").only("pk", "name", "state", "template__channel_id", "template__name",
-                                                  "template__language", "template__version").order_by("-created_at"))
+    campaigns = (
+        Campaign.objects.filter(template__channel_id__in={t.channel_id for t in templates})
+        .select_related("template")
+        .only(
+            "pk", "name", "state", "template__channel_id", "template__name", "template__language", "template__version"
+        )
+        .order_by("-created_at")
+    )
     for campaign in campaigns:
         t = campaign.template
         current = keys.get((t.channel_id, t.name, t.language))
         if current is not None:
             using[current.pk].append(campaign)
-    return [{"template": t, "campaigns": using.get(t.pk, []), "approved": t.status == TemplateStatus.APPROVED}
-            for t in templates]
+    return [
+        {"template": t, "campaigns": using.get(t.pk, []), "approved": t.status == TemplateStatus.APPROVED}
+        for t in templates
+    ]
 
 
 def template_blocker(campaign: Campaign) -> Template | None:

@@ -38,9 +38,15 @@ def template_action(*, template: Template, actor, action: str, channel: str = "w
             template = registry.template_new_version(template=template)
     except ProviderError as exc:
         log.warning("template %s: %s failed: %s", template.name, action, exc)
-        raise TemplateActionError(_("WhatsApp refused or did not answer: %(reason)s") % {"reason": exc.reason_id}) \
-            from None
-    audit_record(action=f"template.{action}", actor=actor, office=template.channel.office, channel=channel,
-                 summary=f"template {template.name} v{template.version}: {action} ({template.status})",
-                 detail={"template": template.pk, "status": template.status})
+        raise TemplateActionError(
+            _("WhatsApp refused or did not answer: %(reason)s") % {"reason": exc.reason_id}
+        ) from None
+    audit_record(
+        action=f"template.{action}",
+        actor=actor,
+        office=template.channel.office,
+        channel=channel,
+        summary=f"template {template.name} v{template.version}: {action} ({template.status})",
+        detail={"template": template.pk, "status": template.status},
+    )
     return template

@@ -12,9 +12,11 @@ from django.views.decorators.http import require_POST
 from .templates_selectors import templates_page, visible_templates
 from .templates_services import TemplateActionError, template_action
 
-DONE = {"submit": gettext_noop("Template sent to WhatsApp for approval."),
-        "sync": gettext_noop("Template synced from WhatsApp."),
-        "new_version": gettext_noop("New template version made: submit it for approval.")}
+DONE = {
+    "submit": gettext_noop("Template sent to WhatsApp for approval."),
+    "sync": gettext_noop("Template synced from WhatsApp."),
+    "new_version": gettext_noop("New template version made: submit it for approval."),
+}
 
 
 @login_required

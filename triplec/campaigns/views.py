@@ -34,10 +34,14 @@ def _campaign(request, pk: int) -> Campaign:
 
 @login_required
 def campaign_list(request):
-    return render(request, "campaigns/list.html", {
-        "campaigns": visible_campaigns(request.user)[:200],
-        "to_approve": campaigns_to_approve(request.user) if allowed(request.user, "campaign.approve") else [],
-    })
+    return render(
+        request,
+        "campaigns/list.html",
+        {
+            "campaigns": visible_campaigns(request.user)[:200],
+            "to_approve": campaigns_to_approve(request.user) if allowed(request.user, "campaign.approve") else [],
+        },
+    )
 
 
 @login_required
@@ -48,8 +52,13 @@ def campaign_new(request):
     form = CampaignForm(request.POST or None, request.FILES or None, office=office)
     if request.method == "POST" and form.is_valid():
         try:
-            campaign = services.campaign_create(office=office, maker=request.user, name=form.cleaned_data["name"],
-                                                criterion=form.cleaned_data["criterion"], **form.service_fields())
+            campaign = services.campaign_create(
+                office=office,
+                maker=request.user,
+                name=form.cleaned_data["name"],
+                criterion=form.cleaned_data["criterion"],
+                **form.service_fields(),
+            )
         except services.CampaignError as exc:
             form.add_error(None, exc.message)
         else:
@@ -61,12 +70,19 @@ def campaign_new(request):
 @login_required
 def campaign_edit(request, pk: int):
     campaign = _campaign(request, pk)
-    form = CampaignForm(request.POST or None, request.FILES or None, instance=Campaign.objects.get(pk=pk), office=campaign.office)
+    form = CampaignForm(
+        request.POST or None, request.FILES or None, instance=Campaign.objects.get(pk=pk), office=campaign.office
+    )
     if request.method == "POST" and form.is_valid():
         try:
             fields = form.service_fields()
-            services.campaign_update(campaign=campaign, actor=request.user, name=form.cleaned_data["name"],
-                                     criterion=form.cleaned_data["criterion"], **fields)
+            services.campaign_update(
+                campaign=campaign,
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                criterion=form.cleaned_data["criterion"],
+                **fields,
+            )
         except services.CampaignError as exc:
             form.add_error(None, exc.message)
         else:
@@ -78,8 +94,12 @@ def campaign_edit(request, pk: int):
 @login_required
 def campaign_detail(request, pk: int):
     campaign = _campaign(request, pk)
-    context = {"campaign": campaign, "approval_valid": campaign.approval_valid,
-               "States": CampaignState, "template_blocker": template_blocker(campaign)}
+    context = {
+        "campaign": campaign,
+        "approval_valid": campaign.approval_valid,
+        "States": CampaignState,
+        "template_blocker": template_blocker(campaign),
+    }
     if campaign.state in (CampaignState.DRAFT, CampaignState.PENDING, CampaignState.APPROVED):
         preview = context["preview"] = campaign_preview(campaign)
         context["window"] = sending_window(campaign, first=preview["first_send"], last=preview["last_send"])
@@ -110,16 +130,23 @@ def campaign_action(request, pk: int, action: str):
         raise Http404
     try:
         if action == "resend":
-            counts = campaign_resend_failed(campaign=campaign, actor=request.user,
-                                            reason=request.POST.get("reason", "")[:300])
+            counts = campaign_resend_failed(
+                campaign=campaign, actor=request.user, reason=request.POST.get("reason", "")[:300]
+            )
         else:
             ACTIONS[action](campaign, request.user)
     except services.CampaignError as exc:
         messages.error(request, exc.message)
     else:
         if action == "resend":
-            messages.success(request, _("%(resent)d failed messages queued again; %(skipped)d skipped (their letter "
-                                        "was messaged by another campaign since).") % counts)
+            messages.success(
+                request,
+                _(
+                    "%(resent)d failed messages queued again; %(skipped)d skipped (their letter "
+                    "was messaged by another campaign since)."
+                )
+                % counts,
+            )
         else:
             messages.success(request, _("Done: %(action)s.") % {"action": _(action)})
     if action in ("start", "resume", "pause", "resend"):
@@ -130,9 +157,16 @@ def campaign_action(request, pk: int, action: str):
 @login_required
 def campaign_progress_page(request, pk: int):
     campaign = _campaign(request, pk)
-    return render(request, "campaigns/progress.html", {"campaign": campaign, "progress": campaign_progress(campaign),
-                                                       "exclusions": exclusion_breakdown(campaign),
-                                                       "window": sending_window(campaign)})
+    return render(
+        request,
+        "campaigns/progress.html",
+        {
+            "campaign": campaign,
+            "progress": campaign_progress(campaign),
+            "exclusions": exclusion_breakdown(campaign),
+            "window": sending_window(campaign),
+        },
+    )
 
 
 @login_required
@@ -153,13 +187,22 @@ def notice_pdf(request, token: str):
         return HttpResponseGone("Tautan sudah kedaluwarsa.")
     except LinkInvalid:
         return HttpResponseForbidden("Tautan tidak sah.")
-    target = (Target.objects.select_related("campaign__office", "letter", "taxpayer")
-              .filter(public_id=public_id, messaged=True, letter__isnull=False).first())
+    target = (
+        Target.objects.select_related("campaign__office", "letter", "taxpayer")
+        .filter(public_id=public_id, messaged=True, letter__isnull=False)
+        .first()
+    )
     if target is None:
         return HttpResponseGone("Dokumen tidak tersedia.")
     data = render_letter(target).read_bytes()
-    audit_record(action="campaign.pdf_fetch", obj=target.campaign, taxpayer=target.taxpayer, channel="whatsapp",
-                 summary=f"PDF Surat Teguran {target.letter.number} diambil", detail={"target": target.pk})
+    audit_record(
+        action="campaign.pdf_fetch",
+        obj=target.campaign,
+        taxpayer=target.taxpayer,
+        channel="whatsapp",
+        summary=f"PDF Surat Teguran {target.letter.number} diambil",
+        detail={"target": target.pk},
+    )
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="surat-teguran.pdf"'
     response["Cache-Control"] = "private, no-store"

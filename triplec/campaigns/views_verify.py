@@ -18,16 +18,31 @@ def verify_letter(request, token: str):
         public_id = public_id_from_token(token)
         target = None
         if public_id:
-            target = (Target.objects.select_related("letter", "taxpayer", "campaign__office")
-                      .filter(public_id=public_id, messaged=True, letter__isnull=False).first())
+            target = (
+                Target.objects.select_related("letter", "taxpayer", "campaign__office")
+                .filter(public_id=public_id, messaged=True, letter__isnull=False)
+                .first()
+            )
         if target is None:
             response = render(request, "campaigns/verify.html", {"found": False}, status=404)
         else:
-            audit_record(action="letter.verify", obj=target.letter, taxpayer=target.taxpayer, channel="public",
-                         summary=f"keaslian Surat Teguran {target.letter.number} diperiksa")
-            response = render(request, "campaigns/verify.html", {
-                "found": True, "number": target.letter.number, "npwp": mask_npwp(target.taxpayer.npwp16),
-                "office_name": target.campaign.office.name})
+            audit_record(
+                action="letter.verify",
+                obj=target.letter,
+                taxpayer=target.taxpayer,
+                channel="public",
+                summary=f"keaslian Surat Teguran {target.letter.number} diperiksa",
+            )
+            response = render(
+                request,
+                "campaigns/verify.html",
+                {
+                    "found": True,
+                    "number": target.letter.number,
+                    "npwp": mask_npwp(target.taxpayer.npwp16),
+                    "office_name": target.campaign.office.name,
+                },
+            )
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
     return response

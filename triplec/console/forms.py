@@ -24,19 +24,31 @@ class AuditFilterForm(QueryForm):
         if not self.is_valid():
             return {}
         d = self.cleaned_data
-        return {"query": d["q"].strip(), "action": d["action"].strip(), "actor": d["actor"].strip(),
-                "date_from": d["date_from"], "date_to": d["date_to"]}
+        return {
+            "query": d["q"].strip(),
+            "action": d["action"].strip(),
+            "actor": d["actor"].strip(),
+            "date_from": d["date_from"],
+            "date_to": d["date_to"],
+        }
 
 
-IMPORT_KINDS = [("taxpayers", _("Taxpayers")), ("debts", _("Debt documents")), ("letters", _("Surat Teguran")),
-                ("payments", _("Payments"))]
+IMPORT_KINDS = [
+    ("taxpayers", _("Taxpayers")),
+    ("debts", _("Debt documents")),
+    ("letters", _("Surat Teguran")),
+    ("payments", _("Payments")),
+]
 IMPORT_EXTENSIONS = (".csv", ".xlsx", ".txt")
 
 
 class ImportForm(forms.Form):
     label_suffix = ""
     kind = forms.ChoiceField(label=_("What the file holds"), choices=IMPORT_KINDS)
-    file = forms.FileField(label=_("File (CSV or XLSX)"), help_text=_("Columns as in the import format; the first row holds the column names."))
+    file = forms.FileField(
+        label=_("File (CSV or XLSX)"),
+        help_text=_("Columns as in the import format; the first row holds the column names."),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -45,5 +57,6 @@ class ImportForm(forms.Form):
         if upload.size > settings.IMPORT_MAX_MB * 1024 * 1024:
             raise forms.ValidationError(
                 _("The file is larger than %(mb)s MB and was not imported; split it into smaller files.")
-                % {"mb": settings.IMPORT_MAX_MB})
+                % {"mb": settings.IMPORT_MAX_MB}
+            )
         return upload

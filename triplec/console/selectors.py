@@ -41,11 +41,18 @@ def dashboard(user, today: dt.date | None = None) -> Dashboard:
     soon_to = soon_from + dt.timedelta(days=7)
     paksa_due_soon = (
         teguran.filter(delivered_date__gte=soon_from, delivered_date__lte=soon_to, paksa__isnull=True)
-        .filter(collectible_q("documents__")).distinct().count()
+        .filter(collectible_q("documents__"))
+        .distinct()
+        .count()
     )
     month_start = timezone.make_aware(dt.datetime.combine(today.replace(day=1), dt.time.min))
-    payments = scoped_to_user(Payment.objects.filter(paid_at__gte=month_start), user).aggregate(n=Count("id"), amount=Sum("amount"))
-    by_kap = [(kap_label(r["kap"]), r["amount"] or 0) for r in docs.values("kap").annotate(amount=Sum("amount_due")).order_by("-amount")]
+    payments = scoped_to_user(Payment.objects.filter(paid_at__gte=month_start), user).aggregate(
+        n=Count("id"), amount=Sum("amount")
+    )
+    by_kap = [
+        (kap_label(r["kap"]), r["amount"] or 0)
+        for r in docs.values("kap").annotate(amount=Sum("amount_due")).order_by("-amount")
+    ]
     by_age = []
     for low, high, label in AGE_BUCKETS:
         q = Q(due_date__lte=today - dt.timedelta(days=low))
@@ -68,12 +75,19 @@ def dashboard(user, today: dt.date | None = None) -> Dashboard:
     )
 
 
-def audit_entries(user, *, query: str = "", action: str = "", actor: str = "", date_from=None, date_to=None) -> QuerySet[AuditEntry]:
+def audit_entries(
+    user, *, query: str = "", action: str = "", actor: str = "", date_from=None, date_to=None
+) -> QuerySet[AuditEntry]:
     """The audit log of the user's office (all offices for administrators), newest first."""
     qs = AuditEntry.objects.select_related("actor", "taxpayer", "office")
     qs = scoped_to_user(qs, user)
     if query:
-        qs = qs.filter(Q(summary__icontains=query) | Q(taxpayer__name__icontains=query) | Q(taxpayer__npwp16__contains=query.replace(".", "").replace("-", "")) | Q(object_id=query))
+        qs = qs.filter(
+            Q(summary__icontains=query)
+            | Q(taxpayer__name__icontains=query)
+            | Q(taxpayer__npwp16__contains=query.replace(".", "").replace("-", ""))
+            | Q(object_id=query)
+        )
     if action:
         qs = qs.filter(action__startswith=action)
     if actor:
@@ -131,8 +145,9 @@ def role_figures(user, now: dt.datetime | None = None) -> RoleFigures:
         figures["inbox_backlog"] = queue(user, "unassigned").count()
     if user.has_role(Role.OFFICE_HEAD):
         figures["campaigns_running"] = visible_campaigns(user).filter(state=CampaignState.RUNNING).count()
-        figures["open_conversations"] = queue(user, "office").filter(
-            state__in=[ConversationState.OPEN, ConversationState.WAITING_OFFICER]).count()
+        figures["open_conversations"] = (
+            queue(user, "office").filter(state__in=[ConversationState.OPEN, ConversationState.WAITING_OFFICER]).count()
+        )
     if user.has_role(Role.ACCOUNT_REPRESENTATIVE):
         figures["my_taxpayers"] = visible_taxpayers(user).filter(account_representative=user).count()
         figures["my_open_conversations"] = queue(user, "mine").count()

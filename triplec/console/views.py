@@ -32,11 +32,21 @@ def home(request: HttpRequest) -> HttpResponse:
     kap_max = max((amount for _label, amount in data.by_kap), default=0)
     age_max = max((amount for _label, amount in data.by_age), default=0)
     age_labels = {"not_due": _("Not yet due")}
-    by_age = [(age_labels.get(label, _("%(days)s days overdue") % {"days": label}), amount) for label, amount in data.by_age]
-    return render(request, "console/home.html", {
-        "d": data, "kap_max": kap_max, "age_max": age_max, "by_age": by_age, "today": timezone.localdate(),
-        "r": selectors.role_figures(request.user),
-    })
+    by_age = [
+        (age_labels.get(label, _("%(days)s days overdue") % {"days": label}), amount) for label, amount in data.by_age
+    ]
+    return render(
+        request,
+        "console/home.html",
+        {
+            "d": data,
+            "kap_max": kap_max,
+            "age_max": age_max,
+            "by_age": by_age,
+            "today": timezone.localdate(),
+            "r": selectors.role_figures(request.user),
+        },
+    )
 
 
 def _may_see_audit(user) -> bool:
@@ -51,18 +61,43 @@ def audit(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     entries = selectors.audit_entries(request.user, **form.filters())
     if form.malformed:
-        return render(request, "console/audit.html", {"form": form, "page": Paginator(entries.none(), 50).get_page(1)},
-                      status=400)
+        return render(
+            request, "console/audit.html", {"form": form, "page": Paginator(entries.none(), 50).get_page(1)}, status=400
+        )
     if request.GET.get("format") == "csv":
-        audit_record(action="audit.export", actor=request.user, summary="audit log exported as CSV",
-                     detail={"filters": {k: str(v) for k, v in form.filters().items() if v}})
+        audit_record(
+            action="audit.export",
+            actor=request.user,
+            summary="audit log exported as CSV",
+            detail={"filters": {k: str(v) for k, v in form.filters().items() if v}},
+        )
         rows = (
-            (timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M:%S"), e.actor.username if e.actor else "", e.channel,
-             e.action, e.office.code if e.office else "", e.taxpayer.npwp16 if e.taxpayer else "",
-             e.taxpayer.name if e.taxpayer else "", e.object_type, e.object_id, e.summary)
+            (
+                timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M:%S"),
+                e.actor.username if e.actor else "",
+                e.channel,
+                e.action,
+                e.office.code if e.office else "",
+                e.taxpayer.npwp16 if e.taxpayer else "",
+                e.taxpayer.name if e.taxpayer else "",
+                e.object_type,
+                e.object_id,
+                e.summary,
+            )
             for e in entries.iterator(chunk_size=2000)
         )
-        header = ["at", "user", "channel", "action", "office", "npwp", "taxpayer", "object_type", "object_id", "summary"]
+        header = [
+            "at",
+            "user",
+            "channel",
+            "action",
+            "office",
+            "npwp",
+            "taxpayer",
+            "object_type",
+            "object_id",
+            "summary",
+        ]
         return csv_response(export_filename("audit", "csv"), header, rows)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "console/audit.html", {"form": form, "page": page})
@@ -82,8 +117,13 @@ def import_page(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        result = run_import(kind=form.cleaned_data["kind"], path_or_fileobj=upload, filename=upload.name,
-                            actor=request.user, channel="web")
+        result = run_import(
+            kind=form.cleaned_data["kind"],
+            path_or_fileobj=upload,
+            filename=upload.name,
+            actor=request.user,
+            channel="web",
+        )
         if result.message:
             messages.error(request, _("The file was not imported: %(reason)s") % {"reason": result.message})
         elif result.rejected:

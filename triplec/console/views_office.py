@@ -41,7 +41,9 @@ def _office(request) -> Office:
     if not request.user.is_administrator:
         raise PermissionDenied
     pk = request.GET.get("office") or request.POST.get("office")
-    office = Office.objects.filter(pk=pk).first() if pk and str(pk).isdigit() else Office.objects.order_by("code").first()
+    office = (
+        Office.objects.filter(pk=pk).first() if pk and str(pk).isdigit() else Office.objects.order_by("code").first()
+    )
     if office is None:
         raise Http404
     return office
@@ -54,8 +56,10 @@ def _back(office: Office) -> str:
 @login_required
 def office_calendar(request):
     office = _office(request)
-    hours_form = OfficeHoursForm(request.POST or None, initial={
-        "opens_at": office.opens_at, "closes_at": office.closes_at, "working_days": office.working_days})
+    hours_form = OfficeHoursForm(
+        request.POST or None,
+        initial={"opens_at": office.opens_at, "closes_at": office.closes_at, "working_days": office.working_days},
+    )
     if request.method == "POST" and hours_form.is_valid():
         try:
             office_update_hours(office=office, actor=request.user, **hours_form.cleaned_data)
@@ -65,13 +69,24 @@ def office_calendar(request):
             messages.success(request, _("Office hours saved. Queued messages follow them at once."))
             return redirect(_back(office))
     today = timezone.localdate()
-    holidays = (Holiday.objects.filter(Q(office=office) | Q(office__isnull=True), date__gte=dt.date(today.year, 1, 1))
-                .select_related("office").order_by("date"))
-    return render(request, "console/office_calendar.html", {
-        "office": office, "hours_form": hours_form, "holiday_form": HolidayForm(), "holidays": holidays,
-        "hours_text": hours_text(office), "offices": Office.objects.all() if request.user.office_id is None else [],
-        "today": today,
-    })
+    holidays = (
+        Holiday.objects.filter(Q(office=office) | Q(office__isnull=True), date__gte=dt.date(today.year, 1, 1))
+        .select_related("office")
+        .order_by("date")
+    )
+    return render(
+        request,
+        "console/office_calendar.html",
+        {
+            "office": office,
+            "hours_form": hours_form,
+            "holiday_form": HolidayForm(),
+            "holidays": holidays,
+            "hours_text": hours_text(office),
+            "offices": Office.objects.all() if request.user.office_id is None else [],
+            "today": today,
+        },
+    )
 
 
 @login_required

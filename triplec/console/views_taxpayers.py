@@ -28,17 +28,24 @@ from triplec.taxpayers.services import contact_set_number, contact_set_status
 @permission_required("taxpayers.view_taxpayer", raise_exception=True)
 def search(request: HttpRequest) -> HttpResponse:
     query = search_text(request.GET.get("q"))
-    qs = search_taxpayers(request.user, query).select_related("account_representative").annotate(
-        owed=Sum("documents__amount_due", filter=owed_q("documents__"))
-    ).order_by("name", "id")
+    qs = (
+        search_taxpayers(request.user, query)
+        .select_related("account_representative")
+        .annotate(owed=Sum("documents__amount_due", filter=owed_q("documents__")))
+        .order_by("name", "id")
+    )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     if query and page.paginator.count == 1 and request.GET.get("page") is None:
         return redirect("taxpayers:detail", pk=page.object_list[0].pk)
     if page.object_list:
         # The query itself may be an NPWP or NIK: only its length is kept.
-        audit_listing(action="taxpayer.search", actor=request.user, rows=len(page.object_list),
-                      summary=f"taxpayer search: {len(page.object_list)} names shown",
-                      detail={"query_length": len(query), "page": page.number})
+        audit_listing(
+            action="taxpayer.search",
+            actor=request.user,
+            rows=len(page.object_list),
+            summary=f"taxpayer search: {len(page.object_list)} names shown",
+            detail={"query_length": len(query), "page": page.number},
+        )
     return render(request, "taxpayers/search.html", {"query": query, "page": page})
 
 
@@ -54,24 +61,47 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = Contact.objects.filter(taxpayer=taxpayer).first()
     changes = list(ContactChange.objects.filter(contact=contact).select_related("changed_by")) if contact else []
     # Only this office's taxpayers: the same number at another office is another relationship, never hinted at.
-    sharing = list(visible_taxpayers(request.user).filter(contact__phone=contact.phone, office_id=taxpayer.office_id)
-                   .exclude(pk=taxpayer.pk).order_by("name")) if contact and contact.phone else []
+    sharing = (
+        list(
+            visible_taxpayers(request.user)
+            .filter(contact__phone=contact.phone, office_id=taxpayer.office_id)
+            .exclude(pk=taxpayer.pk)
+            .order_by("name")
+        )
+        if contact and contact.phone
+        else []
+    )
     documents = list(DebtDocument.objects.filter(taxpayer=taxpayer).order_by("-issue_date", "number"))
-    teguran = list(SuratTeguran.objects.filter(taxpayer=taxpayer).prefetch_related(
-        Prefetch("documents", queryset=DebtDocument.objects.only("id", "number", "document_type")), "paksa"))
+    teguran = list(
+        SuratTeguran.objects.filter(taxpayer=taxpayer).prefetch_related(
+            Prefetch("documents", queryset=DebtDocument.objects.only("id", "number", "document_type")), "paksa"
+        )
+    )
     paksa = list(SuratPaksa.objects.filter(taxpayer=taxpayer).select_related("teguran"))
     payments = list(Payment.objects.filter(taxpayer=taxpayer).prefetch_related("allocations__document"))
     owed, collectible = owed_and_collectible(DebtDocument.objects.filter(taxpayer=taxpayer))
     user = request.user
-    return render(request, "taxpayers/detail.html", {
-        "t": taxpayer, "contact": contact, "changes": changes, "sharing": sharing,
-        "documents": documents, "teguran": teguran, "paksa": paksa, "payments": payments, "owed": owed,
-        "collectible": collectible,
-        "flags": taxpayer.active_flags(),
-        "can_change_number": allowed(user, "contact.change_number"),
-        "can_change_status": allowed(user, "contact.change_status"),
-        "number_form": ContactNumberForm(), "status_form": ContactStatusForm(initial={"status": contact.status if contact else ""}),
-    })
+    return render(
+        request,
+        "taxpayers/detail.html",
+        {
+            "t": taxpayer,
+            "contact": contact,
+            "changes": changes,
+            "sharing": sharing,
+            "documents": documents,
+            "teguran": teguran,
+            "paksa": paksa,
+            "payments": payments,
+            "owed": owed,
+            "collectible": collectible,
+            "flags": taxpayer.active_flags(),
+            "can_change_number": allowed(user, "contact.change_number"),
+            "can_change_status": allowed(user, "contact.change_status"),
+            "number_form": ContactNumberForm(),
+            "status_form": ContactStatusForm(initial={"status": contact.status if contact else ""}),
+        },
+    )
 
 
 @login_required
@@ -81,8 +111,14 @@ def contact_number(request: HttpRequest, pk: int) -> HttpResponse:
     taxpayer = _taxpayer_for(request, pk)
     form = ContactNumberForm(request.POST)
     if form.is_valid():
-        _contact, changed = contact_set_number(taxpayer=taxpayer, phone=form.cleaned_data["phone"], source=ContactSource.STAFF,
-                                        actor=request.user, channel="web", note=form.cleaned_data["note"])
+        _contact, changed = contact_set_number(
+            taxpayer=taxpayer,
+            phone=form.cleaned_data["phone"],
+            source=ContactSource.STAFF,
+            actor=request.user,
+            channel="web",
+            note=form.cleaned_data["note"],
+        )
         if changed:
             messages.success(request, _("The WhatsApp number was changed. The change is kept in the contact history."))
         else:
@@ -104,8 +140,14 @@ def contact_status(request: HttpRequest, pk: int) -> HttpResponse:
         if form.cleaned_data["status"] == contact.status:
             messages.info(request, _("The contact already has that status; nothing was changed."))
         else:
-            contact_set_status(contact=contact, status=form.cleaned_data["status"], reason=form.cleaned_data["reason"],
-                               actor=request.user, channel="web", source=ContactSource.STAFF)
+            contact_set_status(
+                contact=contact,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+                channel="web",
+                source=ContactSource.STAFF,
+            )
             messages.success(request, _("The contact status was changed."))
     else:
         for field_errors in form.errors.values():

@@ -120,10 +120,17 @@ def handle_inbound(*, message: InboundMessage, at: dt.datetime | None = None) ->
             turn.action = "rate_limited"
         else:
             _dispatch(turn)
-        record = BotTurn.objects.create(inbound=message, conversation=conversation, intent=turn.intent,
-                                        confidence=turn.confidence, state_before=state_before,
-                                        state_after=conversation.state, action=turn.action[:40],
-                                        replies=len(turn.replies), created_at=at)
+        record = BotTurn.objects.create(
+            inbound=message,
+            conversation=conversation,
+            intent=turn.intent,
+            confidence=turn.confidence,
+            state_before=state_before,
+            state_after=conversation.state,
+            action=turn.action[:40],
+            replies=len(turn.replies),
+            created_at=at,
+        )
         _send(turn)
         conversation.save()
     return record
@@ -140,13 +147,18 @@ def _note_inbound(turn: Turn) -> None:
 def _rate_ok(turn: Turn) -> bool:
     """Bot-to-bot loops and floods: above the per-minute cap the bot stops answering and hands off once."""
     c = turn.conversation
-    recent = BotTurn.objects.filter(conversation=c, replies__gt=0,
-                                    created_at__gte=turn.now - dt.timedelta(minutes=1)).count()
+    recent = BotTurn.objects.filter(
+        conversation=c, replies__gt=0, created_at__gte=turn.now - dt.timedelta(minutes=1)
+    ).count()
     if recent < settings.BOT_MAX_REPLIES_PER_MINUTE:
         return True
     if not c.is_handed_off:
-        conversation_handoff(conversation=c, reason="rate_limited", now=turn.now,
-                             summary=_summary(turn, "Terlalu banyak pesan dalam satu menit (kemungkinan bot/otomatis)."))
+        conversation_handoff(
+            conversation=c,
+            reason="rate_limited",
+            now=turn.now,
+            summary=_summary(turn, "Terlalu banyak pesan dalam satu menit (kemungkinan bot/otomatis)."),
+        )
     return False
 
 
@@ -155,13 +167,22 @@ def _send(turn: Turn) -> None:
     to = f"+{peer.wa_id}" if peer.wa_id else peer.user_id
     outbound = []
     for n, reply in enumerate(turn.replies, 1):
-        message = enqueue_message(channel=c.channel, to=to, kind=reply.kind, payload=reply.payload,
-                                  idempotency_key=f"bot:{turn.inbound.wamid}:{n}", lane=Lane.REPLY,
-                                  taxpayer=turn.reply_taxpayer)
+        message = enqueue_message(
+            channel=c.channel,
+            to=to,
+            kind=reply.kind,
+            payload=reply.payload,
+            idempotency_key=f"bot:{turn.inbound.wamid}:{n}",
+            lane=Lane.REPLY,
+            taxpayer=turn.reply_taxpayer,
+        )
         outbound.append(message.pk)
     # One event per turn (the message in and the replies out): each event is a commit of its own.
-    publish(f"conversation:{c.pk}", "message.new", {"conversation": c.pk, "inbound": turn.inbound.pk,
-                                                     "outbound": outbound, "state": c.state})
+    publish(
+        f"conversation:{c.pk}",
+        "message.new",
+        {"conversation": c.pk, "inbound": turn.inbound.pk, "outbound": outbound, "state": c.state},
+    )
     if turn.replies:
         c.last_message_at = turn.now
         c.options = turn.replies[-1].options
@@ -169,12 +190,26 @@ def _send(turn: Turn) -> None:
 
 def _disclose(turn: Turn, contact: Contact, what: str, summary: str) -> None:
     c = turn.conversation
-    why = ("challenge passed in this conversation" if verified_in(c, contact)
-           else f"registered {contact.source} contact, verified {contact.verified_at:%Y-%m-%d}")
-    audit_record(action="disclose", channel="bot", taxpayer=contact.taxpayer, obj=c, office=c.office,
-                 summary=summary[:300],
-                 detail={"what": what, "contact": mask_contact(contact.phone, contact.wa_user_id),
-                         "why": why, "conversation": c.pk, "inbound": turn.inbound.wamid})
+    why = (
+        "challenge passed in this conversation"
+        if verified_in(c, contact)
+        else f"registered {contact.source} contact, verified {contact.verified_at:%Y-%m-%d}"
+    )
+    audit_record(
+        action="disclose",
+        channel="bot",
+        taxpayer=contact.taxpayer,
+        obj=c,
+        office=c.office,
+        summary=summary[:300],
+        detail={
+            "what": what,
+            "contact": mask_contact(contact.phone, contact.wa_user_id),
+            "why": why,
+            "conversation": c.pk,
+            "inbound": turn.inbound.wamid,
+        },
+    )
     turn.reply_taxpayer = contact.taxpayer
 
 
@@ -194,14 +229,22 @@ def _summary(turn: Turn, reason: str) -> str:
     elif len(active) > 1:
         lines.append(f"Nomor terdaftar untuk {len(active)} wajib pajak; belum memilih")
     elif turn.identity.known:
-        lines.append("Nomor terdaftar tetapi tidak aktif (" +
-                     ", ".join(sorted({x.get_status_display() for x in turn.identity.contacts})) + ")")
+        lines.append(
+            "Nomor terdaftar tetapi tidak aktif ("
+            + ", ".join(sorted({x.get_status_display() for x in turn.identity.contacts}))
+            + ")"
+        )
     else:
         lines.append("Nomor tidak terdaftar pada data kami")
     # The conversation opens while its first message is handled, a moment after that message arrived.
-    texts = list(InboundMessage.objects.filter(Q(bot_turn__conversation=c) | Q(received_at__gte=c.opened_at),
-                                               peer=turn.inbound.peer)
-                 .exclude(text="").order_by("-id").values_list("text", flat=True)[:3])
+    texts = list(
+        InboundMessage.objects.filter(
+            Q(bot_turn__conversation=c) | Q(received_at__gte=c.opened_at), peer=turn.inbound.peer
+        )
+        .exclude(text="")
+        .order_by("-id")
+        .values_list("text", flat=True)[:3]
+    )
     if turn.inbound.text and turn.inbound.text not in texts:
         texts.insert(0, turn.inbound.text)
     if texts:
@@ -250,9 +293,16 @@ def _dispatch(turn: Turn) -> None:
     if c.state == ConversationState.CHOOSING_DOCUMENTS and _choose_documents(turn, result):
         return
     if c.state == ConversationState.AWAITING_NTPN and result.ntpn is None and result.intent in ("lainnya",):
-        _count_other(turn, lambda: turn.say(answers.text("NTPN belum terbaca. NTPN terdiri dari 16 huruf/angka "
-                                                         "pada Bukti Penerimaan Negara (BPN). Mohon kirim ulang, "
-                                                         "atau ketik PETUGAS.")))
+        _count_other(
+            turn,
+            lambda: turn.say(
+                answers.text(
+                    "NTPN belum terbaca. NTPN terdiri dari 16 huruf/angka "
+                    "pada Bukti Penerimaan Negara (BPN). Mohon kirim ulang, "
+                    "atau ketik PETUGAS."
+                )
+            ),
+        )
         return
     if c.state == ConversationState.AWAITING_NTPN and result.ntpn:
         turn.intent = "sudah_bayar"
@@ -301,8 +351,14 @@ def _intent(turn: Turn, result: Classification) -> None:
     c = turn.conversation
     intent = result.intent
     if intent == "lainnya":
-        _count_other(turn, lambda: turn.say(answers.not_understood(c.office, turn.now) if turn.identity.known
-                                            else answers.stranger(c.office, turn.now, asked_details=False)))
+        _count_other(
+            turn,
+            lambda: turn.say(
+                answers.not_understood(c.office, turn.now)
+                if turn.identity.known
+                else answers.stranger(c.office, turn.now, asked_details=False)
+            ),
+        )
         if c.is_bot:
             _to_menu(c)
         return
@@ -317,8 +373,11 @@ def _authorised(turn: Turn, intent: str) -> Contact | None:
     """The contact whose taxpayer's details may be told now, or None after saying what must happen first."""
     c, who = turn.conversation, turn.identity
     if not who.known:
-        turn.say(answers.unverified_claim() if intent == "sudah_bayar"
-                 else answers.stranger(c.office, turn.now, asked_details=True))
+        turn.say(
+            answers.unverified_claim()
+            if intent == "sudah_bayar"
+            else answers.stranger(c.office, turn.now, asked_details=True)
+        )
         turn.action = "stranger"
         _to_menu(c)
         return None
@@ -338,10 +397,20 @@ def _authorised(turn: Turn, intent: str) -> Contact | None:
         turn.say(answers.choose_taxpayer(taxpayers))
         turn.action = "choose_taxpayer"
         for x in active:  # masked NPWP and initials are still about the taxpayer: audited
-            audit_record(action="disclose", channel="bot", taxpayer=x.taxpayer, obj=c, office=c.office,
-                         summary="masked NPWP and initials in a choice for a shared number",
-                         detail={"what": "taxpayer_choice", "contact": mask_contact(x.phone, x.wa_user_id),
-                                 "why": "number registered to several taxpayers", "conversation": c.pk})
+            audit_record(
+                action="disclose",
+                channel="bot",
+                taxpayer=x.taxpayer,
+                obj=c,
+                office=c.office,
+                summary="masked NPWP and initials in a choice for a shared number",
+                detail={
+                    "what": "taxpayer_choice",
+                    "contact": mask_contact(x.phone, x.wa_user_id),
+                    "why": "number registered to several taxpayers",
+                    "conversation": c.pk,
+                },
+            )
         return None
     if is_locked(contact):
         turn.say(answers.locked(c.office))
@@ -412,29 +481,58 @@ def _answer_challenge(turn: Turn, result: Classification) -> bool:
         pending = c.pending_intent or "rincian"
         c.state, c.pending_intent = ConversationState.MENU, ""
         conversation_event(conversation=c, kind="challenge_passed", text=c.challenge_kind, at=turn.now)
-        audit_record(action="identity.challenge_passed", channel="bot", taxpayer=contact.taxpayer, obj=c,
-                     office=c.office, summary="bot identity challenge passed", detail={"kind": c.challenge_kind})
+        audit_record(
+            action="identity.challenge_passed",
+            channel="bot",
+            taxpayer=contact.taxpayer,
+            obj=c,
+            office=c.office,
+            summary="bot identity challenge passed",
+            detail={"kind": c.challenge_kind},
+        )
         turn.say(answers.text(answers.challenge_passed()))
         turn.action = "challenge_passed"
         HANDLERS[pending](turn, Classification(pending, 1.0, ["resumed"]))
         return True
     guard = identity_failure(contact=contact, now=turn.now)
     c.challenge_failures += 1
-    audit_record(action="identity.challenge_failed", channel="bot", taxpayer=contact.taxpayer, obj=c, office=c.office,
-                 summary="bot identity challenge failed", detail={"kind": c.challenge_kind, "failures": guard.failures})
+    audit_record(
+        action="identity.challenge_failed",
+        channel="bot",
+        taxpayer=contact.taxpayer,
+        obj=c,
+        office=c.office,
+        summary="bot identity challenge failed",
+        detail={"kind": c.challenge_kind, "failures": guard.failures},
+    )
     if guard.is_locked:
         turn.action = "locked"
         conversation_event(conversation=c, kind="identity_locked", text=f"{guard.failures} kali gagal", at=turn.now)
-        staff_task_create(office_id=c.office_id, kind=TaskKind.IDENTITY_LOCKED, taxpayer=contact.taxpayer,
-                          contact=contact, conversation=c,
-                          summary=f"Rincian dikunci: {guard.failures}x jawaban verifikasi salah dari "
-                                  f"{mask_phone(contact.phone) if contact.phone else 'pengguna WhatsApp'}")
-        audit_record(action="identity.locked", channel="bot", taxpayer=contact.taxpayer, obj=contact,
-                     office=c.office, summary="details locked after failed challenges",
-                     detail={"failures": guard.failures, "conversation": c.pk})
+        staff_task_create(
+            office_id=c.office_id,
+            kind=TaskKind.IDENTITY_LOCKED,
+            taxpayer=contact.taxpayer,
+            contact=contact,
+            conversation=c,
+            summary=f"Rincian dikunci: {guard.failures}x jawaban verifikasi salah dari "
+            f"{mask_phone(contact.phone) if contact.phone else 'pengguna WhatsApp'}",
+        )
+        audit_record(
+            action="identity.locked",
+            channel="bot",
+            taxpayer=contact.taxpayer,
+            obj=contact,
+            office=c.office,
+            summary="details locked after failed challenges",
+            detail={"failures": guard.failures, "conversation": c.pk},
+        )
         turn.say(answers.locked(c.office))
-        conversation_handoff(conversation=c, reason="identity_locked", now=turn.now,
-                             summary=_summary(turn, "Verifikasi identitas gagal tiga kali; rincian dikunci."))
+        conversation_handoff(
+            conversation=c,
+            reason="identity_locked",
+            now=turn.now,
+            summary=_summary(turn, "Verifikasi identitas gagal tiga kali; rincian dikunci."),
+        )
         return True
     left = settings.BOT_CHALLENGE_MAX_FAILURES - guard.failures
     turn.action = "challenge_failed"
@@ -455,8 +553,12 @@ def _choose_documents(turn: Turn, result: Classification) -> bool:
         if result.intent != "lainnya":
             _to_menu(c)
             return False
-        _count_other(turn, lambda: turn.say(answers.text("Mohon balas dengan angka tagihan yang dipilih "
-                                                         "(0 untuk semua), atau ketik PETUGAS.")))
+        _count_other(
+            turn,
+            lambda: turn.say(
+                answers.text("Mohon balas dengan angka tagihan yang dipilih (0 untuk semua), atau ketik PETUGAS.")
+            ),
+        )
         return True
     contact = _authorised(turn, "kode_billing")
     if contact is None:
@@ -490,10 +592,18 @@ def _rincian(turn: Turn, result: Classification) -> None:
         turn.say(answers.no_debt(tp))
         return
     ids = [d.pk for d in documents]
-    teguran = list(SuratTeguran.objects.filter(taxpayer=tp, closed_at__isnull=True, documents__in=ids).distinct()
-                   .order_by("issue_date"))
+    teguran = list(
+        SuratTeguran.objects.filter(taxpayer=tp, closed_at__isnull=True, documents__in=ids)
+        .distinct()
+        .order_by("issue_date")
+    )
     paksa = list(SuratPaksa.objects.filter(taxpayer=tp, teguran__in=[t.pk for t in teguran]).order_by("issue_date"))
-    _disclose(turn, contact, "rincian", f"bot: details of {len(documents)} documents, {rupiah(sum(d.amount_due for d in documents))}")
+    _disclose(
+        turn,
+        contact,
+        "rincian",
+        f"bot: details of {len(documents)} documents, {rupiah(sum(d.amount_due for d in documents))}",
+    )
     turn.say(answers.text(answers.rincian(tp, documents, teguran, paksa)), answers.after_details())
 
 
@@ -562,6 +672,7 @@ def _info(reply_fn):
     def handler(turn: Turn, result: Classification) -> None:
         _to_menu(turn.conversation)
         turn.say(reply_fn())
+
     return handler
 
 
@@ -594,10 +705,19 @@ def _berhenti(turn: Turn, result: Classification) -> None:
     c, peer = turn.conversation, turn.inbound.peer
     contacts = [x for x in turn.identity.contacts if x.status == ContactStatus.ACTIVE]
     for contact in contacts:
-        contact_set_status(contact=contact, status=ContactStatus.OPTED_OUT, channel="bot",
-                           reason="Permintaan berhenti melalui WhatsApp", source=ContactSource.WHATSAPP)
-    cancel_queued_bulk(channel_id=c.channel_id, wa_id=peer.wa_id, user_id=peer.user_id,
-                       reason="Wajib pajak menolak menerima pesan WhatsApp")
+        contact_set_status(
+            contact=contact,
+            status=ContactStatus.OPTED_OUT,
+            channel="bot",
+            reason="Permintaan berhenti melalui WhatsApp",
+            source=ContactSource.WHATSAPP,
+        )
+    cancel_queued_bulk(
+        channel_id=c.channel_id,
+        wa_id=peer.wa_id,
+        user_id=peer.user_id,
+        reason="Wajib pajak menolak menerima pesan WhatsApp",
+    )
     conversation_event(conversation=c, kind="opt_out", text=f"{len(contacts)} kontak", at=turn.now)
     _to_menu(c)
     turn.say(answers.stopped() if turn.identity.known else answers.stopped_unknown())
@@ -605,7 +725,9 @@ def _berhenti(turn: Turn, result: Classification) -> None:
 
 def _mulai(turn: Turn, result: Classification) -> None:
     c = turn.conversation
-    restartable = [x for x in turn.identity.contacts if x.status in (ContactStatus.OPTED_OUT, ContactStatus.UNDELIVERABLE)]
+    restartable = [
+        x for x in turn.identity.contacts if x.status in (ContactStatus.OPTED_OUT, ContactStatus.UNDELIVERABLE)
+    ]
     if not turn.identity.known:
         _to_menu(c)
         turn.say(answers.stranger(c.office, turn.now, asked_details=False))
@@ -615,8 +737,13 @@ def _mulai(turn: Turn, result: Classification) -> None:
         turn.say(answers.start_refused())
         return
     for contact in restartable:
-        contact_set_status(contact=contact, status=ContactStatus.ACTIVE, channel="bot",
-                           reason="Permintaan mulai lagi melalui WhatsApp", source=ContactSource.WHATSAPP)
+        contact_set_status(
+            contact=contact,
+            status=ContactStatus.ACTIVE,
+            channel="bot",
+            reason="Permintaan mulai lagi melalui WhatsApp",
+            source=ContactSource.WHATSAPP,
+        )
     conversation_event(conversation=c, kind="opt_in", text=f"{len(restartable)} kontak", at=turn.now)
     _to_menu(c)
     turn.say(answers.started(c.office, turn.now))
@@ -626,14 +753,23 @@ def _salah_nomor(turn: Turn, result: Classification) -> None:
     c, peer = turn.conversation, turn.inbound.peer
     contacts = [x for x in turn.identity.contacts if x.status != ContactStatus.WRONG_NUMBER]
     for contact in contacts:
-        contact_set_status(contact=contact, status=ContactStatus.WRONG_NUMBER, channel="bot",
-                           reason="Dilaporkan bukan nomor wajib pajak oleh pengguna nomor melalui WhatsApp",
-                           source=ContactSource.WHATSAPP)
-        staff_task_create(office_id=contact.taxpayer.office_id, kind=TaskKind.WRONG_NUMBER, taxpayer=contact.taxpayer,
-                          contact=contact, conversation=c,
-                          summary=f"Nomor {mask_contact(contact.phone, contact.wa_user_id)} "
-                                  f"dilaporkan bukan milik {initials(contact.taxpayer.name)} "
-                                  f"({contact.taxpayer.npwp_masked}); perbarui kontak")
+        contact_set_status(
+            contact=contact,
+            status=ContactStatus.WRONG_NUMBER,
+            channel="bot",
+            reason="Dilaporkan bukan nomor wajib pajak oleh pengguna nomor melalui WhatsApp",
+            source=ContactSource.WHATSAPP,
+        )
+        staff_task_create(
+            office_id=contact.taxpayer.office_id,
+            kind=TaskKind.WRONG_NUMBER,
+            taxpayer=contact.taxpayer,
+            contact=contact,
+            conversation=c,
+            summary=f"Nomor {mask_contact(contact.phone, contact.wa_user_id)} "
+            f"dilaporkan bukan milik {initials(contact.taxpayer.name)} "
+            f"({contact.taxpayer.npwp_masked}); perbarui kontak",
+        )
     cancel_queued_bulk(channel_id=c.channel_id, wa_id=peer.wa_id, user_id=peer.user_id, reason="Nomor WhatsApp salah")
     conversation_event(conversation=c, kind="wrong_number", text=f"{len(contacts)} kontak", at=turn.now)
     c.taxpayer, c.verified_taxpayer, c.verified_at = None, None, None
@@ -645,7 +781,7 @@ def _salah_nomor(turn: Turn, result: Classification) -> None:
 
 
 def _penipuan_khawatir(turn: Turn, result: Classification) -> None:
-    """"Is this a scam?" is answered at once, before any identity question: the answer discloses nothing."""
+    """ "Is this a scam?" is answered at once, before any identity question: the answer discloses nothing."""
     c = turn.conversation
     _to_menu(c)
     conversation_event(conversation=c, kind="fraud_worry", text="", at=turn.now)
@@ -659,12 +795,19 @@ def _lapor_penipuan(turn: Turn, result: Classification) -> None:
     _to_menu(c)
     number = reported_number(turn.inbound.text)
     shown = mask_phone(number) if number else ""
-    contact = turn.identity.by_taxpayer(c.taxpayer_id) or (turn.identity.active[0]
-                                                             if len(turn.identity.active) == 1 else None)
-    staff_task_create(office_id=c.office_id, kind=TaskKind.SCAM_REPORT, conversation=c, reported_number=number,
-                      taxpayer=contact.taxpayer if contact else None, contact=contact,
-                      summary=f"Laporan penipuan atas nama kantor pajak"
-                              f"{' dari nomor ' + shown if shown else ''}: “{(turn.inbound.text or '')[:200]}”")
+    contact = turn.identity.by_taxpayer(c.taxpayer_id) or (
+        turn.identity.active[0] if len(turn.identity.active) == 1 else None
+    )
+    staff_task_create(
+        office_id=c.office_id,
+        kind=TaskKind.SCAM_REPORT,
+        conversation=c,
+        reported_number=number,
+        taxpayer=contact.taxpayer if contact else None,
+        contact=contact,
+        summary=f"Laporan penipuan atas nama kantor pajak"
+        f"{' dari nomor ' + shown if shown else ''}: “{(turn.inbound.text or '')[:200]}”",
+    )
     conversation_event(conversation=c, kind="scam_report", text=shown, at=turn.now)
     turn.say(answers.scam_report(c.office, named_number=bool(number)))
 
@@ -677,20 +820,30 @@ def _pengaduan(turn: Turn, result: Classification) -> None:
     _to_menu(c)
     written = _is_complaint(turn.inbound.text, result)
     if written:
-        contact = turn.identity.by_taxpayer(c.taxpayer_id) or (turn.identity.active[0]
-                                                                 if len(turn.identity.active) == 1 else None)
-        staff_task_create(office_id=c.office_id, kind=TaskKind.COMPLAINT, conversation=c,
-                          taxpayer=contact.taxpayer if contact else None, contact=contact,
-                          summary=f"Pengaduan melalui WhatsApp: “{(turn.inbound.text or '')[:240]}”")
+        contact = turn.identity.by_taxpayer(c.taxpayer_id) or (
+            turn.identity.active[0] if len(turn.identity.active) == 1 else None
+        )
+        staff_task_create(
+            office_id=c.office_id,
+            kind=TaskKind.COMPLAINT,
+            conversation=c,
+            taxpayer=contact.taxpayer if contact else None,
+            contact=contact,
+            summary=f"Pengaduan melalui WhatsApp: “{(turn.inbound.text or '')[:240]}”",
+        )
         conversation_event(conversation=c, kind="complaint", text="diteruskan ke Kepala Seksi", at=turn.now)
     turn.say(answers.pengaduan(forwarded=written))
 
 
 # Rules that describe what went wrong (not only "I want to complain" / "where do I complain").
-_COMPLAINT_CONTENT = frozenset({"pengaduan:officer misconduct", "pengaduan:rude", "pengaduan:bad service",
-                                "pengaduan:asks for money"})
-_ASKS_WHERE = re.compile(r"\b(?:ke ?mana|di ?mana|bagaimana|gimana|gmn|caranya|cara|email|e-mail|nomor|no|saluran"
-                         r"|alamat|link|website|situs)\b", re.IGNORECASE)
+_COMPLAINT_CONTENT = frozenset(
+    {"pengaduan:officer misconduct", "pengaduan:rude", "pengaduan:bad service", "pengaduan:asks for money"}
+)
+_ASKS_WHERE = re.compile(
+    r"\b(?:ke ?mana|di ?mana|bagaimana|gimana|gmn|caranya|cara|email|e-mail|nomor|no|saluran"
+    r"|alamat|link|website|situs)\b",
+    re.IGNORECASE,
+)
 
 
 def _is_complaint(text: str, result: Classification) -> bool:

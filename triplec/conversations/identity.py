@@ -41,13 +41,16 @@ class Identity:
 def identify(*, wa_id: str, user_id: str, office_id: int) -> Identity:
     """The contacts of this number or user id among the taxpayers of the office that owns the channel: the bot
     of one office never recognises (nor discloses, nor challenges for) another office's taxpayer."""
-    contacts = list(contacts_of_number(office_id=office_id, wa_id=wa_id, user_id=user_id)
-                    .select_related("taxpayer", "taxpayer__office").order_by("taxpayer__name", "pk"))
+    contacts = list(
+        contacts_of_number(office_id=office_id, wa_id=wa_id, user_id=user_id)
+        .select_related("taxpayer", "taxpayer__office")
+        .order_by("taxpayer__name", "pk")
+    )
     return Identity(contacts)
 
 
 def initials(name: str) -> str:
-    """"Budi Santoso" -> "B.S.": enough for the owner to recognise, too little for anyone else."""
+    """ "Budi Santoso" -> "B.S.": enough for the owner to recognise, too little for anyone else."""
     words = [w for w in re.split(r"[\s.,]+", name) if w and w[0].isalpha()]
     return "".join(f"{w[0].upper()}." for w in words[:4]) or "-"
 
@@ -59,7 +62,8 @@ def needs_challenge(contact: Contact, now: dt.datetime) -> str:
     if now - contact.verified_at > dt.timedelta(days=settings.BOT_VERIFICATION_MAX_AGE_DAYS):
         return "verification older than the limit"
     if contact.number_changed_at and now - contact.number_changed_at < dt.timedelta(
-            days=settings.BOT_NUMBER_CHANGE_CHALLENGE_DAYS):
+        days=settings.BOT_NUMBER_CHANGE_CHALLENGE_DAYS
+    ):
         return "number changed recently"
     return ""
 
@@ -112,14 +116,20 @@ def challenge_kind(taxpayer: Taxpayer) -> str:
 def challenge_question(kind: str, taxpayer: Taxpayer) -> str:
     kind = challenge_kind(taxpayer)  # today's question, even for a challenge begun under older rules
     if kind == "npwp15_serial":
-        return ("Untuk keamanan data, mohon ketik *digit ke-5 sampai ke-8 NPWP lama (15 digit)* wajib pajak "
-                "tersebut, sebagaimana tertera pada kartu NPWP lama.")
-    return ("Untuk keamanan data, mohon ketik *4 digit NPWP yang kami samarkan* (bagian •••.•) pada "
-            f"NPWP {taxpayer.npwp_masked}.")
+        return (
+            "Untuk keamanan data, mohon ketik *digit ke-5 sampai ke-8 NPWP lama (15 digit)* wajib pajak "
+            "tersebut, sebagaimana tertera pada kartu NPWP lama."
+        )
+    return (
+        "Untuk keamanan data, mohon ketik *4 digit NPWP yang kami samarkan* (bagian •••.•) pada "
+        f"NPWP {taxpayer.npwp_masked}."
+    )
 
 
-NO_CHALLENGE_REPLY = ("Untuk keamanan data, identitas pemilik NPWP ini perlu dikonfirmasi oleh petugas sebelum "
-                      "rincian dapat kami sampaikan.")
+NO_CHALLENGE_REPLY = (
+    "Untuk keamanan data, identitas pemilik NPWP ini perlu dikonfirmasi oleh petugas sebelum "
+    "rincian dapat kami sampaikan."
+)
 
 
 def _expected(kind: str, taxpayer: Taxpayer) -> tuple[str, set[str]]:

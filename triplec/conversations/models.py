@@ -23,10 +23,18 @@ class ConversationState(models.TextChoices):
     RESOLVED = "resolved", _("resolved")
 
 
-BOT_STATES = frozenset({ConversationState.MENU, ConversationState.CHOOSING_TAXPAYER, ConversationState.CHALLENGE,
-                        ConversationState.CHOOSING_DOCUMENTS, ConversationState.AWAITING_NTPN})
-HUMAN_STATES = frozenset({ConversationState.WAITING_OFFICER, ConversationState.OPEN,
-                          ConversationState.WAITING_TAXPAYER})
+BOT_STATES = frozenset(
+    {
+        ConversationState.MENU,
+        ConversationState.CHOOSING_TAXPAYER,
+        ConversationState.CHALLENGE,
+        ConversationState.CHOOSING_DOCUMENTS,
+        ConversationState.AWAITING_NTPN,
+    }
+)
+HUMAN_STATES = frozenset(
+    {ConversationState.WAITING_OFFICER, ConversationState.OPEN, ConversationState.WAITING_TAXPAYER}
+)
 
 
 class Conversation(models.Model):
@@ -37,31 +45,61 @@ class Conversation(models.Model):
     goes through `services.py` under a row lock, so concurrent webhooks for one contact see one state.
     """
 
-    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="conversations",
-                               verbose_name=_("office"))
-    channel = models.ForeignKey("messaging.Channel", on_delete=models.PROTECT, related_name="conversations",
-                                verbose_name=_("channel"))
-    peer = models.ForeignKey("messaging.Peer", on_delete=models.CASCADE, related_name="conversations",
-                             verbose_name=_("WhatsApp peer"))
-    taxpayer = models.ForeignKey("taxpayers.Taxpayer", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="conversations", verbose_name=_("taxpayer"),
-                                 help_text=_("the taxpayer this conversation is about; a shared number chooses"))
-    state = models.CharField(_("state"), max_length=20, choices=ConversationState.choices,
-                             default=ConversationState.MENU, db_index=True)
-    pending_intent = models.CharField(_("pending request"), max_length=20, blank=True,
-                                      help_text=_("what the taxpayer asked for before a choice or a challenge"))
-    options = models.JSONField(_("options last offered"), default=list, blank=True,
-                               help_text=_("intents or ids in the order last shown, so a typed digit means one"))
-    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="conversations", verbose_name=_("assigned to"))
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.PROTECT, related_name="conversations", verbose_name=_("office")
+    )
+    channel = models.ForeignKey(
+        "messaging.Channel", on_delete=models.PROTECT, related_name="conversations", verbose_name=_("channel")
+    )
+    peer = models.ForeignKey(
+        "messaging.Peer", on_delete=models.CASCADE, related_name="conversations", verbose_name=_("WhatsApp peer")
+    )
+    taxpayer = models.ForeignKey(
+        "taxpayers.Taxpayer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="conversations",
+        verbose_name=_("taxpayer"),
+        help_text=_("the taxpayer this conversation is about; a shared number chooses"),
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=ConversationState.choices, default=ConversationState.MENU, db_index=True
+    )
+    pending_intent = models.CharField(
+        _("pending request"),
+        max_length=20,
+        blank=True,
+        help_text=_("what the taxpayer asked for before a choice or a challenge"),
+    )
+    options = models.JSONField(
+        _("options last offered"),
+        default=list,
+        blank=True,
+        help_text=_("intents or ids in the order last shown, so a typed digit means one"),
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="conversations",
+        verbose_name=_("assigned to"),
+    )
     handoff_reason = models.CharField(_("handoff reason"), max_length=40, blank=True)
     handoff_summary = models.TextField(_("handoff summary"), blank=True)
     handed_off_at = models.DateTimeField(_("handed off at"), null=True, blank=True)
     other_count = models.PositiveSmallIntegerField(_("consecutive unrecognised messages"), default=0)
     challenge_failures = models.PositiveSmallIntegerField(_("failed identity challenges"), default=0)
     challenge_kind = models.CharField(_("challenge asked"), max_length=20, blank=True)
-    verified_taxpayer = models.ForeignKey("taxpayers.Taxpayer", null=True, blank=True, on_delete=models.SET_NULL,
-                                          related_name="+", verbose_name=_("identity confirmed for"))
+    verified_taxpayer = models.ForeignKey(
+        "taxpayers.Taxpayer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("identity confirmed for"),
+    )
     verified_at = models.DateTimeField(_("identity confirmed at"), null=True, blank=True)
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
@@ -73,8 +111,9 @@ class Conversation(models.Model):
     class Meta:
         ordering = ["-last_message_at"]
         constraints = [
-            models.UniqueConstraint(fields=["channel", "peer"], condition=~Q(state="resolved"),
-                                    name="conversation_one_open_per_peer"),
+            models.UniqueConstraint(
+                fields=["channel", "peer"], condition=~Q(state="resolved"), name="conversation_one_open_per_peer"
+            ),
         ]
         indexes = [models.Index(fields=["office", "state", "-last_message_at"], name="conversation_queue")]
         verbose_name = _("conversation")
@@ -99,8 +138,9 @@ class ConversationEvent(models.Model):
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=30)
     text = models.TextField(_("text"), blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
@@ -161,21 +201,40 @@ class StaffTask(models.Model):
 
     office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="staff_tasks")
     kind = models.CharField(_("kind"), max_length=20, choices=TaskKind.choices)
-    queue = models.CharField(_("queue"), max_length=20, choices=TaskQueue.choices, default=TaskQueue.OFFICERS,
-                             db_index=True)
-    reported_number = models.CharField(_("reported number"), max_length=20, blank=True,
-                                       help_text=_("the number a scam report names, in full for staff to act on"))
-    taxpayer = models.ForeignKey("taxpayers.Taxpayer", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="staff_tasks", verbose_name=_("taxpayer"))
-    contact = models.ForeignKey("taxpayers.Contact", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="staff_tasks", verbose_name=_("contact"))
-    conversation = models.ForeignKey(Conversation, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="staff_tasks")
+    queue = models.CharField(
+        _("queue"), max_length=20, choices=TaskQueue.choices, default=TaskQueue.OFFICERS, db_index=True
+    )
+    reported_number = models.CharField(
+        _("reported number"),
+        max_length=20,
+        blank=True,
+        help_text=_("the number a scam report names, in full for staff to act on"),
+    )
+    taxpayer = models.ForeignKey(
+        "taxpayers.Taxpayer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="staff_tasks",
+        verbose_name=_("taxpayer"),
+    )
+    contact = models.ForeignKey(
+        "taxpayers.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="staff_tasks",
+        verbose_name=_("contact"),
+    )
+    conversation = models.ForeignKey(
+        Conversation, null=True, blank=True, on_delete=models.SET_NULL, related_name="staff_tasks"
+    )
     summary = models.CharField(_("summary"), max_length=300)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+")
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["done_at", "-created_at"]
@@ -196,8 +255,9 @@ class IdentityGuard(models.Model):
     last_failure_at = models.DateTimeField(_("last failure"), null=True, blank=True)
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
     unlocked_at = models.DateTimeField(_("unlocked at"), null=True, blank=True)
-    unlocked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    unlocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("identity guard")

@@ -54,21 +54,27 @@ def conversation_timeline(conversation: Conversation, *, limit: int = 500) -> li
     peer = conversation.peer
     end = conversation.resolved_at
     # The conversation opens while its first message is handled, a moment after that message arrived.
-    first = InboundMessage.objects.filter(bot_turn__conversation=conversation).order_by("id") \
-        .values_list("received_at", flat=True).first()
+    first = (
+        InboundMessage.objects.filter(bot_turn__conversation=conversation)
+        .order_by("id")
+        .values_list("received_at", flat=True)
+        .first()
+    )
     start = min(conversation.opened_at, first) if first else conversation.opened_at
     loose = Q(bot_turn__isnull=True, received_at__gte=start)
     if end is not None:
         loose &= Q(received_at__lte=end)
-    inbound = InboundMessage.objects.filter(Q(bot_turn__conversation=conversation) | loose, peer=peer,
-                                            channel=conversation.channel_id)
+    inbound = InboundMessage.objects.filter(
+        Q(bot_turn__conversation=conversation) | loose, peer=peer, channel=conversation.channel_id
+    )
     q = Q(pk__in=[])
     if peer.wa_id:
         q |= Q(to=peer.wa_id)
     if peer.user_id:
         q |= Q(recipient=peer.user_id)
-    outbound = OutboundMessage.objects.filter(q, channel=conversation.channel_id, created_at__gte=start) \
-        .select_related("template", "shape", "created_by")
+    outbound = OutboundMessage.objects.filter(q, channel=conversation.channel_id, created_at__gte=start).select_related(
+        "template", "shape", "created_by"
+    )
     if end is not None:
         outbound = outbound.filter(created_at__lte=end + dt.timedelta(seconds=5))
     events = ConversationEvent.objects.filter(conversation=conversation).select_related("actor")
@@ -76,10 +82,20 @@ def conversation_timeline(conversation: Conversation, *, limit: int = 500) -> li
     items += [TimelineItem(m.created_at, "out", m.kind, _outbound_text(m), m) for m in outbound.order_by("id")[:limit]]
     # Most conversations begin as an answer to a message we wrote first (a campaign's letter message), sent
     # before the conversation opened: the officer sees it at the top, as the taxpayer did.
-    answered = OutboundMessage.objects.filter(q, channel=conversation.channel_id, lane=Lane.BULK, kind="template",
-                                              created_at__lt=start, created_at__gte=start - ANSWERED_LOOKBACK) \
-        .exclude(state__in=[State.QUEUED, State.SENDING, State.FAILED, State.EXPIRED]) \
-        .select_related("template", "shape", "created_by").order_by("-created_at", "-id").first()
+    answered = (
+        OutboundMessage.objects.filter(
+            q,
+            channel=conversation.channel_id,
+            lane=Lane.BULK,
+            kind="template",
+            created_at__lt=start,
+            created_at__gte=start - ANSWERED_LOOKBACK,
+        )
+        .exclude(state__in=[State.QUEUED, State.SENDING, State.FAILED, State.EXPIRED])
+        .select_related("template", "shape", "created_by")
+        .order_by("-created_at", "-id")
+        .first()
+    )
     if answered is not None:
         items.append(TimelineItem(answered.created_at, "out", answered.kind, _outbound_text(answered), answered))
     items += [TimelineItem(e.at, "event", e.kind, e.text, e) for e in events[:limit]]

@@ -45,26 +45,40 @@ def conversation_lock(*, channel: Channel, peer: Peer, now: dt.datetime) -> Conv
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("conversation_lock needs a transaction")
     list(Peer.objects.select_for_update().filter(pk=peer.pk).values_list("pk", flat=True))
-    conversation = (Conversation.objects.select_for_update(of=("self",)).select_related("office", "channel", "taxpayer")
-                    .filter(channel=channel, peer=peer).exclude(state=ConversationState.RESOLVED).first())
+    conversation = (
+        Conversation.objects.select_for_update(of=("self",))
+        .select_related("office", "channel", "taxpayer")
+        .filter(channel=channel, peer=peer)
+        .exclude(state=ConversationState.RESOLVED)
+        .first()
+    )
     idle = dt.timedelta(hours=settings.BOT_CONVERSATION_IDLE_HOURS)
     if conversation is not None and conversation.state in BOT_STATES and now - conversation.last_message_at > idle:
         conversation_resolve(conversation=conversation, now=now, note="ditutup otomatis: tidak ada pesan")
         conversation = None
     if conversation is None:
-        conversation = Conversation.objects.create(office_id=channel.office_id, channel=channel, peer=peer,
-                                                   opened_at=now, last_message_at=now)
+        conversation = Conversation.objects.create(
+            office_id=channel.office_id, channel=channel, peer=peer, opened_at=now, last_message_at=now
+        )
         conversation = Conversation.objects.select_related("office", "channel", "taxpayer").get(pk=conversation.pk)
-        publish(f"office:{conversation.office_id}", "conversation.new",
-                {"conversation": conversation.pk, "state": conversation.state})
+        publish(
+            f"office:{conversation.office_id}",
+            "conversation.new",
+            {"conversation": conversation.pk, "state": conversation.state},
+        )
     return conversation
 
 
-def conversation_event(*, conversation: Conversation, kind: str, text: str = "", actor=None,
-                       at: dt.datetime | None = None) -> ConversationEvent:
-    return ConversationEvent.objects.create(conversation=conversation, kind=kind, text=text[:2000],
-                                            actor=actor if getattr(actor, "is_authenticated", False) else None,
-                                            at=at or timezone.now())
+def conversation_event(
+    *, conversation: Conversation, kind: str, text: str = "", actor=None, at: dt.datetime | None = None
+) -> ConversationEvent:
+    return ConversationEvent.objects.create(
+        conversation=conversation,
+        kind=kind,
+        text=text[:2000],
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        at=at or timezone.now(),
+    )
 
 
 def conversation_handoff(*, conversation: Conversation, reason: str, summary: str, now: dt.datetime) -> bool:
@@ -75,25 +89,43 @@ def conversation_handoff(*, conversation: Conversation, reason: str, summary: st
     conversation.handoff_reason, conversation.handoff_summary = reason[:40], summary
     conversation.handed_off_at = now
     conversation.pending_intent, conversation.options = "", []
-    conversation.save(update_fields=["state", "handoff_reason", "handoff_summary", "handed_off_at",
-                                     "pending_intent", "options", "updated_at"])
+    conversation.save(
+        update_fields=[
+            "state",
+            "handoff_reason",
+            "handoff_summary",
+            "handed_off_at",
+            "pending_intent",
+            "options",
+            "updated_at",
+        ]
+    )
     # The summary opens with the reason in words ("Alasan: ..."); the reason's code is kept on the conversation.
     conversation_event(conversation=conversation, kind="handoff", text=summary, at=now)
-    publish(f"office:{conversation.office_id}", "conversation.handoff",
-            {"conversation": conversation.pk, "reason": reason})
+    publish(
+        f"office:{conversation.office_id}", "conversation.handoff", {"conversation": conversation.pk, "reason": reason}
+    )
     return True
 
 
-def conversation_resolve(*, conversation: Conversation, now: dt.datetime | None = None, actor=None,
-                         note: str = "") -> None:
+def conversation_resolve(
+    *, conversation: Conversation, now: dt.datetime | None = None, actor=None, note: str = ""
+) -> None:
     now = now or timezone.now()
     conversation.state, conversation.resolved_at = ConversationState.RESOLVED, now
     conversation.pending_intent, conversation.options = "", []
     conversation.save(update_fields=["state", "resolved_at", "pending_intent", "options", "updated_at"])
     conversation_event(conversation=conversation, kind="resolved", text=note, actor=actor, at=now)
     if actor is not None:
-        audit_record(action="conversation.resolve", actor=actor, obj=conversation, taxpayer=conversation.taxpayer,
-                     office=conversation.office, channel="web", summary="conversation resolved")
+        audit_record(
+            action="conversation.resolve",
+            actor=actor,
+            obj=conversation,
+            taxpayer=conversation.taxpayer,
+            office=conversation.office,
+            channel="web",
+            summary="conversation resolved",
+        )
 
 
 @transaction.atomic
@@ -109,9 +141,16 @@ def conversation_assign(*, conversation: Conversation, officer, actor=None) -> C
     conversation.save(update_fields=["assigned_to", "state", "updated_at"])
     shown = getattr(officer, "full_name", "") or getattr(officer, "username", "")  # the officer's display name
     conversation_event(conversation=conversation, kind="assigned", text=shown, actor=actor)
-    audit_record(action="conversation.assign", actor=actor, obj=conversation, taxpayer=conversation.taxpayer,
-                 office=conversation.office, channel="web", summary="conversation assigned",
-                 detail={"from": previous, "to": getattr(officer, "pk", None)})
+    audit_record(
+        action="conversation.assign",
+        actor=actor,
+        obj=conversation,
+        taxpayer=conversation.taxpayer,
+        office=conversation.office,
+        channel="web",
+        summary="conversation assigned",
+        detail={"from": previous, "to": getattr(officer, "pk", None)},
+    )
     return conversation
 
 
@@ -121,7 +160,8 @@ def conversation_officer_replied(*, conversation: Conversation, at: dt.datetime 
     at = at or timezone.now()
     Conversation.objects.filter(pk=conversation.pk, first_response_at__isnull=True).update(first_response_at=at)
     Conversation.objects.filter(pk=conversation.pk).exclude(state=ConversationState.RESOLVED).update(
-        state=ConversationState.WAITING_TAXPAYER, last_message_at=at)
+        state=ConversationState.WAITING_TAXPAYER, last_message_at=at
+    )
 
 
 @transaction.atomic
@@ -130,8 +170,11 @@ def conversation_reopen(*, conversation: Conversation, actor=None) -> Conversati
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if conversation.state != ConversationState.RESOLVED:
         return conversation
-    if Conversation.objects.filter(channel=conversation.channel_id, peer=conversation.peer_id).exclude(
-            state=ConversationState.RESOLVED).exists():
+    if (
+        Conversation.objects.filter(channel=conversation.channel_id, peer=conversation.peer_id)
+        .exclude(state=ConversationState.RESOLVED)
+        .exists()
+    ):
         raise ConversationError("Kontak ini sudah memiliki percakapan terbuka lain")
     conversation.state, conversation.resolved_at = ConversationState.OPEN, None
     conversation.save(update_fields=["state", "resolved_at", "updated_at"])
@@ -139,13 +182,28 @@ def conversation_reopen(*, conversation: Conversation, actor=None) -> Conversati
     return conversation
 
 
-def staff_task_create(*, office_id: int, kind: str, summary: str, taxpayer=None, contact: Contact | None = None,
-                      conversation: Conversation | None = None, reported_number: str = "") -> StaffTask:
+def staff_task_create(
+    *,
+    office_id: int,
+    kind: str,
+    summary: str,
+    taxpayer=None,
+    contact: Contact | None = None,
+    conversation: Conversation | None = None,
+    reported_number: str = "",
+) -> StaffTask:
     """A task in the queue its kind belongs to (`TASK_QUEUES`); section-head tasks are announced to heads only."""
     queue = TASK_QUEUES[kind]
-    task = StaffTask.objects.create(office_id=office_id, kind=kind, queue=queue, summary=summary[:300],
-                                    taxpayer=taxpayer, contact=contact, conversation=conversation,
-                                    reported_number=reported_number[:20])
+    task = StaffTask.objects.create(
+        office_id=office_id,
+        kind=kind,
+        queue=queue,
+        summary=summary[:300],
+        taxpayer=taxpayer,
+        contact=contact,
+        conversation=conversation,
+        reported_number=reported_number[:20],
+    )
     topic = f"inboxheads:{office_id}" if queue == "kasi" else f"office:{office_id}"
     publish(topic, "task.new", {"task": task.pk, "kind": kind, "queue": queue})
     return task
@@ -177,10 +235,17 @@ def identity_success(*, contact: Contact) -> None:
 def identity_unlock(*, contact: Contact, actor) -> None:
     """Staff checked the taxpayer's identity another way (in person, by phone to the registered number)."""
     updated = IdentityGuard.objects.filter(contact=contact, locked_at__isnull=False).update(
-        locked_at=None, failures=0, unlocked_at=timezone.now(), unlocked_by=actor)
+        locked_at=None, failures=0, unlocked_at=timezone.now(), unlocked_by=actor
+    )
     if updated:
-        audit_record(action="identity.unlock", actor=actor, obj=contact, taxpayer=contact.taxpayer, channel="web",
-                     summary="bot details unlocked for the contact")
+        audit_record(
+            action="identity.unlock",
+            actor=actor,
+            obj=contact,
+            taxpayer=contact.taxpayer,
+            channel="web",
+            summary="bot details unlocked for the contact",
+        )
 
 
 def cancel_queued_bulk(*, channel_id: int, wa_id: str, user_id: str, reason: str) -> int:
@@ -192,4 +257,5 @@ def cancel_queued_bulk(*, channel_id: int, wa_id: str, user_id: str, reason: str
     if user_id:
         q |= Q(recipient=user_id)
     return OutboundMessage.objects.filter(q, channel_id=channel_id, lane=Lane.BULK, state=State.QUEUED).update(
-        state=State.FAILED, error_reason=reason[:300], failed_at=timezone.now())
+        state=State.FAILED, error_reason=reason[:300], failed_at=timezone.now()
+    )

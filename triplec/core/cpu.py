@@ -42,8 +42,8 @@ def stat(pid: int) -> tuple[str, float] | None:
             raw = f.read()
     except OSError:
         return None
-    name = raw[raw.index("(") + 1:raw.rindex(")")]
-    fields = raw[raw.rindex(")") + 2:].split()  # fields from the 3rd on: utime, stime are the 14th and 15th
+    name = raw[raw.index("(") + 1 : raw.rindex(")")]
+    fields = raw[raw.rindex(")") + 2 :].split()  # fields from the 3rd on: utime, stime are the 14th and 15th
     return name, (int(fields[11]) + int(fields[12])) / TICKS
 
 
@@ -88,8 +88,9 @@ def measure_tree(root: int, seconds: float = 60.0, interval: float = 1.0) -> dic
         "seconds": round(wall, 1),
         "processes": len(used),
         "cpu_percent_of_one_core": round(100 * sum(used.values()) / wall, 2),
-        "per_process": [{"pid": pid, "command": name, "cpu_percent": round(100 * share, 2)}
-                        for name, pid, share in per_process],
+        "per_process": [
+            {"pid": pid, "command": name, "cpu_percent": round(100 * share, 2)} for name, pid, share in per_process
+        ],
     }
 
 

@@ -12,8 +12,6 @@ from triplec.core.spreadsheets import formula_safe, safe_row
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value

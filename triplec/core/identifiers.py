@@ -84,7 +84,6 @@ def format_npwp(npwp16: str) -> str:
     return " ".join(npwp16[i : i + 4] for i in range(0, len(npwp16), 4))
 
 
-
 def search_digits(raw: str) -> str:
     """Digits of an NPWP typed in any layout, for search; the 16-digit form when it was a 15-digit one."""
     number = _digits(raw)

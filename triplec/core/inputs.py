@@ -35,7 +35,9 @@ def _within_dates(value: dt.date) -> None:
     if not MIN_DATE <= value <= MAX_DATE:
         raise forms.ValidationError(
             _("Enter a date between %(min)s and %(max)s."),
-            code="out_of_range", params={"min": MIN_DATE.strftime("%d/%m/%Y"), "max": MAX_DATE.strftime("%d/%m/%Y")})
+            code="out_of_range",
+            params={"min": MIN_DATE.strftime("%d/%m/%Y"), "max": MAX_DATE.strftime("%d/%m/%Y")},
+        )
 
 
 class RupiahField(forms.IntegerField):

@@ -81,7 +81,7 @@ def mask_user_id(user_id: str) -> str:
     if not text:
         return ""
     prefix = text[:3] if re.match(r"^[A-Z]{2}\.", text) else text[:2]
-    rest = text[len(prefix):]
+    rest = text[len(prefix) :]
     if len(rest) <= 4:
         return prefix + MASK * 4
     return f"{prefix}{MASK * 4}{rest[-2:]}"

@@ -19,8 +19,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until(predicate: Callable[[], Any], *, timeout: float = 10, interval: float = 0.05,
-               message: str = "condition not met") -> Any:
+def wait_until(
+    predicate: Callable[[], Any], *, timeout: float = 10, interval: float = 0.05, message: str = "condition not met"
+) -> Any:
     """A bounded poll: returns the predicate's truthy value, or fails after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while True:
@@ -168,9 +169,17 @@ class Supervisor:
     `backoff_min`; each crash in a row doubles the wait, up to `backoff_max`. One child's crash never stops the
     others. `run()` returns when SIGINT or SIGTERM arrives (or `stop_requested` is set), with every child gone."""
 
-    def __init__(self, commands: dict[str, list[str]], *, log: Callable[[str], Any] = print,
-                 backoff_min: float = 0.5, backoff_max: float = 30.0, stable_after: float = 30.0,
-                 stop_grace: float = 5.0, env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        commands: dict[str, list[str]],
+        *,
+        log: Callable[[str], Any] = print,
+        backoff_min: float = 0.5,
+        backoff_max: float = 30.0,
+        stable_after: float = 30.0,
+        stop_grace: float = 5.0,
+        env: dict[str, str] | None = None,
+    ):
         self.children = {name: Child(name, argv) for name, argv in commands.items()}
         self.log = log
         self.backoff_min, self.backoff_max, self.stable_after = backoff_min, backoff_max, stable_after
@@ -186,12 +195,16 @@ class Supervisor:
     def pids(self) -> dict[str, int]:
         return {c.name: c.proc.pid for c in self.children.values() if c.proc is not None and c.proc.poll() is None}
 
-    def run(self, *, on_started: Callable[[], Any] | None = None, handle_signals: bool = True,
-            tick: float = 0.25) -> None:
+    def run(
+        self, *, on_started: Callable[[], Any] | None = None, handle_signals: bool = True, tick: float = 0.25
+    ) -> None:
         """Start every child, tend them every `tick` seconds until a stop is requested, then stop them all.
         `handle_signals`: SIGINT and SIGTERM request the stop (only possible in the main thread)."""
-        previous = {sig: signal.signal(sig, lambda *_: self.stop_requested.set())
-                    for sig in (signal.SIGINT, signal.SIGTERM)} if handle_signals else {}
+        previous = (
+            {sig: signal.signal(sig, lambda *_: self.stop_requested.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+            if handle_signals
+            else {}
+        )
         try:
             for child in self.children.values():
                 self.start(child)

@@ -17,7 +17,12 @@ def send_after_commit(signal: Signal, **kwargs) -> None:
     def send():
         for receiver, result in signal.send_robust(**kwargs):
             if isinstance(result, Exception):
-                log.error("receiver %s of %s failed: %r", getattr(receiver, "__qualname__", receiver),
-                          kwargs["sender"].__name__, result, exc_info=result)
+                log.error(
+                    "receiver %s of %s failed: %r",
+                    getattr(receiver, "__qualname__", receiver),
+                    kwargs["sender"].__name__,
+                    result,
+                    exc_info=result,
+                )
 
     transaction.on_commit(send)

@@ -45,14 +45,24 @@ def make_taxpayer(office: Office, name: str = "Budi Santoso", **fields) -> Taxpa
 def make_document(taxpayer: Taxpayer, number: str | None = None, amount: int = 1_500_000, **fields) -> DebtDocument:
     issue = fields.pop("issue_date", dt.date(2026, 9, 1))
     defaults = dict(
-        document_type=DocumentType.STP, kap="411125", kjs="300", period_start=dt.date(2025, 1, 1),
-        period_end=dt.date(2025, 12, 31), tax_year=2025, principal=amount, sanctions=0,
+        document_type=DocumentType.STP,
+        kap="411125",
+        kjs="300",
+        period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 12, 31),
+        tax_year=2025,
+        principal=amount,
+        sanctions=0,
         due_date=DebtDocument.default_due_date(issue),
     )
     defaults.update(fields)
     return DebtDocument.objects.create(
-        office=taxpayer.office, taxpayer=taxpayer, number=number or f"00{next(_serial):03d}/101/25/922/26",
-        issue_date=issue, amount_due=defaults.pop("amount_due", amount), **defaults,
+        office=taxpayer.office,
+        taxpayer=taxpayer,
+        number=number or f"00{next(_serial):03d}/101/25/922/26",
+        issue_date=issue,
+        amount_due=defaults.pop("amount_due", amount),
+        **defaults,
     )
 
 
@@ -68,8 +78,15 @@ def database_url_for_subprocess() -> str:
     return f"postgres://{user}{password}@{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}"
 
 
-def start_server(interface: str, app: str, *, port: int | None = None, env: dict | None = None, workers: int = 1,
-                 extra_args: tuple[str, ...] = ()):
+def start_server(
+    interface: str,
+    app: str,
+    *,
+    port: int | None = None,
+    env: dict | None = None,
+    workers: int = 1,
+    extra_args: tuple[str, ...] = (),
+):
     """Run our app under granian in a subprocess on the test database; returns (process, base_url)."""
     import os
     import subprocess
@@ -80,8 +97,21 @@ def start_server(interface: str, app: str, *, port: int | None = None, env: dict
     port = port or free_port()
     bin_dir = os.path.dirname(sys.executable)
     proc = subprocess.Popen(
-        [os.path.join(bin_dir, "granian"), "--interface", interface, "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers), "--log-level", "warning", *extra_args, app],
+        [
+            os.path.join(bin_dir, "granian"),
+            "--interface",
+            interface,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            *extra_args,
+            app,
+        ],
         env={**os.environ, "DATABASE_URL": database_url_for_subprocess(), **(env or {})},
         start_new_session=True,  # its own process group, so stop_server reaches granian's workers too
     )

@@ -17,8 +17,9 @@ import re
 from django.utils.html import escape as html_escape
 from django.utils.safestring import SafeString, mark_safe
 
-_LOOK_ALIKES = str.maketrans({"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb",
-                              "\r": " ", "\n": " ", "\u2028": " ", "\u2029": " "})
+_LOOK_ALIKES = str.maketrans(
+    {"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb", "\r": " ", "\n": " ", "\u2028": " ", "\u2029": " "}
+)
 
 
 def escape(value: object) -> str:

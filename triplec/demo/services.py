@@ -51,10 +51,19 @@ from triplec.taxpayers.models import (
 from .places import BANKS, KOTA, MOBILE_PREFIXES, PLACES, STREETS
 
 DEMO_PASSWORD = "demo12345"
-OFFICE = dict(code="922", name="KPP Pratama Kupang", address="Jl. Palapa No. 8, Oebobo, Kupang 85111",
-              phone="0380-821123", time_zone="Asia/Makassar", opens_at=dt.time(8), closes_at=dt.time(16),
-              working_days=[0, 1, 2, 3, 4], signer_name="Yohanes Ndoen", signer_nip="197805122003121001",
-              signer_title="Kepala Kantor")
+OFFICE = dict(
+    code="922",
+    name="KPP Pratama Kupang",
+    address="Jl. Palapa No. 8, Oebobo, Kupang 85111",
+    phone="0380-821123",
+    time_zone="Asia/Makassar",
+    opens_at=dt.time(8),
+    closes_at=dt.time(16),
+    working_days=[0, 1, 2, 3, 4],
+    signer_name="Yohanes Ndoen",
+    signer_nip="197805122003121001",
+    signer_title="Kepala Kantor",
+)
 # username, full name, roles, is_superuser
 STAFF: list[tuple[str, str, tuple[str, ...], bool]] = [
     ("admin", "Administrator Sistem", (Role.ADMINISTRATOR,), True),
@@ -70,9 +79,13 @@ STAFF: list[tuple[str, str, tuple[str, ...], bool]] = [
 
 # Document type -> (share, KJS, number type code)
 DOC_TYPES = [
-    (DocumentType.STP, 0.55, "300"), (DocumentType.SKPKB, 0.25, "310"), (DocumentType.SKPKBT, 0.05, "320"),
-    (DocumentType.SK_PEMBETULAN, 0.05, "390"), (DocumentType.SK_KEBERATAN, 0.04, "390"),
-    (DocumentType.PUTUSAN_BANDING, 0.04, "390"), (DocumentType.PUTUSAN_PK, 0.02, "390"),
+    (DocumentType.STP, 0.55, "300"),
+    (DocumentType.SKPKB, 0.25, "310"),
+    (DocumentType.SKPKBT, 0.05, "320"),
+    (DocumentType.SK_PEMBETULAN, 0.05, "390"),
+    (DocumentType.SK_KEBERATAN, 0.04, "390"),
+    (DocumentType.PUTUSAN_BANDING, 0.04, "390"),
+    (DocumentType.PUTUSAN_PK, 0.02, "390"),
 ]
 KAPS = {
     TaxpayerType.OP: [("411125", 0.40), ("411211", 0.20), ("411121", 0.15), ("411128", 0.15), ("411124", 0.10)],
@@ -98,13 +111,21 @@ class DemoSummary:
     users: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return (f"{self.office}: {self.taxpayers} taxpayers, {self.contacts} WhatsApp contacts "
-                f"({self.shared_numbers} shared numbers), {self.documents} documents, {self.teguran} Surat Teguran, "
-                f"{self.paksa} Surat Paksa, {self.payments} payments; staff: {', '.join(self.users)}")
+        return (
+            f"{self.office}: {self.taxpayers} taxpayers, {self.contacts} WhatsApp contacts "
+            f"({self.shared_numbers} shared numbers), {self.documents} documents, {self.teguran} Surat Teguran, "
+            f"{self.paksa} Surat Paksa, {self.payments} payments; staff: {', '.join(self.users)}"
+        )
 
 
-def demo_build(*, taxpayers: int, seed: int, today: dt.date | None = None, force: bool = False,
-               progress: Callable[[str], None] | None = None) -> DemoSummary:
+def demo_build(
+    *,
+    taxpayers: int,
+    seed: int,
+    today: dt.date | None = None,
+    force: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> DemoSummary:
     """Build the demo office. Refuses when taxpayers exist, unless `force`, which first wipes the taxpayer data."""
     if taxpayers < 0:
         raise ValueError("the number of taxpayers must not be negative")
@@ -145,11 +166,15 @@ def _wipe() -> None:
         Taxpayer.objects.all().delete()
     except ProtectedError as exc:
         models = sorted({obj._meta.verbose_name_plural for obj in exc.protected_objects})
-        raise DemoRefused(f"Cannot delete the existing taxpayers: other records still refer to them ({', '.join(map(str, models))}).") from None
+        raise DemoRefused(
+            f"Cannot delete the existing taxpayers: other records still refer to them ({', '.join(map(str, models))})."
+        ) from None
 
 
 def _office(today: dt.date) -> Office:
-    office, _ = Office.objects.update_or_create(code=OFFICE["code"], defaults={k: v for k, v in OFFICE.items() if k != "code"})
+    office, _ = Office.objects.update_or_create(
+        code=OFFICE["code"], defaults={k: v for k, v in OFFICE.items() if k != "code"}
+    )
     load_national_holidays(years=[today.year, today.year + 1], channel="cli")
     return office
 
@@ -159,11 +184,20 @@ def _staff(office: Office) -> dict[str, User]:
     password = make_password(DEMO_PASSWORD)  # hashed once: nine PBKDF2 runs would be most of the build time
     users = {}
     for username, full_name, roles, superuser in STAFF:
-        user, _ = User.objects.update_or_create(username=username, defaults=dict(
-            full_name=full_name, first_name=full_name.split()[0], last_name=" ".join(full_name.split()[1:]),
-            office=office, is_superuser=superuser, is_staff=Role.ADMINISTRATOR in roles, is_active=True, password=password,
-            email=f"{username}@kpp922.demo.invalid",
-        ))
+        user, _ = User.objects.update_or_create(
+            username=username,
+            defaults=dict(
+                full_name=full_name,
+                first_name=full_name.split()[0],
+                last_name=" ".join(full_name.split()[1:]),
+                office=office,
+                is_superuser=superuser,
+                is_staff=Role.ADMINISTRATOR in roles,
+                is_active=True,
+                password=password,
+                email=f"{username}@kpp922.demo.invalid",
+            ),
+        )
         user.groups.set([Group.objects.get(name=r) for r in roles])
         users[username] = user
     return users
@@ -194,8 +228,10 @@ class _Builder:
         for i in range(n):
             entity = self.rng.random() < 0.28
             city, region, kecamatan, kelurahan, postcode = self._place()
-            address = (f"{self.rng.choice(STREETS)} No. {self.rng.randint(1, 120)}, RT {self.rng.randint(1, 30):03d}/"
-                       f"RW {self.rng.randint(1, 12):03d}, Kel. {self.rng.choice(kelurahan)}, Kec. {kecamatan}")
+            address = (
+                f"{self.rng.choice(STREETS)} No. {self.rng.randint(1, 120)}, RT {self.rng.randint(1, 30):03d}/"
+                f"RW {self.rng.randint(1, 12):03d}, Kel. {self.rng.choice(kelurahan)}, Kec. {kecamatan}"
+            )
             city_line = f"{'Kupang' if city == KOTA else 'Kab. Kupang'} {postcode}"
             if entity:
                 npwp15 = self._npwp15(self.rng.choice(["01", "02", "03"]))
@@ -211,10 +247,20 @@ class _Builder:
                 # the legacy number.
                 npwp16 = nik if self.rng.random() < 0.9 or not legacy else "0" + npwp15
             ar = self.users["ar1" if self.rng.random() < 0.5 else "ar2"]
-            self.tp.append(Taxpayer(
-                office=self.office, npwp16=npwp16, npwp15=npwp15, nik=nik, nitku=npwp16 + "000000", name=name[:200],
-                taxpayer_type=kind, address=address, city=city_line, account_representative=ar,
-            ))
+            self.tp.append(
+                Taxpayer(
+                    office=self.office,
+                    npwp16=npwp16,
+                    npwp15=npwp15,
+                    nik=nik,
+                    nitku=npwp16 + "000000",
+                    name=name[:200],
+                    taxpayer_type=kind,
+                    address=address,
+                    city=city_line,
+                    account_representative=ar,
+                )
+            )
             self._contact(i, entity, shared_pool)
             self._flag(i, entity)
             self._documents(i, kind)
@@ -229,8 +275,25 @@ class _Builder:
     def _entity_name(self) -> str:
         form = self.rng.choices(["CV", "PT", "UD", "Koperasi", "Yayasan", "Toko"], weights=[35, 30, 12, 8, 7, 8])[0]
         last = self.fake.last_name()
-        trade = self.rng.choice(["Karya", "Jaya", "Flobamora", "Timor", "Sasando", "Nusa", "Lontar", "Cendana",
-                                 "Kelimutu", "Mandiri", "Sejahtera", "Abadi", "Bahari", "Sumber Rejeki", "Tunas"])
+        trade = self.rng.choice(
+            [
+                "Karya",
+                "Jaya",
+                "Flobamora",
+                "Timor",
+                "Sasando",
+                "Nusa",
+                "Lontar",
+                "Cendana",
+                "Kelimutu",
+                "Mandiri",
+                "Sejahtera",
+                "Abadi",
+                "Bahari",
+                "Sumber Rejeki",
+                "Tunas",
+            ]
+        )
         if form == "Koperasi":
             return f"Koperasi {self.rng.choice(['Simpan Pinjam', 'Serba Usaha', 'Nelayan'])} {trade}"
         if form == "Yayasan":
@@ -286,15 +349,25 @@ class _Builder:
             phone = self._phone()
             if self.rng.random() < 0.03:
                 shared_pool.append((phone, self.rng.randint(1, 3)))
-        source = self.rng.choices([ContactSource.REGISTRATION, ContactSource.DATA_CHANGE, ContactSource.ONLINE_PROFILE],
-                                  weights=[70, 15, 15])[0]
+        source = self.rng.choices(
+            [ContactSource.REGISTRATION, ContactSource.DATA_CHANGE, ContactSource.ONLINE_PROFILE], weights=[70, 15, 15]
+        )[0]
         registered = self._moment(self.rng.randint(60, 1500))
-        status = self.rng.choices([ContactStatus.ACTIVE, ContactStatus.OPTED_OUT, ContactStatus.UNDELIVERABLE,
-                                   ContactStatus.WRONG_NUMBER], weights=[93, 3, 2, 2])[0]
-        contact = Contact(phone=phone, source=source, status=status,
-                          verified_at=registered if self.rng.random() < 0.5 else None,
-                          status_reason={"opted_out": "Wajib pajak membalas BERHENTI", "undeliverable": "Nomor tidak terdaftar di WhatsApp",
-                                         "wrong_number": "Penerima menyatakan bukan wajib pajak ini"}.get(status, ""))
+        status = self.rng.choices(
+            [ContactStatus.ACTIVE, ContactStatus.OPTED_OUT, ContactStatus.UNDELIVERABLE, ContactStatus.WRONG_NUMBER],
+            weights=[93, 3, 2, 2],
+        )[0]
+        contact = Contact(
+            phone=phone,
+            source=source,
+            status=status,
+            verified_at=registered if self.rng.random() < 0.5 else None,
+            status_reason={
+                "opted_out": "Wajib pajak membalas BERHENTI",
+                "undeliverable": "Nomor tidak terdaftar di WhatsApp",
+                "wrong_number": "Penerima menyatakan bukan wajib pajak ini",
+            }.get(status, ""),
+        )
         changes: list[ContactChange] = []
         first_phone = phone
         changed = self.rng.random() < 0.08
@@ -303,25 +376,58 @@ class _Builder:
             change_at = self._moment(self.rng.randint(5, 50))
             contact.number_changed_at = change_at
             contact.source = ContactSource.DATA_CHANGE
-            changes.append(ContactChange(changed_at=change_at, changed_by=self.users["petugas1"], source=ContactSource.DATA_CHANGE,
-                                         old_phone=first_phone, new_phone=phone, old_status=ContactStatus.ACTIVE,
-                                         new_status=ContactStatus.ACTIVE, note="Permohonan perubahan data"))
-        changes.append(ContactChange(changed_at=registered, source=source, new_phone=first_phone, new_status=ContactStatus.ACTIVE))
+            changes.append(
+                ContactChange(
+                    changed_at=change_at,
+                    changed_by=self.users["petugas1"],
+                    source=ContactSource.DATA_CHANGE,
+                    old_phone=first_phone,
+                    new_phone=phone,
+                    old_status=ContactStatus.ACTIVE,
+                    new_status=ContactStatus.ACTIVE,
+                    note="Permohonan perubahan data",
+                )
+            )
+        changes.append(
+            ContactChange(changed_at=registered, source=source, new_phone=first_phone, new_status=ContactStatus.ACTIVE)
+        )
         if status != ContactStatus.ACTIVE:
-            changes.insert(0, ContactChange(changed_at=self._moment(self.rng.randint(1, 4)), source=ContactSource.STAFF,
-                                            changed_by=self.users["staf"], old_phone=phone, new_phone=phone,
-                                            old_status=ContactStatus.ACTIVE, new_status=status, note=contact.status_reason))
+            changes.insert(
+                0,
+                ContactChange(
+                    changed_at=self._moment(self.rng.randint(1, 4)),
+                    source=ContactSource.STAFF,
+                    changed_by=self.users["staf"],
+                    old_phone=phone,
+                    new_phone=phone,
+                    old_status=ContactStatus.ACTIVE,
+                    new_status=status,
+                    note=contact.status_reason,
+                ),
+            )
         self.contacts.append((i, contact, changes))
 
     def _flag(self, i: int, entity: bool) -> None:
         roll = self.rng.random()
         if not entity and roll < 0.01:
-            self.flags.append((i, TaxpayerFlag(kind=FlagKind.DECEASED, reason="Akta kematian diterima dari ahli waris")))
+            self.flags.append(
+                (i, TaxpayerFlag(kind=FlagKind.DECEASED, reason="Akta kematian diterima dari ahli waris"))
+            )
         elif entity and roll < 0.015:
-            self.flags.append((i, TaxpayerFlag(kind=FlagKind.BANKRUPT, reason="Putusan pailit Pengadilan Niaga Surabaya")))
+            self.flags.append(
+                (i, TaxpayerFlag(kind=FlagKind.BANKRUPT, reason="Putusan pailit Pengadilan Niaga Surabaya"))
+            )
         elif entity and roll < 0.02:
-            self.flags.append((i, TaxpayerFlag(kind=FlagKind.LIQUIDATION, reason="Dalam proses likuidasi",
-                                               expires_on=self.today + dt.timedelta(days=self.rng.randint(60, 300)))))
+            self.flags.append(
+                (
+                    i,
+                    TaxpayerFlag(
+                        kind=FlagKind.LIQUIDATION,
+                        reason="Dalam proses likuidasi",
+                        expires_on=self.today + dt.timedelta(days=self.rng.randint(60, 300)),
+                    ),
+                )
+            )
 
     # --- debts, letters, payments -----------------------------------------------------------------
     def _documents(self, i: int, kind: str) -> None:
@@ -331,7 +437,9 @@ class _Builder:
             doc_type, kjs = self._pick_type()
             kap = self.rng.choices([k for k, _ in KAPS[kind]], weights=[w for _, w in KAPS[kind]])[0]
             issue = self.today - dt.timedelta(days=self.rng.randint(10, 730))
-            tax_year = issue.year - self.rng.choice([0, 1, 1, 2]) if issue.month > 3 else issue.year - self.rng.choice([1, 2])
+            tax_year = (
+                issue.year - self.rng.choice([0, 1, 1, 2]) if issue.month > 3 else issue.year - self.rng.choice([1, 2])
+            )
             if kap in ANNUAL_KAPS:
                 start, end = dt.date(tax_year, 1, 1), dt.date(tax_year, 12, 31)
             else:
@@ -339,13 +447,25 @@ class _Builder:
                 start = dt.date(tax_year, month, 1)
                 end = add_months(start, 1) - dt.timedelta(days=1)
             amount = self._amount(kind)
-            sanctions_share = 1.0 if doc_type == DocumentType.STP and self.rng.random() < 0.4 else self.rng.uniform(0.05, 0.45)
+            sanctions_share = (
+                1.0 if doc_type == DocumentType.STP and self.rng.random() < 0.4 else self.rng.uniform(0.05, 0.45)
+            )
             sanctions = round(amount * sanctions_share / 100) * 100 if sanctions_share < 1 else amount
             principal = 0 if sanctions_share == 1.0 else amount - sanctions
             doc = DebtDocument(
-                office=self.office, document_type=doc_type, number=self._doc_number(doc_type, kap, tax_year, issue),
-                issue_date=issue, kap=kap, kjs=kjs, period_start=start, period_end=end, tax_year=tax_year,
-                principal=principal, sanctions=sanctions, amount_due=amount, due_date=DebtDocument.default_due_date(issue),
+                office=self.office,
+                document_type=doc_type,
+                number=self._doc_number(doc_type, kap, tax_year, issue),
+                issue_date=issue,
+                kap=kap,
+                kjs=kjs,
+                period_start=start,
+                period_end=end,
+                tax_year=tax_year,
+                principal=principal,
+                sanctions=sanctions,
+                amount_due=amount,
+                due_date=DebtDocument.default_due_date(issue),
             )
             self.docs.append((i, doc))
             mine.append(len(self.docs) - 1)
@@ -367,14 +487,22 @@ class _Builder:
         if doc_type in (DocumentType.STP, DocumentType.SKPKB, DocumentType.SKPKBT):
             # e.g. 00012/101/24/922/25: sequence / type and tax code / tax year / KPP / year of issue
             base = {"STP": 100, "SKPKB": 200, "SKPKBT": 300}[doc_type]
-            code = base + (7 if kap.startswith("4112") else {"411121": 1, "411124": 3, "411125": 4, "411126": 6}.get(kap, 9))
+            code = base + (
+                7 if kap.startswith("4112") else {"411121": 1, "411124": 3, "411125": 4, "411126": 6}.get(kap, 9)
+            )
             key = f"{code}/{issue.year}"
             seq = self.seq[key] = self.seq.get(key, 0) + 1
             return f"{seq:05d}/{code}/{tax_year % 100:02d}/{self.office.code}/{issue.year % 100:02d}"
-        prefix = {"SK_PEMBETULAN": "PEMB", "SK_KEBERATAN": "KEB", "PUTUSAN_BANDING": "PUT", "PUTUSAN_PK": "PK"}[doc_type]
+        prefix = {"SK_PEMBETULAN": "PEMB", "SK_KEBERATAN": "KEB", "PUTUSAN_BANDING": "PUT", "PUTUSAN_PK": "PK"}[
+            doc_type
+        ]
         key = f"{prefix}/{issue.year}"
         seq = self.seq[key] = self.seq.get(key, 0) + 1
-        return f"KEP-{seq:05d}/{prefix}/WPJ.29/{issue.year}" if prefix in ("PEMB", "KEB") else f"{prefix}.{seq:05d}/PP/M/{issue.year}"
+        return (
+            f"KEP-{seq:05d}/{prefix}/WPJ.29/{issue.year}"
+            if prefix in ("PEMB", "KEB")
+            else f"{prefix}.{seq:05d}/PP/M/{issue.year}"
+        )
 
     def _states_and_letters(self, i: int, indexes: list[int]) -> None:
         overdue_for_letter: list[int] = []
@@ -407,14 +535,28 @@ class _Builder:
         earliest = doc.issue_date + dt.timedelta(days=3)
         span = max(1, (self.today - earliest).days)
         paid_on = earliest + dt.timedelta(days=min(span, int(self.rng.expovariate(1 / 60))))
-        paid_at = timezone.make_aware(dt.datetime.combine(paid_on, dt.time(self.rng.randint(8, 15), self.rng.randint(0, 59))))
+        paid_at = timezone.make_aware(
+            dt.datetime.combine(paid_on, dt.time(self.rng.randint(8, 15), self.rng.randint(0, 59)))
+        )
         billing = f"{self.rng.randint(0, 3)}{self.rng.randint(0, 10**14 - 1):014d}"
         ntpn = "".join(self.rng.choice(string.ascii_uppercase + string.digits) for _ in range(16))
-        payment = Payment(ntpn=ntpn, billing_code=billing, office=self.office, npwp="", document_number=doc.number,
-                          kap=doc.kap, kjs=doc.kjs, amount=amount, paid_at=paid_at, bank=self.rng.choice(BANKS),
-                          # The bank's data carries the NPWP and the document number: matched the way the importer
-                          # matches such a row (payments.py, path 2), when it arrived.
-                          match_method=MatchMethod.DOCUMENT_NUMBER, matched_at=paid_at, source="demo")
+        payment = Payment(
+            ntpn=ntpn,
+            billing_code=billing,
+            office=self.office,
+            npwp="",
+            document_number=doc.number,
+            kap=doc.kap,
+            kjs=doc.kjs,
+            amount=amount,
+            paid_at=paid_at,
+            bank=self.rng.choice(BANKS),
+            # The bank's data carries the NPWP and the document number: matched the way the importer
+            # matches such a row (payments.py, path 2), when it arrived.
+            match_method=MatchMethod.DOCUMENT_NUMBER,
+            matched_at=paid_at,
+            source="demo",
+        )
         self.payments.append((i, payment, k, amount))
         doc.amount_due -= amount
         if doc.amount_due <= 0:
@@ -445,10 +587,17 @@ class _Builder:
             if len(paid) == len(group):
                 st.closed_at = max(paid)
             self.teguran.append((i, st, group))
-            if st.delivered_date and not st.closed_at and st.surat_paksa_due_date <= self.today and self.rng.random() < 0.3:
+            if (
+                st.delivered_date
+                and not st.closed_at
+                and st.surat_paksa_due_date <= self.today
+                and self.rng.random() < 0.3
+            ):
                 sp_issue = min(self.today, st.surat_paksa_due_date + dt.timedelta(days=self.rng.randint(0, 30)))
                 seq = self.seq["SP"] = self.seq.get("SP", 0) + 1
-                sp = SuratPaksa(office=self.office, number=f"SP-{seq:05d}/WPJ.29/KP.04/{sp_issue.year}", issue_date=sp_issue)
+                sp = SuratPaksa(
+                    office=self.office, number=f"SP-{seq:05d}/WPJ.29/KP.04/{sp_issue.year}", issue_date=sp_issue
+                )
                 if self.rng.random() < 0.6 and sp_issue < self.today:
                     sp.served_date = min(self.today, sp_issue + dt.timedelta(days=self.rng.randint(1, 7)))
                 self.paksa.append((i, len(self.teguran) - 1, sp))
@@ -484,19 +633,32 @@ class _Builder:
             st.taxpayer = self.tp[i]
         SuratTeguran.objects.bulk_create([st for _, st, _ in self.teguran], batch_size=batch)
         through = SuratTeguran.documents.through
-        through.objects.bulk_create([through(suratteguran_id=st.pk, debtdocument_id=self.docs[k][1].pk)
-                                     for _, st, group in self.teguran for k in group], batch_size=batch)
+        through.objects.bulk_create(
+            [
+                through(suratteguran_id=st.pk, debtdocument_id=self.docs[k][1].pk)
+                for _, st, group in self.teguran
+                for k in group
+            ],
+            batch_size=batch,
+        )
         for i, t, sp in self.paksa:
             sp.taxpayer, sp.teguran = self.tp[i], self.teguran[t][1]
         SuratPaksa.objects.bulk_create([sp for _, _, sp in self.paksa], batch_size=batch)
         for i, payment, _, _ in self.payments:
             payment.taxpayer, payment.npwp = self.tp[i], self.tp[i].npwp16
         Payment.objects.bulk_create([p for _, p, _, _ in self.payments], batch_size=batch)
-        PaymentAllocation.objects.bulk_create([PaymentAllocation(payment=p, document=self.docs[k][1], amount=a)
-                                               for _, p, k, a in self.payments], batch_size=batch)
+        PaymentAllocation.objects.bulk_create(
+            [PaymentAllocation(payment=p, document=self.docs[k][1], amount=a) for _, p, k, a in self.payments],
+            batch_size=batch,
+        )
         s = self.summary
         s.contacts, s.documents, s.teguran, s.paksa, s.payments = (
-            len(self.contacts), len(self.docs), len(self.teguran), len(self.paksa), len(self.payments))
+            len(self.contacts),
+            len(self.docs),
+            len(self.teguran),
+            len(self.paksa),
+            len(self.payments),
+        )
         phones: dict[str, int] = {}
         for _, c, _ in self.contacts:
             phones[c.phone] = phones.get(c.phone, 0) + 1

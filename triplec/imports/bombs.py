@@ -13,18 +13,27 @@ _CONTENT_TYPES = (
     '<Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
     '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    "</Types>")
-_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-         "</Relationships>")
-_WORKBOOK = ('<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-             '<sheet name="WP" sheetId="1" r:id="rId1"/></sheets></workbook>')
-_WORKBOOK_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                  '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-                  'Target="worksheets/sheet1.xml"/></Relationships>')
-_HEADER_ROW = (b'<row r="1"><c r="A1" t="inlineStr"><is><t>npwp</t></is></c><c r="B1" t="inlineStr"><is><t>nama</t></is></c>'
-               b'<c r="C1" t="inlineStr"><is><t>kode_kpp</t></is></c></row>')
+    "</Types>"
+)
+_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+    "</Relationships>"
+)
+_WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+    '<sheet name="WP" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+_WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+    'Target="worksheets/sheet1.xml"/></Relationships>'
+)
+_HEADER_ROW = (
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t>npwp</t></is></c><c r="B1" t="inlineStr"><is><t>nama</t></is></c>'
+    b'<c r="C1" t="inlineStr"><is><t>kode_kpp</t></is></c></row>'
+)
 
 
 def _workbook(path: str, write_sheet, *, header: bool = True) -> None:
@@ -34,8 +43,10 @@ def _workbook(path: str, write_sheet, *, header: bool = True) -> None:
         archive.writestr("xl/workbook.xml", _WORKBOOK)
         archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(b'<?xml version="1.0" encoding="UTF-8"?>'
-                        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+            sheet.write(
+                b'<?xml version="1.0" encoding="UTF-8"?>'
+                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            )
             if header:
                 sheet.write(_HEADER_ROW)
             write_sheet(sheet)
@@ -74,8 +85,13 @@ print(json.dumps({"seconds": round(time.perf_counter() - started, 3), "exit_code
 
 def import_in_subprocess(path: str, kind: str = "taxpayers", env: dict | None = None) -> dict:
     """Import `path` in a fresh Python process (its own peak RSS, not the test runner's); returns its report."""
-    done = subprocess.run([sys.executable, "-c", _MEASURE, path, kind], capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "DJANGO_SETTINGS_MODULE": "triplec.settings", **(env or {})})
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, path, kind],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "triplec.settings", **(env or {})},
+    )
     if done.returncode != 0:
         raise RuntimeError(f"the import process failed: {done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])

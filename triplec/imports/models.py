@@ -24,10 +24,22 @@ class ImportRun(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
     file_name = models.CharField(_("file name"), max_length=255)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="import_runs", verbose_name=_("imported by"))
-    office = models.ForeignKey("offices.Office", null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="import_runs", verbose_name=_("office"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="import_runs",
+        verbose_name=_("imported by"),
+    )
+    office = models.ForeignKey(
+        "offices.Office",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="import_runs",
+        verbose_name=_("office"),
+    )
     channel = models.CharField(_("channel"), max_length=20, default="cli")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RUNNING)
     started_at = models.DateTimeField(_("started at"), auto_now_add=True, db_index=True)
@@ -54,5 +66,7 @@ class ImportRun(models.Model):
 
     @property
     def summary(self) -> str:
-        return (f"imported {self.imported}, updated {self.updated}, unchanged {self.unchanged}, "
-                f"rejected {self.rejected}, warnings {self.warnings}")
+        return (
+            f"imported {self.imported}, updated {self.updated}, unchanged {self.unchanged}, "
+            f"rejected {self.rejected}, warnings {self.warnings}"
+        )

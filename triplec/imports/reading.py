@@ -48,9 +48,7 @@ def open_source(path_or_fileobj: str | os.PathLike | BinaryIO, filename: str) ->
     suffix = Path(filename).suffix.lower()
     if suffix not in SUPPORTED_EXTENSIONS:
         hint = " (save it from Excel as .xlsx)" if suffix in (".xls", ".ods", ".xlsm") else ""
-        raise FileProblem(
-            f"{filename}: unsupported file type {suffix or '(none)'}{hint}; use .csv or .xlsx"
-        )
+        raise FileProblem(f"{filename}: unsupported file type {suffix or '(none)'}{hint}; use .csv or .xlsx")
     if isinstance(path_or_fileobj, (str, os.PathLike)):
         try:
             stream: BinaryIO = open(path_or_fileobj, "rb")  # noqa: SIM115 (closed by the row iterator)

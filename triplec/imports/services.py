@@ -65,8 +65,10 @@ class ImportResult:
 
     @property
     def summary(self) -> str:
-        return (f"imported {self.imported}, updated {self.updated}, unchanged {self.unchanged}, "
-                f"rejected {self.rejected}, warnings {self.warnings}")
+        return (
+            f"imported {self.imported}, updated {self.updated}, unchanged {self.unchanged}, "
+            f"rejected {self.rejected}, warnings {self.warnings}"
+        )
 
 
 def default_report_path(path_or_fileobj: Any, filename: str, run_id: int) -> str:
@@ -97,12 +99,16 @@ def run_import(
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}; choose from {', '.join(KINDS)}")
     if filename is None:
-        filename = os.path.basename(os.fspath(path_or_fileobj)) if isinstance(path_or_fileobj, (str, os.PathLike)) \
+        filename = (
+            os.path.basename(os.fspath(path_or_fileobj))
+            if isinstance(path_or_fileobj, (str, os.PathLike))
             else getattr(path_or_fileobj, "name", "upload")
+        )
     filename = Path(str(filename)).name or "upload"
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    run = ImportRun.objects.create(kind=kind, file_name=filename[:255], actor=user, channel=channel,
-                                   office=getattr(user, "office", None))
+    run = ImportRun.objects.create(
+        kind=kind, file_name=filename[:255], actor=user, channel=channel, office=getattr(user, "office", None)
+    )
     result = ImportResult(kind=kind, file_name=filename, run=run)
     result.report_path = report_path or default_report_path(path_or_fileobj, filename, run.pk)
     try:
@@ -113,12 +119,17 @@ def run_import(
         result.message = mask_text(str(exc))
         result.report_path = ""
     except Exception as exc:
-        _finish(run, result, status=ImportRun.Status.FAILED,
-                message=mask_text(f"import stopped by an internal error: {exc}"))
+        _finish(
+            run,
+            result,
+            status=ImportRun.Status.FAILED,
+            message=mask_text(f"import stopped by an internal error: {exc}"),
+        )
         raise
     result.notes = [mask_text(note) for note in result.notes]
-    _finish(run, result, status=ImportRun.Status.FAILED if result.message else ImportRun.Status.DONE,
-            message=result.message)
+    _finish(
+        run, result, status=ImportRun.Status.FAILED if result.message else ImportRun.Status.DONE, message=result.message
+    )
     return result
 
 
@@ -133,11 +144,24 @@ def _finish(run: ImportRun, result: ImportResult, *, status: str, message: str) 
     run.report_truncated = result.rejected + result.warnings > REPORT_ROWS_KEPT
     run.save()
     audit_record(
-        action="import", actor=run.actor, obj=run, office=run.office, channel=run.channel,
-        summary=f"import {run.kind} {run.file_name}: " + (message if status == ImportRun.Status.FAILED else result.summary),
-        detail={"kind": run.kind, "file": run.file_name, "rows": result.rows, "imported": result.imported,
-                "updated": result.updated, "unchanged": result.unchanged, "rejected": result.rejected,
-                "warnings": result.warnings, "exit_code": run.exit_code},
+        action="import",
+        actor=run.actor,
+        obj=run,
+        office=run.office,
+        channel=run.channel,
+        summary=f"import {run.kind} {run.file_name}: "
+        + (message if status == ImportRun.Status.FAILED else result.summary),
+        detail={
+            "kind": run.kind,
+            "file": run.file_name,
+            "rows": result.rows,
+            "imported": result.imported,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "rejected": result.rejected,
+            "warnings": result.warnings,
+            "exit_code": run.exit_code,
+        },
     )
 
 
@@ -168,8 +192,10 @@ def map_header(kind_cls: type[Kind], header: list[str], filename: str) -> list[s
     missing = [c for c in kind_cls.columns if c.required and c.name not in where]
     if missing:
         parts = [f"{c.name}" + (f" (or {', '.join(c.aliases[:3])})" if c.aliases else "") for c in missing]
-        raise FileProblem(f"{filename}: missing required column(s): {'; '.join(parts)}. "
-                          f"The header row reads: {', '.join(h for h in header if h) or '(empty)'}")
+        raise FileProblem(
+            f"{filename}: missing required column(s): {'; '.join(parts)}. "
+            f"The header row reads: {', '.join(h for h in header if h) or '(empty)'}"
+        )
     return mapping
 
 
@@ -178,12 +204,27 @@ def _context(actor, channel: str, filename: str) -> RunContext:
     allowed = None
     if actor is not None and not actor.is_administrator:
         allowed = {actor.office_id} if actor.office_id else set()
-    return RunContext(actor=actor, channel=channel, file_name=filename, now=timezone.now(), offices=offices,
-                      allowed_office_ids=allowed, default_tz=settings.TIME_ZONE)
+    return RunContext(
+        actor=actor,
+        channel=channel,
+        file_name=filename,
+        now=timezone.now(),
+        offices=offices,
+        allowed_office_ids=allowed,
+        default_tz=settings.TIME_ZONE,
+    )
 
 
-def _run(result: ImportResult, kind_cls: type[Kind], path_or_fileobj, filename: str, actor, channel: str,
-         progress: ProgressCallback | None, batch_size: int | None) -> None:
+def _run(
+    result: ImportResult,
+    kind_cls: type[Kind],
+    path_or_fileobj,
+    filename: str,
+    actor,
+    channel: str,
+    progress: ProgressCallback | None,
+    batch_size: int | None,
+) -> None:
     source = open_source(path_or_fileobj, filename)
     created_report = False
     try:
@@ -259,8 +300,13 @@ class _Report:
             value = row.cells.get(column, "") if column else ""
         shown = self._mask(column, values.display(value))
         message = mask_text(message)  # a message never echoes an identifier in full
-        issue = Issue(row.number, self.headers.get(column, column), shown,
-                      message if rejected else f"warning: {message}", rejected)
+        issue = Issue(
+            row.number,
+            self.headers.get(column, column),
+            shown,
+            message if rejected else f"warning: {message}",
+            rejected,
+        )
         self.writer.writerow(safe_row((issue.row, issue.column, issue.value, issue.error)))
         if len(self.result.report) < REPORT_ROWS_KEPT:
             self.result.report.append(issue)
@@ -272,7 +318,9 @@ class _Report:
         columns = list(dict.fromkeys(c for c, _ in row.warnings))
         value = "; ".join(self._mask(c, values.display(row.cells.get(c, ""))) for c in columns)
         message = mask_text("; ".join(m for _, m in row.warnings))
-        issue = Issue(row.number, "; ".join(self.headers.get(c, c) for c in columns), value, f"warning: {message}", False)
+        issue = Issue(
+            row.number, "; ".join(self.headers.get(c, c) for c in columns), value, f"warning: {message}", False
+        )
         self.writer.writerow(safe_row((issue.row, issue.column, issue.value, issue.error)))
         if len(self.result.report) < REPORT_ROWS_KEPT:
             self.result.report.append(issue)
@@ -296,7 +344,9 @@ class _Engine:
 
     def _row(self, number: int, cells: list[object]) -> Row | RowRejected | None:
         n = len(cells)
-        if n == self.width > 1 and any(cells):  # the common case: a full row with some truthy cell (an unreadable line is one cell)
+        if n == self.width > 1 and any(
+            cells
+        ):  # the common case: a full row with some truthy cell (an unreadable line is one cell)
             by_name = dict(zip(self.mapping, cells))
             if self.unmapped:
                 del by_name[None]
@@ -306,9 +356,12 @@ class _Engine:
             return RowRejected("", f"this line cannot be read as CSV ({reason})")
         if not any(c not in ("", None) for c in cells):
             return None  # a blank line in a spreadsheet: not data
-        if len(cells) > self.width and any(c not in ("", None) for c in cells[self.width:]):
-            return RowRejected("", f"the row has {len(cells)} values but the header has {self.width} columns "
-                                   "(a separator inside a value that is not quoted?)")
+        if len(cells) > self.width and any(c not in ("", None) for c in cells[self.width :]):
+            return RowRejected(
+                "",
+                f"the row has {len(cells)} values but the header has {self.width} columns "
+                "(a separator inside a value that is not quoted?)",
+            )
         n = len(cells)
         return Row(number, {name: cells[i] if i < n else "" for i, name in self.positions})
 
@@ -341,9 +394,16 @@ class _Engine:
                         row.warn(kind.key_column, f"repeats row {previous[0]}; counted once")
                         special.append((row, "unchanged"))
                     else:
-                        special.append((row, RowRejected(
-                            kind.key_column, f"same {kind.describe_key()} as row {previous[0]} but different data; "
-                                             "keep one of the two rows")))
+                        special.append(
+                            (
+                                row,
+                                RowRejected(
+                                    kind.key_column,
+                                    f"same {kind.describe_key()} as row {previous[0]} but different data; "
+                                    "keep one of the two rows",
+                                ),
+                            )
+                        )
                     continue
                 by_key[key] = (number, item)
                 fingerprint = hash(key)

@@ -94,14 +94,59 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})$")
 _DMY_WORDS = re.compile(r"^(\d{1,2})[\s\-]+([A-Za-z]+)\.?[\s\-]+(\d{4})$")
 _MONTHS = {
-    "jan": 1, "januari": 1, "january": 1, "feb": 2, "februari": 2, "february": 2, "mar": 3, "maret": 3,
-    "march": 3, "apr": 4, "april": 4, "mei": 5, "may": 5, "jun": 6, "juni": 6, "june": 6, "jul": 7, "juli": 7,
-    "july": 7, "agu": 8, "agt": 8, "agustus": 8, "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9,
-    "okt": 10, "oktober": 10, "oct": 10, "october": 10, "nov": 11, "nopember": 11, "november": 11, "des": 12,
-    "desember": 12, "dec": 12, "december": 12,
+    "jan": 1,
+    "januari": 1,
+    "january": 1,
+    "feb": 2,
+    "februari": 2,
+    "february": 2,
+    "mar": 3,
+    "maret": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "mei": 5,
+    "may": 5,
+    "jun": 6,
+    "juni": 6,
+    "june": 6,
+    "jul": 7,
+    "juli": 7,
+    "july": 7,
+    "agu": 8,
+    "agt": 8,
+    "agustus": 8,
+    "aug": 8,
+    "august": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "okt": 10,
+    "oktober": 10,
+    "oct": 10,
+    "october": 10,
+    "nov": 11,
+    "nopember": 11,
+    "november": 11,
+    "des": 12,
+    "desember": 12,
+    "dec": 12,
+    "december": 12,
 }
-_MONTH_NAMES_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                   "October", "November", "December"]
+_MONTH_NAMES_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def _make_date(year: int, month: int, day: int, raw: str) -> dt.date:
@@ -110,9 +155,7 @@ def _make_date(year: int, month: int, day: int, raw: str) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise CellError(
-            f"{raw} is not a real date ({_MONTH_NAMES_EN[month - 1]} {year} has no day {day})"
-        ) from None
+        raise CellError(f"{raw} is not a real date ({_MONTH_NAMES_EN[month - 1]} {year} has no day {day})") from None
 
 
 def date(raw: object) -> dt.date:
@@ -301,7 +344,9 @@ _DOUBLED_DIGIT = {str(d): d * 2 - 9 if d > 4 else d * 2 for d in range(10)}
 def _luhn_ok(digits_: str) -> bool:
     """Luhn over a string of ASCII digits (the caller checked isdigit), every other digit doubled from the right."""
     try:
-        total = sum(map(_PLAIN_DIGIT.__getitem__, digits_[::-2])) + sum(map(_DOUBLED_DIGIT.__getitem__, digits_[-2::-2]))
+        total = sum(map(_PLAIN_DIGIT.__getitem__, digits_[::-2])) + sum(
+            map(_DOUBLED_DIGIT.__getitem__, digits_[-2::-2])
+        )
     except KeyError:  # a non-ASCII digit such as '٣' passes isdigit(): let the core rules decide
         return False
     return total % 10 == 0

@@ -51,7 +51,9 @@ class _SheetScan:
             data, self.carry = data[:cut], data[cut:]
             if len(self.carry) > _MAX_TAG:
                 if _OPEN_TAG.match(self.carry):
-                    raise FileProblem(_("%(file)s: the worksheet has a cell that cannot be read.") % {"file": self.filename})
+                    raise FileProblem(
+                        _("%(file)s: the worksheet has a cell that cannot be read.") % {"file": self.filename}
+                    )
                 self.carry = self.carry[:64]  # some other tag's long attributes: only its end matters
         else:
             self.carry = b""
@@ -67,13 +69,23 @@ class _SheetScan:
                 self.last_col = max(self.last_col, self.col)
             self.last_row = max(self.last_row, self.row)
         if self.last_row > self.max_rows:
-            raise FileProblem(_("%(file)s: the worksheet has more than %(rows)s rows; split the file or save it as "
-                                "CSV.") % {"file": self.filename, "rows": f"{self.max_rows:,}".replace(",", ".")})
+            raise FileProblem(
+                _("%(file)s: the worksheet has more than %(rows)s rows; split the file or save it as CSV.")
+                % {"file": self.filename, "rows": f"{self.max_rows:,}".replace(",", ".")}
+            )
         if self.last_row * self.last_col > self.max_cells:
-            raise FileProblem(_("%(file)s: the worksheet spans more than %(cells)s cells (up to row %(row)s, column "
-                                "%(col)s); split the file or save it as CSV.") % {
-                "file": self.filename, "cells": f"{self.max_cells:,}".replace(",", "."),
-                "row": self.last_row, "col": self.last_col})
+            raise FileProblem(
+                _(
+                    "%(file)s: the worksheet spans more than %(cells)s cells (up to row %(row)s, column "
+                    "%(col)s); split the file or save it as CSV."
+                )
+                % {
+                    "file": self.filename,
+                    "cells": f"{self.max_cells:,}".replace(",", "."),
+                    "row": self.last_row,
+                    "col": self.last_col,
+                }
+            )
 
 
 def check_xlsx(stream: BinaryIO, filename: str) -> None:
@@ -81,8 +93,13 @@ def check_xlsx(stream: BinaryIO, filename: str) -> None:
     than IMPORT_XLSX_MAX_CELLS cells or IMPORT_XLSX_MAX_ROWS rows. Leaves the stream at its start."""
     limit_mb = settings.IMPORT_XLSX_MAX_UNCOMPRESSED_MB
     limit = limit_mb * 1024 * 1024
-    too_large = FileProblem(_("%(file)s: the workbook expands to more than %(mb)s MB when unpacked; it was refused "
-                              "(split the file or save it as CSV).") % {"file": filename, "mb": limit_mb})
+    too_large = FileProblem(
+        _(
+            "%(file)s: the workbook expands to more than %(mb)s MB when unpacked; it was refused "
+            "(split the file or save it as CSV)."
+        )
+        % {"file": filename, "mb": limit_mb}
+    )
     try:
         archive = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -96,8 +113,11 @@ def check_xlsx(stream: BinaryIO, filename: str) -> None:
         try:
             for member in members:
                 name = member.filename
-                scan = (_SheetScan(filename, settings.IMPORT_XLSX_MAX_ROWS, settings.IMPORT_XLSX_MAX_CELLS)
-                        if name.startswith("xl/worksheets/") and name.endswith(".xml") else None)
+                scan = (
+                    _SheetScan(filename, settings.IMPORT_XLSX_MAX_ROWS, settings.IMPORT_XLSX_MAX_CELLS)
+                    if name.startswith("xl/worksheets/") and name.endswith(".xml")
+                    else None
+                )
                 with archive.open(member) as inflated:
                     while chunk := inflated.read(_CHUNK):
                         total += len(chunk)
@@ -106,6 +126,7 @@ def check_xlsx(stream: BinaryIO, filename: str) -> None:
                         if scan is not None:
                             scan.feed(chunk)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
-            raise FileProblem(_("%(file)s: the workbook is damaged (%(reason)s).") % {
-                "file": filename, "reason": type(exc).__name__}) from None
+            raise FileProblem(
+                _("%(file)s: the workbook is damaged (%(reason)s).") % {"file": filename, "reason": type(exc).__name__}
+            ) from None
     stream.seek(0)

@@ -32,9 +32,11 @@ def may_use_inbox(user) -> bool:
 def inbox_conversations() -> QuerySet[Conversation]:
     """Conversations a person has (or had) to handle: handed off, assigned, or in an officer's state."""
     return Conversation.objects.filter(
-        Q(handed_off_at__isnull=False) | Q(assigned_to__isnull=False)
+        Q(handed_off_at__isnull=False)
+        | Q(assigned_to__isnull=False)
         | Q(state__in=[*HUMAN_STATES, ConversationState.RESOLVED], handed_off_at__isnull=False)
-        | Q(state__in=list(HUMAN_STATES)))
+        | Q(state__in=list(HUMAN_STATES))
+    )
 
 
 def visible_conversations(user) -> QuerySet[Conversation]:
@@ -54,8 +56,12 @@ def visible_conversations(user) -> QuerySet[Conversation]:
 
 def conversation_for(user, pk: int) -> Conversation:
     """The conversation if this user may see it, else 404 (never 403: the id's existence is not disclosed)."""
-    conversation = visible_conversations(user).select_related("office", "channel", "peer", "taxpayer",
-                                                              "assigned_to").filter(pk=pk).first()
+    conversation = (
+        visible_conversations(user)
+        .select_related("office", "channel", "peer", "taxpayer", "assigned_to")
+        .filter(pk=pk)
+        .first()
+    )
     if conversation is None:
         raise Http404
     return conversation

@@ -15,8 +15,9 @@ class OfficerStatus(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox_status")
     available = models.BooleanField(_("available"), default=False)
-    capacity = models.PositiveSmallIntegerField(_("capacity"), default=8,
-                                                help_text=_("open conversations at most before others get the next"))
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"), default=8, help_text=_("open conversations at most before others get the next")
+    )
     last_assigned_at = models.DateTimeField(_("last assigned at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -34,8 +35,9 @@ class QuickReply(models.Model):
     office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="quick_replies")
     title = models.CharField(_("title"), max_length=80)
     body = models.TextField(_("text"), max_length=2000)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -51,11 +53,13 @@ class QuickReply(models.Model):
 class SlaRecord(models.Model):
     """Service-level figures of one conversation, in office-hours seconds, kept for the officers' reports."""
 
-    conversation = models.OneToOneField("conversations.Conversation", on_delete=models.CASCADE,
-                                        related_name="sla_record")
+    conversation = models.OneToOneField(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="sla_record"
+    )
     office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
-    officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="sla_records")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="sla_records"
+    )
     first_response_seconds = models.PositiveIntegerField(null=True, blank=True)
     resolution_seconds = models.PositiveIntegerField(null=True, blank=True)
     first_response_breached = models.BooleanField(default=False)

@@ -18,10 +18,15 @@ log = logging.getLogger(__name__)
 
 
 def _conversation_of_peer(peer_id: int, channel_id: int) -> Conversation | None:
-    open_one = Conversation.objects.filter(peer_id=peer_id, channel_id=channel_id).exclude(
-        state=ConversationState.RESOLVED).first()
-    return open_one or Conversation.objects.filter(peer_id=peer_id, channel_id=channel_id).order_by(
-        "-last_message_at").first()
+    open_one = (
+        Conversation.objects.filter(peer_id=peer_id, channel_id=channel_id)
+        .exclude(state=ConversationState.RESOLVED)
+        .first()
+    )
+    return (
+        open_one
+        or Conversation.objects.filter(peer_id=peer_id, channel_id=channel_id).order_by("-last_message_at").first()
+    )
 
 
 @receiver(inbound_message_received, dispatch_uid="inbox.inbound")
@@ -45,11 +50,15 @@ def status(sender, changes, **kwargs) -> None:
     """One query for the peers of the whole batch: most statuses (a campaign's) belong to no conversation."""
     try:
         channels = {message.channel_id for message, _ in changes}
-        peers = {(p.channel_id, key): p.pk
-                 for p in Peer.objects.filter(channel_id__in=channels).filter(
-                     Q(wa_id__in={m.to for m, _ in changes if m.to}) |
-                     Q(user_id__in={m.recipient for m, _ in changes if not m.to and m.recipient}))
-                 for key in (p.wa_id, p.user_id) if key}
+        peers = {
+            (p.channel_id, key): p.pk
+            for p in Peer.objects.filter(channel_id__in=channels).filter(
+                Q(wa_id__in={m.to for m, _ in changes if m.to})
+                | Q(user_id__in={m.recipient for m, _ in changes if not m.to and m.recipient})
+            )
+            for key in (p.wa_id, p.user_id)
+            if key
+        }
         for message, name in changes:
             peer_id = peers.get((message.channel_id, message.to or message.recipient))
             conversation = _conversation_of_peer(peer_id, message.channel_id) if peer_id else None

@@ -41,11 +41,17 @@ def queue(user, name: str, query: str = "") -> QuerySet[Conversation]:
     query = (query or "").strip()
     if query:
         digits = "".join(ch for ch in query if ch.isdigit())
-        q = Q(taxpayer__name__icontains=query) | Q(peer__profile_name__icontains=query) | \
-            Q(handoff_summary__icontains=query)
+        q = (
+            Q(taxpayer__name__icontains=query)
+            | Q(peer__profile_name__icontains=query)
+            | Q(handoff_summary__icontains=query)
+        )
         if len(digits) >= 4:
-            q |= Q(peer__wa_id__contains=digits) | Q(taxpayer__npwp16__contains=digits) | \
-                Q(taxpayer__npwp15__contains=digits)
+            q |= (
+                Q(peer__wa_id__contains=digits)
+                | Q(taxpayer__npwp16__contains=digits)
+                | Q(taxpayer__npwp15__contains=digits)
+            )
         if query.isdigit():
             q |= Q(pk=int(query))
         qs = qs.filter(q)
@@ -57,8 +63,9 @@ def display_name(conversation: Conversation) -> str:
     taxpayer = _own_taxpayer(conversation)
     if taxpayer is not None:
         return taxpayer.name
-    names = sorted(set(contacts_of_peer(conversation.peer_id, conversation.office_id)
-                       .values_list("taxpayer__name", flat=True)))
+    names = sorted(
+        set(contacts_of_peer(conversation.peer_id, conversation.office_id).values_list("taxpayer__name", flat=True))
+    )
     if names:
         return " / ".join(names[:3]) + (" …" if len(names) > 3 else "")
     return conversation.peer.profile_name or str(conversation.peer)
@@ -71,8 +78,13 @@ def conversation_taxpayer(conversation: Conversation):
     if taxpayer is not None:
         return taxpayer
     ids = set(contacts_of_peer(conversation.peer_id, conversation.office_id).values_list("taxpayer_id", flat=True))
-    return Taxpayer.objects.filter(pk=ids.pop(), office_id=conversation.office_id) \
-        .select_related("account_representative").first() if len(ids) == 1 else None
+    return (
+        Taxpayer.objects.filter(pk=ids.pop(), office_id=conversation.office_id)
+        .select_related("account_representative")
+        .first()
+        if len(ids) == 1
+        else None
+    )
 
 
 def _own_taxpayer(conversation: Conversation):
@@ -88,8 +100,7 @@ def window_closes_at(conversation: Conversation) -> dt.datetime | None:
     return last + WINDOW if last else None
 
 
-TICKS = {"queued": "🕓", "sending": "🕓", "sent": "✓", "delivered": "✓✓", "read": "✓✓", "failed": "✗",
-         "expired": "✗"}
+TICKS = {"queued": "🕓", "sending": "🕓", "sent": "✓", "delivered": "✓✓", "read": "✓✓", "failed": "✗", "expired": "✗"}
 
 
 @dataclass
@@ -147,23 +158,42 @@ def timeline(conversation: Conversation) -> list[Line]:
             elif obj.kind == "document":
                 doc = (obj.payload or {}).get("document") or {}
                 text = f"📄 {doc.get('filename') or 'dokumen'}" + (f"\n{doc['caption']}" if doc.get("caption") else "")
-            lines.append(Line(item.at, "out", obj.kind, text, obj.state, obj.error_reason,
-                              signed_by(obj.created_by) if obj.created_by_id else "bot", obj.pk))
+            lines.append(
+                Line(
+                    item.at,
+                    "out",
+                    obj.kind,
+                    text,
+                    obj.state,
+                    obj.error_reason,
+                    signed_by(obj.created_by) if obj.created_by_id else "bot",
+                    obj.pk,
+                )
+            )
         elif item.direction == "in":
             text = item.text or f"[{item.kind}]"
             if item.kind == "document":
                 text = "📄 " + ((obj.payload.get("document") or {}).get("filename") or "dokumen")
             lines.append(Line(item.at, "in", item.kind, text, pk=obj.pk))
         else:
-            lines.append(Line(item.at, "event", item.kind, item.text,
-                              actor=signed_by(obj.actor) if obj.actor_id else "", pk=obj.pk))
+            lines.append(
+                Line(
+                    item.at,
+                    "event",
+                    item.kind,
+                    item.text,
+                    actor=signed_by(obj.actor) if obj.actor_id else "",
+                    pk=obj.pk,
+                )
+            )
     return lines
 
 
 def templates_for(conversation: Conversation) -> list[dict]:
     out = []
-    for t in Template.objects.filter(channel=conversation.channel, is_current=True,
-                                     status=TemplateStatus.APPROVED).order_by("name"):
+    for t in Template.objects.filter(
+        channel=conversation.channel, is_current=True, status=TemplateStatus.APPROVED
+    ).order_by("name"):
         names = (placeholders(t.header_text) if t.header_type == "TEXT" else []) + placeholders(t.body)
         out.append({"template": t, "params": names, "document": t.header_type == "DOCUMENT"})
     return out
@@ -183,23 +213,30 @@ def taxpayer_panel(conversation: Conversation) -> dict:
     t = conversation_taxpayer(conversation)
     panel["taxpayer"] = t
     # The same rule as the bot's gate and its handoff summary ("identitas terkonfirmasi").
-    contact = next((ct for ct in contacts if ct.taxpayer_id == getattr(t, "pk", None)
-                    and ct.status == ContactStatus.ACTIVE), None)
+    contact = next(
+        (ct for ct in contacts if ct.taxpayer_id == getattr(t, "pk", None) and ct.status == ContactStatus.ACTIVE), None
+    )
     panel["verified"] = t is not None and identity_confirmed(conversation, contact, timezone.now())
     if t is None:
         return panel
     now = timezone.now()
-    panel.update({
-        "documents": list(owed_documents(taxpayer=t).order_by("due_date", "number")),
-        "teguran": list(SuratTeguran.objects.filter(taxpayer=t).order_by("-issue_date")[:5]),
-        "paksa": list(SuratPaksa.objects.filter(taxpayer=t).order_by("-issue_date")[:5]),
-        "billing_codes": [(b, b.expires_at <= now) for b in
-                          BillingCode.objects.filter(taxpayer=t).order_by("-issued_at")[:5]],
-        "payments": list(Payment.objects.filter(taxpayer=t).order_by("-paid_at")[:5]),
-        "claims": list(PaymentClaim.objects.filter(taxpayer=t).order_by("-created_at")[:5]),
-        "campaigns": list(Target.objects.filter(taxpayer=t, messaged=True).select_related("campaign", "outbound")
-                          .order_by("-created_at")[:5]),
-    })
+    panel.update(
+        {
+            "documents": list(owed_documents(taxpayer=t).order_by("due_date", "number")),
+            "teguran": list(SuratTeguran.objects.filter(taxpayer=t).order_by("-issue_date")[:5]),
+            "paksa": list(SuratPaksa.objects.filter(taxpayer=t).order_by("-issue_date")[:5]),
+            "billing_codes": [
+                (b, b.expires_at <= now) for b in BillingCode.objects.filter(taxpayer=t).order_by("-issued_at")[:5]
+            ],
+            "payments": list(Payment.objects.filter(taxpayer=t).order_by("-paid_at")[:5]),
+            "claims": list(PaymentClaim.objects.filter(taxpayer=t).order_by("-created_at")[:5]),
+            "campaigns": list(
+                Target.objects.filter(taxpayer=t, messaged=True)
+                .select_related("campaign", "outbound")
+                .order_by("-created_at")[:5]
+            ),
+        }
+    )
     panel["owed"], panel["collectible"] = owed_and_collectible(DebtDocument.objects.filter(taxpayer=t))
     return panel
 

@@ -74,8 +74,11 @@ def announce(conversation: Conversation, kind: str, **data) -> None:
 
 # --- assignment -----------------------------------------------------------------------------------------------
 def _open_load(office_id: int) -> dict[int, int]:
-    rows = Conversation.objects.filter(office_id=office_id, state__in=list(HUMAN_STATES),
-                                       assigned_to__isnull=False).values("assigned_to").annotate(n=Count("id"))
+    rows = (
+        Conversation.objects.filter(office_id=office_id, state__in=list(HUMAN_STATES), assigned_to__isnull=False)
+        .values("assigned_to")
+        .annotate(n=Count("id"))
+    )
     return {r["assigned_to"]: r["n"] for r in rows}
 
 
@@ -91,13 +94,23 @@ def choose_officer(conversation: Conversation):
     taxpayer = conversation_taxpayer(conversation)
     if taxpayer is not None and taxpayer.account_representative_id:
         ar = taxpayer.account_representative
-        if ar.is_active and ar.office_id == conversation.office_id and \
-                _has_room(OfficerStatus.objects.filter(user=ar).first(), load):
+        if (
+            ar.is_active
+            and ar.office_id == conversation.office_id
+            and _has_room(OfficerStatus.objects.filter(user=ar).first(), load)
+        ):
             return ar
-    candidates = (OfficerStatus.objects.select_related("user")
-                  .filter(available=True, user__is_active=True, user__office_id=conversation.office_id,
-                          user__groups__name__in=list(OFFICER_ROLES))
-                  .distinct().order_by(models_nulls_first("last_assigned_at"), "user_id"))
+    candidates = (
+        OfficerStatus.objects.select_related("user")
+        .filter(
+            available=True,
+            user__is_active=True,
+            user__office_id=conversation.office_id,
+            user__groups__name__in=list(OFFICER_ROLES),
+        )
+        .distinct()
+        .order_by(models_nulls_first("last_assigned_at"), "user_id")
+    )
     for status in candidates:
         if _has_room(status, load):
             return status.user
@@ -114,8 +127,11 @@ def auto_assign(*, conversation: Conversation, now: dt.datetime | None = None):
     """Give a waiting, unassigned conversation to an officer. Returns the officer, or None (it stays in the
     office's unassigned queue, where any officer can take it)."""
     with transaction.atomic():
-        conversation = Conversation.objects.select_for_update(of=("self",)).select_related("taxpayer", "office").get(
-            pk=conversation.pk)
+        conversation = (
+            Conversation.objects.select_for_update(of=("self",))
+            .select_related("taxpayer", "office")
+            .get(pk=conversation.pk)
+        )
         if conversation.assigned_to_id or conversation.state not in HUMAN_STATES:
             return None
         officer = choose_officer(conversation)
@@ -156,17 +172,24 @@ def set_availability(*, user, available: bool, capacity: int | None = None) -> O
             raise InboxError("Kapasitas harus antara 1 dan 50 percakapan")
         status.capacity = capacity
     status.save()
-    audit_record(action="inbox.availability", actor=user, obj=status, office=user.office, channel="web",
-                 summary=f"officer {'available' if available else 'unavailable'}",
-                 detail={"capacity": status.capacity})
+    audit_record(
+        action="inbox.availability",
+        actor=user,
+        obj=status,
+        office=user.office,
+        channel="web",
+        summary=f"officer {'available' if available else 'unavailable'}",
+        detail={"capacity": status.capacity},
+    )
     return status
 
 
 def assign_waiting(*, office_id: int) -> int:
     """Hand out the office's waiting, unassigned conversations (an officer came on duty)."""
     n = 0
-    for c in Conversation.objects.filter(office_id=office_id, assigned_to__isnull=True,
-                                         state=ConversationState.WAITING_OFFICER).order_by("handed_off_at", "id"):
+    for c in Conversation.objects.filter(
+        office_id=office_id, assigned_to__isnull=True, state=ConversationState.WAITING_OFFICER
+    ).order_by("handed_off_at", "id"):
         if auto_assign(conversation=c) is None:
             break
         n += 1
@@ -203,14 +226,18 @@ def send_reply(*, conversation: Conversation, actor, text: str, now: dt.datetime
     return _enqueue(conversation, actor, now, kind="text", payload={"text": text})
 
 
-def send_template(*, conversation: Conversation, actor, template: Template, params,
-                  now: dt.datetime | None = None) -> OutboundMessage:
+def send_template(
+    *, conversation: Conversation, actor, template: Template, params, now: dt.datetime | None = None
+) -> OutboundMessage:
     """An approved template: the only way to write first, or again after the window closed."""
     _may(actor, "inbox.reply", conversation)
     now = now or timezone.now()
     _check_sendable(conversation)
-    if template.channel_id != conversation.channel_id or template.status != TemplateStatus.APPROVED \
-            or not template.is_current:
+    if (
+        template.channel_id != conversation.channel_id
+        or template.status != TemplateStatus.APPROVED
+        or not template.is_current
+    ):
         raise InboxError("Template tidak tersedia atau belum disetujui")
     return _enqueue(conversation, actor, now, kind="template", template=template, params=params)
 
@@ -218,9 +245,15 @@ def send_template(*, conversation: Conversation, actor, template: Template, para
 def _enqueue(conversation: Conversation, actor, now: dt.datetime, **kwargs) -> OutboundMessage:
     with transaction.atomic():
         try:
-            message = enqueue_message(channel=conversation.channel, to=_recipient(conversation),
-                                      idempotency_key=f"inbox:{conversation.pk}:{uuid.uuid4().hex}", lane=Lane.REPLY,
-                                      taxpayer=conversation.taxpayer, actor=actor, **kwargs)
+            message = enqueue_message(
+                channel=conversation.channel,
+                to=_recipient(conversation),
+                idempotency_key=f"inbox:{conversation.pk}:{uuid.uuid4().hex}",
+                lane=Lane.REPLY,
+                taxpayer=conversation.taxpayer,
+                actor=actor,
+                **kwargs,
+            )
         except MessagingError as exc:
             raise InboxError(f"Pesan tidak dapat dikirim: {exc}") from None
         if conversation.assigned_to_id is None and actor.has_role(*OFFICER_ROLES):
@@ -236,9 +269,9 @@ def fill_quick_reply(reply: QuickReply, *, conversation: Conversation, actor) ->
     """Replace the known variables; unknown ones stay visible so the officer sees what to fill in."""
     _may(actor, "inbox.reply", conversation)
     values = {
-        "nama": conversation.taxpayer.name if conversation.taxpayer_id and
-        conversation.taxpayer.office_id == conversation.office_id else (conversation.peer.profile_name or
-                                                                              "Bapak/Ibu"),
+        "nama": conversation.taxpayer.name
+        if conversation.taxpayer_id and conversation.taxpayer.office_id == conversation.office_id
+        else (conversation.peer.profile_name or "Bapak/Ibu"),
         "petugas": actor.full_name or actor.username,
         "kantor": conversation.office.name,
     }
@@ -256,16 +289,24 @@ def quick_reply_save(*, office, title: str, body: str, actor, reply: QuickReply 
     reply = reply or QuickReply(office=office, created_by=actor)
     reply.title, reply.body = title[:80], body[:2000]
     reply.save()
-    audit_record(action="inbox.quick_reply", actor=actor, obj=reply, office=office, channel="web",
-                 summary="quick reply saved")
+    audit_record(
+        action="inbox.quick_reply", actor=actor, obj=reply, office=office, channel="web", summary="quick reply saved"
+    )
     return reply
 
 
 @transaction.atomic
 def quick_reply_delete(*, reply: QuickReply, actor) -> None:
     """Deleting is audited like saving: the entry keeps the title and text that are gone."""
-    audit_record(action="inbox.quick_reply_delete", actor=actor, obj=reply, office=reply.office, channel="web",
-                 summary="quick reply deleted", detail={"title": reply.title, "body": reply.body})
+    audit_record(
+        action="inbox.quick_reply_delete",
+        actor=actor,
+        obj=reply,
+        office=reply.office,
+        channel="web",
+        summary="quick reply deleted",
+        detail={"title": reply.title, "body": reply.body},
+    )
     reply.delete()
 
 
@@ -286,8 +327,11 @@ def add_note(*, conversation: Conversation, actor, text: str):
 def resolve(*, conversation: Conversation, actor, now: dt.datetime | None = None) -> Conversation:
     _may(actor, "inbox.reply", conversation)
     now = now or timezone.now()
-    conversation = Conversation.objects.select_for_update(of=("self",)).select_related("office", "taxpayer").get(
-        pk=conversation.pk)
+    conversation = (
+        Conversation.objects.select_for_update(of=("self",))
+        .select_related("office", "taxpayer")
+        .get(pk=conversation.pk)
+    )
     if conversation.state == ConversationState.RESOLVED:
         return conversation
     conversation_resolve(conversation=conversation, now=now, actor=actor)
@@ -303,8 +347,15 @@ def reopen(*, conversation: Conversation, actor) -> Conversation:
         conversation = conversation_reopen(conversation=conversation, actor=actor)
     except ConversationError as exc:
         raise InboxError(str(exc)) from None
-    audit_record(action="conversation.reopen", actor=actor, obj=conversation, taxpayer=conversation.taxpayer,
-                 office=conversation.office, channel="web", summary="conversation reopened")
+    audit_record(
+        action="conversation.reopen",
+        actor=actor,
+        obj=conversation,
+        taxpayer=conversation.taxpayer,
+        office=conversation.office,
+        channel="web",
+        summary="conversation reopened",
+    )
     SlaRecord.objects.filter(conversation=conversation).update(resolution_seconds=None, resolution_breached=False)
     announce(conversation, "inbox.conversation")
     return conversation
@@ -323,16 +374,23 @@ def set_contact_status(*, conversation: Conversation, actor, status: str, reason
     for contact in contacts:
         contact_set_status(contact=contact, status=status, reason=reason, actor=actor, channel="web")
     peer = conversation.peer
-    cancel_queued_bulk(channel_id=conversation.channel_id, wa_id=peer.wa_id, user_id=peer.user_id,
-                       reason="Nomor WhatsApp salah" if status == ContactStatus.WRONG_NUMBER
-                       else "Wajib pajak menolak menerima pesan WhatsApp")
+    cancel_queued_bulk(
+        channel_id=conversation.channel_id,
+        wa_id=peer.wa_id,
+        user_id=peer.user_id,
+        reason="Nomor WhatsApp salah"
+        if status == ContactStatus.WRONG_NUMBER
+        else "Wajib pajak menolak menerima pesan WhatsApp",
+    )
     conversation_event(conversation=conversation, kind=f"contact_{status}", text=reason, actor=actor)
     announce(conversation, "inbox.conversation")
     return len(contacts)
 
 
 # --- billing --------------------------------------------------------------------------------------------------
-def issue_and_send_billing(*, conversation: Conversation, actor, document_ids: list[int], amount: str | int | None = None):
+def issue_and_send_billing(
+    *, conversation: Conversation, actor, document_ids: list[int], amount: str | int | None = None
+):
     """Issue a billing code for the chosen documents of the conversation's taxpayer (their whole balance, or the
     amount the taxpayer asked to pay) and send it to this chat."""
     _may(actor, "billing.issue", conversation)
@@ -365,9 +423,13 @@ def record_sla(*, conversation: Conversation, now: dt.datetime) -> SlaRecord:
     c = clocks(conversation, now=now)
     record, _ = SlaRecord.objects.update_or_create(
         conversation=conversation,
-        defaults=dict(office_id=conversation.office_id, officer_id=conversation.assigned_to_id,
-                      first_response_seconds=c["first_response_seconds"] if c["first_response_done"] else None,
-                      first_response_breached=c["first_response_breached"],
-                      resolution_seconds=c["resolution_seconds"] if c["resolution_done"] else None,
-                      resolution_breached=c["resolution_breached"] and c["resolution_done"]))
+        defaults=dict(
+            office_id=conversation.office_id,
+            officer_id=conversation.assigned_to_id,
+            first_response_seconds=c["first_response_seconds"] if c["first_response_done"] else None,
+            first_response_breached=c["first_response_breached"],
+            resolution_seconds=c["resolution_seconds"] if c["resolution_done"] else None,
+            resolution_breached=c["resolution_breached"] and c["resolution_done"],
+        ),
+    )
     return record

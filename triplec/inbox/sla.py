@@ -18,9 +18,15 @@ def office_seconds(office: Office, start: dt.datetime, end: dt.datetime) -> int:
         return 0
     tz = zoneinfo.ZoneInfo(office.time_zone)
     a, b = start.astimezone(tz), end.astimezone(tz)
-    holidays = set(Holiday.objects.filter(Q(office=office) | Q(office__isnull=True),
-                                          date__range=(a.date(), b.date())).values_list("date", flat=True)) \
-        if (b.date() - a.date()).days or a.weekday() in office.working_days else set()
+    holidays = (
+        set(
+            Holiday.objects.filter(
+                Q(office=office) | Q(office__isnull=True), date__range=(a.date(), b.date())
+            ).values_list("date", flat=True)
+        )
+        if (b.date() - a.date()).days or a.weekday() in office.working_days
+        else set()
+    )
     total = 0.0
     day = a.date()
     while day <= b.date():

@@ -44,13 +44,24 @@ def _queue_context(request: HttpRequest) -> dict:
     rows = list(selectors.queue(user, name, query)[:200])
     now = timezone.now()
     items = [(c, clocks(c, now=now), selectors.display_name(c)) for c in rows]
-    return {"view": name, "q": query, "items": items, "head": is_head(user),
-            "queues": [(q, label) for q, label in _queue_labels() if q != "office" or is_head(user)]}
+    return {
+        "view": name,
+        "q": query,
+        "items": items,
+        "head": is_head(user),
+        "queues": [(q, label) for q, label in _queue_labels() if q != "office" or is_head(user)],
+    }
 
 
 def _queue_labels():
-    return [("mine", _("Mine")), ("unassigned", _("Unassigned")), ("office", _("All of my office")),
-            ("open", _("Open")), ("waiting_taxpayer", _("Waiting for taxpayer")), ("resolved", _("Resolved"))]
+    return [
+        ("mine", _("Mine")),
+        ("unassigned", _("Unassigned")),
+        ("office", _("All of my office")),
+        ("open", _("Open")),
+        ("waiting_taxpayer", _("Waiting for taxpayer")),
+        ("resolved", _("Resolved")),
+    ]
 
 
 @login_required
@@ -80,7 +91,8 @@ def _conversation_context(request: HttpRequest, conversation) -> dict:
         "window_closes_at": closes,
         "window_seconds": max(0, int((closes - now).total_seconds())) if closes else 0,
         "clocks": clocks(conversation, now=now),
-        "fr_target": first_response_target() // 60, "res_target": resolution_target() // 60,
+        "fr_target": first_response_target() // 60,
+        "res_target": resolution_target() // 60,
     }
 
 
@@ -96,8 +108,13 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
     ctx["templates"] = selectors.templates_for(c)
     ctx["quick_replies"] = QuickReply.objects.filter(office=c.office)
     ctx["head"] = allowed(request.user, "inbox.manage")
-    ctx["officers"] = User.objects.filter(office=c.office, is_active=True, groups__name__in=list(OFFICER_ROLES)) \
-        .distinct().order_by("username") if ctx["head"] else []
+    ctx["officers"] = (
+        User.objects.filter(office=c.office, is_active=True, groups__name__in=list(OFFICER_ROLES))
+        .distinct()
+        .order_by("username")
+        if ctx["head"]
+        else []
+    )
     # Showing the taxpayer panel discloses the taxpayer's affairs to this member of staff: recorded.
     _audit_view(request, c, "conversation and taxpayer panel viewed", taxpayer=ctx["panel"]["taxpayer"])
     return render(request, "inbox/conversation.html", ctx)
@@ -106,8 +123,9 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
 def _audit_view(request: HttpRequest, c, summary: str, taxpayer=False) -> None:
     """One entry per disclosure, under the conversation's office and the taxpayer whose data was shown."""
     shown = selectors.conversation_taxpayer(c) if taxpayer is False else taxpayer
-    audit_record(action="inbox.view", actor=request.user, obj=c, taxpayer=shown, office=c.office, channel="web",
-                 summary=summary)
+    audit_record(
+        action="inbox.view", actor=request.user, obj=c, taxpayer=shown, office=c.office, channel="web", summary=summary
+    )
 
 
 @login_required
@@ -124,22 +142,48 @@ def conversation_json(request: HttpRequest, pk: int) -> JsonResponse:
     c = conversation_for(_inbox_user(request), pk)
     ctx = _conversation_context(request, c)
     _audit_view(request, c, "conversation read through the JSON API")
-    return JsonResponse({
-        "id": c.pk, "state": c.state, "assigned_to": c.assigned_to_id, "window_open": ctx["window_open"],
-        "window_seconds": ctx["window_seconds"], "clocks": ctx["clocks"],
-        "messages": [{"direction": ln.direction, "kind": ln.kind, "state": ln.state, "text": ln.text,
-                      "reason": ln.reason, "at": ln.at.isoformat()} for ln in ctx["lines"]],
-    })
+    return JsonResponse(
+        {
+            "id": c.pk,
+            "state": c.state,
+            "assigned_to": c.assigned_to_id,
+            "window_open": ctx["window_open"],
+            "window_seconds": ctx["window_seconds"],
+            "clocks": ctx["clocks"],
+            "messages": [
+                {
+                    "direction": ln.direction,
+                    "kind": ln.kind,
+                    "state": ln.state,
+                    "text": ln.text,
+                    "reason": ln.reason,
+                    "at": ln.at.isoformat(),
+                }
+                for ln in ctx["lines"]
+            ],
+        }
+    )
 
 
 @login_required
 @require_GET
 def queue_json(request: HttpRequest) -> JsonResponse:
     ctx = _queue_context(request)
-    return JsonResponse({"view": ctx["view"], "conversations": [
-        {"id": c.pk, "state": c.state, "assigned_to": c.assigned_to_id,
-         "last_message_at": c.last_message_at.isoformat(), "breached": k["first_response_breached"]}
-        for c, k, _label in ctx["items"]]})
+    return JsonResponse(
+        {
+            "view": ctx["view"],
+            "conversations": [
+                {
+                    "id": c.pk,
+                    "state": c.state,
+                    "assigned_to": c.assigned_to_id,
+                    "last_message_at": c.last_message_at.isoformat(),
+                    "breached": k["first_response_breached"],
+                }
+                for c, k, _label in ctx["items"]
+            ],
+        }
+    )
 
 
 def _act(request: HttpRequest, pk: int, fn, ok: str) -> HttpResponse:
@@ -156,8 +200,12 @@ def _act(request: HttpRequest, pk: int, fn, ok: str) -> HttpResponse:
 @login_required
 @require_POST
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, lambda c: services.send_reply(conversation=c, actor=request.user,
-                                                             text=request.POST.get("text", "")), _("Message queued."))
+    return _act(
+        request,
+        pk,
+        lambda c: services.send_reply(conversation=c, actor=request.user, text=request.POST.get("text", "")),
+        _("Message queued."),
+    )
 
 
 @login_required
@@ -177,28 +225,33 @@ def send_template(request: HttpRequest, pk: int) -> HttpResponse:
             nh = len(placeholders(template.header_text)) if template.header_type == "TEXT" else 0
             params = {"header": values[:nh], "body": values[nh:]}
         services.send_template(conversation=c, actor=request.user, template=template, params=params)
+
     return _act(request, pk, go, _("Template queued."))
 
 
 @login_required
 @require_POST
 def note(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, lambda c: services.add_note(conversation=c, actor=request.user,
-                                                           text=request.POST.get("text", "")), _("Note saved."))
+    return _act(
+        request,
+        pk,
+        lambda c: services.add_note(conversation=c, actor=request.user, text=request.POST.get("text", "")),
+        _("Note saved."),
+    )
 
 
 @login_required
 @require_POST
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, lambda c: services.resolve(conversation=c, actor=request.user),
-                _("Conversation resolved."))
+    return _act(
+        request, pk, lambda c: services.resolve(conversation=c, actor=request.user), _("Conversation resolved.")
+    )
 
 
 @login_required
 @require_POST
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, lambda c: services.reopen(conversation=c, actor=request.user),
-                _("Conversation reopened."))
+    return _act(request, pk, lambda c: services.reopen(conversation=c, actor=request.user), _("Conversation reopened."))
 
 
 @login_required
@@ -209,8 +262,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         if officer_id == "me":
             officer = request.user
         elif allowed(request.user, "inbox.manage"):
-            officer = User.objects.filter(pk=int(officer_id) if officer_id.isdigit() else 0,
-                                          office=c.office).first()
+            officer = User.objects.filter(pk=int(officer_id) if officer_id.isdigit() else 0, office=c.office).first()
         else:
             raise services.InboxError("Hanya kepala seksi yang dapat mengalihkan percakapan")
         if officer is None:
@@ -218,6 +270,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         if not allowed(request.user, "inbox.manage") and c.assigned_to_id not in (None, request.user.pk):
             raise Http404
         services.assign(conversation=c, officer=officer, actor=request.user)
+
     return _act(request, pk, go, _("Conversation assigned."))
 
 
@@ -225,22 +278,31 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def billing(request: HttpRequest, pk: int) -> HttpResponse:
     ids = [int(x) for x in request.POST.getlist("documents") if x.isdigit()]
-    return _act(request, pk, lambda c: services.issue_and_send_billing(conversation=c, actor=request.user,
-                                                                         document_ids=ids,
-                                                                         amount=request.POST.get("amount")),
-                _("Billing code issued and queued."))
+    return _act(
+        request,
+        pk,
+        lambda c: services.issue_and_send_billing(
+            conversation=c, actor=request.user, document_ids=ids, amount=request.POST.get("amount")
+        ),
+        _("Billing code issued and queued."),
+    )
 
 
 @login_required
 @require_POST
 def contact_status(request: HttpRequest, pk: int) -> HttpResponse:
     status = {"wrong_number": ContactStatus.WRONG_NUMBER, "opt_out": ContactStatus.OPTED_OUT}.get(
-        request.POST.get("status", ""), "")
+        request.POST.get("status", ""), ""
+    )
     reason = request.POST.get("reason", "").strip()[:300] or (
-        "Nomor salah (dari kotak masuk)" if status == ContactStatus.WRONG_NUMBER else "Menolak pesan WhatsApp")
-    return _act(request, pk, lambda c: services.set_contact_status(conversation=c, actor=request.user,
-                                                                     status=status, reason=reason),
-                _("Contact status changed."))
+        "Nomor salah (dari kotak masuk)" if status == ContactStatus.WRONG_NUMBER else "Menolak pesan WhatsApp"
+    )
+    return _act(
+        request,
+        pk,
+        lambda c: services.set_contact_status(conversation=c, actor=request.user, status=status, reason=reason),
+        _("Contact status changed."),
+    )
 
 
 @login_required
@@ -267,14 +329,22 @@ def quick_replies(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Quick reply deleted."))
         else:
             try:
-                services.quick_reply_save(office=user.office, title=request.POST.get("title", ""),
-                                          body=request.POST.get("body", ""), actor=user, reply=existing)
+                services.quick_reply_save(
+                    office=user.office,
+                    title=request.POST.get("title", ""),
+                    body=request.POST.get("body", ""),
+                    actor=user,
+                    reply=existing,
+                )
                 messages.success(request, _("Quick reply saved."))
             except services.InboxError as exc:
                 messages.error(request, str(exc))
         return redirect("inbox:quick_replies")
-    return render(request, "inbox/quick_replies.html",
-                  {"replies": QuickReply.objects.filter(office_id=user.office_id), "head": allowed(user, "inbox.manage")})
+    return render(
+        request,
+        "inbox/quick_replies.html",
+        {"replies": QuickReply.objects.filter(office_id=user.office_id), "head": allowed(user, "inbox.manage")},
+    )
 
 
 @login_required
@@ -285,8 +355,11 @@ def availability(request: HttpRequest) -> HttpResponse:
         raise Http404
     capacity = request.POST.get("capacity", "")
     try:
-        services.set_availability(user=user, available=request.POST.get("available") == "1",
-                                  capacity=int(capacity) if capacity.isdigit() else None)
+        services.set_availability(
+            user=user,
+            available=request.POST.get("available") == "1",
+            capacity=int(capacity) if capacity.isdigit() else None,
+        )
         if request.POST.get("available") == "1":
             services.assign_waiting(office_id=user.office_id)
     except services.InboxError as exc:
@@ -304,9 +377,15 @@ def tasks(request: HttpRequest) -> HttpResponse:
     if queue not in allowed:
         queue = ""
     labels = dict(TaskQueue.choices)
-    return render(request, "inbox/tasks.html", {
-        "tasks": list(selectors.tasks_for(user, queue or None)[:200]), "queue": queue,
-        "queues": [(q, labels[q]) for q in allowed]})
+    return render(
+        request,
+        "inbox/tasks.html",
+        {
+            "tasks": list(selectors.tasks_for(user, queue or None)[:200]),
+            "queue": queue,
+            "queues": [(q, labels[q]) for q in allowed],
+        },
+    )
 
 
 @require_POST

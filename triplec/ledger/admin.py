@@ -7,7 +7,18 @@ from .models import DebtDocument, Payment, PaymentAllocation, SuratPaksa, SuratT
 
 @admin.register(DebtDocument)
 class DebtDocumentAdmin(admin.ModelAdmin):
-    list_display = ("number", "document_type", "taxpayer", "office", "kap", "kjs", "issue_date", "due_date", "amount_due", "state")
+    list_display = (
+        "number",
+        "document_type",
+        "taxpayer",
+        "office",
+        "kap",
+        "kjs",
+        "issue_date",
+        "due_date",
+        "amount_due",
+        "state",
+    )
     list_filter = ("office", "document_type", "state", "kap", "tax_year")
     search_fields = ("number", "taxpayer__name", "taxpayer__npwp16")
     list_select_related = ("taxpayer", "office")

@@ -85,8 +85,9 @@ def _open_docs():
     return through.objects.filter(collectible_q("debtdocument__"), suratteguran_id=OuterRef("pk"))
 
 
-def ripe_letters(user, *, now: dt.datetime | None = None, issued: bool = False, filters: dict | None = None,
-                 sort: str = DEFAULT_SORT) -> QuerySet[SuratTeguran]:
+def ripe_letters(
+    user, *, now: dt.datetime | None = None, issued: bool = False, filters: dict | None = None, sort: str = DEFAULT_SORT
+) -> QuerySet[SuratTeguran]:
     """The letters of the list as one query, filtered and sorted in the database, each with `open_amount` (what
     is still payable on it): a page reads only its own rows. `issued=True` lists those with a Surat Paksa not yet
     served instead. Filters: due_from / due_to (the Surat Paksa due date), ar (user id), amount_min / amount_max,
@@ -100,14 +101,22 @@ def ripe_letters(user, *, now: dt.datetime | None = None, issued: bool = False, 
         ripe |= Q(office_id=office.pk, delivered_date__lt=today - dt.timedelta(days=SURAT_PAKSA_DAYS_AFTER_DELIVERY))
     through = SuratTeguran.documents.through
     blocking = through.objects.filter(suratteguran_id=OuterRef("pk"), debtdocument__state__in=BLOCKING_STATES)
-    amount = (_open_docs().order_by().values("suratteguran_id").annotate(total=Sum("debtdocument__amount_due"))
-              .values("total"))
+    amount = (
+        _open_docs()
+        .order_by()
+        .values("suratteguran_id")
+        .annotate(total=Sum("debtdocument__amount_due"))
+        .values("total")
+    )
     paksa = SuratPaksa.objects.filter(teguran_id=OuterRef("pk"))
-    qs = (SuratTeguran.objects.filter(ripe, closed_at__isnull=True)
-          .filter(Exists(_open_docs())).exclude(Exists(blocking))
-          .filter(Exists(paksa.filter(served_date__isnull=True)) if issued else ~Exists(paksa))
-          .annotate(open_amount=Subquery(amount[:1]))
-          .select_related("taxpayer", "office"))
+    qs = (
+        SuratTeguran.objects.filter(ripe, closed_at__isnull=True)
+        .filter(Exists(_open_docs()))
+        .exclude(Exists(blocking))
+        .filter(Exists(paksa.filter(served_date__isnull=True)) if issued else ~Exists(paksa))
+        .annotate(open_amount=Subquery(amount[:1]))
+        .select_related("taxpayer", "office")
+    )
     f = filters or {}
     if f.get("due_from"):
         qs = qs.filter(delivered_date__gte=f["due_from"] - dt.timedelta(days=SURAT_PAKSA_DAYS_AFTER_DELIVERY))
@@ -122,8 +131,9 @@ def ripe_letters(user, *, now: dt.datetime | None = None, issued: bool = False, 
     if f.get("kap"):
         # Uncorrelated: the letters with an open document of this tax type, found once through the KAP (as a
         # correlated EXISTS, SQLite walked every document of the KAP for each letter).
-        with_kap = through.objects.filter(collectible_q("debtdocument__"), debtdocument__kap=f["kap"]) \
-            .values("suratteguran_id")
+        with_kap = through.objects.filter(collectible_q("debtdocument__"), debtdocument__kap=f["kap"]).values(
+            "suratteguran_id"
+        )
         qs = qs.filter(pk__in=with_kap)
     key = (sort or DEFAULT_SORT).lstrip("-")
     fields = SORTS.get(key, SORTS[DEFAULT_SORT])
@@ -155,12 +165,21 @@ def candidates_for(letters, *, now: dt.datetime | None = None) -> list[Candidate
         docs = documents.get(letter.pk, [])
         due = letter.delivered_date + dt.timedelta(days=SURAT_PAKSA_DAYS_AFTER_DELIVERY)
         h = history.get(letter.taxpayer_id, {})
-        out.append(Candidate(
-            teguran=letter, documents=docs, amount=sum(d.amount_due for d in docs), due_date=due,
-            days_overdue=(todays[letter.office_id] - due).days, messages_sent=h.get("sent", 0),
-            replies=h.get("replies", 0), billing_codes=h.get("codes", 0), last_billing_code=h.get("last_code", ""),
-            paksa=next(iter(letter.paksa.all()), None), flags=[str(f) for f in letter.taxpayer.active_flags()],
-        ))
+        out.append(
+            Candidate(
+                teguran=letter,
+                documents=docs,
+                amount=sum(d.amount_due for d in docs),
+                due_date=due,
+                days_overdue=(todays[letter.office_id] - due).days,
+                messages_sent=h.get("sent", 0),
+                replies=h.get("replies", 0),
+                billing_codes=h.get("codes", 0),
+                last_billing_code=h.get("last_code", ""),
+                paksa=next(iter(letter.paksa.all()), None),
+                flags=[str(f) for f in letter.taxpayer.active_flags()],
+            )
+        )
     return out
 
 
@@ -169,7 +188,9 @@ def _open_documents(letter_ids: list[int]) -> dict[int, list[DebtDocument]]:
     documents by primary key: as one join with the letter ids as a list (what prefetch_related writes), SQLite
     walked every open document of the office once per letter."""
     through = SuratTeguran.documents.through
-    links = list(through.objects.filter(suratteguran_id__in=letter_ids).values_list("suratteguran_id", "debtdocument_id"))
+    links = list(
+        through.objects.filter(suratteguran_id__in=letter_ids).values_list("suratteguran_id", "debtdocument_id")
+    )
     found = DebtDocument.objects.in_bulk([d for _, d in links])
     out: dict[int, list[DebtDocument]] = defaultdict(list)
     for letter_id, doc_id in links:
@@ -185,11 +206,14 @@ def letters_in_order(ids: list[int]) -> list[SuratTeguran]:
     """These letters, in this order, with taxpayer and office: a page is found as ids (the sort and filters need
     no row data), then read."""
     order = {pk: n for n, pk in enumerate(ids)}
-    return sorted(SuratTeguran.objects.filter(pk__in=ids).select_related("taxpayer", "office"), key=lambda t: order[t.pk])
+    return sorted(
+        SuratTeguran.objects.filter(pk__in=ids).select_related("taxpayer", "office"), key=lambda t: order[t.pk]
+    )
 
 
-def surat_paksa_candidates(user, *, now: dt.datetime | None = None, issued: bool = False, filters: dict | None = None,
-                           sort: str = DEFAULT_SORT) -> list[Candidate]:
+def surat_paksa_candidates(
+    user, *, now: dt.datetime | None = None, issued: bool = False, filters: dict | None = None, sort: str = DEFAULT_SORT
+) -> list[Candidate]:
     """Every candidate in the user's offices, most overdue first (the whole list: pages use `ripe_letters`)."""
     return candidates_for(ripe_letters(user, now=now, issued=issued, filters=filters, sort=sort), now=now)
 
@@ -199,23 +223,50 @@ def _contact_history(taxpayer_ids: set[int]) -> dict[int, dict]:
     history: dict[int, dict] = defaultdict(dict)
     if not taxpayer_ids:
         return history
-    for tid, n in (OutboundMessage.objects.filter(taxpayer_id__in=taxpayer_ids).values_list("taxpayer_id")
-                   .annotate(n=Count("id"))):
+    for tid, n in (
+        OutboundMessage.objects.filter(taxpayer_id__in=taxpayer_ids).values_list("taxpayer_id").annotate(n=Count("id"))
+    ):
         history[tid]["sent"] = n
-    for tid, n in (InboundMessage.objects.filter(peer__contacts__taxpayer_id__in=taxpayer_ids)
-                   .values_list("peer__contacts__taxpayer_id").annotate(n=Count("id", distinct=True))):
+    for tid, n in (
+        InboundMessage.objects.filter(peer__contacts__taxpayer_id__in=taxpayer_ids)
+        .values_list("peer__contacts__taxpayer_id")
+        .annotate(n=Count("id", distinct=True))
+    ):
         history[tid]["replies"] = n
-    for tid, n in BillingCode.objects.filter(taxpayer_id__in=taxpayer_ids).values_list("taxpayer_id").annotate(n=Count("id")):
+    for tid, n in (
+        BillingCode.objects.filter(taxpayer_id__in=taxpayer_ids).values_list("taxpayer_id").annotate(n=Count("id"))
+    ):
         history[tid]["codes"] = n
-    for tid, code in BillingCode.objects.filter(taxpayer_id__in=taxpayer_ids).order_by("taxpayer_id", "-issued_at").values_list("taxpayer_id", "code"):
+    for tid, code in (
+        BillingCode.objects.filter(taxpayer_id__in=taxpayer_ids)
+        .order_by("taxpayer_id", "-issued_at")
+        .values_list("taxpayer_id", "code")
+    ):
         history[tid].setdefault("last_code", code)
     return history
 
 
 EXPORT_HEADER = [
-    "office_code", "teguran_number", "teguran_date", "delivered_date", "surat_paksa_due_date", "days_overdue", "npwp",
-    "taxpayer", "address", "city", "documents", "amount_due", "messages_sent", "replies", "billing_codes",
-    "last_billing_code", "flags", "surat_paksa_number", "surat_paksa_date", "served_date",
+    "office_code",
+    "teguran_number",
+    "teguran_date",
+    "delivered_date",
+    "surat_paksa_due_date",
+    "days_overdue",
+    "npwp",
+    "taxpayer",
+    "address",
+    "city",
+    "documents",
+    "amount_due",
+    "messages_sent",
+    "replies",
+    "billing_codes",
+    "last_billing_code",
+    "flags",
+    "surat_paksa_number",
+    "surat_paksa_date",
+    "served_date",
 ]
 
 
@@ -228,49 +279,92 @@ def export_rows(letters: QuerySet[SuratTeguran], user=None, *, now: dt.datetime 
     through = SuratTeguran.documents.through
     todays = {o.pk: office_today(o, now) for o in Office.objects.all()}
     kinds = dict(FlagKind.choices)
-    rows = list(letters.values_list("pk", "office_id", "office__code", "number", "issue_date", "delivered_date",
-                                    "taxpayer_id", "taxpayer__npwp16", "taxpayer__name", "taxpayer__address",
-                                    "taxpayer__city"))
+    rows = list(
+        letters.values_list(
+            "pk",
+            "office_id",
+            "office__code",
+            "number",
+            "issue_date",
+            "delivered_date",
+            "taxpayer_id",
+            "taxpayer__npwp16",
+            "taxpayer__name",
+            "taxpayer__address",
+            "taxpayer__city",
+        )
+    )
     for i in range(0, len(rows), chunk):
-        part = rows[i:i + chunk]
+        part = rows[i : i + chunk]
         ids = [r[0] for r in part]
         taxpayer_ids = {r[6] for r in part}
         # Links first, then the documents by primary key: joined in one query with the letter ids as a list,
         # SQLite walked every open document once per id.
         links = list(through.objects.filter(suratteguran_id__in=ids).values_list("suratteguran_id", "debtdocument_id"))
-        open_docs = {pk: (issued, number, amount) for pk, issued, number, amount in DebtDocument.objects.filter(
-            collectible_q(), pk__in=[d for _, d in links])
-            .values_list("pk", "issue_date", "number", "amount_due")}
+        open_docs = {
+            pk: (issued, number, amount)
+            for pk, issued, number, amount in DebtDocument.objects.filter(
+                collectible_q(), pk__in=[d for _, d in links]
+            ).values_list("pk", "issue_date", "number", "amount_due")
+        }
         docs: dict[int, list[tuple]] = defaultdict(list)
         for letter_id, doc_id in links:
             if doc_id in open_docs:
                 docs[letter_id].append(open_docs[doc_id])
         for mine in docs.values():
             mine.sort()
-        paksa = {row[0]: row[1:] for row in SuratPaksa.objects.filter(teguran_id__in=ids)
-                 .values_list("teguran_id", "number", "issue_date", "served_date")}
+        paksa = {
+            row[0]: row[1:]
+            for row in SuratPaksa.objects.filter(teguran_id__in=ids).values_list(
+                "teguran_id", "number", "issue_date", "served_date"
+            )
+        }
         flags: dict[int, list[str]] = defaultdict(list)
         today = timezone.localdate()
-        for taxpayer_id, kind, reason in (TaxpayerFlag.objects.filter(taxpayer_id__in=taxpayer_ids)
-                                          .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
-                                          .values_list("taxpayer_id", "kind", "reason")):
+        for taxpayer_id, kind, reason in (
+            TaxpayerFlag.objects.filter(taxpayer_id__in=taxpayer_ids)
+            .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+            .values_list("taxpayer_id", "kind", "reason")
+        ):
             flags[taxpayer_id].append(f"{kinds.get(kind, kind)}: {reason}")
         history = _contact_history(taxpayer_ids)
-        for (pk, office_id, code, number, issued, delivered, taxpayer_id, npwp16, name, address, city) in part:
+        for pk, office_id, code, number, issued, delivered, taxpayer_id, npwp16, name, address, city in part:
             due = delivered + dt.timedelta(days=SURAT_PAKSA_DAYS_AFTER_DELIVERY)
             mine, h, sp = docs.get(pk, []), history.get(taxpayer_id, {}), paksa.get(pk)
             yield [
-                code, number, issued, delivered, due, (todays[office_id] - due).days,
-                shown_npwp(user, npwp16, formatted=False) if user is not None else npwp16, name, address, city,
-                ", ".join(d[1] for d in mine), sum(d[2] for d in mine), h.get("sent", 0), h.get("replies", 0),
-                h.get("codes", 0), h.get("last_code", ""), "; ".join(flags.get(taxpayer_id, [])),
-                sp[0] if sp else "", sp[1] if sp else None, sp[2] if sp else None,
+                code,
+                number,
+                issued,
+                delivered,
+                due,
+                (todays[office_id] - due).days,
+                shown_npwp(user, npwp16, formatted=False) if user is not None else npwp16,
+                name,
+                address,
+                city,
+                ", ".join(d[1] for d in mine),
+                sum(d[2] for d in mine),
+                h.get("sent", 0),
+                h.get("replies", 0),
+                h.get("codes", 0),
+                h.get("last_code", ""),
+                "; ".join(flags.get(taxpayer_id, [])),
+                sp[0] if sp else "",
+                sp[1] if sp else None,
+                sp[2] if sp else None,
             ]
 
 
 @transaction.atomic
-def record_surat_paksa(*, teguran: SuratTeguran, number: str, issue_date: dt.date, actor, channel: str = "web",
-                       now: dt.datetime | None = None) -> SuratPaksa:
+def record_surat_paksa(
+    *,
+    teguran: SuratTeguran,
+    number: str,
+    issue_date: dt.date,
+    actor,
+    channel: str = "web",
+    now: dt.datetime | None = None,
+) -> SuratPaksa:
     """The bailiff records the Surat Paksa issued for a ripe Teguran. Audited."""
     teguran = SuratTeguran.objects.select_for_update().select_related("office", "taxpayer").get(pk=teguran.pk)
     number = (number or "").strip()
@@ -279,26 +373,38 @@ def record_surat_paksa(*, teguran: SuratTeguran, number: str, issue_date: dt.dat
     today = office_today(teguran.office, now)
     if issue_date > today:
         raise BailiffError("Tanggal Surat Paksa tidak boleh di masa depan", "issue_date")
-    if teguran.delivered_date is None or issue_date <= teguran.delivered_date + dt.timedelta(days=SURAT_PAKSA_DAYS_AFTER_DELIVERY):
-        raise BailiffError("Surat Paksa baru dapat diterbitkan setelah lewat 21 hari sejak Surat Teguran disampaikan", "issue_date")
+    if teguran.delivered_date is None or issue_date <= teguran.delivered_date + dt.timedelta(
+        days=SURAT_PAKSA_DAYS_AFTER_DELIVERY
+    ):
+        raise BailiffError(
+            "Surat Paksa baru dapat diterbitkan setelah lewat 21 hari sejak Surat Teguran disampaikan", "issue_date"
+        )
     if teguran.closed_at is not None:
         raise BailiffError("Surat Teguran ini sudah ditutup (tagihan lunas)")
     if SuratPaksa.objects.filter(teguran=teguran).exists():
         raise BailiffError("Surat Paksa untuk Surat Teguran ini sudah dicatat")
     try:
         with transaction.atomic():
-            paksa = SuratPaksa.objects.create(office=teguran.office, taxpayer=teguran.taxpayer, teguran=teguran,
-                                              number=number, issue_date=issue_date)
+            paksa = SuratPaksa.objects.create(
+                office=teguran.office, taxpayer=teguran.taxpayer, teguran=teguran, number=number, issue_date=issue_date
+            )
     except IntegrityError:
         raise BailiffError(f"Nomor Surat Paksa {number} sudah dipakai di kantor ini", "number") from None
-    audit_record(action="paksa.issue", actor=actor, obj=paksa, channel=channel,
-                 summary=f"Surat Paksa {number} atas {teguran.number}", detail={"issue_date": issue_date.isoformat()})
+    audit_record(
+        action="paksa.issue",
+        actor=actor,
+        obj=paksa,
+        channel=channel,
+        summary=f"Surat Paksa {number} atas {teguran.number}",
+        detail={"issue_date": issue_date.isoformat()},
+    )
     return paksa
 
 
 @transaction.atomic
-def record_served(*, paksa: SuratPaksa, served_date: dt.date, actor, channel: str = "web",
-                  now: dt.datetime | None = None) -> SuratPaksa:
+def record_served(
+    *, paksa: SuratPaksa, served_date: dt.date, actor, channel: str = "web", now: dt.datetime | None = None
+) -> SuratPaksa:
     """The bailiff served (memberitahukan) the Surat Paksa. Audited; a second entry corrects the date."""
     paksa = SuratPaksa.objects.select_for_update().select_related("office").get(pk=paksa.pk)
     if served_date < paksa.issue_date:
@@ -308,7 +414,12 @@ def record_served(*, paksa: SuratPaksa, served_date: dt.date, actor, channel: st
     before = paksa.served_date
     paksa.served_date = served_date
     paksa.save(update_fields=["served_date"])
-    audit_record(action="paksa.serve", actor=actor, obj=paksa, channel=channel,
-                 summary=f"Surat Paksa {paksa.number} diberitahukan {served_date:%d/%m/%Y}",
-                 detail={"served_date": served_date.isoformat(), "previous": before.isoformat() if before else None})
+    audit_record(
+        action="paksa.serve",
+        actor=actor,
+        obj=paksa,
+        channel=channel,
+        summary=f"Surat Paksa {paksa.number} diberitahukan {served_date:%d/%m/%Y}",
+        detail={"served_date": served_date.isoformat(), "previous": before.isoformat() if before else None},
+    )
     return paksa

@@ -32,16 +32,31 @@ class DebtFilterForm(QueryForm):
     label_suffix = ""
 
     q = forms.CharField(label=_("Document number or NPWP"), required=False, max_length=60)
-    document_type = forms.ChoiceField(label=_("Document type"), required=False, choices=[("", _("All"))] + DocumentType.choices)
+    document_type = forms.ChoiceField(
+        label=_("Document type"), required=False, choices=[("", _("All"))] + DocumentType.choices
+    )
     kap = forms.ChoiceField(label=_("KAP"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("All"))] + DocumentState.choices)
     amount_min = RupiahField(label=_("Amount from (Rp)"), required=False)
     amount_max = RupiahField(label=_("Amount to (Rp)"), required=False)
-    ar = forms.ModelChoiceField(label=_("Account representative"), required=False, queryset=User.objects.none(), empty_label=_("All"))
-    due = forms.ChoiceField(label=_("Due"), required=False, choices=[("", _("All")), ("overdue", _("Overdue")), ("not_due", _("Not yet due"))])
-    teguran = forms.ChoiceField(label=_("Surat Teguran"), required=False, choices=[
-        ("", _("All")), ("none", _("No Teguran yet")), ("undelivered", _("Issued, not delivered")), ("delivered", _("Delivered")),
-    ])
+    ar = forms.ModelChoiceField(
+        label=_("Account representative"), required=False, queryset=User.objects.none(), empty_label=_("All")
+    )
+    due = forms.ChoiceField(
+        label=_("Due"),
+        required=False,
+        choices=[("", _("All")), ("overdue", _("Overdue")), ("not_due", _("Not yet due"))],
+    )
+    teguran = forms.ChoiceField(
+        label=_("Surat Teguran"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("none", _("No Teguran yet")),
+            ("undelivered", _("Issued, not delivered")),
+            ("delivered", _("Delivered")),
+        ],
+    )
     sort = forms.ChoiceField(required=False, choices=[(k, k) for k in DEBT_SORTS] + [(f"-{k}", k) for k in DEBT_SORTS])
 
     def __init__(self, *args, user=None, **kwargs):
@@ -95,7 +110,9 @@ class DebtFilterForm(QueryForm):
         if data.get("teguran") == "none":
             qs = qs.filter(~Exists(teguran))
         elif data.get("teguran") == "undelivered":
-            qs = qs.filter(Exists(teguran.filter(delivered_date__isnull=True))).exclude(Exists(teguran.filter(delivered_date__isnull=False)))
+            qs = qs.filter(Exists(teguran.filter(delivered_date__isnull=True))).exclude(
+                Exists(teguran.filter(delivered_date__isnull=False))
+            )
         elif data.get("teguran") == "delivered":
             qs = qs.filter(Exists(teguran.filter(delivered_date__isnull=False)))
         sort = data.get("sort") or "-amount"

@@ -24,6 +24,6 @@ def kap_name(kap: str) -> str:
 
 
 def kap_label(kap: str) -> str:
-    """"411125 PPh Pasal 25/29 OP", or the bare code when we do not know its name."""
+    """ "411125 PPh Pasal 25/29 OP", or the bare code when we do not know its name."""
     name = KAP_NAMES.get(kap)
     return f"{kap} {name}" if name else kap

@@ -59,7 +59,9 @@ class DebtDocument(models.Model):
     sanctions = models.BigIntegerField(_("sanctions"), default=0)
     amount_due = models.BigIntegerField(_("amount still payable"))
     due_date = models.DateField(_("due date"))
-    state = models.CharField(_("state"), max_length=20, choices=DocumentState.choices, default=DocumentState.OPEN, db_index=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=DocumentState.choices, default=DocumentState.OPEN, db_index=True
+    )
     state_reason = models.CharField(_("state reason"), max_length=300, blank=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
@@ -70,7 +72,10 @@ class DebtDocument(models.Model):
         ordering = ["issue_date", "number"]
         constraints = [
             models.UniqueConstraint(fields=["office", "number"], name="document_number_unique_per_office"),
-            models.CheckConstraint(condition=models.Q(principal__gte=0, sanctions__gte=0, amount_due__gte=0), name="document_amounts_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(principal__gte=0, sanctions__gte=0, amount_due__gte=0),
+                name="document_amounts_not_negative",
+            ),
         ]
         indexes = [models.Index(fields=["taxpayer", "kap", "period_start"])]
         verbose_name = _("debt document")
@@ -148,8 +153,12 @@ class Payment(models.Model):
 
     ntpn = models.CharField(_("NTPN"), max_length=16, unique=True)
     billing_code = models.CharField(_("billing code"), max_length=15, blank=True, db_index=True)
-    office = models.ForeignKey("offices.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
-    taxpayer = models.ForeignKey("taxpayers.Taxpayer", null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
+    office = models.ForeignKey(
+        "offices.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    taxpayer = models.ForeignKey(
+        "taxpayers.Taxpayer", null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
     npwp = models.CharField(_("NPWP as received"), max_length=16, blank=True)
     document_number = models.CharField(_("document number as received"), max_length=60, blank=True)
     kap = models.CharField(_("KAP"), max_length=6, blank=True)
@@ -160,7 +169,9 @@ class Payment(models.Model):
     documents = models.ManyToManyField(DebtDocument, through="PaymentAllocation", related_name="payments")
     # Added for matching and clearing (issue 5).
     period_start = models.DateField(_("tax period start as received"), null=True, blank=True)
-    match_method = models.CharField(_("matched by"), max_length=20, choices=MatchMethod.choices, blank=True, db_index=True)
+    match_method = models.CharField(
+        _("matched by"), max_length=20, choices=MatchMethod.choices, blank=True, db_index=True
+    )
     overpaid_amount = models.BigIntegerField(_("overpaid amount"), default=0)
     matched_at = models.DateTimeField(_("matched at"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=20, default="cli")  # cli, api, web
@@ -200,12 +211,16 @@ class PaymentClaim(models.Model):
     taxpayer = models.ForeignKey("taxpayers.Taxpayer", on_delete=models.PROTECT, related_name="payment_claims")
     ntpn = models.CharField(_("NTPN"), max_length=16, db_index=True)
     channel = models.CharField(_("channel"), max_length=20, default="bot")
-    status = models.CharField(_("status"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.PENDING, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.PENDING, db_index=True
+    )
     payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.SET_NULL, related_name="claims")
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("claimed at"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -80,8 +80,16 @@ class PaymentOutcome:
     """What became of one row. `payment` is built on first access: the batch path writes rows with raw SQL
     and most callers (the importer's counters, the benchmark) never look at the model instance."""
 
-    def __init__(self, status: str, payment: Payment | None, matched: bool, warnings: list[str] | None = None,
-                 documents_paid: list[str] | None = None, *, loader=None) -> None:
+    def __init__(
+        self,
+        status: str,
+        payment: Payment | None,
+        matched: bool,
+        warnings: list[str] | None = None,
+        documents_paid: list[str] | None = None,
+        *,
+        loader=None,
+    ) -> None:
         self.status = status  # "imported" or "unchanged"
         self._payment, self._loader = payment, loader
         self.matched = matched
@@ -134,10 +142,18 @@ def validate_row(row: PaymentRow) -> None:
         raise PaymentRejected("paid_at", "Waktu bayar harus tanggal dan jam dengan zona waktu")
     now = timezone.now()
     if row.paid_at > now + PAID_AT_CLOCK_SKEW:
-        raise PaymentRejected("paid_at", f"Waktu bayar {row.paid_at.isoformat()} di masa depan (waktu server "
-                                         f"{now.replace(microsecond=0).isoformat()}); pembayaran dicatat setelah "
-                                         "terjadi")
-    if len(row.kap or "") > 6 or len(row.kjs or "") > 3 or len(row.document_number or "") > 60 or len(row.bank or "") > 100:
+        raise PaymentRejected(
+            "paid_at",
+            f"Waktu bayar {row.paid_at.isoformat()} di masa depan (waktu server "
+            f"{now.replace(microsecond=0).isoformat()}); pembayaran dicatat setelah "
+            "terjadi",
+        )
+    if (
+        len(row.kap or "") > 6
+        or len(row.kjs or "") > 3
+        or len(row.document_number or "") > 60
+        or len(row.bank or "") > 100
+    ):
         raise PaymentRejected("kap", "KAP (6), KJS (3), nomor dokumen (60) atau bank (100) terlalu panjang")
 
 
@@ -195,11 +211,25 @@ class _Plan:
         if self._payment is None:
             r = self.row
             payment = Payment(
-                id=self.payment_id, ntpn=self.ntpn, billing_code=(r.billing_code or "").strip(), office_id=self.office_id,
-                taxpayer_id=self.taxpayer_id, npwp=_npwp16(r.npwp16), document_number=(r.document_number or "").strip(),
-                kap=r.kap or "", kjs=r.kjs or "", amount=r.amount, paid_at=r.paid_at, bank=r.bank or "",
-                period_start=r.period_start, match_method=self.method, overpaid_amount=self.overpaid,
-                matched_at=self.now if self.method else None, source=self.source, created_at=self.now)
+                id=self.payment_id,
+                ntpn=self.ntpn,
+                billing_code=(r.billing_code or "").strip(),
+                office_id=self.office_id,
+                taxpayer_id=self.taxpayer_id,
+                npwp=_npwp16(r.npwp16),
+                document_number=(r.document_number or "").strip(),
+                kap=r.kap or "",
+                kjs=r.kjs or "",
+                amount=r.amount,
+                paid_at=r.paid_at,
+                bank=r.bank or "",
+                period_start=r.period_start,
+                match_method=self.method,
+                overpaid_amount=self.overpaid,
+                matched_at=self.now if self.method else None,
+                source=self.source,
+                created_at=self.now,
+            )
             payment._state.adding, payment._state.db = False, "default"
             self._payment = payment
         return self._payment
@@ -246,8 +276,9 @@ def _chunks(rows: Sequence[PaymentRow], size: int) -> Iterator[Sequence[PaymentR
         yield rows[start : start + size]
 
 
-def record_payment(row: PaymentRow, *, actor=None, channel: str = "cli", office_id: int | None = None,
-                   notify: bool = True) -> PaymentOutcome:
+def record_payment(
+    row: PaymentRow, *, actor=None, channel: str = "cli", office_id: int | None = None, notify: bool = True
+) -> PaymentOutcome:
     """Record one payment and match it, atomically. Raises PaymentRejected for a row that must not go in."""
     (result,) = record_payments([row], actor=actor, channel=channel, office_id=office_id, notify=notify)
     if isinstance(result, PaymentRejected):
@@ -255,8 +286,15 @@ def record_payment(row: PaymentRow, *, actor=None, channel: str = "cli", office_
     return result
 
 
-def record_payments(rows: Iterable[PaymentRow], *, actor=None, channel: str = "cli", office_id: int | None = None,
-                    notify: bool = True, batch_size: int | None = None) -> list[PaymentOutcome | PaymentRejected]:
+def record_payments(
+    rows: Iterable[PaymentRow],
+    *,
+    actor=None,
+    channel: str = "cli",
+    office_id: int | None = None,
+    notify: bool = True,
+    batch_size: int | None = None,
+) -> list[PaymentOutcome | PaymentRejected]:
     """Record many payments, one result per row in order. `office_id` restricts to one office's taxpayers (API)."""
     rows = list(rows)
     size = batch_size or settings.PAYMENT_BATCH_SIZE
@@ -285,7 +323,9 @@ def _record_chunk(rows: Sequence[PaymentRow], *, actor, channel, office_id, noti
         # that only the clashing row is refused.
         if len(valid) == 1:
             i, row = valid[0]
-            results[i] = PaymentRejected("ntpn", f"NTPN {normalise_ntpn(row.ntpn)} sudah tercatat untuk pembayaran lain")
+            results[i] = PaymentRejected(
+                "ntpn", f"NTPN {normalise_ntpn(row.ntpn)} sudah tercatat untuk pembayaran lain"
+            )
             return results
         for i, row in valid:
             (results[i],) = _record_chunk([row], actor=actor, channel=channel, office_id=office_id, notify=notify)
@@ -298,19 +338,30 @@ def _plan_and_apply(valid, results, *, actor, channel, office_id, notify) -> Non
     found = [n for (n,) in _select(f"SELECT ntpn FROM {pay_t} WHERE ntpn IN ({{}})", ntpns)]
     existing = {p.ntpn: p for p in Payment.objects.filter(ntpn__in=found)} if found else {}
     npwps = list({_npwp16(r.npwp16) for _, r in valid if r.npwp16})
-    taxpayers = {n: (tid, oid) for n, tid, oid in _select(f"SELECT npwp16, id, office_id FROM {tp_t} WHERE npwp16 IN ({{}})", npwps)}
+    taxpayers = {
+        n: (tid, oid)
+        for n, tid, oid in _select(f"SELECT npwp16, id, office_id FROM {tp_t} WHERE npwp16 IN ({{}})", npwps)
+    }
     codes_wanted = list({r.billing_code.strip() for _, r in valid if r.billing_code})
     codes: dict[str, tuple[int, int, int]] = {}
     code_docs: dict[int, list[int]] = defaultdict(list)
     if codes_wanted:
-        codes = {c: (cid, tid, oid) for cid, c, tid, oid in
-                 _select(f"SELECT id, code, taxpayer_id, office_id FROM {_table(BillingCode)} WHERE code IN ({{}})", codes_wanted)}
-        for cid, did in _select(f"SELECT billing_code_id, document_id FROM {_table(BillingCodeItem)} WHERE billing_code_id IN ({{}})",
-                                [v[0] for v in codes.values()]):
+        codes = {
+            c: (cid, tid, oid)
+            for cid, c, tid, oid in _select(
+                f"SELECT id, code, taxpayer_id, office_id FROM {_table(BillingCode)} WHERE code IN ({{}})", codes_wanted
+            )
+        }
+        for cid, did in _select(
+            f"SELECT billing_code_id, document_id FROM {_table(BillingCodeItem)} WHERE billing_code_id IN ({{}})",
+            [v[0] for v in codes.values()],
+        ):
             code_docs[cid].append(did)
 
     docs: dict[int, _Doc] = {}
-    columns = "id, taxpayer_id, office_id, number, kap, period_start, issue_date, amount_due, state, paid_at, cleared_at"
+    columns = (
+        "id, taxpayer_id, office_id, number, kap, period_start, issue_date, amount_due, state, paid_at, cleared_at"
+    )
 
     def load(sql: str, *lists: list) -> list[_Doc]:
         out = []
@@ -334,14 +385,20 @@ def _plan_and_apply(valid, results, *, actor, channel, office_id, notify) -> Non
     need_kap = set()
     for _, r in valid:
         tp = taxpayers.get(_npwp16(r.npwp16))
-        if tp and r.kap and not (r.billing_code and r.billing_code.strip() in codes) and (tp[0], (r.document_number or "").strip()) not in by_number:
+        if (
+            tp
+            and r.kap
+            and not (r.billing_code and r.billing_code.strip() in codes)
+            and (tp[0], (r.document_number or "").strip()) not in by_number
+        ):
             need_kap.add((tp[0], r.kap))
     by_kap: dict[tuple[int, str], list[_Doc]] = defaultdict(list)
     if need_kap:
         # No state condition in SQL: SQLite would pick the state index and read every open document of the
         # ledger; the (taxpayer, kap, period) index reads a few rows per taxpayer, filtered below.
-        for doc in load("taxpayer_id IN ({}) AND kap IN ({})",
-                        list({t for t, _ in need_kap}), list({k for _, k in need_kap})):
+        for doc in load(
+            "taxpayer_id IN ({}) AND kap IN ({})", list({t for t, _ in need_kap}), list({k for _, k in need_kap})
+        ):
             if (doc.taxpayer_id, doc.kap) in need_kap:
                 by_kap[(doc.taxpayer_id, doc.kap)].append(doc)
         for lst in by_kap.values():
@@ -365,7 +422,11 @@ def _plan_and_apply(valid, results, *, actor, channel, office_id, notify) -> Non
             continue
         if ntpn in seen:
             first = seen[ntpn]
-            if first.row.amount == row.amount and first.row.paid_at == row.paid_at and _npwp16(first.row.npwp16) == npwp:
+            if (
+                first.row.amount == row.amount
+                and first.row.paid_at == row.paid_at
+                and _npwp16(first.row.npwp16) == npwp
+            ):
                 results[i] = ("same-as", first)
             else:
                 results[i] = PaymentRejected("ntpn", f"NTPN {ntpn} muncul dua kali dengan data berbeda")
@@ -380,14 +441,17 @@ def _plan_and_apply(valid, results, *, actor, channel, office_id, notify) -> Non
         if code_info is not None:
             cid, code_tp, code_office = code_info
             if tp is not None and tp[0] != code_tp:
-                warnings.append("NPWP pada pembayaran berbeda dengan NPWP kode billing; dicocokkan menurut kode billing")
+                warnings.append(
+                    "NPWP pada pembayaran berbeda dengan NPWP kode billing; dicocokkan menurut kode billing"
+                )
             taxpayer_id, office = code_tp, code_office
             method = MatchMethod.BILLING_CODE
             targets = sorted((docs[d] for d in code_docs[cid]), key=lambda d: d.sort_key)
         elif tp is None:
             what = f"NPWP {npwp}" if npwp else f"Kode billing {code}"
-            results[i] = PaymentRejected("npwp" if npwp else "billing_code",
-                                         f"{what} tidak terdaftar di Just Triple C; pembayaran tidak dicatat")
+            results[i] = PaymentRejected(
+                "npwp" if npwp else "billing_code", f"{what} tidak terdaftar di Just Triple C; pembayaran tidak dicatat"
+            )
             continue
         else:
             taxpayer_id, office = tp
@@ -395,7 +459,9 @@ def _plan_and_apply(valid, results, *, actor, channel, office_id, notify) -> Non
             if doc is not None:
                 method, targets = MatchMethod.DOCUMENT_NUMBER, [doc]
             elif row.kap:
-                candidates = [d for d in by_kap.get((taxpayer_id, row.kap), []) if d.state in _ALLOCATABLE and d.amount_due > 0]
+                candidates = [
+                    d for d in by_kap.get((taxpayer_id, row.kap), []) if d.state in _ALLOCATABLE and d.amount_due > 0
+                ]
                 if row.period_start is not None:
                     candidates = [d for d in candidates if d.period_start == row.period_start]
                     if candidates:
@@ -403,14 +469,17 @@ def _plan_and_apply(valid, results, *, actor, channel, office_id, notify) -> Non
                 elif len(candidates) == 1:
                     method, targets = MatchMethod.KAP_PERIOD, candidates
                 elif len(candidates) > 1:
-                    warnings.append(f"{len(candidates)} dokumen terbuka dengan KAP {row.kap}; tanpa masa pajak tidak dapat dipilih")
+                    warnings.append(
+                        f"{len(candidates)} dokumen terbuka dengan KAP {row.kap}; tanpa masa pajak tidak dapat dipilih"
+                    )
             if code and not method:
                 warnings.append(f"Kode billing {code} tidak diterbitkan melalui Just Triple C")
         if office_id is not None and office != office_id:
             # Word for word the answer for an unknown NPWP: nothing tells that another office has it.
             what = f"NPWP {npwp}" if npwp else f"Kode billing {code}"
-            results[i] = PaymentRejected("npwp" if npwp else "billing_code",
-                                         f"{what} tidak terdaftar di Just Triple C; pembayaran tidak dicatat")
+            results[i] = PaymentRejected(
+                "npwp" if npwp else "billing_code", f"{what} tidak terdaftar di Just Triple C; pembayaran tidak dicatat"
+            )
             continue
         allocations: list[tuple[_Doc, int]] = []
         remaining = row.amount
@@ -423,14 +492,26 @@ def _plan_and_apply(valid, results, *, actor, channel, office_id, notify) -> Non
             allocations.append((doc, take))
             remaining -= take
         if method and not allocations:
-            warnings.append("Dokumen yang cocok sudah lunas atau tidak lagi terutang; seluruh jumlah dicatat sebagai kelebihan bayar")
+            warnings.append(
+                "Dokumen yang cocok sudah lunas atau tidak lagi terutang; seluruh jumlah dicatat sebagai kelebihan bayar"
+            )
         overpaid = remaining if method else 0
         if overpaid:
             warnings.append(f"Kelebihan bayar Rp{overpaid:,}".replace(",", "."))
         if not method:
             warnings.append("Tidak cocok dengan dokumen mana pun; masuk antrean pembayaran belum cocok")
-        plan = _Plan(i, row, ntpn, taxpayer_id, office, method, allocations, overpaid, warnings,
-                     billing_code_id=code_info[0] if code_info else None)
+        plan = _Plan(
+            i,
+            row,
+            ntpn,
+            taxpayer_id,
+            office,
+            method,
+            allocations,
+            overpaid,
+            warnings,
+            billing_code_id=code_info[0] if code_info else None,
+        )
         # Apply to the in-memory documents now, so later rows of the chunk see the new balances.
         for doc, take in allocations:
             doc.amount_due -= take
@@ -444,7 +525,9 @@ def _plan_and_apply(valid, results, *, actor, channel, office_id, notify) -> Non
                 if doc.amount_due == 0:
                     doc.state, doc.cleared_at = _CLEARED, now
                 else:
-                    warnings.append(f"Dokumen {doc.number} ditandai lunas oleh sistem inti tetapi masih bersaldo; tidak di-clear")
+                    warnings.append(
+                        f"Dokumen {doc.number} ditandai lunas oleh sistem inti tetapi masih bersaldo; tidak di-clear"
+                    )
             if not allocations:
                 warnings.append("Tanda clear diabaikan: pembayaran belum cocok dengan dokumen")
         plans.append(plan)
@@ -454,7 +537,9 @@ def _plan_and_apply(valid, results, *, actor, channel, office_id, notify) -> Non
     cleared_again: set[int] = set()
     if unchanged_clear:
         for i, prior in unchanged_clear:
-            for doc in DebtDocument.objects.select_for_update().filter(allocations__payment=prior, state=DocumentState.PAID, amount_due=0):
+            for doc in DebtDocument.objects.select_for_update().filter(
+                allocations__payment=prior, state=DocumentState.PAID, amount_due=0
+            ):
                 doc.state, doc.cleared_at = DocumentState.CLEARED, now
                 doc.save(update_fields=["state", "cleared_at", "updated_at"])
                 cleared_again.add(doc.pk)
@@ -464,24 +549,42 @@ def _plan_and_apply(valid, results, *, actor, channel, office_id, notify) -> Non
     if plans:
         _write(plans, docs, now=now, channel=channel)
         for plan in plans:
-            results[plan.index] = PaymentOutcome("imported", None, bool(plan.method), plan.warnings, plan.documents_paid,
-                                                 loader=lambda plan=plan: plan.payment)
+            results[plan.index] = PaymentOutcome(
+                "imported",
+                None,
+                bool(plan.method),
+                plan.warnings,
+                plan.documents_paid,
+                loader=lambda plan=plan: plan.payment,
+            )
     for i, value in enumerate(results):
         if isinstance(value, tuple) and value[0] == "same-as":
             first = value[1]
-            results[i] = PaymentOutcome("unchanged", None, bool(first.method), [], loader=lambda first=first: first.payment)
+            results[i] = PaymentOutcome(
+                "unchanged", None, bool(first.method), [], loader=lambda first=first: first.payment
+            )
     if not plans and not cleared_again:
         return
 
-    closed = close_settled_teguran([d.id for d in docs.values() if d.dirty and d.amount_due == 0] + list(cleared_again), at=now)
+    closed = close_settled_teguran(
+        [d.id for d in docs.values() if d.dirty and d.amount_due == 0] + list(cleared_again), at=now
+    )
     _confirm_claims(plans, now)
     single = plans[0] if len(plans) == 1 else None
     audit_record(
-        action="payment.import", actor=actor, channel=channel,
+        action="payment.import",
+        actor=actor,
+        channel=channel,
         obj=single.payment if single else None,
-        summary=(f"NTPN {single.ntpn}: " + (single.method or "belum cocok")) if single else f"{len(plans)} pembayaran dicatat",
-        detail={"payments": len(plans), "matched": sum(1 for p in plans if p.method),
-                "overpaid": sum(1 for p in plans if p.overpaid), "teguran_closed": closed},
+        summary=(f"NTPN {single.ntpn}: " + (single.method or "belum cocok"))
+        if single
+        else f"{len(plans)} pembayaran dicatat",
+        detail={
+            "payments": len(plans),
+            "matched": sum(1 for p in plans if p.method),
+            "overpaid": sum(1 for p in plans if p.overpaid),
+            "teguran_closed": closed,
+        },
     )
     if notify:
         # Every payment applied to documents gets its receipt, a partial one too (it says what is left).
@@ -501,23 +604,60 @@ def _write(plans: list[_Plan], docs: dict[int, _Doc], *, now: dt.datetime, chann
         return cache[value]
 
     datev = ops.adapt_datefield_value
-    columns = ["ntpn", "billing_code", "office_id", "taxpayer_id", "npwp", "document_number", "kap", "kjs", "amount",
-               "paid_at", "bank", "period_start", "match_method", "overpaid_amount", "matched_at", "source", "created_at"]
+    columns = [
+        "ntpn",
+        "billing_code",
+        "office_id",
+        "taxpayer_id",
+        "npwp",
+        "document_number",
+        "kap",
+        "kjs",
+        "amount",
+        "paid_at",
+        "bank",
+        "period_start",
+        "match_method",
+        "overpaid_amount",
+        "matched_at",
+        "source",
+        "created_at",
+    ]
     rows = []
     now_db = dtv(now)
     source = channel[:20]
     for p in plans:
         r = p.row
-        rows.append((p.ntpn, (r.billing_code or "").strip(), p.office_id, p.taxpayer_id, _npwp16(r.npwp16),
-                     (r.document_number or "").strip(), r.kap or "", r.kjs or "", r.amount, dtv(r.paid_at), r.bank or "",
-                     datev(r.period_start), p.method, p.overpaid, now_db if p.method else None, source, now_db))
+        rows.append(
+            (
+                p.ntpn,
+                (r.billing_code or "").strip(),
+                p.office_id,
+                p.taxpayer_id,
+                _npwp16(r.npwp16),
+                (r.document_number or "").strip(),
+                r.kap or "",
+                r.kjs or "",
+                r.amount,
+                dtv(r.paid_at),
+                r.bank or "",
+                datev(r.period_start),
+                p.method,
+                p.overpaid,
+                now_db if p.method else None,
+                source,
+                now_db,
+            )
+        )
         p.values = None
         p.now, p.source = now, source
     q = ops.quote_name
     payment_table = q(Payment._meta.db_table)
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {payment_table} ({', '.join(q(c) for c in columns)}) VALUES ({', '.join(['%s'] * len(columns))})", rows)
+            f"INSERT INTO {payment_table} ({', '.join(q(c) for c in columns)}) VALUES ({', '.join(['%s'] * len(columns))})",
+            rows,
+        )
         ids = dict(_select(f"SELECT ntpn, id FROM {payment_table} WHERE ntpn IN ({{}})", [p.ntpn for p in plans]))
         for p in plans:
             p.payment_id = ids[p.ntpn]
@@ -525,7 +665,8 @@ def _write(plans: list[_Plan], docs: dict[int, _Doc], *, now: dt.datetime, chann
         if allocations:
             cursor.executemany(
                 f"INSERT INTO {q(PaymentAllocation._meta.db_table)} (payment_id, document_id, amount) VALUES (%s, %s, %s)",
-                allocations)
+                allocations,
+            )
         dirty = [d for d in docs.values() if d.dirty]
         if dirty:
             cursor.executemany(
@@ -535,15 +676,20 @@ def _write(plans: list[_Plan], docs: dict[int, _Doc], *, now: dt.datetime, chann
             )
         code_paid = [(dtv(p.row.paid_at), p.billing_code_id) for p in plans if p.billing_code_id and p.allocations]
         if code_paid:
-            cursor.executemany(f"UPDATE {q(BillingCode._meta.db_table)} SET paid_at = %s WHERE id = %s AND paid_at IS NULL",
-                               code_paid)
+            cursor.executemany(
+                f"UPDATE {q(BillingCode._meta.db_table)} SET paid_at = %s WHERE id = %s AND paid_at IS NULL", code_paid
+            )
 
 
 def _confirm_claims(plans: list[_Plan], now: dt.datetime) -> None:
     """A "sudah bayar" claim is confirmed by the payment that carries its NTPN (same taxpayer only)."""
     by_ntpn = {p.ntpn: p for p in plans}
-    pending = [pk for (pk,) in _select(f"SELECT id FROM {_table(PaymentClaim)} WHERE status = 'pending' AND ntpn IN ({{}})",
-                                         list(by_ntpn))]
+    pending = [
+        pk
+        for (pk,) in _select(
+            f"SELECT id FROM {_table(PaymentClaim)} WHERE status = 'pending' AND ntpn IN ({{}})", list(by_ntpn)
+        )
+    ]
     for claim in PaymentClaim.objects.filter(pk__in=pending):
         plan = by_ntpn[claim.ntpn]
         if plan.taxpayer_id == claim.taxpayer_id:
@@ -564,8 +710,9 @@ class AssignmentError(Exception):
 
 
 @transaction.atomic
-def assign_payment(*, payment: Payment, documents: Sequence[DebtDocument], actor, channel: str = "web",
-                   note: str = "") -> PaymentOutcome:
+def assign_payment(
+    *, payment: Payment, documents: Sequence[DebtDocument], actor, channel: str = "web", note: str = ""
+) -> PaymentOutcome:
     """Staff allocate an unmatched payment to documents of one taxpayer, in the order given. Audited."""
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     if payment.match_method:
@@ -578,7 +725,11 @@ def assign_payment(*, payment: Payment, documents: Sequence[DebtDocument], actor
     taxpayers = {d.taxpayer_id for d in docs}
     if len(taxpayers) != 1:
         raise AssignmentError("Semua dokumen harus milik satu wajib pajak")
-    if actor is not None and not getattr(actor, "is_administrator", False) and any(d.office_id != actor.office_id for d in docs):
+    if (
+        actor is not None
+        and not getattr(actor, "is_administrator", False)
+        and any(d.office_id != actor.office_id for d in docs)
+    ):
         raise AssignmentError("Dokumen bukan milik kantor Anda")
     owed = [d for d in docs if is_owed(d)]
     if not owed:
@@ -605,12 +756,22 @@ def assign_payment(*, payment: Payment, documents: Sequence[DebtDocument], actor
     payment.save(update_fields=["taxpayer", "office", "match_method", "matched_at", "overpaid_amount"])
     close_settled_teguran([d.pk for d in owed if d.amount_due == 0], at=now)
     audit_record(
-        action="payment.assign", actor=actor, obj=payment, channel=channel,
+        action="payment.assign",
+        actor=actor,
+        obj=payment,
+        channel=channel,
         summary=f"NTPN {payment.ntpn} dialokasikan ke {', '.join(d.number for d in owed)}",
-        detail={"documents": [d.number for d in owed], "previous_taxpayer_id": before_taxpayer,
-                "overpaid": remaining, "note": note[:300]},
+        detail={
+            "documents": [d.number for d in owed],
+            "previous_taxpayer_id": before_taxpayer,
+            "overpaid": remaining,
+            "note": note[:300],
+        },
     )
-    _confirm_claims([_Plan(0, None, payment.ntpn, payment.taxpayer_id, payment.office_id, "manual", [], 0, [], _payment=payment)], now)  # type: ignore[arg-type]
+    _confirm_claims(
+        [_Plan(0, None, payment.ntpn, payment.taxpayer_id, payment.office_id, "manual", [], 0, [], _payment=payment)],
+        now,
+    )  # type: ignore[arg-type]
     warnings = [f"Kelebihan bayar Rp{remaining:,}".replace(",", ".")] if remaining else []
     # At least one document received money: its receipt says what is left.
     send_after_commit(payments_applied, sender=Payment, payment_ids=[payment.pk])
@@ -635,26 +796,51 @@ def check_payment_claim(*, taxpayer, ntpn: str, channel: str = "bot", actor=None
     """
     ntpn = normalise_ntpn(ntpn)
     if not NTPN_RE.match(ntpn):
-        return ClaimResult("invalid", message="NTPN terdiri dari 16 huruf/angka, tertera pada Bukti Penerimaan Negara (BPN). Mohon periksa kembali.")
+        return ClaimResult(
+            "invalid",
+            message="NTPN terdiri dari 16 huruf/angka, tertera pada Bukti Penerimaan Negara (BPN). Mohon periksa kembali.",
+        )
     payment = Payment.objects.filter(ntpn=ntpn).first()
     if payment is not None and payment.taxpayer_id == taxpayer.pk:
         PaymentClaim.objects.filter(taxpayer=taxpayer, ntpn=ntpn, status=ClaimStatus.PENDING).update(
-            status=ClaimStatus.CONFIRMED, payment=payment, resolved_at=timezone.now())
-        audit_record(action="payment.claim_found", actor=actor, obj=payment, taxpayer=taxpayer, channel=channel,
-                     summary=f"Klaim sudah bayar NTPN {ntpn}: pembayaran ditemukan")
-        return ClaimResult("found", payment=payment,
-                           message=f"Terima kasih. Pembayaran dengan NTPN {ntpn} sebesar Rp{payment.amount:,} sudah kami terima.".replace(",", "."))
+            status=ClaimStatus.CONFIRMED, payment=payment, resolved_at=timezone.now()
+        )
+        audit_record(
+            action="payment.claim_found",
+            actor=actor,
+            obj=payment,
+            taxpayer=taxpayer,
+            channel=channel,
+            summary=f"Klaim sudah bayar NTPN {ntpn}: pembayaran ditemukan",
+        )
+        return ClaimResult(
+            "found",
+            payment=payment,
+            message=f"Terima kasih. Pembayaran dengan NTPN {ntpn} sebesar Rp{payment.amount:,} sudah kami terima.".replace(
+                ",", "."
+            ),
+        )
     claim, created = PaymentClaim.objects.get_or_create(
-        taxpayer=taxpayer, ntpn=ntpn, defaults={"office_id": taxpayer.office_id, "channel": channel[:20]})
+        taxpayer=taxpayer, ntpn=ntpn, defaults={"office_id": taxpayer.office_id, "channel": channel[:20]}
+    )
     if payment is not None and not claim.note:
         claim.note = "NTPN tercatat atas wajib pajak lain; perlu diperiksa petugas"
         claim.save(update_fields=["note"])
     if created:
-        audit_record(action="payment.claim", actor=actor, obj=claim, taxpayer=taxpayer, channel=channel,
-                     summary=f"Klaim sudah bayar NTPN {ntpn} ({mask_npwp(taxpayer.npwp16)}) menunggu verifikasi")
-    return ClaimResult("pending", claim=claim,
-                       message=f"Terima kasih. NTPN {ntpn} belum tercatat pada data kami; data pembayaran dari bank dapat "
-                               "terlambat beberapa hari. Petugas kami akan memeriksanya dan mengabari Anda.")
+        audit_record(
+            action="payment.claim",
+            actor=actor,
+            obj=claim,
+            taxpayer=taxpayer,
+            channel=channel,
+            summary=f"Klaim sudah bayar NTPN {ntpn} ({mask_npwp(taxpayer.npwp16)}) menunggu verifikasi",
+        )
+    return ClaimResult(
+        "pending",
+        claim=claim,
+        message=f"Terima kasih. NTPN {ntpn} belum tercatat pada data kami; data pembayaran dari bank dapat "
+        "terlambat beberapa hari. Petugas kami akan memeriksanya dan mengabari Anda.",
+    )
 
 
 @transaction.atomic
@@ -668,6 +854,12 @@ def resolve_claim(*, claim: PaymentClaim, actor, accept: bool, note: str = "", c
     claim.note = (note or claim.note)[:300]
     claim.payment = Payment.objects.filter(ntpn=claim.ntpn, taxpayer=claim.taxpayer).first()
     claim.save()
-    audit_record(action="payment.claim_resolve", actor=actor, obj=claim, channel=channel,
-                 summary=f"Klaim NTPN {claim.ntpn} {claim.get_status_display()}", detail={"note": note[:300]})
+    audit_record(
+        action="payment.claim_resolve",
+        actor=actor,
+        obj=claim,
+        channel=channel,
+        summary=f"Klaim NTPN {claim.ntpn} {claim.get_status_display()}",
+        detail={"note": note[:300]},
+    )
     return claim

@@ -66,7 +66,9 @@ def owed_documents(*, office=None, taxpayer=None, user=None) -> QuerySet[DebtDoc
 
 def collectible_documents(*, office=None, taxpayer=None, user=None) -> QuerySet[DebtDocument]:
     """What collection may chase today ("dapat ditagih sekarang"). Paid and cleared ones drop out at once."""
-    return _scoped(DebtDocument.objects.filter(collectible_q()), office, taxpayer, user).order_by("issue_date", "number")
+    return _scoped(DebtDocument.objects.filter(collectible_q()), office, taxpayer, user).order_by(
+        "issue_date", "number"
+    )
 
 
 def debt_totals(qs: QuerySet[DebtDocument]) -> DebtTotals:
@@ -81,4 +83,8 @@ def owed_and_collectible(qs: QuerySet[DebtDocument]) -> tuple[DebtTotals, DebtTo
 
 def unmatched_payments(user):
     """The queue: payments not yet allocated to any document, oldest first, in the user's office."""
-    return scoped_to_user(Payment.objects.filter(match_method=""), user).select_related("taxpayer").order_by("paid_at", "id")
+    return (
+        scoped_to_user(Payment.objects.filter(match_method=""), user)
+        .select_related("taxpayer")
+        .order_by("paid_at", "id")
+    )

@@ -36,7 +36,11 @@ def close_settled_teguran(document_ids: Iterable[int], *, at: dt.datetime | None
     ids = list(set(document_ids))
     if not ids:
         return []
-    candidates = SuratTeguran.objects.filter(documents__id__in=ids, closed_at__isnull=True).values_list("id", flat=True).distinct()
+    candidates = (
+        SuratTeguran.objects.filter(documents__id__in=ids, closed_at__isnull=True)
+        .values_list("id", flat=True)
+        .distinct()
+    )
     settled = list(
         SuratTeguran.objects.filter(id__in=list(candidates))
         .exclude(documents__state__in=OWED_STATES)
@@ -72,7 +76,11 @@ def clear_document(*, document: DebtDocument, actor=None, channel: str = "api", 
         document.paid_at = now
     document.save(update_fields=["state", "cleared_at", "paid_at", "updated_at"])
     close_settled_teguran([document.pk], at=now)
-    audit_record(action="document.clear", actor=actor, obj=document, channel=channel,
-                 summary=f"{document.number} lunas dikonfirmasi sistem inti (saldo nol)")
+    audit_record(
+        action="document.clear",
+        actor=actor,
+        obj=document,
+        channel=channel,
+        summary=f"{document.number} lunas dikonfirmasi sistem inti (saldo nol)",
+    )
     return True
-

@@ -18,19 +18,39 @@ from .models import DebtDocument, SuratTeguran
 from .selectors import owed_and_collectible
 
 EXPORT_HEADER = [
-    "office_code", "npwp", "taxpayer", "document_type", "document_number", "document_date", "kap", "kap_name", "kjs",
-    "tax_period_start", "tax_period_end", "tax_year", "principal", "sanctions", "amount_due", "due_date", "state",
-    "account_representative", "teguran_delivered_date",
+    "office_code",
+    "npwp",
+    "taxpayer",
+    "document_type",
+    "document_number",
+    "document_date",
+    "kap",
+    "kap_name",
+    "kjs",
+    "tax_period_start",
+    "tax_period_end",
+    "tax_year",
+    "principal",
+    "sanctions",
+    "amount_due",
+    "due_date",
+    "state",
+    "account_representative",
+    "teguran_delivered_date",
 ]
 
 
 def filtered_documents(request: HttpRequest) -> tuple[DebtFilterForm, QuerySet[DebtDocument]]:
     form = DebtFilterForm(request.GET or None, user=request.user)
-    delivered = SuratTeguran.objects.filter(documents=OuterRef("pk"), delivered_date__isnull=False).order_by("-delivered_date")
+    delivered = SuratTeguran.objects.filter(documents=OuterRef("pk"), delivered_date__isnull=False).order_by(
+        "-delivered_date"
+    )
     # A document joined to another office's taxpayer (data from before imports refused it) is never listed.
-    qs = scoped_to_user(DebtDocument.objects.filter(taxpayer__office_id=F("office_id")), request.user).select_related(
-        "taxpayer", "office", "taxpayer__account_representative"
-    ).annotate(teguran_delivered_date=Subquery(delivered.values("delivered_date")[:1]))
+    qs = (
+        scoped_to_user(DebtDocument.objects.filter(taxpayer__office_id=F("office_id")), request.user)
+        .select_related("taxpayer", "office", "taxpayer__account_representative")
+        .annotate(teguran_delivered_date=Subquery(delivered.values("delivered_date")[:1]))
+    )
     return form, form.filter(qs)
 
 
@@ -46,23 +66,43 @@ def debts(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     sort = form.valid_data().get("sort") or "-amount"
     if page.object_list:
-        audit_listing(action="ledger.list", actor=request.user, rows=len(page.object_list),
-                      summary=f"debt list viewed ({len(page.object_list)} rows)",
-                      detail={"page": page.number, "filters": {k: str(v) for k, v in form.valid_data().items()
-                                                               if v not in (None, "")}})
+        audit_listing(
+            action="ledger.list",
+            actor=request.user,
+            rows=len(page.object_list),
+            summary=f"debt list viewed ({len(page.object_list)} rows)",
+            detail={
+                "page": page.number,
+                "filters": {k: str(v) for k, v in form.valid_data().items() if v not in (None, "")},
+            },
+        )
     # A wrong filter is shown with its reason (and the others still apply), answered as the client error it is.
-    return render(request, "ledger/debts.html", {
-        "form": form, "page": page, "listed": page.paginator.count, "owed": owed, "collectible": collectible,
-        "sort": sort, "today": timezone.localdate(),
-    }, status=400 if form.malformed else 200)
+    return render(
+        request,
+        "ledger/debts.html",
+        {
+            "form": form,
+            "page": page,
+            "listed": page.paginator.count,
+            "owed": owed,
+            "collectible": collectible,
+            "sort": sort,
+            "today": timezone.localdate(),
+        },
+        status=400 if form.malformed else 200,
+    )
 
 
 def _export(request: HttpRequest, form: DebtFilterForm, qs, fmt: str) -> HttpResponse:
     """The filtered list, whole. A disclosure of debt detail: audited with the filters used and the row count."""
     filters = {k: str(v) for k, v in (form.valid_data().items()) if v not in (None, "")}
     count = qs.count()
-    audit_record(action="ledger.export", actor=request.user, summary=f"debt list exported as {fmt.upper()} ({count} rows)",
-                 detail={"format": fmt, "rows": count, "filters": filters})
+    audit_record(
+        action="ledger.export",
+        actor=request.user,
+        summary=f"debt list exported as {fmt.upper()} ({count} rows)",
+        detail={"format": fmt, "rows": count, "filters": filters},
+    )
     rows = (_row(d, request.user) for d in qs.iterator(chunk_size=2000))
     if fmt == "csv":
         return csv_response(export_filename("tunggakan", "csv"), EXPORT_HEADER, rows)
@@ -72,7 +112,23 @@ def _export(request: HttpRequest, form: DebtFilterForm, qs, fmt: str) -> HttpRes
 def _row(d: DebtDocument, user) -> list:
     ar = d.taxpayer.account_representative
     return [
-        d.office.code, shown_npwp(user, d.taxpayer.npwp16, formatted=False), d.taxpayer.name, d.document_type, d.number, d.issue_date, d.kap, kap_name(d.kap),
-        d.kjs, d.period_start, d.period_end, d.tax_year, d.principal, d.sanctions, d.amount_due, d.due_date, d.state,
-        ar.username if ar else "", d.teguran_delivered_date or "",
+        d.office.code,
+        shown_npwp(user, d.taxpayer.npwp16, formatted=False),
+        d.taxpayer.name,
+        d.document_type,
+        d.number,
+        d.issue_date,
+        d.kap,
+        kap_name(d.kap),
+        d.kjs,
+        d.period_start,
+        d.period_end,
+        d.tax_year,
+        d.principal,
+        d.sanctions,
+        d.amount_due,
+        d.due_date,
+        d.state,
+        ar.username if ar else "",
+        d.teguran_delivered_date or "",
     ]

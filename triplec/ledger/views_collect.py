@@ -39,18 +39,31 @@ def unmatched(request: HttpRequest) -> HttpResponse:
 
 
 class AssignForm(forms.Form):
-    documents = forms.ModelMultipleChoiceField(queryset=DebtDocument.objects.none(), required=False,
-                                               widget=forms.CheckboxSelectMultiple, label=_("Documents of this taxpayer"))
-    other_numbers = forms.CharField(required=False, label=_("Other document numbers"),
-                                    help_text=_("Separated by commas, in the order the payment should settle them."))
-    note = forms.CharField(required=True, max_length=300, label=_("Reason"),
-                           help_text=_("What you checked, e.g. the BPN sent by the taxpayer. Kept in the audit log."))
+    documents = forms.ModelMultipleChoiceField(
+        queryset=DebtDocument.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Documents of this taxpayer"),
+    )
+    other_numbers = forms.CharField(
+        required=False,
+        label=_("Other document numbers"),
+        help_text=_("Separated by commas, in the order the payment should settle them."),
+    )
+    note = forms.CharField(
+        required=True,
+        max_length=300,
+        label=_("Reason"),
+        help_text=_("What you checked, e.g. the BPN sent by the taxpayer. Kept in the audit log."),
+    )
 
     def __init__(self, *args, user, payment: Payment, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.payment = user, payment
         owed = owed_documents(user=user)
-        self.fields["documents"].queryset = owed.filter(taxpayer_id=payment.taxpayer_id) if payment.taxpayer_id else owed.none()
+        self.fields["documents"].queryset = (
+            owed.filter(taxpayer_id=payment.taxpayer_id) if payment.taxpayer_id else owed.none()
+        )
 
     def clean(self):
         data = super().clean()
@@ -60,7 +73,9 @@ class AssignForm(forms.Form):
             found = {d.number: d for d in scoped_to_user(DebtDocument.objects.filter(number__in=numbers), self.user)}
             missing = [n for n in numbers if n not in found]
             if missing:
-                self.add_error("other_numbers", _t("Not found in your office: %(numbers)s") % {"numbers": ", ".join(missing)})
+                self.add_error(
+                    "other_numbers", _t("Not found in your office: %(numbers)s") % {"numbers": ", ".join(missing)}
+                )
             chosen += [found[n] for n in numbers if n in found and found[n] not in chosen]
         if not chosen and not self.errors:
             raise forms.ValidationError(_t("Choose at least one document."))
@@ -75,13 +90,20 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssignForm(request.POST or None, user=request.user, payment=payment)
     if request.method == "POST" and form.is_valid():
         try:
-            outcome = assign_payment(payment=payment, documents=form.cleaned_data["chosen"], actor=request.user,
-                                     note=form.cleaned_data["note"])
+            outcome = assign_payment(
+                payment=payment,
+                documents=form.cleaned_data["chosen"],
+                actor=request.user,
+                note=form.cleaned_data["note"],
+            )
         except AssignmentError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _t("Payment %(ntpn)s assigned.") % {"ntpn": payment.ntpn}
-                             + (" " + "; ".join(outcome.warnings) if outcome.warnings else ""))
+            messages.success(
+                request,
+                _t("Payment %(ntpn)s assigned.") % {"ntpn": payment.ntpn}
+                + (" " + "; ".join(outcome.warnings) if outcome.warnings else ""),
+            )
             return redirect("collect:unmatched")
     return render(request, "ledger/collect/assign.html", {"payment": payment, "form": form})
 
@@ -95,10 +117,14 @@ def claims(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or ClaimStatus.PENDING
     if status not in ClaimStatus.values:
         status = ClaimStatus.PENDING
-    qs = scoped_to_user(PaymentClaim.objects.filter(status=status), request.user).select_related("taxpayer", "payment", "resolved_by")
+    qs = scoped_to_user(PaymentClaim.objects.filter(status=status), request.user).select_related(
+        "taxpayer", "payment", "resolved_by"
+    )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     _audit_page(request, "payment.claims", page)
-    return render(request, "ledger/collect/claims.html", {"page": page, "status": status, "statuses": ClaimStatus.choices})
+    return render(
+        request, "ledger/collect/claims.html", {"page": page, "status": status, "statuses": ClaimStatus.choices}
+    )
 
 
 @login_required
@@ -112,7 +138,9 @@ def claim_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _t("Write what you checked before deciding."))
         return redirect("collect:claims")
     claim = resolve_claim(claim=claim, actor=request.user, accept=accept, note=note)
-    messages.success(request, _t("Claim %(ntpn)s: %(status)s.") % {"ntpn": claim.ntpn, "status": claim.get_status_display()})
+    messages.success(
+        request, _t("Claim %(ntpn)s: %(status)s.") % {"ntpn": claim.ntpn, "status": claim.get_status_display()}
+    )
     return redirect("collect:claims")
 
 
@@ -132,13 +160,19 @@ class BailiffFilterForm(forms.Form):
     """Filters of the Surat Paksa list; every field optional, a wrong one reported and left out."""
 
     label_suffix = ""
-    due_from = forms.DateField(label=_("Surat Paksa due from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    due_to = forms.DateField(label=_("Surat Paksa due to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_from = forms.DateField(
+        label=_("Surat Paksa due from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_to = forms.DateField(
+        label=_("Surat Paksa due to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     ar = forms.ModelChoiceField(label=_("Account representative"), required=False, queryset=None, empty_label=_("All"))
     amount_min = forms.IntegerField(label=_("Amount from (Rp)"), required=False, min_value=0)
     amount_max = forms.IntegerField(label=_("Amount to (Rp)"), required=False, min_value=0)
     kap = forms.ChoiceField(label=_("Tax type"), required=False)
-    sort = forms.ChoiceField(required=False, choices=[(k, k) for k in bailiff.SORTS] + [(f"-{k}", k) for k in bailiff.SORTS])
+    sort = forms.ChoiceField(
+        required=False, choices=[(k, k) for k in bailiff.SORTS] + [(f"-{k}", k) for k in bailiff.SORTS]
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -170,12 +204,22 @@ def bailiff_list(request: HttpRequest) -> HttpResponse:
     letters = bailiff.ripe_letters(request.user, issued=issued, filters=data, sort=sort)
     if request.GET.get("format") == "xlsx":
         count = letters.count()
-        audit_record(action="paksa.export", actor=request.user,
-                     summary=f"Surat Paksa list exported as XLSX ({count} rows)",
-                     detail={"rows": count, "tab": "issued" if issued else "candidates",
-                             "filters": {k: str(v) for k, v in data.items()}})
-        return xlsx_response(export_filename("calon-surat-paksa" if not issued else "surat-paksa-terbit", "xlsx"),
-                             "Surat Paksa", bailiff.EXPORT_HEADER, bailiff.export_rows(letters, request.user))
+        audit_record(
+            action="paksa.export",
+            actor=request.user,
+            summary=f"Surat Paksa list exported as XLSX ({count} rows)",
+            detail={
+                "rows": count,
+                "tab": "issued" if issued else "candidates",
+                "filters": {k: str(v) for k, v in data.items()},
+            },
+        )
+        return xlsx_response(
+            export_filename("calon-surat-paksa" if not issued else "surat-paksa-terbit", "xlsx"),
+            "Surat Paksa",
+            bailiff.EXPORT_HEADER,
+            bailiff.export_rows(letters, request.user),
+        )
     # The page as ids first: the database sorts and slices without computing each letter's amount unless the
     # sort or a filter needs it; then only these 50 letters are read.
     paginator = Paginator(letters.values_list("pk", flat=True), PAGE_SIZE)
@@ -184,14 +228,27 @@ def bailiff_list(request: HttpRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     rows = bailiff.letters_in_order(list(page.object_list))
     if rows:
-        audit_listing(action="paksa.list", actor=request.user, rows=len(rows),
-                      summary=f"Surat Paksa list viewed ({len(rows)} rows)",
-                      detail={"tab": "issued" if issued else "candidates", "page": page.number})
-    return render(request, "ledger/collect/bailiff.html", {
-        "form": form, "page": page, "candidates": bailiff.candidates_for(rows), "issued": issued,
-        "total": totals["amount"], "count": totals["n"], "sort": sort,
-        "can_record": allowed(request.user, "paksa.record"),
-    })
+        audit_listing(
+            action="paksa.list",
+            actor=request.user,
+            rows=len(rows),
+            summary=f"Surat Paksa list viewed ({len(rows)} rows)",
+            detail={"tab": "issued" if issued else "candidates", "page": page.number},
+        )
+    return render(
+        request,
+        "ledger/collect/bailiff.html",
+        {
+            "form": form,
+            "page": page,
+            "candidates": bailiff.candidates_for(rows),
+            "issued": issued,
+            "total": totals["amount"],
+            "count": totals["n"],
+            "sort": sort,
+            "can_record": allowed(request.user, "paksa.record"),
+        },
+    )
 
 
 def _back_to_list(request: HttpRequest) -> str:
@@ -199,7 +256,11 @@ def _back_to_list(request: HttpRequest) -> str:
     from django.utils.http import url_has_allowed_host_and_scheme
 
     target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) and target.startswith("/"):
+    if (
+        target
+        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+        and target.startswith("/")
+    ):
         return target
     return _reverse("collect:bailiff")
 
@@ -218,7 +279,11 @@ def paksa_issue(request: HttpRequest, pk: int) -> HttpResponse:
     except bailiff.BailiffError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _t("Surat Paksa %(number)s recorded for %(teguran)s.") % {"number": paksa.number, "teguran": teguran.number})
+        messages.success(
+            request,
+            _t("Surat Paksa %(number)s recorded for %(teguran)s.")
+            % {"number": paksa.number, "teguran": teguran.number},
+        )
     return redirect(_back_to_list(request))
 
 
@@ -243,8 +308,13 @@ def paksa_served(request: HttpRequest, pk: int) -> HttpResponse:
 def _audit_page(request: HttpRequest, action: str, page) -> None:
     """A page of a list with taxpayers' names and amounts is a disclosure: one audit entry."""
     if page.object_list:
-        audit_listing(action=action, actor=request.user, rows=len(page.object_list),
-                      summary=f"{action} viewed ({len(page.object_list)} rows)", detail={"page": page.number})
+        audit_listing(
+            action=action,
+            actor=request.user,
+            rows=len(page.object_list),
+            summary=f"{action} viewed ({len(page.object_list)} rows)",
+            detail={"page": page.number},
+        )
 
 
 def _reverse(name: str) -> str:
@@ -254,7 +324,10 @@ def _reverse(name: str) -> str:
 
 
 def _errors(form: forms.Form) -> str:
-    return "; ".join(f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}".lstrip(": ") for f, e in form.errors.items())
+    return "; ".join(
+        f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}".lstrip(": ")
+        for f, e in form.errors.items()
+    )
 
 
 # --- payments of a taxpayer ---------------------------------------------------------------------------
@@ -263,7 +336,9 @@ def _errors(form: forms.Form) -> str:
 @login_required
 @permission_required("ledger.view_payment", raise_exception=True)
 def payments_list(request: HttpRequest) -> HttpResponse:
-    qs = scoped_to_user(Payment.objects.select_related("taxpayer"), request.user).prefetch_related("allocations__document")
+    qs = scoped_to_user(Payment.objects.select_related("taxpayer"), request.user).prefetch_related(
+        "allocations__document"
+    )
     q = search_text(request.GET.get("q")).upper()
     if q:
         qs = qs.filter(ntpn__startswith=q) | qs.filter(billing_code__startswith=q) | qs.filter(npwp__startswith=q)
@@ -271,5 +346,6 @@ def payments_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(overpaid_amount__gt=0)
     page = Paginator(qs.order_by("-paid_at", "-id"), 50).get_page(request.GET.get("page"))
     _audit_page(request, "payment.list", page)
-    return render(request, "ledger/collect/payments.html", {"page": page, "q": q, "overpaid": bool(request.GET.get("overpaid"))})
-
+    return render(
+        request, "ledger/collect/payments.html", {"page": page, "q": q, "overpaid": bool(request.GET.get("overpaid"))}
+    )

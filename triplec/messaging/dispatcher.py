@@ -67,7 +67,7 @@ class TokenBucket:
         elapsed = now - self.updated
         self.updated = now
         if self.rate < self.target:
-            self.rate = min(self.target, self.rate * (1.05 ** elapsed))
+            self.rate = min(self.target, self.rate * (1.05**elapsed))
         self.tokens = min(self.burst, self.tokens + elapsed * self.rate)
 
     def take(self) -> float:
@@ -109,8 +109,16 @@ class PairLimiter:
 
 
 class Dispatcher:
-    def __init__(self, *, name: str | None = None, batch: int | None = None, threads: int | None = None,
-                 idle_sleep: float = 0.2, rate_override: float | None = None, listen: bool = False):
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        batch: int | None = None,
+        threads: int | None = None,
+        idle_sleep: float = 0.2,
+        rate_override: float | None = None,
+        listen: bool = False,
+    ):
         """`idle_sleep`: the longest wait between two looks at an idle outbox. With `listen`, the dispatcher
         also wakes the moment another process queues a message (core.wake), so the long-running one
         (`triplec dispatcher`) waits up to IDLE_MAX_SECONDS instead, in a blocking wait."""
@@ -171,8 +179,12 @@ class Dispatcher:
         wait = self.backoff.next()
         now = timezone.now()
         for lane in Lane.values:  # one index seek per lane (state, lane, next_attempt_at), never a sort
-            due = (OutboundMessage.objects.filter(state=State.QUEUED, lane=lane, next_attempt_at__gt=now)
-                   .order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first())
+            due = (
+                OutboundMessage.objects.filter(state=State.QUEUED, lane=lane, next_attempt_at__gt=now)
+                .order_by("next_attempt_at")
+                .values_list("next_attempt_at", flat=True)
+                .first()
+            )
             if due is not None:
                 wait = min(wait, max(0.01, (due - now).total_seconds()))
         return wait
@@ -210,9 +222,11 @@ class Dispatcher:
     def expire_old(self) -> int:
         now = timezone.now()
         max_age = dt.timedelta(seconds=settings.WHATSAPP_MAX_AGE_SECONDS)
-        return OutboundMessage.objects.filter(state=State.QUEUED).filter(
-            Q(not_after__lt=now) | Q(not_after__isnull=True, created_at__lt=now - max_age)
-        ).update(state=State.EXPIRED, error_reason=TOO_OLD, failed_at=now, claimed_by="")
+        return (
+            OutboundMessage.objects.filter(state=State.QUEUED)
+            .filter(Q(not_after__lt=now) | Q(not_after__isnull=True, created_at__lt=now - max_age))
+            .update(state=State.EXPIRED, error_reason=TOO_OLD, failed_at=now, claimed_by="")
+        )
 
     def recover_stale(self) -> int:
         """Rows left `sending` by a dispatcher that stopped beating: resolve each before it can go again."""
@@ -220,8 +234,9 @@ class Dispatcher:
         stale_after = dt.timedelta(seconds=settings.WHATSAPP_STALE_CLAIM_SECONDS)
         live = set(DispatcherHeartbeat.objects.filter(seen_at__gte=now - stale_after).values_list("name", flat=True))
         DispatcherHeartbeat.objects.filter(seen_at__lt=now - stale_after * 10).delete()
-        candidates = (OutboundMessage.objects.filter(state=State.SENDING, claimed_at__lt=now - stale_after)
-                      .select_related("channel")[:1000])
+        candidates = OutboundMessage.objects.filter(
+            state=State.SENDING, claimed_at__lt=now - stale_after
+        ).select_related("channel")[:1000]
         recovered = 0
         for message in candidates:
             claimant = message.claimed_by.split("/")[0]
@@ -244,21 +259,30 @@ class Dispatcher:
                 self._mark_sent_from_lookup(message, found, states=[State.SENDING])
                 return
             OutboundMessage.objects.filter(pk=message.pk, state=State.SENDING, claimed_by=message.claimed_by).update(
-                state=State.QUEUED, claimed_by="", needs_resolution=False, next_attempt_at=timezone.now())
+                state=State.QUEUED, claimed_by="", needs_resolution=False, next_attempt_at=timezone.now()
+            )
         else:
             # The real Cloud API cannot be asked: a status webhook echoing our id settles it (it moves the row
             # forward); until the grace period has passed we do not send again.
             grace = dt.timedelta(seconds=settings.WHATSAPP_RESOLVE_GRACE_SECONDS)
             OutboundMessage.objects.filter(pk=message.pk, state=State.SENDING, claimed_by=message.claimed_by).update(
-                state=State.QUEUED, claimed_by="", needs_resolution=False, next_attempt_at=message.claimed_at + grace)
+                state=State.QUEUED, claimed_by="", needs_resolution=False, next_attempt_at=message.claimed_at + grace
+            )
 
     def _mark_sent_from_lookup(self, message: OutboundMessage, found: list[dict], *, states: list[str]) -> bool:
         first = found[0]
         if len(found) > 1:
             log.error("message %s was received %d times by the provider", message.pk, len(found))
-        return bool(OutboundMessage.objects.filter(pk=message.pk, state__in=states).update(
-            state=State.SENT, wamid=first.get("wamid", ""), sent_at=timezone.now(), claimed_by="",
-            needs_resolution=False, attempts=F("attempts") + 1))
+        return bool(
+            OutboundMessage.objects.filter(pk=message.pk, state__in=states).update(
+                state=State.SENT,
+                wamid=first.get("wamid", ""),
+                sent_at=timezone.now(),
+                claimed_by="",
+                needs_resolution=False,
+                attempts=F("attempts") + 1,
+            )
+        )
 
     # --- claiming --------------------------------------------------------------------------------------------
     def _channel(self, channel_id: int) -> Channel:
@@ -318,27 +342,33 @@ class Dispatcher:
             limit += max(1, int(bucket.rate / 2))
         limit = min(self.batch, limit)
         now = timezone.now()
-        qs = (OutboundMessage.objects
-              .filter(state=State.QUEUED, next_attempt_at__lte=now, channel_id__in=active)
-              .filter(Q(lane=Lane.REPLY) | Q(channel_id__in=open_ids))
-              .order_by("lane", "next_attempt_at", "id"))
+        qs = (
+            OutboundMessage.objects.filter(state=State.QUEUED, next_attempt_at__lte=now, channel_id__in=active)
+            .filter(Q(lane=Lane.REPLY) | Q(channel_id__in=open_ids))
+            .order_by("lane", "next_attempt_at", "id")
+        )
         self._claims += 1
         token = f"{self.name}/{self._claims}"
         if self.is_postgres:
             with transaction.atomic():
                 ids = list(qs.select_for_update(skip_locked=True, of=("self",)).values_list("id", flat=True)[:limit])
                 if ids:
-                    OutboundMessage.objects.filter(id__in=ids).update(state=State.SENDING, claimed_by=token,
-                                                                      claimed_at=now)
+                    OutboundMessage.objects.filter(id__in=ids).update(
+                        state=State.SENDING, claimed_by=token, claimed_at=now
+                    )
         else:
             ids = list(qs.values_list("id", flat=True)[:limit])
             if ids:  # the state condition makes a row another dispatcher already took drop out
                 OutboundMessage.objects.filter(id__in=ids, state=State.QUEUED).update(
-                    state=State.SENDING, claimed_by=token, claimed_at=now)
+                    state=State.SENDING, claimed_by=token, claimed_at=now
+                )
         if not ids:
             return []
-        return list(OutboundMessage.objects.filter(id__in=ids, claimed_by=token, state=State.SENDING)
-                    .select_related("shape").order_by("lane", "next_attempt_at", "id"))
+        return list(
+            OutboundMessage.objects.filter(id__in=ids, claimed_by=token, state=State.SENDING)
+            .select_related("shape")
+            .order_by("lane", "next_attempt_at", "id")
+        )
 
     # --- sending ---------------------------------------------------------------------------------------------
     def send_batch(self, messages: list[OutboundMessage]) -> None:
@@ -383,8 +413,9 @@ class Dispatcher:
             return message, exc
         except Exception as exc:  # a bug must not leave the row claimed forever
             log.exception("unexpected error sending message %s", message.pk)
-            return message, ProviderError(None, repr(exc)[:200], "Kesalahan internal saat mengirim: dicoba lagi",
-                                          TRANSIENT, ambiguous=True)
+            return message, ProviderError(
+                None, repr(exc)[:200], "Kesalahan internal saat mengirim: dicoba lagi", TRANSIENT, ambiguous=True
+            )
 
     def _record(self, results, deferred, closed_window) -> None:
         now = timezone.now()
@@ -399,18 +430,26 @@ class Dispatcher:
                     self._record_error(message, outcome, now)
             if sent:
                 OutboundMessage.objects.filter(pk__in=list(sent), state=State.SENDING).update(
-                    state=State.SENT, sent_at=now, claimed_by="", needs_resolution=False,
-                    attempts=F("attempts") + 1, error_code=None, error_reason="",
-                    wamid=Case(*[When(pk=pk, then=Value(w)) for pk, w in sent.items()]))
+                    state=State.SENT,
+                    sent_at=now,
+                    claimed_by="",
+                    needs_resolution=False,
+                    attempts=F("attempts") + 1,
+                    error_code=None,
+                    error_reason="",
+                    wamid=Case(*[When(pk=pk, then=Value(w)) for pk, w in sent.items()]),
+                )
                 # A status webhook may have moved the row on before we got here: it set the wamid itself.
                 self.sent_total += len(sent)
             for message, at in deferred:
-                OutboundMessage.objects.filter(pk=message.pk, state=State.SENDING, claimed_by=message.claimed_by) \
-                    .update(state=State.QUEUED, claimed_by="", next_attempt_at=at)
+                OutboundMessage.objects.filter(
+                    pk=message.pk, state=State.SENDING, claimed_by=message.claimed_by
+                ).update(state=State.QUEUED, claimed_by="", next_attempt_at=at)
             for message in closed_window:
                 reason = ProviderError.from_code(131047).reason_id
                 OutboundMessage.objects.filter(pk=message.pk, state=State.SENDING).update(
-                    state=State.FAILED, error_code=131047, error_reason=reason, failed_at=now, claimed_by="")
+                    state=State.FAILED, error_code=131047, error_reason=reason, failed_at=now, claimed_by=""
+                )
 
     def _record_error(self, message: OutboundMessage, exc: ProviderError, now: dt.datetime) -> None:
         base = OutboundMessage.objects.filter(pk=message.pk, state=State.SENDING, claimed_by=message.claimed_by)
@@ -423,12 +462,23 @@ class Dispatcher:
             else:
                 self._bucket(self._channel(message.channel_id)).throttled()
                 delay = 1.0
-            base.update(state=State.QUEUED, claimed_by="", next_attempt_at=now + dt.timedelta(seconds=delay),
-                        error_code=exc.code, error_reason=exc.reason_id[:300],
-                        needs_resolution=message.needs_resolution or exc.ambiguous)
+            base.update(
+                state=State.QUEUED,
+                claimed_by="",
+                next_attempt_at=now + dt.timedelta(seconds=delay),
+                error_code=exc.code,
+                error_reason=exc.reason_id[:300],
+                needs_resolution=message.needs_resolution or exc.ambiguous,
+            )
         elif exc.kind == PERMANENT:
-            base.update(state=State.FAILED, claimed_by="", attempts=attempts, error_code=exc.code,
-                        error_reason=exc.reason_id[:300], failed_at=now)
+            base.update(
+                state=State.FAILED,
+                claimed_by="",
+                attempts=attempts,
+                error_code=exc.code,
+                error_reason=exc.reason_id[:300],
+                failed_at=now,
+            )
             if exc.code == 131026:
                 mark_undeliverable(message)
         elif attempts >= settings.WHATSAPP_MAX_ATTEMPTS:
@@ -437,12 +487,24 @@ class Dispatcher:
                 found = provider_for(self._channel(message.channel_id)).lookup(str(message.callback_id))
                 if found and self._mark_sent_from_lookup(message, found, states=[State.SENDING]):
                     return
-            base.update(state=State.FAILED, claimed_by="", attempts=attempts, error_code=exc.code,
-                        error_reason=f"Gagal setelah {attempts} percobaan: {exc.reason_id}"[:300], failed_at=now)
+            base.update(
+                state=State.FAILED,
+                claimed_by="",
+                attempts=attempts,
+                error_code=exc.code,
+                error_reason=f"Gagal setelah {attempts} percobaan: {exc.reason_id}"[:300],
+                failed_at=now,
+            )
         else:
             delay = min(settings.WHATSAPP_RETRY_BASE_SECONDS * 2 ** (attempts - 1), settings.WHATSAPP_RETRY_MAX_SECONDS)
             if exc.ambiguous and not provider_for(self._channel(message.channel_id)).can_lookup:
                 delay = max(delay, settings.WHATSAPP_RESOLVE_GRACE_SECONDS)
-            base.update(state=State.QUEUED, claimed_by="", attempts=attempts, error_code=exc.code,
-                        error_reason=exc.reason_id[:300], next_attempt_at=now + dt.timedelta(seconds=delay),
-                        needs_resolution=message.needs_resolution or exc.ambiguous)
+            base.update(
+                state=State.QUEUED,
+                claimed_by="",
+                attempts=attempts,
+                error_code=exc.code,
+                error_reason=exc.reason_id[:300],
+                next_attempt_at=now + dt.timedelta(seconds=delay),
+                needs_resolution=message.needs_resolution or exc.ambiguous,
+            )

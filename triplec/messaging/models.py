@@ -28,19 +28,27 @@ class Channel(models.Model):
     """One WhatsApp business number of an office. Secrets are never stored here: they come from the
     environment (the named variable, or the WHATSAPP_* setting when no name is given)."""
 
-    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="whatsapp_channels",
-                               verbose_name=_("office"))
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.PROTECT, related_name="whatsapp_channels", verbose_name=_("office")
+    )
     phone_number_id = models.CharField(_("phone number id"), max_length=40, unique=True)
     display_number = models.CharField(_("display number"), max_length=40)
     waba_id = models.CharField(_("WhatsApp Business Account id"), max_length=40)
     base_url = models.URLField(_("base URL"), max_length=300)
     api_version = models.CharField(_("API version"), max_length=10, default="v25.0")
-    provider = models.CharField(_("provider"), max_length=20, default="simulator",
-                                choices=[("cloudapi", "Meta Cloud API"), ("simulator", _("Local simulator"))])
+    provider = models.CharField(
+        _("provider"),
+        max_length=20,
+        default="simulator",
+        choices=[("cloudapi", "Meta Cloud API"), ("simulator", _("Local simulator"))],
+    )
     messages_per_second = models.PositiveIntegerField(_("messages per second"), default=80)
     access_token_env = models.CharField(
-        _("access token variable"), max_length=80, blank=True,
-        help_text=_("Name of the environment variable holding the token; empty = WHATSAPP_ACCESS_TOKEN."))
+        _("access token variable"),
+        max_length=80,
+        blank=True,
+        help_text=_("Name of the environment variable holding the token; empty = WHATSAPP_ACCESS_TOKEN."),
+    )
     app_secret_env = models.CharField(_("app secret variable"), max_length=80, blank=True)
     verify_token_env = models.CharField(_("verify token variable"), max_length=80, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -105,21 +113,32 @@ class Template(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     is_current = models.BooleanField(_("current"), default=True)
     meta_id = models.CharField(_("Meta template id"), max_length=40, blank=True)
-    category = models.CharField(_("category"), max_length=20, choices=TemplateCategory.choices,
-                                default=TemplateCategory.UTILITY)
-    parameter_format = models.CharField(_("parameter format"), max_length=10, default="POSITIONAL",
-                                        choices=[("POSITIONAL", _("positional")), ("NAMED", _("named"))])
-    header_type = models.CharField(_("header"), max_length=10, default="NONE",
-                                   choices=[("NONE", _("none")), ("TEXT", _("text")), ("DOCUMENT", _("document"))])
+    category = models.CharField(
+        _("category"), max_length=20, choices=TemplateCategory.choices, default=TemplateCategory.UTILITY
+    )
+    parameter_format = models.CharField(
+        _("parameter format"),
+        max_length=10,
+        default="POSITIONAL",
+        choices=[("POSITIONAL", _("positional")), ("NAMED", _("named"))],
+    )
+    header_type = models.CharField(
+        _("header"),
+        max_length=10,
+        default="NONE",
+        choices=[("NONE", _("none")), ("TEXT", _("text")), ("DOCUMENT", _("document"))],
+    )
     header_text = models.CharField(_("header text"), max_length=60, blank=True)
     body = models.TextField(_("body"))
     footer = models.CharField(_("footer"), max_length=60, blank=True)
     buttons = models.JSONField(_("quick-reply buttons"), default=list, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=TemplateStatus.choices,
-                              default=TemplateStatus.PENDING)
+    status = models.CharField(
+        _("status"), max_length=10, choices=TemplateStatus.choices, default=TemplateStatus.PENDING
+    )
     status_reason = models.CharField(_("status reason"), max_length=300, blank=True)
-    quality_rating = models.CharField(_("quality rating"), max_length=10, choices=TemplateQuality.choices,
-                                      default=TemplateQuality.UNKNOWN)
+    quality_rating = models.CharField(
+        _("quality rating"), max_length=10, choices=TemplateQuality.choices, default=TemplateQuality.UNKNOWN
+    )
     updated_at = models.DateTimeField(auto_now=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -127,8 +146,9 @@ class Template(models.Model):
         ordering = ["name", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["channel", "name", "language", "version"], name="template_version_unique"),
-            models.UniqueConstraint(fields=["channel", "name", "language"], condition=models.Q(is_current=True),
-                                    name="template_one_current"),
+            models.UniqueConstraint(
+                fields=["channel", "name", "language"], condition=models.Q(is_current=True), name="template_one_current"
+            ),
         ]
         verbose_name = _("message template")
         verbose_name_plural = _("message templates")
@@ -232,23 +252,30 @@ class OutboundMessage(models.Model):
     """One message we send, from the moment someone asks for it until its last status."""
 
     idempotency_key = models.CharField(max_length=200, unique=True)
-    callback_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False,
-                                   help_text=_("sent as biz_opaque_callback_data; echoed in status webhooks"))
+    callback_id = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text=_("sent as biz_opaque_callback_data; echoed in status webhooks"),
+    )
     # No index of its own on channel, template or created_by: no query looks messages up by them alone (the
     # claim goes by outbox_claim, a conversation by number), and every index is written for each message of a
     # campaign start. Deleting a channel, template or user (rare; they are deactivated) scans instead.
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="outbound_messages", db_index=False)
-    taxpayer = models.ForeignKey("taxpayers.Taxpayer", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="whatsapp_messages")
+    taxpayer = models.ForeignKey(
+        "taxpayers.Taxpayer", null=True, blank=True, on_delete=models.SET_NULL, related_name="whatsapp_messages"
+    )
     to = models.CharField(max_length=20, blank=True, help_text=_("digits, no +"))
     recipient = models.CharField(max_length=140, blank=True, help_text=_("business-scoped user id"))
     kind = models.CharField(max_length=20)
     payload = models.JSONField(help_text=_("the Cloud API request body; with a shape, only this message's values"))
     # No index: shapes are never deleted while a message uses them, and each index is written for every message.
-    shape = models.ForeignKey(BodyShape, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                              db_index=False)
-    template = models.ForeignKey(Template, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                 db_index=False)
+    shape = models.ForeignKey(
+        BodyShape, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    template = models.ForeignKey(
+        Template, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     lane = models.PositiveSmallIntegerField(choices=Lane.choices, default=Lane.BULK)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -257,15 +284,17 @@ class OutboundMessage(models.Model):
     claimed_by = models.CharField(max_length=64, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     needs_resolution = models.BooleanField(
-        default=False, help_text=_("an earlier attempt may have reached WhatsApp: ask before sending again"))
+        default=False, help_text=_("an earlier attempt may have reached WhatsApp: ask before sending again")
+    )
     wamid = models.CharField(max_length=200, blank=True, db_index=True)
     error_code = models.IntegerField(null=True, blank=True)
     error_reason = models.CharField(max_length=300, blank=True)
     pricing_category = models.CharField(max_length=40, blank=True)
     pricing_billable = models.BooleanField(null=True)
     pricing_type = models.CharField(max_length=40, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", db_index=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
@@ -290,8 +319,9 @@ class OutboundMessage(models.Model):
         """The Cloud API request body: the payload, or the shape filled with the payload's values."""
         if self.shape_id is None:
             return self.payload
-        return json.loads(shapes.cut(self.shape.text).fill(self.to or self.recipient, str(self.callback_id),
-                                                           self.payload))
+        return json.loads(
+            shapes.cut(self.shape.text).fill(self.to or self.recipient, str(self.callback_id), self.payload)
+        )
 
 
 class MessageStatus(models.Model):
@@ -299,8 +329,9 @@ class MessageStatus(models.Model):
 
     wamid = models.CharField(max_length=200)
     status = models.CharField(max_length=20)
-    message = models.ForeignKey(OutboundMessage, null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="statuses")
+    message = models.ForeignKey(
+        OutboundMessage, null=True, blank=True, on_delete=models.CASCADE, related_name="statuses"
+    )
     timestamp = models.DateTimeField()
     error_code = models.IntegerField(null=True, blank=True)
     payload = models.JSONField(default=dict)

@@ -40,8 +40,9 @@ def quarantine_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def quarantine_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(request, pk)
-    return render(request, "messaging/quarantine_event.html",
-                  {"event": event, "body": selectors.masked_body(event.body)})
+    return render(
+        request, "messaging/quarantine_event.html", {"event": event, "body": selectors.masked_body(event.body)}
+    )
 
 
 @login_required
@@ -54,8 +55,11 @@ def quarantine_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
             if event.state == EventState.PROCESSED:
                 messages.success(request, _("Webhook event %(id)s processed.") % {"id": event.pk})
             elif event.state == EventState.QUARANTINED:
-                messages.warning(request, _("Webhook event %(id)s is quarantined again: %(reason)s")
-                                 % {"id": event.pk, "reason": event.reason[:300]})
+                messages.warning(
+                    request,
+                    _("Webhook event %(id)s is quarantined again: %(reason)s")
+                    % {"id": event.pk, "reason": event.reason[:300]},
+                )
             else:
                 messages.info(request, _("Webhook event %(id)s is waiting to be processed again.") % {"id": event.pk})
         elif action == "discard":

@@ -38,12 +38,15 @@ def _split_params(template: Template, params: Any) -> tuple[Any, Any]:
         if params is None:
             params = {}
         if not isinstance(params, dict):
-            raise TemplateParamsError(f"template {template.name} uses named parameters: give a dict, not {type(params).__name__}")
+            raise TemplateParamsError(
+                f"template {template.name} uses named parameters: give a dict, not {type(params).__name__}"
+            )
         missing = [n for n in header_names + body_names if n not in params]
         extra = [n for n in params if n not in header_names + body_names]
         if missing or extra:
             raise TemplateParamsError(
-                f"template {template.name}: missing parameters {missing or '-'}, unknown parameters {extra or '-'}")
+                f"template {template.name}: missing parameters {missing or '-'}, unknown parameters {extra or '-'}"
+            )
         return {n: str(params[n]) for n in header_names}, {n: str(params[n]) for n in body_names}
     if isinstance(params, dict) and set(params) <= {"header", "body"}:
         header, body = list(params.get("header") or []), list(params.get("body") or [])
@@ -54,7 +57,8 @@ def _split_params(template: Template, params: Any) -> tuple[Any, Any]:
     if len(header) != len(header_names) or len(body) != len(body_names):
         raise TemplateParamsError(
             f"template {template.name} needs {len(header_names)} header and {len(body_names)} body parameters, "
-            f"got {len(header)} and {len(body)}")
+            f"got {len(header)} and {len(body)}"
+        )
     return dict(zip(header_names, map(str, header))), dict(zip(body_names, map(str, body)))
 
 
@@ -79,8 +83,9 @@ def render_template(template: Template, params: Any = None) -> str:
     return "\n\n".join(p for p in (parts["header"], parts["body"], parts["footer"]) if p)
 
 
-def template_send_body(template: Template, params: Any = None, *, document: dict | None = None,
-                       button_payloads: list[str] | None = None) -> dict:
+def template_send_body(
+    template: Template, params: Any = None, *, document: dict | None = None, button_payloads: list[str] | None = None
+) -> dict:
     """The `template` part of a send request (whatsapp-cloud-api.md §1a)."""
     header, body = _split_params(template, params)
     named = template.parameter_format == "NAMED"
@@ -91,7 +96,9 @@ def template_send_body(template: Template, params: Any = None, *, document: dict
     components: list[dict] = []
     if template.header_type == "DOCUMENT":
         if not document or not (document.get("link") or document.get("id")):
-            raise TemplateParamsError(f"template {template.name} has a document header: give document={{link, filename}}")
+            raise TemplateParamsError(
+                f"template {template.name} has a document header: give document={{link, filename}}"
+            )
         components.append({"type": "header", "parameters": [{"type": "document", "document": document}]})
     elif header:
         components.append({"type": "header", "parameters": [param(n, v) for n, v in header.items()]})
@@ -100,8 +107,14 @@ def template_send_body(template: Template, params: Any = None, *, document: dict
     for index, payload in enumerate(button_payloads or []):
         if index >= len(template.buttons):
             raise TemplateParamsError(f"template {template.name} has only {len(template.buttons)} buttons")
-        components.append({"type": "button", "sub_type": "quick_reply", "index": str(index),
-                           "parameters": [{"type": "payload", "payload": payload}]})
+        components.append(
+            {
+                "type": "button",
+                "sub_type": "quick_reply",
+                "index": str(index),
+                "parameters": [{"type": "payload", "payload": payload}],
+            }
+        )
     data: dict[str, Any] = {"name": template.name, "language": {"policy": "deterministic", "code": template.language}}
     if components:
         data["components"] = components
@@ -112,11 +125,17 @@ def template_send_body(template: Template, params: Any = None, *, document: dict
 def from_meta(data: dict) -> dict[str, Any]:
     """Our fields from a Meta template object (GET /message_templates)."""
     fields: dict[str, Any] = {
-        "name": data["name"], "language": data.get("language", "id"), "meta_id": str(data.get("id", "")),
+        "name": data["name"],
+        "language": data.get("language", "id"),
+        "meta_id": str(data.get("id", "")),
         "category": (data.get("category") or "UTILITY").upper(),
         "parameter_format": (data.get("parameter_format") or "POSITIONAL").upper(),
         "status": _status(data.get("status")),
-        "header_type": "NONE", "header_text": "", "body": "", "footer": "", "buttons": [],
+        "header_type": "NONE",
+        "header_text": "",
+        "body": "",
+        "footer": "",
+        "buttons": [],
     }
     quality = str((data.get("quality_score") or {}).get("score") or "").upper()
     if quality in TemplateQuality.values:
@@ -135,8 +154,9 @@ def from_meta(data: dict) -> dict[str, Any]:
         elif kind == "FOOTER":
             fields["footer"] = component.get("text", "")
         elif kind == "BUTTONS":
-            fields["buttons"] = [{"type": b.get("type", "QUICK_REPLY"), "text": b.get("text", "")}
-                                 for b in component.get("buttons", [])]
+            fields["buttons"] = [
+                {"type": b.get("type", "QUICK_REPLY"), "text": b.get("text", "")} for b in component.get("buttons", [])
+            ]
     return fields
 
 
@@ -148,32 +168,50 @@ def to_meta(template: Template) -> dict:
         header: dict[str, Any] = {"type": "HEADER", "format": "TEXT", "text": template.header_text}
         names = placeholders(template.header_text)
         if names:
-            header["example"] = ({"header_text_named_params": [{"param_name": n, "example": n} for n in names]}
-                                 if named else {"header_text": [f"contoh {n}" for n in names]})
+            header["example"] = (
+                {"header_text_named_params": [{"param_name": n, "example": n} for n in names]}
+                if named
+                else {"header_text": [f"contoh {n}" for n in names]}
+            )
         components.append(header)
     elif template.header_type == "DOCUMENT":
         components.append({"type": "HEADER", "format": "DOCUMENT"})
     body: dict[str, Any] = {"type": "BODY", "text": template.body}
     names = placeholders(template.body)
     if names:
-        body["example"] = ({"body_text_named_params": [{"param_name": n, "example": f"contoh {n}"} for n in names]}
-                           if named else {"body_text": [[f"contoh {n}" for n in names]]})
+        body["example"] = (
+            {"body_text_named_params": [{"param_name": n, "example": f"contoh {n}"} for n in names]}
+            if named
+            else {"body_text": [[f"contoh {n}" for n in names]]}
+        )
     components.append(body)
     if template.footer:
         components.append({"type": "FOOTER", "text": template.footer})
     if template.buttons:
-        components.append({"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": b["text"]}
-                                                           for b in template.buttons]})
-    return {"name": template.name, "language": template.language, "category": template.category,
-            "parameter_format": template.parameter_format, "components": components}
+        components.append(
+            {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": b["text"]} for b in template.buttons]}
+        )
+    return {
+        "name": template.name,
+        "language": template.language,
+        "category": template.category,
+        "parameter_format": template.parameter_format,
+        "components": components,
+    }
 
 
 def _status(value: str | None) -> str:
     value = (value or "PENDING").upper()
     if value in TemplateStatus.values:
         return value
-    return {"IN_APPEAL": "PENDING", "PENDING_DELETION": "DISABLED", "DELETED": "DISABLED",
-            "FLAGGED": "PAUSED", "LIMIT_EXCEEDED": "PAUSED", "ARCHIVED": "DISABLED"}.get(value, "PENDING")
+    return {
+        "IN_APPEAL": "PENDING",
+        "PENDING_DELETION": "DISABLED",
+        "DELETED": "DISABLED",
+        "FLAGGED": "PAUSED",
+        "LIMIT_EXCEEDED": "PAUSED",
+        "ARCHIVED": "DISABLED",
+    }.get(value, "PENDING")
 
 
 # --- writes -------------------------------------------------------------------------------------------------
@@ -181,8 +219,11 @@ def _status(value: str | None) -> str:
 def template_save(*, channel: Channel, name: str, language: str = "id", **fields: Any) -> tuple[Template, bool]:
     """Create or update a template. A change of content makes a new version (returns (row, new_version));
     status, category and Meta id are updated in place on the current version."""
-    current = (Template.objects.select_for_update()
-               .filter(channel=channel, name=name, language=language, is_current=True).first())
+    current = (
+        Template.objects.select_for_update()
+        .filter(channel=channel, name=name, language=language, is_current=True)
+        .first()
+    )
     if current is None:
         return Template.objects.create(channel=channel, name=name, language=language, version=1, **fields), True
     content_changed = any(k in fields and getattr(current, k) != fields[k] for k in CONTENT_FIELDS)
@@ -191,8 +232,9 @@ def template_save(*, channel: Channel, name: str, language: str = "id", **fields
         current.save(update_fields=["is_current"])
         carried = {k: getattr(current, k) for k in ("meta_id", "category", "status", *CONTENT_FIELDS)}
         carried.update(fields)
-        return Template.objects.create(channel=channel, name=name, language=language,
-                                       version=current.version + 1, **carried), True
+        return Template.objects.create(
+            channel=channel, name=name, language=language, version=current.version + 1, **carried
+        ), True
     changed = [k for k, v in fields.items() if getattr(current, k) != v]
     for k in changed:
         setattr(current, k, fields[k])
@@ -254,8 +296,9 @@ def template_sync_one(*, template: Template) -> Template:
         if data.get("name") == template.name and data.get("language", "id") == template.language:
             fields = from_meta(data)
             fields.pop("name"), fields.pop("language")
-            template, _new = template_save(channel=template.channel, name=template.name, language=template.language,
-                                           **fields)
+            template, _new = template_save(
+                channel=template.channel, name=template.name, language=template.language, **fields
+            )
             return template
     return template
 
@@ -264,14 +307,21 @@ def template_sync_one(*, template: Template) -> Template:
 def template_new_version(*, template: Template, content: dict[str, Any] | None = None) -> Template:
     """The next version of a template, to be reviewed again (status PENDING, no reason): with `content` (our
     current text of it), or the same content when a rejected or paused template is sent for review once more."""
-    current = (Template.objects.select_for_update()
-               .get(channel=template.channel, name=template.name, language=template.language, is_current=True))
+    current = Template.objects.select_for_update().get(
+        channel=template.channel, name=template.name, language=template.language, is_current=True
+    )
     fields = {k: getattr(current, k) for k in ("meta_id", "category", *CONTENT_FIELDS)}
     fields.update(content or {})
     current.is_current = False
     current.save(update_fields=["is_current"])
-    return Template.objects.create(channel=current.channel, name=current.name, language=current.language,
-                                   version=current.version + 1, status=TemplateStatus.PENDING, **fields)
+    return Template.objects.create(
+        channel=current.channel,
+        name=current.name,
+        language=current.language,
+        version=current.version + 1,
+        status=TemplateStatus.PENDING,
+        **fields,
+    )
 
 
 def _find_template(channel: Channel | None, value: dict) -> Template | None:

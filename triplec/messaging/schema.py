@@ -167,24 +167,27 @@ def _sender(value: str) -> str:
     return value
 
 
-Message = TypedDict("Message", {  # functional form: `from` is a keyword
-    "id": Id,
-    "from": Annotated[_text(140, 1), AfterValidator(_sender)],
-    "from_user_id": NotRequired[_text(140)],
-    "timestamp": Timestamp,
-    "type": _text(20, 1),
-    "text": NotRequired[TextBody | None],
-    "button": NotRequired[Button | None],
-    "interactive": NotRequired[Interactive | None],
-    "document": NotRequired[Media | None],
-    "image": NotRequired[Media | None],
-    "video": NotRequired[Media | None],
-    "audio": NotRequired[Media | None],
-    "voice": NotRequired[Media | None],
-    "sticker": NotRequired[Media | None],
-    "location": NotRequired[Location | None],
-    "context": NotRequired[Context | None],
-})
+Message = TypedDict(
+    "Message",
+    {  # functional form: `from` is a keyword
+        "id": Id,
+        "from": Annotated[_text(140, 1), AfterValidator(_sender)],
+        "from_user_id": NotRequired[_text(140)],
+        "timestamp": Timestamp,
+        "type": _text(20, 1),
+        "text": NotRequired[TextBody | None],
+        "button": NotRequired[Button | None],
+        "interactive": NotRequired[Interactive | None],
+        "document": NotRequired[Media | None],
+        "image": NotRequired[Media | None],
+        "video": NotRequired[Media | None],
+        "audio": NotRequired[Media | None],
+        "voice": NotRequired[Media | None],
+        "sticker": NotRequired[Media | None],
+        "location": NotRequired[Location | None],
+        "context": NotRequired[Context | None],
+    },
+)
 Message.__pydantic_config__ = STRICT
 
 
@@ -254,8 +257,10 @@ def _field_of(change: Any) -> str:
 
 
 Change = Annotated[
-    Annotated[MessagesChange, Tag("messages")] | Annotated[TemplateStatusChange, Tag("message_template_status_update")]
-    | Annotated[TemplateCategoryChange, Tag("template_category_update")] | Annotated[OtherChange, Tag("other")],
+    Annotated[MessagesChange, Tag("messages")]
+    | Annotated[TemplateStatusChange, Tag("message_template_status_update")]
+    | Annotated[TemplateCategoryChange, Tag("template_category_update")]
+    | Annotated[OtherChange, Tag("other")],
     Discriminator(_field_of),
 ]
 
@@ -320,8 +325,11 @@ def _describe(exc: ValidationError) -> str:
     parts = []
     for error in exc.errors(include_url=False)[:3]:
         loc = error["loc"]
-        shown = [str(part) for i, part in enumerate(loc)
-                 if not (i >= 2 and loc[i - 2] == "changes" and isinstance(loc[i - 1], int))]
+        shown = [
+            str(part)
+            for i, part in enumerate(loc)
+            if not (i >= 2 and loc[i - 2] == "changes" and isinstance(loc[i - 1], int))
+        ]
         message = error["msg"].split(" or instance of ")[0]
         parts.append(f"{'.'.join(shown) or '(body)'}: {message}")
     more = exc.error_count() - len(parts)

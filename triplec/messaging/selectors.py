@@ -15,8 +15,11 @@ _TEXT_KEYS = {"body", "caption", "title", "description", "text", "filename", "ad
 
 def quarantined_events() -> QuerySet[WebhookEvent]:
     # processed_at IS NULL: the indexed column (state is not indexed; see the model)
-    return WebhookEvent.objects.filter(processed_at__isnull=True, state=EventState.QUARANTINED).defer("body") \
+    return (
+        WebhookEvent.objects.filter(processed_at__isnull=True, state=EventState.QUARANTINED)
+        .defer("body")
         .order_by("-received_at", "-id")
+    )
 
 
 def quarantined_event(pk: int) -> WebhookEvent:
@@ -43,8 +46,7 @@ _BUSINESS_KEYS = {"phone_number_id", "display_phone_number"}  # the office's own
 
 def _mask(node, key: str = "", in_entry: bool = False):
     if isinstance(node, dict):
-        return {k: node[k] if k in _BUSINESS_KEYS or in_entry and k == "id" else _mask(v, k)
-                for k, v in node.items()}
+        return {k: node[k] if k in _BUSINESS_KEYS or in_entry and k == "id" else _mask(v, k) for k, v in node.items()}
     if isinstance(node, list):
         return [_mask(v, key, in_entry=key == "entry") for v in node]  # entry[].id is the business account
     if isinstance(node, str):

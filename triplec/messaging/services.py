@@ -38,9 +38,14 @@ def channel_for_office(office: Office) -> Channel:
         return channel
     channel, _ = Channel.objects.get_or_create(
         phone_number_id=settings.WHATSAPP_PHONE_NUMBER_ID,
-        defaults=dict(office=office, display_number=settings.WHATSAPP_DISPLAY_NUMBER, waba_id=settings.WHATSAPP_WABA_ID,
-                      base_url=settings.WHATSAPP_BASE_URL, api_version=settings.WHATSAPP_API_VERSION,
-                      provider=settings.WHATSAPP_PROVIDER),
+        defaults=dict(
+            office=office,
+            display_number=settings.WHATSAPP_DISPLAY_NUMBER,
+            waba_id=settings.WHATSAPP_WABA_ID,
+            base_url=settings.WHATSAPP_BASE_URL,
+            api_version=settings.WHATSAPP_API_VERSION,
+            provider=settings.WHATSAPP_PROVIDER,
+        ),
     )
     return channel
 
@@ -68,19 +73,33 @@ def build_body(kind: str, payload: dict | None, template: Template | None, param
         if kind == "template":
             if template is None:
                 raise MessagingError("a template message needs a template")
-            return template_send_body(template, params, document=p.get("document"),
-                                      button_payloads=p.get("button_payloads"))
+            return template_send_body(
+                template, params, document=p.get("document"), button_payloads=p.get("button_payloads")
+            )
         if kind == "text":
             return text_body(p.get("text", ""), preview_url=bool(p.get("preview_url")))
         if kind == "buttons":
-            return buttons_body(p.get("text", ""), [tuple(b) for b in p.get("buttons", [])],
-                                header=p.get("header", ""), footer=p.get("footer", ""))
+            return buttons_body(
+                p.get("text", ""),
+                [tuple(b) for b in p.get("buttons", [])],
+                header=p.get("header", ""),
+                footer=p.get("footer", ""),
+            )
         if kind == "list":
-            return list_body(p.get("text", ""), p.get("button", ""), p.get("sections", []),
-                             header=p.get("header", ""), footer=p.get("footer", ""))
+            return list_body(
+                p.get("text", ""),
+                p.get("button", ""),
+                p.get("sections", []),
+                header=p.get("header", ""),
+                footer=p.get("footer", ""),
+            )
         if kind == "document":
-            return document_body(link=p.get("link", ""), media_id=p.get("id", ""), filename=p.get("filename", ""),
-                                 caption=p.get("caption", ""))
+            return document_body(
+                link=p.get("link", ""),
+                media_id=p.get("id", ""),
+                filename=p.get("filename", ""),
+                caption=p.get("caption", ""),
+            )
     except MessagingError:
         raise
     except ValueError as exc:
@@ -116,12 +135,22 @@ def enqueue_message(
     if template is not None and template.status != TemplateStatus.APPROVED:
         raise MessagingError(f"template {template.name} v{template.version} is {template.status.lower()}, not approved")
     phone, recipient = split_recipient(to)
-    message = OutboundMessage(idempotency_key=idempotency_key, channel=channel, taxpayer=taxpayer, to=phone,
-                              recipient=recipient, kind=kind, template=template, lane=lane, not_after=not_after,
-                              created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    message = OutboundMessage(
+        idempotency_key=idempotency_key,
+        channel=channel,
+        taxpayer=taxpayer,
+        to=phone,
+        recipient=recipient,
+        kind=kind,
+        template=template,
+        lane=lane,
+        not_after=not_after,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
     body = build_body(kind, payload, template, params)
-    message.payload = envelope(to=phone, recipient=recipient, callback=str(message.callback_id), context=context,
-                               **body)
+    message.payload = envelope(
+        to=phone, recipient=recipient, callback=str(message.callback_id), context=context, **body
+    )
     blocked = _blocked_reason(taxpayer) if lane == Lane.BULK else ""
     if blocked:
         message.state, message.error_reason, message.failed_at = State.FAILED, blocked, timezone.now()
@@ -129,9 +158,15 @@ def enqueue_message(
         with transaction.atomic():
             message.save()
             if taxpayer is not None:
-                audit_record(action="whatsapp.enqueue", actor=actor, obj=message, taxpayer=taxpayer,
-                             channel="whatsapp", summary=f"{kind} message queued ({'reply' if lane == Lane.REPLY else 'bulk'})",
-                             detail={"key": idempotency_key, "template": template.name if template else ""})
+                audit_record(
+                    action="whatsapp.enqueue",
+                    actor=actor,
+                    obj=message,
+                    taxpayer=taxpayer,
+                    channel="whatsapp",
+                    summary=f"{kind} message queued ({'reply' if lane == Lane.REPLY else 'bulk'})",
+                    detail={"key": idempotency_key, "template": template.name if template else ""},
+                )
     except IntegrityError:
         existing = OutboundMessage.objects.filter(idempotency_key=idempotency_key).first()
         if existing is None:
@@ -184,8 +219,9 @@ def _link_contacts(peer: Peer) -> None:
     office_id = Channel.objects.filter(pk=peer.channel_id).values_list("office_id", flat=True).first()
     if office_id is None:
         return
-    ids = set(contacts_of_number(office_id=office_id, wa_id=peer.wa_id, user_id=peer.user_id)
-              .values_list("pk", flat=True))
+    ids = set(
+        contacts_of_number(office_id=office_id, wa_id=peer.wa_id, user_id=peer.user_id).values_list("pk", flat=True)
+    )
     have = set(peer.contacts.values_list("pk", flat=True))
     if ids - have:
         peer.contacts.add(*(ids - have))
@@ -207,20 +243,28 @@ def webhook_reprocess(*, event: WebhookEvent, actor) -> WebhookEvent:
     if event.state != EventState.QUARANTINED:
         raise MessagingError(_("Only a quarantined webhook event can be re-processed."))
     if event.body_altered:
-        raise MessagingError(_("This body was altered to be stored (it was not UTF-8 text, or held a NUL byte), "
-                               "so it cannot be processed."))
+        raise MessagingError(
+            _(
+                "This body was altered to be stored (it was not UTF-8 text, or held a NUL byte), "
+                "so it cannot be processed."
+            )
+        )
     before = {"reason_code": event.reason_code, "reason": event.reason[:500]}
     WebhookEvent.objects.filter(pk=event.pk, state=EventState.QUARANTINED).update(
-        state=EventState.PENDING, attempts=0, error="", reason_code="", reason="", quarantined_at=None)
+        state=EventState.PENDING, attempts=0, error="", reason_code="", reason="", quarantined_at=None
+    )
     try:
         process_events([event.pk])
     except Exception:  # the database failed, say: the event is pending again and the loops pick it up
         log.exception("re-processing webhook event %s failed; left pending", event.pk)
     event.refresh_from_db()
-    audit_record(action="webhook.reprocess", actor=actor, obj=event,
-                 summary=f"webhook event {event.pk} re-processed: {event.state}",
-                 detail={"before": before, "state": event.state, "reason_code": event.reason_code,
-                         "reason": event.reason[:500]})
+    audit_record(
+        action="webhook.reprocess",
+        actor=actor,
+        obj=event,
+        summary=f"webhook event {event.pk} re-processed: {event.state}",
+        detail={"before": before, "state": event.state, "reason_code": event.reason_code, "reason": event.reason[:500]},
+    )
     return event
 
 
@@ -232,6 +276,11 @@ def webhook_discard(*, event: WebhookEvent, actor) -> WebhookEvent:
         raise MessagingError(_("Only a quarantined webhook event can be discarded."))
     WebhookEvent.objects.filter(pk=event.pk, state=EventState.QUARANTINED).update(state=EventState.DISCARDED)
     event.refresh_from_db()
-    audit_record(action="webhook.discard", actor=actor, obj=event, summary=f"webhook event {event.pk} discarded",
-                 detail={"reason_code": event.reason_code, "reason": event.reason[:500]})
+    audit_record(
+        action="webhook.discard",
+        actor=actor,
+        obj=event,
+        summary=f"webhook event {event.pk} discarded",
+        detail={"reason_code": event.reason_code, "reason": event.reason[:500]},
+    )
     return event

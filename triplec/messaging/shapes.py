@@ -45,7 +45,7 @@ class Cut:
         pos = 0
         for m in _MARKER.finditer(text):
             name = m.group(1) or m.group(2)
-            self.pieces += [text[pos:m.start()], ""]
+            self.pieces += [text[pos : m.start()], ""]
             self.holes.append((_FIXED[name] if name in _FIXED else 2 + int(name[1:]), m.group(1) is not None))
             pos = m.end()
         self.pieces.append(text[pos:])

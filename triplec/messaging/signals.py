@@ -10,4 +10,3 @@ inbound_message_received = Signal()
 # status str: sent, delivered, read, failed), once per batch of statuses (a campaign's burst arrives hundreds at a
 # time: listeners do one query for all of them, not one per message)
 message_status_changed = Signal()
-

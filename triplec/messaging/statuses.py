@@ -95,15 +95,24 @@ def plan_statuses(statuses: list[dict]) -> StatusPlan:
         return plan
     by_wamid = {m.wamid: m for m in _by_wamid({wamid for _, wamid, *_ in parsed})}
     callbacks = {_callback(status) for status, wamid, *_ in parsed if wamid not in by_wamid} - {None}
-    by_callback = {callback: MessageRef(*row) for callback, *row in OutboundMessage.objects.filter(
-        callback_id__in=callbacks).values_list("callback_id", *_REF_FIELDS)} if callbacks else {}
+    by_callback = (
+        {
+            callback: MessageRef(*row)
+            for callback, *row in OutboundMessage.objects.filter(callback_id__in=callbacks).values_list(
+                "callback_id", *_REF_FIELDS
+            )
+        }
+        if callbacks
+        else {}
+    )
     adapt = connection.ops.adapt_datetimefield_value
     now = adapt(timezone.now())
     seen: dict[int, int] = {}  # message pk -> wave of its latest status
     for status, wamid, name, at, error in parsed:
         message = by_wamid.get(wamid) or by_callback.get(_callback(status))
-        plan.rows.append((wamid, name, message.pk if message else None, adapt(at), error.get("code"),
-                          json.dumps(status), now))
+        plan.rows.append(
+            (wamid, name, message.pk if message else None, adapt(at), error.get("code"), json.dumps(status), now)
+        )
         if message is None:
             log.info("status %s for a message we do not know", name)
             continue
@@ -126,8 +135,9 @@ def write_statuses(plan: StatusPlan) -> None:
         groups: dict[tuple, list[Step]] = {}
         for step in wave:
             code = step.error.get("code")
-            groups.setdefault((step.name, step.at, code, step.error.get("title", ""), _pricing(step.pricing)),
-                              []).append(step)
+            groups.setdefault(
+                (step.name, step.at, code, step.error.get("title", ""), _pricing(step.pricing)), []
+            ).append(step)
         for (name, at, code, title, pricing), steps in groups.items():
             moved_pks = _move([step.message.pk for step in steps], name, at, code, title, pricing)
             for step in steps:
@@ -152,18 +162,27 @@ def apply_statuses(statuses: list[dict]) -> None:
 def _move(pks: list[int], name: str, at: dt.datetime, code: int | None, title: str, pricing: tuple) -> set[int]:
     """One forward-only UPDATE of these messages to `name`; the pks of those that moved."""
     adapt = connection.ops.adapt_datetimefield_value
-    sets: list[tuple[str, Any]] = [("state", name), (TIME_FIELD[name], adapt(at)), ("claimed_by", ""),
-                                   ("needs_resolution", False), *pricing]
+    sets: list[tuple[str, Any]] = [
+        ("state", name),
+        (TIME_FIELD[name], adapt(at)),
+        ("claimed_by", ""),
+        ("needs_resolution", False),
+        *pricing,
+    ]
     if name == State.FAILED:
         sets += [("error_code", code), ("error_reason", ProviderError.from_code(code, title).reason_id[:300])]
     fills = ["sent_at"] if name == State.DELIVERED else ["sent_at", "delivered_at"] if name == State.READ else []
     forward = FORWARD_FROM[name]
     q = connection.ops.quote_name
-    sql = (f"UPDATE {q(OutboundMessage._meta.db_table)} SET "
-           + ", ".join([f"{q(column)} = %s" for column, _ in sets]
-                       + [f"{q(column)} = COALESCE({q(column)}, %s)" for column in fills])  # read implies delivered
-           + f" WHERE id IN ({', '.join(['%s'] * len(pks))}) AND state IN ({', '.join(['%s'] * len(forward))})"
-           + " RETURNING id")
+    sql = (
+        f"UPDATE {q(OutboundMessage._meta.db_table)} SET "
+        + ", ".join(
+            [f"{q(column)} = %s" for column, _ in sets]
+            + [f"{q(column)} = COALESCE({q(column)}, %s)" for column in fills]
+        )  # read implies delivered
+        + f" WHERE id IN ({', '.join(['%s'] * len(pks))}) AND state IN ({', '.join(['%s'] * len(forward))})"
+        + " RETURNING id"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, [value for _, value in sets] + [adapt(at)] * len(fills) + pks + forward)
         return {row[0] for row in cursor.fetchall()}
@@ -172,8 +191,11 @@ def _move(pks: list[int], name: str, at: dt.datetime, code: int | None, title: s
 def _by_wamid(wamids: set[str]) -> list[MessageRef]:
     q = connection.ops.quote_name
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(map(q, _REF_FIELDS))} FROM {q(OutboundMessage._meta.db_table)} "
-                       f"WHERE wamid IN ({', '.join(['%s'] * len(wamids))})", list(wamids))
+        cursor.execute(
+            f"SELECT {', '.join(map(q, _REF_FIELDS))} FROM {q(OutboundMessage._meta.db_table)} "
+            f"WHERE wamid IN ({', '.join(['%s'] * len(wamids))})",
+            list(wamids),
+        )
         return [MessageRef(*row) for row in cursor.fetchall()]
 
 
@@ -187,8 +209,11 @@ def _callback(status: dict) -> uuid.UUID | None:
 def _pricing(pricing: dict) -> tuple:
     if not pricing:
         return ()
-    return (("pricing_category", str(pricing.get("category", ""))[:40]), ("pricing_billable", pricing.get("billable")),
-            ("pricing_type", str(pricing.get("type", ""))[:40]))
+    return (
+        ("pricing_category", str(pricing.get("category", ""))[:40]),
+        ("pricing_billable", pricing.get("billable")),
+        ("pricing_type", str(pricing.get("type", ""))[:40]),
+    )
 
 
 # The states a message is in once a later status has overtaken this one.
@@ -203,8 +228,9 @@ def _late_status(pk: int, name: str, at: dt.datetime, pricing: dict) -> None:
     status twice, in any order, ends in the same row."""
     if name in _OVERTAKEN_IN:
         column = TIME_FIELD[name]
-        OutboundMessage.objects.filter(pk=pk, state__in=_OVERTAKEN_IN[name]) \
-            .filter(Q(**{f"{column}__isnull": True}) | Q(**{f"{column}__gt": at})).update(**{column: at})
+        OutboundMessage.objects.filter(pk=pk, state__in=_OVERTAKEN_IN[name]).filter(
+            Q(**{f"{column}__isnull": True}) | Q(**{f"{column}__gt": at})
+        ).update(**{column: at})
     if name == State.READ:
         OutboundMessage.objects.filter(pk=pk, delivered_at__isnull=True, state=State.READ).update(delivered_at=at)
     if pricing:
@@ -225,10 +251,13 @@ def mark_undeliverable(message: OutboundMessage | MessageRef) -> None:
     else:
         return
     for contact in contacts.select_related("taxpayer"):
-        contact_set_status(contact=contact, status=ContactStatus.UNDELIVERABLE, channel="whatsapp",
-                           reason=ERRORS[131026][1])
+        contact_set_status(
+            contact=contact, status=ContactStatus.UNDELIVERABLE, channel="whatsapp", reason=ERRORS[131026][1]
+        )
 
 
-_INSERT_SQL = (f"INSERT INTO {MessageStatus._meta.db_table} "
-               "(wamid, status, message_id, timestamp, error_code, payload, received_at) "
-               "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (wamid, status) DO NOTHING")
+_INSERT_SQL = (
+    f"INSERT INTO {MessageStatus._meta.db_table} "
+    "(wamid, status, message_id, timestamp, error_code, payload, received_at) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (wamid, status) DO NOTHING"
+)

@@ -18,8 +18,10 @@ _secrets: dict[str, list[str]] = {}
 def _known(kind: str) -> list[str]:
     """The settings' secret plus those of channels that name their own variable (cached per process)."""
     if kind not in _secrets:
-        field, setting = {"app": ("app_secret", "WHATSAPP_APP_SECRET"),
-                          "verify": ("verify_token", "WHATSAPP_VERIFY_TOKEN")}[kind]
+        field, setting = {
+            "app": ("app_secret", "WHATSAPP_APP_SECRET"),
+            "verify": ("verify_token", "WHATSAPP_VERIFY_TOKEN"),
+        }[kind]
         values = {getattr(settings, setting)}
         env_field = f"{field}_env"
         for channel in Channel.objects.exclude(**{env_field: ""}):

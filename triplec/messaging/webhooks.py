@@ -71,17 +71,23 @@ def webhook_store(*, body: bytes) -> int | None:
         state, code, reason, quarantined_at = EventState.QUARANTINED, QuarantineReason.NOT_UTF8, str(exc), now
     if "\x00" in text:  # no text column of PostgreSQL can hold it, and JSON never has it raw
         text = text.replace("\x00", "\ufffd")
-        state, code, reason, quarantined_at = (EventState.QUARANTINED, QuarantineReason.NUL_BYTE,
-                                               "the body holds a NUL byte", now)
+        state, code, reason, quarantined_at = (
+            EventState.QUARANTINED,
+            QuarantineReason.NUL_BYTE,
+            "the body holds a NUL byte",
+            now,
+        )
     with write_lock(), connection.cursor() as cursor:
         cursor.execute(_STORE_SQL, [digest, text, now, state, code, reason, quarantined_at])
         row = cursor.fetchone()
     return row[0] if row else None
 
 
-_STORE_SQL = (f"INSERT INTO {WebhookEvent._meta.db_table} "
-              "(body_hash, body, received_at, attempts, error, state, reason_code, reason, quarantined_at) "
-              "VALUES (%s, %s, %s, 0, '', %s, %s, %s, %s) ON CONFLICT (body_hash) DO NOTHING RETURNING id")
+_STORE_SQL = (
+    f"INSERT INTO {WebhookEvent._meta.db_table} "
+    "(body_hash, body, received_at, attempts, error, state, reason_code, reason, quarantined_at) "
+    "VALUES (%s, %s, %s, 0, '', %s, %s, %s, %s) ON CONFLICT (body_hash) DO NOTHING RETURNING id"
+)
 
 
 def webhook_receive(*, body: bytes) -> tuple[int | None, bool]:
@@ -126,7 +132,8 @@ def _quarantine(pk: int, code: str, reason: str) -> None:
     location in the body and what is wrong there."""
     log.warning("webhook %s quarantined: %s: %s", pk, code, reason[:300])
     WebhookEvent.objects.filter(pk=pk, state=EventState.PENDING).update(
-        state=EventState.QUARANTINED, reason_code=code, reason=reason, quarantined_at=timezone.now())
+        state=EventState.QUARANTINED, reason_code=code, reason=reason, quarantined_at=timezone.now()
+    )
 
 
 def process_events(ids: list[int]) -> int:
@@ -170,8 +177,9 @@ def process_events(ids: list[int]) -> int:
                 WebhookEvent.objects.filter(pk=pk).update(attempts=F("attempts") + 1, error=error)
                 if WebhookEvent.objects.filter(pk=pk, attempts__gte=MAX_ATTEMPTS).exists():
                     # The exception's text may quote the body: masked like a log line.
-                    _quarantine(pk, QuarantineReason.GAVE_UP,
-                                mask_text(f"failed {MAX_ATTEMPTS} times; last error: {error}"))
+                    _quarantine(
+                        pk, QuarantineReason.GAVE_UP, mask_text(f"failed {MAX_ATTEMPTS} times; last error: {error}")
+                    )
     return len(done)
 
 
@@ -184,17 +192,22 @@ def _pending(ids: list[int]) -> list[tuple[int, str]]:
     if not ids:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, body FROM {_TABLE} WHERE id IN ({', '.join(['%s'] * len(ids))}) "
-                       "AND processed_at IS NULL AND state = %s ORDER BY id", [*ids, EventState.PENDING])
+        cursor.execute(
+            f"SELECT id, body FROM {_TABLE} WHERE id IN ({', '.join(['%s'] * len(ids))}) "
+            "AND processed_at IS NULL AND state = %s ORDER BY id",
+            [*ids, EventState.PENDING],
+        )
         return cursor.fetchall()
 
 
 def _mark_processed(pks: list[int]) -> None:
     if pks:
         with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {_TABLE} SET attempts = attempts + 1, error = '', processed_at = %s, state = %s "
-                           f"WHERE id IN ({', '.join(['%s'] * len(pks))})",
-                           [connection.ops.adapt_datetimefield_value(timezone.now()), EventState.PROCESSED, *pks])
+            cursor.execute(
+                f"UPDATE {_TABLE} SET attempts = attempts + 1, error = '', processed_at = %s, state = %s "
+                f"WHERE id IN ({', '.join(['%s'] * len(pks))})",
+                [connection.ops.adapt_datetimefield_value(timezone.now()), EventState.PROCESSED, *pks],
+            )
 
 
 def _status_bursts(events: list[tuple[int, dict]]) -> tuple[list[int], list[dict], list[tuple[int, dict]]]:
@@ -204,8 +217,10 @@ def _status_bursts(events: list[tuple[int, dict]]) -> tuple[list[int], list[dict
     for pk, payload in events:
         changes = [change for entry in payload["entry"] for change in entry["changes"]]
         values = [change.get("value") or {} for change in changes]
-        if changes and all(c.get("field") == "messages" and not v.get("messages") and not v.get("errors")
-                           for c, v in zip(changes, values)):
+        if changes and all(
+            c.get("field") == "messages" and not v.get("messages") and not v.get("errors")
+            for c, v in zip(changes, values)
+        ):
             burst.append(pk)
             statuses += [status for value in values for status in value.get("statuses") or []]
         else:
@@ -213,8 +228,14 @@ def _status_bursts(events: list[tuple[int, dict]]) -> tuple[list[int], list[dict
     return burst, statuses, rest
 
 
-def process_pending(*, limit: int = 500, max_attempts: int = MAX_ATTEMPTS, min_age: float = 0.0, batch: int = 50,
-                    retry_failed: bool = True) -> int:
+def process_pending(
+    *,
+    limit: int = 500,
+    max_attempts: int = MAX_ATTEMPTS,
+    min_age: float = 0.0,
+    batch: int = 50,
+    retry_failed: bool = True,
+) -> int:
     """Process stored events that are still pending: never tried (older than `min_age` seconds, so as not to race
     the web process that just stored them) and, with `retry_failed`, those whose processing failed. Returns how
     many succeeded."""
@@ -224,7 +245,7 @@ def process_pending(*, limit: int = 500, max_attempts: int = MAX_ATTEMPTS, min_a
     if not retry_failed:
         qs = qs.filter(attempts=0)
     ids = list(qs.order_by("id").values_list("pk", flat=True)[:limit])
-    return sum(process_events(ids[i:i + batch]) for i in range(0, len(ids), batch))
+    return sum(process_events(ids[i : i + batch]) for i in range(0, len(ids), batch))
 
 
 class WebhookProcessor:
@@ -276,8 +297,15 @@ class WebhookProcessor:
                 log.exception("webhook processing of %d events failed; left pending", len(ids))
                 connections.close_all()
 
-    def poll(self, *, interval: float = 0.05, min_age: float = 0.0, stop: threading.Event | None = None,
-             retry_every: float = 5.0, idle: Callable[[], None] | None = None) -> None:
+    def poll(
+        self,
+        *,
+        interval: float = 0.05,
+        min_age: float = 0.0,
+        stop: threading.Event | None = None,
+        retry_every: float = 5.0,
+        idle: Callable[[], None] | None = None,
+    ) -> None:
         """Poll the inbox every `interval` seconds until `stop` is set. New events are taken as soon as they are
         `min_age` old; failed ones are retried every `retry_every` seconds. `idle`, when given, is how the loop
         waits once caught up instead (a blocking wait for a wake-up: see `triplec process_webhooks`)."""
@@ -323,8 +351,11 @@ def process_payload(payload: dict) -> None:
             field, value = change.get("field"), change.get("value") or {}
             if field == "messages":
                 _process_messages_change(value)
-            elif field in ("message_template_status_update", "template_category_update",
-                           "message_template_quality_update"):
+            elif field in (
+                "message_template_status_update",
+                "template_category_update",
+                "message_template_quality_update",
+            ):
                 cid = _channel_id(waba_id=str(entry.get("id", "")))
                 channel = Channel.objects.filter(pk=cid).first() if cid else None
                 if field == "message_template_status_update":
@@ -351,8 +382,12 @@ def _process_messages_change(value: dict) -> None:
             _inbound(channel_id, message, profiles)
     apply_statuses(value.get("statuses") or [])
     for error in value.get("errors") or []:
-        log.warning("WhatsApp reported error %s: %s (%s)", error.get("code"), error.get("title"),
-                    (error.get("error_data") or {}).get("details", ""))
+        log.warning(
+            "WhatsApp reported error %s: %s (%s)",
+            error.get("code"),
+            error.get("title"),
+            (error.get("error_data") or {}).get("details", ""),
+        )
 
 
 def _inbound(channel_id: int, message: dict, profiles: dict) -> None:
@@ -373,13 +408,22 @@ def _inbound(channel_id: int, message: dict, profiles: dict) -> None:
     try:
         with transaction.atomic():
             inbound = InboundMessage.objects.create(
-                channel_id=channel_id, peer=peer, wamid=wamid, type=kind, text=text, reply_id=reply_id,
-                context_wamid=(message.get("context") or {}).get("id", ""), payload=message, sent_at=sent_at)
+                channel_id=channel_id,
+                peer=peer,
+                wamid=wamid,
+                type=kind,
+                text=text,
+                reply_id=reply_id,
+                context_wamid=(message.get("context") or {}).get("id", ""),
+                payload=message,
+                sent_at=sent_at,
+            )
     except IntegrityError:  # the same message in a concurrent delivery
         return
     if peer.last_inbound_at is None or sent_at > peer.last_inbound_at:
-        type(peer).objects.filter(pk=peer.pk).filter(Q(last_inbound_at__isnull=True) | Q(last_inbound_at__lt=sent_at)) \
-            .update(last_inbound_at=sent_at)
+        type(peer).objects.filter(pk=peer.pk).filter(
+            Q(last_inbound_at__isnull=True) | Q(last_inbound_at__lt=sent_at)
+        ).update(last_inbound_at=sent_at)
     send_after_commit(inbound_message_received, sender=InboundMessage, message=inbound, peer=peer)
 
 

@@ -15,7 +15,10 @@ class OfficeAdmin(admin.ModelAdmin):
     inlines = [HolidayInline]
     fieldsets = (
         (None, {"fields": ("code", "name", "address", "phone", "time_zone", "opens_at", "closes_at", "working_days")}),
-        ("Kop surat dan penandatangan", {"fields": ("letterhead", "emblem", "signer_title", "signer_name", "signer_nip")}),
+        (
+            "Kop surat dan penandatangan",
+            {"fields": ("letterhead", "emblem", "signer_title", "signer_name", "signer_nip")},
+        ),
     )
 
 

@@ -45,13 +45,16 @@ DAY_NAMES = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
 
 
 def hours_text(office: Office) -> str:
-    """"Senin–Jumat pukul 08.00–16.00 WITA": the office's days and hours in its own zone."""
+    """ "Senin–Jumat pukul 08.00–16.00 WITA": the office's days and hours in its own zone."""
     from triplec.core.dates import ZONE_NAMES
 
     days = sorted(office.working_days)
     if not days:
         return "-"
-    span = f"{DAY_NAMES[days[0]]}–{DAY_NAMES[days[-1]]}" if len(days) > 1 and days == list(range(days[0], days[-1] + 1)) \
+    span = (
+        f"{DAY_NAMES[days[0]]}–{DAY_NAMES[days[-1]]}"
+        if len(days) > 1 and days == list(range(days[0], days[-1] + 1))
         else ", ".join(DAY_NAMES[d] for d in days)
+    )
     zone = ZONE_NAMES.get(office.time_zone, office.time_zone)
     return f"{span} pukul {office.opens_at:%H.%M}–{office.closes_at:%H.%M} {zone}"

@@ -21,16 +21,23 @@ class Office(models.Model):
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Makassar")
     opens_at = models.TimeField(_("opens at"), default=dt.time(8, 0))
     closes_at = models.TimeField(_("closes at"), default=dt.time(16, 0))
-    working_days = models.JSONField(_("working days"), default=default_working_days, help_text=_("0 = Monday … 6 = Sunday"))
+    working_days = models.JSONField(
+        _("working days"), default=default_working_days, help_text=_("0 = Monday … 6 = Sunday")
+    )
     # The letterhead of its letters (the Surat Teguran PDF): the lines above the office's name, its emblem, and
     # the official who signs them electronically.
-    letterhead = models.TextField(_("letterhead lines"), blank=True, default=DEFAULT_LETTERHEAD,
-                                  help_text=_("The lines above the office's name, one per line."))
+    letterhead = models.TextField(
+        _("letterhead lines"),
+        blank=True,
+        default=DEFAULT_LETTERHEAD,
+        help_text=_("The lines above the office's name, one per line."),
+    )
     emblem = models.ImageField(_("emblem"), upload_to="offices/emblems/", blank=True)
     signer_name = models.CharField(_("signing official"), max_length=150, blank=True)
     signer_nip = models.CharField(_("NIP of the signing official"), max_length=18, blank=True)
-    signer_title = models.CharField(_("title of the signing official"), max_length=150, blank=True,
-                                    default="Kepala Kantor")
+    signer_title = models.CharField(
+        _("title of the signing official"), max_length=150, blank=True, default="Kepala Kantor"
+    )
     # Every change of the calendar (hours, working days, holidays) touches it: long-running processes (the
     # dispatcher) compare it to see that what they hold is stale.
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

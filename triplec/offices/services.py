@@ -37,8 +37,9 @@ def _changed(offices, *, now: dt.datetime | None = None) -> None:
 
 
 @transaction.atomic
-def office_update_hours(*, office: Office, opens_at: dt.time, closes_at: dt.time, working_days: list[int], actor,
-                        channel: str = "web") -> Office:
+def office_update_hours(
+    *, office: Office, opens_at: dt.time, closes_at: dt.time, working_days: list[int], actor, channel: str = "web"
+) -> Office:
     """Opening hours and working days (0 = Monday … 6 = Sunday), in the office's own zone. Audited."""
     days = sorted({int(d) for d in working_days})
     if not days or any(d < 0 or d > 6 for d in days):
@@ -46,16 +47,30 @@ def office_update_hours(*, office: Office, opens_at: dt.time, closes_at: dt.time
     if opens_at >= closes_at:
         raise CalendarError("Jam buka harus lebih awal daripada jam tutup.", "closes_at")
     office = Office.objects.select_for_update().get(pk=office.pk)
-    before = {"opens_at": office.opens_at.isoformat(timespec="minutes"),
-              "closes_at": office.closes_at.isoformat(timespec="minutes"), "working_days": office.working_days}
+    before = {
+        "opens_at": office.opens_at.isoformat(timespec="minutes"),
+        "closes_at": office.closes_at.isoformat(timespec="minutes"),
+        "working_days": office.working_days,
+    }
     office.opens_at, office.closes_at, office.working_days = opens_at, closes_at, days
     office.save(update_fields=["opens_at", "closes_at", "working_days", "updated_at"])
-    after = {"opens_at": opens_at.isoformat(timespec="minutes"), "closes_at": closes_at.isoformat(timespec="minutes"),
-             "working_days": days}
-    audit_record(action="office.hours", actor=actor, obj=office, office=office, channel=channel,
-                 summary=(f"jam layanan {office.code}: {after['opens_at']}–{after['closes_at']}, "
-                          f"{', '.join(DAY_NAMES[d] for d in days)}"),
-                 detail={"before": before, "after": after})
+    after = {
+        "opens_at": opens_at.isoformat(timespec="minutes"),
+        "closes_at": closes_at.isoformat(timespec="minutes"),
+        "working_days": days,
+    }
+    audit_record(
+        action="office.hours",
+        actor=actor,
+        obj=office,
+        office=office,
+        channel=channel,
+        summary=(
+            f"jam layanan {office.code}: {after['opens_at']}–{after['closes_at']}, "
+            f"{', '.join(DAY_NAMES[d] for d in days)}"
+        ),
+        detail={"before": before, "after": after},
+    )
     _changed([office], now=office.updated_at)
     return office
 
@@ -69,8 +84,15 @@ def holiday_add(*, office: Office, date: dt.date, name: str, actor, channel: str
     holiday, created = Holiday.objects.get_or_create(office=office, date=date, defaults={"name": name[:200]})
     if not created:
         raise CalendarError(f"Tanggal {date:%d/%m/%Y} sudah tercatat sebagai hari libur kantor ini.", "date")
-    audit_record(action="office.holiday_add", actor=actor, obj=holiday, office=office, channel=channel,
-                 summary=f"hari libur {date:%d/%m/%Y} {name} ditambahkan", detail={"date": date.isoformat(), "name": name})
+    audit_record(
+        action="office.holiday_add",
+        actor=actor,
+        obj=holiday,
+        office=office,
+        channel=channel,
+        summary=f"hari libur {date:%d/%m/%Y} {name} ditambahkan",
+        detail={"date": date.isoformat(), "name": name},
+    )
     _changed([office])
     return holiday
 
@@ -79,9 +101,15 @@ def holiday_add(*, office: Office, date: dt.date, name: str, actor, channel: str
 def holiday_delete(*, holiday: Holiday, actor, channel: str = "web") -> None:
     """Remove a holiday. A national one (no office) reopens that day for every office."""
     offices = [holiday.office] if holiday.office_id else list(Office.objects.all())
-    audit_record(action="office.holiday_delete", actor=actor, obj=holiday, office=holiday.office, channel=channel,
-                 summary=f"hari libur {holiday.date:%d/%m/%Y} {holiday.name} dihapus",
-                 detail={"date": holiday.date.isoformat(), "name": holiday.name, "national": holiday.office_id is None})
+    audit_record(
+        action="office.holiday_delete",
+        actor=actor,
+        obj=holiday,
+        office=holiday.office,
+        channel=channel,
+        summary=f"hari libur {holiday.date:%d/%m/%Y} {holiday.name} dihapus",
+        detail={"date": holiday.date.isoformat(), "name": holiday.name, "national": holiday.office_id is None},
+    )
     holiday.delete()
     _changed(offices)
 
@@ -103,12 +131,18 @@ def load_national_holidays(*, years: list[int] | None = None, actor=None, channe
         this_year = timezone.localdate().year
         years = [this_year, this_year + 1]
     existing = set(Holiday.objects.filter(office__isnull=True, date__year__in=years).values_list("date", flat=True))
-    new = [Holiday(office=None, date=day, name=name[:200]) for day, name in national_holidays(years) if day not in existing]
+    new = [
+        Holiday(office=None, date=day, name=name[:200]) for day, name in national_holidays(years) if day not in existing
+    ]
     if not new:
         return 0
     Holiday.objects.bulk_create(new)
-    audit_record(action="office.national_holidays", actor=actor, channel=channel,
-                 summary=f"hari libur nasional {', '.join(map(str, years))} dimuat: {len(new)} hari baru",
-                 detail={"years": years, "added": [h.date.isoformat() for h in new]})
+    audit_record(
+        action="office.national_holidays",
+        actor=actor,
+        channel=channel,
+        summary=f"hari libur nasional {', '.join(map(str, years))} dimuat: {len(new)} hari baru",
+        detail={"years": years, "added": [h.date.isoformat() for h in new]},
+    )
     _changed(Office.objects.all())
     return len(new)

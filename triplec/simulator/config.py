@@ -54,8 +54,15 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "templates_file": None,
 }
 
-RATE_FAULTS = {"http_500", "http_429", "timeout", "timeout_accept", "duplicate_webhook", "reorder_statuses",
-               "skip_delivered"}
+RATE_FAULTS = {
+    "http_500",
+    "http_429",
+    "timeout",
+    "timeout_accept",
+    "duplicate_webhook",
+    "reorder_statuses",
+    "skip_delivered",
+}
 
 
 class ConfigError(ValueError):
@@ -129,8 +136,12 @@ def _validate(cfg: dict[str, Any]) -> None:
     if pair is not None:
         if not isinstance(pair, dict) or set(pair) != {"count", "seconds"}:
             raise ConfigError("pair_limit must be {count, seconds} or null")
-        if not isinstance(pair["count"], int) or pair["count"] < 1 or not isinstance(pair["seconds"], (int, float)) \
-                or pair["seconds"] <= 0:
+        if (
+            not isinstance(pair["count"], int)
+            or pair["count"] < 1
+            or not isinstance(pair["seconds"], (int, float))
+            or pair["seconds"] <= 0
+        ):
             raise ConfigError("pair_limit.count must be an integer ≥ 1 and pair_limit.seconds a number > 0")
     retry = cfg["webhook_retry"]
     if not isinstance(retry["max_attempts"], int) or retry["max_attempts"] < 1:

@@ -38,8 +38,13 @@ STATIC_DIR = Path(__file__).with_name("static")
 GRAPH_PATH = re.compile(r"^/(v\d+\.\d+)/(.+)$")
 BSUID = re.compile(r"^[A-Z]{2}\.[A-Za-z0-9]{1,128}$")
 MEDIA_KINDS = ("image", "document", "audio", "video", "sticker")
-MEDIA_DEFAULT_MIME = {"image": "image/jpeg", "document": "application/pdf", "audio": "audio/ogg; codecs=opus",
-                      "video": "video/mp4", "sticker": "image/webp"}
+MEDIA_DEFAULT_MIME = {
+    "image": "image/jpeg",
+    "document": "application/pdf",
+    "audio": "audio/ogg; codecs=opus",
+    "video": "video/mp4",
+    "sticker": "image/webp",
+}
 STATUS_RANK = {"accepted": 0, "sent": 1, "delivered": 2, "read": 3, "failed": 4}
 JSON_HEADERS = [(b"content-type", b"application/json")]
 MAX_BODY = 20 * 1024 * 1024
@@ -51,8 +56,16 @@ def reply_json(data: Any, status: int = 200) -> Reply:
     return status, JSON_HEADERS, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def meta_error(code: int, message: str, details: str, http_status: int = 400, *, subcode: int | None = None,
-               transient: bool = False, kind: str = "OAuthException") -> Reply:
+def meta_error(
+    code: int,
+    message: str,
+    details: str,
+    http_status: int = 400,
+    *,
+    subcode: int | None = None,
+    transient: bool = False,
+    kind: str = "OAuthException",
+) -> Reply:
     """Meta's error JSON (§1g of the contract)."""
     error: dict[str, Any] = {
         "message": f"(#{code}) {message}",
@@ -68,12 +81,27 @@ def meta_error(code: int, message: str, details: str, http_status: int = 400, *,
 
 
 # A template status notification's event → the template's status afterwards.
-TEMPLATE_EVENTS = {"APPROVED": "APPROVED", "REJECTED": "REJECTED", "PENDING": "PENDING", "PAUSED": "PAUSED",
-                   "DISABLED": "DISABLED", "FLAGGED": "APPROVED", "REINSTATED": "APPROVED", "IN_APPEAL": "REJECTED",
-                   "PENDING_DELETION": "DISABLED"}
+TEMPLATE_EVENTS = {
+    "APPROVED": "APPROVED",
+    "REJECTED": "REJECTED",
+    "PENDING": "PENDING",
+    "PAUSED": "PAUSED",
+    "DISABLED": "DISABLED",
+    "FLAGGED": "APPROVED",
+    "REINSTATED": "APPROVED",
+    "IN_APPEAL": "REJECTED",
+    "PENDING_DELETION": "DISABLED",
+}
 # The default fields of GET /{phone_number_id} (Meta answers these when `fields` is not given).
-PHONE_DEFAULT_FIELDS = ("verified_name", "code_verification_status", "display_phone_number", "quality_rating",
-                        "platform_type", "throughput", "id")
+PHONE_DEFAULT_FIELDS = (
+    "verified_name",
+    "code_verification_status",
+    "display_phone_number",
+    "quality_rating",
+    "platform_type",
+    "throughput",
+    "id",
+)
 TEMPLATE_LIMIT = 250
 
 ERROR_TITLES = {
@@ -157,8 +185,13 @@ class Simulator:
         self.load_templates()
         self.webhook_log: deque = deque(maxlen=500)
         self.stats: dict[str, Any] = {
-            "requests": 0, "received": 0, "accepted": 0, "rejected": defaultdict(int), "read_marks": 0,
-            "inbound": 0, "faults": defaultdict(int),
+            "requests": 0,
+            "received": 0,
+            "accepted": 0,
+            "rejected": defaultdict(int),
+            "read_marks": 0,
+            "inbound": 0,
+            "faults": defaultdict(int),
             "webhooks": {"sent": 0, "failed": 0, "retried": 0, "dropped": 0, "skipped": 0, "duplicated": 0},
             "media": {"uploaded": 0, "fetched": 0, "fetch_failed": 0},
         }
@@ -172,15 +205,31 @@ class Simulator:
         self.counter += 1
         return f"{int(self.nonce[:6], 16) % 1000:03d}{self.counter:012d}"
 
-    def user(self, key: str, *, wa_id: str | None = None, user_id: str | None = None,
-             name: str | None = None, username: str | None = None) -> dict[str, Any]:
+    def user(
+        self,
+        key: str,
+        *,
+        wa_id: str | None = None,
+        user_id: str | None = None,
+        name: str | None = None,
+        username: str | None = None,
+    ) -> dict[str, Any]:
         """The simulated WhatsApp user behind a chat (keyed by phone digits, or by BSUID without a phone).
 
         Every user has a BSUID, as on Meta since April 2026: given, or derived from the phone number."""
         u = self.users.get(key)
         if u is None:
-            u = self.users[key] = {"key": key, "wa_id": wa_id, "user_id": None, "name": name, "username": None,
-                                   "last_inbound": None, "inbound": [], "version": 0, "last_activity": time.time()}
+            u = self.users[key] = {
+                "key": key,
+                "wa_id": wa_id,
+                "user_id": None,
+                "name": name,
+                "username": None,
+                "last_inbound": None,
+                "inbound": [],
+                "version": 0,
+                "last_activity": time.time(),
+            }
         if wa_id and not u["wa_id"]:
             u["wa_id"] = wa_id
         user_id = user_id or u["user_id"] or self.bsuid_for(u["wa_id"] or key)
@@ -212,8 +261,10 @@ class Simulator:
     # --- infrastructure -------------------------------------------------------------------------------------
     def ensure_runtime(self) -> None:
         if self.http is None:
-            self.http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0),
-                                          limits=httpx.Limits(max_connections=64, max_keepalive_connections=64))
+            self.http = httpx.AsyncClient(
+                timeout=httpx.Timeout(10.0, connect=3.0),
+                limits=httpx.Limits(max_connections=64, max_keepalive_connections=64),
+            )
         if self.semaphore is None:
             self.semaphore = asyncio.Semaphore(self.config["webhook_concurrency"])
         if not self.pending_scheduled:
@@ -239,8 +290,10 @@ class Simulator:
         if field == "messages":
             value = {
                 "messaging_product": "whatsapp",
-                "metadata": {"display_phone_number": self.config["display_phone_number"],
-                             "phone_number_id": self.config["phone_number_id"]},
+                "metadata": {
+                    "display_phone_number": self.config["display_phone_number"],
+                    "phone_number_id": self.config["phone_number_id"],
+                },
                 **value,
             }
         entry: dict[str, Any] = {"id": self.config["waba_id"]}
@@ -252,8 +305,9 @@ class Simulator:
     def sign(self, body: bytes) -> str:
         return "sha256=" + hmac.new(self.config["app_secret"].encode(), body, hashlib.sha256).hexdigest()
 
-    def send_webhook(self, payload: dict[str, Any], kind: str, *, duplicate: bool = False,
-                     first_result: asyncio.Future | None = None) -> None:
+    def send_webhook(
+        self, payload: dict[str, Any], kind: str, *, duplicate: bool = False, first_result: asyncio.Future | None = None
+    ) -> None:
         if not self.config["webhook_url"] and not self.config["faults"]["webhook_delay_ms"]:
             # Nowhere to deliver: count it and skip the encoding (keeps the send path fast in benchmarks).
             self.stats["webhooks"]["skipped"] += 1 + duplicate
@@ -265,8 +319,9 @@ class Simulator:
             self.stats["webhooks"]["duplicated"] += 1
             self.spawn(self._deliver(body, kind, 1, self.generation, None))
 
-    async def _deliver(self, body: bytes, kind: str, attempt: int, generation: int,
-                       first_result: asyncio.Future | None) -> None:
+    async def _deliver(
+        self, body: bytes, kind: str, attempt: int, generation: int, first_result: asyncio.Future | None
+    ) -> None:
         """One delivery attempt; a refused or failed one is tried again later with exponential backoff."""
         self.ensure_runtime()
         delay = self.config["faults"]["webhook_delay_ms"]
@@ -288,18 +343,23 @@ class Simulator:
             assert self.semaphore is not None and self.http is not None
             async with self.semaphore:
                 try:
-                    response = await self.http.post(url, content=body, headers={
-                        "Content-Type": "application/json",
-                        "X-Hub-Signature-256": self.sign(body),
-                        "User-Agent": "facebookexternalua",
-                    })
+                    response = await self.http.post(
+                        url,
+                        content=body,
+                        headers={
+                            "Content-Type": "application/json",
+                            "X-Hub-Signature-256": self.sign(body),
+                            "User-Agent": "facebookexternalua",
+                        },
+                    )
                     status = response.status_code
                 except httpx.HTTPError as exc:
                     error = f"{type(exc).__name__}: {exc}"
         _resolve(first_result, status)
         ok = status is not None and 200 <= status < 300
-        self.webhook_log.append({"kind": kind, "attempt": attempt, "status": status, "error": error,
-                                 "at": time.time(), "bytes": len(body)})
+        self.webhook_log.append(
+            {"kind": kind, "attempt": attempt, "status": status, "error": error, "at": time.time(), "bytes": len(body)}
+        )
         if ok:
             self.stats["webhooks"]["sent"] += 1
             return
@@ -344,8 +404,14 @@ class Simulator:
                 msg["faults"].append(f"duplicate_{status}")
             loop.call_later(delay / 1000, self.fire_status, generation, msg, status, dup, failed)
 
-    def fire_status(self, generation: int, msg: dict[str, Any], status: str, duplicate: bool = False,
-                    failed: dict[str, Any] | None = None) -> None:
+    def fire_status(
+        self,
+        generation: int,
+        msg: dict[str, Any],
+        status: str,
+        duplicate: bool = False,
+        failed: dict[str, Any] | None = None,
+    ) -> None:
         if generation != self.generation or any(s["status"] == status for s in msg["statuses"]):
             return
         ts = now_ts()
@@ -459,11 +525,17 @@ class Simulator:
                 raise Rejected(131008, "document.link or document.id is required.")
             if doc.get("id") and str(doc["id"]) not in self.media:
                 raise Rejected(100, f"document.id {doc['id']} is not a media id of this phone number.")
-            return {"kind": "document", "header": {"type": "document", "link": doc.get("link"), "id": doc.get("id"),
-                                                  "filename": doc.get("filename") or "dokumen.pdf"},
-                    "body": doc.get("caption") or ""}, "service"
-        raise Rejected(100, f"type {kind!r} is not supported by the simulator (text, template, interactive, "
-                            "document).")
+            return {
+                "kind": "document",
+                "header": {
+                    "type": "document",
+                    "link": doc.get("link"),
+                    "id": doc.get("id"),
+                    "filename": doc.get("filename") or "dokumen.pdf",
+                },
+                "body": doc.get("caption") or "",
+            }, "service"
+        raise Rejected(100, f"type {kind!r} is not supported by the simulator (text, template, interactive, document).")
 
     def _interactive_view(self, data: Any) -> dict[str, Any]:
         if not isinstance(data, dict) or data.get("type") not in ("button", "list"):
@@ -476,9 +548,11 @@ class Simulator:
             raise Rejected(131008, "interactive.action is required.")
         header = data.get("header")
         view: dict[str, Any] = {
-            "kind": "interactive", "body": body["text"],
-            "header": {"type": "text", "text": header.get("text", "")} if isinstance(header, dict)
-            and header.get("type") == "text" else None,
+            "kind": "interactive",
+            "body": body["text"],
+            "header": {"type": "text", "text": header.get("text", "")}
+            if isinstance(header, dict) and header.get("type") == "text"
+            else None,
             "footer": (data.get("footer") or {}).get("text") if isinstance(data.get("footer"), dict) else None,
         }
         if data["type"] == "button":
@@ -512,8 +586,9 @@ class Simulator:
                         raise Rejected(131008, "each list row needs id and title.")
                     if len(row["title"]) > 24:
                         raise Rejected(131009, f"row title {row['title']!r} is longer than 24 characters.")
-                    out_rows.append({"id": str(row["id"]), "title": row["title"],
-                                     "description": row.get("description", "")})
+                    out_rows.append(
+                        {"id": str(row["id"]), "title": row["title"], "description": row.get("description", "")}
+                    )
                 view["list"]["sections"].append({"title": section.get("title", ""), "rows": out_rows})
             if rows_total > 10:
                 raise Rejected(131009, "interactive list: at most 10 rows in all sections.")
@@ -535,20 +610,31 @@ class Simulator:
         else:
             to = digits_of(raw_to)
             if not 8 <= len(to) <= 15:
-                raise Rejected(100, "to must be a phone number in international format (E.164 digits) or a "
-                                    "business-scoped user id.")
+                raise Rejected(
+                    100,
+                    "to must be a phone number in international format (E.164 digits) or a business-scoped user id.",
+                )
             key = to
         view, category = self.build_view(payload)
         if not self.take_token(phone_number_id):
-            raise Rejected(130429, f"Message failed to send because there were more than "
-                                   f"{self.config['per_number_mps']} messages per second from this phone number.")
+            raise Rejected(
+                130429,
+                f"Message failed to send because there were more than "
+                f"{self.config['per_number_mps']} messages per second from this phone number.",
+            )
         if not self.pair_allows(key):
-            raise Rejected(131056, "Message failed to send because there were too many messages sent from this "
-                                   "phone number to the same phone number in a short period of time.")
+            raise Rejected(
+                131056,
+                "Message failed to send because there were too many messages sent from this "
+                "phone number to the same phone number in a short period of time.",
+            )
         existing = self.users.get(key)
         if payload.get("type", "text") != "template" and not self.window_open(existing):
-            raise Rejected(131047, "Message failed to send because more than 24 hours have passed since the "
-                                   "customer last replied to this number.")
+            raise Rejected(
+                131047,
+                "Message failed to send because more than 24 hours have passed since the "
+                "customer last replied to this number.",
+            )
         undeliverable = bool(to) and to in self.config["non_whatsapp_numbers"]
         if undeliverable and self.config["non_whatsapp_mode"] == "sync":
             raise Rejected(131026, "Message Undeliverable.")
@@ -558,13 +644,28 @@ class Simulator:
         callback = payload.get("biz_opaque_callback_data")
         callback = str(callback) if callback is not None else None
         msg = {
-            "seq": self.seq, "wamid": wamid, "to": to, "user_id": u["user_id"], "to_bsuid": user_id is not None,
+            "seq": self.seq,
+            "wamid": wamid,
+            "to": to,
+            "user_id": u["user_id"],
+            "to_bsuid": user_id is not None,
             "chat": key,
-            "type": payload.get("type", "text"), "body": payload, "biz_opaque_callback_data": callback,
-            "received_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "at": time.time(),
-            "statuses": [], "status": "accepted", "view": view, "faults": [], "media_error": None,
-            "pricing": {"billable": category != "service" or self.config["service_billable"],
-                        "pricing_model": "PMP", "type": "regular", "category": category},
+            "type": payload.get("type", "text"),
+            "body": payload,
+            "biz_opaque_callback_data": callback,
+            "received_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "at": time.time(),
+            "statuses": [],
+            "status": "accepted",
+            "view": view,
+            "faults": [],
+            "media_error": None,
+            "pricing": {
+                "billable": category != "service" or self.config["service_billable"],
+                "pricing_model": "PMP",
+                "type": "regular",
+                "category": category,
+            },
         }
         self.messages.append(msg)
         self.by_wamid[wamid] = msg
@@ -575,9 +676,13 @@ class Simulator:
         self.touch(key)
         failed = None
         if undeliverable:
-            failed = {"code": 131026, "title": "Message undeliverable", "message": "Message undeliverable",
-                      "error_data": {"details": "Message Undeliverable."},
-                      "href": "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/"}
+            failed = {
+                "code": 131026,
+                "title": "Message undeliverable",
+                "message": "Message undeliverable",
+                "error_data": {"details": "Message Undeliverable."},
+                "href": "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/",
+            }
         header = view.get("header")
         if header and header.get("type") == "document" and header.get("link") and not failed:
             # Meta fetches a linked document before it delivers the message: the statuses follow the fetch.
@@ -593,8 +698,13 @@ class Simulator:
             contact["wa_id"] = to
         if u["user_id"]:
             contact["user_id"] = u["user_id"]
-        return reply_json({"messaging_product": "whatsapp", "contacts": [contact],
-                           "messages": [{"id": wamid, "message_status": "accepted"}]})
+        return reply_json(
+            {
+                "messaging_product": "whatsapp",
+                "contacts": [contact],
+                "messages": [{"id": wamid, "message_status": "accepted"}],
+            }
+        )
 
     async def fetch_media(self, msg: dict[str, Any], header: dict[str, Any], rng: random.Random | None = None) -> None:
         """Meta downloads a document `link` itself; so do we, so the phone page can open the PDF. A document
@@ -614,15 +724,26 @@ class Simulator:
             self.stats["media"]["fetch_failed"] += 1
             log.warning("could not fetch the document of %s: %s", msg["wamid"], msg["media_error"])
             if rng is not None:
-                self.schedule_statuses(msg, rng, {
-                    "code": 131053, "title": "Media upload error", "message": "Media upload error",
-                    "error_data": {"details": f"Unable to download the media from the link: {msg['media_error']}"},
-                    "href": "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/"})
+                self.schedule_statuses(
+                    msg,
+                    rng,
+                    {
+                        "code": 131053,
+                        "title": "Media upload error",
+                        "message": "Media upload error",
+                        "error_data": {"details": f"Unable to download the media from the link: {msg['media_error']}"},
+                        "href": "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/",
+                    },
+                )
         else:
             media_id = self.new_numeric_id()
             mime = response.headers.get("content-type", "application/pdf").split(";")[0]
-            self.media[media_id] = {"content": content, "mime_type": mime, "filename": header["filename"],
-                                    "sha256": hashlib.sha256(content).hexdigest()}
+            self.media[media_id] = {
+                "content": content,
+                "mime_type": mime,
+                "filename": header["filename"],
+                "sha256": hashlib.sha256(content).hexdigest(),
+            }
             header["media_id"] = media_id
             self.stats["media"]["fetched"] += 1
             if rng is not None:
@@ -657,8 +778,7 @@ class Simulator:
         message: dict[str, Any] = {}
         if u["wa_id"]:
             message["from"] = u["wa_id"]
-        message.update({"from_user_id": u["user_id"], "id": wamid, "timestamp": now_ts(), "type": kind,
-                        kind: content})
+        message.update({"from_user_id": u["user_id"], "id": wamid, "timestamp": now_ts(), "type": kind, kind: content})
         context_id = data.get("context_id")
         if not context_id and kind in ("button", "interactive"):
             # A tap always answers a message: Meta names it in `context` (the last one this chat received).
@@ -666,8 +786,14 @@ class Simulator:
             context_id = sent[-1]["wamid"] if sent else self.new_id()
         if context_id:
             message["context"] = {"from": self.config["display_phone_number"], "id": str(context_id)}
-        shown: dict[str, Any] = {"dir": "in", "wamid": wamid, "at": time.time(), "context_id": context_id,
-                                 "kind": kind, "text": text}
+        shown: dict[str, Any] = {
+            "dir": "in",
+            "wamid": wamid,
+            "at": time.time(),
+            "context_id": context_id,
+            "kind": kind,
+            "text": text,
+        }
         u["last_inbound"] = time.time()
         u["inbound"].append(shown)
         self.inbound_by_wamid[wamid] = shown
@@ -676,8 +802,12 @@ class Simulator:
         rng = self.rng_for_request()
         duplicate = rng.random() < self.config["faults"]["duplicate_webhook"]
         result: asyncio.Future = asyncio.get_running_loop().create_future()
-        self.send_webhook(self.envelope({"contacts": [self.contact_of(u, profile=True)], "messages": [message]}),
-                          "inbound", duplicate=duplicate, first_result=result)
+        self.send_webhook(
+            self.envelope({"contacts": [self.contact_of(u, profile=True)], "messages": [message]}),
+            "inbound",
+            duplicate=duplicate,
+            first_result=result,
+        )
         log.info("inbound %s from %s", kind, mask_text(u["wa_id"] or "-"))
         status = await result
         shown["webhook_status"] = status
@@ -692,8 +822,12 @@ class Simulator:
             return "button", {"payload": str(button["payload"]), "text": str(button["text"])}, str(button["text"])
         if "interactive" in data:
             inter = data["interactive"]
-            if not isinstance(inter, dict) or inter.get("type") not in ("button_reply", "list_reply") \
-                    or not inter.get("id") or not inter.get("title"):
+            if (
+                not isinstance(inter, dict)
+                or inter.get("type") not in ("button_reply", "list_reply")
+                or not inter.get("id")
+                or not inter.get("title")
+            ):
                 raise ValueError("interactive needs type (button_reply | list_reply), id and title")
             reply = {"id": str(inter["id"]), "title": str(inter["title"])}
             if inter["type"] == "list_reply" and inter.get("description"):
@@ -704,23 +838,34 @@ class Simulator:
                 return kind, self._inbound_media(kind, data[kind]), f"[{kind}]"
         if "location" in data:
             loc = data["location"]
-            if not isinstance(loc, dict) or not all(isinstance(loc.get(k), (int, float)) and not isinstance(
-                    loc.get(k), bool) for k in ("latitude", "longitude")):
+            if not isinstance(loc, dict) or not all(
+                isinstance(loc.get(k), (int, float)) and not isinstance(loc.get(k), bool)
+                for k in ("latitude", "longitude")
+            ):
                 raise ValueError("location needs numeric latitude and longitude")
             out = {"latitude": loc["latitude"], "longitude": loc["longitude"]}
             out.update({k: str(loc[k]) for k in ("name", "address", "url") if loc.get(k)})
             return "location", out, out.get("name") or f"{out['latitude']},{out['longitude']}"
         if "reaction" in data:
             reaction = data["reaction"]
-            if not isinstance(reaction, dict) or not reaction.get("message_id") \
-                    or not isinstance(reaction.get("emoji", ""), str):
+            if (
+                not isinstance(reaction, dict)
+                or not reaction.get("message_id")
+                or not isinstance(reaction.get("emoji", ""), str)
+            ):
                 raise ValueError("reaction needs message_id (and emoji; empty removes it)")
-            return "reaction", {"message_id": str(reaction["message_id"]), "emoji": reaction.get("emoji", "")}, \
-                reaction.get("emoji", "")
+            return (
+                "reaction",
+                {"message_id": str(reaction["message_id"]), "emoji": reaction.get("emoji", "")},
+                reaction.get("emoji", ""),
+            )
         text = data.get("text")
         if not isinstance(text, str) or not text.strip():
-            raise ValueError("text (non-empty) is required, or button, interactive, location, reaction or media ("
-                             + ", ".join(MEDIA_KINDS) + ")")
+            raise ValueError(
+                "text (non-empty) is required, or button, interactive, location, reaction or media ("
+                + ", ".join(MEDIA_KINDS)
+                + ")"
+            )
         return "text", {"body": text}, text
 
     def _inbound_media(self, kind: str, spec: Any) -> dict[str, Any]:
@@ -774,8 +919,13 @@ class Simulator:
         u = self.user(old, wa_id=old)
         body = f"User {u['name'] or old} changed from {old} to {new}"
         wamid = self.new_id()
-        message = {"from": old, "id": wamid, "timestamp": now_ts(), "type": "system",
-                   "system": {"body": body, "wa_id": new, "type": "user_changed_number"}}
+        message = {
+            "from": old,
+            "id": wamid,
+            "timestamp": now_ts(),
+            "type": "system",
+            "system": {"body": body, "wa_id": new, "type": "user_changed_number"},
+        }
         result: asyncio.Future = asyncio.get_running_loop().create_future()
         self.send_webhook(self.envelope({"messages": [message]}), "system", first_result=result)
         return reply_json({"wamid": wamid, "webhook_status": await result})
@@ -817,11 +967,20 @@ class Simulator:
                 return
             item["status"] = "APPROVED"
             self.save_templates()
-            self.send_webhook(self.envelope({
-                "event": "APPROVED", "message_template_id": int(item["id"]),
-                "message_template_name": item["name"], "message_template_language": item["language"],
-                "message_template_category": item["category"], "reason": "NONE",
-            }, field="message_template_status_update"), "template_status")
+            self.send_webhook(
+                self.envelope(
+                    {
+                        "event": "APPROVED",
+                        "message_template_id": int(item["id"]),
+                        "message_template_name": item["name"],
+                        "message_template_language": item["language"],
+                        "message_template_category": item["category"],
+                        "reason": "NONE",
+                    },
+                    field="message_template_status_update",
+                ),
+                "template_status",
+            )
 
         asyncio.get_running_loop().call_later(self.config["template_approval_ms"] / 1000, approve)
 
@@ -836,16 +995,23 @@ class Simulator:
             return reply_json({"error": f"unknown template id {template_id}"}, 404)
         if not isinstance(data, dict):
             return reply_json({"error": "the body must be a JSON object"}, 400)
-        head = {"message_template_id": int(item["id"]), "message_template_name": item["name"],
-                "message_template_language": item["language"]}
+        head = {
+            "message_template_id": int(item["id"]),
+            "message_template_name": item["name"],
+            "message_template_language": item["language"],
+        }
         if action == "status":
             event = str(data.get("event", "")).upper()
             if event not in TEMPLATE_EVENTS:
                 return reply_json({"error": f"event must be one of {', '.join(TEMPLATE_EVENTS)}"}, 400)
             item["status"] = TEMPLATE_EVENTS[event]
             item["rejected_reason"] = str(data.get("reason") or "NONE")
-            value = {"event": event, **head, "message_template_category": item["category"],
-                     "reason": str(data.get("reason") or "NONE")}
+            value = {
+                "event": event,
+                **head,
+                "message_template_category": item["category"],
+                "reason": str(data.get("reason") or "NONE"),
+            }
             field = "message_template_status_update"
         elif action == "quality":
             score = str(data.get("new_quality_score", "")).upper()
@@ -876,7 +1042,7 @@ class Simulator:
         self.ensure_runtime()
         self.stats["requests"] += 1
         if path.startswith("/_sim/"):
-            return await self.control(method, path[len("/_sim/"):], parse_qs(query), headers, body)
+            return await self.control(method, path[len("/_sim/") :], parse_qs(query), headers, body)
         if path == "/" or path.startswith("/phone"):
             return await self.phone(method, path, parse_qs(query), body)
         match = GRAPH_PATH.match(path)
@@ -886,8 +1052,13 @@ class Simulator:
         token = auth[7:] if auth.lower().startswith("bearer ") else ""
         if not hmac.compare_digest(token.encode(), self.config["access_token"].encode()):
             self.stats["rejected"]["190"] += 1
-            return meta_error(190, "Error validating access token: The access token is invalid or has expired.",
-                              "Invalid OAuth access token.", 401, subcode=463)
+            return meta_error(
+                190,
+                "Error validating access token: The access token is invalid or has expired.",
+                "Invalid OAuth access token.",
+                401,
+                subcode=463,
+            )
         version, rest = match.groups()
         parts = rest.strip("/").split("/")
         if len(parts) == 2 and parts[1] in ("messages", "marketing_messages") and method == "POST":
@@ -903,9 +1074,16 @@ class Simulator:
         if len(parts) == 1 and parts[0] in self.media:
             if method == "GET":
                 item = self.media[parts[0]]
-                return reply_json({"messaging_product": "whatsapp", "id": parts[0], "mime_type": item["mime_type"],
-                                   "sha256": item["sha256"], "file_size": len(item["content"]),
-                                   "url": f"{_base_url(headers)}/_sim/media/{parts[0]}"})
+                return reply_json(
+                    {
+                        "messaging_product": "whatsapp",
+                        "id": parts[0],
+                        "mime_type": item["mime_type"],
+                        "sha256": item["sha256"],
+                        "file_size": len(item["content"]),
+                        "url": f"{_base_url(headers)}/_sim/media/{parts[0]}",
+                    }
+                )
             if method == "DELETE":
                 del self.media[parts[0]]
                 return reply_json({"success": True})
@@ -928,9 +1106,13 @@ class Simulator:
             data = json.loads(body or b"{}")
             if not isinstance(data, dict):
                 raise ValueError("The request body must be a JSON object.")
-            clean = tpl.validate_new_template({**{k: item[k] for k in ("name", "language", "category",
-                                                                        "parameter_format")}, **data,
-                                               "components": data.get("components", item["components"])})
+            clean = tpl.validate_new_template(
+                {
+                    **{k: item[k] for k in ("name", "language", "category", "parameter_format")},
+                    **data,
+                    "components": data.get("components", item["components"]),
+                }
+            )
         except ValueError as exc:
             return meta_error(100, "Invalid parameter", str(exc) or "The request body is not JSON.")
         item.update(category=clean["category"], components=clean["components"], status="PENDING")
@@ -941,18 +1123,30 @@ class Simulator:
 
     def graph_phone_number(self, query: dict[str, list[str]]) -> Reply:
         """GET /{phone_number_id}: Meta's default fields, or exactly the `fields` asked for (and `id`)."""
-        known = {"id": self.config["phone_number_id"], "display_phone_number": self.config["display_phone_number"],
-                 "verified_name": "KPP Pratama Kupang", "code_verification_status": "VERIFIED",
-                 "quality_rating": "GREEN", "platform_type": "CLOUD_API", "throughput": {"level": "STANDARD"},
-                 "name_status": "APPROVED", "status": "CONNECTED", "is_official_business_account": False,
-                 "messaging_limit_tier": "TIER_1K", "account_mode": "LIVE"}
+        known = {
+            "id": self.config["phone_number_id"],
+            "display_phone_number": self.config["display_phone_number"],
+            "verified_name": "KPP Pratama Kupang",
+            "code_verification_status": "VERIFIED",
+            "quality_rating": "GREEN",
+            "platform_type": "CLOUD_API",
+            "throughput": {"level": "STANDARD"},
+            "name_status": "APPROVED",
+            "status": "CONNECTED",
+            "is_official_business_account": False,
+            "messaging_limit_tier": "TIER_1K",
+            "account_mode": "LIVE",
+        }
         fields = _fields_of(query)
         if not fields:
             return reply_json({k: known[k] for k in PHONE_DEFAULT_FIELDS})
         unknown = [f for f in fields if f not in known]
         if unknown:
-            return meta_error(100, "Invalid parameter", f"Tried accessing nonexisting field ({unknown[0]}) on "
-                                                        "node type (WhatsAppBusinessPhoneNumber)")
+            return meta_error(
+                100,
+                "Invalid parameter",
+                f"Tried accessing nonexisting field ({unknown[0]}) on node type (WhatsAppBusinessPhoneNumber)",
+            )
         return reply_json({"id": known["id"], **{f: known[f] for f in fields}})
 
     async def graph_send(self, phone_number_id: str, body: bytes) -> Reply:
@@ -977,12 +1171,16 @@ class Simulator:
         draw = rng.random()
         if draw < faults["http_500"]:
             self.stats["faults"]["http_500"] += 1
-            return meta_error(131000, "Something went wrong", "Internal server error (injected).", 500,
-                              transient=True)
+            return meta_error(131000, "Something went wrong", "Internal server error (injected).", 500, transient=True)
         if draw < faults["http_500"] + faults["http_429"]:
             self.stats["faults"]["http_429"] += 1
-            return meta_error(80007, "Rate limit issues", "The WhatsApp Business Account has reached its rate "
-                                                          "limit (injected).", 429, transient=True)
+            return meta_error(
+                80007,
+                "Rate limit issues",
+                "The WhatsApp Business Account has reached its rate limit (injected).",
+                429,
+                transient=True,
+            )
         if draw < faults["http_500"] + faults["http_429"] + faults["timeout"]:
             self.stats["faults"]["timeout"] += 1
             accept = rng.random() < faults["timeout_accept"]
@@ -992,8 +1190,9 @@ class Simulator:
             await asyncio.sleep(faults["timeout_seconds"])
             if result is not None:
                 return result
-            return meta_error(2, "Service temporarily unavailable", "The request timed out (injected).", 503,
-                              transient=True)
+            return meta_error(
+                2, "Service temporarily unavailable", "The request timed out (injected).", 503, transient=True
+            )
         return self._send_checked(phone_number_id, payload, rng)
 
     def _send_checked(self, phone_number_id: str, payload: dict[str, Any], rng: random.Random) -> Reply:
@@ -1001,16 +1200,23 @@ class Simulator:
             return self.process_send(phone_number_id, payload, rng)
         except Rejected as exc:
             self.stats["rejected"][str(exc.code)] += 1
-            log.info("rejected a %s message to %s: %s", payload.get("type", "text"),
-                     mask_text(digits_of(payload.get("to")) or "-"), exc.code)
+            log.info(
+                "rejected a %s message to %s: %s",
+                payload.get("type", "text"),
+                mask_text(digits_of(payload.get("to")) or "-"),
+                exc.code,
+            )
             return meta_error(exc.code, ERROR_TITLES.get(exc.code, "Error"), exc.details)
 
     def mark_as_read(self, payload: dict[str, Any]) -> Reply:
         shown = self.inbound_by_wamid.get(str(payload.get("message_id")))
         if shown is None:
             self.stats["rejected"]["100"] += 1
-            return meta_error(100, "Invalid parameter", f"message_id {payload.get('message_id')} is not an "
-                                                        "inbound message of this phone number.")
+            return meta_error(
+                100,
+                "Invalid parameter",
+                f"message_id {payload.get('message_id')} is not an inbound message of this phone number.",
+            )
         shown["read"] = True
         if isinstance(payload.get("typing_indicator"), dict):
             shown["typing_at"] = time.time()
@@ -1036,8 +1242,12 @@ class Simulator:
         if len(content) > self.config["media_max_bytes"]:
             return meta_error(131053, "Media upload error", "The file is too large.")
         media_id = self.new_numeric_id()
-        self.media[media_id] = {"content": content, "mime_type": fields.get("type") or content_type,
-                                "filename": filename, "sha256": hashlib.sha256(content).hexdigest()}
+        self.media[media_id] = {
+            "content": content,
+            "mime_type": fields.get("type") or content_type,
+            "filename": filename,
+            "sha256": hashlib.sha256(content).hexdigest(),
+        }
         self.stats["media"]["uploaded"] += 1
         return reply_json({"id": media_id})
 
@@ -1060,11 +1270,13 @@ class Simulator:
         paging: dict[str, Any] = {"cursors": {"before": _encode_cursor(start), "after": _encode_cursor(end)}}
         base = {k: v[0] for k, v in query.items() if k not in ("after", "before")}
         if end < len(items):
-            paging["next"] = f"/{version}/{waba_id}/message_templates?" + urlencode({**base, "after":
-                                                                                       _encode_cursor(end)})
+            paging["next"] = f"/{version}/{waba_id}/message_templates?" + urlencode(
+                {**base, "after": _encode_cursor(end)}
+            )
         if start > 0:
             paging["previous"] = f"/{version}/{waba_id}/message_templates?" + urlencode(
-                {**base, "before": _encode_cursor(start)})
+                {**base, "before": _encode_cursor(start)}
+            )
         out: dict[str, Any] = {"data": page, "paging": paging}
         summary = self.templates_summary(items, query)
         if summary:
@@ -1077,9 +1289,12 @@ class Simulator:
         if asked in (["true"], ["1"]):
             asked = ["total_count"]
         names = {t["name"] for t in self.templates}
-        known = {"total_count": len(items), "message_template_count": len(names),
-                 "message_template_limit": TEMPLATE_LIMIT,
-                 "are_translations_complete": all(t["status"] != "PENDING" for t in self.templates)}
+        known = {
+            "total_count": len(items),
+            "message_template_count": len(names),
+            "message_template_limit": TEMPLATE_LIMIT,
+            "are_translations_complete": all(t["status"] != "PENDING" for t in self.templates),
+        }
         return {f: known[f] for f in asked if f in known}
 
     def graph_create_template(self, body: bytes) -> Reply:
@@ -1088,15 +1303,20 @@ class Simulator:
         except ValueError as exc:  # TemplateInvalid and JSON errors
             return meta_error(100, "Invalid parameter", str(exc) or "The request body is not JSON.")
         if self.find_template(data["name"], data["language"]):
-            return meta_error(100, "Invalid parameter", f"Content in this language already exists for "
-                                                        f"{data['name']} ({data['language']}).", subcode=2388024)
+            return meta_error(
+                100,
+                "Invalid parameter",
+                f"Content in this language already exists for {data['name']} ({data['language']}).",
+                subcode=2388024,
+            )
         item = self._add_template(data, status="PENDING")
         self.approve_later(item)
         return reply_json({"id": item["id"], "status": "PENDING", "category": item["category"]})
 
     # --- control API -----------------------------------------------------------------------------------------
-    async def control(self, method: str, path: str, query: dict[str, list[str]], headers: dict[str, str],
-                      body: bytes) -> Reply:
+    async def control(
+        self, method: str, path: str, query: dict[str, list[str]], headers: dict[str, str], body: bytes
+    ) -> Reply:
         data: Any = None
         if method == "POST":
             try:
@@ -1125,12 +1345,13 @@ class Simulator:
             return reply_json({"messages": [public_message(m) for m in self.filter_messages(query)]})
         if path.startswith("messages/by-callback/") and method == "GET":
             from urllib.parse import unquote
-            found = self.by_callback.get(unquote(path[len("messages/by-callback/"):]), [])
+
+            found = self.by_callback.get(unquote(path[len("messages/by-callback/") :]), [])
             if not found:
                 return reply_json({"messages": []}, 404)
             return reply_json({"messages": [public_message(m) for m in found]})
         if path.startswith("messages/") and method == "GET":
-            msg = self.by_wamid.get(path[len("messages/"):])
+            msg = self.by_wamid.get(path[len("messages/") :])
             return reply_json(public_message(msg)) if msg else reply_json({"error": "unknown wamid"}, 404)
         if path == "inbound" and method == "POST":
             return await self.inbound(data)
@@ -1155,7 +1376,7 @@ class Simulator:
             auth = headers.get("authorization", "")
             if not hmac.compare_digest(auth.encode(), f"Bearer {self.config['access_token']}".encode()):
                 return meta_error(190, "Error validating access token", "Invalid OAuth access token.", 401)
-            return self.media_file(path[len("media/"):])
+            return self.media_file(path[len("media/") :])
         return reply_json({"error": f"unknown control endpoint {method} /_sim/{path}"}, 404)
 
     def filter_messages(self, query: dict[str, list[str]]) -> list[dict[str, Any]]:
@@ -1179,8 +1400,11 @@ class Simulator:
         return out
 
     def seed_templates(self, data: Any) -> Reply:
-        items = data if isinstance(data, list) else (data.get("data") if isinstance(data, dict) and "data" in data
-                                                     else [data])
+        items = (
+            data
+            if isinstance(data, list)
+            else (data.get("data") if isinstance(data, dict) and "data" in data else [data])
+        )
         created = []
         for raw in items:
             status = str(raw.get("status", "APPROVED")).upper() if isinstance(raw, dict) else "APPROVED"
@@ -1211,8 +1435,11 @@ class Simulator:
         if not url:
             return reply_json({"error": "no webhook_url configured"}, 400)
         challenge = str(random.randint(10**8, 10**9))
-        params = {"hub.mode": "subscribe", "hub.challenge": challenge,
-                  "hub.verify_token": data.get("verify_token", self.config["verify_token"])}
+        params = {
+            "hub.mode": "subscribe",
+            "hub.challenge": challenge,
+            "hub.verify_token": data.get("verify_token", self.config["verify_token"]),
+        }
         assert self.http is not None
         try:
             response = await self.http.get(url, params=params)
@@ -1226,25 +1453,34 @@ class Simulator:
         if item is None:
             return reply_json({"error": "unknown media id"}, 404)
         name = quote(item["filename"] or f"{media_id}.bin")
-        return 200, [(b"content-type", item["mime_type"].encode()),
-                     (b"content-disposition", f"inline; filename*=UTF-8''{name}".encode())], item["content"]
+        return (
+            200,
+            [
+                (b"content-type", item["mime_type"].encode()),
+                (b"content-disposition", f"inline; filename*=UTF-8''{name}".encode()),
+            ],
+            item["content"],
+        )
 
     # --- the phone page ------------------------------------------------------------------------------------------
     async def phone(self, method: str, path: str, query: dict[str, list[str]], body: bytes) -> Reply:
         if path in ("/", "/phone"):
             return 302, [(b"location", b"/phone/")], b""
         if method == "GET" and (path == "/phone/" or re.fullmatch(r"/phone/[A-Za-z0-9.]+", path)):
-            return 200, [(b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"no-store")], \
-                _static("phone.html")
+            return (
+                200,
+                [(b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"no-store")],
+                _static("phone.html"),
+            )
         if method == "GET" and path.startswith("/phone/static/"):
-            name = path[len("/phone/static/"):]
+            name = path[len("/phone/static/") :]
             if name in ("phone.js", "phone.css"):
                 ctype = mimetypes.guess_type(name)[0] or "text/plain"
                 return 200, [(b"content-type", f"{ctype}; charset=utf-8".encode())], _static(name)
         if method == "GET" and path == "/phone/api/chats":
             return reply_json({"chats": self.chat_list(), "display_phone_number": self.config["display_phone_number"]})
         if method == "GET" and path.startswith("/phone/media/"):
-            return self.media_file(path[len("/phone/media/"):])
+            return self.media_file(path[len("/phone/media/") :])
         chat = re.fullmatch(r"/phone/api/chat/([A-Za-z0-9.]+)(/reply|/read)?", path)
         if chat:
             key = chat.group(1)
@@ -1279,16 +1515,33 @@ class Simulator:
         for key, u in sorted(self.users.items(), key=lambda kv: -kv[1]["last_activity"]):
             items = self.chat_items(key)
             last = items[-1] if items else None
-            out.append({"key": key, "wa_id": u["wa_id"], "user_id": u["user_id"], "name": u["name"],
-                        "last_text": _summary(last) if last else "", "last_at": last["at"] if last else None,
-                        "unread": sum(1 for m in self.by_to.get(key, []) if m["status"] in ("sent", "delivered"))})
+            out.append(
+                {
+                    "key": key,
+                    "wa_id": u["wa_id"],
+                    "user_id": u["user_id"],
+                    "name": u["name"],
+                    "last_text": _summary(last) if last else "",
+                    "last_at": last["at"] if last else None,
+                    "unread": sum(1 for m in self.by_to.get(key, []) if m["status"] in ("sent", "delivered")),
+                }
+            )
         return out
 
     def chat_items(self, key: str) -> list[dict[str, Any]]:
-        out = [{"dir": "out", "seq": m["seq"], "wamid": m["wamid"], "at": m["at"], "view": m["view"],
-                "status": m["status"], "media_error": m["media_error"],
-                "error": (m["statuses"][-1].get("errors") or [{}])[0].get("title") if m["status"] == "failed"
-                else None} for m in self.by_to.get(key, [])]
+        out = [
+            {
+                "dir": "out",
+                "seq": m["seq"],
+                "wamid": m["wamid"],
+                "at": m["at"],
+                "view": m["view"],
+                "status": m["status"],
+                "media_error": m["media_error"],
+                "error": (m["statuses"][-1].get("errors") or [{}])[0].get("title") if m["status"] == "failed" else None,
+            }
+            for m in self.by_to.get(key, [])
+        ]
         u = self.users.get(key)
         if u:
             out.extend({**i, "read": bool(i.get("read"))} for i in u["inbound"])
@@ -1298,9 +1551,14 @@ class Simulator:
     def chat_view(self, key: str, version: int) -> dict[str, Any]:
         u = self.users.get(key)
         current = u["version"] if u else 0
-        head = {"key": key, "version": current, "name": u["name"] if u else None,
-                "wa_id": u["wa_id"] if u else (key if key.isdigit() else None),
-                "window_open": self.window_open(u), "auto_read": self.config["auto_read"]}
+        head = {
+            "key": key,
+            "version": current,
+            "name": u["name"] if u else None,
+            "wa_id": u["wa_id"] if u else (key if key.isdigit() else None),
+            "window_open": self.window_open(u),
+            "auto_read": self.config["auto_read"],
+        }
         if version == current:
             return head
         return {**head, "items": self.chat_items(key)}
@@ -1320,9 +1578,14 @@ def _resolve(future: asyncio.Future | None, value: Any) -> None:
 
 
 def _unknown_object(object_id: str) -> Reply:
-    return meta_error(100, "Unsupported post request", f"Object with ID '{object_id}' does not exist, cannot be "
-                                                       "loaded due to missing permissions, or does not support this "
-                                                       "operation.", subcode=33)
+    return meta_error(
+        100,
+        "Unsupported post request",
+        f"Object with ID '{object_id}' does not exist, cannot be "
+        "loaded due to missing permissions, or does not support this "
+        "operation.",
+        subcode=33,
+    )
 
 
 def _fields_of(query: dict[str, list[str]]) -> list[str]:
@@ -1365,10 +1628,21 @@ def _static(name: str) -> bytes:
 
 def public_message(msg: dict[str, Any]) -> dict[str, Any]:
     """A message as the control API shows it (the contract's shape, plus the status and injected faults)."""
-    return {"seq": msg["seq"], "wamid": msg["wamid"], "to": msg["to"], "user_id": msg["user_id"],
-            "type": msg["type"], "body": msg["body"], "biz_opaque_callback_data": msg["biz_opaque_callback_data"],
-            "received_at": msg["received_at"], "statuses": msg["statuses"], "status": msg["status"],
-            "faults": msg["faults"], "media_error": msg["media_error"], "view": msg["view"]}
+    return {
+        "seq": msg["seq"],
+        "wamid": msg["wamid"],
+        "to": msg["to"],
+        "user_id": msg["user_id"],
+        "type": msg["type"],
+        "body": msg["body"],
+        "biz_opaque_callback_data": msg["biz_opaque_callback_data"],
+        "received_at": msg["received_at"],
+        "statuses": msg["statuses"],
+        "status": msg["status"],
+        "faults": msg["faults"],
+        "media_error": msg["media_error"],
+        "view": msg["view"],
+    }
 
 
 def parse_multipart(content_type: str, body: bytes) -> tuple[dict[str, str], dict[str, tuple[str, str, bytes]]]:
@@ -1392,8 +1666,11 @@ def parse_multipart(content_type: str, body: bytes) -> tuple[dict[str, str], dic
         filename = re.search(r'filename="([^"]*)"', header_text)
         ctype = re.search(r"(?i)content-type:\s*([^\r\n]+)", header_text)
         if filename:
-            files[name.group(1)] = (filename.group(1), ctype.group(1).strip() if ctype else
-                                    "application/octet-stream", content)
+            files[name.group(1)] = (
+                filename.group(1),
+                ctype.group(1).strip() if ctype else "application/octet-stream",
+                content,
+            )
         else:
             fields[name.group(1)] = content.decode("utf-8", "replace")
     return fields, files
@@ -1439,12 +1716,21 @@ async def app(scope: dict[str, Any], receive, send) -> None:
     else:
         headers_in = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         try:
-            status, headers, out = await SIM.handle(scope["method"], scope["path"],
-                                                    scope.get("query_string", b"").decode("latin-1"), headers_in,
-                                                    b"".join(chunks))
+            status, headers, out = await SIM.handle(
+                scope["method"],
+                scope["path"],
+                scope.get("query_string", b"").decode("latin-1"),
+                headers_in,
+                b"".join(chunks),
+            )
         except Exception:  # one bad request must never take the simulator down
             log.exception("unhandled error in %s %s", scope["method"], scope["path"])
             status, headers, out = meta_error(1, "An unknown error occurred", "Simulator error (see its log).", 500)
-    await send({"type": "http.response.start", "status": status,
-                "headers": [*headers, (b"content-length", str(len(out)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [*headers, (b"content-length", str(len(out)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": out})

@@ -123,7 +123,10 @@ def validate_new_template(data: dict[str, Any]) -> dict[str, Any]:
     if fmt == "NAMED" and any(not re.match(r"^[a-z_][a-z0-9_]{0,19}$", n) for n in names):
         raise TemplateInvalid("NAMED placeholders are lowercase letters and underscores, at most 20 characters.")
     return {
-        "name": name, "language": language, "category": category, "parameter_format": fmt,
+        "name": name,
+        "language": language,
+        "category": category,
+        "parameter_format": fmt,
         "components": components,
     }
 
@@ -202,8 +205,7 @@ def check_and_render(tpl: dict[str, Any], send: dict[str, Any]) -> dict[str, Any
         else:
             raise SendError(131009, f"unknown component type {kind!r}.")
 
-    view: dict[str, Any] = {"kind": "template", "template": tpl["name"], "header": None, "footer": None,
-                            "buttons": []}
+    view: dict[str, Any] = {"kind": "template", "template": tpl["name"], "header": None, "footer": None, "buttons": []}
     header = component(tpl, "HEADER")
     if header is None:
         if sent["header"]:
@@ -215,16 +217,22 @@ def check_and_render(tpl: dict[str, Any], send: dict[str, Any]) -> dict[str, Any
     else:
         media_kind = header["format"].lower()
         if len(sent["header"]) != 1:
-            raise SendError(132012, f"header: the template has a {header['format']} header; send exactly one "
-                                    f"{media_kind} parameter.")
+            raise SendError(
+                132012,
+                f"header: the template has a {header['format']} header; send exactly one {media_kind} parameter.",
+            )
         param = sent["header"][0]
         if param.get("type") != media_kind or not isinstance(param.get(media_kind), dict):
             raise SendError(132012, f"header: expected a {media_kind} parameter, received {param.get('type')!r}.")
         media = param[media_kind]
         if not (media.get("link") or media.get("id")):
             raise SendError(131008, f"header: the {media_kind} needs a link or an id.")
-        view["header"] = {"type": media_kind, "link": media.get("link"), "id": media.get("id"),
-                          "filename": media.get("filename") or f"{tpl['name']}.pdf"}
+        view["header"] = {
+            "type": media_kind,
+            "link": media.get("link"),
+            "id": media.get("id"),
+            "filename": media.get("filename") or f"{tpl['name']}.pdf",
+        }
 
     body = component(tpl, "BODY") or {"text": ""}
     expected = placeholders(body.get("text"))
@@ -260,8 +268,9 @@ def check_and_render(tpl: dict[str, Any], send: dict[str, Any]) -> dict[str, Any
     return view
 
 
-def paginate(items: list[dict[str, Any]], limit: int, after: int | None, before: int | None) -> tuple[
-        list[dict[str, Any]], int, int]:
+def paginate(
+    items: list[dict[str, Any]], limit: int, after: int | None, before: int | None
+) -> tuple[list[dict[str, Any]], int, int]:
     """A page of `items` like Graph's cursor paging: returns (page, start index, end index)."""
     if before is not None:
         end = max(0, min(before, len(items)))

@@ -38,8 +38,16 @@ START_TIMEOUT = 20.0
 class SimulatorProcess:
     """A simulator server in a subprocess, with a small client for its control API."""
 
-    def __init__(self, *, app_secret: str, access_token: str, verify_token: str, phone_number_id: str,
-                 waba_id: str, config: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        *,
+        app_secret: str,
+        access_token: str,
+        verify_token: str,
+        phone_number_id: str,
+        waba_id: str,
+        config: dict[str, Any] | None = None,
+    ):
         self.app_secret, self.access_token, self.verify_token = app_secret, access_token, verify_token
         self.phone_number_id, self.waba_id = phone_number_id, waba_id
         self.start_config = {**TEST_CONFIG, **(config or {})}
@@ -53,12 +61,32 @@ class SimulatorProcess:
         for _ in range(3):  # a free port can be taken between our check and granian's bind: try another
             self.port = free_port()
             self.base_url = f"http://127.0.0.1:{self.port}"
-            cmd = [sys.executable, "-m", "triplec.simulator", "--host", "127.0.0.1", "--port", str(self.port),
-                   "--app-secret", self.app_secret, "--access-token", self.access_token,
-                   "--verify-token", self.verify_token, "--phone-number-id", self.phone_number_id,
-                   "--waba-id", self.waba_id, "--config", json.dumps(self.start_config), "--log-level", "warning"]
-            self.process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+            cmd = [
+                sys.executable,
+                "-m",
+                "triplec.simulator",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--app-secret",
+                self.app_secret,
+                "--access-token",
+                self.access_token,
+                "--verify-token",
+                self.verify_token,
+                "--phone-number-id",
+                self.phone_number_id,
+                "--waba-id",
+                self.waba_id,
+                "--config",
+                json.dumps(self.start_config),
+                "--log-level",
+                "warning",
+            ]
+            self.process = subprocess.Popen(
+                cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+            )
             self.http = httpx.Client(base_url=self.base_url, timeout=30.0)
             deadline = time.monotonic() + START_TIMEOUT
             while time.monotonic() < deadline and self.process.poll() is None:
@@ -68,8 +96,11 @@ class SimulatorProcess:
                 except httpx.HTTPError:
                     pass
                 time.sleep(0.05)
-            last_error = self.process.stderr.read().decode(errors="replace") if self.process.poll() is not None \
+            last_error = (
+                self.process.stderr.read().decode(errors="replace")
+                if self.process.poll() is not None
                 else "no answer on /_sim/health"
+            )
             self.stop()
         raise RuntimeError(f"the simulator did not start: {last_error[-2000:]}")
 
@@ -108,8 +139,9 @@ class SimulatorProcess:
 
     def messages(self, **filters: Any) -> list[dict[str, Any]]:
         assert self.http is not None
-        return self._json(self.http.get("/_sim/messages", params={k: v for k, v in filters.items()
-                                                                   if v is not None}))["messages"]
+        return self._json(self.http.get("/_sim/messages", params={k: v for k, v in filters.items() if v is not None}))[
+            "messages"
+        ]
 
     def by_callback(self, callback: str) -> list[dict[str, Any]]:
         """Every accepted message carrying this biz_opaque_callback_data ([] when none)."""
@@ -123,17 +155,25 @@ class SimulatorProcess:
     def send(self, payload: dict[str, Any], token: str | None = None, version: str = "v25.0") -> httpx.Response:
         """POST /{version}/{phone_number_id}/messages as our client would (for tests of the simulator)."""
         assert self.http is not None
-        return self.http.post(f"/{version}/{self.phone_number_id}/messages", json=payload,
-                              headers={"Authorization": f"Bearer {token or self.access_token}"})
+        return self.http.post(
+            f"/{version}/{self.phone_number_id}/messages",
+            json=payload,
+            headers={"Authorization": f"Bearer {token or self.access_token}"},
+        )
 
     def graph(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> httpx.Response:
         assert self.http is not None
-        return self.http.request(method, path, headers={"Authorization": f"Bearer {token or self.access_token}"},
-                                 **kwargs)
+        return self.http.request(
+            method, path, headers={"Authorization": f"Bearer {token or self.access_token}"}, **kwargs
+        )
 
     def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0, interval: float = 0.02) -> Any:
-        return wait_until(predicate, timeout=timeout, interval=interval,
-                          message=f"{getattr(predicate, '__name__', 'condition')} never held")
+        return wait_until(
+            predicate,
+            timeout=timeout,
+            interval=interval,
+            message=f"{getattr(predicate, '__name__', 'condition')} never held",
+        )
 
 
 def _django_whatsapp_settings() -> dict[str, str]:
@@ -148,9 +188,13 @@ def _django_whatsapp_settings() -> dict[str, str]:
             "waba_id": getattr(settings, "WHATSAPP_WABA_ID", "922000000000002"),
         }
     except Exception:  # Django not configured: the demo defaults
-        return {"app_secret": "demo-app-secret", "access_token": "demo-access-token",
-                "verify_token": "demo-verify-token", "phone_number_id": "922000000000001",
-                "waba_id": "922000000000002"}
+        return {
+            "app_secret": "demo-app-secret",
+            "access_token": "demo-access-token",
+            "verify_token": "demo-verify-token",
+            "phone_number_id": "922000000000001",
+            "waba_id": "922000000000002",
+        }
 
 
 @pytest.fixture(scope="session")
@@ -211,8 +255,7 @@ class WebhookReceiver:
                     self.wfile.write(content)
                     return
                 query = parse_qs(urlparse(self.path).query)
-                ok = query.get("hub.mode") == ["subscribe"] and query.get("hub.verify_token") == [
-                    receiver.verify_token]
+                ok = query.get("hub.mode") == ["subscribe"] and query.get("hub.verify_token") == [receiver.verify_token]
                 body = (query.get("hub.challenge", [""])[0] if ok else "forbidden").encode()
                 self.send_response(200 if ok else 403)
                 self.send_header("Content-Length", str(len(body)))
@@ -223,8 +266,15 @@ class WebhookReceiver:
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with receiver.lock:
                     status = receiver.statuses.pop(0) if receiver.statuses else receiver.default_status
-                    receiver.requests.append({"path": self.path, "headers": dict(self.headers), "body": raw,
-                                              "status": status, "at": time.monotonic()})
+                    receiver.requests.append(
+                        {
+                            "path": self.path,
+                            "headers": dict(self.headers),
+                            "body": raw,
+                            "status": status,
+                            "at": time.monotonic(),
+                        }
+                    )
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()

@@ -45,7 +45,16 @@ class TaxpayerAdmin(admin.ModelAdmin):
 class ContactChangeAdmin(admin.ModelAdmin):
     """The contact history is evidence: read-only here, written by the contact services."""
 
-    list_display = ("changed_at", "contact", "source", "old_phone", "new_phone", "old_status", "new_status", "changed_by")
+    list_display = (
+        "changed_at",
+        "contact",
+        "source",
+        "old_phone",
+        "new_phone",
+        "old_status",
+        "new_status",
+        "changed_by",
+    )
     list_filter = ("source",)
     search_fields = ("old_phone", "new_phone", "contact__taxpayer__name", "contact__taxpayer__npwp16")
     list_select_related = ("contact", "changed_by")

@@ -10,10 +10,16 @@ from .models import ContactStatus
 
 class ContactNumberForm(forms.Form):
     label_suffix = ""
-    phone = forms.CharField(label=_("New WhatsApp number"), max_length=30,
-                            help_text=_("An Indonesian mobile number, e.g. 0812 3456 7890 or +62 812 3456 7890."))
-    note = forms.CharField(label=_("Reason for the change"), max_length=300,
-                           help_text=_("E.g. the taxpayer's data-change request number, or how the number was confirmed."))
+    phone = forms.CharField(
+        label=_("New WhatsApp number"),
+        max_length=30,
+        help_text=_("An Indonesian mobile number, e.g. 0812 3456 7890 or +62 812 3456 7890."),
+    )
+    note = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=300,
+        help_text=_("E.g. the taxpayer's data-change request number, or how the number was confirmed."),
+    )
 
     def clean_phone(self) -> str:
         try:

@@ -13,7 +13,9 @@ class TaxpayerType(models.TextChoices):
 
 
 class Taxpayer(models.Model):
-    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="taxpayers", verbose_name=_("office"))
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.PROTECT, related_name="taxpayers", verbose_name=_("office")
+    )
     npwp16 = models.CharField(_("NPWP (16 digits)"), max_length=16, unique=True)
     npwp15 = models.CharField(_("legacy NPWP (15 digits)"), max_length=15, blank=True, db_index=True)
     nik = models.CharField(_("NIK"), max_length=16, blank=True, db_index=True)
@@ -70,7 +72,9 @@ class TaxpayerFlag(models.Model):
     reason = models.CharField(_("reason"), max_length=300)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("taxpayer flag")
@@ -103,9 +107,13 @@ class Contact(models.Model):
     """A taxpayer's registered WhatsApp contact. One number may be registered by several taxpayers."""
 
     taxpayer = models.OneToOneField(Taxpayer, on_delete=models.CASCADE, related_name="contact")
-    phone = models.CharField(_("WhatsApp number"), max_length=20, blank=True, db_index=True, help_text=_("E.164, e.g. +6281234567890"))
+    phone = models.CharField(
+        _("WhatsApp number"), max_length=20, blank=True, db_index=True, help_text=_("E.164, e.g. +6281234567890")
+    )
     wa_user_id = models.CharField(_("WhatsApp user id (BSUID)"), max_length=140, blank=True, db_index=True)
-    source = models.CharField(_("source"), max_length=20, choices=ContactSource.choices, default=ContactSource.REGISTRATION)
+    source = models.CharField(
+        _("source"), max_length=20, choices=ContactSource.choices, default=ContactSource.REGISTRATION
+    )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ContactStatus.choices, default=ContactStatus.ACTIVE)
     status_reason = models.CharField(_("status reason"), max_length=300, blank=True)
@@ -126,8 +134,9 @@ class ContactChange(models.Model):
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="changes")
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
     # Not indexed: nothing looks history up by who made it, and imports write a row per contact.
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", db_index=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     source = models.CharField(_("source"), max_length=20, choices=ContactSource.choices)
     old_phone = models.CharField(_("old number"), max_length=20, blank=True)
     new_phone = models.CharField(_("new number"), max_length=20, blank=True)

@@ -34,20 +34,46 @@ def contact_set_number(
         contact = Contact.objects.create(
             taxpayer=taxpayer, phone=phone, source=source, verified_at=verified_at, wa_user_id=wa_user_id or ""
         )
-        ContactChange.objects.create(contact=contact, changed_by=_user(actor), source=source, new_phone=phone,
-                                     new_status=contact.status, note=note)
-        audit_record(action="contact.create", actor=actor, obj=contact, taxpayer=taxpayer, channel=channel,
-                     summary="WhatsApp contact registered", detail={"source": source})
+        ContactChange.objects.create(
+            contact=contact,
+            changed_by=_user(actor),
+            source=source,
+            new_phone=phone,
+            new_status=contact.status,
+            note=note,
+        )
+        audit_record(
+            action="contact.create",
+            actor=actor,
+            obj=contact,
+            taxpayer=taxpayer,
+            channel=channel,
+            summary="WhatsApp contact registered",
+            detail={"source": source},
+        )
         return contact, True
 
     changed = False
     if contact.phone != phone:
         ContactChange.objects.create(
-            contact=contact, changed_by=_user(actor), source=source, old_phone=contact.phone, new_phone=phone,
-            old_status=contact.status, new_status=ContactStatus.ACTIVE, note=note,
+            contact=contact,
+            changed_by=_user(actor),
+            source=source,
+            old_phone=contact.phone,
+            new_phone=phone,
+            old_status=contact.status,
+            new_status=ContactStatus.ACTIVE,
+            note=note,
         )
-        audit_record(action="contact.change_number", actor=actor, obj=contact, taxpayer=taxpayer, channel=channel,
-                     summary="WhatsApp number changed", detail={"source": source})
+        audit_record(
+            action="contact.change_number",
+            actor=actor,
+            obj=contact,
+            taxpayer=taxpayer,
+            channel=channel,
+            summary="WhatsApp number changed",
+            detail={"source": source},
+        )
         contact.phone, contact.status, contact.status_reason = phone, ContactStatus.ACTIVE, ""
         contact.number_changed_at = timezone.now()
         contact.wa_user_id = wa_user_id or ""
@@ -63,16 +89,38 @@ def contact_set_number(
 
 
 @transaction.atomic
-def contact_set_status(*, contact: Contact, status: str, reason: str = "", actor=None, channel: str = "web",
-                       source: str = ContactSource.STAFF) -> Contact:
+def contact_set_status(
+    *,
+    contact: Contact,
+    status: str,
+    reason: str = "",
+    actor=None,
+    channel: str = "web",
+    source: str = ContactSource.STAFF,
+) -> Contact:
     """Opt-out, opt-in, undeliverable, wrong number: each kept in the contact's history and the audit log."""
     require(_user(actor), "contact.change_status", office_id=contact.taxpayer.office_id)
     if contact.status == status:
         return contact
-    ContactChange.objects.create(contact=contact, changed_by=_user(actor), source=source, old_phone=contact.phone,
-                                 new_phone=contact.phone, old_status=contact.status, new_status=status, note=reason)
-    audit_record(action="contact.status", actor=actor, obj=contact, taxpayer=contact.taxpayer, channel=channel,
-                 summary=f"contact {contact.status} -> {status}", detail={"reason": reason})
+    ContactChange.objects.create(
+        contact=contact,
+        changed_by=_user(actor),
+        source=source,
+        old_phone=contact.phone,
+        new_phone=contact.phone,
+        old_status=contact.status,
+        new_status=status,
+        note=reason,
+    )
+    audit_record(
+        action="contact.status",
+        actor=actor,
+        obj=contact,
+        taxpayer=contact.taxpayer,
+        channel=channel,
+        summary=f"contact {contact.status} -> {status}",
+        detail={"reason": reason},
+    )
     contact.status, contact.status_reason = status, reason
     contact.save(update_fields=["status", "status_reason", "updated_at"])
     return contact

@@ -24,9 +24,12 @@ def _named_patterns(resolver=None, namespace=""):
 
 
 def test_it_declares_a_permission_for_every_url_in_the_resolver():
-    undeclared = [(name, pattern) for name, pattern in _named_patterns()
-                  if permissions.route_rule(name or ":", "GET") is None
-                  and not any(permissions.route_rule(name, m) is not None for m in ("POST", "PATCH"))]
+    undeclared = [
+        (name, pattern)
+        for name, pattern in _named_patterns()
+        if permissions.route_rule(name or ":", "GET") is None
+        and not any(permissions.route_rule(name, m) is not None for m in ("POST", "PATCH"))
+    ]
     assert not undeclared, f"declare these URLs in triplec/accounts/permissions.py ROUTES: {undeclared}"
 
 
@@ -41,8 +44,9 @@ def test_it_declares_no_url_that_does_not_exist_and_no_action_outside_the_matrix
 
 def test_it_keeps_docs_permissions_md_current():
     doc = Path(settings.BASE_DIR) / "docs" / "permissions.md"
-    assert doc.read_text(encoding="utf-8") == permissions.render_markdown(), \
+    assert doc.read_text(encoding="utf-8") == permissions.render_markdown(), (
         "docs/permissions.md is stale: run `triplec permissions --write`"
+    )
 
 
 # --- every role x every URL x every method -------------------------------------------------------------------
@@ -61,8 +65,13 @@ def _cases():
 
 # The event stream is a long-lived response that closes its database connection; its topics, checked against what
 # each user may see, have their own tests (inbox/tests/test_access.py, events/tests).
-CASES = [c for c in _cases() if permissions.route_rule(c[0], c[1], {"action": c[2], "name": c[2]})
-         not in (permissions.PUBLIC, permissions.ADMIN_SITE) and c[0] != "events:stream"]
+CASES = [
+    c
+    for c in _cases()
+    if permissions.route_rule(c[0], c[1], {"action": c[2], "name": c[2]})
+    not in (permissions.PUBLIC, permissions.ADMIN_SITE)
+    and c[0] != "events:stream"
+]
 
 
 def _url(name: str, kwargs: dict, argument: str) -> tuple[str, dict]:

@@ -24,12 +24,23 @@ def token(office):
 
 def post(client, url, body, token=None, raw=None):
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
-    return client.post(url, data=raw if raw is not None else json.dumps(body), content_type="application/json", **headers)
+    return client.post(
+        url, data=raw if raw is not None else json.dumps(body), content_type="application/json", **headers
+    )
 
 
 def item(taxpayer, **fields):
-    data = {"ntpn": "0A1B2C3D4E5F6G7H", "billing_code": "", "npwp": taxpayer.npwp16, "document_number": "",
-            "kap": "411125", "kjs": "300", "amount": 1_500_000, "paid_at": "2026-11-20T10:30:00+08:00", "bank": "BANK NTT"}
+    data = {
+        "ntpn": "0A1B2C3D4E5F6G7H",
+        "billing_code": "",
+        "npwp": taxpayer.npwp16,
+        "document_number": "",
+        "kap": "411125",
+        "kjs": "300",
+        "amount": 1_500_000,
+        "paid_at": "2026-11-20T10:30:00+08:00",
+        "bank": "BANK NTT",
+    }
     data.update(fields)
     return data
 
@@ -128,7 +139,9 @@ def test_it_answers_another_offices_npwp_word_for_word_as_an_unknown_one(client,
 
 def test_it_reports_malformed_json(client, token):
     response = post(client, "/api/v1/payments", None, token, raw="{not json")
-    assert response.status_code == 400 and response.json() == {"error": {"code": "invalid_json", "message": response.json()["error"]["message"]}}
+    assert response.status_code == 400 and response.json() == {
+        "error": {"code": "invalid_json", "message": response.json()["error"]["message"]}
+    }
 
 
 def test_it_refuses_other_methods(client, token):

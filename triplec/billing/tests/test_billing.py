@@ -34,16 +34,22 @@ def test_it_issues_fifteen_digit_codes_starting_with_zero_to_three(taxpayer):
     codes = set()
     for _ in range(40):
         request_docs = [make_document(taxpayer)]
-        codes.add(issue_billing_code(taxpayer=taxpayer, documents=request_docs, gateway=gateway(), now=T0).billing_code.code)
+        codes.add(
+            issue_billing_code(taxpayer=taxpayer, documents=request_docs, gateway=gateway(), now=T0).billing_code.code
+        )
     assert len(codes) == 40
     assert all(re.fullmatch(r"[0-3]\d{14}", c) for c in codes)
 
 
 def test_it_stores_the_expiry_the_issuer_returns(taxpayer):
     doc = make_document(taxpayer)
-    code = issue_billing_code(taxpayer=taxpayer, documents=[doc], gateway=gateway(validity_hours=48), now=T0).billing_code
+    code = issue_billing_code(
+        taxpayer=taxpayer, documents=[doc], gateway=gateway(validity_hours=48), now=T0
+    ).billing_code
     assert code.issued_at == T0 and code.expires_at == T0 + dt.timedelta(hours=48)
-    default = issue_billing_code(taxpayer=taxpayer, documents=[make_document(taxpayer)], gateway=gateway(), now=T0).billing_code
+    default = issue_billing_code(
+        taxpayer=taxpayer, documents=[make_document(taxpayer)], gateway=gateway(), now=T0
+    ).billing_code
     assert default.expires_at == T0 + dt.timedelta(hours=168)
 
 
@@ -85,8 +91,19 @@ def test_it_reissues_when_the_stored_expiry_has_passed(taxpayer):
 def test_it_issues_a_new_code_after_a_partial_payment(taxpayer):
     doc = make_document(taxpayer, amount=1_000_000)
     first = issue_billing_code(taxpayer=taxpayer, documents=[doc], gateway=SimulatedDjpGateway()).billing_code
-    record_payment(PaymentRow(ntpn="0123456789ABCDEF", billing_code="", npwp16=taxpayer.npwp16,
-                              document_number=doc.number, kap="", kjs="", amount=400_000, paid_at=T0, bank="BRI"))
+    record_payment(
+        PaymentRow(
+            ntpn="0123456789ABCDEF",
+            billing_code="",
+            npwp16=taxpayer.npwp16,
+            document_number=doc.number,
+            kap="",
+            kjs="",
+            amount=400_000,
+            paid_at=T0,
+            bank="BRI",
+        )
+    )
     doc.refresh_from_db()
     second = issue_billing_code(taxpayer=taxpayer, documents=[doc], gateway=SimulatedDjpGateway()).billing_code
     assert second.pk != first.pk and second.amount == 600_000
@@ -118,8 +135,9 @@ class BadCodeGateway(BillingGateway):
     name = "bad"
 
     def issue(self, request):
-        return BillingResponse(code="712345678901234", amount=request.amount, issued_at=T0,
-                               expires_at=T0 + dt.timedelta(hours=1), raw={})
+        return BillingResponse(
+            code="712345678901234", amount=request.amount, issued_at=T0, expires_at=T0 + dt.timedelta(hours=1), raw={}
+        )
 
 
 def test_it_tells_transient_from_permanent_issuer_errors_and_logs_both(taxpayer):
@@ -128,7 +146,9 @@ def test_it_tells_transient_from_permanent_issuer_errors_and_logs_both(taxpayer)
         issue_billing_code(taxpayer=taxpayer, documents=[doc], gateway=FailingGateway(TransientGatewayError("timeout")))
     assert exc.value.transient
     with pytest.raises(BillingError) as exc:
-        issue_billing_code(taxpayer=taxpayer, documents=[doc], gateway=FailingGateway(PermanentGatewayError("KAP salah")))
+        issue_billing_code(
+            taxpayer=taxpayer, documents=[doc], gateway=FailingGateway(PermanentGatewayError("KAP salah"))
+        )
     assert not exc.value.transient and exc.value.message == "KAP salah"
     assert sorted(GatewayExchange.objects.values_list("outcome", flat=True)) == ["permanent", "transient"]
     assert not BillingCode.objects.exists()
@@ -163,11 +183,14 @@ def test_it_refuses_the_real_gateway_until_it_is_configured(settings):
 def test_it_issues_a_code_for_a_chosen_part_of_the_balance_oldest_document_first(taxpayer):
     older = make_document(taxpayer, amount=1_000_000, issue_date=dt.date(2026, 3, 1))
     newer = make_document(taxpayer, amount=2_000_000, issue_date=dt.date(2026, 6, 1))
-    code = issue_billing_code(taxpayer=taxpayer, documents=[newer, older], amount=1_500_000,
-                              gateway=SimulatedDjpGateway()).billing_code
+    code = issue_billing_code(
+        taxpayer=taxpayer, documents=[newer, older], amount=1_500_000, gateway=SimulatedDjpGateway()
+    ).billing_code
     assert code.amount == 1_500_000
-    assert [(i.document_number, i.amount) for i in code.items.order_by("id")] == [(older.number, 1_000_000),
-                                                                                   (newer.number, 500_000)]
+    assert [(i.document_number, i.amount) for i in code.items.order_by("id")] == [
+        (older.number, 1_000_000),
+        (newer.number, 500_000),
+    ]
     whole = issue_billing_code(taxpayer=taxpayer, documents=[older, newer], gateway=SimulatedDjpGateway()).billing_code
     assert whole.pk != code.pk and whole.amount == 3_000_000  # the part has its own code
 
@@ -186,11 +209,22 @@ def test_it_applies_a_payment_of_a_partial_code_to_the_documents_on_it(taxpayer)
 
     older = make_document(taxpayer, amount=1_000_000, issue_date=dt.date(2026, 3, 1))
     newer = make_document(taxpayer, amount=2_000_000, issue_date=dt.date(2026, 6, 1))
-    code = issue_billing_code(taxpayer=taxpayer, documents=[older, newer], amount=400_000,
-                              gateway=SimulatedDjpGateway()).billing_code
-    record_payment(PaymentRow(ntpn="Q1B2C3D4E5F6G7H8", billing_code=code.code, npwp16=taxpayer.npwp16,
-                              document_number="", kap="", kjs="", amount=400_000,
-                              paid_at=timezone.now() - dt.timedelta(minutes=10), bank="BANK NTT"))
+    code = issue_billing_code(
+        taxpayer=taxpayer, documents=[older, newer], amount=400_000, gateway=SimulatedDjpGateway()
+    ).billing_code
+    record_payment(
+        PaymentRow(
+            ntpn="Q1B2C3D4E5F6G7H8",
+            billing_code=code.code,
+            npwp16=taxpayer.npwp16,
+            document_number="",
+            kap="",
+            kjs="",
+            amount=400_000,
+            paid_at=timezone.now() - dt.timedelta(minutes=10),
+            bank="BANK NTT",
+        )
+    )
     older.refresh_from_db()
     newer.refresh_from_db()
     assert (older.amount_due, newer.amount_due) == (600_000, 2_000_000)

@@ -32,8 +32,19 @@ def test_it_sends_the_receipt_template_through_the_simulator(simulator, monkeypa
     taxpayer = taxpayer_with_contact()
     doc = make_document(taxpayer, amount=1_500_000)
     make_document(taxpayer, amount=200_000)
-    record_payment(PaymentRow(ntpn="A1B2C3D4E5F6G7H8", billing_code="", npwp16=taxpayer.npwp16, document_number=doc.number,
-                              kap="", kjs="", amount=1_500_000, paid_at=timezone.now(), bank="BANK NTT"))
+    record_payment(
+        PaymentRow(
+            ntpn="A1B2C3D4E5F6G7H8",
+            billing_code="",
+            npwp16=taxpayer.npwp16,
+            document_number=doc.number,
+            kap="",
+            kjs="",
+            amount=1_500_000,
+            paid_at=timezone.now(),
+            bank="BANK NTT",
+        )
+    )
     message = OutboundMessage.objects.get(idempotency_key="receipt:A1B2C3D4E5F6G7H8")
     assert message.kind == "template" and message.template.name == "bukti_pembayaran_v1"
     dispatcher = Dispatcher(rate_override=100)
@@ -51,8 +62,13 @@ def test_it_sends_the_receipt_template_through_the_simulator(simulator, monkeypa
 def test_it_sends_the_code_as_free_text_inside_the_window_and_as_a_template_outside():
     taxpayer = taxpayer_with_contact()
     channel = make_channel(office=taxpayer.office)
-    make_template(channel, name="kode_billing_v1", body="Yth. {{1}}, {{2}} {{3}} {{4}} {{5}}", header_type="TEXT",
-                  header_text="Kode Billing {{1}}")
+    make_template(
+        channel,
+        name="kode_billing_v1",
+        body="Yth. {{1}}, {{2}} {{3}} {{4}} {{5}}",
+        header_type="TEXT",
+        header_text="Kode Billing {{1}}",
+    )
     doc = make_document(taxpayer)
     code = issue_billing_code(taxpayer=taxpayer, documents=[doc], gateway=SimulatedDjpGateway()).billing_code
     outside = send_billing_code(billing_code=code)
@@ -68,7 +84,9 @@ def test_it_sends_the_code_as_free_text_inside_the_window_and_as_a_template_outs
 def test_it_never_sends_debt_detail_to_an_unverified_number():
     taxpayer = taxpayer_with_contact(verified=False)
     make_channel(office=taxpayer.office)
-    code = issue_billing_code(taxpayer=taxpayer, documents=[make_document(taxpayer)], gateway=SimulatedDjpGateway()).billing_code
+    code = issue_billing_code(
+        taxpayer=taxpayer, documents=[make_document(taxpayer)], gateway=SimulatedDjpGateway()
+    ).billing_code
     with pytest.raises(MessageNotSent, match="belum terverifikasi"):
         send_billing_code(billing_code=code)
     assert not OutboundMessage.objects.exists()
@@ -78,7 +96,9 @@ def test_it_never_sends_debt_detail_to_an_unverified_number():
 def test_it_says_why_when_no_template_is_approved_and_the_window_is_closed():
     taxpayer = taxpayer_with_contact()
     make_channel(office=taxpayer.office)
-    code = issue_billing_code(taxpayer=taxpayer, documents=[make_document(taxpayer)], gateway=SimulatedDjpGateway()).billing_code
+    code = issue_billing_code(
+        taxpayer=taxpayer, documents=[make_document(taxpayer)], gateway=SimulatedDjpGateway()
+    ).billing_code
     with pytest.raises(MessageNotSent, match="belum disetujui"):
         send_billing_code(billing_code=code)
 
@@ -91,9 +111,19 @@ def test_it_sends_a_receipt_for_a_partial_payment_with_what_is_left(django_captu
     doc = make_document(taxpayer, amount=1_500_000)
     make_document(taxpayer, amount=200_000)
     with django_capture_on_commit_callbacks(execute=True):
-        record_payment(PaymentRow(ntpn="P1B2C3D4E5F6G7H8", billing_code="", npwp16=taxpayer.npwp16,
-                                  document_number=doc.number, kap="", kjs="", amount=500_000,
-                                  paid_at=timezone.now() - dt.timedelta(hours=1), bank="BANK NTT"))
+        record_payment(
+            PaymentRow(
+                ntpn="P1B2C3D4E5F6G7H8",
+                billing_code="",
+                npwp16=taxpayer.npwp16,
+                document_number=doc.number,
+                kap="",
+                kjs="",
+                amount=500_000,
+                paid_at=timezone.now() - dt.timedelta(hours=1),
+                bank="BANK NTT",
+            )
+        )
     message = OutboundMessage.objects.get(idempotency_key="receipt:P1B2C3D4E5F6G7H8")
     params = str(message.body)
     assert "Rp500.000" in params and f"{doc.number} (sisa Rp1.000.000)" in params

@@ -11,13 +11,43 @@ from triplec.bot.nlu.ntpn import extract_ntpn
 from triplec.bot.nlu.rules import PRIORITY, RULES
 
 INTENTS: tuple[str, ...] = (
-    "rincian", "kode_billing", "sudah_bayar", "angsuran", "keberatan", "petugas", "berhenti", "mulai",
-    "pengaduan", "salah_nomor", "penipuan_khawatir", "lapor_penipuan", "salam", "terima_kasih", "lainnya",
+    "rincian",
+    "kode_billing",
+    "sudah_bayar",
+    "angsuran",
+    "keberatan",
+    "petugas",
+    "berhenti",
+    "mulai",
+    "pengaduan",
+    "salah_nomor",
+    "penipuan_khawatir",
+    "lapor_penipuan",
+    "salam",
+    "terima_kasih",
+    "lainnya",
 )
 _RANK = {intent: index for index, intent in enumerate(PRIORITY)}
 # Words that may surround a typed menu digit without changing its meaning ("pilih 2", "nomor 6 pak").
-_DIGIT_FILLERS = frozenset({"nomor", "pilih", "pilihan", "angka", "opsi", "bapak", "ibu", "kakak", "ya", "saya",
-                            "mau", "yang", "menu", "emoji_thanks", "emoji_ok"})
+_DIGIT_FILLERS = frozenset(
+    {
+        "nomor",
+        "pilih",
+        "pilihan",
+        "angka",
+        "opsi",
+        "bapak",
+        "ibu",
+        "kakak",
+        "ya",
+        "saya",
+        "mau",
+        "yang",
+        "menu",
+        "emoji_thanks",
+        "emoji_ok",
+    }
+)
 _NTPN_WEIGHT = 4
 # The low tiers, measured on blind-written messages before the rules were tuned on them (docs/bot-understanding.md):
 # a lone weak hint or a narrow win was right about half the time, a tie or "no rule matched" well under half.
@@ -92,7 +122,9 @@ def _classify_text(text: str, menu: tuple[str, ...] | None) -> Classification:
         matched.append("sudah_bayar:ntpn")
     matched.extend(normalised.notes)
     if not scores:
-        return Classification("lainnya", NOTHING_MATCHED if normalised.tokens else 0.9, matched or ["no rule matched"], ntpn)
+        return Classification(
+            "lainnya", NOTHING_MATCHED if normalised.tokens else 0.9, matched or ["no rule matched"], ntpn
+        )
 
     ranked = sorted(scores.items(), key=lambda item: (-item[1], _RANK[item[0]]))
     intent, top = ranked[0]

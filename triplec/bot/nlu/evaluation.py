@@ -102,9 +102,15 @@ class Evaluation:
         for low, high in BANDS:
             inside = [p for p in self.predictions if low <= p.confidence < high]
             n = len(inside)
-            bands.append(Band(low, min(high, 1.0), n,
-                              sum(p.confidence for p in inside) / n if n else 0.0,
-                              sum(p.correct for p in inside) / n if n else 0.0))
+            bands.append(
+                Band(
+                    low,
+                    min(high, 1.0),
+                    n,
+                    sum(p.confidence for p in inside) / n if n else 0.0,
+                    sum(p.correct for p in inside) / n if n else 0.0,
+                )
+            )
         return bands
 
     @property

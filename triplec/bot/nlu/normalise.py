@@ -22,8 +22,16 @@ from triplec.bot.nlu.lexicon import COMMON, KEYWORDS, SLANG
 
 # Emoji that carry meaning in this domain. Everything else in the symbol/emoji ranges is dropped.
 EMOJI_WORDS: dict[str, str] = {
-    "🙏": " emoji_thanks ", "👍": " emoji_ok ", "👌": " emoji_ok ", "👋": " halo ", "🛑": " stop ", "⛔": " stop ",
-    "😂": " haha ", "🤣": " haha ", "😀": " ", "😊": " ",
+    "🙏": " emoji_thanks ",
+    "👍": " emoji_ok ",
+    "👌": " emoji_ok ",
+    "👋": " halo ",
+    "🛑": " stop ",
+    "⛔": " stop ",
+    "😂": " haha ",
+    "🤣": " haha ",
+    "😀": " ",
+    "😊": " ",
 }
 _KEYCAP = re.compile(r"([0-9#*])\ufe0f?\u20e3")
 # A phone number with digits masked by x, * or • ("0812xxxx", our own "+6281••••890", "08xx-xxxx", "+62 812 xxx xxx"): it is a number, and must

@@ -23,7 +23,7 @@ def extract_ntpn(text: str) -> str | None:
     for start in range(len(chunks)):
         joined = ""
         for index in range(start, len(chunks)):
-            if index > start and not _SEPARATOR.match(text[chunks[index - 1].end():chunks[index].start()]):
+            if index > start and not _SEPARATOR.match(text[chunks[index - 1].end() : chunks[index].start()]):
                 break
             joined += chunks[index].group()
             if len(joined) >= NTPN_LENGTH:
@@ -35,7 +35,7 @@ def extract_ntpn(text: str) -> str | None:
         digits = sum(ch.isdigit() for ch in joined)
         if digits < 4 or (digits == NTPN_LENGTH and not numeric_allowed):
             continue
-        if index > start and any(not any(ch.isdigit() for ch in c.group()) for c in chunks[start:index + 1]):
+        if index > start and any(not any(ch.isdigit() for ch in c.group()) for c in chunks[start : index + 1]):
             # typed in groups ("8F2A 3C91 B7D4 0E65"): every group carries a digit; "STP tahun 2023 dong" does not
             continue
         return joined.upper()

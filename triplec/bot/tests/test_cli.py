@@ -9,11 +9,17 @@ from django.core.management import CommandError, call_command
 
 def test_it_classifies_stdin_to_one_json_line_per_message() -> None:
     out = io.StringIO()
-    call_command("bot", "classify", stdin=io.StringIO("sy blm bayar, minta kode billing\n\nsonde mau dapat pesan lagi\n"),
-                 stdout=out)
+    call_command(
+        "bot",
+        "classify",
+        stdin=io.StringIO("sy blm bayar, minta kode billing\n\nsonde mau dapat pesan lagi\n"),
+        stdout=out,
+    )
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [(r["text"], r["intent"]) for r in rows] == [
-        ("sy blm bayar, minta kode billing", "kode_billing"), ("sonde mau dapat pesan lagi", "berhenti")]
+        ("sy blm bayar, minta kode billing", "kode_billing"),
+        ("sonde mau dapat pesan lagi", "berhenti"),
+    ]
     assert set(rows[0]) == {"text", "intent", "confidence"}
     assert 0 < rows[0]["confidence"] <= 1
 
@@ -40,8 +46,11 @@ def test_it_evaluates_per_intent_with_confusions(tmp_path) -> None:
 
 def test_it_prints_a_calibration_table_per_band_and_maps_the_blind_intent_names(tmp_path) -> None:
     blind = tmp_path / "blind.csv"
-    blind.write_text("text,intent,register\nhalo kak,sapaan,santai\nrincian tagihan saya dong,detail,santai\n"
-                     "\"ada yg ngaku petugas pajak, minta pulsa\",lapor_penipuan,kupang\n", encoding="utf-8")
+    blind.write_text(
+        "text,intent,register\nhalo kak,sapaan,santai\nrincian tagihan saya dong,detail,santai\n"
+        '"ada yg ngaku petugas pajak, minta pulsa",lapor_penipuan,kupang\n',
+        encoding="utf-8",
+    )
     out = io.StringIO()
     call_command("bot", "calibration", str(blind), stdout=out)
     text = out.getvalue()

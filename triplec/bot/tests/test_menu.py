@@ -33,21 +33,31 @@ def test_it_does_not_treat_amounts_or_sentences_with_digits_as_menu_choices() ->
     assert classify("1234").intent == "lainnya"
 
 
-@pytest.mark.parametrize(("payload", "title", "intent"), [
-    ("menu:rincian", "Rincian tagihan", "rincian"),
-    ("menu:kode_billing", "Minta kode billing", "kode_billing"),
-    ("petugas", "Hubungi petugas", "petugas"),
-    ("BERHENTI", "Berhenti", "berhenti"),
-    ("sudah_bayar:doc=12", "Sudah bayar", "sudah_bayar"),
-])
+@pytest.mark.parametrize(
+    ("payload", "title", "intent"),
+    [
+        ("menu:rincian", "Rincian tagihan", "rincian"),
+        ("menu:kode_billing", "Minta kode billing", "kode_billing"),
+        ("petugas", "Hubungi petugas", "petugas"),
+        ("BERHENTI", "Berhenti", "berhenti"),
+        ("sudah_bayar:doc=12", "Sudah bayar", "sudah_bayar"),
+    ],
+)
 def test_it_maps_button_payloads_directly(payload: str, title: str, intent: str) -> None:
     result = classify(title, button_payload=payload)
     assert (result.intent, result.confidence) == (intent, 1.0)
     assert result.matched == [f"button:{payload}"]
 
 
-@pytest.mark.parametrize(("title", "intent"), [("Rincian tagihan", "rincian"), ("Minta kode billing", "kode_billing"),
-                                               ("Hubungi petugas", "petugas"), ("Bukan nomor saya", "salah_nomor")])
+@pytest.mark.parametrize(
+    ("title", "intent"),
+    [
+        ("Rincian tagihan", "rincian"),
+        ("Minta kode billing", "kode_billing"),
+        ("Hubungi petugas", "petugas"),
+        ("Bukan nomor saya", "salah_nomor"),
+    ],
+)
 def test_it_maps_button_titles_when_the_payload_is_unknown(title: str, intent: str) -> None:
     assert classify(title, button_payload="PAY_INFO:case=123").intent == intent
     assert classify(title).intent == intent

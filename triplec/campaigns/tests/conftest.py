@@ -38,8 +38,14 @@ def office(db):
 
 @pytest.fixture
 def channel(office):
-    return Channel.objects.create(office=office, phone_number_id="922000000000001", display_number="+62 380 821123",
-                                  waba_id="922000000000002", base_url="http://127.0.0.1:9", provider="simulator")
+    return Channel.objects.create(
+        office=office,
+        phone_number_id="922000000000001",
+        display_number="+62 380 821123",
+        waba_id="922000000000002",
+        base_url="http://127.0.0.1:9",
+        provider="simulator",
+    )
 
 
 @pytest.fixture
@@ -65,16 +71,34 @@ def approved_templates(channel):
     return out
 
 
-def make_letter(office, *, name="Budi Santoso", issued=dt.date(2026, 10, 2), delivered=None, amounts=(1_500_000,),
-                phone: str | None = "auto", contact_status="active", taxpayer=None, kap="411125", **doc_fields):
+def make_letter(
+    office,
+    *,
+    name="Budi Santoso",
+    issued=dt.date(2026, 10, 2),
+    delivered=None,
+    amounts=(1_500_000,),
+    phone: str | None = "auto",
+    contact_status="active",
+    taxpayer=None,
+    kap="411125",
+    **doc_fields,
+):
     taxpayer = taxpayer or make_taxpayer(office, name=name)
     if phone and not Contact.objects.filter(taxpayer=taxpayer).exists():
         number = f"+62812{next(_phones):08d}" if phone == "auto" else phone
         Contact.objects.create(taxpayer=taxpayer, phone=number, status=contact_status)
-    letter = SuratTeguran.objects.create(office=office, taxpayer=taxpayer, number=f"ST-{SuratTeguran.objects.count() + 1:05d}/WPJ.21/KP.03/2026",
-                                         issue_date=issued, delivered_date=delivered)
+    letter = SuratTeguran.objects.create(
+        office=office,
+        taxpayer=taxpayer,
+        number=f"ST-{SuratTeguran.objects.count() + 1:05d}/WPJ.21/KP.03/2026",
+        issue_date=issued,
+        delivered_date=delivered,
+    )
     for amount in amounts:
-        letter.documents.add(make_document(taxpayer, amount=amount, kap=kap, issue_date=dt.date(2026, 8, 3), **doc_fields))
+        letter.documents.add(
+            make_document(taxpayer, amount=amount, kap=kap, issue_date=dt.date(2026, 8, 3), **doc_fields)
+        )
     return letter
 
 

@@ -40,8 +40,9 @@ def test_it_refuses_requests_without_a_valid_token_or_from_another_office(client
 
 
 @pytest.mark.django_db
-def test_it_creates_previews_approves_starts_and_reports_status(client, office, staff, head, approved_templates,
-                                                                letter_factory):
+def test_it_creates_previews_approves_starts_and_reports_status(
+    client, office, staff, head, approved_templates, letter_factory
+):
     today = timezone.localdate()
     for _ in range(3):
         letter_factory(issued=today)
@@ -62,7 +63,11 @@ def test_it_creates_previews_approves_starts_and_reports_status(client, office, 
     assert client.post(f"{url}/approve", **other_staff).json()["error"]["code"] == "forbidden"
     assert client.post(f"{url}/submit", **maker).json()["state"] == "pending_approval"
     approved = client.post(f"{url}/approve", **checker)
-    assert approved.status_code == 200 and approved.json()["approver"] == head.username and approved.json()["approval_valid"]
+    assert (
+        approved.status_code == 200
+        and approved.json()["approver"] == head.username
+        and approved.json()["approval_valid"]
+    )
     assert client.post(f"{url}/start", **maker).status_code == 403  # starting is the section head's
     assert not OutboundMessage.objects.exists()
     started = client.post(f"{url}/start", **checker)
@@ -74,7 +79,9 @@ def test_it_creates_previews_approves_starts_and_reports_status(client, office, 
 
 
 @pytest.mark.django_db
-def test_it_refuses_self_approval_and_a_changed_campaign_through_the_api(client, office, approved_templates, letter_factory):
+def test_it_refuses_self_approval_and_a_changed_campaign_through_the_api(
+    client, office, approved_templates, letter_factory
+):
     letter_factory(issued=timezone.localdate())
     head_maker = make_user("kasi_maker", Role.SECTION_HEAD, office=office)
     head_checker = make_user("kasi_checker", Role.SECTION_HEAD, office=office)

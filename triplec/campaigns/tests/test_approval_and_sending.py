@@ -31,7 +31,9 @@ def _campaign(office, staff, **fields):
 
 
 @pytest.mark.django_db
-def test_it_refuses_approval_by_the_maker_or_by_someone_not_a_section_head(office, staff, head, approved_templates, letter_factory):
+def test_it_refuses_approval_by_the_maker_or_by_someone_not_a_section_head(
+    office, staff, head, approved_templates, letter_factory
+):
     letter_factory()
     maker_head = make_user("kasi2", Role.SECTION_HEAD, office=office)
     own = campaign_create(office=office, maker=maker_head, name="Sendiri", criterion="a")
@@ -65,8 +67,9 @@ def test_it_needs_approval_again_after_any_change(office, staff, head, approved_
 
 
 @pytest.mark.django_db
-def test_it_sends_nothing_unapproved_through_console_cli_and_api(client, office, staff, head, approved_templates,
-                                                                letter_factory):
+def test_it_sends_nothing_unapproved_through_console_cli_and_api(
+    client, office, staff, head, approved_templates, letter_factory
+):
     from django.core.management import call_command
 
     from triplec.api.models import ApiToken
@@ -99,8 +102,17 @@ def test_it_queues_exactly_what_the_preview_counted(office, staff, head, approve
     assert preview["total_amount"] == sum(t.amount for t in queued)
     assert len(preview["samples"]) == 5
     sample = preview["samples"][0]["text"]
-    for needle in ("Surat Teguran nomor ST-", "NPWP 01.", "•••", "PPh Pasal 25/29 OP", "Jumlah: *Rp", "Surat Paksa",
-                   "Kas Negara", "kata sandi, PIN, atau OTP", "KPP Pratama Kupang"):
+    for needle in (
+        "Surat Teguran nomor ST-",
+        "NPWP 01.",
+        "•••",
+        "PPh Pasal 25/29 OP",
+        "Jumlah: *Rp",
+        "Surat Paksa",
+        "Kas Negara",
+        "kata sandi, PIN, atau OTP",
+        "KPP Pratama Kupang",
+    ):
         assert needle in sample
     assert preview["samples"][0]["buttons"] == ["Rincian tagihan", "Minta kode billing", "Hubungi petugas"]
     message = OutboundMessage.objects.first()
@@ -110,7 +122,9 @@ def test_it_queues_exactly_what_the_preview_counted(office, staff, head, approve
 
 
 @pytest.mark.django_db
-def test_it_never_messages_twice_about_the_same_letter_across_campaigns(office, staff, head, approved_templates, letter_factory):
+def test_it_never_messages_twice_about_the_same_letter_across_campaigns(
+    office, staff, head, approved_templates, letter_factory
+):
     letter = letter_factory()
     first = campaign_approve(campaign=_campaign(office, staff), approver=head)
     second = campaign_approve(campaign=_campaign(office, staff), approver=head)
@@ -120,13 +134,21 @@ def test_it_never_messages_twice_about_the_same_letter_across_campaigns(office, 
     assert Target.objects.get(campaign=second).reason == "already_messaged"
     # The database itself refuses a second (letter, criterion a) message, whatever the code path.
     with pytest.raises(IntegrityError), transaction.atomic():
-        Target.objects.create(campaign=second, taxpayer=letter.taxpayer, letter=letter, criterion="a", messaged=True,
-                              status=TargetStatus.QUEUED) if False else Target.objects.filter(campaign=second).update(messaged=True)
+        Target.objects.create(
+            campaign=second,
+            taxpayer=letter.taxpayer,
+            letter=letter,
+            criterion="a",
+            messaged=True,
+            status=TargetStatus.QUEUED,
+        ) if False else Target.objects.filter(campaign=second).update(messaged=True)
     assert OutboundMessage.objects.count() == 1
 
 
 @pytest.mark.django_db
-def test_it_draws_a_reproducible_holdout_that_is_never_messaged(office, staff, head, approved_templates, letter_factory):
+def test_it_draws_a_reproducible_holdout_that_is_never_messaged(
+    office, staff, head, approved_templates, letter_factory
+):
     from triplec.campaigns.selection import build_selection
 
     for _ in range(20):
@@ -143,7 +165,9 @@ def test_it_draws_a_reproducible_holdout_that_is_never_messaged(office, staff, h
 
 
 @pytest.mark.django_db
-def test_it_plans_bulk_sends_in_office_hours_in_makassar_skipping_holidays_and_weekends(office, staff, head, approved_templates, letter_factory):
+def test_it_plans_bulk_sends_in_office_hours_in_makassar_skipping_holidays_and_weekends(
+    office, staff, head, approved_templates, letter_factory
+):
     for _ in range(3):
         letter_factory()
     Holiday.objects.create(date=dt.date(2026, 10, 12), name="Libur uji")  # Monday
@@ -156,7 +180,9 @@ def test_it_plans_bulk_sends_in_office_hours_in_makassar_skipping_holidays_and_w
 
 
 @pytest.mark.django_db
-def test_it_spreads_a_campaign_over_days_within_the_tier_and_spaces_shared_numbers(settings, office, staff, head, approved_templates, letter_factory):
+def test_it_spreads_a_campaign_over_days_within_the_tier_and_spaces_shared_numbers(
+    settings, office, staff, head, approved_templates, letter_factory
+):
     settings.CAMPAIGN_MESSAGING_TIER = 250
     shared = "+6281299990000"
     for _ in range(3):
@@ -190,8 +216,9 @@ def test_it_pauses_resumes_and_cancels_without_losing_messages(office, staff, he
 
 
 @pytest.mark.django_db
-def test_it_renders_the_notice_pdf_at_a_signed_url_that_expires(client, office, staff, head, approved_templates, letter_factory,
-                                                                clock, settings):
+def test_it_renders_the_notice_pdf_at_a_signed_url_that_expires(
+    client, office, staff, head, approved_templates, letter_factory, clock, settings
+):
     letter_factory(amounts=(1_234_000,))
     campaign = campaign_approve(campaign=_campaign(office, staff), approver=head)
     campaign_start(campaign=campaign, actor=head, now=NOW)
@@ -211,7 +238,9 @@ def test_it_renders_the_notice_pdf_at_a_signed_url_that_expires(client, office, 
 
 
 @pytest.mark.django_db
-def test_it_runs_create_preview_approve_start_status_from_the_command_line(office, staff, head, approved_templates, letter_factory):
+def test_it_runs_create_preview_approve_start_status_from_the_command_line(
+    office, staff, head, approved_templates, letter_factory
+):
     from io import StringIO
 
     from django.core.management import call_command
@@ -220,7 +249,21 @@ def test_it_runs_create_preview_approve_start_status_from_the_command_line(offic
     from triplec.campaigns.models import Campaign
 
     letter_factory()
-    call_command("campaign", "create", "--as", "staf", "--name", "CLI", "--criterion", "a", "--days", "400", "--frequency-cap-days", "0", stdout=StringIO())
+    call_command(
+        "campaign",
+        "create",
+        "--as",
+        "staf",
+        "--name",
+        "CLI",
+        "--criterion",
+        "a",
+        "--days",
+        "400",
+        "--frequency-cap-days",
+        "0",
+        stdout=StringIO(),
+    )
     campaign = Campaign.objects.get(name="CLI")
     out = StringIO()
     call_command("campaign", "preview", str(campaign.pk), stdout=out)

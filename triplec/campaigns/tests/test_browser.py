@@ -51,13 +51,16 @@ def test_it_runs_a_campaign_from_creation_to_the_phone_and_live_progress(simulat
 
     def template_approved():
         templates_sync(channel=channel)
-        return channel.templates.filter(name="surat_teguran_rinci_pdf", is_current=True,
-                                        status=TemplateStatus.APPROVED).exists()
+        return channel.templates.filter(
+            name="surat_teguran_rinci_pdf", is_current=True, status=TemplateStatus.APPROVED
+        ).exists()
 
     wait_until(template_approved, timeout=10, message="the simulator did not approve the campaign template")
     today = timezone.localdate()
-    letters = [make_letter(office, name=name, phone=phone, issued=today, amounts=(amount,))
-               for name, phone, amount in (("Yohanes Benu", PHONES[0], 2_500_000), ("Maria Lay", PHONES[1], 750_000))]
+    letters = [
+        make_letter(office, name=name, phone=phone, issued=today, amounts=(amount,))
+        for name, phone, amount in (("Yohanes Benu", PHONES[0], 2_500_000), ("Maria Lay", PHONES[1], 750_000))
+    ]
 
     with override_settings(SITE_URL=live_server.url):
         staff_ctx, head_ctx = browser.new_context(), browser.new_context()
@@ -92,8 +95,14 @@ def test_it_runs_a_campaign_from_creation_to_the_phone_and_live_progress(simulat
             page.evaluate("window.__notReloaded = true")
 
             dispatcher = Dispatcher(rate_override=20)
-            wait_until(lambda: dispatcher.step() or not OutboundMessage.objects.filter(
-                state__in=(State.QUEUED, State.SENDING)).exists(), timeout=30, message="the dispatcher did not send")
+            wait_until(
+                lambda: (
+                    dispatcher.step()
+                    or not OutboundMessage.objects.filter(state__in=(State.QUEUED, State.SENDING)).exists()
+                ),
+                timeout=30,
+                message="the dispatcher did not send",
+            )
             assert OutboundMessage.objects.filter(state=State.FAILED).count() == 0
 
             # The progress page catches up by itself (polling), delivered and read arrive by webhook.

@@ -29,7 +29,9 @@ from .conftest import NOW
 
 
 def _started(office, staff, head, **fields):
-    campaign = campaign_create(office=office, maker=staff, name="Teguran", criterion="a", frequency_cap_days=0, **fields)
+    campaign = campaign_create(
+        office=office, maker=staff, name="Teguran", criterion="a", frequency_cap_days=0, **fields
+    )
     campaign_approve(campaign=campaign, approver=head)
     counts = campaign_start(campaign=campaign, actor=head, now=NOW)
     return campaign, counts
@@ -37,13 +39,16 @@ def _started(office, staff, head, **fields):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("attach_pdf", [True, False])
-def test_it_writes_outbox_rows_identical_to_the_registry_path(office, staff, head, approved_templates, letter_factory,
-                                                              attach_pdf):
+def test_it_writes_outbox_rows_identical_to_the_registry_path(
+    office, staff, head, approved_templates, letter_factory, attach_pdf
+):
     letter_factory(name="Budi  Santoso\nJr.", amounts=(1_500_000, 250_000))
-    letter_factory(name="Ani \"Wati\" Ñoño")
+    letter_factory(name='Ani "Wati" Ñoño')
     campaign, counts = _started(office, staff, head, attach_pdf=attach_pdf)
     assert counts["queued"] == 2
-    for target in Target.objects.filter(campaign=campaign).select_related("outbound", "letter", "taxpayer", "campaign__office"):
+    for target in Target.objects.filter(campaign=campaign).select_related(
+        "outbound", "letter", "taxpayer", "campaign__office"
+    ):
         m = target.outbound
         assert target.status == TargetStatus.QUEUED and target.messaged
         assert m.lane == Lane.BULK and m.state == State.QUEUED and m.kind == "template" and m.created_by_id == head.pk
@@ -57,8 +62,12 @@ def test_it_writes_outbox_rows_identical_to_the_registry_path(office, staff, hea
             token = link.rsplit("/", 2)[-2]
             assert unsign_token(token) == public_id
             document = {"link": link, "filename": "surat-teguran.pdf"}
-        body = template_send_body(campaign.template, msg.params(notice_for_target(target)), document=document,
-                                  button_payloads=msg.button_payloads(public_id))
+        body = template_send_body(
+            campaign.template,
+            msg.params(notice_for_target(target)),
+            document=document,
+            button_payloads=msg.button_payloads(public_id),
+        )
         expected = envelope(to=m.to, callback=str(m.callback_id), **body)
         assert m.body == expected
         # The row keeps only its own values; the rest of the body is the start's shape, stored once.
@@ -68,7 +77,9 @@ def test_it_writes_outbox_rows_identical_to_the_registry_path(office, staff, hea
 
 
 @pytest.mark.django_db
-def test_it_records_the_start_in_one_audit_entry_with_the_counts(office, staff, head, approved_templates, letter_factory):
+def test_it_records_the_start_in_one_audit_entry_with_the_counts(
+    office, staff, head, approved_templates, letter_factory
+):
     for _ in range(3):
         letter_factory()
     letter_factory(contact_status="opted_out")
@@ -112,8 +123,9 @@ def test_it_signs_tokens_byte_for_byte_as_the_django_signer_does(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_a_clash_in_the_bulk_insert_surfaces_as_djangos_integrity_error(office, staff, head, approved_templates,
-                                                                        letter_factory):
+def test_a_clash_in_the_bulk_insert_surfaces_as_djangos_integrity_error(
+    office, staff, head, approved_templates, letter_factory
+):
     from django.db import IntegrityError, transaction
 
     from triplec.campaigns.bulk import TARGET_COLUMNS, _insert_many
@@ -121,15 +133,28 @@ def test_a_clash_in_the_bulk_insert_surfaces_as_djangos_integrity_error(office, 
     letter_factory()
     campaign, _ = _started(office, staff, head)
     target = Target.objects.get(campaign=campaign)
-    row = (campaign.pk, target.taxpayer_id, target.letter_id, "a", "queued", "", True, 1, "", uuid.uuid4().hex, None,
-           NOW)
+    row = (
+        campaign.pk,
+        target.taxpayer_id,
+        target.letter_id,
+        "a",
+        "queued",
+        "",
+        True,
+        1,
+        "",
+        uuid.uuid4().hex,
+        None,
+        NOW,
+    )
     with pytest.raises(IntegrityError), transaction.atomic():  # the same letter messaged twice under criterion (a)
         _insert_many(Target._meta.db_table, TARGET_COLUMNS, [row])
 
 
 @pytest.mark.django_db
 def test_a_letters_documents_are_listed_by_date_then_number_whatever_order_they_were_recorded_in(
-        office, staff, head, approved_templates, letter_factory):
+    office, staff, head, approved_templates, letter_factory
+):
     from triplec.core.testing import make_document
 
     letter = letter_factory(amounts=(1_500_000,), number="00900/101/25/922/26")  # issued 3 August
@@ -142,17 +167,18 @@ def test_a_letters_documents_are_listed_by_date_then_number_whatever_order_they_
 
 
 @pytest.mark.django_db
-def test_a_campaign_spread_over_days_signs_each_link_for_the_day_its_message_goes(office, staff, head,
-                                                                                   approved_templates, letter_factory,
-                                                                                   settings):
+def test_a_campaign_spread_over_days_signs_each_link_for_the_day_its_message_goes(
+    office, staff, head, approved_templates, letter_factory, settings
+):
     from django.core.signing import b62_decode
 
     settings.CAMPAIGN_MESSAGING_TIER = 1  # one taxpayer a day
     start = dt.datetime.now(dt.UTC) + dt.timedelta(days=40)  # in the future, so that its days are the later stamps
     for _ in range(3):
         letter_factory(issued=start.date() - dt.timedelta(days=1))
-    campaign = campaign_create(office=office, maker=staff, name="Teguran", criterion="a", frequency_cap_days=0,
-                               attach_pdf=True)
+    campaign = campaign_create(
+        office=office, maker=staff, name="Teguran", criterion="a", frequency_cap_days=0, attach_pdf=True
+    )
     campaign_approve(campaign=campaign, approver=head)
     campaign_start(campaign=campaign, actor=head, now=start)
 
@@ -176,9 +202,9 @@ def test_a_campaign_spread_over_days_signs_each_link_for_the_day_its_message_goe
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_start_outside_any_transaction_writes_rows_whose_foreign_keys_all_hold(office, staff, head,
-                                                                                 approved_templates, letter_factory,
-                                                                                 monkeypatch):
+def test_a_start_outside_any_transaction_writes_rows_whose_foreign_keys_all_hold(
+    office, staff, head, approved_templates, letter_factory, monkeypatch
+):
     """Outside an outer transaction SQLite skips the foreign-key lookups of the start's rows (bulk.py): the rows
     must still satisfy every one, and the checks are back on afterwards."""
     disabled = []
@@ -196,5 +222,6 @@ def test_a_start_outside_any_transaction_writes_rows_whose_foreign_keys_all_hold
                 cur.execute(f"PRAGMA foreign_key_check({table})")
                 assert cur.fetchall() == []
             assert cur.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert {t.outbound.taxpayer_id for t in Target.objects.filter(campaign=campaign, outbound__isnull=False)} == \
-        set(Target.objects.filter(campaign=campaign, status=TargetStatus.QUEUED).values_list("taxpayer_id", flat=True))
+    assert {t.outbound.taxpayer_id for t in Target.objects.filter(campaign=campaign, outbound__isnull=False)} == set(
+        Target.objects.filter(campaign=campaign, status=TargetStatus.QUEUED).values_list("taxpayer_id", flat=True)
+    )

@@ -30,7 +30,8 @@ def _start_late(clock, office, staff, head, letter_factory, n=3):
 
 @pytest.mark.django_db
 def test_it_says_when_sending_starts_and_ends_in_wita_when_started_after_hours(
-        client, clock, office, staff, head, approved_templates, letter_factory):
+    client, clock, office, staff, head, approved_templates, letter_factory
+):
     campaign = _start_late(clock, office, staff, head, letter_factory)
     client.force_login(staff)
     page = client.get(f"/campaigns/{campaign.pk}/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
@@ -43,19 +44,25 @@ def test_it_says_when_sending_starts_and_ends_in_wita_when_started_after_hours(
 
 @pytest.mark.django_db
 def test_it_moves_queued_messages_at_once_when_the_hours_change(
-        client, clock, office, staff, head, approved_templates, letter_factory):
+    client, clock, office, staff, head, approved_templates, letter_factory
+):
     campaign = _start_late(clock, office, staff, head, letter_factory)
-    assert {m.next_attempt_at.astimezone(WITA).strftime("%d %H:%M") for m in OutboundMessage.objects.all()} == {"07 08:00"}
+    assert {m.next_attempt_at.astimezone(WITA).strftime("%d %H:%M") for m in OutboundMessage.objects.all()} == {
+        "07 08:00"
+    }
     client.force_login(head)
-    response = client.post("/office/calendar/", {"opens_at": "06:30", "closes_at": "16:00",
-                                                 "working_days": ["0", "1", "2", "3", "4"]})
+    response = client.post(
+        "/office/calendar/", {"opens_at": "06:30", "closes_at": "16:00", "working_days": ["0", "1", "2", "3", "4"]}
+    )
     assert response.status_code == 302
     times = [m.next_attempt_at.astimezone(WITA) for m in OutboundMessage.objects.all()]
     assert {t.strftime("%d %H:%M") for t in times} == {"07 06:30"}
     page = client.get(f"/campaigns/{campaign.pk}/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
     assert "Pengiriman dimulai Rabu, 7 Oktober 2026 pukul 06.30 WITA" in page
     # Wednesday off: the messages wait for Thursday.
-    office_update_hours(office=office, opens_at=dt.time(8), closes_at=dt.time(16), working_days=[0, 1, 3, 4], actor=head)
+    office_update_hours(
+        office=office, opens_at=dt.time(8), closes_at=dt.time(16), working_days=[0, 1, 3, 4], actor=head
+    )
     assert {m.next_attempt_at.astimezone(WITA).date() for m in OutboundMessage.objects.all()} == {dt.date(2026, 10, 8)}
 
 
@@ -65,8 +72,9 @@ def test_it_makes_a_running_dispatcher_read_the_new_hours_without_a_restart(cloc
     dispatcher = Dispatcher(threads=1)
     try:
         assert not dispatcher._office_open(dispatcher._channel(channel.pk))
-        office_update_hours(office=office, opens_at=dt.time(8), closes_at=dt.time(18), working_days=[0, 1, 2, 3, 4],
-                            actor=head)
+        office_update_hours(
+            office=office, opens_at=dt.time(8), closes_at=dt.time(18), working_days=[0, 1, 2, 3, 4], actor=head
+        )
         dispatcher._last_office_check = 0.0  # the check runs at most once a second
         dispatcher._refresh_offices()
         assert dispatcher._office_open(dispatcher._channel(channel.pk))

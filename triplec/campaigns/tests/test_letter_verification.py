@@ -34,8 +34,13 @@ def test_it_confirms_the_letter_number_and_the_masked_npwp_and_nothing_else(clie
     page = response.content.decode()
     assert response.status_code == 200 and 'id="verified"' in page
     assert target.letter.number in page and mask_npwp(target.taxpayer.npwp16) in page
-    for secret in (target.taxpayer.name, target.taxpayer.npwp16, "7.654.321", "7654321",
-                   target.letter.documents.get().number):
+    for secret in (
+        target.taxpayer.name,
+        target.taxpayer.npwp16,
+        "7.654.321",
+        "7654321",
+        target.letter.documents.get().number,
+    ):
         assert secret not in page
 
 
@@ -62,8 +67,10 @@ def test_it_prints_letterhead_emblem_signing_official_qr_and_explains_the_copy(t
     settings.MEDIA_ROOT = tmp_path
     office.letterhead = "KEMENTERIAN KEUANGAN REPUBLIK INDONESIA\nDIREKTORAT JENDERAL PAJAK\nKANWIL DJP NUSA TENGGARA"
     office.signer_name, office.signer_nip = "Yohanes Ndoen", "197805122003121001"
-    png = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-           b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa75\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
+    png = (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+        b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa75\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+    )
     office.emblem = SimpleUploadedFile("lambang.png", png, content_type="image/png")
     office.save()
     notice = notice_for_target(target)
@@ -90,8 +97,12 @@ def test_it_prints_letterhead_emblem_signing_official_qr_and_explains_the_copy(t
     assert "ditandatangani secara elektronik" in html and "Yohanes Ndoen" in html and "NIP 197805122003121001" in html
     assert 'alt="Kode QR verifikasi"' in html and "data:image/svg+xml" in html
     assert "Salinan informasi." in html and target.letter.number in html
-    text = "".join(box.text for page in HTML(string=html, base_url=str(tmp_path)).render().pages
-                   for box in _boxes(page._page_box) if hasattr(box, "text"))
+    text = "".join(
+        box.text
+        for page in HTML(string=html, base_url=str(tmp_path)).render().pages
+        for box in _boxes(page._page_box)
+        if hasattr(box, "text")
+    )
     assert "ditandatangani secara elektronik" in text
 
 

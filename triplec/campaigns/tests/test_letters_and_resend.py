@@ -31,8 +31,9 @@ def letters_in_tmp(settings, tmp_path):
 def _started(office, staff, head, n=1, letter_factory=None, **fields):
     for _ in range(n):
         letter_factory()
-    campaign = campaign_create(office=office, maker=staff, name="Teguran baru", criterion="a", frequency_cap_days=0,
-                               **fields)
+    campaign = campaign_create(
+        office=office, maker=staff, name="Teguran baru", criterion="a", frequency_cap_days=0, **fields
+    )
     campaign = campaign_approve(campaign=campaign, approver=head)
     campaign_start(campaign=campaign, actor=head, now=NOW)
     campaign.refresh_from_db()
@@ -41,13 +42,15 @@ def _started(office, staff, head, n=1, letter_factory=None, **fields):
 
 def _fail(campaign, reason=PDF_FAILED, targets=None):
     ids = [t.outbound_id for t in (targets or Target.objects.filter(campaign=campaign, outbound__isnull=False))]
-    OutboundMessage.objects.filter(pk__in=ids).update(state=State.FAILED, error_code=131053, error_reason=reason,
-                                                      failed_at=NOW)
+    OutboundMessage.objects.filter(pk__in=ids).update(
+        state=State.FAILED, error_code=131053, error_reason=reason, failed_at=NOW
+    )
 
 
 @pytest.mark.django_db
-def test_it_renders_a_letter_once_and_serves_it_from_storage(client, monkeypatch, office, staff, head,
-                                                               approved_templates, letter_factory):
+def test_it_renders_a_letter_once_and_serves_it_from_storage(
+    client, monkeypatch, office, staff, head, approved_templates, letter_factory
+):
     campaign = _started(office, staff, head, letter_factory=letter_factory)
     target = Target.objects.get(campaign=campaign, status=TargetStatus.QUEUED)
     calls = []
@@ -73,8 +76,9 @@ def test_it_renders_a_campaigns_letters_ahead_in_sending_order(office, staff, he
 
 
 @pytest.mark.django_db
-def test_it_serves_stored_letters_before_django_and_audits_each_fetch(office, staff, head, approved_templates,
-                                                                      letter_factory):
+def test_it_serves_stored_letters_before_django_and_audits_each_fetch(
+    office, staff, head, approved_templates, letter_factory
+):
     campaign = _started(office, staff, head, letter_factory=letter_factory)
     target = Target.objects.get(campaign=campaign, status=TargetStatus.QUEUED)
     letters.render_campaign_letters(campaign.pk)
@@ -105,29 +109,57 @@ def test_it_serves_stored_letters_before_django_and_audits_each_fetch(office, st
 
 @pytest.mark.django_db
 def test_it_counts_a_message_whose_document_was_not_fetched_as_failed_with_its_reason(
-        office, staff, head, approved_templates, letter_factory):
+    office, staff, head, approved_templates, letter_factory
+):
     from triplec.messaging.tests.factories import status_payload
     from triplec.messaging.webhooks import process_payload
 
     campaign = _started(office, staff, head, letter_factory=letter_factory)
     message = OutboundMessage.objects.get()
     OutboundMessage.objects.filter(pk=message.pk).update(state=State.SENT, wamid="wamid.PDF1", sent_at=NOW)
-    process_payload(status_payload("wamid.PDF1", "failed", errors=[{
-        "code": 131053, "title": "Media upload error",
-        "error_data": {"details": "Unable to download the media from the link: ReadTimeout"}}]))
+    process_payload(
+        status_payload(
+            "wamid.PDF1",
+            "failed",
+            errors=[
+                {
+                    "code": 131053,
+                    "title": "Media upload error",
+                    "error_data": {"details": "Unable to download the media from the link: ReadTimeout"},
+                }
+            ],
+        )
+    )
     progress = campaign_progress(campaign)
     assert progress["failed"] == 1 and progress["failed_by_reason"] == {PDF_FAILED: 1}
 
 
 def test_it_fails_a_message_in_the_simulator_when_its_document_cannot_be_fetched(simulator):
-    payload = {"messaging_product": "whatsapp", "to": "6281234567890", "type": "template", "template": {
-        "name": "surat_teguran_v1", "language": {"code": "id"}, "components": [
-            {"type": "header", "parameters": [{"type": "document", "document": {
-                "link": "http://127.0.0.1:9/nothing.pdf", "filename": "surat-teguran.pdf"}}]},
-            {"type": "body", "parameters": [{"type": "text", "text": v} for v in ("Budi", "ST-1", "1 Okt", "Rp1")]}]}}
+    payload = {
+        "messaging_product": "whatsapp",
+        "to": "6281234567890",
+        "type": "template",
+        "template": {
+            "name": "surat_teguran_v1",
+            "language": {"code": "id"},
+            "components": [
+                {
+                    "type": "header",
+                    "parameters": [
+                        {
+                            "type": "document",
+                            "document": {"link": "http://127.0.0.1:9/nothing.pdf", "filename": "surat-teguran.pdf"},
+                        }
+                    ],
+                },
+                {"type": "body", "parameters": [{"type": "text", "text": v} for v in ("Budi", "ST-1", "1 Okt", "Rp1")]},
+            ],
+        },
+    }
     wamid = simulator.send(payload).json()["messages"][0]["id"]
-    message = simulator.wait_for(lambda: next((m for m in simulator.messages() if m["wamid"] == wamid
-                                               and m["status"] == "failed"), None))
+    message = simulator.wait_for(
+        lambda: next((m for m in simulator.messages() if m["wamid"] == wamid and m["status"] == "failed"), None)
+    )
     assert message["statuses"][-1]["errors"][0]["code"] == 131053
     assert [s["status"] for s in message["statuses"]] == ["failed"] and message["media_error"]
 
@@ -142,8 +174,9 @@ def test_it_never_counts_a_failed_message_as_already_messaged(office, staff, hea
 
 
 @pytest.mark.django_db
-def test_it_frees_the_letter_of_a_failed_message_when_the_campaign_syncs(office, staff, head, approved_templates,
-                                                                         letter_factory):
+def test_it_frees_the_letter_of_a_failed_message_when_the_campaign_syncs(
+    office, staff, head, approved_templates, letter_factory
+):
     campaign = _started(office, staff, head, letter_factory=letter_factory)
     _fail(campaign)
     campaign_sync(campaign=campaign)
@@ -158,8 +191,9 @@ def Campaign_state(campaign):
 
 
 @pytest.mark.django_db
-def test_it_resends_failed_messages_all_or_by_reason_for_the_section_head_only(office, staff, head,
-                                                                              approved_templates, letter_factory):
+def test_it_resends_failed_messages_all_or_by_reason_for_the_section_head_only(
+    office, staff, head, approved_templates, letter_factory
+):
     campaign = _started(office, staff, head, n=3, letter_factory=letter_factory)
     targets = list(Target.objects.filter(campaign=campaign).order_by("id"))
     _fail(campaign, reason=PDF_FAILED, targets=targets[:2])
@@ -170,9 +204,12 @@ def test_it_resends_failed_messages_all_or_by_reason_for_the_section_head_only(o
     counts = campaign_resend_failed(campaign=campaign, actor=head, reason=PDF_FAILED, now=NOW)
     assert counts == {"resent": 2, "skipped": 0}
     resent = [Target.objects.get(pk=t.pk) for t in targets]
-    assert [(t.status, t.messaged) for t in resent] == [(TargetStatus.QUEUED, True)] * 2 + [(TargetStatus.FAILED, False)]
-    assert all(t.outbound.state == State.QUEUED and t.outbound_id != old.outbound_id
-               for t, old in zip(resent[:2], targets))
+    assert [(t.status, t.messaged) for t in resent] == [(TargetStatus.QUEUED, True)] * 2 + [
+        (TargetStatus.FAILED, False)
+    ]
+    assert all(
+        t.outbound.state == State.QUEUED and t.outbound_id != old.outbound_id for t, old in zip(resent[:2], targets)
+    )
     assert resent[0].outbound.body["template"]["name"] == targets[0].outbound.body["template"]["name"]
     assert Campaign_state(campaign) == CampaignState.RUNNING
     assert campaign_resend_failed(campaign=campaign, actor=head, now=NOW) == {"resent": 1, "skipped": 0}
@@ -181,7 +218,8 @@ def test_it_resends_failed_messages_all_or_by_reason_for_the_section_head_only(o
 
 @pytest.mark.django_db
 def test_it_resends_from_the_progress_page_and_refuses_while_the_template_is_not_approved(
-        client, office, staff, head, approved_templates, letter_factory):
+    client, office, staff, head, approved_templates, letter_factory
+):
     campaign = _started(office, staff, head, letter_factory=letter_factory)
     _fail(campaign)
     client.force_login(head)

@@ -35,12 +35,16 @@ def _warning(outbound: OutboundMessage) -> str:
 
 
 def _warnings_by_letter(campaign) -> dict[int, str]:
-    return {t.letter_id: _warning(t.outbound) for t in Target.objects.filter(campaign=campaign, outbound__isnull=False)
-            .select_related("outbound")}
+    return {
+        t.letter_id: _warning(t.outbound)
+        for t in Target.objects.filter(campaign=campaign, outbound__isnull=False).select_related("outbound")
+    }
 
 
 @pytest.mark.django_db
-def test_it_never_gives_a_past_surat_paksa_date_as_a_future_one(office, staff, head, approved_templates, letter_factory):
+def test_it_never_gives_a_past_surat_paksa_date_as_a_future_one(
+    office, staff, head, approved_templates, letter_factory
+):
     past = letter_factory(issued=TODAY - dt.timedelta(days=50), delivered=TODAY - dt.timedelta(days=45))
     # Its date is the day after tomorrow: within the days the message may still go, so no date either.
     close = letter_factory(issued=TODAY - dt.timedelta(days=25), delivered=TODAY - dt.timedelta(days=19))
@@ -55,14 +59,17 @@ def test_it_never_gives_a_past_surat_paksa_date_as_a_future_one(office, staff, h
     assert ANY_TIME in warnings[past.pk] and "mulai" not in warnings[past.pk]
     assert ANY_TIME in warnings[close.pk]
     future_date = future.delivered_date + dt.timedelta(days=21)
-    assert warnings[future.pk].startswith(f"Bila belum dilunasi, Surat Paksa dapat diterbitkan mulai {tanggal(future_date)}")
+    assert warnings[future.pk].startswith(
+        f"Bila belum dilunasi, Surat Paksa dapat diterbitkan mulai {tanggal(future_date)}"
+    )
     campaign.refresh_from_db()
     assert campaign.plan["past_paksa_date"] == 2
 
 
 @pytest.mark.django_db
 def test_it_shows_in_the_criterion_b_and_c_previews_how_many_letters_are_past_their_surat_paksa_date(
-        client, office, staff, approved_templates, letter_factory):
+    client, office, staff, approved_templates, letter_factory
+):
     past = letter_factory(issued=TODAY - dt.timedelta(days=50), delivered=TODAY - dt.timedelta(days=45))
     letter_factory(issued=TODAY - dt.timedelta(days=6), delivered=TODAY - dt.timedelta(days=5))
     client.force_login(staff)
@@ -79,7 +86,8 @@ def test_it_shows_in_the_criterion_b_and_c_previews_how_many_letters_are_past_th
 
 @pytest.mark.django_db
 def test_it_rewrites_the_sentence_when_a_paused_campaign_resumes_after_the_date(
-        clock, office, staff, head, approved_templates, letter_factory):
+    clock, office, staff, head, approved_templates, letter_factory
+):
     letter = letter_factory(issued=TODAY - dt.timedelta(days=12), delivered=TODAY - dt.timedelta(days=10))
     campaign = _campaign(office, staff, only_before_paksa=False)
     campaign_approve(campaign=campaign, approver=head)
@@ -92,8 +100,14 @@ def test_it_rewrites_the_sentence_when_a_paused_campaign_resumes_after_the_date(
 
 
 def test_it_compares_with_today_when_no_sending_day_is_known(clock):
-    notice = msg.Notice(name="Budi", npwp16="0" * 16, letter_number="ST-1", letter_date=TODAY - dt.timedelta(days=40),
-                        delivered_date=TODAY - dt.timedelta(days=30), office_name="KPP")
+    notice = msg.Notice(
+        name="Budi",
+        npwp16="0" * 16,
+        letter_number="ST-1",
+        letter_date=TODAY - dt.timedelta(days=40),
+        delivered_date=TODAY - dt.timedelta(days=30),
+        office_name="KPP",
+    )
     assert ANY_TIME in msg.paksa_warning(notice)
     notice.delivered_date = TODAY - dt.timedelta(days=1)
     assert "mulai" in msg.paksa_warning(notice)

@@ -42,8 +42,17 @@ def test_it_refuses_a_service_officer_starting_an_approved_campaign_in_the_conso
     assert approved.state == CampaignState.APPROVED and not OutboundMessage.objects.exists()
 
 
-@pytest.mark.parametrize("role", [Role.COLLECTION_STAFF, Role.OFFICE_HEAD, Role.ACCOUNT_REPRESENTATIVE,
-                                  Role.SERVICE_OFFICER, Role.BAILIFF, Role.ADMINISTRATOR])
+@pytest.mark.parametrize(
+    "role",
+    [
+        Role.COLLECTION_STAFF,
+        Role.OFFICE_HEAD,
+        Role.ACCOUNT_REPRESENTATIVE,
+        Role.SERVICE_OFFICER,
+        Role.BAILIFF,
+        Role.ADMINISTRATOR,
+    ],
+)
 def test_it_lets_only_the_section_head_level_start_pause_resume_or_cancel(office, approved, head, role):
     actor = make_user(f"u_{role}", role, office=office)
     with pytest.raises(CampaignError) as exc:

@@ -14,15 +14,35 @@ from .conftest import NOW
 
 
 @pytest.mark.django_db
-def test_it_starts_due_campaigns_syncs_progress_and_completes_them(office, staff, head, approved_templates, letter_factory):
+def test_it_starts_due_campaigns_syncs_progress_and_completes_them(
+    office, staff, head, approved_templates, letter_factory
+):
     letter_factory()
     letter_factory()
-    due = campaign_create(office=office, maker=staff, name="Terjadwal", criterion="a", frequency_cap_days=0,
-                          scheduled_start=NOW - dt.timedelta(minutes=5))
-    later = campaign_create(office=office, maker=staff, name="Nanti", criterion="a", frequency_cap_days=0,
-                            scheduled_start=NOW + dt.timedelta(days=1))
-    unapproved = campaign_create(office=office, maker=staff, name="Belum", criterion="a", frequency_cap_days=0,
-                                 scheduled_start=NOW - dt.timedelta(minutes=5))
+    due = campaign_create(
+        office=office,
+        maker=staff,
+        name="Terjadwal",
+        criterion="a",
+        frequency_cap_days=0,
+        scheduled_start=NOW - dt.timedelta(minutes=5),
+    )
+    later = campaign_create(
+        office=office,
+        maker=staff,
+        name="Nanti",
+        criterion="a",
+        frequency_cap_days=0,
+        scheduled_start=NOW + dt.timedelta(days=1),
+    )
+    unapproved = campaign_create(
+        office=office,
+        maker=staff,
+        name="Belum",
+        criterion="a",
+        frequency_cap_days=0,
+        scheduled_start=NOW - dt.timedelta(minutes=5),
+    )
     campaign_approve(campaign=due, approver=head)
     campaign_approve(campaign=later, approver=head)
 
@@ -32,7 +52,9 @@ def test_it_starts_due_campaigns_syncs_progress_and_completes_them(office, staff
     assert Campaign.objects.get(pk=unapproved.pk).state == CampaignState.DRAFT
     assert Campaign.objects.get(pk=due.pk).state == CampaignState.RUNNING
     first, second = OutboundMessage.objects.order_by("id")
-    OutboundMessage.objects.filter(pk=first.pk).update(state=State.DELIVERED, sent_at=timezone.now(), delivered_at=timezone.now())
+    OutboundMessage.objects.filter(pk=first.pk).update(
+        state=State.DELIVERED, sent_at=timezone.now(), delivered_at=timezone.now()
+    )
     assert campaigns_tick(now=NOW)["started"] == []
     statuses = dict(Target.objects.filter(campaign=due).values_list("outbound_id", "status"))
     assert statuses == {first.pk: TargetStatus.DELIVERED, second.pk: TargetStatus.QUEUED}

@@ -26,7 +26,8 @@ def test_it_saves_the_campaign_template_pending_until_someone_submits_it(office,
 
 
 def test_it_shows_the_unapproved_template_on_the_campaign_page_with_the_fixing_button_for_its_roles(
-        client, office, channel, staff, head):
+    client, office, channel, staff, head
+):
     campaign = _campaign(office, staff)
     client.force_login(staff)
     page = client.get(f"/campaigns/{campaign.pk}/").content.decode()
@@ -62,7 +63,8 @@ def test_it_refuses_template_actions_to_staff_and_to_another_office(office, chan
 
 
 def test_it_submits_the_template_to_whatsapp_and_the_campaign_can_start_once_approved(
-        client, office, staff, head, simulator, letter_factory):
+    client, office, staff, head, simulator, letter_factory
+):
     from triplec.messaging.tests.factories import make_channel
 
     make_channel(base_url=simulator.base_url, office=office)
@@ -76,8 +78,14 @@ def test_it_submits_the_template_to_whatsapp_and_the_campaign_can_start_once_app
     assert response.status_code == 302 and response["Location"] == f"/campaigns/{campaign.pk}/"
     template.refresh_from_db()
     assert template.meta_id  # known to WhatsApp (created, or edited when the account already had it)
-    simulator.wait_for(lambda: next(t for t in simulator.http.get("/_sim/templates").json()["data"]
-                                    if t["name"] == template.name)["status"] == "APPROVED")
+    simulator.wait_for(
+        lambda: (
+            next(t for t in simulator.http.get("/_sim/templates").json()["data"] if t["name"] == template.name)[
+                "status"
+            ]
+            == "APPROVED"
+        )
+    )
     client.post(f"/campaigns/templates/{template.pk}/sync/")
     template.refresh_from_db()
     assert template.status == TemplateStatus.APPROVED
@@ -126,8 +134,10 @@ def test_it_keeps_templates_and_their_states_across_simulator_restarts(tmp_path)
     item = first.find_template("kode_billing_v1", "id")
     item["status"] = "PAUSED"
     first.save_templates()
-    added = first._add_template({"name": "baru_v1", "language": "id", "category": "UTILITY",
-                                 "components": [{"type": "BODY", "text": "Halo"}]}, status="PENDING")
+    added = first._add_template(
+        {"name": "baru_v1", "language": "id", "category": "UTILITY", "components": [{"type": "BODY", "text": "Halo"}]},
+        status="PENDING",
+    )
     second = Simulator(config)
     assert second.find_template("kode_billing_v1", "id")["status"] == "PAUSED"
     assert second.find_template("baru_v1", "id")["id"] == added["id"]

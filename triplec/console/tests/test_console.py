@@ -60,10 +60,17 @@ def test_it_shows_the_dashboard_figures_of_the_users_office_only(client, kupang)
     make_document(make_taxpayer(other), amount=9_000_000)
     today = timezone.localdate()
     doc = make_document(mine, amount=1_000_000, issue_date=today - dt.timedelta(days=90))
-    st = SuratTeguran.objects.create(office=kupang, taxpayer=mine, number="ST-1", issue_date=today - dt.timedelta(days=20),
-                                     delivered_date=today - dt.timedelta(days=17))
+    st = SuratTeguran.objects.create(
+        office=kupang,
+        taxpayer=mine,
+        number="ST-1",
+        issue_date=today - dt.timedelta(days=20),
+        delivered_date=today - dt.timedelta(days=17),
+    )
     st.documents.add(doc)
-    Payment.objects.create(ntpn="ABCDEF0123456789", office=kupang, taxpayer=mine, amount=750_000, paid_at=timezone.now())
+    Payment.objects.create(
+        ntpn="ABCDEF0123456789", office=kupang, taxpayer=mine, amount=750_000, paid_at=timezone.now()
+    )
     login(client, make_user("kakpp", Role.OFFICE_HEAD, office=kupang))
     d = client.get("/").context["d"]
     assert (d.taxpayers, d.owed.documents, d.owed.amount, d.collectible.amount) == (1, 3, 3_500_000, 3_500_000)
@@ -104,8 +111,12 @@ def test_it_shows_nav_items_by_permission_and_lets_apps_register_more(client, ku
     login(client, make_user("petugas1", Role.SERVICE_OFFICER, office=kupang))
     body = client.get("/").content.decode()
     assert 'href="/taxpayers/"' in body and 'href="/audit/"' not in body and 'href="/import/"' not in body
-    monkeypatch.setattr(nav, "NAV_ITEMS", nav.NAV_ITEMS + [nav.NavItem("console:audit", "Extra", nav.everyone),
-                                                           nav.NavItem("nowhere:missing", "Missing")])
+    monkeypatch.setattr(
+        nav,
+        "NAV_ITEMS",
+        nav.NAV_ITEMS
+        + [nav.NavItem("console:audit", "Extra", nav.everyone), nav.NavItem("nowhere:missing", "Missing")],
+    )
     body = client.get("/").content.decode()
     assert ">Extra<" in body and "Missing" not in body
 
@@ -116,6 +127,13 @@ def test_it_gives_the_admin_to_administrators_only(client, kupang):
     admin = make_user("admin", Role.ADMINISTRATOR)
     login(client, admin)
     make_taxpayer(kupang, name="Yohana Kupang")
-    for url in ["/admin/", "/admin/taxpayers/taxpayer/", "/admin/ledger/debtdocument/", "/admin/ledger/suratteguran/",
-                "/admin/ledger/payment/", "/admin/ledger/suratpaksa/", f"/admin/taxpayers/taxpayer/{kupang.taxpayers.get().pk}/change/"]:
+    for url in [
+        "/admin/",
+        "/admin/taxpayers/taxpayer/",
+        "/admin/ledger/debtdocument/",
+        "/admin/ledger/suratteguran/",
+        "/admin/ledger/payment/",
+        "/admin/ledger/suratpaksa/",
+        f"/admin/taxpayers/taxpayer/{kupang.taxpayers.get().pk}/change/",
+    ]:
         assert client.get(url).status_code == 200, url

@@ -30,8 +30,12 @@ def home(client, user) -> str:
 
 def figure(body: str, label: str) -> tuple[str, str]:
     """(href, value) of the figure tile with this label."""
-    match = re.search(r'<a class="stat[^"]*" href="([^"]+)"><span class="label">' + re.escape(label)
-                      + r'</span><span class="value">([^<]+)</span>', body)
+    match = re.search(
+        r'<a class="stat[^"]*" href="([^"]+)"><span class="label">'
+        + re.escape(label)
+        + r'</span><span class="value">([^<]+)</span>',
+        body,
+    )
     assert match, f"no linked figure {label!r}"
     return match.group(1), match.group(2)
 
@@ -80,9 +84,9 @@ def test_it_shows_the_office_head_the_office_overview(client, office):
 
 def test_it_links_every_office_figure_to_its_list(client, office):
     body = home(client, make_user("staf", Role.COLLECTION_STAFF, office=office))
-    assert 'data-role-figures' not in body
-    stats = body[body.index('aria-label="Angka"'):]
-    stats = stats[:stats.index("</section>")]
-    assert stats.count('<a class="stat') == 6 and "<div class=\"stat" not in stats
+    assert "data-role-figures" not in body
+    stats = body[body.index('aria-label="Angka"') :]
+    stats = stats[: stats.index("</section>")]
+    assert stats.count('<a class="stat') == 6 and '<div class="stat' not in stats
     assert figure(body, "Wajib Pajak")[0] == "/taxpayers/"
     assert figure(body, "Pembayaran bulan ini")[0] == "/collect/payments/"

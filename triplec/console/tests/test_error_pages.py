@@ -30,9 +30,13 @@ def test_it_shows_the_404_page_in_english_after_the_language_switch(client):
     assert "Page not found" in client.get("/no-such-page/").content.decode()
 
 
-@pytest.mark.parametrize("view, status, text", [
-    (defaults.server_error, 500, "Terjadi kesalahan di sisi kami"), (defaults.bad_request, 400, "Permintaan tidak valid"),
-])
+@pytest.mark.parametrize(
+    "view, status, text",
+    [
+        (defaults.server_error, 500, "Terjadi kesalahan di sisi kami"),
+        (defaults.bad_request, 400, "Permintaan tidak valid"),
+    ],
+)
 def test_it_renders_the_400_and_500_pages_without_a_request_context(view, status, text):
     request = RequestFactory().get("/")
     with translation.override("id"):

@@ -18,26 +18,78 @@ ROOT = Path(__file__).resolve().parents[2]  # the triplec package
 CATALOGUES = sorted(ROOT.glob("*/locale/id/LC_MESSAGES/django.po"))
 TEMPLATES = sorted(p for p in ROOT.glob("*/templates/**/*.html"))
 MODULES = sorted(
-    p for p in ROOT.rglob("*.py")
-    if "tests" not in p.parts and "migrations" not in p.parts and p.name != "testing.py"
+    p for p in ROOT.rglob("*.py") if "tests" not in p.parts and "migrations" not in p.parts and p.name != "testing.py"
 )
 
 # Words a user may see untranslated: brand and legal names, Indonesian document names used in both languages,
 # units and codes. Keep it short; everything else goes through gettext.
 ALLOWED_WORDS = {
-    "just", "triple", "c", "whatsapp", "npwp", "nik", "nop", "ntpn", "kap", "kjs", "kpp", "kasi", "ar", "rp", "wita",
-    "wib", "wit", "pdf", "csv", "xlsx", "json", "id", "en", "ok", "meta", "qr", "sla", "pajak", "go",
-    "surat", "teguran", "paksa", "kode", "billing", "juru", "sita", "kas", "negara", "nip", "utc", "nitku", "st", "sp",
-    "call", "collect", "clear",  # the product's name: "Juru Sita Call, Collect, Clear"
-    "alt", "ctrl", "shift", "enter", "esc",  # keyboard keys
+    "just",
+    "triple",
+    "c",
+    "whatsapp",
+    "npwp",
+    "nik",
+    "nop",
+    "ntpn",
+    "kap",
+    "kjs",
+    "kpp",
+    "kasi",
+    "ar",
+    "rp",
+    "wita",
+    "wib",
+    "wit",
+    "pdf",
+    "csv",
+    "xlsx",
+    "json",
+    "id",
+    "en",
+    "ok",
+    "meta",
+    "qr",
+    "sla",
+    "pajak",
+    "go",
+    "surat",
+    "teguran",
+    "paksa",
+    "kode",
+    "billing",
+    "juru",
+    "sita",
+    "kas",
+    "negara",
+    "nip",
+    "utc",
+    "nitku",
+    "st",
+    "sp",
+    "call",
+    "collect",
+    "clear",  # the product's name: "Juru Sita Call, Collect, Clear"
+    "alt",
+    "ctrl",
+    "shift",
+    "enter",
+    "esc",  # keyboard keys
 }
 # Choice labels that are names of legal documents or products, the same in every language.
-ALLOWED_LITERALS = {"SK Pembetulan", "SK Keberatan", "Putusan Banding", "Putusan PK", "Meta Cloud API",
-                    "WhatsApp Cloud API simulator"}
+ALLOWED_LITERALS = {
+    "SK Pembetulan",
+    "SK Keberatan",
+    "Putusan Banding",
+    "Putusan PK",
+    "Meta Cloud API",
+    "WhatsApp Cloud API simulator",
+}
 # Modules whose visible strings are not yet marked; each entry is a known gap, listed in docs/console.md. Remove
 # the entry once the module is done; never add one for new code.
 KNOWN_GAPS = {
-    "imports/kinds/debts.py", "imports/kinds/letters.py",  # import report reasons (English in every language)
+    "imports/kinds/debts.py",
+    "imports/kinds/letters.py",  # import report reasons (English in every language)
 }
 # Attributes whose values a user reads or hears.
 VISIBLE_ATTRIBUTES = {"title", "placeholder", "alt", "aria-label", "aria-description", "label", "data-confirm"}
@@ -102,7 +154,15 @@ def untranslated_template_text(source: str) -> list[str]:
 
 
 # Keyword arguments whose value a user sees (admin labels, form labels, help texts).
-VISIBLE_KEYWORDS = {"verbose_name", "verbose_name_plural", "help_text", "label", "empty_label", "empty_value_display", "description"}
+VISIBLE_KEYWORDS = {
+    "verbose_name",
+    "verbose_name_plural",
+    "help_text",
+    "label",
+    "empty_label",
+    "empty_value_display",
+    "description",
+}
 TRANSLATORS = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy", "format_lazy"}
 MESSAGE_CALLS = {"success", "error", "warning", "info", "debug", "add_message"}
 
@@ -133,7 +193,11 @@ def untranslated_python_literals(source: str) -> list[str]:
                     for elt in kw.value.elts:
                         if isinstance(elt, ast.Tuple) and len(elt.elts) == 2 and _is_literal(elt.elts[1]):
                             found.append(f"{elt.lineno}: choice {ast.unparse(elt.elts[1])}")
-            if name in MESSAGE_CALLS and isinstance(node.func, ast.Attribute) and ast.unparse(node.func.value) == "messages":
+            if (
+                name in MESSAGE_CALLS
+                and isinstance(node.func, ast.Attribute)
+                and ast.unparse(node.func.value) == "messages"
+            ):
                 args = node.args[1:] if name != "add_message" else node.args[2:]
                 for arg in args[:1]:
                     if _is_literal(arg) or (isinstance(arg, ast.BinOp) and _is_literal(arg.left)):
@@ -153,16 +217,23 @@ def test_it_has_no_untranslated_or_fuzzy_entry_in_the_indonesian_catalogues(path
     with path.open("rb") as po:
         catalog = read_po(po)
     bad = [
-        str(m.id) for m in catalog if m.id and (
-            m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string)
-        )
+        str(m.id)
+        for m in catalog
+        if m.id and (m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string))
     ]
     assert not bad, f"{path.relative_to(ROOT)}: untranslated or fuzzy: {bad}"
 
 
 GETTEXT_KEYWORDS = {
-    "_": None, "gettext": None, "gettext_lazy": None, "gettext_noop": None, "ngettext": (1, 2), "ngettext_lazy": (1, 2),
-    "pgettext": ((1, "c"), 2), "pgettext_lazy": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3),
+    "_": None,
+    "gettext": None,
+    "gettext_lazy": None,
+    "gettext_noop": None,
+    "ngettext": (1, 2),
+    "ngettext_lazy": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "pgettext_lazy": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
 }
 
 
@@ -189,7 +260,9 @@ def test_it_translates_every_marked_string_into_indonesian():
     translated = set()
     for path in CATALOGUES:
         with path.open("rb") as po:
-            translated |= {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in read_po(po) if m.id and m.string}
+            translated |= {
+                (m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in read_po(po) if m.id and m.string
+            }
     missing = {}
     for path in MODULES + TEMPLATES:
         text = path.read_text()
@@ -201,7 +274,7 @@ def test_it_translates_every_marked_string_into_indonesian():
 
 
 def _template_name(path) -> str:
-    return "/".join(path.parts[path.parts.index("templates") + 1:])
+    return "/".join(path.parts[path.parts.index("templates") + 1 :])
 
 
 # Documents with their own language rules (EXEMPT_TEMPLATES) are left out of the check, not skipped by it.

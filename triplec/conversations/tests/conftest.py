@@ -48,18 +48,25 @@ class Phone:
         messages = self.sim.messages(to=self.number)
         return messages[-1]["seq"] if messages else 0
 
-    def say(self, text: str | None = None, *, button: tuple[str, str] | None = None, row: tuple[str, str] | None = None) -> list[str]:
+    def say(
+        self, text: str | None = None, *, button: tuple[str, str] | None = None, row: tuple[str, str] | None = None
+    ) -> list[str]:
         since = self._seq()
         if button:
-            answer = self.sim.inbound(from_=self.number, interactive={"type": "button_reply", "id": button[0], "title": button[1]})
+            answer = self.sim.inbound(
+                from_=self.number, interactive={"type": "button_reply", "id": button[0], "title": button[1]}
+            )
         elif row:
-            answer = self.sim.inbound(from_=self.number, interactive={"type": "list_reply", "id": row[0], "title": row[1]})
+            answer = self.sim.inbound(
+                from_=self.number, interactive={"type": "list_reply", "id": row[0], "title": row[1]}
+            )
         else:
             answer = self.sim.inbound(from_=self.number, text=text)
         assert answer["webhook_status"] == 200, answer
         wamid = answer["wamid"]
-        turn = wait_until(lambda: BotTurn.objects.filter(inbound__wamid=wamid).first(), timeout=10,
-                          message=f"bot turn for {wamid}")
+        turn = wait_until(
+            lambda: BotTurn.objects.filter(inbound__wamid=wamid).first(), timeout=10, message=f"bot turn for {wamid}"
+        )
         pending = OutboundMessage.objects.filter(idempotency_key__startswith=f"bot:{wamid}:")
 
         def read():
@@ -69,9 +76,15 @@ class Phone:
         # Read is the simulator's last status webhook: once it is in, nothing more writes behind the test's back.
         wait_until(read, timeout=15, message="replies delivered and read")
         assert pending.count() == turn.replies
-        self.last = wait_until(lambda: (lambda got: got if len(got) >= turn.replies else None)(
-            self.sim.messages(to=self.number, since=since)) if turn.replies else [True], timeout=10,
-            message="replies on the phone")
+        self.last = wait_until(
+            lambda: (
+                (lambda got: got if len(got) >= turn.replies else None)(self.sim.messages(to=self.number, since=since))
+                if turn.replies
+                else [True]
+            ),
+            timeout=10,
+            message="replies on the phone",
+        )
         if not turn.replies:
             self.last = []
         return [shown_text(m) for m in self.last]
@@ -119,8 +132,9 @@ def phone(wa, office_open):
 
 def register(taxpayer, number: str = NUMBER, *, verified_days_ago: int | None = 10, **fields):
     verified = timezone.now() - dt.timedelta(days=verified_days_ago) if verified_days_ago is not None else None
-    contact, _ = contact_set_number(taxpayer=taxpayer, phone="+" + number, source=ContactSource.REGISTRATION,
-                                    verified_at=verified)
+    contact, _ = contact_set_number(
+        taxpayer=taxpayer, phone="+" + number, source=ContactSource.REGISTRATION, verified_at=verified
+    )
     if fields:
         for k, v in fields.items():
             setattr(contact, k, v)
@@ -137,10 +151,22 @@ def budi(wa):
     taxpayer = make_taxpayer(office, "Budi Santoso", nik=NIK)
     register(taxpayer)
     d1 = make_document(taxpayer, number="00101/101/25/922/26", amount=1_500_000)
-    d2 = make_document(taxpayer, number="00102/107/25/922/26", amount=750_000, kap="411211", kjs="100",
-                       period_start=dt.date(2025, 3, 1), period_end=dt.date(2025, 3, 31))
-    st = SuratTeguran.objects.create(office=office, taxpayer=taxpayer, number="ST-00045/WPJ.29/KP.05/2026",
-                                     issue_date=dt.date(2026, 10, 20), delivered_date=dt.date(2026, 10, 22))
+    d2 = make_document(
+        taxpayer,
+        number="00102/107/25/922/26",
+        amount=750_000,
+        kap="411211",
+        kjs="100",
+        period_start=dt.date(2025, 3, 1),
+        period_end=dt.date(2025, 3, 31),
+    )
+    st = SuratTeguran.objects.create(
+        office=office,
+        taxpayer=taxpayer,
+        number="ST-00045/WPJ.29/KP.05/2026",
+        issue_date=dt.date(2026, 10, 20),
+        delivered_date=dt.date(2026, 10, 22),
+    )
     st.documents.set([d1, d2])
     taxpayer.docs = [d1, d2]
     return taxpayer

@@ -60,18 +60,28 @@ def test_it_confirms_a_payment_by_its_ntpn_and_keeps_unknown_ones_for_staff(phon
     [pending] = phone.say("ini ntpn nya 0A1B2C3D4E5F6G7H")
     assert "belum tercatat" in pending and "Petugas kami akan memeriksanya" in pending
     assert PaymentClaim.objects.get(ntpn="0A1B2C3D4E5F6G7H").status == ClaimStatus.PENDING
-    Payment.objects.create(ntpn="1122334455667788", taxpayer=budi, office=budi.office, amount=1_500_000,
-                           paid_at=timezone.now() - dt.timedelta(days=1))
-    [found, ] = phone.say("sdh bayar NTPN 1122 3344 5566 7788")
+    Payment.objects.create(
+        ntpn="1122334455667788",
+        taxpayer=budi,
+        office=budi.office,
+        amount=1_500_000,
+        paid_at=timezone.now() - dt.timedelta(days=1),
+    )
+    [
+        found,
+    ] = phone.say("sdh bayar NTPN 1122 3344 5566 7788")
     assert "sudah kami terima" in found and "Pengingat untuk tagihan yang telah lunas dihentikan" in found
     assert AuditEntry.objects.filter(action="disclose", detail__what="payment").exists()
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("bisa dicicil gak pajaknya?", ["24 bulan", "7 hari kerja", "pengakuan utang"]),
-    ("tagihan ini salah, mau keberatan", ["3 bulan", "Pasal 36", "tidak dapat diajukan atas STP"]),
-    ("mau lapor pengaduan", ["1500200", "pengaduan@pajak.go.id", "pajak.go.id/unit-kerja"]),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("bisa dicicil gak pajaknya?", ["24 bulan", "7 hari kerja", "pengakuan utang"]),
+        ("tagihan ini salah, mau keberatan", ["3 bulan", "Pasal 36", "tidak dapat diajukan atas STP"]),
+        ("mau lapor pengaduan", ["1500200", "pengaduan@pajak.go.id", "pajak.go.id/unit-kerja"]),
+    ],
+)
 def test_it_gives_procedure_information_and_offers_an_officer(phone, budi, text, expected):
     [answer] = phone.say(text)
     for fragment in expected:

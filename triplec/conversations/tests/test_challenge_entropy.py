@@ -42,8 +42,9 @@ def test_it_leaves_someone_who_knows_district_and_birthday_10000_equally_likely_
         assert challenge_passes("npwp15_serial", taxpayer, answer)
         answers[answer] = answers.get(answer, 0) + 1
     assert len(answers) == 10_000 and set(answers.values()) == {1}
-    assert NIK not in challenge_question("npwp15_serial", taxpayer) and "NPWP lama" in \
-        challenge_question("npwp15_serial", taxpayer)
+    assert NIK not in challenge_question("npwp15_serial", taxpayer) and "NPWP lama" in challenge_question(
+        "npwp15_serial", taxpayer
+    )
 
 
 def test_it_asks_nothing_of_a_nik_based_npwp_without_an_old_npwp_so_that_an_officer_confirms():

@@ -28,8 +28,10 @@ def test_it_answers_a_fraud_worry_at_once_without_an_identity_check(phone, budi,
 
 def test_it_answers_a_scam_report_with_the_anti_fraud_answer_and_a_task_and_no_billing_code(phone, budi):
     officer = make_user("petugas1", Role.SERVICE_OFFICER, office=budi.office)
-    [answer] = phone.say("Kemarin ada nomor 0813-9876-5432 yang mengaku juru sita KPP, minta saya transfer "
-                         "ke rekening pribadi supaya tidak disita")
+    [answer] = phone.say(
+        "Kemarin ada nomor 0813-9876-5432 yang mengaku juru sita KPP, minta saya transfer "
+        "ke rekening pribadi supaya tidak disita"
+    )
     assert "tidak pernah meminta pembayaran selain melalui kode billing ke Kas Negara" in answer
     assert "pulsa, transfer ke rekening pribadi" in answer and "pajak.go.id/unit-kerja" in answer
     for channel in CHANNELS:
@@ -60,8 +62,10 @@ def test_it_sends_a_complaint_about_an_officer_to_the_section_head_with_the_comp
 
 def test_it_marks_the_number_wrong_when_the_company_was_sold(phone, budi):
     officer = make_user("petugas1", Role.SERVICE_OFFICER, office=budi.office)
-    [answer] = phone.say("Dengan hormat, perusahaan tersebut telah dijual kepada pihak lain, sehingga nomor ini "
-                         "bukan lagi nomor perusahaan.")
+    [answer] = phone.say(
+        "Dengan hormat, perusahaan tersebut telah dijual kepada pihak lain, sehingga nomor ini "
+        "bukan lagi nomor perusahaan."
+    )
     assert "tidak akan kami hubungi lagi" in answer
     contact = Contact.objects.get(taxpayer=budi)
     assert contact.status == ContactStatus.WRONG_NUMBER

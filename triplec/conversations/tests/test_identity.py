@@ -107,8 +107,15 @@ def test_it_locks_details_and_alerts_staff_after_three_failed_challenges(phone, 
 
 def test_it_marks_a_wrong_number_stops_messages_and_creates_a_staff_task(phone, budi):
     channel = phone.sim.channel
-    queued = enqueue_message(channel=channel, to="+6281234567890", kind="text", payload={"text": "Pengingat"},
-                             idempotency_key="campaign:1", lane=Lane.BULK, taxpayer=budi)
+    queued = enqueue_message(
+        channel=channel,
+        to="+6281234567890",
+        kind="text",
+        payload={"text": "Pengingat"},
+        idempotency_key="campaign:1",
+        lane=Lane.BULK,
+        taxpayer=budi,
+    )
     phone.dispatcher.stopping.set()  # keep the campaign message queued while the taxpayer answers
     [answer] = phone.say("maaf ini bukan nomor saya, salah orang")
     assert "tidak akan kami hubungi lagi" in answer and "Budi" not in answer
@@ -119,8 +126,15 @@ def test_it_marks_a_wrong_number_stops_messages_and_creates_a_staff_task(phone, 
     assert queued.state == State.FAILED and queued.error_reason == "Nomor WhatsApp salah"
     assert Conversation.objects.get().state == ConversationState.RESOLVED
     # New campaign messages are refused at once, and the number gets no details any more.
-    later = enqueue_message(channel=channel, to="+6281234567890", kind="text", payload={"text": "x"},
-                            idempotency_key="campaign:2", lane=Lane.BULK, taxpayer=budi)
+    later = enqueue_message(
+        channel=channel,
+        to="+6281234567890",
+        kind="text",
+        payload={"text": "x"},
+        idempotency_key="campaign:2",
+        lane=Lane.BULK,
+        taxpayer=budi,
+    )
     assert later.state == State.FAILED
     [refused] = phone.say("rincian tagihan")
     assert "Rp" not in refused and "tidak tercatat sebagai nomor aktif" in refused
@@ -130,8 +144,15 @@ def test_it_marks_a_wrong_number_stops_messages_and_creates_a_staff_task(phone, 
 
 def test_it_makes_campaigns_respect_an_opt_out_at_once(phone, budi):
     phone.say("berhenti kirim pesan")
-    message = enqueue_message(channel=phone.sim.channel, to="+6281234567890", kind="text", payload={"text": "x"},
-                              idempotency_key="campaign:3", lane=Lane.BULK, taxpayer=budi)
+    message = enqueue_message(
+        channel=phone.sim.channel,
+        to="+6281234567890",
+        kind="text",
+        payload={"text": "x"},
+        idempotency_key="campaign:3",
+        lane=Lane.BULK,
+        taxpayer=budi,
+    )
     assert message.state == State.FAILED
     assert AuditEntry.objects.filter(action="contact.status", taxpayer=budi, channel="bot").exists()
 
@@ -139,8 +160,9 @@ def test_it_makes_campaigns_respect_an_opt_out_at_once(phone, budi):
 def test_it_asks_a_nik_based_npwp_for_the_old_npwp_and_refuses_district_and_birthday(phone, wa):
     """The finding: digits 5-8 of a NIK-based NPWP are the district and the day of birth."""
     nik = "5371034101850002"  # Kota Kupang, born 1 January 1985 (a woman: day + 40)
-    taxpayer = Taxpayer.objects.create(office=make_office(), name="Maria Ndun", npwp16=nik, nik=nik,
-                                       npwp15="091234567922000")
+    taxpayer = Taxpayer.objects.create(
+        office=make_office(), name="Maria Ndun", npwp16=nik, nik=nik, npwp15="091234567922000"
+    )
     register(taxpayer, number_changed_at=timezone.now() - dt.timedelta(days=2))
     make_document(taxpayer, amount=900_000)
     [question] = phone.say("rincian")

@@ -117,8 +117,13 @@ def test_it_renders_a_timeline_of_messages_and_events(client, channel, taxpayer,
     post_signed(client, inbound_payload("halo", wamid="wamid.t1"))
     post_signed(client, inbound_payload("petugas", wamid="wamid.t2"))
     items = conversation_timeline(Conversation.objects.get())
-    assert [(i.direction, i.kind) for i in items] == [("in", "text"), ("out", "list"), ("in", "text"),
-                                                       ("event", "handoff"), ("out", "text")]
+    assert [(i.direction, i.kind) for i in items] == [
+        ("in", "text"),
+        ("out", "list"),
+        ("in", "text"),
+        ("event", "handoff"),
+        ("out", "text"),
+    ]
     assert items[0].text == "halo" and "Silakan pilih menu" in items[1].text
 
 
@@ -133,9 +138,12 @@ def test_it_keeps_one_consistent_state_under_concurrent_webhooks(live_server, ch
     def post(body: bytes) -> None:
         try:
             start.wait()
-            r = httpx.post(f"{live_server.url}/whatsapp/webhook", content=body, timeout=30,
-                           headers={"X-Hub-Signature-256": sign(body, "demo-app-secret"),
-                                    "Content-Type": "application/json"})
+            r = httpx.post(
+                f"{live_server.url}/whatsapp/webhook",
+                content=body,
+                timeout=30,
+                headers={"X-Hub-Signature-256": sign(body, "demo-app-secret"), "Content-Type": "application/json"},
+            )
             assert r.status_code == 200
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)

@@ -14,8 +14,12 @@ from triplec.core.cpu import descendants
 from triplec.core.processes import alive, free_port, kill_group, port_holder, wait_until
 
 CHILDREN = {  # name -> what tells its command line apart
-    "web": "asginl", "hooks": "triplec.messaging.wsgi", "worker": "run_huey", "simulator": "simulator",
-    "dispatcher": "dispatcher", "webhooks": "process_webhooks",
+    "web": "asginl",
+    "hooks": "triplec.messaging.wsgi",
+    "worker": "run_huey",
+    "simulator": "simulator",
+    "dispatcher": "dispatcher",
+    "webhooks": "process_webhooks",
 }
 
 
@@ -31,13 +35,23 @@ class Demo:
     def __init__(self, tmp_path, web: int, sim: int):
         self.web, self.sim = web, sim
         self.log = open(tmp_path / "demo.log", "w+")
-        env = {**os.environ, "TRIPLEC_DATA_DIR": str(tmp_path / "data"), "SIMULATOR_PORT": str(sim),
-               "DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'triplec.sqlite3'}",
-               "WHATSAPP_BASE_URL": f"http://127.0.0.1:{sim}", "SITE_URL": f"http://127.0.0.1:{web}"}
+        env = {
+            **os.environ,
+            "TRIPLEC_DATA_DIR": str(tmp_path / "data"),
+            "SIMULATOR_PORT": str(sim),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'triplec.sqlite3'}",
+            "WHATSAPP_BASE_URL": f"http://127.0.0.1:{sim}",
+            "SITE_URL": f"http://127.0.0.1:{web}",
+        }
         env.pop("HUEY_IMMEDIATE", None)
         triplec = os.path.join(os.path.dirname(sys.executable), "triplec")
-        self.proc = subprocess.Popen([triplec, "demo", "--port", str(web), "--taxpayers", "20"], env=env,
-                                     stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            [triplec, "demo", "--port", str(web), "--taxpayers", "20"],
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.seen: set[int] = set()
 
     def output(self) -> str:
@@ -91,8 +105,11 @@ def _bot_answers(demo: Demo, number: str) -> bool:
     """The taxpayer's phone writes; the reply comes back through webhook, bot, outbox and dispatcher."""
     sim = f"http://127.0.0.1:{demo.sim}"
     httpx.post(f"{sim}/_sim/inbound", json={"from": number, "text": "halo"}, timeout=10).raise_for_status()
-    return wait_until(lambda: httpx.get(f"{sim}/_sim/messages", params={"to": number}, timeout=5)
-                      .json()["messages"], timeout=30, message="no reply from the bot")
+    return wait_until(
+        lambda: httpx.get(f"{sim}/_sim/messages", params={"to": number}, timeout=5).json()["messages"],
+        timeout=30,
+        message="no reply from the bot",
+    )
 
 
 @pytest.mark.slow
@@ -100,13 +117,20 @@ def test_it_keeps_the_demo_answering_after_a_kill_of_any_process_and_leaves_noth
     web, sim = _ports()
     demo = Demo(tmp_path, web, sim)
     try:
-        wait_until(lambda: demo.answers() and len(demo.children()) == len(CHILDREN), timeout=240,
-                   interval=0.5, message="the demo did not start")
+        wait_until(
+            lambda: demo.answers() and len(demo.children()) == len(CHILDREN),
+            timeout=240,
+            interval=0.5,
+            message="the demo did not start",
+        )
         for n, name in enumerate(CHILDREN):
             before = demo.children()
             os.kill(before[name], signal.SIGKILL)
-            wait_until(lambda: demo.children().get(name) not in (None, before[name]), timeout=60,
-                       message=f"{name} was not restarted")
+            wait_until(
+                lambda: demo.children().get(name) not in (None, before[name]),
+                timeout=60,
+                message=f"{name} was not restarted",
+            )
             wait_until(demo.answers, timeout=60, interval=0.2, message=f"the product did not answer after {name}")
             after = demo.children()
             assert {k: v for k, v in after.items() if k != name} == {k: v for k, v in before.items() if k != name}

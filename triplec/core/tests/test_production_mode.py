@@ -22,11 +22,18 @@ STRONG = {
 
 
 def _manage(*args: str, env: dict) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("TRIPLEC_", "WHATSAPP_", "SECRET_KEY", "DJANGO_"))}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("TRIPLEC_", "WHATSAPP_", "SECRET_KEY", "DJANGO_"))
+    }
     clean.update(DJANGO_SETTINGS_MODULE="triplec.settings", TRIPLEC_DATA_DIR=str(BASE / "data"), **env)
-    return subprocess.run([sys.executable, str(BASE / "manage.py"), *args], env=clean, capture_output=True,
-                          text=True, timeout=120, cwd=BASE)
+    return subprocess.run(
+        [sys.executable, str(BASE / "manage.py"), *args],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=BASE,
+    )
 
 
 def test_it_refuses_to_start_in_production_mode_on_every_demo_secret_and_debug():
@@ -51,10 +58,20 @@ def test_it_passes_check_deploy_in_production_mode():
 
 
 def test_it_turns_on_https_settings_in_production_mode_and_reads_the_proxy_header():
-    code = ("from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, "
-            "s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, s.SECURE_PROXY_SSL_HEADER, s.TWO_FACTOR_REQUIRED)")
+    code = (
+        "from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, "
+        "s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, s.SECURE_PROXY_SSL_HEADER, s.TWO_FACTOR_REQUIRED)"
+    )
     done = _manage("shell", "-c", code, env={**STRONG, "TRIPLEC_PROXY_SSL_HEADER": "X-Forwarded-Proto"})
-    assert done.stdout.splitlines()[-1].split() == ["True", "True", "True", "31536000", "('HTTP_X_FORWARDED_PROTO',", "'https')", "True"]
+    assert done.stdout.splitlines()[-1].split() == [
+        "True",
+        "True",
+        "True",
+        "31536000",
+        "('HTTP_X_FORWARDED_PROTO',",
+        "'https')",
+        "True",
+    ]
 
 
 def test_it_keeps_the_demo_on_plain_http_without_two_factor():
@@ -89,6 +106,10 @@ def test_it_has_no_inline_script_handler_or_style_in_any_served_template():
     pages = [p for p in (BASE / "triplec").glob("*/templates/**/*.html") if not p.name.endswith("_pdf.html")]
     pages += list((BASE / "triplec").glob("*/static/**/*.html"))
     assert pages
-    offenders = [f"{p.relative_to(BASE)}: {rx.pattern}" for p in pages for rx in (INLINE_SCRIPT, HANDLER, STYLE_ATTR)
-                 if rx.search(p.read_text())]
+    offenders = [
+        f"{p.relative_to(BASE)}: {rx.pattern}"
+        for p in pages
+        for rx in (INLINE_SCRIPT, HANDLER, STYLE_ATTR)
+        if rx.search(p.read_text())
+    ]
     assert offenders == []

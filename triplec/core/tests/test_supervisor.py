@@ -62,14 +62,18 @@ class Running:
 
 def test_it_restarts_a_killed_child_and_leaves_the_others_running():
     port = free_port()
-    running = Running({"server": [sys.executable, "-c", SERVER, str(port)], "sleeper": [sys.executable, "-c", SLEEPER]},
-                      backoff_min=0.1)
+    running = Running(
+        {"server": [sys.executable, "-c", SERVER, str(port)], "sleeper": [sys.executable, "-c", SLEEPER]},
+        backoff_min=0.1,
+    )
     try:
         wait_until(lambda: _answers(port), message="server did not answer")
         before = running.supervisor.pids()
         os.kill(before["server"], signal.SIGKILL)
-        wait_until(lambda: running.supervisor.pids().get("server") not in (None, before["server"]),
-                   message="server was not restarted")
+        wait_until(
+            lambda: running.supervisor.pids().get("server") not in (None, before["server"]),
+            message="server was not restarted",
+        )
         wait_until(lambda: _answers(port), message="restarted server did not answer")
         assert running.supervisor.pids()["sleeper"] == before["sleeper"]
         assert any(line.startswith("server: ended with signal 9") for line in running.lines)
@@ -79,11 +83,18 @@ def test_it_restarts_a_killed_child_and_leaves_the_others_running():
 
 def test_it_waits_longer_after_each_crash_in_a_row():
     lines: list[str] = []
-    supervisor = Supervisor({"crasher": [sys.executable, "-c", "import sys; sys.exit(3)"]}, log=lines.append,
-                            backoff_min=0.05, backoff_max=0.2)
+    supervisor = Supervisor(
+        {"crasher": [sys.executable, "-c", "import sys; sys.exit(3)"]},
+        log=lines.append,
+        backoff_min=0.05,
+        backoff_max=0.2,
+    )
     supervisor.start(supervisor.children["crasher"])
-    wait_until(lambda: supervisor._tend() or len([l for l in lines if "ended" in l]) >= 4, timeout=15,
-               message="crasher did not crash four times")
+    wait_until(
+        lambda: supervisor._tend() or len([l for l in lines if "ended" in l]) >= 4,
+        timeout=15,
+        message="crasher did not crash four times",
+    )
     supervisor.stop_all()
     delays = [line.rsplit("restarting in ", 1)[1] for line in lines if "ended" in line][:4]
     assert delays == ["0.05 s", "0.1 s", "0.2 s", "0.2 s"]

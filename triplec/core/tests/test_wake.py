@@ -9,13 +9,19 @@ import pytest
 from triplec.core import wake
 from triplec.core.testing import database_url_for_subprocess
 
-NOTIFY = ("import django, os, sys; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'triplec.settings'); "
-          "django.setup(); from triplec.core.wake import notify; notify(sys.argv[1])")
+NOTIFY = (
+    "import django, os, sys; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'triplec.settings'); "
+    "django.setup(); from triplec.core.wake import notify; notify(sys.argv[1])"
+)
 
 
 def _notify_from_another_process(channel: str) -> None:
-    subprocess.run([sys.executable, "-c", NOTIFY, channel], check=True, timeout=60,
-                   env={**os.environ, "DATABASE_URL": database_url_for_subprocess()})
+    subprocess.run(
+        [sys.executable, "-c", NOTIFY, channel],
+        check=True,
+        timeout=60,
+        env={**os.environ, "DATABASE_URL": database_url_for_subprocess()},
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -19,8 +19,7 @@ def test_it_keeps_a_value_on_one_line():
 
 def test_it_renders_bold_italic_strike_and_mono_the_way_the_phone_does():
     html = to_html("*Total: Rp2.250.000*\n_catatan_ ~lama~ ```S-1/*x*```")
-    assert html == ("<strong>Total: Rp2.250.000</strong><br><em>catatan</em> <del>lama</del> "
-                    "<code>S-1/*x*</code>")
+    assert html == ("<strong>Total: Rp2.250.000</strong><br><em>catatan</em> <del>lama</del> <code>S-1/*x*</code>")
 
 
 @pytest.mark.parametrize("text", ["2 * 3 * 4", "a*b*c", "* tidak tebal *", "nama_file_ini", "*\nbaris*"])

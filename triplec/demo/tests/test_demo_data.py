@@ -18,8 +18,12 @@ TODAY = dt.date(2026, 11, 28)
 
 
 def snapshot() -> list[tuple]:
-    taxpayers = list(Taxpayer.objects.order_by("npwp16").values_list("npwp16", "npwp15", "nik", "name", "address", "contact__phone"))
-    documents = list(DebtDocument.objects.order_by("number").values_list("number", "kap", "amount_due", "state", "issue_date"))
+    taxpayers = list(
+        Taxpayer.objects.order_by("npwp16").values_list("npwp16", "npwp15", "nik", "name", "address", "contact__phone")
+    )
+    documents = list(
+        DebtDocument.objects.order_by("number").values_list("number", "kap", "amount_due", "state", "issue_date")
+    )
     letters = list(SuratTeguran.objects.order_by("number").values_list("number", "issue_date", "delivered_date"))
     return [taxpayers, documents, letters, list(Payment.objects.order_by("ntpn").values_list("ntpn", "amount"))]
 
@@ -38,10 +42,21 @@ def test_it_builds_a_realistic_kpp_pratama_kupang():
     office = Office.objects.get(code="922")
     assert (office.name, office.phone, office.time_zone) == ("KPP Pratama Kupang", "0380-821123", "Asia/Makassar")
     assert "Jl. Palapa No. 8" in office.address
-    assert Holiday.objects.filter(date=dt.date(2026, 8, 17)).exists() and Holiday.objects.filter(date__year=2027).count() >= 12
-    for username, role in [("admin", Role.ADMINISTRATOR), ("kakpp", Role.OFFICE_HEAD), ("kasi", Role.SECTION_HEAD),
-                           ("staf", Role.COLLECTION_STAFF), ("ar1", Role.ACCOUNT_REPRESENTATIVE), ("ar2", Role.ACCOUNT_REPRESENTATIVE),
-                           ("petugas1", Role.SERVICE_OFFICER), ("petugas2", Role.SERVICE_OFFICER), ("jurusita", Role.BAILIFF)]:
+    assert (
+        Holiday.objects.filter(date=dt.date(2026, 8, 17)).exists()
+        and Holiday.objects.filter(date__year=2027).count() >= 12
+    )
+    for username, role in [
+        ("admin", Role.ADMINISTRATOR),
+        ("kakpp", Role.OFFICE_HEAD),
+        ("kasi", Role.SECTION_HEAD),
+        ("staf", Role.COLLECTION_STAFF),
+        ("ar1", Role.ACCOUNT_REPRESENTATIVE),
+        ("ar2", Role.ACCOUNT_REPRESENTATIVE),
+        ("petugas1", Role.SERVICE_OFFICER),
+        ("petugas2", Role.SERVICE_OFFICER),
+        ("jurusita", Role.BAILIFF),
+    ]:
         user = User.objects.get(username=username)
         assert user.has_role(role) and user.office == office and user.check_password("demo12345"), username
     assert User.objects.get(username="admin").is_superuser and User.objects.get(username="admin").is_staff
@@ -70,7 +85,9 @@ def test_it_builds_a_realistic_kpp_pratama_kupang():
 
     docs = DebtDocument.objects.all()
     assert docs.values("document_type").distinct().count() >= 5 and docs.values("kap").distinct().count() >= 5
-    assert docs.filter(amount_due__gt=0).exists() and all(d.due_date == DebtDocument.default_due_date(d.issue_date) for d in docs)
+    assert docs.filter(amount_due__gt=0).exists() and all(
+        d.due_date == DebtDocument.default_due_date(d.issue_date) for d in docs
+    )
     states = set(docs.values_list("state", flat=True))
     assert {DocumentState.OPEN, DocumentState.PAID, DocumentState.INSTALMENT, DocumentState.OBJECTION} <= states
     assert SuratTeguran.objects.filter(delivered_date__isnull=False).exists()

@@ -98,7 +98,9 @@ class RunContext:
         code = code.zfill(3) if code.isdigit() else code
         office = self.offices.get(code)
         if office is None:
-            raise RowRejected(column, f"unknown office code {code} (known: {', '.join(sorted(self.offices)) or 'none'})")
+            raise RowRejected(
+                column, f"unknown office code {code} (known: {', '.join(sorted(self.offices)) or 'none'})"
+            )
         if self.allowed_office_ids is not None and office[0] not in self.allowed_office_ids:
             raise RowRejected(column, f"you may only import data for your own office, not {code}")
         return office
@@ -165,8 +167,7 @@ def insert_many_ids(model: type[Model], fields: Sequence[str], rows: Sequence[Se
         cursor.execute("SELECT last_insert_rowid()")
         last = cursor.fetchone()[0]
         first = last - len(rows) + 1
-        cursor.execute(f"SELECT count(*) FROM {table(model)} WHERE {col(model, 'id')} BETWEEN %s AND %s",
-                       [first, last])
+        cursor.execute(f"SELECT count(*) FROM {table(model)} WHERE {col(model, 'id')} BETWEEN %s AND %s", [first, last])
         if cursor.fetchone()[0] != len(rows):
             return None
     return list(range(first, last + 1))

@@ -23,4 +23,7 @@ UNKNOWN_NPWP = "no taxpayer with this NPWP; import the taxpayers first"
 
 def taxpayers_by_npwp(npwp16s) -> dict[str, tuple[int, int]]:
     """npwp16 -> (taxpayer id, office id)."""
-    return {n: (i, o) for i, n, o in Taxpayer.objects.filter(npwp16__in=set(npwp16s)).values_list("id", "npwp16", "office_id")}
+    return {
+        n: (i, o)
+        for i, n, o in Taxpayer.objects.filter(npwp16__in=set(npwp16s)).values_list("id", "npwp16", "office_id")
+    }

@@ -14,22 +14,39 @@ from .base import Column, Kind, Row, RowRejected, adapt_date, adapt_datetime, ce
 from .common import UNKNOWN_NPWP, npwp16_of, taxpayers_by_npwp
 
 DOCUMENT_TYPES = {
-    "stp": DocumentType.STP, "skpkb": DocumentType.SKPKB, "skpkbt": DocumentType.SKPKBT,
-    "sk_pembetulan": DocumentType.SK_PEMBETULAN, "skpembetulan": DocumentType.SK_PEMBETULAN,
-    "sk_keberatan": DocumentType.SK_KEBERATAN, "skkeberatan": DocumentType.SK_KEBERATAN,
-    "putusan_banding": DocumentType.PUTUSAN_BANDING, "banding": DocumentType.PUTUSAN_BANDING,
-    "putusan_pk": DocumentType.PUTUSAN_PK, "pk": DocumentType.PUTUSAN_PK,
+    "stp": DocumentType.STP,
+    "skpkb": DocumentType.SKPKB,
+    "skpkbt": DocumentType.SKPKBT,
+    "sk_pembetulan": DocumentType.SK_PEMBETULAN,
+    "skpembetulan": DocumentType.SK_PEMBETULAN,
+    "sk_keberatan": DocumentType.SK_KEBERATAN,
+    "skkeberatan": DocumentType.SK_KEBERATAN,
+    "putusan_banding": DocumentType.PUTUSAN_BANDING,
+    "banding": DocumentType.PUTUSAN_BANDING,
+    "putusan_pk": DocumentType.PUTUSAN_PK,
+    "pk": DocumentType.PUTUSAN_PK,
     "putusan_peninjauan_kembali": DocumentType.PUTUSAN_PK,
 }
 STATES = {
-    "open": DocumentState.OPEN, "terbuka": DocumentState.OPEN, "belum_lunas": DocumentState.OPEN,
-    "instalment": DocumentState.INSTALMENT, "angsuran": DocumentState.INSTALMENT,
-    "penundaan": DocumentState.INSTALMENT, "objection": DocumentState.OBJECTION,
-    "keberatan": DocumentState.OBJECTION, "banding": DocumentState.OBJECTION,
-    "paid": DocumentState.PAID, "lunas": DocumentState.PAID, "cleared": DocumentState.CLEARED,
-    "nihil": DocumentState.CLEARED, "cancelled": DocumentState.CANCELLED, "batal": DocumentState.CANCELLED,
-    "written_off": DocumentState.WRITTEN_OFF, "dihapuskan": DocumentState.WRITTEN_OFF,
-    "suspended": DocumentState.SUSPENDED, "ditangguhkan": DocumentState.SUSPENDED,
+    "open": DocumentState.OPEN,
+    "terbuka": DocumentState.OPEN,
+    "belum_lunas": DocumentState.OPEN,
+    "instalment": DocumentState.INSTALMENT,
+    "angsuran": DocumentState.INSTALMENT,
+    "penundaan": DocumentState.INSTALMENT,
+    "objection": DocumentState.OBJECTION,
+    "keberatan": DocumentState.OBJECTION,
+    "banding": DocumentState.OBJECTION,
+    "paid": DocumentState.PAID,
+    "lunas": DocumentState.PAID,
+    "cleared": DocumentState.CLEARED,
+    "nihil": DocumentState.CLEARED,
+    "cancelled": DocumentState.CANCELLED,
+    "batal": DocumentState.CANCELLED,
+    "written_off": DocumentState.WRITTEN_OFF,
+    "dihapuskan": DocumentState.WRITTEN_OFF,
+    "suspended": DocumentState.SUSPENDED,
+    "ditangguhkan": DocumentState.SUSPENDED,
 }
 # KJS a document type is normally paid with (domain-tax-collection.md); others get a warning, not a rejection.
 EXPECTED_KJS = {
@@ -37,11 +54,40 @@ EXPECTED_KJS = {
     DocumentType.SKPKB: {"300", "310", "311", "312", "313"},
     DocumentType.SKPKBT: {"300", "320", "321", "322", "323"},
 }
-KNOWN_KAP = {"411121", "411122", "411123", "411124", "411125", "411126", "411127", "411128", "411129", "411211",
-             "411212", "411219", "411221", "411222", "411611"}
+KNOWN_KAP = {
+    "411121",
+    "411122",
+    "411123",
+    "411124",
+    "411125",
+    "411126",
+    "411127",
+    "411128",
+    "411129",
+    "411211",
+    "411212",
+    "411219",
+    "411221",
+    "411222",
+    "411611",
+}
 
-FIELDS = ("taxpayer", "document_type", "issue_date", "kap", "kjs", "period_start", "period_end", "tax_year",
-          "principal", "sanctions", "amount_due", "due_date", "state", "state_reason")
+FIELDS = (
+    "taxpayer",
+    "document_type",
+    "issue_date",
+    "kap",
+    "kjs",
+    "period_start",
+    "period_end",
+    "tax_year",
+    "principal",
+    "sanctions",
+    "amount_due",
+    "due_date",
+    "state",
+    "state_reason",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,21 +103,43 @@ class DebtsKind(Kind):
     columns = (
         Column("office_code", ("kode_kpp", "kpp", "kantor"), True, "3-digit KPP code"),
         Column("npwp", ("npwp15", "npwp16", "nomor_npwp", "no_npwp"), True, "taxpayer's NPWP", "identifier"),
-        Column("document_type", ("jenis_ketetapan", "jenis_dokumen", "jenis_skp"), True,
-               "STP, SKPKB, SKPKBT, SK_PEMBETULAN, SK_KEBERATAN, PUTUSAN_BANDING, PUTUSAN_PK"),
+        Column(
+            "document_type",
+            ("jenis_ketetapan", "jenis_dokumen", "jenis_skp"),
+            True,
+            "STP, SKPKB, SKPKBT, SK_PEMBETULAN, SK_KEBERATAN, PUTUSAN_BANDING, PUTUSAN_PK",
+        ),
         Column("document_number", ("no_ketetapan", "nomor_ketetapan", "nomor_dokumen", "nomor_skp"), True),
         Column("document_date", ("tanggal_ketetapan", "tgl_ketetapan", "tanggal_terbit", "tanggal_dokumen"), True),
         Column("kap", ("kode_akun_pajak", "kode_map", "map"), True, "6 digits, e.g. 411125"),
         Column("kjs", ("kode_jenis_setoran", "kode_setoran"), True, "3 digits, e.g. 300"),
-        Column("tax_period_start", ("masa_awal", "masa_pajak_awal", "awal_masa"), False, "default 1 January of the tax year"),
-        Column("tax_period_end", ("masa_akhir", "masa_pajak_akhir", "akhir_masa"), False, "default 31 December of the tax year"),
+        Column(
+            "tax_period_start",
+            ("masa_awal", "masa_pajak_awal", "awal_masa"),
+            False,
+            "default 1 January of the tax year",
+        ),
+        Column(
+            "tax_period_end",
+            ("masa_akhir", "masa_pajak_akhir", "akhir_masa"),
+            False,
+            "default 31 December of the tax year",
+        ),
         Column("tax_year", ("tahun_pajak", "tahun"), True),
         Column("principal", ("pokok", "jumlah_pokok", "pokok_pajak"), True, "whole rupiah"),
         Column("sanctions", ("sanksi", "jumlah_sanksi", "denda"), False, "whole rupiah, default 0"),
-        Column("amount_due", ("jumlah", "sisa", "sisa_tagihan", "jumlah_terutang", "jumlah_tagihan"), False,
-               "still payable, default principal + sanctions"),
-        Column("due_date", ("jatuh_tempo", "tanggal_jatuh_tempo", "tgl_jatuh_tempo"), False,
-               "default document date + 1 month"),
+        Column(
+            "amount_due",
+            ("jumlah", "sisa", "sisa_tagihan", "jumlah_terutang", "jumlah_tagihan"),
+            False,
+            "still payable, default principal + sanctions",
+        ),
+        Column(
+            "due_date",
+            ("jatuh_tempo", "tanggal_jatuh_tempo", "tgl_jatuh_tempo"),
+            False,
+            "default document date + 1 month",
+        ),
         Column("state", ("status", "keadaan"), False, "open, instalment, objection, paid, cleared, ..."),
         Column("state_reason", ("alasan", "alasan_status", "keterangan_status"), False),
     )
@@ -106,7 +174,9 @@ class DebtsKind(Kind):
             raise RowRejected("tax_period_end", "tax period ends before it starts")
         principal = cell(row, "principal", values.amount)
         sanctions = cell(row, "sanctions", values.amount) if row.get("sanctions") is not None else 0
-        amount_due = cell(row, "amount_due", values.amount) if row.get("amount_due") is not None else principal + sanctions
+        amount_due = (
+            cell(row, "amount_due", values.amount) if row.get("amount_due") is not None else principal + sanctions
+        )
         if amount_due > principal + sanctions:
             row.warn("amount_due", "amount still payable is more than principal + sanctions")
         due = cell(row, "due_date", values.date) if row.get("due_date") else DebtDocument.default_due_date(issue)
@@ -118,14 +188,33 @@ class DebtsKind(Kind):
             reason = limited(row, "state_reason", 300)
             if state in STATES_NEEDING_REASON and not reason:
                 raise RowRejected("state_reason", f"state {state} needs a reason (state_reason column)")
-        return DebtItem(office_id, npwp16, number, (document_type, issue, kap, kjs, start, end, tax_year, principal,
-                                                    sanctions, amount_due, due, state, reason))
+        return DebtItem(
+            office_id,
+            npwp16,
+            number,
+            (
+                document_type,
+                issue,
+                kap,
+                kjs,
+                start,
+                end,
+                tax_year,
+                principal,
+                sanctions,
+                amount_due,
+                due,
+                state,
+                reason,
+            ),
+        )
 
     def write(self, batch: list[tuple[Row, DebtItem]]) -> list:
         now = self.ctx.now
         taxpayers = taxpayers_by_npwp(i.npwp16 for _, i in batch)
         existing = {
-            (r[1], r[2]): r for r in DebtDocument.objects.filter(
+            (r[1], r[2]): r
+            for r in DebtDocument.objects.filter(
                 office_id__in={i.office_id for _, i in batch}, number__in={i.number for _, i in batch}
             ).values_list("id", "office_id", "number", "taxpayer_id", *FIELDS[1:])
         }
@@ -154,16 +243,26 @@ class DebtsKind(Kind):
             if merged == stored:
                 statuses.append("unchanged")
             elif row.seen_earlier:
-                statuses.append(RowRejected("document_number", "this document is in an earlier row of this file with different data"))
+                statuses.append(
+                    RowRejected(
+                        "document_number", "this document is in an earlier row of this file with different data"
+                    )
+                )
             else:
                 updates.append((*merged, now, found[0]))
                 statuses.append("updated")
         if inserts:
-            insert_many(DebtDocument, ("office", "number", *FIELDS, "created_at", "updated_at"),
-                        [_adapt(r[:-2]) + (adapt_datetime(r[-2]), adapt_datetime(r[-1])) for r in inserts])
+            insert_many(
+                DebtDocument,
+                ("office", "number", *FIELDS, "created_at", "updated_at"),
+                [_adapt(r[:-2]) + (adapt_datetime(r[-2]), adapt_datetime(r[-1])) for r in inserts],
+            )
         if updates:
-            update_many(DebtDocument, (*FIELDS[1:], "updated_at"),
-                        [_adapt(u[:-2]) + (adapt_datetime(u[-2]), u[-1]) for u in updates])
+            update_many(
+                DebtDocument,
+                (*FIELDS[1:], "updated_at"),
+                [_adapt(u[:-2]) + (adapt_datetime(u[-2]), u[-1]) for u in updates],
+            )
         return statuses
 
 

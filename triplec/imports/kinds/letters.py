@@ -35,8 +35,12 @@ class LettersKind(Kind):
         Column("letter_date", ("tanggal_surat", "tgl_surat", "tanggal_teguran", "tanggal_st"), True),
         Column("npwp", ("npwp15", "npwp16", "nomor_npwp", "no_npwp"), True, "taxpayer's NPWP", "identifier"),
         Column("delivered_date", ("tanggal_terima", "tanggal_diterima", "tgl_terima", "tanggal_sampai"), False),
-        Column("document_numbers", ("nomor_ketetapan", "no_ketetapan", "daftar_ketetapan", "dokumen"), True,
-               "document numbers, separated by ;"),
+        Column(
+            "document_numbers",
+            ("nomor_ketetapan", "no_ketetapan", "daftar_ketetapan", "dokumen"),
+            True,
+            "document numbers, separated by ;",
+        ),
     )
 
     key_column = "letter_number"
@@ -73,19 +77,22 @@ class LettersKind(Kind):
         taxpayers = taxpayers_by_npwp(i.npwp16 for _, i in batch)
         offices = {i.office_id for _, i in batch}
         documents = {
-            (o, n): (i, t) for i, o, n, t in DebtDocument.objects.filter(
+            (o, n): (i, t)
+            for i, o, n, t in DebtDocument.objects.filter(
                 office_id__in=offices, number__in={n for _, i in batch for n in i.document_numbers}
             ).values_list("id", "office_id", "number", "taxpayer_id")
         }
         existing = {
-            (o, n): (i, t, d, dd) for i, o, n, t, d, dd in SuratTeguran.objects.filter(
+            (o, n): (i, t, d, dd)
+            for i, o, n, t, d, dd in SuratTeguran.objects.filter(
                 office_id__in=offices, number__in={i.number for _, i in batch}
             ).values_list("id", "office_id", "number", "taxpayer_id", "issue_date", "delivered_date")
         }
         linked: dict[int, set[int]] = {}
         if existing:
             for t, d in Through.objects.filter(suratteguran_id__in=[e[0] for e in existing.values()]).values_list(
-                    "suratteguran_id", "debtdocument_id"):
+                "suratteguran_id", "debtdocument_id"
+            ):
                 linked.setdefault(t, set()).add(d)
 
         statuses: list = []
@@ -107,15 +114,25 @@ class LettersKind(Kind):
                 else:
                     doc_ids.add(doc[0])
             if missing:
-                statuses.append(RowRejected("document_numbers", f"no such document at this office: {'; '.join(missing)}"))
+                statuses.append(
+                    RowRejected("document_numbers", f"no such document at this office: {'; '.join(missing)}")
+                )
                 continue
             if foreign:
                 statuses.append(RowRejected("document_numbers", f"document of another taxpayer: {'; '.join(foreign)}"))
                 continue
             found = existing.get((item.office_id, item.number))
             if found is None:
-                inserts.append((item.office_id, item.number, taxpayer[0], adapt_date(item.issue_date),
-                                adapt_date(item.delivered_date), adapt_datetime(now)))
+                inserts.append(
+                    (
+                        item.office_id,
+                        item.number,
+                        taxpayer[0],
+                        adapt_date(item.issue_date),
+                        adapt_date(item.delivered_date),
+                        adapt_datetime(now),
+                    )
+                )
                 new_links[(item.office_id, item.number)] = doc_ids
                 statuses.append("imported")
                 continue
@@ -129,16 +146,24 @@ class LettersKind(Kind):
                 statuses.append("unchanged")
                 continue
             if row.seen_earlier:
-                statuses.append(RowRejected("letter_number", "this letter is in an earlier row of this file with different data"))
+                statuses.append(
+                    RowRejected("letter_number", "this letter is in an earlier row of this file with different data")
+                )
                 continue
             updates.append((adapt_date(item.issue_date), adapt_date(delivered), letter_id))
             link_adds.extend((letter_id, d) for d in doc_ids - stored_docs)
             link_removes.extend((letter_id, d) for d in stored_docs - doc_ids)
             statuses.append("updated")
         if inserts:
-            insert_many(SuratTeguran, ("office", "number", "taxpayer", "issue_date", "delivered_date", "created_at"), inserts)
-            ids = {(o, n): i for i, o, n in SuratTeguran.objects.filter(
-                office_id__in=offices, number__in=[r[1] for r in inserts]).values_list("id", "office_id", "number")}
+            insert_many(
+                SuratTeguran, ("office", "number", "taxpayer", "issue_date", "delivered_date", "created_at"), inserts
+            )
+            ids = {
+                (o, n): i
+                for i, o, n in SuratTeguran.objects.filter(
+                    office_id__in=offices, number__in=[r[1] for r in inserts]
+                ).values_list("id", "office_id", "number")
+            }
             link_adds.extend((ids[key], d) for key, docs in new_links.items() for d in docs)
         update_many(SuratTeguran, ("issue_date", "delivered_date"), updates)
         if link_adds:

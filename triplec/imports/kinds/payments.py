@@ -11,8 +11,20 @@ from triplec.ledger.payments import NTPN_RE, PaymentRejected, PaymentRow, record
 
 from .base import Column, Kind, Row, RowRejected, cell, limited
 
-CLEARED = {"1": True, "ya": True, "yes": True, "true": True, "y": True, "lunas": True,
-           "0": False, "tidak": False, "no": False, "false": False, "n": False, "t": False}
+CLEARED = {
+    "1": True,
+    "ya": True,
+    "yes": True,
+    "true": True,
+    "y": True,
+    "lunas": True,
+    "0": False,
+    "tidak": False,
+    "no": False,
+    "false": False,
+    "n": False,
+    "t": False,
+}
 
 
 class PaymentsKind(Kind):
@@ -26,8 +38,12 @@ class PaymentsKind(Kind):
         Column("kap", ("kode_akun_pajak", "kode_map", "map"), False, "6 digits"),
         Column("kjs", ("kode_jenis_setoran", "kode_setoran"), False, "3 digits"),
         Column("amount", ("jumlah", "jumlah_bayar", "jumlah_setor", "nominal"), True, "whole rupiah, more than 0"),
-        Column("paid_at", ("tanggal_bayar", "waktu_bayar", "tanggal_setor", "tgl_bayar"), True,
-               "date and time in WITA unless an offset is given"),
+        Column(
+            "paid_at",
+            ("tanggal_bayar", "waktu_bayar", "tanggal_setor", "tgl_bayar"),
+            True,
+            "date and time in WITA unless an offset is given",
+        ),
         Column("bank", ("bank_persepsi", "nama_bank"), False),
         Column("cleared", ("sudah_clear", "nihil"), False, "yes/no: the core system shows the balance cleared"),
     )
@@ -70,16 +86,28 @@ class PaymentsKind(Kind):
         if row.get("cleared") is not None:
             cleared = cell(row, "cleared", values.choice, CLEARED, name="cleared")
         return PaymentRow(
-            ntpn=ntpn, billing_code=billing, npwp16=npwp16,
-            document_number=" ".join(limited(row, "document_number", 60).split()), kap=kap, kjs=kjs,
-            amount=amount, paid_at=paid_at, bank=limited(row, "bank", 100), cleared=cleared,
+            ntpn=ntpn,
+            billing_code=billing,
+            npwp16=npwp16,
+            document_number=" ".join(limited(row, "document_number", 60).split()),
+            kap=kap,
+            kjs=kjs,
+            amount=amount,
+            paid_at=paid_at,
+            bank=limited(row, "bank", 100),
+            cleared=cleared,
         )
 
     def write(self, batch) -> list:
         allowed = self.ctx.allowed_office_ids
         office_id = next(iter(allowed)) if allowed is not None and len(allowed) == 1 else None
-        results = record_payments([item for _, item in batch], actor=self.ctx.actor, channel=self.ctx.channel,
-                                  office_id=office_id, batch_size=max(1, len(batch)))
+        results = record_payments(
+            [item for _, item in batch],
+            actor=self.ctx.actor,
+            channel=self.ctx.channel,
+            office_id=office_id,
+            batch_size=max(1, len(batch)),
+        )
         statuses: list = []
         for (row, _), result in zip(batch, results, strict=True):
             if isinstance(result, PaymentRejected):

@@ -30,22 +30,41 @@ from .base import (
 )
 
 TAXPAYER_TYPES = {
-    "op": TaxpayerType.OP, "orang_pribadi": TaxpayerType.OP, "pribadi": TaxpayerType.OP,
-    "individual": TaxpayerType.OP, "perorangan": TaxpayerType.OP,
-    "badan": TaxpayerType.BADAN, "entity": TaxpayerType.BADAN, "badan_usaha": TaxpayerType.BADAN,
+    "op": TaxpayerType.OP,
+    "orang_pribadi": TaxpayerType.OP,
+    "pribadi": TaxpayerType.OP,
+    "individual": TaxpayerType.OP,
+    "perorangan": TaxpayerType.OP,
+    "badan": TaxpayerType.BADAN,
+    "entity": TaxpayerType.BADAN,
+    "badan_usaha": TaxpayerType.BADAN,
 }
 CONTACT_SOURCES = {
-    "registration": ContactSource.REGISTRATION, "registrasi": ContactSource.REGISTRATION,
-    "pendaftaran": ContactSource.REGISTRATION, "data_change": ContactSource.DATA_CHANGE,
-    "perubahan_data": ContactSource.DATA_CHANGE, "online_profile": ContactSource.ONLINE_PROFILE,
-    "profil_online": ContactSource.ONLINE_PROFILE, "profil": ContactSource.ONLINE_PROFILE,
-    "staff": ContactSource.STAFF, "petugas": ContactSource.STAFF,
+    "registration": ContactSource.REGISTRATION,
+    "registrasi": ContactSource.REGISTRATION,
+    "pendaftaran": ContactSource.REGISTRATION,
+    "data_change": ContactSource.DATA_CHANGE,
+    "perubahan_data": ContactSource.DATA_CHANGE,
+    "online_profile": ContactSource.ONLINE_PROFILE,
+    "profil_online": ContactSource.ONLINE_PROFILE,
+    "profil": ContactSource.ONLINE_PROFILE,
+    "staff": ContactSource.STAFF,
+    "petugas": ContactSource.STAFF,
 }
 
 # Fields compared to decide "updated" or "unchanged", in the order of the SELECT and the UPDATE.
 FIELDS = ("office", "npwp15", "nik", "nitku", "name", "taxpayer_type", "address", "city", "account_representative")
-ATTNAMES = ("office_id", "npwp15", "nik", "nitku", "name", "taxpayer_type", "address", "city",
-            "account_representative_id")
+ATTNAMES = (
+    "office_id",
+    "npwp15",
+    "nik",
+    "nitku",
+    "name",
+    "taxpayer_type",
+    "address",
+    "city",
+    "account_representative_id",
+)
 
 
 class TaxpayerItem(NamedTuple):
@@ -61,7 +80,13 @@ class TaxpayerItem(NamedTuple):
 class TaxpayersKind(Kind):
     name = "taxpayers"
     columns = (
-        Column("npwp", ("npwp15", "npwp16", "nomor_npwp", "no_npwp"), True, "15- or 16-digit NPWP, any layout", "identifier"),
+        Column(
+            "npwp",
+            ("npwp15", "npwp16", "nomor_npwp", "no_npwp"),
+            True,
+            "15- or 16-digit NPWP, any layout",
+            "identifier",
+        ),
         Column("nik", ("no_ktp", "nomor_ktp", "nomor_nik", "no_nik"), False, "16-digit NIK", "identifier"),
         Column("nitku", ("no_nitku", "nomor_nitku"), False, "22-digit NITKU (branch)", "identifier"),
         Column("name", ("nama", "nama_wp", "nama_wajib_pajak"), True, "taxpayer name"),
@@ -69,14 +94,31 @@ class TaxpayersKind(Kind):
         Column("address", ("alamat",), False, "street address"),
         Column("city", ("kota", "kabupaten_kota", "kota_kabupaten"), False, "city or regency"),
         Column("office_code", ("kode_kpp", "kpp", "kantor"), True, "3-digit KPP code, e.g. 922"),
-        Column("whatsapp", ("nomor_wa", "no_wa", "wa", "nomor_whatsapp", "no_hp", "nomor_hp", "hp"), False,
-               "Indonesian mobile number", "phone"),
-        Column("whatsapp_source", ("sumber_wa", "sumber_nomor", "sumber"), False,
-               "registration, data_change, online_profile or staff"),
-        Column("whatsapp_verified_at", ("tanggal_verifikasi_wa", "verifikasi_wa", "wa_diverifikasi",
-                                        "tanggal_verifikasi"), False, "date the number was last verified"),
-        Column("ar_username", ("ar", "username_ar", "account_representative", "nama_pengguna_ar"), False,
-               "user name of the account representative"),
+        Column(
+            "whatsapp",
+            ("nomor_wa", "no_wa", "wa", "nomor_whatsapp", "no_hp", "nomor_hp", "hp"),
+            False,
+            "Indonesian mobile number",
+            "phone",
+        ),
+        Column(
+            "whatsapp_source",
+            ("sumber_wa", "sumber_nomor", "sumber"),
+            False,
+            "registration, data_change, online_profile or staff",
+        ),
+        Column(
+            "whatsapp_verified_at",
+            ("tanggal_verifikasi_wa", "verifikasi_wa", "wa_diverifikasi", "tanggal_verifikasi"),
+            False,
+            "date the number was last verified",
+        ),
+        Column(
+            "ar_username",
+            ("ar", "username_ar", "account_representative", "nama_pengguna_ar"),
+            False,
+            "user name of the account representative",
+        ),
     )
 
     def __init__(self, ctx) -> None:
@@ -162,8 +204,13 @@ class TaxpayersKind(Kind):
             verified_at = cell(row, "whatsapp_verified_at", values.local_datetime, tz)
             if verified_at > self.ctx.now:
                 raise RowRejected("whatsapp_verified_at", "verification date is in the future")
-        return TaxpayerItem(npwp.npwp16, (office_id, npwp.npwp15 or "", nik, nitku, name, taxpayer_type, address,
-                                          city, ar_id), whatsapp, source, verified_at)
+        return TaxpayerItem(
+            npwp.npwp16,
+            (office_id, npwp.npwp15 or "", nik, nitku, name, taxpayer_type, address, city, ar_id),
+            whatsapp,
+            source,
+            verified_at,
+        )
 
     @staticmethod
     def _short_text(row: Row, column: str, max_length: int) -> str | None:
@@ -187,14 +234,19 @@ class TaxpayersKind(Kind):
             row.warn("ar_username", f"no user {username!r}; the account representative is left as it was")
             return None
         if user[1] != office_id:
-            row.warn("ar_username", f"user {username!r} does not work at this office; the account representative is left as it was")
+            row.warn(
+                "ar_username",
+                f"user {username!r} does not work at this office; the account representative is left as it was",
+            )
             return None
         return user[0]
 
     # --- writing -------------------------------------------------------------------------------------------
     def write(self, batch: list[tuple[Row, TaxpayerItem]]) -> list[str | RowRejected]:
         now = adapt_datetime(self.ctx.now)
-        existing = {r[1]: r for r in select_in(Taxpayer, ("id", "npwp16", *FIELDS), "npwp16", (i.npwp16 for _, i in batch))}
+        existing = {
+            r[1]: r for r in select_in(Taxpayer, ("id", "npwp16", *FIELDS), "npwp16", (i.npwp16 for _, i in batch))
+        }
         allowed = self.ctx.allowed_office_ids
         statuses: list[Any] = [None] * len(batch)
         inserts: list[tuple] = []
@@ -204,8 +256,22 @@ class TaxpayersKind(Kind):
             found = existing.get(item.npwp16)
             if found is None:
                 v = item.values
-                inserts.append((item.npwp16, v[0], v[1], v[2] or "", v[3] or "", v[4], v[5] or TaxpayerType.OP,
-                                v[6] or "", v[7] or "", v[8], now, now))
+                inserts.append(
+                    (
+                        item.npwp16,
+                        v[0],
+                        v[1],
+                        v[2] or "",
+                        v[3] or "",
+                        v[4],
+                        v[5] or TaxpayerType.OP,
+                        v[6] or "",
+                        v[7] or "",
+                        v[8],
+                        now,
+                        now,
+                    )
+                )
                 statuses[n] = "imported"
                 continue
             ids[item.npwp16] = found[0]
@@ -235,15 +301,24 @@ class TaxpayersKind(Kind):
         return statuses
 
     def _write_contacts(self, batch, statuses, ids: dict[str, int]) -> None:
-        wanted = [(n, ids[item.npwp16], item) for n, (_, item) in enumerate(batch)
-                  if item.whatsapp is not None and not isinstance(statuses[n], RowRejected)]
+        wanted = [
+            (n, ids[item.npwp16], item)
+            for n, (_, item) in enumerate(batch)
+            if item.whatsapp is not None and not isinstance(statuses[n], RowRejected)
+        ]
         if not wanted:
             return
         maybe_existing = [tp for n, tp, _ in wanted if statuses[n] != "imported"]
-        contacts = {
-            r[1]: r for r in select_in(Contact, ("id", "taxpayer", "phone", "verified_at", "status"), "taxpayer",
-                                       maybe_existing)
-        } if maybe_existing else {}
+        contacts = (
+            {
+                r[1]: r
+                for r in select_in(
+                    Contact, ("id", "taxpayer", "phone", "verified_at", "status"), "taxpayer", maybe_existing
+                )
+            }
+            if maybe_existing
+            else {}
+        )
         now = adapt_datetime(self.ctx.now)
         actor_id, note = self.ctx.actor_id, f"import {self.ctx.file_name}"[:300]
         new_contacts: list[tuple] = []
@@ -255,16 +330,38 @@ class TaxpayersKind(Kind):
             contact = contacts.get(taxpayer_id)
             verified = adapt_datetime(item.wa_verified_at)
             if contact is None:
-                new_contacts.append((taxpayer_id, item.whatsapp, "", item.wa_source, verified, ContactStatus.ACTIVE,
-                                     "", None, now))
+                new_contacts.append(
+                    (taxpayer_id, item.whatsapp, "", item.wa_source, verified, ContactStatus.ACTIVE, "", None, now)
+                )
                 new_sources[taxpayer_id] = item.wa_source
                 touched = True
             elif contact[2] != item.whatsapp:
-                changes.append((contact[0], now, actor_id, item.wa_source, contact[2], item.whatsapp, contact[4],
-                                ContactStatus.ACTIVE, note))
-                number_updates.append((item.whatsapp, ContactStatus.ACTIVE, "", now, "", item.wa_source,
-                                       verified if item.wa_verified_at else adapt_datetime(db_datetime(contact[3])),
-                                       now, contact[0]))
+                changes.append(
+                    (
+                        contact[0],
+                        now,
+                        actor_id,
+                        item.wa_source,
+                        contact[2],
+                        item.whatsapp,
+                        contact[4],
+                        ContactStatus.ACTIVE,
+                        note,
+                    )
+                )
+                number_updates.append(
+                    (
+                        item.whatsapp,
+                        ContactStatus.ACTIVE,
+                        "",
+                        now,
+                        "",
+                        item.wa_source,
+                        verified if item.wa_verified_at else adapt_datetime(db_datetime(contact[3])),
+                        now,
+                        contact[0],
+                    )
+                )
                 touched = True
             elif item.wa_verified_at is not None and db_datetime(contact[3]) != item.wa_verified_at:
                 verified_updates.append((verified, now, contact[0]))
@@ -273,26 +370,68 @@ class TaxpayersKind(Kind):
                 touched = False
             if touched:
                 if batch[n][0].seen_earlier:
-                    statuses[n] = RowRejected("whatsapp", "this NPWP is in an earlier row of this file with a different number")
+                    statuses[n] = RowRejected(
+                        "whatsapp", "this NPWP is in an earlier row of this file with a different number"
+                    )
                     # The contact is already in the lists above: drop it again.
                     self._drop_last(contact, new_contacts, new_sources, changes, number_updates, verified_updates)
                 elif statuses[n] == "unchanged":
                     statuses[n] = "updated"
         if new_contacts:
-            new_ids = insert_many_ids(Contact, ("taxpayer", "phone", "wa_user_id", "source", "verified_at", "status",
-                                                "status_reason", "number_changed_at", "updated_at"), new_contacts)
+            new_ids = insert_many_ids(
+                Contact,
+                (
+                    "taxpayer",
+                    "phone",
+                    "wa_user_id",
+                    "source",
+                    "verified_at",
+                    "status",
+                    "status_reason",
+                    "number_changed_at",
+                    "updated_at",
+                ),
+                new_contacts,
+            )
             if new_ids is not None:
                 created = [(cid, c[0], c[1]) for cid, c in zip(new_ids, new_contacts)]
             else:
                 created = select_in(Contact, ("id", "taxpayer", "phone"), "taxpayer", new_sources)
-            changes.extend((cid, now, actor_id, new_sources[tp], "", phone, "", ContactStatus.ACTIVE, note)
-                           for cid, tp, phone in created)
-        update_many(Contact, ("phone", "status", "status_reason", "number_changed_at", "wa_user_id", "source",
-                              "verified_at", "updated_at"), number_updates)
+            changes.extend(
+                (cid, now, actor_id, new_sources[tp], "", phone, "", ContactStatus.ACTIVE, note)
+                for cid, tp, phone in created
+            )
+        update_many(
+            Contact,
+            (
+                "phone",
+                "status",
+                "status_reason",
+                "number_changed_at",
+                "wa_user_id",
+                "source",
+                "verified_at",
+                "updated_at",
+            ),
+            number_updates,
+        )
         update_many(Contact, ("verified_at", "updated_at"), verified_updates)
         if changes:
-            insert_many(ContactChange, ("contact", "changed_at", "changed_by", "source", "old_phone", "new_phone",
-                                        "old_status", "new_status", "note"), changes)
+            insert_many(
+                ContactChange,
+                (
+                    "contact",
+                    "changed_at",
+                    "changed_by",
+                    "source",
+                    "old_phone",
+                    "new_phone",
+                    "old_status",
+                    "new_status",
+                    "note",
+                ),
+                changes,
+            )
 
     @staticmethod
     def _drop_last(contact, new_contacts, new_sources, changes, number_updates, verified_updates) -> None:

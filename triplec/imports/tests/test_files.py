@@ -27,8 +27,12 @@ def test_it_reads_latin1_and_files_mixing_encodings_line_by_line(office, write):
     latin = write("latin.csv", f"npwp;nama;kode_kpp\n{npwp15(1)};José Señoráh;922\n", encoding="latin-1")
     result = run_import(kind="taxpayers", path_or_fileobj=latin)
     assert result.imported == 1 and "Latin-1" in result.notes[0]
-    mixed = write("mixed.csv", "npwp;nama;kode_kpp\n".encode() + f"{npwp15(2)};Frère Ndun;922\n".encode("utf-8")
-                  + f"{npwp15(3)};Müller Kase;922\n".encode("latin-1"))
+    mixed = write(
+        "mixed.csv",
+        "npwp;nama;kode_kpp\n".encode()
+        + f"{npwp15(2)};Frère Ndun;922\n".encode("utf-8")
+        + f"{npwp15(3)};Müller Kase;922\n".encode("latin-1"),
+    )
     assert run_import(kind="taxpayers", path_or_fileobj=mixed).imported == 2
     assert names() == {"José Señoráh", "Frère Ndun", "Müller Kase"}
 
@@ -61,20 +65,26 @@ def test_it_takes_an_uploaded_file_from_the_console(office):
     upload = SimpleUploadedFile("unggah.csv", f"npwp,nama,kode_kpp\n{npwp15(1)},Daniel Kase,922\n".encode())
     result = run_import(kind="taxpayers", path_or_fileobj=upload, filename="unggah.csv", channel="web")
     assert result.imported == 1 and result.run.file_name == "unggah.csv"
-    assert run_import(kind="taxpayers", path_or_fileobj=io.BytesIO(b"npwp,nama,kode_kpp\n"), filename="x.csv").exit_code == 2
+    assert (
+        run_import(kind="taxpayers", path_or_fileobj=io.BytesIO(b"npwp,nama,kode_kpp\n"), filename="x.csv").exit_code
+        == 2
+    )
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("wp.xls", b"anything", "unsupported file type .xls (save it from Excel as .xlsx)"),
-    ("wp.txt", b"npwp,nama,kode_kpp\n", "unsupported file type .txt"),
-    ("wp.csv", b"", "the file is empty"),
-    ("wp.csv", b"\n\n", "the file is empty"),
-    ("wp.csv", b"npwp,nama,kode_kpp\n", "header but no data rows"),
-    ("wp.csv", b"npwp,nama,alamat\n015,X,Y\n", "missing required column(s): office_code (or kode_kpp"),
-    ("wp.csv", b"npwp,nama,kode_kpp,nama_wp\n1,2,3,4\n", "columns 2 and 4 both give name"),
-    ("wp.csv", b"PK\x03\x04binary", "not a text CSV file"),
-    ("wp.xlsx", b"not a workbook", "cannot be read as an Excel .xlsx workbook"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("wp.xls", b"anything", "unsupported file type .xls (save it from Excel as .xlsx)"),
+        ("wp.txt", b"npwp,nama,kode_kpp\n", "unsupported file type .txt"),
+        ("wp.csv", b"", "the file is empty"),
+        ("wp.csv", b"\n\n", "the file is empty"),
+        ("wp.csv", b"npwp,nama,kode_kpp\n", "header but no data rows"),
+        ("wp.csv", b"npwp,nama,alamat\n015,X,Y\n", "missing required column(s): office_code (or kode_kpp"),
+        ("wp.csv", b"npwp,nama,kode_kpp,nama_wp\n1,2,3,4\n", "columns 2 and 4 both give name"),
+        ("wp.csv", b"PK\x03\x04binary", "not a text CSV file"),
+        ("wp.xlsx", b"not a workbook", "cannot be read as an Excel .xlsx workbook"),
+    ],
+)
 def test_a_file_level_problem_writes_nothing_and_exits_2(office, write, name, content, message):
     path = write(name, content)
     result = run_import(kind="taxpayers", path_or_fileobj=path)
@@ -113,15 +123,21 @@ def test_it_ignores_unknown_columns_and_says_so(office, write):
 def test_it_reports_progress_after_each_chunk(office, write):
     lines = "".join(f"{npwp15(i)},Wajib Pajak {i},922\n" for i in range(1, 8))
     calls: list[tuple[int, float | None]] = []
-    run_import(kind="taxpayers", path_or_fileobj=write("wp.csv", "npwp,nama,kode_kpp\n" + lines),
-               progress=lambda rows, fraction: calls.append((rows, fraction)), batch_size=3)
+    run_import(
+        kind="taxpayers",
+        path_or_fileobj=write("wp.csv", "npwp,nama,kode_kpp\n" + lines),
+        progress=lambda rows, fraction: calls.append((rows, fraction)),
+        batch_size=3,
+    )
     assert [rows for rows, _ in calls] == [3, 6, 7]
     assert calls[-1][1] == 1.0 and 0 < calls[0][1] < 1
 
 
 def test_it_never_deletes_a_report_path_that_existed_before(office, write):
     existing = write("keep.csv", "precious")
-    result = run_import(kind="taxpayers", path_or_fileobj=write("wp.csv", "npwp,nama,kode_kpp\n"), report_path=str(existing))
+    result = run_import(
+        kind="taxpayers", path_or_fileobj=write("wp.csv", "npwp,nama,kode_kpp\n"), report_path=str(existing)
+    )
     assert result.exit_code == 2 and existing.exists()
 
 
@@ -130,7 +146,7 @@ def test_it_reads_lines_across_block_boundaries_and_falls_back_per_line_only_whe
 
     monkeypatch.setattr(reading, "_BLOCK", 40)  # many blocks: boundaries fall inside lines and quoted values
     lines = [f'{npwp15(i)};"Wajib\nPajak {i}";922\n'.encode() for i in range(1, 7)]
-    lines.insert(3, f"{npwp15(7)};\"Müller Kase\r Tua\";922\n".encode("latin-1"))  # one cp1252 line, a CR inside
+    lines.insert(3, f'{npwp15(7)};"Müller Kase\r Tua";922\n'.encode("latin-1"))  # one cp1252 line, a CR inside
     result = run_import(kind="taxpayers", path_or_fileobj=write("wp.csv", b"npwp;nama;kode_kpp\n" + b"".join(lines)))
     assert (result.imported, result.rejected) == (7, 0)
     assert result.notes == ["1 line(s) were not UTF-8 and were read as Latin-1/Windows-1252"]
@@ -140,9 +156,14 @@ def test_it_reads_lines_across_block_boundaries_and_falls_back_per_line_only_whe
 def test_it_finds_new_ids_by_key_when_they_cannot_be_computed(office, write, monkeypatch):
     from triplec.imports.kinds import taxpayers
 
-    monkeypatch.setattr(taxpayers, "insert_many_ids", lambda model, fields, rows: taxpayers.insert_many(model, fields, rows))
-    path = write("wp.csv", "npwp,nama,kode_kpp,nomor_wa\n" + "".join(
-        f"{npwp15(i)},Wajib Pajak {i},922,0812-3456-{i:04d}\n" for i in range(1, 5)))
+    monkeypatch.setattr(
+        taxpayers, "insert_many_ids", lambda model, fields, rows: taxpayers.insert_many(model, fields, rows)
+    )
+    path = write(
+        "wp.csv",
+        "npwp,nama,kode_kpp,nomor_wa\n"
+        + "".join(f"{npwp15(i)},Wajib Pajak {i},922,0812-3456-{i:04d}\n" for i in range(1, 5)),
+    )
     result = run_import(kind="taxpayers", path_or_fileobj=path, batch_size=2)
     assert result.imported == 4
     for taxpayer in Taxpayer.objects.select_related("contact"):

@@ -9,7 +9,9 @@ from triplec.ledger.models import DebtDocument, Payment, SuratTeguran
 
 from .helpers import dotted, npwp15, report_rows
 
-DEBT_HEADER = "kode_kpp,npwp,jenis_ketetapan,no_ketetapan,tanggal_ketetapan,kap,kjs,tahun_pajak,pokok,sanksi,jumlah,jatuh_tempo\n"
+DEBT_HEADER = (
+    "kode_kpp,npwp,jenis_ketetapan,no_ketetapan,tanggal_ketetapan,kap,kjs,tahun_pajak,pokok,sanksi,jumlah,jatuh_tempo\n"
+)
 
 
 @pytest.fixture
@@ -18,15 +20,33 @@ def taxpayer(office):
 
 
 def debt(number: str = "00001/107/25/922/26", **over) -> str:
-    row = dict(office="922", npwp=dotted(npwp15(1)), type="STP", number=number, date="15/01/2026", kap="411125",
-               kjs="300", year="2025", principal="1.250.000", sanctions="Rp 0", amount="", due="")
+    row = dict(
+        office="922",
+        npwp=dotted(npwp15(1)),
+        type="STP",
+        number=number,
+        date="15/01/2026",
+        kap="411125",
+        kjs="300",
+        year="2025",
+        principal="1.250.000",
+        sanctions="Rp 0",
+        amount="",
+        due="",
+    )
     row.update(over)
     return ",".join(row.values())
 
 
 def test_it_imports_debt_documents_with_defaults_and_is_idempotent(taxpayer, write):
-    path = write("skp.csv", DEBT_HEADER + debt() + "\n" + debt("00002/207/25/922/26", type="SKPKB", kjs="310",
-                                                                sanctions="250.000", due="28/02/2026") + "\n")
+    path = write(
+        "skp.csv",
+        DEBT_HEADER
+        + debt()
+        + "\n"
+        + debt("00002/207/25/922/26", type="SKPKB", kjs="310", sanctions="250.000", due="28/02/2026")
+        + "\n",
+    )
     first = run_import(kind="debts", path_or_fileobj=path)
     assert (first.imported, first.rejected, first.exit_code) == (2, 0, 0)
     stp = DebtDocument.objects.get(number="00001/107/25/922/26")
@@ -48,20 +68,23 @@ def test_it_updates_the_amount_still_payable_but_keeps_a_state_it_was_not_told(t
     assert (document.amount_due, document.state) == (500_000, "instalment")
 
 
-@pytest.mark.parametrize("override, column, message", [
-    (dict(principal="-1.000"), "pokok", "must not be negative"),
-    (dict(sanctions="(5.000)"), "sanksi", "must not be negative"),
-    (dict(date="31/02/2026"), "tanggal_ketetapan", "not a real date"),
-    (dict(due="2026-13-01"), "jatuh_tempo", "no month 13"),
-    (dict(office="999"), "kode_kpp", "unknown office code 999"),
-    (dict(kap="41112"), "kap", "KAP must be exactly 6 digits"),
-    (dict(kjs="3OO"), "kjs", "KJS must be exactly 3 digits"),
-    (dict(type="SPT"), "jenis_ketetapan", "document type 'SPT' is not one of"),
-    (dict(npwp=dotted(npwp15(2))), "npwp", "no taxpayer with this NPWP"),
-    (dict(amount="abc"), "jumlah", "not a number of rupiah"),
-    (dict(due="01/01/2026"), "jatuh_tempo", "before the document date"),
-    (dict(year="25"), "tahun_pajak", "four digits"),
-])
+@pytest.mark.parametrize(
+    "override, column, message",
+    [
+        (dict(principal="-1.000"), "pokok", "must not be negative"),
+        (dict(sanctions="(5.000)"), "sanksi", "must not be negative"),
+        (dict(date="31/02/2026"), "tanggal_ketetapan", "not a real date"),
+        (dict(due="2026-13-01"), "jatuh_tempo", "no month 13"),
+        (dict(office="999"), "kode_kpp", "unknown office code 999"),
+        (dict(kap="41112"), "kap", "KAP must be exactly 6 digits"),
+        (dict(kjs="3OO"), "kjs", "KJS must be exactly 3 digits"),
+        (dict(type="SPT"), "jenis_ketetapan", "document type 'SPT' is not one of"),
+        (dict(npwp=dotted(npwp15(2))), "npwp", "no taxpayer with this NPWP"),
+        (dict(amount="abc"), "jumlah", "not a number of rupiah"),
+        (dict(due="01/01/2026"), "jatuh_tempo", "before the document date"),
+        (dict(year="25"), "tahun_pajak", "four digits"),
+    ],
+)
 def test_it_rejects_a_bad_debt_row_with_its_row_number(taxpayer, write, override, column, message):
     path = write("skp.csv", DEBT_HEADER + debt() + "\n" + debt("00009/107/25/922/26", **override) + "\n")
     result = run_import(kind="debts", path_or_fileobj=path)
@@ -73,7 +96,9 @@ def test_it_rejects_a_bad_debt_row_with_its_row_number(taxpayer, write, override
 
 
 def test_it_warns_about_an_unusual_kjs_or_kap_but_imports_the_document(taxpayer, write):
-    result = run_import(kind="debts", path_or_fileobj=write("skp.csv", DEBT_HEADER + debt(kjs="320", kap="411999") + "\n"))
+    result = run_import(
+        kind="debts", path_or_fileobj=write("skp.csv", DEBT_HEADER + debt(kjs="320", kap="411999") + "\n")
+    )
     assert (result.imported, result.warnings) == (1, 1)
     assert "KAP 411999" in result.report[0].error and "KJS 320 is unusual for STP" in result.report[0].error
 
@@ -104,13 +129,16 @@ def test_it_imports_surat_teguran_covering_several_documents(taxpayer, write):
     assert list(letter.documents.values_list("number", flat=True)) == ["A/1"]
 
 
-@pytest.mark.parametrize("line, message", [
-    (f"922,ST-2,2026-08-03,{npwp15(1)},,A/1;A/9", "no such document at this office: A/9"),
-    (f"922,ST-2,2026-08-03,{npwp15(1)},2026-08-01,A/1", "delivered before the letter date"),
-    (f"922,ST-2,30/02/2026,{npwp15(1)},,A/1", "not a real date"),
-    (f"921,ST-2,2026-08-03,{npwp15(1)},,A/1", "unknown office code 921"),
-    (f"922,ST-2,2026-08-03,{npwp15(1)},,", "no document numbers"),
-])
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        (f"922,ST-2,2026-08-03,{npwp15(1)},,A/1;A/9", "no such document at this office: A/9"),
+        (f"922,ST-2,2026-08-03,{npwp15(1)},2026-08-01,A/1", "delivered before the letter date"),
+        (f"922,ST-2,30/02/2026,{npwp15(1)},,A/1", "not a real date"),
+        (f"921,ST-2,2026-08-03,{npwp15(1)},,A/1", "unknown office code 921"),
+        (f"922,ST-2,2026-08-03,{npwp15(1)},,", "no document numbers"),
+    ],
+)
 def test_it_rejects_a_bad_letter_and_writes_nothing_of_it(taxpayer, write, line, message):
     make_document(taxpayer, number="A/1")
     result = run_import(kind="letters", path_or_fileobj=write("st.csv", LETTER_HEADER + line + "\n"))
@@ -164,7 +192,9 @@ def test_the_sample_files_import_cleanly_in_order(office, capsys, tmp_path):
         call_command("import_data", "payments", str(samples / "debts.csv"), "--errors", str(tmp_path / "report.csv"))
 
 
-def test_it_answers_office_b_importing_a_debt_for_an_office_922_npwp_exactly_as_for_an_unknown_npwp(office, write, client):
+def test_it_answers_office_b_importing_a_debt_for_an_office_922_npwp_exactly_as_for_an_unknown_npwp(
+    office, write, client
+):
     """The attack: office B's staff import a debt for an office-922 NPWP, then read their debt list."""
     from triplec.accounts.roles import Role
     from triplec.core.testing import make_office, make_user
@@ -172,8 +202,13 @@ def test_it_answers_office_b_importing_a_debt_for_an_office_922_npwp_exactly_as_
     kupang_taxpayer = make_taxpayer(office, "Yohanes Ndun", npwp15=npwp15(1))
     other = make_office("923", "KPP Pratama Atambua")
     staff_b = make_user("staf_b", Role.COLLECTION_STAFF, office=other)
-    rows = DEBT_HEADER + debt("00001/107/25/923/26", office="923") + "\n" + \
-        debt("00002/107/25/923/26", office="923", npwp=dotted(npwp15(2))) + "\n"
+    rows = (
+        DEBT_HEADER
+        + debt("00001/107/25/923/26", office="923")
+        + "\n"
+        + debt("00002/107/25/923/26", office="923", npwp=dotted(npwp15(2)))
+        + "\n"
+    )
     report = write("report.csv", "")
     result = run_import(kind="debts", path_or_fileobj=write("b.csv", rows), actor=staff_b, report_path=str(report))
     assert (result.imported, result.rejected) == (0, 2)

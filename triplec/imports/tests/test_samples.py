@@ -11,7 +11,12 @@ from triplec.ledger.models import MatchMethod, Payment
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[3]
-ORDER = [("taxpayers", "taxpayers.csv"), ("debts", "debts.csv"), ("letters", "letters.csv"), ("payments", "payments.csv")]
+ORDER = [
+    ("taxpayers", "taxpayers.csv"),
+    ("debts", "debts.csv"),
+    ("letters", "letters.csv"),
+    ("payments", "payments.csv"),
+]
 
 
 def documented() -> dict[str, tuple[set[int], set[int]]]:
@@ -42,8 +47,12 @@ def test_it_imports_the_csv_samples_into_a_fresh_demo_office_rejecting_only_the_
     demo_build(taxpayers=40, seed=11)
     table = documented()
     for kind, name in ORDER:
-        result = run_import(kind=kind, path_or_fileobj=ROOT / "samples" / name, channel="cli",
-                            report_path=str(tmp_path / f"{name}.errors.csv"))
+        result = run_import(
+            kind=kind,
+            path_or_fileobj=ROOT / "samples" / name,
+            channel="cli",
+            report_path=str(tmp_path / f"{name}.errors.csv"),
+        )
         assert not result.message, (name, result.message)
         assert outcome(result) == table[name], name
         assert result.rejected == len(table[name][0])
@@ -54,8 +63,12 @@ def test_it_imports_the_csv_samples_into_a_fresh_demo_office_rejecting_only_the_
 
 def test_it_imports_the_xlsx_sample_into_a_fresh_demo_office_rejecting_only_the_documented_rows(tmp_path):
     demo_build(taxpayers=40, seed=12)
-    result = run_import(kind="taxpayers", path_or_fileobj=ROOT / "samples" / "taxpayers.xlsx", channel="cli",
-                        report_path=str(tmp_path / "x.errors.csv"))
+    result = run_import(
+        kind="taxpayers",
+        path_or_fileobj=ROOT / "samples" / "taxpayers.xlsx",
+        channel="cli",
+        report_path=str(tmp_path / "x.errors.csv"),
+    )
     assert not result.message
     assert outcome(result) == documented()["taxpayers.xlsx"]
 

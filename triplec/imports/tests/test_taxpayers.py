@@ -50,7 +50,9 @@ def test_it_counts_updates_and_keeps_the_old_number_in_the_history(office, write
     run_import(kind="taxpayers", path_or_fileobj=write("a.csv", csv_of(good(1))))
     contact = Contact.objects.get()
     Contact.objects.filter(pk=contact.pk).update(status="opted_out")
-    result = run_import(kind="taxpayers", path_or_fileobj=write("b.csv", csv_of(good(1, "Yohanes Ndun Baru", "0813 3900 1111"))))
+    result = run_import(
+        kind="taxpayers", path_or_fileobj=write("b.csv", csv_of(good(1, "Yohanes Ndun Baru", "0813 3900 1111")))
+    )
     assert (result.updated, result.unchanged) == (1, 0)
     contact.refresh_from_db()
     assert (contact.phone, contact.status) == ("+6281339001111", "active")
@@ -62,7 +64,9 @@ def test_it_counts_updates_and_keeps_the_old_number_in_the_history(office, write
 
 def test_it_leaves_stored_values_alone_when_a_cell_is_empty(office, write):
     run_import(kind="taxpayers", path_or_fileobj=write("a.csv", csv_of(good(1))))
-    result = run_import(kind="taxpayers", path_or_fileobj=write("b.csv", f"npwp,nama,kode_kpp\n{npwp15(1)},Yohanes Ndun,922\n"))
+    result = run_import(
+        kind="taxpayers", path_or_fileobj=write("b.csv", f"npwp,nama,kode_kpp\n{npwp15(1)},Yohanes Ndun,922\n")
+    )
     assert result.unchanged == 1
     taxpayer = Taxpayer.objects.get()
     assert (taxpayer.address, taxpayer.contact.phone) == ("Jl. El Tari 5", "+6281234567890")
@@ -78,16 +82,19 @@ def test_it_accepts_a_legacy_npwp_with_a_bad_check_digit_with_a_warning(office, 
     assert "•" in line["value"]  # masked in the report
 
 
-@pytest.mark.parametrize("line, column, message", [
-    ("12345678,,X,OP,,,922,,,,", "npwp", "15 or 16 digits"),
-    ("5371013202810002,,X,OP,,,922,,,,", "npwp", "NIK is not valid"),
-    (f"{npwp15(4)},5371013102810002,X,OP,,,922,,,,", "nik", "NIK is not valid"),
-    (f"{NIK},5371010101900001,X,OP,,,922,,,,", "nik", "differs from the NPWP"),
-    (f"{npwp15(4)},,X,OP,,,923,,,,", "kode_kpp", "unknown office code 923"),
-    (f"{npwp15(4)},,,OP,,,922,,,,", "nama", "name is empty"),
-    (f"{npwp15(4)},,X,KOPERASI,,,922,,,,", "jenis_wp", "taxpayer type"),
-    (f"{npwp15(4)},,X,OP,,,922,0812 3456 7890,,31/02/2026,", "tanggal_verifikasi_wa", "not a real date"),
-])
+@pytest.mark.parametrize(
+    "line, column, message",
+    [
+        ("12345678,,X,OP,,,922,,,,", "npwp", "15 or 16 digits"),
+        ("5371013202810002,,X,OP,,,922,,,,", "npwp", "NIK is not valid"),
+        (f"{npwp15(4)},5371013102810002,X,OP,,,922,,,,", "nik", "NIK is not valid"),
+        (f"{NIK},5371010101900001,X,OP,,,922,,,,", "nik", "differs from the NPWP"),
+        (f"{npwp15(4)},,X,OP,,,923,,,,", "kode_kpp", "unknown office code 923"),
+        (f"{npwp15(4)},,,OP,,,922,,,,", "nama", "name is empty"),
+        (f"{npwp15(4)},,X,KOPERASI,,,922,,,,", "jenis_wp", "taxpayer type"),
+        (f"{npwp15(4)},,X,OP,,,922,0812 3456 7890,,31/02/2026,", "tanggal_verifikasi_wa", "not a real date"),
+    ],
+)
 def test_it_rejects_a_bad_row_with_its_row_number_and_writes_nothing_of_it(office, write, line, column, message):
     result = run_import(kind="taxpayers", path_or_fileobj=write("wp.csv", csv_of(good(1), line)))
     assert (result.imported, result.rejected, result.exit_code) == (1, 1, 3)
@@ -144,8 +151,12 @@ def test_it_lets_staff_import_only_for_their_own_office(office, write):
 
 def test_it_records_each_run_and_one_audit_entry(office, write):
     admin = make_user("admin", Role.ADMINISTRATOR)
-    result = run_import(kind="taxpayers", path_or_fileobj=write("wp.csv", csv_of(good(1), good(2), "x,,,,,,,,,,")),
-                        actor=admin, channel="web")
+    result = run_import(
+        kind="taxpayers",
+        path_or_fileobj=write("wp.csv", csv_of(good(1), good(2), "x,,,,,,,,,,")),
+        actor=admin,
+        channel="web",
+    )
     run = ImportRun.objects.get()
     assert run == result.run
     assert (run.actor, run.kind, run.file_name, run.channel) == (admin, "taxpayers", "wp.csv", "web")

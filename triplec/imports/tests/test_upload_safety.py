@@ -103,7 +103,7 @@ def test_it_writes_formulas_in_the_import_report_as_text(office, write):
     values = [row["value"] for row in report_rows(result.report_path)]
     stored = ImportRun.objects.get().report_csv
     for text in (*values, stored):
-        assert '\n=HYPERLINK' not in "\n" + str(text) and ',=HYPERLINK' not in str(text)
+        assert "\n=HYPERLINK" not in "\n" + str(text) and ",=HYPERLINK" not in str(text)
     assert any(v.startswith("'=HYPERLINK") for v in values)
 
 
@@ -127,8 +127,12 @@ def test_it_does_not_echo_the_first_rows_npwp_and_phone_when_the_header_is_missi
     path = write("wp.csv", f"{npwp};Budi Santoso;922;{phone}\n{npwp15(8)};Maria;922;081298765432\n")
     with pytest.raises(CommandError) as refused:
         call_command("import_data", "taxpayers", str(path), "--no-progress")
-    shown = [str(refused.value), ImportRun.objects.get().message, AuditEntry.objects.get(action="import").summary,
-             capsys.readouterr().err]
+    shown = [
+        str(refused.value),
+        ImportRun.objects.get().message,
+        AuditEntry.objects.get(action="import").summary,
+        capsys.readouterr().err,
+    ]
     for text in shown:
         assert npwp not in text and phone not in text and "1234567890" not in text
     assert "missing required column" in shown[0]

@@ -83,8 +83,13 @@ def test_it_shows_a_section_head_the_whole_office_and_nothing_else(world):
 def test_it_answers_404_to_staff_without_an_inbox_role_and_redirects_strangers(world):
     bailiff = make_user("jurusita", Role.BAILIFF, office=world["mine"].office)
     client = _client(bailiff)
-    for url in (reverse("inbox:inbox"), reverse("inbox:queue_json"), reverse("inbox:queue_fragment"),
-                reverse("inbox:quick_replies"), reverse("inbox:conversation", args=[world["free"].pk])):
+    for url in (
+        reverse("inbox:inbox"),
+        reverse("inbox:queue_json"),
+        reverse("inbox:queue_fragment"),
+        reverse("inbox:quick_replies"),
+        reverse("inbox:conversation", args=[world["free"].pk]),
+    ):
         assert client.get(url).status_code == 404, url
     assert Client().get(reverse("inbox:conversation", args=[world["free"].pk])).status_code == 302
 
@@ -92,13 +97,20 @@ def test_it_answers_404_to_staff_without_an_inbox_role_and_redirects_strangers(w
 def test_it_refuses_event_topics_of_conversations_the_user_may_not_see(world):
     from triplec.events.streams import allowed_topics
 
-    topics = allowed_topics(world["a"], [f"conversation:{world['mine'].pk}", f"conversation:{world['theirs'].pk}",
-                                         f"inboxheads:{world['mine'].office_id}"])
+    topics = allowed_topics(
+        world["a"],
+        [
+            f"conversation:{world['mine'].pk}",
+            f"conversation:{world['theirs'].pk}",
+            f"inboxheads:{world['mine'].office_id}",
+        ],
+    )
     assert f"conversation:{world['mine'].pk}" in topics
     assert f"conversation:{world['theirs'].pk}" not in topics
     assert f"inboxheads:{world['mine'].office_id}" not in topics
-    head_topics = allowed_topics(world["head"], [f"inboxheads:{world['mine'].office_id}",
-                                                 f"inboxheads:{world['elsewhere'].office_id}"])
+    head_topics = allowed_topics(
+        world["head"], [f"inboxheads:{world['mine'].office_id}", f"inboxheads:{world['elsewhere'].office_id}"]
+    )
     assert head_topics >= {f"inboxheads:{world['mine'].office_id}"}
     assert f"inboxheads:{world['elsewhere'].office_id}" not in head_topics
 

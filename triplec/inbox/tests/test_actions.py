@@ -50,10 +50,16 @@ def test_it_blocks_free_text_once_the_window_closed_but_sends_a_template(chat):
     response.force_login(a)
     page = response.get(reverse("inbox:conversation", args=[c.pk])).content.decode()
     assert 'id="template-form"' in page and 'id="reply-text"' not in page
-    template = Template.objects.create(channel=c.channel, name="sapaan_lanjutan_v1", parameter_format="NAMED",
-                                       body="Yth. {{nama}}, lanjut soal {{perihal}}.", status=TemplateStatus.APPROVED)
-    message = services.send_template(conversation=c, actor=a, template=template,
-                                     params={"nama": "Budi", "perihal": "tagihan"})
+    template = Template.objects.create(
+        channel=c.channel,
+        name="sapaan_lanjutan_v1",
+        parameter_format="NAMED",
+        body="Yth. {{nama}}, lanjut soal {{perihal}}.",
+        status=TemplateStatus.APPROVED,
+    )
+    message = services.send_template(
+        conversation=c, actor=a, template=template, params={"nama": "Budi", "perihal": "tagihan"}
+    )
     assert message.kind == "template" and not OutboundMessage.objects.filter(kind="text").exists()
 
 
@@ -70,7 +76,9 @@ def test_it_resolves_and_reopens_with_audit(chat):
     c, a = chat
     services.resolve(conversation=c, actor=a)
     c.refresh_from_db()
-    assert c.state == ConversationState.RESOLVED and SlaRecord.objects.get(conversation=c).resolution_seconds is not None
+    assert (
+        c.state == ConversationState.RESOLVED and SlaRecord.objects.get(conversation=c).resolution_seconds is not None
+    )
     with pytest.raises(services.InboxError, match="selesai"):
         services.send_reply(conversation=c, actor=a, text="halo")
     services.reopen(conversation=c, actor=a)
@@ -81,8 +89,10 @@ def test_it_resolves_and_reopens_with_audit(chat):
 
 def test_it_marks_a_wrong_number_and_then_refuses_to_send(chat):
     c, a = chat
-    assert services.set_contact_status(conversation=c, actor=a, status=ContactStatus.WRONG_NUMBER,
-                                       reason="Bukan nomor WP") == 1
+    assert (
+        services.set_contact_status(conversation=c, actor=a, status=ContactStatus.WRONG_NUMBER, reason="Bukan nomor WP")
+        == 1
+    )
     assert Contact.objects.get().status == ContactStatus.WRONG_NUMBER
     with pytest.raises(services.InboxError, match="Kontak berstatus"):
         services.send_reply(conversation=c, actor=a, text="halo")
@@ -91,10 +101,13 @@ def test_it_marks_a_wrong_number_and_then_refuses_to_send(chat):
 def test_it_fills_quick_reply_variables_and_keeps_unknown_ones_visible(chat):
     c, a = chat
     head = make_user("kasi", Role.SECTION_HEAD, office=c.office)  # quick replies are the section head's to edit
-    reply = services.quick_reply_save(office=c.office, title="Salam", actor=head,
-                                      body="Yth. {nama}, saya {petugas} dari {kantor}. {lainnya}")
-    assert services.fill_quick_reply(reply, conversation=c, actor=a) == \
-        "Yth. Budi Santoso, saya Petugas_A dari KPP Pratama Kupang. {lainnya}"
+    reply = services.quick_reply_save(
+        office=c.office, title="Salam", actor=head, body="Yth. {nama}, saya {petugas} dari {kantor}. {lainnya}"
+    )
+    assert (
+        services.fill_quick_reply(reply, conversation=c, actor=a)
+        == "Yth. Budi Santoso, saya Petugas_A dari KPP Pratama Kupang. {lainnya}"
+    )
     with pytest.raises(services.InboxError):
         services.quick_reply_save(office=c.office, title="Salam", body="lain", actor=head)
     assert QuickReply.objects.count() == 1
@@ -112,7 +125,9 @@ def test_it_issues_and_queues_a_billing_code_for_chosen_documents(chat):
 def test_it_shows_ticks_and_the_indonesian_failure_reason_in_the_timeline(chat):
     c, a = chat
     message = services.send_reply(conversation=c, actor=a, text="Mohon konfirmasi")
-    OutboundMessage.objects.filter(pk=message.pk).update(state="failed", error_reason="Nomor tidak terdaftar di WhatsApp")
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        state="failed", error_reason="Nomor tidak terdaftar di WhatsApp"
+    )
     client = Client()
     client.force_login(a)
     html = client.get(reverse("inbox:timeline_fragment", args=[c.pk])).content.decode()

@@ -32,8 +32,12 @@ def test_it_falls_back_to_round_robin_when_the_ar_is_off_duty():
     officer("petugas_a", office), officer("petugas_b", office)  # on duty, the AR not
     ar = officer("ar_budi", office, available=False, role=Role.ACCOUNT_REPRESENTATIVE)
     tp = taxpayer_with_contact(office, account_representative=ar)
-    got = [services.auto_assign(conversation=conversation(office, taxpayer=tp if n == 0 else None,
-                                                          wa_id=f"628120000{n:04d}")) for n in range(4)]
+    got = [
+        services.auto_assign(
+            conversation=conversation(office, taxpayer=tp if n == 0 else None, wa_id=f"628120000{n:04d}")
+        )
+        for n in range(4)
+    ]
     assert ar not in got
     assert sorted(u.username for u in got) == ["petugas_a", "petugas_a", "petugas_b", "petugas_b"]
     assert got[0] != got[1] and got[0] == got[2]  # alternating: whoever waited longest gets the next

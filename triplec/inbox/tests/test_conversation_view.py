@@ -34,13 +34,23 @@ def chat():
 
 def test_it_shows_the_campaign_message_the_taxpayer_answered_at_the_top_of_the_timeline(chat):
     c, a = chat
-    template = Template.objects.create(channel=c.channel, name="surat_teguran_v1", status=TemplateStatus.APPROVED,
-                                       body="Yth. {{1}}, Surat Teguran nomor {{2}} belum dilunasi.")
-    sent = enqueue_message(channel=c.channel, to=c.peer.wa_id, kind="template", template=template,
-                           params=["Budi Santoso", "ST-00045/WPJ.29/KP.05/2026"], lane=Lane.BULK,
-                           idempotency_key="campaign:1:1", taxpayer=c.taxpayer)
-    OutboundMessage.objects.filter(pk=sent.pk).update(state=State.READ,
-                                                      created_at=c.opened_at - dt.timedelta(days=2))
+    template = Template.objects.create(
+        channel=c.channel,
+        name="surat_teguran_v1",
+        status=TemplateStatus.APPROVED,
+        body="Yth. {{1}}, Surat Teguran nomor {{2}} belum dilunasi.",
+    )
+    sent = enqueue_message(
+        channel=c.channel,
+        to=c.peer.wa_id,
+        kind="template",
+        template=template,
+        params=["Budi Santoso", "ST-00045/WPJ.29/KP.05/2026"],
+        lane=Lane.BULK,
+        idempotency_key="campaign:1:1",
+        taxpayer=c.taxpayer,
+    )
+    OutboundMessage.objects.filter(pk=sent.pk).update(state=State.READ, created_at=c.opened_at - dt.timedelta(days=2))
     lines = selectors.timeline(c)
     assert lines[0].direction == "out" and lines[0].pk == sent.pk
     assert lines[0].text == "Yth. Budi Santoso, Surat Teguran nomor ST-00045/WPJ.29/KP.05/2026 belum dilunasi."
@@ -48,12 +58,22 @@ def test_it_shows_the_campaign_message_the_taxpayer_answered_at_the_top_of_the_t
 
 def test_it_leaves_out_a_campaign_message_that_never_reached_the_phone(chat):
     c, a = chat
-    template = Template.objects.create(channel=c.channel, name="surat_teguran_v1", status=TemplateStatus.APPROVED,
-                                       body="Yth. {{1}}.")
-    failed = enqueue_message(channel=c.channel, to=c.peer.wa_id, kind="template", template=template,
-                             params=["Budi"], lane=Lane.BULK, idempotency_key="campaign:1:2", taxpayer=c.taxpayer)
-    OutboundMessage.objects.filter(pk=failed.pk).update(state=State.FAILED,
-                                                        created_at=c.opened_at - dt.timedelta(days=1))
+    template = Template.objects.create(
+        channel=c.channel, name="surat_teguran_v1", status=TemplateStatus.APPROVED, body="Yth. {{1}}."
+    )
+    failed = enqueue_message(
+        channel=c.channel,
+        to=c.peer.wa_id,
+        kind="template",
+        template=template,
+        params=["Budi"],
+        lane=Lane.BULK,
+        idempotency_key="campaign:1:2",
+        taxpayer=c.taxpayer,
+    )
+    OutboundMessage.objects.filter(pk=failed.pk).update(
+        state=State.FAILED, created_at=c.opened_at - dt.timedelta(days=1)
+    )
     assert failed.pk not in [line.pk for line in selectors.timeline(c)]
 
 
@@ -72,8 +92,12 @@ def test_it_says_the_handoff_reason_once(chat):
     c, a = chat
     c.state, c.handed_off_at = ConversationState.MENU, None
     c.save(update_fields=["state", "handed_off_at"])
-    conversation_handoff(conversation=c, reason="minta_petugas", now=timezone.now(),
-                         summary="Alasan: Wajib pajak minta bicara dengan petugas.\nWajib pajak: Budi")
+    conversation_handoff(
+        conversation=c,
+        reason="minta_petugas",
+        now=timezone.now(),
+        summary="Alasan: Wajib pajak minta bicara dengan petugas.\nWajib pajak: Budi",
+    )
     event = ConversationEvent.objects.get(conversation=c, kind="handoff")
     assert event.text.count("Alasan") == 1 and "minta_petugas" not in event.text
 

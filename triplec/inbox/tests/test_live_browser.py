@@ -49,9 +49,13 @@ def app_server(django_db_setup):
 def dispatcher_process(transactional_db):
     """`triplec dispatcher` in its own process: the replies reach the phone from there, not from the test."""
     bin_dir = os.path.dirname(sys.executable)
-    proc = subprocess.Popen([os.path.join(bin_dir, "triplec"), "dispatcher", "--rate", "50"],
-                            env={**os.environ, "DATABASE_URL": database_url_for_subprocess()},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    proc = subprocess.Popen(
+        [os.path.join(bin_dir, "triplec"), "dispatcher", "--rate", "50"],
+        env={**os.environ, "DATABASE_URL": database_url_for_subprocess()},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     yield proc
     os.killpg(proc.pid, signal.SIGTERM)
     try:
@@ -84,12 +88,18 @@ def _logged_in_page(browser, base_url: str, user):
 @pytest.mark.browser
 @pytest.mark.slow
 def test_it_runs_a_live_conversation_between_the_phone_and_the_right_officer(
-        app_server, dispatcher_process, simulator, browser):
+    app_server, dispatcher_process, simulator, browser
+):
     simulator.configure(webhook_url=f"{app_server}/whatsapp/webhook")
     office = make_office()
-    channel = Channel.objects.create(office=office, phone_number_id=simulator.phone_number_id,
-                                     display_number="+62 380 821123", waba_id=simulator.waba_id,
-                                     base_url=simulator.base_url, provider="simulator")
+    channel = Channel.objects.create(
+        office=office,
+        phone_number_id=simulator.phone_number_id,
+        display_number="+62 380 821123",
+        waba_id=simulator.waba_id,
+        base_url=simulator.base_url,
+        provider="simulator",
+    )
     templates_sync(channel=channel)
     other = officer("petugas_budi", office)  # first in the round-robin: only the AR rule sends it elsewhere
     ar = officer("ar_sari", office, role=Role.ACCOUNT_REPRESENTATIVE)
@@ -143,8 +153,9 @@ def test_it_runs_a_live_conversation_between_the_phone_and_the_right_officer(
     # 4. A billing code issued from the panel arrives on the phone.
     page_a.locator(f"input[name=documents][value='{document.pk}']").check()
     page_a.get_by_role("button", name="Terbitkan dan kirim kode billing").click()
-    code = wait_until(lambda: BillingCode.objects.filter(taxpayer=taxpayer).first(), timeout=10,
-                      message="no billing code issued")
+    code = wait_until(
+        lambda: BillingCode.objects.filter(taxpayer=taxpayer).first(), timeout=10, message="no billing code issued"
+    )
     phone.locator(".msg.in", has_text=code.code_display).wait_for(timeout=10_000)
     expect(page_a.locator(".bubble-out", has_text=code.code_display)).to_be_visible(timeout=10_000)
 
@@ -153,18 +164,21 @@ def test_it_runs_a_live_conversation_between_the_phone_and_the_right_officer(
     page_a.reload()
     expect(page_a.locator("#reply-text")).to_have_count(0)
     expect(page_a.get_by_text("Jendela 24 jam sudah tertutup", exact=False)).to_be_visible()
-    blocked = page_a.request.post(f"{app_server}/inbox/{conversation.pk}/reply",
-                                  form={"text": "teks bebas", "csrfmiddlewaretoken": _csrf(page_a)})
-    assert blocked.ok and "teks bebas" not in [m["body"].get("text", {}).get("body") for m in
-                                               simulator.messages(to=NUMBER)]
+    blocked = page_a.request.post(
+        f"{app_server}/inbox/{conversation.pk}/reply", form={"text": "teks bebas", "csrfmiddlewaretoken": _csrf(page_a)}
+    )
+    assert blocked.ok and "teks bebas" not in [
+        m["body"].get("text", {}).get("body") for m in simulator.messages(to=NUMBER)
+    ]
     page_a.locator("#template-select").select_option(label="sapaan_lanjutan_v1")
     params = page_a.locator("#template-params input[name=params]")
     params.nth(0).fill("Yohanes Ndun")
     params.nth(1).fill("kode billing")
     page_a.get_by_role("button", name="Kirim template").click()
     phone.locator(".msg.in", has_text="Yth. Yohanes Ndun, kami dari KPP Pratama Kupang").wait_for(timeout=10_000)
-    expect(page_a.locator(".bubble-out[data-kind=template]", has_text="ingin melanjutkan percakapan mengenai "
-                          "kode billing")).to_be_visible(timeout=10_000)
+    expect(
+        page_a.locator(".bubble-out[data-kind=template]", has_text="ingin melanjutkan percakapan mengenai kode billing")
+    ).to_be_visible(timeout=10_000)
 
     for ctx in (ctx_a, ctx_b, ctx_h):
         ctx.close()

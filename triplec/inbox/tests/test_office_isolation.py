@@ -29,8 +29,12 @@ AMOUNT = "77.700.000"
 
 
 def _contact(taxpayer, phone: str = "+" + NUMBER) -> Contact:
-    return Contact.objects.create(taxpayer=taxpayer, phone=phone, source=ContactSource.REGISTRATION,
-                                  verified_at=timezone.now() - dt.timedelta(days=3))
+    return Contact.objects.create(
+        taxpayer=taxpayer,
+        phone=phone,
+        source=ContactSource.REGISTRATION,
+        verified_at=timezone.now() - dt.timedelta(days=3),
+    )
 
 
 @pytest.fixture
@@ -44,16 +48,32 @@ def attack(monkeypatch):
     _contact(stranger)
     document = make_document(stranger, number="00777/101/25/999/26", amount=77_700_000)
     now = timezone.now()
-    code = BillingCode.objects.create(code="123456789012345", office=elsewhere, taxpayer=stranger, amount=77_700_000,
-                                      issued_at=now, expires_at=now + dt.timedelta(days=7), items_key="x",
-                                      gateway="simulated")
+    code = BillingCode.objects.create(
+        code="123456789012345",
+        office=elsewhere,
+        taxpayer=stranger,
+        amount=77_700_000,
+        issued_at=now,
+        expires_at=now + dt.timedelta(days=7),
+        items_key="x",
+        gateway="simulated",
+    )
     Payment.objects.create(ntpn="ABCD1234EFGH5678", office=elsewhere, taxpayer=stranger, amount=1_000, paid_at=now)
     petugas1 = officer("petugas1", kupang)
     process_payload(inbound_payload("hubungi petugas", wa_id=NUMBER))
     handle_inbound(message=InboundMessage.objects.get())
     conversation = Conversation.objects.get()
-    secrets = [stranger.name, stranger.npwp_display, stranger.npwp16, stranger.npwp15, document.number, AMOUNT,
-               code.code, "ABCD1234EFGH5678", "S.R.L."]
+    secrets = [
+        stranger.name,
+        stranger.npwp_display,
+        stranger.npwp16,
+        stranger.npwp15,
+        document.number,
+        AMOUNT,
+        code.code,
+        "ABCD1234EFGH5678",
+        "S.R.L.",
+    ]
     return dict(conversation=conversation, petugas1=petugas1, stranger=stranger, document=document, secrets=secrets)
 
 
@@ -67,11 +87,13 @@ def test_it_shows_office_922_nothing_of_an_office_999_taxpayer_who_writes_to_its
     c = attack["conversation"]
     assert c.office.code == "922" and c.taxpayer_id is None
     client = _client(attack["petugas1"])
-    pages = [client.get(reverse("inbox:conversation", args=[c.pk])),
-             client.get(reverse("inbox:timeline_fragment", args=[c.pk])),
-             client.get(reverse("inbox:conversation_json", args=[c.pk])),
-             client.get(reverse("inbox:inbox") + "?view=unassigned"),
-             client.get(reverse("inbox:queue_json") + "?view=unassigned")]
+    pages = [
+        client.get(reverse("inbox:conversation", args=[c.pk])),
+        client.get(reverse("inbox:timeline_fragment", args=[c.pk])),
+        client.get(reverse("inbox:conversation_json", args=[c.pk])),
+        client.get(reverse("inbox:inbox") + "?view=unassigned"),
+        client.get(reverse("inbox:queue_json") + "?view=unassigned"),
+    ]
     assert pages[0].status_code == 200  # the chat itself is office 922's: an unknown sender
     for response in pages:
         body = response.content.decode()
@@ -113,8 +135,9 @@ def test_it_keeps_a_number_registered_in_two_offices_as_two_separate_relationshi
     from triplec.conversations.identity import identify
 
     assert [x.taxpayer for x in identify(wa_id=NUMBER, user_id="", office_id=kupang.pk).contacts] == [own]
-    assert [x.taxpayer for x in identify(wa_id=NUMBER, user_id="", office_id=attack["stranger"].office_id)
-            .contacts] == [attack["stranger"]]
+    assert [
+        x.taxpayer for x in identify(wa_id=NUMBER, user_id="", office_id=attack["stranger"].office_id).contacts
+    ] == [attack["stranger"]]
 
 
 def test_it_audits_the_inbox_view_under_the_office_and_taxpayer_whose_data_was_shown(attack):
@@ -135,7 +158,10 @@ def test_it_marks_undeliverable_only_the_contacts_of_the_channels_own_office(att
     kupang = attack["conversation"].office
     own = make_taxpayer(kupang, "Budi Kupang")
     _contact(own)
-    mark_undeliverable(MessageRef(pk=0, wamid="w", channel_id=attack["conversation"].channel_id, to=NUMBER,
-                                  recipient="", taxpayer_id=None))
+    mark_undeliverable(
+        MessageRef(
+            pk=0, wamid="w", channel_id=attack["conversation"].channel_id, to=NUMBER, recipient="", taxpayer_id=None
+        )
+    )
     assert Contact.objects.get(taxpayer=own).status == ContactStatus.UNDELIVERABLE
     assert Contact.objects.get(taxpayer=attack["stranger"]).status == ContactStatus.ACTIVE

@@ -42,17 +42,24 @@ def test_it_lets_the_office_head_read_but_not_reply_bill_or_write_notes(chat):
     page = client.get(reverse("inbox:conversation", args=[c.pk]))
     assert page.status_code == 200 and 'id="reply-form"' not in page.content.decode()
     assert 'id="billing-form"' not in page.content.decode()
-    for name, data in (("reply", {"text": "Halo"}), ("note", {"text": "catatan"}),
-                       ("billing", {"documents": [document.pk]}), ("contact_status", {"status": "opt_out"}),
-                       ("resolve", {}), ("assign", {"officer": "me"})):
+    for name, data in (
+        ("reply", {"text": "Halo"}),
+        ("note", {"text": "catatan"}),
+        ("billing", {"documents": [document.pk]}),
+        ("contact_status", {"status": "opt_out"}),
+        ("resolve", {}),
+        ("assign", {"officer": "me"}),
+    ):
         assert client.post(reverse(f"inbox:{name}", args=[c.pk]), data).status_code == 404, name
     assert not OutboundMessage.objects.exists() and not BillingCode.objects.exists()
     assert not ConversationEvent.objects.filter(kind="note").exists()
     assert Contact.objects.get(taxpayer=c.taxpayer).status == ContactStatus.ACTIVE
     # The services refuse too, whatever screen calls them.
-    for call in (lambda: services.send_reply(conversation=c, actor=kakpp, text="Halo"),
-                 lambda: services.add_note(conversation=c, actor=kakpp, text="x"),
-                 lambda: services.issue_and_send_billing(conversation=c, actor=kakpp, document_ids=[document.pk])):
+    for call in (
+        lambda: services.send_reply(conversation=c, actor=kakpp, text="Halo"),
+        lambda: services.add_note(conversation=c, actor=kakpp, text="x"),
+        lambda: services.issue_and_send_billing(conversation=c, actor=kakpp, document_ids=[document.pk]),
+    ):
         with pytest.raises(PermissionDenied):
             call()
 
@@ -63,13 +70,17 @@ def test_it_gives_officers_the_same_billing_and_contact_rights_in_the_inbox_as_o
     user = officer(f"u_{role}", c.office, role=role)
     client = _client(user)
     assert client.get(reverse("billing:taxpayer", args=[c.taxpayer.pk])).status_code == 200
-    assert client.post(reverse("billing:taxpayer", args=[c.taxpayer.pk]), {"documents": [document.pk]}).status_code == 302
+    assert (
+        client.post(reverse("billing:taxpayer", args=[c.taxpayer.pk]), {"documents": [document.pk]}).status_code == 302
+    )
     assert BillingCode.objects.filter(taxpayer=c.taxpayer).count() == 1  # issued on the billing page ...
     client.post(reverse("inbox:billing", args=[c.pk]), {"documents": [document.pk]})
     assert BillingCode.objects.filter(taxpayer=c.taxpayer).count() == 1  # ... and the same valid code in the inbox
     assert OutboundMessage.objects.filter(kind__in=["text", "template"]).exists()
-    taxpayer_page = client.post(reverse("taxpayers:contact_status", args=[c.taxpayer.pk]),
-                                {"status": ContactStatus.OPTED_OUT, "reason": "minta berhenti"})
+    taxpayer_page = client.post(
+        reverse("taxpayers:contact_status", args=[c.taxpayer.pk]),
+        {"status": ContactStatus.OPTED_OUT, "reason": "minta berhenti"},
+    )
     assert taxpayer_page.status_code == 302
     assert Contact.objects.get(taxpayer=c.taxpayer).status == ContactStatus.OPTED_OUT
     # Changing the number itself stays with collection staff, ARs and section heads.
@@ -80,6 +91,7 @@ def test_it_gives_officers_the_same_billing_and_contact_rights_in_the_inbox_as_o
 def test_it_refuses_the_bailiff_billing_through_the_inbox_it_may_not_open(chat):
     c, document = chat
     jurusita = make_user("jurusita", Role.BAILIFF, office=c.office)
-    assert _client(jurusita).post(reverse("inbox:billing", args=[c.pk]),
-                                  {"documents": [document.pk]}).status_code == 404
+    assert (
+        _client(jurusita).post(reverse("inbox:billing", args=[c.pk]), {"documents": [document.pk]}).status_code == 404
+    )
     assert not BillingCode.objects.exists()

@@ -25,8 +25,12 @@ def test_it_shows_complaints_to_the_section_head_only_and_lets_staff_close_their
     agent = officer("petugas_a", office)
     head = make_user("kasi", Role.SECTION_HEAD, office=office)
     complaint = staff_task_create(office_id=office.pk, kind=TaskKind.COMPLAINT, summary="Pengaduan: petugas kasar")
-    scam = staff_task_create(office_id=office.pk, kind=TaskKind.SCAM_REPORT, summary="Laporan penipuan +6281••••432",
-                             reported_number="+6281398765432")
+    scam = staff_task_create(
+        office_id=office.pk,
+        kind=TaskKind.SCAM_REPORT,
+        summary="Laporan penipuan +6281••••432",
+        reported_number="+6281398765432",
+    )
     staff_task_create(office_id=other_office.pk, kind=TaskKind.WRONG_NUMBER, summary="Nomor kantor lain")
     assert complaint.queue == TaskQueue.SECTION_HEAD and scam.queue == TaskQueue.SCAM_REPORTS
 

@@ -24,8 +24,14 @@ def test_it_shows_a_name_with_asterisks_literally_and_the_total_in_bold_in_the_i
     assert "*Total: Rp2.250.000*" in text  # our own formatting stays
 
     c = conversation(office, taxpayer=tp, assigned_to=a)
-    enqueue_message(channel=c.channel, to=c.peer.wa_id, kind="text", payload={"text": text},
-                    idempotency_key="rincian-1", taxpayer=tp)
+    enqueue_message(
+        channel=c.channel,
+        to=c.peer.wa_id,
+        kind="text",
+        payload={"text": text},
+        idempotency_key="rincian-1",
+        taxpayer=tp,
+    )
     client = Client()
     client.force_login(a)
     page = client.get(reverse("inbox:timeline_fragment", args=[c.pk])).content.decode()

@@ -33,9 +33,13 @@ def bailiff_user(office):
 
 def letter(taxpayer, delivered: dt.date | None, *docs, number=None) -> SuratTeguran:
     docs = docs or (make_document(taxpayer),)
-    t = SuratTeguran.objects.create(office=taxpayer.office, taxpayer=taxpayer, number=number or f"ST-{next(_n)}/2026",
-                                    issue_date=(delivered or dt.date(2026, 10, 1)) - dt.timedelta(days=2),
-                                    delivered_date=delivered)
+    t = SuratTeguran.objects.create(
+        office=taxpayer.office,
+        taxpayer=taxpayer,
+        number=number or f"ST-{next(_n)}/2026",
+        issue_date=(delivered or dt.date(2026, 10, 1)) - dt.timedelta(days=2),
+        delivered_date=delivered,
+    )
     t.documents.set(docs)
     return t
 
@@ -60,9 +64,16 @@ def test_it_counts_twenty_one_days_in_the_office_calendar_not_utc(office, bailif
 def test_it_leaves_out_paid_instalment_objection_undelivered_and_other_offices(office, bailiff_user):
     now = wita(2026, 12, 15, 10)
     taxpayer = make_taxpayer(office)
-    ripe = letter(taxpayer, dt.date(2026, 11, 1), make_document(taxpayer, amount=2_000_000), make_document(taxpayer, amount=500_000))
+    ripe = letter(
+        taxpayer,
+        dt.date(2026, 11, 1),
+        make_document(taxpayer, amount=2_000_000),
+        make_document(taxpayer, amount=500_000),
+    )
     letter(taxpayer, dt.date(2026, 11, 1), make_document(taxpayer, amount_due=0, state=DocumentState.PAID))
-    letter(taxpayer, dt.date(2026, 11, 1), make_document(taxpayer), make_document(taxpayer, state=DocumentState.INSTALMENT))
+    letter(
+        taxpayer, dt.date(2026, 11, 1), make_document(taxpayer), make_document(taxpayer, state=DocumentState.INSTALMENT)
+    )
     letter(taxpayer, dt.date(2026, 11, 1), make_document(taxpayer, state=DocumentState.OBJECTION))
     letter(taxpayer, None)
     closed = letter(taxpayer, dt.date(2026, 11, 1))
@@ -93,7 +104,9 @@ def test_it_records_the_surat_paksa_and_its_service_with_audit(office, bailiff_u
     now = wita(2026, 12, 1, 9)
     with pytest.raises(BailiffError, match="21 hari"):
         record_surat_paksa(teguran=t, number="SP-1", issue_date=dt.date(2026, 11, 22), actor=bailiff_user, now=now)
-    paksa = record_surat_paksa(teguran=t, number="SP-1/WPJ.14/2026", issue_date=dt.date(2026, 11, 30), actor=bailiff_user, now=now)
+    paksa = record_surat_paksa(
+        teguran=t, number="SP-1/WPJ.14/2026", issue_date=dt.date(2026, 11, 30), actor=bailiff_user, now=now
+    )
     assert surat_paksa_candidates(bailiff_user, now=now) == []
     assert [c.paksa for c in surat_paksa_candidates(bailiff_user, now=now, issued=True)] == [paksa]
     with pytest.raises(BailiffError, match="sudah dicatat"):
@@ -165,8 +178,12 @@ def test_it_pages_filters_and_sorts_the_list(client, office, bailiff_user, now_w
     second = client.get("/collect/bailiff/", {"page": 2}).content.decode()
     assert second.count('class="paksa-form"') == 6 and "PT Besar" in second
     assert "PT Besar" in client.get("/collect/bailiff/", {"sort": "-amount"}).content.decode().split("WP 0")[0]
-    for filters in ({"ar": ar.pk}, {"kap": "411211"}, {"amount_min": 50_000_000},
-                    {"due_from": (today - dt.timedelta(days=4)).isoformat(), "due_to": today.isoformat()}):
+    for filters in (
+        {"ar": ar.pk},
+        {"kap": "411211"},
+        {"amount_min": 50_000_000},
+        {"due_from": (today - dt.timedelta(days=4)).isoformat(), "due_to": today.isoformat()},
+    ):
         filtered = client.get("/collect/bailiff/", filters).content.decode()
         assert filtered.count('class="paksa-form"') == 1 and big_letter.number in filtered, filters
     assert client.get("/collect/bailiff/", {"amount_max": 999_999}).content.decode().count('class="paksa-form"') == 0
@@ -176,11 +193,15 @@ def test_it_returns_to_the_same_page_after_recording(client, office, bailiff_use
     taxpayer = make_taxpayer(office)
     t = letter(taxpayer, now_wita.date() - dt.timedelta(days=30))
     client.force_login(bailiff_user)
-    response = client.post(f"/collect/bailiff/{t.pk}/paksa/", {"number": "SP-78", "issue_date": now_wita.date().isoformat(),
-                                                               "next": "/collect/bailiff/?sort=-amount&page=1"})
+    response = client.post(
+        f"/collect/bailiff/{t.pk}/paksa/",
+        {"number": "SP-78", "issue_date": now_wita.date().isoformat(), "next": "/collect/bailiff/?sort=-amount&page=1"},
+    )
     assert response["Location"] == "/collect/bailiff/?sort=-amount&page=1"
-    evil = client.post(f"/collect/bailiff/{t.pk}/paksa/", {"number": "SP-79", "issue_date": now_wita.date().isoformat(),
-                                                           "next": "https://evil.example/"})
+    evil = client.post(
+        f"/collect/bailiff/{t.pk}/paksa/",
+        {"number": "SP-79", "issue_date": now_wita.date().isoformat(), "next": "https://evil.example/"},
+    )
     assert evil["Location"] == "/collect/bailiff/"
 
 

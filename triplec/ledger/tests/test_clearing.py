@@ -14,14 +14,29 @@ PAID_AT = dt.datetime(2026, 11, 20, 2, 30, tzinfo=dt.UTC)
 
 
 def pay(taxpayer, doc, amount, ntpn):
-    return record_payment(PaymentRow(ntpn=ntpn, billing_code="", npwp16=taxpayer.npwp16, document_number=doc.number,
-                                     kap="", kjs="", amount=amount, paid_at=PAID_AT, bank="BRI"))
+    return record_payment(
+        PaymentRow(
+            ntpn=ntpn,
+            billing_code="",
+            npwp16=taxpayer.npwp16,
+            document_number=doc.number,
+            kap="",
+            kjs="",
+            amount=amount,
+            paid_at=PAID_AT,
+            bank="BRI",
+        )
+    )
 
 
 def test_it_drops_paid_and_cleared_documents_from_every_campaign_at_once():
     office = make_office()
     taxpayer = make_taxpayer(office)
-    a, b, c = make_document(taxpayer, amount=100), make_document(taxpayer, amount=200), make_document(taxpayer, amount=300)
+    a, b, c = (
+        make_document(taxpayer, amount=100),
+        make_document(taxpayer, amount=200),
+        make_document(taxpayer, amount=300),
+    )
     make_document(taxpayer, state=DocumentState.INSTALMENT)
     assert set(collectible_documents(office=office)) == {a, b, c}
     pay(taxpayer, a, 100, "AAAA000000000001")
@@ -43,7 +58,9 @@ def test_it_clears_a_paid_document_once_and_closes_its_teguran():
     office = make_office()
     taxpayer = make_taxpayer(office)
     doc = make_document(taxpayer, amount=500)
-    letter = SuratTeguran.objects.create(office=office, taxpayer=taxpayer, number="ST-9", issue_date=dt.date(2026, 10, 1))
+    letter = SuratTeguran.objects.create(
+        office=office, taxpayer=taxpayer, number="ST-9", issue_date=dt.date(2026, 10, 1)
+    )
     letter.documents.set([doc])
     pay(taxpayer, doc, 500, "BBBB000000000001")
     doc.refresh_from_db()

@@ -25,8 +25,19 @@ def clerk(client, office):
 
 
 def unmatched(taxpayer, ntpn="UNMT000000000001", amount=1_500_000):
-    return record_payment(PaymentRow(ntpn=ntpn, billing_code="", npwp16=taxpayer.npwp16, document_number="??",
-                                     kap="", kjs="", amount=amount, paid_at=PAID_AT, bank="BRI")).payment
+    return record_payment(
+        PaymentRow(
+            ntpn=ntpn,
+            billing_code="",
+            npwp16=taxpayer.npwp16,
+            document_number="??",
+            kap="",
+            kjs="",
+            amount=amount,
+            paid_at=PAID_AT,
+            bank="BRI",
+        )
+    ).payment
 
 
 def test_it_lists_unmatched_payments_of_the_office_only(client, office, clerk):
@@ -77,8 +88,19 @@ def test_it_lets_staff_resolve_a_claim(client, office, clerk):
 def test_it_lists_payments_and_flags_overpayments(client, office, clerk):
     taxpayer = make_taxpayer(office)
     doc = make_document(taxpayer, amount=1_000)
-    record_payment(PaymentRow(ntpn="OVER000000000001", billing_code="", npwp16=taxpayer.npwp16, document_number=doc.number,
-                              kap="", kjs="", amount=1_500, paid_at=PAID_AT, bank="BRI"))
+    record_payment(
+        PaymentRow(
+            ntpn="OVER000000000001",
+            billing_code="",
+            npwp16=taxpayer.npwp16,
+            document_number=doc.number,
+            kap="",
+            kjs="",
+            amount=1_500,
+            paid_at=PAID_AT,
+            bank="BRI",
+        )
+    )
     page = client.get("/collect/payments/?overpaid=1").content.decode()
     assert "OVER000000000001" in page and doc.number in page
 

@@ -23,12 +23,28 @@ def ledger():
     budi = make_taxpayer(kupang, name="Budi Kupang", account_representative=ar)
     cv = make_taxpayer(kupang, name="CV Sasando")
     today = timezone.localdate()
-    small = make_document(budi, number="00001/101/25/922/26", amount=250_000, kap="411125", issue_date=today - dt.timedelta(days=100))
-    big = make_document(cv, number="00002/206/24/922/26", amount=150_000_000, kap="411126", document_type=DocumentType.SKPKB,
-                        kjs="310", issue_date=today - dt.timedelta(days=10))
-    paid = make_document(cv, number="00003/107/25/922/26", amount=0, principal=1_000_000, kap="411211", state=DocumentState.PAID)
-    st = SuratTeguran.objects.create(office=kupang, taxpayer=budi, number="ST-1", issue_date=today - dt.timedelta(days=50),
-                                     delivered_date=today - dt.timedelta(days=45))
+    small = make_document(
+        budi, number="00001/101/25/922/26", amount=250_000, kap="411125", issue_date=today - dt.timedelta(days=100)
+    )
+    big = make_document(
+        cv,
+        number="00002/206/24/922/26",
+        amount=150_000_000,
+        kap="411126",
+        document_type=DocumentType.SKPKB,
+        kjs="310",
+        issue_date=today - dt.timedelta(days=10),
+    )
+    paid = make_document(
+        cv, number="00003/107/25/922/26", amount=0, principal=1_000_000, kap="411211", state=DocumentState.PAID
+    )
+    st = SuratTeguran.objects.create(
+        office=kupang,
+        taxpayer=budi,
+        number="ST-1",
+        issue_date=today - dt.timedelta(days=50),
+        delivered_date=today - dt.timedelta(days=45),
+    )
     st.documents.add(small)
     other = make_document(make_taxpayer(atambua, name="Maria Atambua"), number="00009/101/25/923/26", amount=777_000)
     return kupang, ar, small, big, paid, other
@@ -41,23 +57,30 @@ def numbers(response) -> list[str]:
 def test_it_lists_only_the_users_office_and_administrators_see_all(client, ledger):
     kupang, *_ = ledger
     client.force_login(make_user("staf", Role.COLLECTION_STAFF, office=kupang))
-    assert sorted(numbers(client.get("/debts/"))) == ["00001/101/25/922/26", "00002/206/24/922/26", "00003/107/25/922/26"]
+    assert sorted(numbers(client.get("/debts/"))) == [
+        "00001/101/25/922/26",
+        "00002/206/24/922/26",
+        "00003/107/25/922/26",
+    ]
     client.force_login(make_user("admin", Role.ADMINISTRATOR))
     assert "00009/101/25/923/26" in numbers(client.get("/debts/"))
 
 
-@pytest.mark.parametrize("params, expected", [
-    ({"document_type": "SKPKB"}, ["00002/206/24/922/26"]),
-    ({"kap": "411125"}, ["00001/101/25/922/26"]),
-    ({"state": "paid"}, ["00003/107/25/922/26"]),
-    ({"amount_min": "1000000"}, ["00002/206/24/922/26"]),
-    ({"amount_min": "100000", "amount_max": "300000"}, ["00001/101/25/922/26"]),
-    ({"due": "overdue", "state": "open"}, ["00001/101/25/922/26"]),
-    ({"due": "not_due"}, ["00002/206/24/922/26"]),
-    ({"teguran": "delivered"}, ["00001/101/25/922/26"]),
-    ({"teguran": "none", "state": "open"}, ["00002/206/24/922/26"]),
-    ({"q": "206/24"}, ["00002/206/24/922/26"]),
-])
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"document_type": "SKPKB"}, ["00002/206/24/922/26"]),
+        ({"kap": "411125"}, ["00001/101/25/922/26"]),
+        ({"state": "paid"}, ["00003/107/25/922/26"]),
+        ({"amount_min": "1000000"}, ["00002/206/24/922/26"]),
+        ({"amount_min": "100000", "amount_max": "300000"}, ["00001/101/25/922/26"]),
+        ({"due": "overdue", "state": "open"}, ["00001/101/25/922/26"]),
+        ({"due": "not_due"}, ["00002/206/24/922/26"]),
+        ({"teguran": "delivered"}, ["00001/101/25/922/26"]),
+        ({"teguran": "none", "state": "open"}, ["00002/206/24/922/26"]),
+        ({"q": "206/24"}, ["00002/206/24/922/26"]),
+    ],
+)
 def test_it_filters_the_debt_list(client, ledger, params, expected):
     kupang, *_ = ledger
     client.force_login(make_user("staf", Role.COLLECTION_STAFF, office=kupang))

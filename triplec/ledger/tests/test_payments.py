@@ -33,8 +33,17 @@ _n = iter(range(10**6))
 
 
 def row(taxpayer=None, **fields) -> PaymentRow:
-    values = dict(ntpn=f"A1B2C3D4E5{next(_n):06d}", billing_code="", npwp16=taxpayer.npwp16 if taxpayer else "",
-                  document_number="", kap="", kjs="", amount=1_500_000, paid_at=PAID_AT, bank="BANK NTT")
+    values = dict(
+        ntpn=f"A1B2C3D4E5{next(_n):06d}",
+        billing_code="",
+        npwp16=taxpayer.npwp16 if taxpayer else "",
+        document_number="",
+        kap="",
+        kjs="",
+        amount=1_500_000,
+        paid_at=PAID_AT,
+        bank="BANK NTT",
+    )
     values.update(fields)
     return PaymentRow(**values)
 
@@ -125,15 +134,18 @@ def test_it_refuses_a_duplicate_ntpn_inside_one_batch(taxpayer):
     assert isinstance(results[1], PaymentRejected) and results[1].column == "ntpn"
 
 
-@pytest.mark.parametrize("fields, column", [
-    ({"ntpn": "12345"}, "ntpn"),
-    ({"ntpn": "ABCDEF-123456789"}, "ntpn"),
-    ({"billing_code": "01234567890123"}, "billing_code"),
-    ({"billing_code": "712345678901234"}, "billing_code"),
-    ({"amount": -5}, "amount"),
-    ({"amount": 0}, "amount"),
-    ({"npwp16": "0999999999999999"}, "npwp"),
-])
+@pytest.mark.parametrize(
+    "fields, column",
+    [
+        ({"ntpn": "12345"}, "ntpn"),
+        ({"ntpn": "ABCDEF-123456789"}, "ntpn"),
+        ({"billing_code": "01234567890123"}, "billing_code"),
+        ({"billing_code": "712345678901234"}, "billing_code"),
+        ({"amount": -5}, "amount"),
+        ({"amount": 0}, "amount"),
+        ({"npwp16": "0999999999999999"}, "npwp"),
+    ],
+)
 def test_it_rejects_bad_rows_with_a_clear_error_and_writes_nothing(taxpayer, fields, column):
     doc = make_document(taxpayer)
     with pytest.raises(PaymentRejected) as exc:
@@ -204,7 +216,9 @@ def test_it_does_not_disclose_another_taxpayers_payment_to_a_claim(office, taxpa
     assert result.status == "pending" and "wajib pajak lain" in result.claim.note
     clerk = make_user("clerk", "collection_staff", office=office)
     resolved = resolve_claim(claim=result.claim, actor=clerk, accept=False, note="NTPN milik WP lain")
-    assert resolved.status == ClaimStatus.REJECTED and AuditEntry.objects.filter(action="payment.claim_resolve").exists()
+    assert (
+        resolved.status == ClaimStatus.REJECTED and AuditEntry.objects.filter(action="payment.claim_resolve").exists()
+    )
 
 
 def test_it_rejects_a_malformed_ntpn_claim_without_keeping_it(taxpayer):
@@ -240,8 +254,9 @@ def test_it_does_not_clear_a_document_that_still_has_a_balance(taxpayer):
 
 def test_it_closes_a_teguran_once_all_its_documents_are_paid(office, taxpayer):
     doc1, doc2 = make_document(taxpayer, amount=100_000), make_document(taxpayer, amount=200_000)
-    letter = SuratTeguran.objects.create(office=office, taxpayer=taxpayer, number="ST-1/WPJ.14/KP.05/2026",
-                                         issue_date=dt.date(2026, 10, 1))
+    letter = SuratTeguran.objects.create(
+        office=office, taxpayer=taxpayer, number="ST-1/WPJ.14/KP.05/2026", issue_date=dt.date(2026, 10, 1)
+    )
     letter.documents.set([doc1, doc2])
     record_payment(row(taxpayer, document_number=doc1.number, amount=100_000))
     letter.refresh_from_db()
@@ -260,8 +275,12 @@ def test_it_restricts_api_rows_to_the_callers_office(taxpayer):
 
 def test_it_applies_several_payments_of_one_batch_to_the_same_document(taxpayer):
     doc = make_document(taxpayer, amount=1_000_000)
-    results = record_payments([row(taxpayer, document_number=doc.number, amount=600_000),
-                               row(taxpayer, document_number=doc.number, amount=600_000)])
+    results = record_payments(
+        [
+            row(taxpayer, document_number=doc.number, amount=600_000),
+            row(taxpayer, document_number=doc.number, amount=600_000),
+        ]
+    )
     doc.refresh_from_db()
     assert doc.amount_due == 0 and results[1].payment.overpaid_amount == 200_000
     assert DebtDocument.objects.get(pk=doc.pk).state == DocumentState.PAID

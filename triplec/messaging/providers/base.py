@@ -54,8 +54,16 @@ ERRORS: dict[int, tuple[str, str]] = {
 class ProviderError(Exception):
     """A send that did not succeed. `kind` decides what the dispatcher does; `reason_id` is for staff."""
 
-    def __init__(self, code: int | None, title: str, reason_id: str, kind: str, *, http_status: int | None = None,
-                 ambiguous: bool = False):
+    def __init__(
+        self,
+        code: int | None,
+        title: str,
+        reason_id: str,
+        kind: str,
+        *,
+        http_status: int | None = None,
+        ambiguous: bool = False,
+    ):
         super().__init__(f"{code}: {title}")
         self.code, self.title, self.reason_id, self.kind = code, title, reason_id, kind
         self.http_status = http_status
@@ -79,8 +87,9 @@ class ProviderError(Exception):
             kind, reason = PERMANENT, "Izin akses WhatsApp ditolak"
         else:
             kind, reason = PERMANENT, f"Ditolak WhatsApp (kode {code}): {title}"[:300]
-        return cls(code, title, reason, kind, http_status=http_status,
-                   ambiguous=http_status is not None and http_status >= 500)
+        return cls(
+            code, title, reason, kind, http_status=http_status, ambiguous=http_status is not None and http_status >= 500
+        )
 
 
 @dataclass(slots=True)

@@ -14,19 +14,34 @@ SECRET = "demo-app-secret"
 
 def make_channel(base_url: str = "http://127.0.0.1:9", provider: str = "simulator", **fields) -> Channel:
     office = fields.pop("office", None) or make_office()
-    return Channel.objects.create(office=office, phone_number_id=fields.pop("phone_number_id", "922000000000001"),
-                                  display_number="+62 380 821123", waba_id=fields.pop("waba_id", "922000000000002"),
-                                  base_url=base_url, provider=provider, **fields)
+    return Channel.objects.create(
+        office=office,
+        phone_number_id=fields.pop("phone_number_id", "922000000000001"),
+        display_number="+62 380 821123",
+        waba_id=fields.pop("waba_id", "922000000000002"),
+        base_url=base_url,
+        provider=provider,
+        **fields,
+    )
 
 
-def make_template(channel: Channel, name: str = "tagihan_v1", body: str = "Yth. {{1}}, utang pajak Anda {{2}}.",
-                  **fields) -> Template:
+def make_template(
+    channel: Channel, name: str = "tagihan_v1", body: str = "Yth. {{1}}, utang pajak Anda {{2}}.", **fields
+) -> Template:
     fields.setdefault("status", TemplateStatus.APPROVED)
     return Template.objects.create(channel=channel, name=name, body=body, **fields)
 
 
-def status_payload(wamid: str, status: str, *, callback: str = "", ts: int | None = None, errors=None,
-                   pricing: dict | None = None, phone_number_id: str = "922000000000001") -> dict:
+def status_payload(
+    wamid: str,
+    status: str,
+    *,
+    callback: str = "",
+    ts: int | None = None,
+    errors=None,
+    pricing: dict | None = None,
+    phone_number_id: str = "922000000000001",
+) -> dict:
     item = {"id": wamid, "status": status, "timestamp": str(ts or int(time.time())), "recipient_id": "6281234567890"}
     if callback:
         item["biz_opaque_callback_data"] = callback
@@ -37,10 +52,23 @@ def status_payload(wamid: str, status: str, *, callback: str = "", ts: int | Non
     return envelope({"statuses": [item]}, phone_number_id)
 
 
-def inbound_payload(text: str = "Halo", *, wa_id: str = "6281234567890", wamid: str | None = None,
-                    name: str = "Budi", user_id: str = "", ts: int | None = None, **extra) -> dict:
-    message = {"from": wa_id, "id": wamid or f"wamid.in{next(_seq)}", "timestamp": str(ts or int(time.time())),
-               "type": "text", "text": {"body": text}}
+def inbound_payload(
+    text: str = "Halo",
+    *,
+    wa_id: str = "6281234567890",
+    wamid: str | None = None,
+    name: str = "Budi",
+    user_id: str = "",
+    ts: int | None = None,
+    **extra,
+) -> dict:
+    message = {
+        "from": wa_id,
+        "id": wamid or f"wamid.in{next(_seq)}",
+        "timestamp": str(ts or int(time.time())),
+        "type": "text",
+        "text": {"body": text},
+    }
     message.update(extra)
     contact = {"profile": {"name": name}, "wa_id": wa_id}
     if user_id:
@@ -49,13 +77,22 @@ def inbound_payload(text: str = "Halo", *, wa_id: str = "6281234567890", wamid: 
 
 
 def envelope(value: dict, phone_number_id: str = "922000000000001") -> dict:
-    value = {"messaging_product": "whatsapp",
-             "metadata": {"display_phone_number": "62380821123", "phone_number_id": phone_number_id}, **value}
-    return {"object": "whatsapp_business_account",
-            "entry": [{"id": "922000000000002", "changes": [{"field": "messages", "value": value}]}]}
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "62380821123", "phone_number_id": phone_number_id},
+        **value,
+    }
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "922000000000002", "changes": [{"field": "messages", "value": value}]}],
+    }
 
 
 def post_signed(client, payload: dict | bytes, secret: str = SECRET):
     body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-    return client.post("/whatsapp/webhook", data=body, content_type="application/json",
-                       headers={"X-Hub-Signature-256": sign(body, secret)})
+    return client.post(
+        "/whatsapp/webhook",
+        data=body,
+        content_type="application/json",
+        headers={"X-Hub-Signature-256": sign(body, secret)},
+    )

@@ -55,8 +55,16 @@ def always_open(monkeypatch):
 
 def _template_message(channel, key, to="+6281234567890", lane=Lane.BULK, **kw):
     template = channel.templates.first() or make_template(channel)
-    return enqueue_message(channel=channel, to=to, kind="template", template=template, params=["a", "b"],
-                           idempotency_key=key, lane=lane, **kw)
+    return enqueue_message(
+        channel=channel,
+        to=to,
+        kind="template",
+        template=template,
+        params=["a", "b"],
+        idempotency_key=key,
+        lane=lane,
+        **kw,
+    )
 
 
 def _drain(d: Dispatcher, rounds: int = 20):
@@ -139,8 +147,14 @@ def test_it_fails_permanent_errors_at_once_and_marks_131026_contacts_undeliverab
 
 def test_it_fails_free_form_text_outside_the_24_hour_window_without_calling(provider, always_open):
     channel = make_channel()
-    message = enqueue_message(channel=channel, to="+6281234567890", kind="text", payload={"text": "Halo"},
-                              idempotency_key="t", lane=Lane.REPLY)
+    message = enqueue_message(
+        channel=channel,
+        to="+6281234567890",
+        kind="text",
+        payload={"text": "Halo"},
+        idempotency_key="t",
+        lane=Lane.REPLY,
+    )
     Peer.objects.create(channel=channel, wa_id="6281234567890", last_inbound_at=timezone.now() - dt.timedelta(hours=25))
     _drain(Dispatcher(rate_override=1000))
     message.refresh_from_db()
@@ -151,8 +165,14 @@ def test_it_fails_free_form_text_outside_the_24_hour_window_without_calling(prov
 def test_it_sends_free_form_text_inside_the_window(provider, always_open):
     channel = make_channel()
     Peer.objects.create(channel=channel, wa_id="6281234567890", last_inbound_at=timezone.now())
-    message = enqueue_message(channel=channel, to="+6281234567890", kind="text", payload={"text": "Halo"},
-                              idempotency_key="t", lane=Lane.REPLY)
+    message = enqueue_message(
+        channel=channel,
+        to="+6281234567890",
+        kind="text",
+        payload={"text": "Halo"},
+        idempotency_key="t",
+        lane=Lane.REPLY,
+    )
     _drain(Dispatcher(rate_override=1000))
     message.refresh_from_db()
     assert message.state == State.SENT

@@ -3,11 +3,23 @@ import pytest
 from triplec.messaging.providers.base import PERMANENT, THROTTLE, TRANSIENT, ProviderError
 
 
-@pytest.mark.parametrize("code,kind", [
-    (131026, PERMANENT), (131047, PERMANENT), (132000, PERMANENT), (132001, PERMANENT), (132012, PERMANENT),
-    (190, PERMANENT), (130429, THROTTLE), (131056, THROTTLE), (80007, THROTTLE), (4, THROTTLE),
-    (131053, TRANSIENT), (131016, TRANSIENT),
-])
+@pytest.mark.parametrize(
+    "code,kind",
+    [
+        (131026, PERMANENT),
+        (131047, PERMANENT),
+        (132000, PERMANENT),
+        (132001, PERMANENT),
+        (132012, PERMANENT),
+        (190, PERMANENT),
+        (130429, THROTTLE),
+        (131056, THROTTLE),
+        (80007, THROTTLE),
+        (4, THROTTLE),
+        (131053, TRANSIENT),
+        (131016, TRANSIENT),
+    ],
+)
 def test_it_classes_each_error_code_of_the_contract(code, kind):
     error = ProviderError.from_code(code, "title", http_status=400)
     assert error.kind == kind

@@ -17,17 +17,32 @@ def test_it_creates_the_office_channel_from_settings_on_first_use():
 
     channel = channel_for_office(make_office())
     assert (channel.phone_number_id, channel.api_version, channel.messages_per_second) == (
-        "922000000000001", "v25.0", 80)
+        "922000000000001",
+        "v25.0",
+        80,
+    )
     assert channel_for_office(channel.office).pk == channel.pk
 
 
 def test_it_enqueues_idempotently_by_key():
     channel = make_channel()
     template = make_template(channel)
-    first = enqueue_message(channel=channel, to="+6281234567890", kind="template", template=template,
-                            params=["Budi", "Rp1"], idempotency_key="campaign:1:tp:9")
-    again = enqueue_message(channel=channel, to="+6281234567890", kind="template", template=template,
-                            params=["Budi", "Rp1"], idempotency_key="campaign:1:tp:9")
+    first = enqueue_message(
+        channel=channel,
+        to="+6281234567890",
+        kind="template",
+        template=template,
+        params=["Budi", "Rp1"],
+        idempotency_key="campaign:1:tp:9",
+    )
+    again = enqueue_message(
+        channel=channel,
+        to="+6281234567890",
+        kind="template",
+        template=template,
+        params=["Budi", "Rp1"],
+        idempotency_key="campaign:1:tp:9",
+    )
     assert first.pk == again.pk and OutboundMessage.objects.count() == 1
     assert first.payload["to"] == "6281234567890"
     assert first.payload["biz_opaque_callback_data"] == str(first.callback_id)
@@ -36,18 +51,22 @@ def test_it_enqueues_idempotently_by_key():
 
 def test_it_addresses_a_business_scoped_user_id_as_recipient():
     channel = make_channel()
-    message = enqueue_message(channel=channel, to="ID.1234567", kind="text", payload={"text": "Halo"},
-                              idempotency_key="r1", lane=Lane.REPLY)
+    message = enqueue_message(
+        channel=channel, to="ID.1234567", kind="text", payload={"text": "Halo"}, idempotency_key="r1", lane=Lane.REPLY
+    )
     assert message.payload["recipient"] == "ID.1234567" and "to" not in message.payload
 
 
-@pytest.mark.parametrize("kwargs,error", [
-    (dict(kind="text", payload={"text": ""}), "empty"),
-    (dict(kind="buttons", payload={"text": "x", "buttons": [["a", "x" * 21]]}), "title"),
-    (dict(kind="fax", payload={}), "unknown message kind"),
-    (dict(kind="template", params=["only one"]), "needs 0 header and 2 body"),
-    (dict(kind="text", payload={"text": "x"}, to="12"), "neither"),
-])
+@pytest.mark.parametrize(
+    "kwargs,error",
+    [
+        (dict(kind="text", payload={"text": ""}), "empty"),
+        (dict(kind="buttons", payload={"text": "x", "buttons": [["a", "x" * 21]]}), "title"),
+        (dict(kind="fax", payload={}), "unknown message kind"),
+        (dict(kind="template", params=["only one"]), "needs 0 header and 2 body"),
+        (dict(kind="text", payload={"text": "x"}, to="12"), "neither"),
+    ],
+)
 def test_it_refuses_bad_input_with_a_clear_error(kwargs, error):
     channel = make_channel()
     if kwargs["kind"] == "template":
@@ -61,8 +80,14 @@ def test_it_refuses_bad_input_with_a_clear_error(kwargs, error):
 def test_it_refuses_a_template_that_is_not_approved():
     channel = make_channel()
     with pytest.raises(MessagingError, match="paused"):
-        enqueue_message(channel=channel, to="+6281234567890", kind="template", idempotency_key="x",
-                        template=make_template(channel, status="PAUSED"), params=["a", "b"])
+        enqueue_message(
+            channel=channel,
+            to="+6281234567890",
+            kind="template",
+            idempotency_key="x",
+            template=make_template(channel, status="PAUSED"),
+            params=["a", "b"],
+        )
 
 
 def test_it_records_bulk_to_an_opted_out_taxpayer_as_failed_with_the_reason_and_audits_it():
@@ -70,7 +95,14 @@ def test_it_records_bulk_to_an_opted_out_taxpayer_as_failed_with_the_reason_and_
     taxpayer = make_taxpayer(channel.office)
     contact, _ = contact_set_number(taxpayer=taxpayer, phone="+6281234567890", source=ContactSource.REGISTRATION)
     contact_set_status(contact=contact, status=ContactStatus.OPTED_OUT)
-    message = enqueue_message(channel=channel, to=contact.phone, kind="template", template=make_template(channel),
-                              params=["a", "b"], idempotency_key="x", taxpayer=taxpayer)
+    message = enqueue_message(
+        channel=channel,
+        to=contact.phone,
+        kind="template",
+        template=make_template(channel),
+        params=["a", "b"],
+        idempotency_key="x",
+        taxpayer=taxpayer,
+    )
     assert message.state == State.FAILED and "menolak" in message.error_reason
     assert AuditEntry.objects.filter(action="whatsapp.enqueue", taxpayer=taxpayer).exists()

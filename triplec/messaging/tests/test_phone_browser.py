@@ -21,10 +21,22 @@ def test_it_stores_a_reply_typed_on_the_phone_page(simulator, live_server, page,
     channel = make_channel(base_url=simulator.base_url)
     templates_sync(channel=channel)
     message = enqueue_message(
-        channel=channel, to="+6281234567890", kind="template", idempotency_key="browser",
+        channel=channel,
+        to="+6281234567890",
+        kind="template",
+        idempotency_key="browser",
         template=Template.objects.get(name="kode_billing_v1", is_current=True),
-        params={"header": ["PPh"], "body": ["Budi Santoso", "STP 00123/101/25/922/26", "Rp1.500.000",
-                                             "123456789012345", "15 Oktober 2026 23.59 WITA"]})
+        params={
+            "header": ["PPh"],
+            "body": [
+                "Budi Santoso",
+                "STP 00123/101/25/922/26",
+                "Rp1.500.000",
+                "123456789012345",
+                "15 Oktober 2026 23.59 WITA",
+            ],
+        },
+    )
     d = Dispatcher(rate_override=10)
     wait_until(lambda: d.step() or OutboundMessage.objects.get(pk=message.pk).state != State.QUEUED, timeout=10)
 
@@ -34,11 +46,17 @@ def test_it_stores_a_reply_typed_on_the_phone_page(simulator, live_server, page,
     page.keyboard.press("Enter")
     page.locator(".msg.out", has_text="Saya sudah bayar kemarin").wait_for()
 
-    inbound = wait_until(lambda: InboundMessage.objects.filter(text="Saya sudah bayar kemarin").first(),
-                         timeout=10, message="the reply did not reach our database")
+    inbound = wait_until(
+        lambda: InboundMessage.objects.filter(text="Saya sudah bayar kemarin").first(),
+        timeout=10,
+        message="the reply did not reach our database",
+    )
     assert inbound.peer.wa_id == "6281234567890" and inbound.peer.window_open()
     page.get_by_role("button", name="Sudah bayar").click()
-    tapped = wait_until(lambda: InboundMessage.objects.filter(type="button").first(), timeout=10,
-                        message="the button tap did not reach our database")
+    tapped = wait_until(
+        lambda: InboundMessage.objects.filter(type="button").first(),
+        timeout=10,
+        message="the button tap did not reach our database",
+    )
     assert tapped.text == "Sudah bayar"
     assert tapped.context_wamid == OutboundMessage.objects.get(pk=message.pk).wamid

@@ -30,9 +30,13 @@ from .factories import SECRET, envelope, inbound_payload, make_channel, make_tem
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = 2000
-_COMMON = dict(max_examples=EXAMPLES, deadline=None, database=None, print_blob=True,
-               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                      HealthCheck.data_too_large])
+_COMMON = dict(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 settings.register_profile("webhooks-ci", derandomize=True, **_COMMON)
 settings.register_profile("webhooks-dev", **_COMMON)
 PROFILE = settings.get_profile("webhooks-ci" if os.environ.get("CI") else "webhooks-dev")
@@ -45,55 +49,107 @@ def _statuses(*items: dict) -> dict:
 
 
 def _status(name: str, **extra) -> dict:
-    return {**status_payload("wamid.OUT1", name, ts=int(NOW))["entry"][0]["changes"][0]["value"]["statuses"][0],
-            **extra}
+    return {
+        **status_payload("wamid.OUT1", name, ts=int(NOW))["entry"][0]["changes"][0]["value"]["statuses"][0],
+        **extra,
+    }
 
 
 def _template_change(field: str, value: dict) -> dict:
-    return {"object": "whatsapp_business_account",
-            "entry": [{"id": "922000000000002", "time": int(NOW), "changes": [{"field": field, "value": value}]}]}
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "922000000000002", "time": int(NOW), "changes": [{"field": field, "value": value}]}],
+    }
 
 
 BASES = [
     inbound_payload("Saya mau bayar", wamid="wamid.T1", ts=int(NOW)),
     inbound_payload("Halo", wa_id="6281234567890", user_id="ID.1234567890", wamid="wamid.T2", ts=int(NOW)),
-    inbound_payload(wamid="wamid.B1", ts=int(NOW), type="button",
-                    button={"payload": "PAY_INFO", "text": "Cara bayar"}, context={"id": "wamid.OUT1"}),
-    inbound_payload(wamid="wamid.I1", ts=int(NOW), type="interactive",
-                    interactive={"type": "button_reply", "button_reply": {"id": "pay", "title": "Bayar"}}),
-    inbound_payload(wamid="wamid.L1", ts=int(NOW), type="interactive",
-                    interactive={"type": "list_reply", "list_reply": {"id": "row1", "title": "Cicil",
-                                                                      "description": "x"}}),
-    inbound_payload(wamid="wamid.D1", ts=int(NOW), type="document",
-                    document={"caption": "bukti", "filename": "bukti.pdf", "id": "m1", "mime_type": "application/pdf"}),
-    inbound_payload(wamid="wamid.G1", ts=int(NOW), type="location",
-                    location={"latitude": -10.17, "longitude": 123.6, "name": "KPP"}),
-    inbound_payload(wamid="wamid.U1", ts=int(NOW), type="unsupported",
-                    errors=[{"code": 131051, "title": "Message type unknown"}]),
-    _statuses(_status("sent", pricing={"billable": True, "pricing_model": "PMP", "type": "regular",
-                                       "category": "utility"})),
+    inbound_payload(
+        wamid="wamid.B1",
+        ts=int(NOW),
+        type="button",
+        button={"payload": "PAY_INFO", "text": "Cara bayar"},
+        context={"id": "wamid.OUT1"},
+    ),
+    inbound_payload(
+        wamid="wamid.I1",
+        ts=int(NOW),
+        type="interactive",
+        interactive={"type": "button_reply", "button_reply": {"id": "pay", "title": "Bayar"}},
+    ),
+    inbound_payload(
+        wamid="wamid.L1",
+        ts=int(NOW),
+        type="interactive",
+        interactive={"type": "list_reply", "list_reply": {"id": "row1", "title": "Cicil", "description": "x"}},
+    ),
+    inbound_payload(
+        wamid="wamid.D1",
+        ts=int(NOW),
+        type="document",
+        document={"caption": "bukti", "filename": "bukti.pdf", "id": "m1", "mime_type": "application/pdf"},
+    ),
+    inbound_payload(
+        wamid="wamid.G1", ts=int(NOW), type="location", location={"latitude": -10.17, "longitude": 123.6, "name": "KPP"}
+    ),
+    inbound_payload(
+        wamid="wamid.U1", ts=int(NOW), type="unsupported", errors=[{"code": 131051, "title": "Message type unknown"}]
+    ),
+    _statuses(
+        _status("sent", pricing={"billable": True, "pricing_model": "PMP", "type": "regular", "category": "utility"})
+    ),
     _statuses(_status("delivered"), _status("read")),
     _statuses(_status("read", biz_opaque_callback_data="00000000-0000-4000-8000-000000000000")),
-    _statuses(_status("failed", errors=[{"code": 131026, "title": "Message undeliverable",
-                                         "error_data": {"details": "Message Undeliverable."}}])),
+    _statuses(
+        _status(
+            "failed",
+            errors=[
+                {"code": 131026, "title": "Message undeliverable", "error_data": {"details": "Message Undeliverable."}}
+            ],
+        )
+    ),
     envelope({"errors": [{"code": 130429, "title": "Rate limit hit", "error_data": {"details": "x"}}]}),
-    _template_change("message_template_status_update",
-                     {"event": "APPROVED", "message_template_id": 900, "message_template_name": "tagihan_v1",
-                      "message_template_language": "id", "reason": "NONE"}),
-    _template_change("template_category_update",
-                     {"message_template_id": 900, "message_template_name": "tagihan_v1",
-                      "message_template_language": "id", "previous_category": "MARKETING",
-                      "new_category": "UTILITY"}),
+    _template_change(
+        "message_template_status_update",
+        {
+            "event": "APPROVED",
+            "message_template_id": 900,
+            "message_template_name": "tagihan_v1",
+            "message_template_language": "id",
+            "reason": "NONE",
+        },
+    ),
+    _template_change(
+        "template_category_update",
+        {
+            "message_template_id": 900,
+            "message_template_name": "tagihan_v1",
+            "message_template_language": "id",
+            "previous_category": "MARKETING",
+            "new_category": "UTILITY",
+        },
+    ),
     _template_change("account_update", {"event": "VERIFIED_ACCOUNT"}),
 ]
 
 SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(10**40), max_value=10**40), st.text(max_size=12),
-    st.floats(allow_nan=False, allow_infinity=False), st.sampled_from([float("nan"), float("inf"), 10**30, -1, ""]))
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**40), max_value=10**40),
+    st.text(max_size=12),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([float("nan"), float("inf"), 10**30, -1, ""]),
+)
 BY_TYPE = {  # a value of each JSON type, to put one where another was
-    type(None): st.none(), bool: st.booleans(), int: st.integers(min_value=-(10**40), max_value=10**40),
-    float: st.floats() | st.sampled_from([float("nan"), float("inf"), 1e308]), str: st.text(max_size=12),
-    list: st.lists(SCALARS, max_size=3), dict: st.dictionaries(st.text(max_size=6), SCALARS, max_size=3)}
+    type(None): st.none(),
+    bool: st.booleans(),
+    int: st.integers(min_value=-(10**40), max_value=10**40),
+    float: st.floats() | st.sampled_from([float("nan"), float("inf"), 1e308]),
+    str: st.text(max_size=12),
+    list: st.lists(SCALARS, max_size=3),
+    dict: st.dictionaries(st.text(max_size=6), SCALARS, max_size=3),
+}
 
 
 def _paths(node, path=()):
@@ -120,14 +176,21 @@ def mutated_bodies(draw) -> bytes:
         old = _get(payload, path)
         kind = draw(st.sampled_from(["type", "type", "null", "delete", "wrap", "swap", "empty"]))
         if kind == "type":
-            new = draw(draw(st.sampled_from([strategy for kind_, strategy in BY_TYPE.items() if kind_ is not type(old)])))
+            new = draw(
+                draw(st.sampled_from([strategy for kind_, strategy in BY_TYPE.items() if kind_ is not type(old)]))
+            )
         elif kind == "null":
             new = None
         elif kind == "wrap":
             new = [old]
         elif kind == "swap":  # a list for an object and an object for a list
-            new = list(old.values()) if isinstance(old, dict) else {str(i): v for i, v in enumerate(old)} \
-                if isinstance(old, list) else {"value": old}
+            new = (
+                list(old.values())
+                if isinstance(old, dict)
+                else {str(i): v for i, v in enumerate(old)}
+                if isinstance(old, list)
+                else {"value": old}
+            )
         elif kind == "empty":
             new = type(old)() if isinstance(old, (dict, list, str)) else 0
         else:
@@ -143,7 +206,7 @@ def mutated_bodies(draw) -> bytes:
     body = json.dumps(payload).encode()
     breakage = draw(st.sampled_from([None] * 12 + ["truncate", "byte"]))
     if breakage == "truncate":
-        body = body[:draw(st.integers(min_value=0, max_value=len(body)))]
+        body = body[: draw(st.integers(min_value=0, max_value=len(body)))]
     elif breakage == "byte":
         at = draw(st.integers(min_value=0, max_value=len(body)))
         body = body[:at] + draw(st.sampled_from([b"\xff", b"\x00", b"\xc3", b"\\u0000", b"\\ud800"])) + body[at:]
@@ -155,16 +218,30 @@ def world(settings):
     settings.WHATSAPP_WEBHOOK_PROCESSING = "loop"  # the test processes each stored event itself
     channel = make_channel()
     template = make_template(channel, meta_id="900")
-    message = enqueue_message(channel=channel, to="+6281234567890", kind="template", template=template,
-                              params=["Budi", "Rp1"], idempotency_key="k1")
+    message = enqueue_message(
+        channel=channel,
+        to="+6281234567890",
+        kind="template",
+        template=template,
+        params=["Budi", "Rp1"],
+        idempotency_key="k1",
+    )
     OutboundMessage.objects.filter(pk=message.pk).update(state=State.SENT, wamid="wamid.OUT1")
     return channel
 
 
 def _post(body: bytes) -> str:
-    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/whatsapp/webhook", "SERVER_NAME": "127.0.0.1",
-               "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body),
-               "CONTENT_LENGTH": str(len(body)), "HTTP_X_HUB_SIGNATURE_256": sign(body, SECRET)}
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/whatsapp/webhook",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "CONTENT_LENGTH": str(len(body)),
+        "HTTP_X_HUB_SIGNATURE_256": sign(body, SECRET),
+    }
     started = []
     b"".join(wsgi.application(environ, lambda status, headers: started.append(status)))
     return started[0]

@@ -18,8 +18,15 @@ pytestmark = pytest.mark.django_db
 
 
 def _sent(channel, *, to="+6281234567890", taxpayer=None, wamid="wamid.OUT1", key="k1"):
-    message = enqueue_message(channel=channel, to=to, kind="template", template=make_template(channel, name=key),
-                              params=["Budi", "Rp1"], idempotency_key=key, taxpayer=taxpayer)
+    message = enqueue_message(
+        channel=channel,
+        to=to,
+        kind="template",
+        template=make_template(channel, name=key),
+        params=["Budi", "Rp1"],
+        idempotency_key=key,
+        taxpayer=taxpayer,
+    )
     OutboundMessage.objects.filter(pk=message.pk).update(state=State.SENT, wamid=wamid)
     return message
 
@@ -59,12 +66,25 @@ def test_it_keeps_metas_times_when_read_comes_before_delivered(client, base):
 
 def test_it_keeps_metas_times_when_read_comes_before_delivered_in_one_body(client, base):
     message = _sent(make_channel())
-    post_signed(client, envelope({"statuses": [_status("wamid.OUT1", "read", base + 60),
-                                               _status("wamid.OUT1", "delivered", base + 5),
-                                               _status("wamid.OUT1", "sent", base + 1)]}))
+    post_signed(
+        client,
+        envelope(
+            {
+                "statuses": [
+                    _status("wamid.OUT1", "read", base + 60),
+                    _status("wamid.OUT1", "delivered", base + 5),
+                    _status("wamid.OUT1", "sent", base + 1),
+                ]
+            }
+        ),
+    )
     message.refresh_from_db()
     assert (message.state, message.sent_at, message.delivered_at, message.read_at) == (
-        State.READ, _at(base + 1), _at(base + 5), _at(base + 60))
+        State.READ,
+        _at(base + 1),
+        _at(base + 5),
+        _at(base + 60),
+    )
 
 
 def test_it_takes_the_read_time_as_delivered_when_meta_only_reports_read(client, base):

@@ -21,8 +21,17 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _sent(channel, n: int) -> list[OutboundMessage]:
     template = make_template(channel)
-    messages = [enqueue_message(channel=channel, to=f"62812345678{i:02d}", kind="template", template=template,
-                                params=["Budi", "Rp1"], idempotency_key=f"k{i}") for i in range(n)]
+    messages = [
+        enqueue_message(
+            channel=channel,
+            to=f"62812345678{i:02d}",
+            kind="template",
+            template=template,
+            params=["Budi", "Rp1"],
+            idempotency_key=f"k{i}",
+        )
+        for i in range(n)
+    ]
     for i, message in enumerate(messages):
         OutboundMessage.objects.filter(pk=message.pk).update(state=State.SENT, wamid=f"wamid.S{i}")
     return messages
@@ -36,8 +45,10 @@ def test_a_stale_plan_never_moves_a_message_back_and_reports_only_what_moved():
     channel = make_channel()
     first, second = _sent(channel, 2)
     now = int(time.time())
-    plan = plan_statuses(_statuses(status_payload("wamid.S0", "delivered", ts=now))
-                         + _statuses(status_payload("wamid.S1", "delivered", ts=now)))
+    plan = plan_statuses(
+        _statuses(status_payload("wamid.S0", "delivered", ts=now))
+        + _statuses(status_payload("wamid.S1", "delivered", ts=now))
+    )
     # Between the plan and its writes, another processor applies "read" to the first message.
     OutboundMessage.objects.filter(pk=first.pk).update(state=State.READ)
     changes = []
@@ -61,8 +72,10 @@ def test_it_applies_a_burst_in_order_per_message_and_marks_every_event():
     channel = make_channel()
     [message] = _sent(channel, 1)
     now = int(time.time())
-    ids = [webhook_store(body=json.dumps(status_payload("wamid.S0", name, ts=now + i)).encode())
-           for i, name in enumerate(["sent", "delivered", "read"])]
+    ids = [
+        webhook_store(body=json.dumps(status_payload("wamid.S0", name, ts=now + i)).encode())
+        for i, name in enumerate(["sent", "delivered", "read"])
+    ]
     assert process_events(ids) == 3
     message.refresh_from_db()
     assert message.state == State.READ and message.sent_at and message.delivered_at and message.read_at

@@ -24,8 +24,12 @@ def test_it_accepts_the_contracts_signature_vector(client, settings):
 
     views._secrets.clear()
     try:
-        response = client.post("/whatsapp/webhook", data=VECTOR_BODY, content_type="application/json",
-                               headers={"X-Hub-Signature-256": VECTOR_SIG})
+        response = client.post(
+            "/whatsapp/webhook",
+            data=VECTOR_BODY,
+            content_type="application/json",
+            headers={"X-Hub-Signature-256": VECTOR_SIG},
+        )
         assert response.status_code == 200
         assert WebhookEvent.objects.get().processed_at is not None
     finally:
@@ -41,14 +45,16 @@ def test_it_refuses_a_bad_or_missing_signature_with_no_side_effect(client, heade
 
 
 def test_it_answers_the_verification_handshake_only_with_the_right_token(client):
-    ok = client.get("/whatsapp/webhook", {"hub.mode": "subscribe", "hub.verify_token": "demo-verify-token",
-                                          "hub.challenge": "1158201444"})
+    ok = client.get(
+        "/whatsapp/webhook",
+        {"hub.mode": "subscribe", "hub.verify_token": "demo-verify-token", "hub.challenge": "1158201444"},
+    )
     assert ok.status_code == 200 and ok.content == b"1158201444"
-    wrong = client.get("/whatsapp/webhook", {"hub.mode": "subscribe", "hub.verify_token": "nope",
-                                             "hub.challenge": "1"})
+    wrong = client.get("/whatsapp/webhook", {"hub.mode": "subscribe", "hub.verify_token": "nope", "hub.challenge": "1"})
     assert wrong.status_code == 403
-    mode = client.get("/whatsapp/webhook", {"hub.mode": "unsubscribe", "hub.verify_token": "demo-verify-token",
-                                            "hub.challenge": "1"})
+    mode = client.get(
+        "/whatsapp/webhook", {"hub.mode": "unsubscribe", "hub.verify_token": "demo-verify-token", "hub.challenge": "1"}
+    )
     assert mode.status_code == 403
 
 
@@ -86,18 +92,30 @@ def test_it_matches_a_username_user_by_business_scoped_id(client):
 
 def test_it_reads_button_and_list_replies(client):
     make_channel()
-    post_signed(client, inbound_payload(type="button", button={"payload": "PAY:1", "text": "Bayar"},
-                                        context={"id": "wamid.T"}))
-    post_signed(client, inbound_payload(type="interactive", interactive={
-        "type": "list_reply", "list_reply": {"id": "row2", "title": "Cicilan"}}))
+    post_signed(
+        client, inbound_payload(type="button", button={"payload": "PAY:1", "text": "Bayar"}, context={"id": "wamid.T"})
+    )
+    post_signed(
+        client,
+        inbound_payload(
+            type="interactive", interactive={"type": "list_reply", "list_reply": {"id": "row2", "title": "Cicilan"}}
+        ),
+    )
     rows = list(InboundMessage.objects.order_by("id").values_list("type", "text", "reply_id", "context_wamid"))
     assert rows[0] == ("button", "Bayar", "PAY:1", "wamid.T")
     assert rows[1][:3] == ("interactive", "Cicilan", "row2")
 
 
 def _sent_message(channel, **kw):
-    message = enqueue_message(channel=channel, to="+6281234567890", kind="template", template=make_template(channel),
-                              params=["Budi", "Rp1"], idempotency_key=kw.pop("key", "k1"), **kw)
+    message = enqueue_message(
+        channel=channel,
+        to="+6281234567890",
+        kind="template",
+        template=make_template(channel),
+        params=["Budi", "Rp1"],
+        idempotency_key=kw.pop("key", "k1"),
+        **kw,
+    )
     OutboundMessage.objects.filter(pk=message.pk).update(state=State.SENT, wamid="wamid.OUT1")
     return message
 
@@ -123,8 +141,11 @@ def test_it_counts_duplicate_statuses_once_and_infers_a_skipped_delivered(client
     handler = lambda sender, **kw: changes.extend(status for _, status in kw["changes"])  # noqa: E731
     message_status_changed.connect(handler)
     try:
-        payload = status_payload("wamid.OUT1", "read", pricing={"billable": True, "pricing_model": "PMP",
-                                                                "type": "regular", "category": "utility"})
+        payload = status_payload(
+            "wamid.OUT1",
+            "read",
+            pricing={"billable": True, "pricing_model": "PMP", "type": "regular", "category": "utility"},
+        )
         for _ in range(3):
             post_signed(client, payload)
             payload["entry"][0]["changes"][0]["value"]["metadata"]["x"] = len(changes)  # different body, same status
@@ -138,8 +159,14 @@ def test_it_counts_duplicate_statuses_once_and_infers_a_skipped_delivered(client
 
 def test_it_finds_the_message_by_callback_data_before_the_send_result_is_written(client):
     channel = make_channel()
-    message = enqueue_message(channel=channel, to="+6281234567890", kind="template", template=make_template(channel),
-                              params=["Budi", "Rp1"], idempotency_key="k")
+    message = enqueue_message(
+        channel=channel,
+        to="+6281234567890",
+        kind="template",
+        template=make_template(channel),
+        params=["Budi", "Rp1"],
+        idempotency_key="k",
+    )
     OutboundMessage.objects.filter(pk=message.pk).update(state=State.SENDING)
     post_signed(client, status_payload("wamid.NEW", "sent", callback=str(message.callback_id)))
     message.refresh_from_db()
@@ -186,10 +213,26 @@ def test_it_signals_inbound_messages_after_commit(client, django_capture_on_comm
 def test_it_updates_templates_from_template_webhooks(client):
     channel = make_channel()
     template = make_template(channel, meta_id="900")
-    body = {"object": "whatsapp_business_account", "entry": [{"id": channel.waba_id, "changes": [
-        {"field": "message_template_status_update",
-         "value": {"event": "DISABLED", "message_template_id": 900, "message_template_name": template.name,
-                   "message_template_language": "id", "reason": "POLICY"}}]}]}
+    body = {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": channel.waba_id,
+                "changes": [
+                    {
+                        "field": "message_template_status_update",
+                        "value": {
+                            "event": "DISABLED",
+                            "message_template_id": 900,
+                            "message_template_name": template.name,
+                            "message_template_language": "id",
+                            "reason": "POLICY",
+                        },
+                    }
+                ],
+            }
+        ],
+    }
     post_signed(client, body)
     template.refresh_from_db()
     assert template.status == "DISABLED"
@@ -198,11 +241,21 @@ def test_it_updates_templates_from_template_webhooks(client):
 def test_it_processes_every_message_and_status_in_one_payload(client):
     channel = make_channel()
     _sent_message(channel)
-    value = {"contacts": [{"profile": {"name": "A"}, "wa_id": "6281111111111"}],
-             "messages": [{"from": "6281111111111", "id": f"wamid.M{i}", "timestamp": str(int(time.time())),
-                           "type": "text", "text": {"body": str(i)}} for i in range(3)],
-             "statuses": status_payload("wamid.OUT1", "delivered")["entry"][0]["changes"][0]["value"]["statuses"],
-             "errors": [{"code": 130429, "title": "Rate limit hit"}]}
+    value = {
+        "contacts": [{"profile": {"name": "A"}, "wa_id": "6281111111111"}],
+        "messages": [
+            {
+                "from": "6281111111111",
+                "id": f"wamid.M{i}",
+                "timestamp": str(int(time.time())),
+                "type": "text",
+                "text": {"body": str(i)},
+            }
+            for i in range(3)
+        ],
+        "statuses": status_payload("wamid.OUT1", "delivered")["entry"][0]["changes"][0]["value"]["statuses"],
+        "errors": [{"code": 130429, "title": "Rate limit hit"}],
+    }
     post_signed(client, envelope(value))
     assert InboundMessage.objects.count() == 3
     assert OutboundMessage.objects.get().state == State.DELIVERED

@@ -37,9 +37,17 @@ def _chunked_post(base_url: str, chunks: list[bytes], signature: str) -> tuple[i
     url = urlparse(base_url)
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
     try:
-        conn.request("POST", "/whatsapp/webhook", body=iter(chunks), encode_chunked=True,
-                     headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked",
-                              "X-Hub-Signature-256": signature})
+        conn.request(
+            "POST",
+            "/whatsapp/webhook",
+            body=iter(chunks),
+            encode_chunked=True,
+            headers={
+                "Content-Type": "application/json",
+                "Transfer-Encoding": "chunked",
+                "X-Hub-Signature-256": signature,
+            },
+        )
         response = conn.getresponse()
         return response.status, response.read()
     finally:
@@ -50,28 +58,40 @@ def _chunked_post(base_url: str, chunks: list[bytes], signature: str) -> tuple[i
 def test_it_reads_a_chunked_signed_post_whole_on_a_real_server(server):
     make_channel()
     body = json.dumps(inbound_payload("Saya mau bayar lewat chunked", wamid="wamid.CHUNKED")).encode()
-    chunks = [body[i:i + 50] for i in range(0, len(body), 50)]  # many chunks, split mid-token
+    chunks = [body[i : i + 50] for i in range(0, len(body), 50)]  # many chunks, split mid-token
     assert _chunked_post(server, chunks, sign(body, SECRET)) == (200, b"ok")
     event = WebhookEvent.objects.get()
     assert event.body_hash == hashlib.sha256(body).hexdigest()  # the exact bytes
-    wait_until(lambda: InboundMessage.objects.filter(wamid="wamid.CHUNKED").exists(), timeout=10,
-               message="the chunked webhook was not processed")
+    wait_until(
+        lambda: InboundMessage.objects.filter(wamid="wamid.CHUNKED").exists(),
+        timeout=10,
+        message="the chunked webhook was not processed",
+    )
 
 
 @pytest.mark.django_db(transaction=True)
 def test_it_refuses_a_chunked_post_whose_signature_is_not_over_the_whole_body(server):
     body = json.dumps(inbound_payload("Halo", wamid="wamid.HALF")).encode()
     half = body[: len(body) // 2]
-    status, _ = _chunked_post(server, [half, body[len(half):]], sign(half, SECRET))
+    status, _ = _chunked_post(server, [half, body[len(half) :]], sign(half, SECRET))
     assert status == 403
     assert not WebhookEvent.objects.exists()
 
 
 # --- in-process: the exact answers ------------------------------------------------------------------------
 def _environ(body: bytes, **extra) -> dict:
-    return {"REQUEST_METHOD": "POST", "PATH_INFO": "/whatsapp/webhook", "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body),
-            "CONTENT_TYPE": "application/json", "HTTP_X_HUB_SIGNATURE_256": sign(body, SECRET), **extra}
+    return {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/whatsapp/webhook",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "CONTENT_TYPE": "application/json",
+        "HTTP_X_HUB_SIGNATURE_256": sign(body, SECRET),
+        **extra,
+    }
 
 
 def _call(app, environ) -> tuple[str, bytes]:
@@ -86,18 +106,32 @@ BODY = b'{"object":"whatsapp_business_account","entry":[]}'
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("app", list(APPS))
-@pytest.mark.parametrize("extra, answer", [
-    ({"CONTENT_LENGTH": "abc"}, ("400 Bad Request", b"bad Content-Length")),
-    ({"CONTENT_LENGTH": "-5"}, ("400 Bad Request", b"bad Content-Length")),
-    ({"CONTENT_LENGTH": "1_0"}, ("400 Bad Request", b"bad Content-Length")),
-    ({"CONTENT_LENGTH": str(len(BODY) + 10)}, ("400 Bad Request", b"body shorter than its Content-Length")),
-    ({"CONTENT_LENGTH": str(4 * 1024 * 1024)}, ("413 Content Too Large", b"payload too large")),
-    ({"HTTP_TRANSFER_ENCODING": "chunked"},
-     ("411 Length Required", b"a chunked body is not readable on this server: send Content-Length")),
-    ({"HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input_terminated": True}, ("200 OK", b"ok")),
-    ({"CONTENT_LENGTH": str(len(BODY))}, ("200 OK", b"ok")),
-], ids=["letters", "negative", "underscore", "short body", "too large", "chunked, unterminated input",
-        "chunked, terminated input", "plain"])
+@pytest.mark.parametrize(
+    "extra, answer",
+    [
+        ({"CONTENT_LENGTH": "abc"}, ("400 Bad Request", b"bad Content-Length")),
+        ({"CONTENT_LENGTH": "-5"}, ("400 Bad Request", b"bad Content-Length")),
+        ({"CONTENT_LENGTH": "1_0"}, ("400 Bad Request", b"bad Content-Length")),
+        ({"CONTENT_LENGTH": str(len(BODY) + 10)}, ("400 Bad Request", b"body shorter than its Content-Length")),
+        ({"CONTENT_LENGTH": str(4 * 1024 * 1024)}, ("413 Content Too Large", b"payload too large")),
+        (
+            {"HTTP_TRANSFER_ENCODING": "chunked"},
+            ("411 Length Required", b"a chunked body is not readable on this server: send Content-Length"),
+        ),
+        ({"HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input_terminated": True}, ("200 OK", b"ok")),
+        ({"CONTENT_LENGTH": str(len(BODY))}, ("200 OK", b"ok")),
+    ],
+    ids=[
+        "letters",
+        "negative",
+        "underscore",
+        "short body",
+        "too large",
+        "chunked, unterminated input",
+        "chunked, terminated input",
+        "plain",
+    ],
+)
 def test_it_answers_a_body_it_cannot_read_with_a_clear_4xx(app, extra, answer):
     status, text = _call(APPS[app], _environ(BODY, **extra))
     assert (status, text) == answer

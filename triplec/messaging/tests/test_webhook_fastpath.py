@@ -18,9 +18,17 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _post(body: bytes, signature: str | None) -> tuple[str, bytes]:
-    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/whatsapp/webhook", "SERVER_NAME": "127.0.0.1",
-               "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body),
-               "CONTENT_LENGTH": str(len(body)), "CONTENT_TYPE": "application/json"}
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/whatsapp/webhook",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "CONTENT_LENGTH": str(len(body)),
+        "CONTENT_TYPE": "application/json",
+    }
     if signature is not None:
         environ["HTTP_X_HUB_SIGNATURE_256"] = signature
     started = []
@@ -119,9 +127,16 @@ def test_it_processes_pending_events_once_from_the_command():
 
 
 def test_it_passes_the_handshake_through_to_django():
-    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/whatsapp/webhook", "SERVER_NAME": "127.0.0.1",
-               "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(),
-               "QUERY_STRING": "hub.mode=subscribe&hub.verify_token=demo-verify-token&hub.challenge=42"}
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/whatsapp/webhook",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "QUERY_STRING": "hub.mode=subscribe&hub.verify_token=demo-verify-token&hub.challenge=42",
+    }
     started = []
     response = wsgi.application(environ, lambda status, headers: started.append(status))
     assert started[0].startswith("200") and b"".join(response) == b"42"

@@ -31,8 +31,10 @@ from triplec.taxpayers.services import contact_set_number
 
 from .factories import make_channel
 
-BILLING = {"header": ["PPh"], "body": ["Budi Santoso", "STP 00123/101/25/922/26", "Rp1.500.000",
-                                        "123456789012345", "15 Oktober 2026 23.59 WITA"]}
+BILLING = {
+    "header": ["PPh"],
+    "body": ["Budi Santoso", "STP 00123/101/25/922/26", "Rp1.500.000", "123456789012345", "15 Oktober 2026 23.59 WITA"],
+}
 
 
 @pytest.fixture
@@ -61,8 +63,13 @@ def wa(simulator, live_server, monkeypatch):
 
 
 def provider(sim, token: str | None = None) -> SimulatorProvider:
-    return SimulatorProvider(base_url=sim.base_url, api_version="v25.0", phone_number_id=sim.phone_number_id,
-                             waba_id=sim.waba_id, access_token=token or sim.access_token)
+    return SimulatorProvider(
+        base_url=sim.base_url,
+        api_version="v25.0",
+        phone_number_id=sim.phone_number_id,
+        waba_id=sim.waba_id,
+        access_token=token or sim.access_token,
+    )
 
 
 def billing_template(channel) -> Template:
@@ -73,6 +80,7 @@ def drain(d: Dispatcher, until, timeout: float = 15):
     def step():
         d.step()
         return until()
+
     return wait_until(step, timeout=timeout, interval=0.02, message="dispatcher did not finish")
 
 
@@ -80,10 +88,12 @@ def drain(d: Dispatcher, until, timeout: float = 15):
 def test_it_sends_a_template_that_arrives_once_and_follows_its_statuses(wa):
     channel = wa.channel
     template = billing_template(channel)
-    message = enqueue_message(channel=channel, to="+6281234567890", kind="template", template=template,
-                              params=BILLING, idempotency_key="k1")
-    enqueue_message(channel=channel, to="+6281234567890", kind="template", template=template, params=BILLING,
-                    idempotency_key="k1")  # the same key again: nothing more
+    message = enqueue_message(
+        channel=channel, to="+6281234567890", kind="template", template=template, params=BILLING, idempotency_key="k1"
+    )
+    enqueue_message(
+        channel=channel, to="+6281234567890", kind="template", template=template, params=BILLING, idempotency_key="k1"
+    )  # the same key again: nothing more
     d = Dispatcher(rate_override=100)
     drain(d, lambda: OutboundMessage.objects.get(pk=message.pk).state == State.READ)
     message.refresh_from_db()
@@ -91,7 +101,10 @@ def test_it_sends_a_template_that_arrives_once_and_follows_its_statuses(wa):
     assert received["wamid"] == message.wamid
     assert message.delivered_at and message.read_at and message.pricing_category == "utility"
     assert set(MessageStatus.objects.filter(wamid=message.wamid).values_list("status", flat=True)) == {
-        "sent", "delivered", "read"}
+        "sent",
+        "delivered",
+        "read",
+    }
     # What our registry renders is what the phone shows.
     shown = wa.http.get("/phone/api/chat/6281234567890").json()["items"][0]["view"]
     assert render_template(template, BILLING).split("\n\n")[1] == shown["body"].split("\n\n")[0]
@@ -103,25 +116,34 @@ def test_it_syncs_and_submits_templates(simulator):
     counts = templates_sync(channel=channel)
     assert counts["seen"] >= 4
     assert Template.objects.get(name="surat_teguran_v1").header_type == "DOCUMENT"
-    new, _ = template_save(channel=channel, name="pengingat_v1", body="Yth. {{1}}, jatuh tempo {{2}}.",
-                           category="UTILITY")
+    new, _ = template_save(
+        channel=channel, name="pengingat_v1", body="Yth. {{1}}, jatuh tempo {{2}}.", category="UTILITY"
+    )
     template_submit(template=new)
     assert new.meta_id and new.status in {"PENDING", "APPROVED"}
-    wait_until(lambda: templates_sync(channel=channel) and
-               Template.objects.get(name="pengingat_v1", is_current=True).status == "APPROVED", timeout=10)
+    wait_until(
+        lambda: (
+            templates_sync(channel=channel)
+            and Template.objects.get(name="pengingat_v1", is_current=True).status == "APPROVED"
+        ),
+        timeout=10,
+    )
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("case,code,kind", [
-    ("unknown template", 132001, PERMANENT),
-    ("parameter count", 132000, PERMANENT),
-    ("named vs positional", 132012, PERMANENT),
-    ("outside the window", 131047, PERMANENT),
-    ("bad token", 190, PERMANENT),
-    ("per-number rate", 130429, THROTTLE),
-    ("pair rate", 131056, THROTTLE),
-    ("not on WhatsApp", 131026, PERMANENT),
-])
+@pytest.mark.parametrize(
+    "case,code,kind",
+    [
+        ("unknown template", 132001, PERMANENT),
+        ("parameter count", 132000, PERMANENT),
+        ("named vs positional", 132012, PERMANENT),
+        ("outside the window", 131047, PERMANENT),
+        ("bad token", 190, PERMANENT),
+        ("per-number rate", 130429, THROTTLE),
+        ("pair rate", 131056, THROTTLE),
+        ("not on WhatsApp", 131026, PERMANENT),
+    ],
+)
 def test_it_maps_each_error_of_the_simulator(simulator, case, code, kind):
     channel = make_channel(base_url=simulator.base_url)
     templates_sync(channel=channel)
@@ -133,21 +155,32 @@ def test_it_maps_each_error_of_the_simulator(simulator, case, code, kind):
         template.name = "tidak_ada"
     elif case == "parameter count":
         template.body = "Yth. {{1}}"
-        send = lambda: client.send_template(to=to, body=template_send_body(template, {"header": ["PPh"], "body": ["x"]}))  # noqa: E731
+        send = lambda: client.send_template(
+            to=to, body=template_send_body(template, {"header": ["PPh"], "body": ["x"]})
+        )  # noqa: E731
     elif case == "named vs positional":
         # The right number of parameters, but named where the template is positional.
         template.parameter_format, template.header_text = "NAMED", "Kode {{jenis}}"
         template.body = "{{a}} {{b}} {{c}} {{d}} {{e}}"
-        send = lambda: client.send_template(to=to, body=template_send_body(template, dict(  # noqa: E731
-            jenis="PPh", a="1", b="2", c="3", d="4", e="5")))
+        send = lambda: client.send_template(
+            to=to,
+            body=template_send_body(
+                template,
+                dict(  # noqa: E731
+                    jenis="PPh", a="1", b="2", c="3", d="4", e="5"
+                ),
+            ),
+        )
     elif case == "outside the window":
         send = lambda: client.send_text(to=to, text="Halo")  # noqa: E731
     elif case == "bad token":
         client = provider(simulator, token="wrong")
     elif case == "per-number rate":
         simulator.configure(per_number_mps=1, pair_limit=None)
-        send = lambda: [client.send_template(to=f"62812345678{i:02d}", body=template_send_body(template, BILLING))  # noqa: E731
-                        for i in range(5)]
+        send = lambda: [
+            client.send_template(to=f"62812345678{i:02d}", body=template_send_body(template, BILLING))  # noqa: E731
+            for i in range(5)
+        ]
     elif case == "pair rate":
         simulator.configure(pair_limit={"count": 1, "seconds": 60})
         send = lambda: [client.send_template(to=to, body=template_send_body(template, BILLING)) for _ in range(2)]  # noqa: E731
@@ -165,8 +198,12 @@ def test_it_sends_every_message_kind_and_marks_inbound_as_read(simulator):
     reply = simulator.inbound(from_="6281234567890", name="Budi", text="Halo")
     assert client.send_text(to="6281234567890", text="Selamat siang").wamid.startswith("wamid.")
     client.send_buttons(to="6281234567890", text="Pilih", buttons=[("pay", "Bayar"), ("agent", "Petugas")])
-    client.send_list(to="6281234567890", text="Pilih", button="Lihat", sections=[
-        {"title": "Tagihan", "rows": [{"id": "r1", "title": "STP 1"}]}])
+    client.send_list(
+        to="6281234567890",
+        text="Pilih",
+        button="Lihat",
+        sections=[{"title": "Tagihan", "rows": [{"id": "r1", "title": "STP 1"}]}],
+    )
     client.send_document(to="6281234567890", link=f"{simulator.base_url}/_sim/health", filename="st.pdf")
     assert client.mark_read(reply["wamid"])
     types = [m["type"] for m in simulator.messages(to="6281234567890")]
@@ -181,14 +218,29 @@ def test_it_stores_an_inbound_reply_and_then_answers_inside_the_window(wa):
     result = wa.inbound(from_="6281234567890", name="Budi", text="Berapa utang saya?")
     assert result["webhook_status"] == 200
     # The webhook answers before processing; the processing thread applies it right after.
-    inbound = wait_until(lambda: InboundMessage.objects.filter(wamid=result["wamid"]).first(), timeout=15,
-                         message="inbound message processed")
+    inbound = wait_until(
+        lambda: InboundMessage.objects.filter(wamid=result["wamid"]).first(),
+        timeout=15,
+        message="inbound message processed",
+    )
     assert inbound.text == "Berapa utang saya?" and not inbound.peer.is_unknown
     assert inbound.peer.window_open()
-    answer = enqueue_message(channel=channel, to="+6281234567890", kind="text", lane=Lane.REPLY,
-                             payload={"text": "Silakan verifikasi identitas Anda."}, idempotency_key="r1")
-    closed = enqueue_message(channel=channel, to="+6281299999999", kind="text", lane=Lane.REPLY,
-                             payload={"text": "Halo"}, idempotency_key="r2")
+    answer = enqueue_message(
+        channel=channel,
+        to="+6281234567890",
+        kind="text",
+        lane=Lane.REPLY,
+        payload={"text": "Silakan verifikasi identitas Anda."},
+        idempotency_key="r1",
+    )
+    closed = enqueue_message(
+        channel=channel,
+        to="+6281299999999",
+        kind="text",
+        lane=Lane.REPLY,
+        payload={"text": "Halo"},
+        idempotency_key="r2",
+    )
     d = Dispatcher(rate_override=100)
     drain(d, lambda: OutboundMessage.objects.filter(state__in=[State.QUEUED, State.SENDING]).count() == 0)
     answer.refresh_from_db()
@@ -202,8 +254,17 @@ def test_it_stores_an_inbound_reply_and_then_answers_inside_the_window(wa):
 def test_it_survives_duplicate_reordered_and_missing_statuses(wa):
     wa.configure(faults={"duplicate_webhook": 1.0, "reorder_statuses": 0.5, "skip_delivered": 0.5})
     template = billing_template(wa.channel)
-    messages = [enqueue_message(channel=wa.channel, to=f"+62812000000{i:02d}", kind="template", template=template,
-                                params=BILLING, idempotency_key=f"k{i}") for i in range(20)]
+    messages = [
+        enqueue_message(
+            channel=wa.channel,
+            to=f"+62812000000{i:02d}",
+            kind="template",
+            template=template,
+            params=BILLING,
+            idempotency_key=f"k{i}",
+        )
+        for i in range(20)
+    ]
     d = Dispatcher(rate_override=200)
     drain(d, lambda: OutboundMessage.objects.filter(state=State.READ).count() == 20)
     for message in messages:
@@ -219,8 +280,15 @@ def test_it_marks_the_contact_undeliverable_when_the_failed_status_says_131026(w
     wa.configure(non_whatsapp_numbers=["6281200000001"])
     taxpayer = make_taxpayer(wa.channel.office)
     contact, _ = contact_set_number(taxpayer=taxpayer, phone="+6281200000001", source=ContactSource.REGISTRATION)
-    message = enqueue_message(channel=wa.channel, to=contact.phone, kind="template", taxpayer=taxpayer,
-                              template=billing_template(wa.channel), params=BILLING, idempotency_key="k")
+    message = enqueue_message(
+        channel=wa.channel,
+        to=contact.phone,
+        kind="template",
+        taxpayer=taxpayer,
+        template=billing_template(wa.channel),
+        params=BILLING,
+        idempotency_key="k",
+    )
     d = Dispatcher(rate_override=100)
     drain(d, lambda: OutboundMessage.objects.get(pk=message.pk).state == State.FAILED)
     contact.refresh_from_db()
@@ -233,17 +301,30 @@ def test_it_keeps_under_the_channel_rate_and_recovers_from_throttling(wa):
     wa.configure(per_number_mps=5, pair_limit=None)
     template = billing_template(wa.channel)
     for i in range(12):
-        enqueue_message(channel=wa.channel, to=f"+62812000000{i:02d}", kind="template", template=template,
-                        params=BILLING, idempotency_key=f"a{i}")
+        enqueue_message(
+            channel=wa.channel,
+            to=f"+62812000000{i:02d}",
+            kind="template",
+            template=template,
+            params=BILLING,
+            idempotency_key=f"a{i}",
+        )
     d = Dispatcher(rate_override=4)  # under the simulator's 5/s: never refused
     drain(d, lambda: not OutboundMessage.objects.filter(state__in=[State.QUEUED, State.SENDING]).exists())
     assert wa.stats()["rejected"].get("130429", 0) == 0
     for i in range(12):
-        enqueue_message(channel=wa.channel, to=f"+62813000000{i:02d}", kind="template", template=template,
-                        params=BILLING, idempotency_key=f"b{i}")
+        enqueue_message(
+            channel=wa.channel,
+            to=f"+62813000000{i:02d}",
+            kind="template",
+            template=template,
+            params=BILLING,
+            idempotency_key=f"b{i}",
+        )
     fast = Dispatcher(rate_override=200)  # far over: refused with 130429, slowed down, retried
-    drain(fast, lambda: not OutboundMessage.objects.filter(state__in=[State.QUEUED, State.SENDING]).exists(),
-          timeout=30)
+    drain(
+        fast, lambda: not OutboundMessage.objects.filter(state__in=[State.QUEUED, State.SENDING]).exists(), timeout=30
+    )
     assert wa.stats()["rejected"].get("130429", 0) > 0
     assert OutboundMessage.objects.exclude(state__in=[State.SENT, State.DELIVERED, State.READ]).count() == 0
     assert len(wa.messages()) == 24
@@ -255,8 +336,14 @@ def test_it_defers_rather_than_fails_on_the_pair_limit(wa, settings):
     wa.configure(pair_limit={"count": 2, "seconds": 60})
     template = billing_template(wa.channel)
     for i in range(3):
-        enqueue_message(channel=wa.channel, to="+6281234567890", kind="template", template=template,
-                        params=BILLING, idempotency_key=f"p{i}")
+        enqueue_message(
+            channel=wa.channel,
+            to="+6281234567890",
+            kind="template",
+            template=template,
+            params=BILLING,
+            idempotency_key=f"p{i}",
+        )
     d = Dispatcher(rate_override=100)
     drain(d, lambda: OutboundMessage.objects.filter(error_code=131056).exists())
     waiting = OutboundMessage.objects.get(error_code=131056)
@@ -268,13 +355,26 @@ def test_it_defers_rather_than_fails_on_the_pair_limit(wa, settings):
 def test_it_resolves_an_in_flight_message_after_a_crash_without_sending_it_twice(wa, settings):
     settings.WHATSAPP_STALE_CLAIM_SECONDS = 0.5
     template = billing_template(wa.channel)
-    arrived = enqueue_message(channel=wa.channel, to="+6281200000001", kind="template", template=template,
-                              params=BILLING, idempotency_key="arrived")
-    lost = enqueue_message(channel=wa.channel, to="+6281200000002", kind="template", template=template,
-                           params=BILLING, idempotency_key="lost")
+    arrived = enqueue_message(
+        channel=wa.channel,
+        to="+6281200000001",
+        kind="template",
+        template=template,
+        params=BILLING,
+        idempotency_key="arrived",
+    )
+    lost = enqueue_message(
+        channel=wa.channel,
+        to="+6281200000002",
+        kind="template",
+        template=template,
+        params=BILLING,
+        idempotency_key="lost",
+    )
     # A dispatcher claimed both, sent the first, and died before writing anything back.
-    OutboundMessage.objects.update(state=State.SENDING, claimed_by="dead/1",
-                                   claimed_at=timezone.now() - timezone.timedelta(seconds=5))
+    OutboundMessage.objects.update(
+        state=State.SENDING, claimed_by="dead/1", claimed_at=timezone.now() - timezone.timedelta(seconds=5)
+    )
     provider(wa).send(arrived.payload)
     d = Dispatcher(rate_override=100)
     drain(d, lambda: OutboundMessage.objects.filter(state__in=[State.QUEUED, State.SENDING]).count() == 0)
@@ -296,6 +396,9 @@ def test_it_loses_nothing_when_our_endpoint_was_down(wa):
     result = wa.inbound(from_="6281234567890", name="Budi", text="Halo?")
     assert not InboundMessage.objects.exists()
     wa.configure(faults={"webhook_down": False})
-    wait_until(lambda: InboundMessage.objects.filter(wamid=result["wamid"]).exists(), timeout=15,
-               message="the retried webhook did not arrive")
+    wait_until(
+        lambda: InboundMessage.objects.filter(wamid=result["wamid"]).exists(),
+        timeout=15,
+        message="the retried webhook did not arrive",
+    )
     assert Peer.objects.get().window_open()

@@ -25,7 +25,10 @@ def test_it_loads_this_year_and_next_once():
     this_year = timezone.localdate().year
     added = load_national_holidays()
     assert added > 20
-    assert set(Holiday.objects.filter(office__isnull=True).values_list("date__year", flat=True)) == {this_year, this_year + 1}
+    assert set(Holiday.objects.filter(office__isnull=True).values_list("date__year", flat=True)) == {
+        this_year,
+        this_year + 1,
+    }
     assert load_national_holidays() == 0
 
 

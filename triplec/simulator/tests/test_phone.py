@@ -10,15 +10,41 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def send_notice(sim, to: str = "6281234567890") -> str:
     sim.receiver.files["/surat/ST-00123.pdf"] = (PDF, "application/pdf")
     payload = {
-        "messaging_product": "whatsapp", "to": to, "type": "template", "biz_opaque_callback_data": "st-1",
-        "template": {"name": "surat_teguran_v1", "language": {"code": "id"}, "components": [
-            {"type": "header", "parameters": [{"type": "document", "document": {
-                "link": sim.receiver.base_url + "/surat/ST-00123.pdf", "filename": "Surat Teguran ST-00123.pdf"}}]},
-            {"type": "body", "parameters": [{"type": "text", "text": v} for v in (
-                "Budi Santoso", "ST-00123/WPJ.21/KP.03/2026", "1 Oktober 2026", "Rp1.500.000")]},
-            {"type": "button", "sub_type": "quick_reply", "index": "1",
-             "parameters": [{"type": "payload", "payload": "KODE_BILLING:st-1"}]},
-        ]},
+        "messaging_product": "whatsapp",
+        "to": to,
+        "type": "template",
+        "biz_opaque_callback_data": "st-1",
+        "template": {
+            "name": "surat_teguran_v1",
+            "language": {"code": "id"},
+            "components": [
+                {
+                    "type": "header",
+                    "parameters": [
+                        {
+                            "type": "document",
+                            "document": {
+                                "link": sim.receiver.base_url + "/surat/ST-00123.pdf",
+                                "filename": "Surat Teguran ST-00123.pdf",
+                            },
+                        }
+                    ],
+                },
+                {
+                    "type": "body",
+                    "parameters": [
+                        {"type": "text", "text": v}
+                        for v in ("Budi Santoso", "ST-00123/WPJ.21/KP.03/2026", "1 Oktober 2026", "Rp1.500.000")
+                    ],
+                },
+                {
+                    "type": "button",
+                    "sub_type": "quick_reply",
+                    "index": "1",
+                    "parameters": [{"type": "payload", "payload": "KODE_BILLING:st-1"}],
+                },
+            ],
+        },
     }
     response = sim.send(payload)
     assert response.status_code == 200, response.text
@@ -27,6 +53,7 @@ def send_notice(sim, to: str = "6281234567890") -> str:
 
 def test_it_shows_a_rendered_template_with_its_fetched_document(sim):
     wamid = send_notice(sim)
+
     def settled():  # the PDF fetched and the last status (read) in: nothing else will change
         chat = sim.http.get("/phone/api/chat/6281234567890").json()
         item = chat["items"][0]
@@ -36,8 +63,7 @@ def test_it_shows_a_rendered_template_with_its_fetched_document(sim):
     item = chat["items"][0]
     assert item["wamid"] == wamid
     assert item["view"]["body"].startswith("Yth. Budi Santoso,")
-    assert [b["text"] for b in item["view"]["buttons"]] == ["Rincian tagihan", "Minta kode billing",
-                                                           "Hubungi petugas"]
+    assert [b["text"] for b in item["view"]["buttons"]] == ["Rincian tagihan", "Minta kode billing", "Hubungi petugas"]
     assert item["view"]["buttons"][1]["payload"] == "KODE_BILLING:st-1"
     assert item["view"]["buttons"][0]["payload"] == "Rincian tagihan"
     pdf = sim.http.get(f"/phone/media/{item['view']['header']['media_id']}")
@@ -51,9 +77,10 @@ def test_it_shows_a_rendered_template_with_its_fetched_document(sim):
 
 def test_it_turns_phone_replies_into_signed_inbound_webhooks(sim):
     wamid = send_notice(sim)
-    response = sim.http.post("/phone/api/chat/6281234567890/reply",
-                             json={"button": {"payload": "KODE_BILLING:st-1", "text": "Minta kode billing"},
-                                   "context_id": wamid})
+    response = sim.http.post(
+        "/phone/api/chat/6281234567890/reply",
+        json={"button": {"payload": "KODE_BILLING:st-1", "text": "Minta kode billing"}, "context_id": wamid},
+    )
     assert response.json()["webhook_status"] == 200
     [message] = sim.wait_for(lambda: sim.receiver.inbound_messages())
     assert message["button"]["payload"] == "KODE_BILLING:st-1" and message["context"]["id"] == wamid

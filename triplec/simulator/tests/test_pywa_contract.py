@@ -23,9 +23,16 @@ from pywa import WhatsApp, handlers, types  # noqa: E402
 from triplec.simulator.tests.conftest import template_payload, text_payload  # noqa: E402
 
 PHONE = "6281234567890"
-HANDLERS = (handlers.MessageHandler, handlers.CallbackButtonHandler, handlers.CallbackSelectionHandler,
-            handlers.MessageStatusHandler, handlers.PhoneNumberChangeHandler, handlers.TemplateStatusUpdateHandler,
-            handlers.TemplateQualityUpdateHandler, handlers.TemplateCategoryUpdateHandler)
+HANDLERS = (
+    handlers.MessageHandler,
+    handlers.CallbackButtonHandler,
+    handlers.CallbackSelectionHandler,
+    handlers.MessageStatusHandler,
+    handlers.PhoneNumberChangeHandler,
+    handlers.TemplateStatusUpdateHandler,
+    handlers.TemplateQualityUpdateHandler,
+    handlers.TemplateCategoryUpdateHandler,
+)
 
 
 class PywaCouldNotParse(AssertionError):
@@ -34,8 +41,14 @@ class PywaCouldNotParse(AssertionError):
 
 def pywa_parse(sim, request: dict[str, Any]) -> Any:
     """Feed one captured webhook (raw bytes and signature header) to pywa; return the typed update it built."""
-    wa = WhatsApp(phone_id=sim.phone_number_id, token=sim.access_token, waba_id=sim.waba_id,
-                  app_secret=sim.app_secret, server=None, skip_duplicate_updates=False)
+    wa = WhatsApp(
+        phone_id=sim.phone_number_id,
+        token=sim.access_token,
+        waba_id=sim.waba_id,
+        app_secret=sim.app_secret,
+        server=None,
+        skip_duplicate_updates=False,
+    )
     got: list[Any] = []
     wa.add_handlers(*(kind(lambda _client, update: got.append(update)) for kind in HANDLERS))
     assert wa.webhook_update_validator(request["body"], request["headers"]["X-Hub-Signature-256"]) is None
@@ -75,8 +88,9 @@ def inbound_webhook(sim, wamid: str) -> dict[str, Any]:
 
 
 def status_webhook(sim, wamid: str, status: str) -> dict[str, Any]:
-    return the_webhook(sim, lambda p: [(s["id"], s["status"]) for s in value_of(p).get("statuses", [])]
-                       == [(wamid, status)])
+    return the_webhook(
+        sim, lambda p: [(s["id"], s["status"]) for s in value_of(p).get("statuses", [])] == [(wamid, status)]
+    )
 
 
 def field_webhook(sim, field: str) -> dict[str, Any]:
@@ -106,8 +120,9 @@ def test_it_lets_pywa_parse_text_from_a_username_user(sim):
 
 def test_it_lets_pywa_parse_a_template_quick_reply_with_its_context(sim):
     template_wamid = sim.send(template_payload()).json()["messages"][0]["id"]
-    wamid = sim.inbound(from_=PHONE, button={"payload": "KODE_BILLING:1", "text": "Minta kode billing"},
-                        context_id=template_wamid)["wamid"]
+    wamid = sim.inbound(
+        from_=PHONE, button={"payload": "KODE_BILLING:1", "text": "Minta kode billing"}, context_id=template_wamid
+    )["wamid"]
     button = pywa_parse(sim, inbound_webhook(sim, wamid))
     assert isinstance(button, types.CallbackButton)
     assert button.id == wamid and button.data == "KODE_BILLING:1" and button.title == "Minta kode billing"
@@ -115,10 +130,13 @@ def test_it_lets_pywa_parse_a_template_quick_reply_with_its_context(sim):
 
 
 def test_it_lets_pywa_parse_interactive_button_and_list_replies(sim):
-    button_wamid = sim.inbound(from_=PHONE, interactive={"type": "button_reply", "id": "bayar",
-                                                         "title": "Bayar"})["wamid"]
-    list_wamid = sim.inbound(from_=PHONE, interactive={"type": "list_reply", "id": "doc-1", "title": "STP 00123",
-                                                       "description": "Rp1.500.000"})["wamid"]
+    button_wamid = sim.inbound(from_=PHONE, interactive={"type": "button_reply", "id": "bayar", "title": "Bayar"})[
+        "wamid"
+    ]
+    list_wamid = sim.inbound(
+        from_=PHONE,
+        interactive={"type": "list_reply", "id": "doc-1", "title": "STP 00123", "description": "Rp1.500.000"},
+    )["wamid"]
     button = pywa_parse(sim, inbound_webhook(sim, button_wamid))
     assert isinstance(button, types.CallbackButton) and button.data == "bayar" and button.title == "Bayar"
     selection = pywa_parse(sim, inbound_webhook(sim, list_wamid))
@@ -126,13 +144,19 @@ def test_it_lets_pywa_parse_interactive_button_and_list_replies(sim):
     assert selection.data == "doc-1" and selection.title == "STP 00123" and selection.description == "Rp1.500.000"
 
 
-@pytest.mark.parametrize("kind, spec", [
-    ("image", {"caption": "Bukti bayar", "mime_type": "image/jpeg"}),
-    ("document", {"caption": "SSP", "filename": "ssp.pdf", "content_base64": base64.b64encode(b"%PDF-1.4").decode()}),
-    ("audio", {"voice": True}),
-    ("video", {"caption": "Video"}),
-    ("sticker", {"animated": False}),
-])
+@pytest.mark.parametrize(
+    "kind, spec",
+    [
+        ("image", {"caption": "Bukti bayar", "mime_type": "image/jpeg"}),
+        (
+            "document",
+            {"caption": "SSP", "filename": "ssp.pdf", "content_base64": base64.b64encode(b"%PDF-1.4").decode()},
+        ),
+        ("audio", {"voice": True}),
+        ("video", {"caption": "Video"}),
+        ("sticker", {"animated": False}),
+    ],
+)
 def test_it_lets_pywa_parse_every_media_kind(sim, kind, spec):
     wamid = sim.inbound(from_=PHONE, **{kind: spec})["wamid"]
     message = pywa_parse(sim, inbound_webhook(sim, wamid))
@@ -150,8 +174,10 @@ def test_it_lets_pywa_parse_every_media_kind(sim, kind, spec):
 
 
 def test_it_lets_pywa_parse_a_location_and_a_reaction(sim):
-    loc_wamid = sim.inbound(from_=PHONE, location={"latitude": -10.1772, "longitude": 123.607,
-                                                   "name": "KPP Pratama Kupang", "address": "Jl. Palapa"})["wamid"]
+    loc_wamid = sim.inbound(
+        from_=PHONE,
+        location={"latitude": -10.1772, "longitude": 123.607, "name": "KPP Pratama Kupang", "address": "Jl. Palapa"},
+    )["wamid"]
     location = pywa_parse(sim, inbound_webhook(sim, loc_wamid))
     assert location.location.latitude == -10.1772 and location.location.name == "KPP Pratama Kupang"
     react_wamid = sim.inbound(from_=PHONE, reaction={"message_id": loc_wamid, "emoji": "👍"})["wamid"]
@@ -197,9 +223,12 @@ def test_it_sends_failed_statuses_in_metas_shape(sim):
     assert status["errors"][0]["code"] == 131026
 
 
-@pytest.mark.xfail(strict=True, raises=PywaCouldNotParse,
-                   reason="pywa 4.5.0's MessageStatus.from_update reads value['contacts'][0], which Meta omits "
-                          "on failed statuses (the product reads failed statuses without it)")
+@pytest.mark.xfail(
+    strict=True,
+    raises=PywaCouldNotParse,
+    reason="pywa 4.5.0's MessageStatus.from_update reads value['contacts'][0], which Meta omits "
+    "on failed statuses (the product reads failed statuses without it)",
+)
 def test_it_lets_pywa_parse_a_failed_status(sim):
     sim.configure(non_whatsapp_numbers=[PHONE])
     wamid = sim.send(template_payload()).json()["messages"][0]["id"]
@@ -208,9 +237,16 @@ def test_it_lets_pywa_parse_a_failed_status(sim):
 
 
 def test_it_lets_pywa_parse_template_status_quality_and_category_updates(sim):
-    created = sim.graph("POST", f"/v25.0/{sim.waba_id}/message_templates", json={
-        "name": "pengingat_v9", "language": "id", "category": "UTILITY",
-        "components": [{"type": "BODY", "text": "Tagihan Anda jatuh tempo."}]}).json()
+    created = sim.graph(
+        "POST",
+        f"/v25.0/{sim.waba_id}/message_templates",
+        json={
+            "name": "pengingat_v9",
+            "language": "id",
+            "category": "UTILITY",
+            "components": [{"type": "BODY", "text": "Tagihan Anda jatuh tempo."}],
+        },
+    ).json()
     approved = pywa_parse(sim, field_webhook(sim, "message_template_status_update"))
     assert isinstance(approved, types.TemplateStatusUpdate)
     assert approved.template_id == created["id"] and approved.new_status == "APPROVED" and recent(approved.timestamp)
@@ -227,8 +263,10 @@ def test_it_lets_pywa_parse_template_status_quality_and_category_updates(sim):
     assert category.new_category == "MARKETING" and category.previous_category == "UTILITY"
 
     sim.http.post(f"/_sim/templates/{created['id']}/status", json={"event": "PAUSED"})
-    paused = sim.wait_for(lambda: len(webhooks(sim, lambda p: p["entry"][0]["changes"][0]["field"]
-                                               == "message_template_status_update")) == 2
-                          and webhooks(sim, lambda p: p["entry"][0]["changes"][0]["field"]
-                                       == "message_template_status_update")[1])
+    paused = sim.wait_for(
+        lambda: (
+            len(webhooks(sim, lambda p: p["entry"][0]["changes"][0]["field"] == "message_template_status_update")) == 2
+            and webhooks(sim, lambda p: p["entry"][0]["changes"][0]["field"] == "message_template_status_update")[1]
+        )
+    )
     assert pywa_parse(sim, paused).new_status == "PAUSED"

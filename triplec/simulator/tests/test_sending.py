@@ -70,10 +70,18 @@ def test_it_refuses_named_parameters_on_a_positional_template_with_132012(simula
 
 
 def test_it_refuses_positional_parameters_on_a_named_template_with_132012(simulator):
-    payload = {"messaging_product": "whatsapp", "to": "6281234567890", "type": "template",
-               "template": {"name": "sapaan_lanjutan_v1", "language": {"code": "id"}, "components": [
-                   {"type": "body", "parameters": [{"type": "text", "text": "Budi"},
-                                                   {"type": "text", "text": "tagihan"}]}]}}
+    payload = {
+        "messaging_product": "whatsapp",
+        "to": "6281234567890",
+        "type": "template",
+        "template": {
+            "name": "sapaan_lanjutan_v1",
+            "language": {"code": "id"},
+            "components": [
+                {"type": "body", "parameters": [{"type": "text", "text": "Budi"}, {"type": "text", "text": "tagihan"}]}
+            ],
+        },
+    }
     assert error_code(simulator.send(payload)) == 132012
     for param, name in zip(payload["template"]["components"][0]["parameters"], ("nama", "perihal")):
         param["parameter_name"] = name
@@ -84,9 +92,16 @@ def test_it_refuses_positional_parameters_on_a_named_template_with_132012(simula
 
 
 def test_it_refuses_a_missing_document_header_with_132012(simulator):
-    payload = {"messaging_product": "whatsapp", "to": "6281234567890", "type": "template",
-               "template": {"name": "surat_teguran_v1", "language": {"code": "id"}, "components": [
-                   {"type": "body", "parameters": [{"type": "text", "text": v} for v in "abcd"]}]}}
+    payload = {
+        "messaging_product": "whatsapp",
+        "to": "6281234567890",
+        "type": "template",
+        "template": {
+            "name": "surat_teguran_v1",
+            "language": {"code": "id"},
+            "components": [{"type": "body", "parameters": [{"type": "text", "text": v} for v in "abcd"]}],
+        },
+    }
     assert error_code(simulator.send(payload)) == 132012
 
 
@@ -147,31 +162,67 @@ def test_it_can_refuse_non_whatsapp_numbers_synchronously(simulator):
 def test_it_rejects_malformed_requests_without_storing_them(simulator):
     assert error_code(simulator.send({"to": "6281234567890"})) == 100  # no messaging_product
     assert error_code(simulator.send(text_payload(to="12"))) == 100
-    response = simulator.http.post(f"/v25.0/{simulator.phone_number_id}/messages", content=b"{not json",
-                                   headers={"Authorization": f"Bearer {simulator.access_token}"})
+    response = simulator.http.post(
+        f"/v25.0/{simulator.phone_number_id}/messages",
+        content=b"{not json",
+        headers={"Authorization": f"Bearer {simulator.access_token}"},
+    )
     assert error_code(response) == 100
-    response = simulator.http.post("/v25.0/111/messages", json=template_payload(),
-                                   headers={"Authorization": f"Bearer {simulator.access_token}"})
+    response = simulator.http.post(
+        "/v25.0/111/messages", json=template_payload(), headers={"Authorization": f"Bearer {simulator.access_token}"}
+    )
     assert error_code(response) == 100
     assert simulator.messages() == []
 
 
 def test_it_sends_interactive_buttons_lists_and_documents_inside_the_window(simulator):
     simulator.inbound(from_="6281234567890", text="Rincian")
-    buttons = {"messaging_product": "whatsapp", "to": "6281234567890", "type": "interactive", "interactive": {
-        "type": "button", "body": {"text": "Apa yang ingin Anda lakukan?"}, "action": {"buttons": [
-            {"type": "reply", "reply": {"id": "bayar", "title": "Bayar sekarang"}},
-            {"type": "reply", "reply": {"id": "cicil", "title": "Ajukan angsuran"}}]}}}
+    buttons = {
+        "messaging_product": "whatsapp",
+        "to": "6281234567890",
+        "type": "interactive",
+        "interactive": {
+            "type": "button",
+            "body": {"text": "Apa yang ingin Anda lakukan?"},
+            "action": {
+                "buttons": [
+                    {"type": "reply", "reply": {"id": "bayar", "title": "Bayar sekarang"}},
+                    {"type": "reply", "reply": {"id": "cicil", "title": "Ajukan angsuran"}},
+                ]
+            },
+        },
+    }
     assert simulator.send(buttons).status_code == 200
-    lst = {"messaging_product": "whatsapp", "to": "6281234567890", "type": "interactive", "interactive": {
-        "type": "list", "body": {"text": "Pilih tagihan"}, "action": {"button": "Lihat tagihan", "sections": [
-            {"title": "Tagihan", "rows": [{"id": "doc-1", "title": "STP 00123", "description": "Rp1.500.000"}]}]}}}
+    lst = {
+        "messaging_product": "whatsapp",
+        "to": "6281234567890",
+        "type": "interactive",
+        "interactive": {
+            "type": "list",
+            "body": {"text": "Pilih tagihan"},
+            "action": {
+                "button": "Lihat tagihan",
+                "sections": [
+                    {"title": "Tagihan", "rows": [{"id": "doc-1", "title": "STP 00123", "description": "Rp1.500.000"}]}
+                ],
+            },
+        },
+    }
     assert simulator.send(lst).status_code == 200
-    doc = {"messaging_product": "whatsapp", "to": "6281234567890", "type": "document",
-           "document": {"link": "http://127.0.0.1:9/x.pdf", "filename": "surat.pdf", "caption": "Surat Anda"}}
+    doc = {
+        "messaging_product": "whatsapp",
+        "to": "6281234567890",
+        "type": "document",
+        "document": {"link": "http://127.0.0.1:9/x.pdf", "filename": "surat.pdf", "caption": "Surat Anda"},
+    }
     assert simulator.send(doc).status_code == 200
-    too_many = {**buttons, "interactive": {**buttons["interactive"], "action": {"buttons": [
-        {"type": "reply", "reply": {"id": str(i), "title": f"T{i}"}} for i in range(4)]}}}
+    too_many = {
+        **buttons,
+        "interactive": {
+            **buttons["interactive"],
+            "action": {"buttons": [{"type": "reply", "reply": {"id": str(i), "title": f"T{i}"}} for i in range(4)]},
+        },
+    }
     assert error_code(simulator.send(too_many)) == 131009
     views = [m["view"] for m in simulator.messages()]
     assert views[0]["reply_buttons"][1] == {"id": "cicil", "title": "Ajukan angsuran"}
@@ -183,11 +234,16 @@ def test_it_sends_interactive_buttons_lists_and_documents_inside_the_window(simu
 
 def test_it_marks_an_inbound_message_as_read(simulator):
     wamid = simulator.inbound(from_="6281234567890", text="Halo")["wamid"]
-    response = simulator.send({"messaging_product": "whatsapp", "status": "read", "message_id": wamid,
-                               "typing_indicator": {"type": "text"}})
+    response = simulator.send(
+        {"messaging_product": "whatsapp", "status": "read", "message_id": wamid, "typing_indicator": {"type": "text"}}
+    )
     assert response.json() == {"success": True}
-    assert simulator.send({"messaging_product": "whatsapp", "status": "read",
-                           "message_id": "wamid.unknown"}).json()["error"]["code"] == 100
+    assert (
+        simulator.send({"messaging_product": "whatsapp", "status": "read", "message_id": "wamid.unknown"}).json()[
+            "error"
+        ]["code"]
+        == 100
+    )
     assert simulator.stats()["read_marks"] == 1
 
 

@@ -37,8 +37,11 @@ def test_it_reports_sent_delivered_read_in_metas_shape(sim):
     wamid = send_ok(sim, callback="outbox-42")
     # Separate POSTs may overtake each other on a busy machine (Meta does not promise order either).
     assert sim.wait_for(lambda: sorted(sim.receiver.statuses_of(wamid)) == ["delivered", "read", "sent"])
-    sim.receiver.requests.sort(key=lambda r: ["sent", "delivered", "read"].index(
-        json.loads(r["body"])["entry"][0]["changes"][0]["value"]["statuses"][0]["status"]))
+    sim.receiver.requests.sort(
+        key=lambda r: ["sent", "delivered", "read"].index(
+            json.loads(r["body"])["entry"][0]["changes"][0]["value"]["statuses"][0]["status"]
+        )
+    )
     payload = sim.receiver.payloads()[0]
     assert payload["object"] == "whatsapp_business_account"
     entry = payload["entry"][0]
@@ -112,34 +115,48 @@ def test_it_retries_when_our_endpoint_is_unreachable(simulator):
 
 def test_it_delivers_inbound_messages_signed_with_contacts_and_context(sim):
     template_wamid = send_ok(sim)
-    result = sim.inbound(from_="6281234567890", name="Budi Santoso", button={"payload": "KODE_BILLING:1",
-                         "text": "Minta kode billing"}, context_id=template_wamid)
+    result = sim.inbound(
+        from_="6281234567890",
+        name="Budi Santoso",
+        button={"payload": "KODE_BILLING:1", "text": "Minta kode billing"},
+        context_id=template_wamid,
+    )
     assert result["webhook_status"] == 200 and result["wamid"].startswith("wamid.")
     sim.inbound(from_="6281234567890", interactive={"type": "list_reply", "id": "doc-1", "title": "STP 00123"})
     sim.inbound(from_="6281234567890", user_id="ID.99887766", text="Halo")
     sim.inbound(user_id="ID.55501", username="budi.kupang", name="Budi", text="Halo juga")
     messages = sim.wait_for(lambda: len(sim.receiver.inbound_messages()) == 4 and sim.receiver.inbound_messages())
     button, listed, text, username = messages
-    assert button["type"] == "button" and button["button"] == {"payload": "KODE_BILLING:1",
-                                                              "text": "Minta kode billing"}
+    assert button["type"] == "button" and button["button"] == {
+        "payload": "KODE_BILLING:1",
+        "text": "Minta kode billing",
+    }
     assert button["context"] == {"from": "62380821123", "id": template_wamid}
     assert listed["interactive"] == {"type": "list_reply", "list_reply": {"id": "doc-1", "title": "STP 00123"}}
     # Every message names the BSUID in `from_user_id`; `from` is the phone only when it may be shared.
     assert button["from"] == "6281234567890" and re.fullmatch(r"ID\.\d{20}", button["from_user_id"])
     assert text["from"] == "6281234567890" and text["from_user_id"] == "ID.99887766"
     assert "from" not in username and username["from_user_id"] == "ID.55501"
-    contacts = [p["entry"][0]["changes"][0]["value"].get("contacts") for p in sim.receiver.payloads()
-                if "messages" in p["entry"][0]["changes"][0]["value"]]
-    assert contacts[0] == [{"profile": {"name": "Budi Santoso"}, "wa_id": "6281234567890",
-                            "user_id": button["from_user_id"]}]
+    contacts = [
+        p["entry"][0]["changes"][0]["value"].get("contacts")
+        for p in sim.receiver.payloads()
+        if "messages" in p["entry"][0]["changes"][0]["value"]
+    ]
+    assert contacts[0] == [
+        {"profile": {"name": "Budi Santoso"}, "wa_id": "6281234567890", "user_id": button["from_user_id"]}
+    ]
     assert contacts[2] == [{"profile": {"name": "Budi Santoso"}, "wa_id": "6281234567890", "user_id": "ID.99887766"}]
     assert contacts[3] == [{"profile": {"name": "Budi", "username": "budi.kupang"}, "user_id": "ID.55501"}]
     assert all(WebhookReceiver.signature_ok(r, sim.app_secret) for r in sim.receiver.requests)
 
 
 def test_it_rejects_bad_inbound_requests(simulator):
-    for payload in ({"text": "tanpa nomor"}, {"from": "6281234567890"}, {"from": "12", "text": "x"},
-                    {"from": "6281234567890", "button": {"payload": "x"}}):
+    for payload in (
+        {"text": "tanpa nomor"},
+        {"from": "6281234567890"},
+        {"from": "12", "text": "x"},
+        {"from": "6281234567890", "button": {"payload": "x"}},
+    ):
         response = simulator.http.post("/_sim/inbound", json=payload)
         assert response.status_code == 400 and response.json()["error"]
 
@@ -151,8 +168,10 @@ def test_it_injects_duplicates_reordering_and_skipped_delivered(sim):
     assert sorted(sim.receiver.statuses_of(wamid)) == ["delivered"] * 2 + ["read"] * 2 + ["sent"] * 2
 
     # Wide gaps, so that the order the receiver sees is the order the simulator chose, even on a busy machine.
-    sim.configure(faults={"duplicate_webhook": 0.0, "reorder_statuses": 1.0},
-                  delays_ms={"sent": 10, "delivered": 300, "read": 300})
+    sim.configure(
+        faults={"duplicate_webhook": 0.0, "reorder_statuses": 1.0},
+        delays_ms={"sent": 10, "delivered": 300, "read": 300},
+    )
     wamid = send_ok(sim, to="6281300000001")
     sim.wait_for(lambda: len(sim.receiver.statuses_of(wamid)) == 3, timeout=8)
     assert sim.receiver.statuses_of(wamid) == ["sent", "read", "delivered"]
@@ -172,9 +191,14 @@ def test_it_injects_http_500_429_and_timeouts(simulator):
     assert simulator.messages() == []
     simulator.configure(faults={"http_429": 0.0, "timeout": 1.0, "timeout_seconds": 0.3, "timeout_accept": 1.0})
     import httpx
+
     try:
-        simulator.http.post(f"/v25.0/{simulator.phone_number_id}/messages", json=template_payload(callback="t1"),
-                            headers={"Authorization": f"Bearer {simulator.access_token}"}, timeout=0.1)
+        simulator.http.post(
+            f"/v25.0/{simulator.phone_number_id}/messages",
+            json=template_payload(callback="t1"),
+            headers={"Authorization": f"Bearer {simulator.access_token}"},
+            timeout=0.1,
+        )
         raise AssertionError("the request should have timed out")
     except httpx.TimeoutException:
         pass
@@ -187,9 +211,18 @@ def test_it_injects_http_500_429_and_timeouts(simulator):
 def test_it_repeats_the_same_faults_for_the_same_seed(simulator):
     def run(seed: int) -> list:
         simulator.reset()
-        simulator.configure(seed=seed, per_number_mps=None, pair_limit=None, faults={
-            "http_500": 0.2, "http_429": 0.1, "duplicate_webhook": 0.3, "reorder_statuses": 0.3,
-            "skip_delivered": 0.2})
+        simulator.configure(
+            seed=seed,
+            per_number_mps=None,
+            pair_limit=None,
+            faults={
+                "http_500": 0.2,
+                "http_429": 0.1,
+                "duplicate_webhook": 0.3,
+                "reorder_statuses": 0.3,
+                "skip_delivered": 0.2,
+            },
+        )
         codes = [simulator.send(template_payload(to=f"6281400{i:06d}")).status_code for i in range(60)]
         return codes + [m["faults"] for m in simulator.messages()]
 

@@ -38,7 +38,10 @@ def test_it_never_finds_or_shows_a_taxpayer_of_another_office(client, world):
     assert "Yohanes Kupang" in body and "Maria Atambua" not in body
     assert "Maria Atambua" not in client.get("/taxpayers/", {"q": theirs.npwp15}).content.decode()
     assert client.get(f"/taxpayers/{theirs.pk}/").status_code == 404  # not 403: existence is not confirmed
-    assert client.post(f"/taxpayers/{theirs.pk}/contact/number/", {"phone": "081234567890", "note": "x"}).status_code == 404
+    assert (
+        client.post(f"/taxpayers/{theirs.pk}/contact/number/", {"phone": "081234567890", "note": "x"}).status_code
+        == 404
+    )
     assert not AuditEntry.objects.filter(taxpayer=theirs).exists()
 
 
@@ -65,11 +68,22 @@ def test_it_shows_identity_documents_letters_payments_and_the_balance(client, wo
     open_doc = make_document(mine, number="00001/101/25/922/26", amount=1_500_000)
     paid = make_document(mine, number="00002/101/25/922/26", amount=0, principal=400_000, state=DocumentState.PAID)
     make_document(mine, number="00003/101/25/922/26", amount=900_000, state=DocumentState.OBJECTION)
-    st = SuratTeguran.objects.create(office=kupang, taxpayer=mine, number="ST-00007/WPJ.29/KP.04/2026",
-                                     issue_date=open_doc.due_date, delivered_date=open_doc.due_date)
+    st = SuratTeguran.objects.create(
+        office=kupang,
+        taxpayer=mine,
+        number="ST-00007/WPJ.29/KP.04/2026",
+        issue_date=open_doc.due_date,
+        delivered_date=open_doc.due_date,
+    )
     st.documents.add(open_doc)
-    payment = Payment.objects.create(ntpn="0A1B2C3D4E5F6G7H", office=kupang, taxpayer=mine, amount=400_000,
-                                     paid_at="2026-10-02T03:00:00Z", bank="Bank NTT")
+    payment = Payment.objects.create(
+        ntpn="0A1B2C3D4E5F6G7H",
+        office=kupang,
+        taxpayer=mine,
+        amount=400_000,
+        paid_at="2026-10-02T03:00:00Z",
+        bank="Bank NTT",
+    )
     PaymentAllocation.objects.create(payment=payment, document=paid, amount=400_000)
     client.force_login(make_user("staf", Role.COLLECTION_STAFF, office=kupang))
     response = client.get(f"/taxpayers/{mine.pk}/")
@@ -99,7 +113,12 @@ def test_it_changes_the_number_from_the_console_and_keeps_the_history(client, wo
     mine.contact.refresh_from_db()
     assert mine.contact.phone == "+6285298765432" and mine.contact.source == ContactSource.STAFF
     latest = mine.contact.changes.first()
-    assert (latest.old_phone, latest.new_phone, latest.changed_by, latest.note) == ("+6281234567890", "+6285298765432", staff, "PPD-12/2026")
+    assert (latest.old_phone, latest.new_phone, latest.changed_by, latest.note) == (
+        "+6281234567890",
+        "+6285298765432",
+        staff,
+        "PPD-12/2026",
+    )
     assert AuditEntry.objects.filter(action="contact.change_number", taxpayer=mine, actor=staff).exists()
     body = client.get(f"/taxpayers/{mine.pk}/").content.decode()
     assert "+6281234567890 → +6285298765432" in body and "Nomor WhatsApp telah diubah" in body
@@ -120,7 +139,9 @@ def test_it_changes_the_contact_status_with_a_reason_and_audits_it(client, world
     contact_set_number(taxpayer=mine, phone="+6281234567890", source=ContactSource.REGISTRATION)
     staff = make_user("ar1", Role.ACCOUNT_REPRESENTATIVE, office=kupang)
     client.force_login(staff)
-    client.post(f"/taxpayers/{mine.pk}/contact/status/", {"status": ContactStatus.WRONG_NUMBER, "reason": "Penerima bukan WP"})
+    client.post(
+        f"/taxpayers/{mine.pk}/contact/status/", {"status": ContactStatus.WRONG_NUMBER, "reason": "Penerima bukan WP"}
+    )
     mine.contact.refresh_from_db()
     assert mine.contact.status == ContactStatus.WRONG_NUMBER and mine.contact.status_reason == "Penerima bukan WP"
     assert AuditEntry.objects.filter(action="contact.status", taxpayer=mine, actor=staff).exists()

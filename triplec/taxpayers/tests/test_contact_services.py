@@ -21,7 +21,10 @@ def test_it_keeps_every_number_change_as_history_with_who_when_and_source():
     latest, first = list(contact.changes.all())
     assert (first.old_phone, first.new_phone) == ("", "+6281234567890")
     assert (latest.old_phone, latest.new_phone, latest.source, latest.changed_by) == (
-        "+6281234567890", "+6285298765432", ContactSource.DATA_CHANGE, staff,
+        "+6281234567890",
+        "+6285298765432",
+        ContactSource.DATA_CHANGE,
+        staff,
     )
     assert AuditEntry.objects.filter(action="contact.change_number", taxpayer=taxpayer, actor=staff).exists()
 

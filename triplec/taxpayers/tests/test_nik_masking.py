@@ -28,10 +28,16 @@ def nik_based():
 
 def _pages(taxpayer):
     chat = conversation(taxpayer.office, taxpayer=taxpayer)
-    return [reverse("taxpayers:detail", args=[taxpayer.pk]), reverse("taxpayers:search") + "?q=Maria+Ndun&page=1",
-            reverse("ledger:debts"), reverse("ledger:debts") + "?format=csv", reverse("ledger:debts") + "?format=xlsx",
-            reverse("billing:taxpayer", args=[taxpayer.pk]), reverse("inbox:conversation", args=[chat.pk]),
-            reverse("collect:bailiff")]
+    return [
+        reverse("taxpayers:detail", args=[taxpayer.pk]),
+        reverse("taxpayers:search") + "?q=Maria+Ndun&page=1",
+        reverse("ledger:debts"),
+        reverse("ledger:debts") + "?format=csv",
+        reverse("ledger:debts") + "?format=xlsx",
+        reverse("billing:taxpayer", args=[taxpayer.pk]),
+        reverse("inbox:conversation", args=[chat.pk]),
+        reverse("collect:bailiff"),
+    ]
 
 
 def _body(response) -> bytes:

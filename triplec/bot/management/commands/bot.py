@@ -35,20 +35,32 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, parser_class=type(parser).__base__)
         classify_parser = sub.add_parser("classify", help="one message per line on stdin -> one JSON line each")
-        classify_parser.add_argument("--explain", action="store_true",
-                                     help="also print the rules that fired, the NTPN and the menu digit")
+        classify_parser.add_argument(
+            "--explain", action="store_true", help="also print the rules that fired, the NTPN and the menu digit"
+        )
         evaluate_parser = sub.add_parser("evaluate", help="accuracy overall, per intent, and the confusions")
-        evaluate_parser.add_argument("--file", default=str(LABELLED),
-                                     help="labelled TSV (text<TAB>intent) or blind CSV (text,intent,register)")
-        evaluate_parser.add_argument("--split", choices=["all", "tune", "dev"], default="all",
-                                     help="dev = every 5th row (not used for tuning), tune = the rest")
+        evaluate_parser.add_argument(
+            "--file", default=str(LABELLED), help="labelled TSV (text<TAB>intent) or blind CSV (text,intent,register)"
+        )
+        evaluate_parser.add_argument(
+            "--split",
+            choices=["all", "tune", "dev"],
+            default="all",
+            help="dev = every 5th row (not used for tuning), tune = the rest",
+        )
         evaluate_parser.add_argument("--errors", action="store_true", help="list every misclassified message")
-        evaluate_parser.add_argument("--min-accuracy", type=float, default=None,
-                                     help="exit with an error if overall accuracy is below this (0-1)")
-        calibration_parser = sub.add_parser("calibration",
-                                            help="stated confidence against accuracy per confidence band")
-        calibration_parser.add_argument("files", nargs="*",
-                                        help="labelled files (default: heldout.tsv and, if present, the blind sets)")
+        evaluate_parser.add_argument(
+            "--min-accuracy",
+            type=float,
+            default=None,
+            help="exit with an error if overall accuracy is below this (0-1)",
+        )
+        calibration_parser = sub.add_parser(
+            "calibration", help="stated confidence against accuracy per confidence band"
+        )
+        calibration_parser.add_argument(
+            "files", nargs="*", help="labelled files (default: heldout.tsv and, if present, the blind sets)"
+        )
 
     def handle(self, *args, **options) -> None:
         if options["action"] == "classify":
@@ -57,8 +69,9 @@ class Command(BaseCommand):
             paths = [Path(f) for f in options["files"]] or [p for p in (HELDOUT, BLIND, BLIND_B) if p.is_file()]
             for path in paths:
                 result = self._load_and_evaluate(path, "all")
-                self.stdout.write(f"{path.name}: {result.correct}/{result.total} correct, "
-                                  f"accuracy {result.accuracy:.1%}")
+                self.stdout.write(
+                    f"{path.name}: {result.correct}/{result.total} correct, accuracy {result.accuracy:.1%}"
+                )
                 self._calibration(result)
         else:
             self._evaluate(Path(options["file"]), options["split"], options["errors"], options["min_accuracy"])
@@ -87,12 +100,16 @@ class Command(BaseCommand):
 
     def _calibration(self, result: Evaluation) -> None:
         out = self.stdout
-        out.write(f"{'band':<12}{'count':>6}{'stated':>9}{'accuracy':>10}{'gap':>8}  within ±{CALIBRATION_TOLERANCE:.0%}")
+        out.write(
+            f"{'band':<12}{'count':>6}{'stated':>9}{'accuracy':>10}{'gap':>8}  within ±{CALIBRATION_TOLERANCE:.0%}"
+        )
         for band in result.calibration():
             label = f"{band.low:.1f}-{band.high:.2f}" if band.high >= 1 else f"{band.low:.1f}-{band.high:.1f}"
             if band.count:
-                out.write(f"{label:<12}{band.count:>6}{band.mean_confidence:>9.1%}{band.accuracy:>10.1%}"
-                          f"{band.gap * 100:>+7.1f}  {'yes' if band.within else 'NO'}")
+                out.write(
+                    f"{label:<12}{band.count:>6}{band.mean_confidence:>9.1%}{band.accuracy:>10.1%}"
+                    f"{band.gap * 100:>+7.1f}  {'yes' if band.within else 'NO'}"
+                )
             else:
                 out.write(f"{label:<12}{0:>6}{'-':>9}{'-':>10}{'-':>8}  -")
         misses = result.confident_misses()
@@ -101,9 +118,11 @@ class Command(BaseCommand):
             out.write(f"  [{p.expected} -> {p.got} {p.confidence:.2f}] {p.text}")
         clarified = result.clarified
         wrong = sum(not p.correct for p in clarified)
-        out.write(f"would ask a clarifying question: {len(clarified)} of {result.total} "
-                  f"({wrong} of them misclassified); misclassified and acted on: "
-                  f"{sum(not p.correct and not p.clarify for p in result.predictions)}")
+        out.write(
+            f"would ask a clarifying question: {len(clarified)} of {result.total} "
+            f"({wrong} of them misclassified); misclassified and acted on: "
+            f"{sum(not p.correct and not p.clarify for p in result.predictions)}"
+        )
 
     def _evaluate(self, path: Path, split: str, show_errors: bool, min_accuracy: float | None) -> None:
         result = self._load_and_evaluate(path, split)

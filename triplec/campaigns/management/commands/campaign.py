@@ -63,8 +63,12 @@ class Command(BaseCommand):
         if user.office is None:
             raise CommandError("the user belongs to no office")
         fields = {"attach_pdf": not opts["no_pdf"], "holdout_percent": opts["holdout"], "kaps": opts["kaps"]}
-        for key, field in (("days", "days"), ("min_amount", "minimum_amount"), ("seed", "holdout_seed"),
-                           ("frequency_cap_days", "frequency_cap_days")):
+        for key, field in (
+            ("days", "days"),
+            ("min_amount", "minimum_amount"),
+            ("seed", "holdout_seed"),
+            ("frequency_cap_days", "frequency_cap_days"),
+        ):
             if opts.get(key) is not None:
                 fields[field] = opts[key]
         if opts.get("npwp_file"):
@@ -73,8 +77,9 @@ class Command(BaseCommand):
                     fields["npwp_list"] = fh.read()
             except OSError as exc:
                 raise CommandError(f"cannot read {opts['npwp_file']}: {exc.strerror}") from None
-        campaign = services.campaign_create(office=user.office, maker=user, name=opts["name"], criterion=opts["criterion"],
-                                            channel="cli", **fields)
+        campaign = services.campaign_create(
+            office=user.office, maker=user, name=opts["name"], criterion=opts["criterion"], channel="cli", **fields
+        )
         services.campaign_submit(campaign=campaign, actor=user, channel="cli")
         self.stdout.write(f"campaign {campaign.pk} created and submitted for approval")
 
@@ -90,9 +95,11 @@ class Command(BaseCommand):
         self._visible(user, campaign)
         p = campaign_preview(campaign)
         services.campaign_preview_seen(campaign=campaign, actor=user, preview=p, channel="cli")
-        text = [f"messages: {p['count']}  total: {rupiah(p['total_amount'])}  held out: {p['held_out']}  "
-                f"excluded: {p['excluded']}  numbers: {p['unique_recipients']}",
-                f"duration: {p['days']} office day(s), first {p['first_send']}, last {p['last_send']}  cost: {p['cost_display']}"]
+        text = [
+            f"messages: {p['count']}  total: {rupiah(p['total_amount'])}  held out: {p['held_out']}  "
+            f"excluded: {p['excluded']}  numbers: {p['unique_recipients']}",
+            f"duration: {p['days']} office day(s), first {p['first_send']}, last {p['last_send']}  cost: {p['cost_display']}",
+        ]
         if p["over_tier"]:
             text.append(f"WARNING: {p['unique_recipients']} recipients exceed the tier of {p['tier']} per 24 h")
         text += [f"  {r['label']}: {r['count']}" for r in p["by_reason"]]
@@ -117,10 +124,16 @@ class Command(BaseCommand):
         self._out(opts, p, " ".join(f"{k}={v}" for k, v in p.items() if k not in ("state_display", "finished")))
 
     def do_pause(self, user, opts) -> None:
-        self.stdout.write(f"{services.campaign_pause(campaign=self._campaign(opts), actor=user, channel='cli')} messages held")
+        self.stdout.write(
+            f"{services.campaign_pause(campaign=self._campaign(opts), actor=user, channel='cli')} messages held"
+        )
 
     def do_resume(self, user, opts) -> None:
-        self.stdout.write(f"{services.campaign_resume(campaign=self._campaign(opts), actor=user, channel='cli')} messages planned")
+        self.stdout.write(
+            f"{services.campaign_resume(campaign=self._campaign(opts), actor=user, channel='cli')} messages planned"
+        )
 
     def do_cancel(self, user, opts) -> None:
-        self.stdout.write(f"{services.campaign_cancel(campaign=self._campaign(opts), actor=user, channel='cli')} messages stopped")
+        self.stdout.write(
+            f"{services.campaign_cancel(campaign=self._campaign(opts), actor=user, channel='cli')} messages stopped"
+        )

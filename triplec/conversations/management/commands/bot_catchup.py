@@ -14,7 +14,10 @@ class Command(BaseCommand):
     def handle(self, *args, minutes: int, **options):
         since = timezone.now() - timezone.timedelta(minutes=minutes)
         done = 0
-        for message in (InboundMessage.objects.filter(bot_turn__isnull=True, received_at__gte=since)
-                        .select_related("peer", "channel").order_by("id")):
+        for message in (
+            InboundMessage.objects.filter(bot_turn__isnull=True, received_at__gte=since)
+            .select_related("peer", "channel")
+            .order_by("id")
+        ):
             done += handle_inbound(message=message) is not None
         self.stdout.write(f"{done} message(s) answered")

@@ -32,13 +32,43 @@ def processes(host: str, port: int) -> dict[str, list[str]]:
     servers = ["--respawn-failed-workers", "--respawn-interval", "1", "--workers-kill-timeout", "3"]
     static = ["--static-path-route", settings.STATIC_URL.rstrip("/"), "--static-path-mount", str(settings.STATIC_ROOT)]
     return {
-        "web": [granian, "--interface", "asginl", "--host", host, "--port", str(port), "--workers", "1", *servers,
-                *static, "triplec.asgi:application"],
-        "hooks": [granian, "--interface", "wsgi", "--host", host, "--port", str(port + 10), *WEBHOOK_SERVER_ARGS,
-                  *servers, "triplec.messaging.wsgi:application"],  # webhook fast path
+        "web": [
+            granian,
+            "--interface",
+            "asginl",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            *servers,
+            *static,
+            "triplec.asgi:application",
+        ],
+        "hooks": [
+            granian,
+            "--interface",
+            "wsgi",
+            "--host",
+            host,
+            "--port",
+            str(port + 10),
+            *WEBHOOK_SERVER_ARGS,
+            *servers,
+            "triplec.messaging.wsgi:application",
+        ],  # webhook fast path
         "worker": [triplec, "run_huey", "--quiet"],
-        "simulator": [triplec, "simulator", "--host", host, "--port", str(simulator_port()),
-                      "--webhook-url", f"http://{host}:{port + 10}/whatsapp/webhook"],
+        "simulator": [
+            triplec,
+            "simulator",
+            "--host",
+            host,
+            "--port",
+            str(simulator_port()),
+            "--webhook-url",
+            f"http://{host}:{port + 10}/whatsapp/webhook",
+        ],
         "dispatcher": [triplec, "dispatcher", "--sync-templates"],
         "webhooks": [triplec, "process_webhooks", "--loop"],  # retries webhook events left pending
     }
@@ -58,12 +88,16 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=922)
 
     def handle(self, *args, host, port, taxpayers, seed, **options):
-        held = [f"port {p} is in use by {holder}" for p in (port, port + 10, simulator_port())
-                if (holder := port_holder(p, host))]
+        held = [
+            f"port {p} is in use by {holder}"
+            for p in (port, port + 10, simulator_port())
+            if (holder := port_holder(p, host))
+        ]
         if held:
             raise CommandError(
                 "Cannot start: " + "; ".join(held) + ". Another `triplec demo` (or a process it left behind) may "
-                "still be running: stop it, or choose other ports with --port and SIMULATOR_PORT.")
+                "still be running: stop it, or choose other ports with --port and SIMULATOR_PORT."
+            )
         call_command("setup")
         if not Taxpayer.objects.exists():
             self.stdout.write(f"Loading the demo office ({taxpayers} taxpayers)…")

@@ -3,8 +3,10 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = ("Prepare this checkout to run: migrate the database, compile translations, collect static files, load "
-            "the national holidays of this year and next.")
+    help = (
+        "Prepare this checkout to run: migrate the database, compile translations, collect static files, load "
+        "the national holidays of this year and next."
+    )
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)

@@ -13,16 +13,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--taxpayers", type=int, default=3000, help="how many taxpayers (default 3000)")
         parser.add_argument("--seed", type=int, default=922, help="the same seed gives the same office (default 922)")
-        parser.add_argument("--force", action="store_true",
-                            help="delete every existing taxpayer, debt, letter and payment first")
+        parser.add_argument(
+            "--force", action="store_true", help="delete every existing taxpayer, debt, letter and payment first"
+        )
 
     def handle(self, *args, taxpayers: int, seed: int, force: bool, **options):
         if taxpayers < 0:
             raise CommandError("--taxpayers must be 0 or more")
         started = time.perf_counter()
         try:
-            summary = demo_build(taxpayers=taxpayers, seed=seed, force=force,
-                                 progress=lambda m: self.stdout.write(m) if options["verbosity"] > 1 else None)
+            summary = demo_build(
+                taxpayers=taxpayers,
+                seed=seed,
+                force=force,
+                progress=lambda m: self.stdout.write(m) if options["verbosity"] > 1 else None,
+            )
         except DemoRefused as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(self.style.SUCCESS(f"{summary} ({time.perf_counter() - started:.1f} s)"))

@@ -19,8 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=None, help="rows per transaction (default 20000)")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
 
-    def handle(self, *args, kind: str, file: str, errors: str | None, batch_size: int | None,
-               no_progress: bool, **options) -> None:
+    def handle(
+        self, *args, kind: str, file: str, errors: str | None, batch_size: int | None, no_progress: bool, **options
+    ) -> None:
         bar = None
         progress = None
         if not no_progress and self.stdout.isatty():
@@ -35,8 +36,15 @@ class Command(BaseCommand):
                 bar.refresh()
 
         try:
-            result = run_import(kind=kind, path_or_fileobj=file, filename=Path(file).name, channel="cli",
-                                progress=progress, report_path=errors, batch_size=batch_size)
+            result = run_import(
+                kind=kind,
+                path_or_fileobj=file,
+                filename=Path(file).name,
+                channel="cli",
+                progress=progress,
+                report_path=errors,
+                batch_size=batch_size,
+            )
         finally:
             if bar is not None:
                 bar.close()

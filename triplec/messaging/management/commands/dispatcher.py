@@ -20,8 +20,11 @@ class Command(BaseCommand):
         parser.add_argument("--rate", type=float, default=None, help="override messages/s per channel")
         parser.add_argument("--until-idle", action="store_true", help="stop when nothing is queued or in flight")
         parser.add_argument("--max-seconds", type=float, default=None)
-        parser.add_argument("--sync-templates", action="store_true",
-                            help="first make sure office 922 has its channel and pull its templates")
+        parser.add_argument(
+            "--sync-templates",
+            action="store_true",
+            help="first make sure office 922 has its channel and pull its templates",
+        )
 
     def handle(self, *args, batch, threads, rate, until_idle, max_seconds, sync_templates, **options):
         if sync_templates:

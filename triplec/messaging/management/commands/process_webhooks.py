@@ -15,14 +15,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--loop", action="store_true", help="keep processing the inbox until stopped")
-        parser.add_argument("--interval", type=float, default=0.05,
-                            help="seconds before the first look after work, when no wake-up comes")
-        parser.add_argument("--max-interval", type=float, default=2.0,
-                            help="the longest wait between two looks at an idle inbox")
         parser.add_argument(
-            "--min-age", type=float, default=None,
+            "--interval",
+            type=float,
+            default=0.05,
+            help="seconds before the first look after work, when no wake-up comes",
+        )
+        parser.add_argument(
+            "--max-interval", type=float, default=2.0, help="the longest wait between two looks at an idle inbox"
+        )
+        parser.add_argument(
+            "--min-age",
+            type=float,
+            default=None,
             help="leave events younger than this to the web process's own processing thread (default: 2 s when "
-                 "WHATSAPP_WEBHOOK_PROCESSING is 'thread', else 0)")
+            "WHATSAPP_WEBHOOK_PROCESSING is 'thread', else 0)",
+        )
 
     def handle(self, *args, loop, interval, max_interval, min_age, **options):
         if min_age is None:
