@@ -1,6 +1,6 @@
 """Benchmark `xlsx_bomb`: peak memory of a fresh process importing hostile and large XLSX files.
 
-Three imports, each in its own Python process (ru_maxrss is that process's peak, as a web worker's would be):
+Three imports, each in its own Python process (VmHWM is that process's own peak, as a web worker's would be):
 a 1 MB decompression bomb that inflates to 600 MB, a 2 KB workbook with a cell in XFD1048576, and the largest
 workbook the default limits accept: SIZE taxpayer rows of ten columns (990,010 cells with the header at the default
 99,000 rows). The bombs must be refused and every process must stay under 300 MB. rate is the rows/s of the large

@@ -70,16 +70,24 @@ def write_sparse_xlsx(path: str) -> None:
     _workbook(path, lambda sheet: sheet.write(b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'))
 
 
+# The peak is VmHWM, the high-water mark of this process's own memory map: ru_maxrss survives execve on Linux,
+# so a child of a large test runner would report the runner's size.
 _MEASURE = """
-import json, os, resource, sys, time
+import json, os, sys, time
 import django
+
+def peak_rss_mb():
+    with open("/proc/self/status") as status:
+        kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    return round(kb / 1024, 1)
+
 django.setup()
 from triplec.imports.services import run_import
 started = time.perf_counter()
 result = run_import(kind=sys.argv[2], path_or_fileobj=sys.argv[1], channel="cli", report_path=os.devnull)
 print(json.dumps({"seconds": round(time.perf_counter() - started, 3), "exit_code": result.exit_code,
                   "message": result.message,
-                  "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
+                  "peak_rss_mb": peak_rss_mb()}))
 """
 
 

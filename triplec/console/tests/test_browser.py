@@ -30,6 +30,6 @@ def test_it_logs_in_searches_a_dotted_npwp_and_opens_the_taxpayer_page(live_serv
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/taxpayers/{taxpayer.pk}/")
     assert page.get_by_role("heading", level=1).inner_text() == "Yohanes Benu"
-    assert page.locator("#balance").inner_text() == "Rp2.500.000"
+    assert page.locator("[data-figure=owed]").inner_text() == "Rp2.500.000"
     assert page.locator("#contact-phone").inner_text() == "+6281234567890"
     assert AuditEntry.objects.filter(action="taxpayer.view", taxpayer=taxpayer).count() == 1

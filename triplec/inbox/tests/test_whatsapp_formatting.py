@@ -21,7 +21,7 @@ def test_it_shows_a_name_with_asterisks_literally_and_the_total_in_bold_in_the_i
     doc = make_document(tp, amount=2_250_000)
     text = answers.rincian(tp, [doc], [], [])
     assert "*Bintang*" not in text and "_Timur_" not in text
-    assert "*Total: Rp2.250.000*" in text  # our own formatting stays
+    assert "*Total masih harus dibayar: Rp2.250.000*" in text  # our own formatting stays
 
     c = conversation(office, taxpayer=tp, assigned_to=a)
     enqueue_message(
@@ -35,5 +35,5 @@ def test_it_shows_a_name_with_asterisks_literally_and_the_total_in_bold_in_the_i
     client = Client()
     client.force_login(a)
     page = client.get(reverse("inbox:timeline_fragment", args=[c.pk])).content.decode()
-    assert "<strong>Total: Rp2.250.000</strong>" in page and "*Total" not in page
+    assert "<strong>Total masih harus dibayar: Rp2.250.000</strong>" in page and "*Total" not in page
     assert "<strong>Bintang</strong>" not in page and "<em>Timur</em>" not in page
