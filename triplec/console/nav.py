@@ -73,4 +73,8 @@ def nav_for(user, current_path: str = "") -> list[dict]:
             continue
         active = current_path == url if url == "/" else current_path.startswith(url)
         items.append({"url": url, "label": item.label, "accesskey": item.accesskey, "active": active})
+    # Only the closest item is current: /campaigns/templates/ is "Template pesan", not also "Kampanye".
+    closest = max((i["url"] for i in items if i["active"]), key=len, default=None)
+    for i in items:
+        i["active"] = i["url"] == closest
     return items
