@@ -99,6 +99,7 @@ def test_it_sends_a_content_security_policy_without_unsafe_inline(client):
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I)
 HANDLER = re.compile(r"\son[a-z]+\s*=", re.I)
 STYLE_ATTR = re.compile(r"\sstyle\s*=", re.I)
+STYLE_BLOCK = re.compile(r"<style\b", re.I)
 
 
 def test_it_has_no_inline_script_handler_or_style_in_any_served_template():
@@ -109,7 +110,7 @@ def test_it_has_no_inline_script_handler_or_style_in_any_served_template():
     offenders = [
         f"{p.relative_to(BASE)}: {rx.pattern}"
         for p in pages
-        for rx in (INLINE_SCRIPT, HANDLER, STYLE_ATTR)
+        for rx in (INLINE_SCRIPT, HANDLER, STYLE_ATTR, STYLE_BLOCK)
         if rx.search(p.read_text())
     ]
     assert offenders == []
