@@ -63,17 +63,26 @@ INSTALLED_APPS = [
     "triplec.inbox",
 ]
 
+# In this order: CSP on every response; the console's language (Indonesian by default, the top-bar switch sets
+# the cookie); OTPMiddleware right after authentication (request.user.is_verified()); the idle-session and
+# two-factor gates after the messages; the permission matrix (accounts/permissions.py) before the views; Axes
+# last, as its documentation asks.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "triplec.console.middleware.ConsoleLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "triplec.accounts.middleware.IdleSessionMiddleware",
+    "triplec.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "triplec.accounts.middleware.OfficeTimezoneMiddleware",
-    "triplec.accounts.middleware.PermissionMiddleware",  # the permission matrix, accounts/permissions.py
+    "triplec.accounts.middleware.PermissionMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "triplec.urls"
@@ -233,12 +242,6 @@ WHATSAPP_PAIR_LIMIT_COUNT = envint("WHATSAPP_PAIR_LIMIT_COUNT", 5)
 WHATSAPP_PAIR_LIMIT_SECONDS = float(env("WHATSAPP_PAIR_LIMIT_SECONDS", "6.0"))
 SIMULATOR_PORT = envint("SIMULATOR_PORT", 8001)
 
-# --- Console: Indonesian by default whatever the browser says; the top-bar switch sets the language cookie ----
-MIDDLEWARE = [
-    "triplec.console.middleware.ConsoleLocaleMiddleware" if m == "django.middleware.locale.LocaleMiddleware" else m
-    for m in MIDDLEWARE
-]
-
 # --- Campaigns (Call) -----------------------------------------------------------------------------------
 # Meta's messaging-limit tier of the business portfolio (unique users per moving 24 h): 250, 2000, 10000, 100000.
 CAMPAIGN_MESSAGING_TIER = envint("CAMPAIGN_MESSAGING_TIER", 2000)
@@ -270,22 +273,6 @@ TRIPLEC_ENV = env("TRIPLEC_ENV", "demo").strip().lower()
 PRODUCTION = TRIPLEC_ENV == "production"
 
 INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
-# OTPMiddleware right after authentication (request.user.is_verified()); the session and two-factor gates after
-# the messages; Axes last, as its documentation asks. CSP sets the Content-Security-Policy header on every response.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-    "django_otp.middleware.OTPMiddleware",
-)
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
-    "triplec.accounts.middleware.IdleSessionMiddleware",
-)
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("triplec.accounts.middleware.IdleSessionMiddleware") + 1,
-    "triplec.accounts.middleware.TwoFactorMiddleware",
-)
-MIDDLEWARE.insert(1, "django.middleware.csp.ContentSecurityPolicyMiddleware")
-MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 
 # --- Login throttling and lockout (django-axes) ---
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import logging
@@ -180,21 +181,11 @@ def issue_billing_code(
             channel=channel[:20],
             requested_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
+        # The code's items are the request's items, each with its document.
         BillingCodeItem.objects.bulk_create(
             [
-                BillingCodeItem(
-                    billing_code=code,
-                    document=d,
-                    npwp=taxpayer.npwp16,
-                    kap=d.kap,
-                    kjs=d.kjs,
-                    period_start=d.period_start,
-                    period_end=d.period_end,
-                    tax_year=d.tax_year,
-                    document_number=d.number,
-                    amount=share,
-                )
-                for d, share in shares
+                BillingCodeItem(billing_code=code, document=d, **dataclasses.asdict(item))
+                for (d, _share), item in zip(shares, request.items, strict=True)
             ]
         )
         exchange.billing_code = code
