@@ -28,11 +28,11 @@ def build_office(size: int):
 
     from triplec.accounts.roles import Role
     from triplec.billing.models import BillingCode
-    from triplec.core.testing import make_office, make_user
     from triplec.ledger.bailiff import office_today
     from triplec.ledger.models import DebtDocument, SuratTeguran
     from triplec.messaging.models import Channel, Lane, OutboundMessage, State
     from triplec.taxpayers.models import Contact, Taxpayer
+    from triplec.tests.support import make_office, make_user
 
     rng = random.Random(922)
     office = make_office()

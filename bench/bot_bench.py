@@ -84,12 +84,12 @@ def run(size: int = 2000) -> dict:
     from bench.kit import percentile
     from triplec.conversations.models import BotTurn
     from triplec.conversations.receivers import answer_inbound
-    from triplec.core.testing import make_document, make_office, make_taxpayer
     from triplec.messaging.models import OutboundMessage
     from triplec.messaging.signals import inbound_message_received
     from triplec.messaging.tests.factories import make_channel
     from triplec.taxpayers.models import ContactSource
     from triplec.taxpayers.services import contact_set_number
+    from triplec.tests.support import make_document, make_office, make_taxpayer
 
     settings.ALLOWED_HOSTS = ["*"]
     office = make_office()

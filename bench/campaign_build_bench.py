@@ -18,8 +18,8 @@ from django.utils import timezone
 def _seed(size: int):
     from triplec.accounts.roles import Role
     from triplec.campaigns.services import campaign_template
-    from triplec.core.testing import make_office, make_user
     from triplec.messaging.models import Channel, TemplateStatus
+    from triplec.tests.support import make_office, make_user
 
     office = make_office()
     channel = Channel.objects.create(

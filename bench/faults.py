@@ -13,9 +13,9 @@ from collections import Counter
 
 import httpx
 
-from triplec.core.testing import database_url_for_subprocess, wait_until
 from triplec.messaging.models import Lane, OutboundMessage, State, Template
 from triplec.messaging.services import enqueue_message
+from triplec.tests.support import database_url_for_subprocess, wait_until
 
 PARAMS = {
     "header": ["PPh"],

@@ -14,10 +14,10 @@ import httpx
 def run(size: int = 2000) -> dict:
     from bench.faults import PARAMS, run_fault_scenario
     from bench.kit import setup_channel, start_simulator, stop
-    from triplec.core.testing import start_server, stop_server
     from triplec.messaging.dispatcher import Dispatcher
     from triplec.messaging.models import Lane, Template
     from triplec.messaging.services import enqueue_message
+    from triplec.tests.support import start_server, stop_server
 
     rate = 200.0
     web, web_url = start_server("wsgi", "triplec.wsgi:application")

@@ -63,11 +63,11 @@ def run(size: int = 1000) -> dict:
 
     from triplec.accounts.roles import Role
     from triplec.conversations.models import Conversation, ConversationState
-    from triplec.core.testing import make_office, make_user, start_server, stop_server, wait_until
     from triplec.events.bus import publish
     from triplec.inbox.models import OfficerStatus
     from triplec.messaging.models import Channel, Peer
     from triplec.messaging.webhooks import sign
+    from triplec.tests.support import make_office, make_user, start_server, stop_server, wait_until
 
     rate = float(os.environ.get("BENCH_INBOX_RATE", "20"))
     office = make_office()

@@ -9,9 +9,9 @@ import time
 import httpx
 
 from triplec.core.processes import stop_process_group
-from triplec.core.testing import database_url_for_subprocess, free_port, make_office, start_server, wait_until
 from triplec.messaging.models import Channel
 from triplec.messaging.registry import templates_sync
+from triplec.tests.support import database_url_for_subprocess, free_port, make_office, start_server, wait_until
 
 
 def start_simulator(*, port: int | None = None, webhook_url: str | None = None, config: dict | None = None):
@@ -89,7 +89,7 @@ def start_web(
     env: dict | None = None,
 ):
     """Our app under granian WSGI on the current (throwaway) database, with the worker and thread counts the
-    benchmarks compare; returns (process, base_url). Stop it with `triplec.core.testing.stop_server`."""
+    benchmarks compare; returns (process, base_url). Stop it with `triplec.tests.support.stop_server`."""
     extra = ("--blocking-threads", str(blocking_threads)) if blocking_threads else ()
     return start_server("wsgi", app, env=env, workers=workers, extra_args=extra)
 

@@ -60,8 +60,8 @@ def _letters(size: int):
     from triplec.accounts.roles import Role
     from triplec.campaigns.letters import render_campaign_letters
     from triplec.campaigns.models import Campaign, CampaignState, Target, TargetStatus
-    from triplec.core.testing import make_document, make_office, make_taxpayer, make_user
     from triplec.ledger.models import SuratTeguran
+    from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
 
     office = make_office()
     maker = make_user("staf", Role.COLLECTION_STAFF, office=office)
@@ -102,7 +102,7 @@ def run(size: int = 500) -> dict:
     from django.db import connection
 
     from triplec.campaigns.links import notice_url
-    from triplec.core.testing import start_server, stop_server
+    from triplec.tests.support import start_server, stop_server
 
     public_ids, rendered, render_seconds = _letters(size)
     connection.close()

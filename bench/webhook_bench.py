@@ -89,10 +89,10 @@ def run(size: int = 5000) -> dict:
     from django.db import connection
 
     from bench.kit import start_loop, start_web, stop
-    from triplec.core.testing import make_office, stop_server
     from triplec.messaging.conf import WEBHOOK_APP_THREADS, WEBHOOK_WORKERS
     from triplec.messaging.models import Channel, MessageStatus, OutboundMessage, State
     from triplec.messaging.webhooks import sign
+    from triplec.tests.support import make_office, stop_server
 
     office = make_office()
     channel = Channel.objects.create(

@@ -12,8 +12,8 @@ import os
 import tempfile
 
 from bench.import_bench import rows
-from triplec.core.testing import database_url_for_subprocess
-from triplec.imports.bombs import _workbook, import_in_subprocess, write_sparse_xlsx, write_xlsx_bomb
+from triplec.tests.bombs import _workbook, import_in_subprocess, write_sparse_xlsx, write_xlsx_bomb
+from triplec.tests.support import database_url_for_subprocess
 
 HEADER = ["npwp", "nik", "nama", "jenis_wp", "alamat", "kota", "kode_kpp", "nomor_wa", "sumber_wa", "catatan"]
 LIMIT_MB = 300

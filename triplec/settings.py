@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -379,11 +380,7 @@ def production_problems(values: dict) -> list[str]:
 if PRODUCTION:
     _problems = production_problems(globals())
     if _problems:
-        from django.core.exceptions import ImproperlyConfigured
-
         raise ImproperlyConfigured("TRIPLEC_ENV=production refuses to start: " + "; ".join(_problems) + ".")
 elif TRIPLEC_ENV != "demo":
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured(f"TRIPLEC_ENV must be 'demo' or 'production', not {TRIPLEC_ENV!r}.")
 # === end of Security ======================================================================================

@@ -8,6 +8,8 @@ hashing, which verifies the quick hashes too: PBKDF2 reads the iteration count f
 
 import os
 
+from django.conf import settings
+
 TEST_DEFAULTS = {
     "TRIPLEC_FAST_HASHING": "1",  # accounts/hashers.py: 1,000 PBKDF2 iterations instead of 1,000,000
     "HUEY_IMMEDIATE": "1",  # background tasks run in the calling thread
@@ -20,8 +22,6 @@ for _name in _added:
 
 def pytest_configure(config) -> None:
     """pytest-django has read the settings by now (in pytest_load_initial_conftests)."""
-    from django.conf import settings
-
     if settings.configured:
         settings.INSTALLED_APPS  # noqa: B018 (make sure the settings module has been executed)
     for name in _added:

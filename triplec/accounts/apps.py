@@ -1,11 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
-
-
-def _sync_roles(sender, **kwargs):
-    from .roles import sync_role_groups
-
-    sync_role_groups()
 
 
 class AccountsConfig(AppConfig):
@@ -13,9 +6,5 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = "Pengguna"
 
-    def ready(self):
-        # Without a sender: it must run after every app's permissions exist, which is after the last app.
-        post_migrate.connect(_sync_roles, dispatch_uid="triplec_sync_roles")
-        from . import signals
-
-        signals.connect_axes()
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (Django connects receivers once the app registry is ready)

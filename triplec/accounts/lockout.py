@@ -3,6 +3,8 @@ one address after more (an office's staff share one address behind its router)."
 
 import datetime as dt
 
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
@@ -14,8 +16,6 @@ def cooloff(request=None) -> dt.timedelta:
 
 def account_failures(username: str | None) -> int:
     """Wrong passwords for this username within the lockout window, from whichever address."""
-    from axes.models import AccessAttempt
-
     if not username:
         return 0
     since = timezone.now() - cooloff()
@@ -28,8 +28,6 @@ def account_failures(username: str | None) -> int:
 def failure_limit(request, credentials) -> int:
     """Axes locks when the larger of the account's and the address's failure counts reaches this limit. Once the
     account has reached its own (lower) limit, that limit applies; until then the address's (higher) one does."""
-    from axes.helpers import get_client_username
-
     if account_failures(get_client_username(request, credentials)) >= settings.LOGIN_FAILURE_LIMIT:
         return settings.LOGIN_FAILURE_LIMIT
     return max(settings.LOGIN_IP_FAILURE_LIMIT, settings.LOGIN_FAILURE_LIMIT)

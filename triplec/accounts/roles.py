@@ -1,5 +1,6 @@
 """The roles of a tax office, as Django groups. Permissions do the work; these names are their handles."""
 
+from django.contrib.auth.models import Group, Permission
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
@@ -94,8 +95,6 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
 
 def sync_role_groups() -> None:
     """Create or refresh one group per role with its permissions; idempotent, run after every migrate."""
-    from django.contrib.auth.models import Group, Permission
-
     for role, grants in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
         perms = []

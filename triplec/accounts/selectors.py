@@ -1,11 +1,10 @@
 """Reads about staff accounts: two-factor devices and who must use one."""
 
 from django.conf import settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 def confirmed_totp_device(user):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 

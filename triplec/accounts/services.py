@@ -1,6 +1,8 @@
 """Writes about staff accounts: two-factor enrolment and verification, login audit entries."""
 
+import django_otp
 from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from triplec.audit.services import audit_record
 from triplec.core.masking import mask_text
@@ -43,16 +45,12 @@ def record_login_failure(request: HttpRequest | None, username: str, *, locked: 
 
 def totp_device_for_enrolment(user):
     """The user's unconfirmed TOTP device (a fresh secret the first time); a confirmed one is never replaced here."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     return device or TOTPDevice.objects.create(user=user, name="TOTP", confirmed=False)
 
 
 def totp_confirm(request: HttpRequest, device, token: str) -> bool:
     """Confirm enrolment with the first code from the app; the session counts as verified from then on."""
-    import django_otp
-
     if not device.verify_token(token.strip().replace(" ", "")):
         audit_record(action="2fa.failed", actor=request.user, summary="two-factor enrolment code refused")
         return False
@@ -67,8 +65,6 @@ def totp_confirm(request: HttpRequest, device, token: str) -> bool:
 
 def totp_verify(request: HttpRequest, token: str) -> bool:
     """Check the code after the password; django-otp slows down repeated wrong codes (throttling)."""
-    import django_otp
-
     device = django_otp.match_token(request.user, token.strip().replace(" ", ""))
     if device is None:
         audit_record(action="2fa.failed", actor=request.user, summary="two-factor code refused")

@@ -1,11 +1,15 @@
-"""Logins, failed logins, lockouts and logouts go to the audit log (BSSN 4/2021), whichever page caused them."""
+"""Logins, failed logins, lockouts and logouts go to the audit log (BSSN 4/2021), whichever page caused them; the
+role groups are brought up to date after every migrate. Imported by AccountsConfig.ready()."""
 
 import time
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
 from . import services
+from .roles import sync_role_groups
 
 SESSION_LAST_ACTIVITY = "triplec_last_activity"
 SESSION_LOGIN_AT = "triplec_login_at"
@@ -30,11 +34,12 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     services.record_login_failure(request, (credentials or {}).get("username", ""))
 
 
+@receiver(user_locked_out, dispatch_uid="triplec_audit_locked_out")
 def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
     services.record_login_failure(request, username or "", locked=True)
 
 
-def connect_axes() -> None:
-    from axes.signals import user_locked_out
-
-    user_locked_out.connect(_locked_out, dispatch_uid="triplec_audit_locked_out")
+# Without a sender: it must run after every app's permissions exist, which is after the last app.
+@receiver(post_migrate, dispatch_uid="triplec_sync_roles")
+def _sync_roles(sender, **kwargs):
+    sync_role_groups()

@@ -1,5 +1,7 @@
 """Login lockout page and two-factor enrolment and verification. Thin: services and selectors do the work."""
 
+import base64
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -48,9 +50,7 @@ def _next(request) -> str:
 @login_required
 def two_factor_setup(request):
     """Enrol a TOTP app: a QR code (and the secret, to type in), then the first code confirms it."""
-    import base64
-
-    import segno
+    import segno  # lazy for start-up time: only QR codes need segno
 
     if selectors.confirmed_totp_device(request.user) is not None:
         return redirect("accounts:2fa_verify" if not request.user.is_verified() else settings.LOGIN_REDIRECT_URL)

@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+import httpx
 from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -161,8 +162,6 @@ class RealDjpGateway(BillingGateway):
         self._client = client
 
     def _http(self):
-        import httpx
-
         if self._client is None:
             cert = (
                 (settings.BILLING_DJP_CLIENT_CERT, settings.BILLING_DJP_CLIENT_KEY)
@@ -183,8 +182,6 @@ class RealDjpGateway(BillingGateway):
         raise PermanentGatewayError("Pemetaan jawaban DJP belum diisi (lihat docs/billing.md)")
 
     def issue(self, request: BillingRequest) -> BillingResponse:
-        import httpx
-
         payload = self._to_payload(request)
         try:
             response = self._http().post(self.url, json=payload)

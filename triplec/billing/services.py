@@ -10,12 +10,13 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from triplec.accounts.permissions import require
 from triplec.audit.services import audit_record
 from triplec.core.money import parse_rupiah, rupiah
+from triplec.core.sql import table
 from triplec.ledger.models import DebtDocument
 from triplec.ledger.selectors import is_owed
 
@@ -218,8 +219,17 @@ def _check_response(response, request: BillingRequest) -> str:
     return ""
 
 
-def codes_for_taxpayer(taxpayer):
-    return BillingCode.objects.filter(taxpayer=taxpayer).prefetch_related("items").order_by("-issued_at")
+def mark_codes_paid(paid: list[tuple[int, dt.datetime]]) -> None:
+    """Codes whose payment the ledger has just applied: paid at the payment's time (the first payment only).
+    In the ledger's recording transaction, in one statement for a whole chunk of payments."""
+    if not paid:
+        return
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table(BillingCode)} SET paid_at = %s WHERE id = %s AND paid_at IS NULL",
+            [(adapt(paid_at), code_id) for code_id, paid_at in paid],
+        )
 
 
 __all__ = ["BillingError", "IssueResult", "issue_billing_code", "PermanentGatewayError", "TransientGatewayError"]

@@ -1,19 +1,10 @@
 from django.apps import AppConfig
 
 
-def _office_calendar_changed(sender, office, **kwargs):
-    from .services import replan_office_campaigns
-
-    replan_office_campaigns(office=office)
-
-
 class CampaignsConfig(AppConfig):
     name = "triplec.campaigns"
     label = "campaigns"
     verbose_name = "Kampanye"
 
-    def ready(self):
-        from triplec.offices.services import calendar_changed
-
-        # New office hours or holidays move the queued messages of running campaigns at once.
-        calendar_changed.connect(_office_calendar_changed, dispatch_uid="campaigns_replan_on_calendar")
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (Django connects receivers once the app registry is ready)

@@ -16,6 +16,13 @@ import logging
 import re
 
 from asgiref.sync import sync_to_async
+from django.db import close_old_connections, transaction
+
+from triplec.audit.services import audit_record
+
+from .letters import letter_path
+from .links import LinkExpired, LinkInvalid, unsign_token
+from .models import Target
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +60,6 @@ class LetterFastPath:
         await self.app(scope, receive, send)
 
     async def _stored(self, token: str) -> bytes | None:
-        from .letters import letter_path
-        from .links import LinkExpired, LinkInvalid, unsign_token
-
         try:
             public_id = unsign_token(token)
         except (LinkExpired, LinkInvalid):
@@ -67,8 +71,6 @@ class LetterFastPath:
             return None
 
     def _audit_later(self, token: str) -> None:
-        from .links import unsign_token
-
         self.pending.append(unsign_token(token))
         if self.flusher is None or self.flusher.done():
             self.flusher = asyncio.get_running_loop().create_task(self._flush_soon())
@@ -84,8 +86,6 @@ class LetterFastPath:
 
 def _record_in_pool_thread(public_ids: list[str]) -> int:
     """`record_fetches` on a pool thread's own connection, closed as a request's would be."""
-    from django.db import close_old_connections
-
     close_old_connections()
     try:
         return record_fetches(public_ids)
@@ -95,12 +95,6 @@ def _record_in_pool_thread(public_ids: list[str]) -> int:
 
 def record_fetches(public_ids: list[str]) -> int:
     """One audit entry per fetch (as the view writes it), all in one transaction."""
-    from django.db import transaction
-
-    from triplec.audit.services import audit_record
-
-    from .models import Target
-
     targets = {
         str(t.public_id): t
         for t in Target.objects.filter(public_id__in=set(public_ids)).select_related(

@@ -14,7 +14,10 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
+from huey.contrib.djhuey import db_task
 
+from . import pdf
 from .models import Target
 
 log = logging.getLogger(__name__)
@@ -47,9 +50,7 @@ def render_letter(target: Target) -> Path:
     path = letter_path(target.public_id)
     if path.is_file():
         return path
-    from .pdf import notice_for_target, render_notice_pdf
-
-    _write_atomically(path, render_notice_pdf(notice_for_target(target), office=target.campaign.office))
+    _write_atomically(path, pdf.render_notice_pdf(pdf.notice_for_target(target), office=target.campaign.office))
     return path
 
 
@@ -79,13 +80,15 @@ def render_campaign_letters(campaign_id: int) -> int:
     return rendered
 
 
+@db_task()
+def render_letters_task(campaign_id: int) -> int:
+    """The worker's job behind render_ahead (a Huey task: tasks.py imports it, so the consumer knows it)."""
+    return render_campaign_letters(campaign_id)
+
+
 def render_ahead(campaign_id: int) -> None:
     """After a start (or a resend) commits: render its letters in the worker. Skipped when tasks run inline
     (tests): the first request renders each letter then."""
-    from django.db import transaction
-
     if settings.HUEY.get("immediate"):
         return
-    from .tasks import render_letters_task
-
     transaction.on_commit(lambda: render_letters_task(campaign_id))

@@ -180,8 +180,16 @@ class Campaign(models.Model):
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
 
+    # Not started yet: the campaign may still be edited, submitted and approved (an edit after approval sends it
+    # back to the section head). From running on, its content is fixed.
+    EDITABLE_STATES = (CampaignState.DRAFT, CampaignState.PENDING, CampaignState.APPROVED)
+
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in self.EDITABLE_STATES
 
     def content_hash(self) -> str:
         """What the section head approved: any change of these fields changes the hash."""

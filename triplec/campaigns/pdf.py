@@ -38,7 +38,7 @@ def notice_for_target(target: Target) -> msg.Notice:
 
 def qr_svg(url: str) -> str:
     """The QR code of `url` as an SVG data URI (segno: pure Python, no image library)."""
-    import segno
+    import segno  # lazy for start-up time: only QR codes need segno
 
     return segno.make(url, error="m").svg_data_uri(scale=4, border=1)
 
@@ -54,7 +54,7 @@ def emblem_uri(office) -> str:
 
 
 def render_notice_pdf(notice: msg.Notice, *, office) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # lazy for start-up time: WeasyPrint takes about a second to import
 
     rows = [
         {

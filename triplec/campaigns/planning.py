@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from triplec.offices.hours import next_opening
 from triplec.offices.models import Office
 
+# The time a paused campaign's queued messages are moved to: held, never due, until resumed.
+FAR_FUTURE = dt.datetime(2999, 1, 1, tzinfo=dt.UTC)
+
 # Meta: about one message per 6 s to one user; shared numbers get their letters this far apart.
 PAIR_SPACING_SECONDS = 6.0
 

@@ -13,18 +13,21 @@ a new outbox row planned within office hours from now, and the resend is in the 
 
 import datetime as dt
 import uuid
+from collections import Counter
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from triplec.audit.services import audit_record
+from triplec.messaging.models import OutboundMessage, State, TemplateStatus
 
 from .letters import render_ahead
 from .links import BulkSigner
 from .models import Campaign, CampaignState, Criterion, Target, TargetStatus
 from .payload import restamped
 from .planning import plan_sends
+from .rules import CampaignError, require_runner
 from .selection import FAILED_STATES, messaged_targets
 
 RESENDABLE_STATES = (CampaignState.RUNNING, CampaignState.PAUSED, CampaignState.COMPLETED)
@@ -44,8 +47,6 @@ def release_failed_targets(*, office_id: int) -> int:
 
 def failed_reasons(campaign: Campaign) -> list[tuple[str, int]]:
     """(reason, count) of the campaign's failed messages, most frequent first: the choices of a resend."""
-    from collections import Counter
-
     reasons = Counter(
         Target.objects.filter(campaign=campaign, outbound__state__in=FAILED_STATES)
         .exclude(status=TargetStatus.CANCELLED)
@@ -60,17 +61,13 @@ def campaign_resend_failed(
 ) -> dict[str, int]:
     """Queue again the campaign's failed messages (all, or those that failed with `reason`). Returns counts:
     resent, and skipped (the letter was messaged by another campaign since)."""
-    from triplec.messaging.models import OutboundMessage, State, TemplateStatus
-
-    from .services import CampaignError, _require_runner
-
     now = now or timezone.now()
     campaign = (
         Campaign.objects.select_for_update(of=("self",))
         .select_related("office", "template__channel")
         .get(pk=campaign.pk)
     )
-    _require_runner(actor, campaign.office)
+    require_runner(actor, campaign.office)
     if actor is None:
         raise CampaignError("forbidden", "Pengiriman ulang dilakukan oleh Kepala Seksi.")
     if campaign.state not in RESENDABLE_STATES:

@@ -8,6 +8,7 @@ amounts, exclusion reasons and the notices are computed in one pass over those r
 
 import datetime as dt
 import random
+import zoneinfo
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -380,8 +381,6 @@ def _draw_holdout(campaign: Campaign, selection: Selection) -> None:
 
 
 def _tz(campaign: Campaign):
-    import zoneinfo
-
     return zoneinfo.ZoneInfo(campaign.office.time_zone)
 
 

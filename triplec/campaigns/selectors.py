@@ -4,17 +4,19 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from triplec.core.dates import waktu
 from triplec.core.money import rupiah
 from triplec.ledger.kap import kap_label
-from triplec.messaging.models import InboundMessage
+from triplec.messaging.models import InboundMessage, OutboundMessage, State
 from triplec.messaging.registry import render_template_parts
+from triplec.offices.hours import hours_text, is_open, next_opening
 
 from . import message as msg
 from .models import Campaign, CampaignState, Criterion, Target, TargetStatus
-from .planning import plan_sends
+from .planning import FAR_FUTURE, plan_sends
 from .selection import REASONS, build_selection, reason_label
 
 TIERS = (250, 2_000, 10_000, 100_000)
@@ -116,18 +118,9 @@ def sending_window(
 ) -> dict | None:
     """When sending starts and ends, in the office's zone ("Kamis, 4 Desember 2026 pukul 08.00 WITA"): from
     the plan (`first`, `last`) before the start, from the queued messages after it. None when nothing waits."""
-    from django.db.models import Max, Min
-
-    from triplec.core.dates import waktu
-    from triplec.offices.hours import hours_text, is_open, next_opening
-
-    from .services import FAR_FUTURE
-
     now = now or timezone.now()
     office = campaign.office
     if campaign.state in (CampaignState.RUNNING, CampaignState.PAUSED):
-        from triplec.messaging.models import OutboundMessage, State
-
         ids = Target.objects.filter(campaign=campaign, outbound__isnull=False).values("outbound_id")
         span = (
             OutboundMessage.objects.filter(pk__in=ids, state=State.QUEUED)

@@ -3,6 +3,7 @@ cancel, and follow the sending. Views, the CLI, the API and jobs all call these;
 so nothing leaves unapproved whatever the path."""
 
 import datetime as dt
+import logging
 import zoneinfo
 from typing import Any
 
@@ -22,23 +23,15 @@ from .letters import forget_letters, render_ahead
 from .links import BulkSigner
 from .models import CONTENT_FIELDS, Campaign, CampaignState, Criterion, Target, TargetStatus
 from .payload import restamped, rewarned
-from .planning import plan_sends
+from .planning import FAR_FUTURE, plan_sends
 from .resend import release_failed_targets
+from .rules import CampaignError, require_runner, require_staff
 from .selection import build_selection
 from .selectors import live_target_statuses
 
-FAR_FUTURE = dt.datetime(2999, 1, 1, tzinfo=dt.UTC)
+log = logging.getLogger(__name__)
+
 CANCELLED_REASON = "Kampanye dibatalkan"
-EDITABLE_STATES = (CampaignState.DRAFT, CampaignState.PENDING, CampaignState.APPROVED)
-
-
-class CampaignError(Exception):
-    """A campaign action that is not allowed; `code` is stable for API clients, the message is for people."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 # --- the template --------------------------------------------------------------------------------------------
@@ -85,37 +78,10 @@ def _check_fields(fields: dict[str, Any]) -> None:
             raise CampaignError("invalid_number", f"Nilai {key} tidak boleh negatif.")
 
 
-def _require_staff(actor, office) -> None:
-    """Making a campaign (create, edit, submit): collection staff and section heads of the office."""
-    _require(actor, office, "campaign.edit", "Hanya staf penagihan dan Kepala Seksi yang dapat menyusun kampanye.")
-
-
-def _require_runner(actor, office) -> None:
-    """Start, pause, resume, cancel: the section-head level (accounts/permissions.py). `actor=None` is the
-    scheduler starting an approved campaign at its scheduled time: the approval is the order."""
-    if actor is None:
-        return
-    _require(
-        actor,
-        office,
-        "campaign.run",
-        "Hanya Kepala Seksi yang dapat memulai, menjeda, melanjutkan, atau membatalkan kampanye.",
-    )
-
-
-def _require(actor, office, action: str, refusal: str) -> None:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        raise CampaignError("forbidden", "Anda harus masuk terlebih dahulu.")
-    if not allowed(actor, action):
-        raise CampaignError("forbidden", refusal)
-    if not actor.is_administrator and actor.office_id != office.pk:
-        raise CampaignError("forbidden", "Kampanye hanya untuk kantor Anda sendiri.")
-
-
 @transaction.atomic
 def campaign_create(*, office, maker, name: str, criterion: str, channel: str = "web", **fields: Any) -> Campaign:
     """A draft campaign of `office`; the template is the office channel's current Surat Teguran template."""
-    _require_staff(maker, office)
+    require_staff(maker, office)
     _check_fields({"name": name, "criterion": criterion, **fields})
     campaign = Campaign(office=office, maker=maker, name=name.strip(), criterion=criterion, **fields)
     if campaign.template_id is None:
@@ -140,8 +106,8 @@ def campaign_update(*, campaign: Campaign, actor, channel: str = "web", **fields
     """Change a campaign not yet started. A change after approval withdraws the approval: the section head
     must approve again (the content hash no longer matches)."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    _require_staff(actor, campaign.office)
-    if campaign.state not in EDITABLE_STATES:
+    require_staff(actor, campaign.office)
+    if not campaign.is_editable:
         raise CampaignError("not_editable", "Kampanye yang sudah berjalan tidak dapat diubah.")
     before = {f: getattr(campaign, f) for f in CONTENT_FIELDS}
     for key, value in fields.items():
@@ -188,8 +154,8 @@ def campaign_update(*, campaign: Campaign, actor, channel: str = "web", **fields
 @transaction.atomic
 def campaign_submit(*, campaign: Campaign, actor, channel: str = "web") -> Campaign:
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    _require_staff(actor, campaign.office)
-    if campaign.state not in (CampaignState.DRAFT, CampaignState.PENDING, CampaignState.APPROVED):
+    require_staff(actor, campaign.office)
+    if not campaign.is_editable:
         raise CampaignError("bad_state", "Kampanye ini tidak dapat diajukan.")
     if campaign.state == CampaignState.APPROVED and campaign.approval_valid:
         return campaign
@@ -217,7 +183,7 @@ def campaign_approve(*, campaign: Campaign, approver, channel: str = "web", now:
         raise CampaignError("forbidden", "Kepala Seksi hanya menyetujui kampanye kantornya sendiri.")
     if approver.pk == campaign.maker_id:
         raise CampaignError("maker_is_checker", "Penyusun kampanye tidak boleh menyetujui kampanyenya sendiri.")
-    if campaign.state not in (CampaignState.DRAFT, CampaignState.PENDING, CampaignState.APPROVED):
+    if not campaign.is_editable:
         raise CampaignError("bad_state", "Kampanye ini tidak dapat disetujui dalam status sekarang.")
     if campaign.state == CampaignState.APPROVED and campaign.approval_valid:
         return campaign
@@ -264,7 +230,7 @@ def campaign_start(*, campaign: Campaign, actor=None, channel: str = "web", now:
 def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) -> dict:
     now = now or timezone.now()
     campaign = Campaign.objects.select_for_update(of=("self",)).select_related("office", "template").get(pk=campaign.pk)
-    _require_runner(actor, campaign.office)
+    require_runner(actor, campaign.office)
     require_approved(campaign)
     if campaign.state != CampaignState.APPROVED:
         raise CampaignError("bad_state", "Kampanye sudah dimulai.")
@@ -338,7 +304,7 @@ def _queued_messages(campaign: Campaign):
 def campaign_pause(*, campaign: Campaign, actor, channel: str = "web") -> int:
     """Hold every message not yet claimed by a dispatcher (those in flight finish). Returns how many are held."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    _require_runner(actor, campaign.office)
+    require_runner(actor, campaign.office)
     if campaign.state != CampaignState.RUNNING:
         raise CampaignError("bad_state", "Hanya kampanye yang berjalan yang dapat dijeda.")
     held = _queued_messages(campaign).update(next_attempt_at=FAR_FUTURE, not_after=FAR_FUTURE)
@@ -363,7 +329,7 @@ def campaign_resume(*, campaign: Campaign, actor, channel: str = "web", now: dt.
         .select_related("office", "template__channel")
         .get(pk=campaign.pk)
     )
-    _require_runner(actor, campaign.office)
+    require_runner(actor, campaign.office)
     if campaign.state != CampaignState.PAUSED:
         raise CampaignError("bad_state", "Hanya kampanye yang dijeda yang dapat dilanjutkan.")
     require_approved(campaign)
@@ -424,7 +390,7 @@ def replan_office_campaigns(*, office, now: dt.datetime | None = None) -> int:
 def campaign_cancel(*, campaign: Campaign, actor, channel: str = "web", reason: str = "") -> int:
     """Stop for good: messages not yet claimed fail as "campaign cancelled" and their letters are free again."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    _require_runner(actor, campaign.office)
+    require_runner(actor, campaign.office)
     if campaign.state in (CampaignState.COMPLETED, CampaignState.CANCELLED):
         raise CampaignError("bad_state", "Kampanye ini sudah selesai atau dibatalkan.")
     now = timezone.now()
@@ -509,9 +475,6 @@ def start_due_campaigns(*, now: dt.datetime | None = None) -> list[int]:
 def campaigns_tick(*, now: dt.datetime | None = None) -> dict:
     """The minute job: start due campaigns, then sync every running (or paused) campaign's targets with the
     outbox and complete those with nothing left to send. One failing campaign does not stop the others."""
-    import logging
-
-    log = logging.getLogger(__name__)
     started = start_due_campaigns(now=now)
     synced = 0
     for campaign in Campaign.objects.filter(state__in=(CampaignState.RUNNING, CampaignState.PAUSED)).order_by("id"):

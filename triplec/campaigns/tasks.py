@@ -1,9 +1,12 @@
-"""Periodic campaign work for the Huey consumer: start approved campaigns whose scheduled start has come, and
-copy the outbox's progress onto the targets of running campaigns. Every minute; the work is in `services`."""
+"""Campaign work for the Huey consumer. Every minute: start approved campaigns whose scheduled start has come,
+and copy the outbox's progress onto the targets of running campaigns (the work is in `services`). Queued:
+rendering a started campaign's letters ahead of WhatsApp's fetches (`letters.render_letters_task`, beside the
+code that queues it)."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, lock_task
 
+from .letters import render_letters_task  # noqa: F401 (the consumer imports tasks.py and so learns this task)
 from .services import campaigns_tick
 
 
@@ -12,11 +15,3 @@ from .services import campaigns_tick
 def campaigns_every_minute() -> dict:
     """One tick at a time (the lock): a slow start of a large campaign must not overlap the next minute's."""
     return campaigns_tick()
-
-
-@db_task()
-def render_letters_task(campaign_id: int) -> int:
-    """Render a started campaign's letters ahead of WhatsApp's fetches (letters.py)."""
-    from .letters import render_campaign_letters
-
-    return render_campaign_letters(campaign_id)

@@ -100,7 +100,7 @@ def campaign_detail(request, pk: int):
         "States": CampaignState,
         "template_blocker": template_blocker(campaign),
     }
-    if campaign.state in (CampaignState.DRAFT, CampaignState.PENDING, CampaignState.APPROVED):
+    if campaign.is_editable:
         preview = context["preview"] = campaign_preview(campaign)
         context["window"] = sending_window(campaign, first=preview["first_send"], last=preview["last_send"])
         services.campaign_preview_seen(campaign=campaign, actor=request.user, preview=preview)

@@ -6,7 +6,13 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from triplec.accounts.roles import Role
 from triplec.audit.models import AuditEntry
+from triplec.campaigns.models import CampaignState
+from triplec.campaigns.selectors import campaigns_to_approve, visible_campaigns
+from triplec.conversations.models import HUMAN_STATES, ConversationState
+from triplec.inbox.selectors import queue
+from triplec.inbox.sla import clocks
 from triplec.ledger.kap import kap_label
 from triplec.ledger.models import SURAT_PAKSA_DAYS_AFTER_DELIVERY, DebtDocument, Payment, SuratTeguran
 from triplec.ledger.selectors import DebtTotals, collectible_q, owed_and_collectible, owed_documents
@@ -117,8 +123,6 @@ SLA_SCAN_LIMIT = 2000
 
 
 def _sla_breaches(conversations, now) -> int:
-    from triplec.inbox.sla import clocks
-
     breached = 0
     for c in conversations.select_related("office")[:SLA_SCAN_LIMIT]:
         k = clocks(c, now=now)
@@ -129,12 +133,6 @@ def _sla_breaches(conversations, now) -> int:
 def role_figures(user, now: dt.datetime | None = None) -> RoleFigures:
     """Section head: approvals, inbox backlog, SLA breaches. AR: own taxpayers and open conversations. Office head:
     the office overview (running campaigns, open conversations, SLA breaches)."""
-    from triplec.accounts.roles import Role
-    from triplec.campaigns.models import CampaignState
-    from triplec.campaigns.selectors import campaigns_to_approve, visible_campaigns
-    from triplec.conversations.models import HUMAN_STATES, ConversationState
-    from triplec.inbox.selectors import queue
-
     now = now or timezone.now()
     figures: dict = {}
     if user.has_role(Role.SECTION_HEAD, Role.OFFICE_HEAD):

@@ -11,4 +11,4 @@ class ConversationsConfig(AppConfig):
     verbose_name = "Conversations"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (connects to messaging's inbound signal)
+        from . import receivers  # noqa: F401  (Django connects receivers once the app registry is ready)

@@ -33,9 +33,9 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence])
 
 def xlsx_response(filename: str, sheet_title: str, header: Sequence[str], rows: Iterable[Sequence]) -> FileResponse:
     """openpyxl in write-only mode streams rows to a temporary file, which is then sent in chunks."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from openpyxl import Workbook  # lazy for start-up time: openpyxl is slow to import, only exports need it
+    from openpyxl.cell import WriteOnlyCell  # lazy: as above
+    from openpyxl.styles import Font  # lazy: as above
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title[:31])

@@ -3,6 +3,7 @@ subprocesses. Free of Django imports, so that pytest plugins loaded before Djang
 use them too. Linux: process groups, /proc."""
 
 import contextlib
+import ctypes
 import os
 import signal
 import socket
@@ -145,8 +146,6 @@ def _start_in_own_session() -> None:
     when the supervisor dies, so a supervisor killed with SIGKILL leaves no orphan behind."""
     os.setsid()
     with contextlib.suppress(Exception):
-        import ctypes
-
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
 
 

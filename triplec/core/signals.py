@@ -1,4 +1,8 @@
-"""Events between apps: a lower app sends, a higher app listens, never the other way round (docs/architecture.md)."""
+"""Signals between apps: a lower app sends, a higher app listens, never the other way round (docs/architecture.md).
+
+Two kinds. An *event* (`send_after_commit`) tells the apps above what happened, once it is committed; their
+failure never undoes it. A *question* (`ask`) asks them for data the sender needs inside its own work (a read
+for matching, a row that must commit with the sender's own); their failure is the sender's failure."""
 
 import logging
 
@@ -26,3 +30,9 @@ def send_after_commit(signal: Signal, **kwargs) -> None:
                 )
 
     transaction.on_commit(send)
+
+
+def ask(signal: Signal, **kwargs) -> list:
+    """Send now, in the caller's transaction, and return every receiver's answer (in the order they connected;
+    None for a receiver that has nothing to say). A receiver's exception propagates to the caller."""
+    return [answer for _, answer in signal.send(**kwargs) if answer is not None]

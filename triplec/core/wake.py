@@ -27,6 +27,7 @@ import tempfile
 import threading
 import time
 
+import psycopg
 from django.db import connection, transaction
 
 log = logging.getLogger(__name__)
@@ -206,8 +207,6 @@ class _PgListener(_Listener):
         super().__init__(waiter)
 
     def run(self) -> None:
-        import psycopg
-
         while not self.closed.is_set():
             try:
                 with psycopg.connect(**self.params, autocommit=True) as conn:

@@ -17,6 +17,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+import redis
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 
@@ -67,8 +68,6 @@ _redis_clients: dict[str, Any] = {}
 
 def _redis_client(url: str):
     if url not in _redis_clients:
-        import redis
-
         _redis_clients[url] = redis.Redis.from_url(url, socket_timeout=2)
     return _redis_clients[url]
 

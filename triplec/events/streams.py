@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Callable
 
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections, connection
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 
 from .bus import hub, latest_event_id
 from .models import Event
@@ -74,8 +74,6 @@ async def event_stream(topics: set[str], after_id: int) -> AsyncIterator[str]:
 
 async def stream(request) -> StreamingHttpResponse:
     """GET /events/stream?topic=conversation:12&topic=campaign:4 — the user's own topics plus allowed extras."""
-    from django.http import HttpResponse
-
     user = await request.auser()
     if not user.is_authenticated:
         return HttpResponse(status=401)

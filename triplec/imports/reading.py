@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from python_calamine import CalamineWorkbook
+
+from .problems import FileProblem
+from .xlsxguard import check_xlsx
+
 SUPPORTED_EXTENSIONS = (".csv", ".xlsx")
-
-
-class FileProblem(Exception):
-    """The file as a whole cannot be imported; nothing is written."""
 
 
 @dataclass
@@ -184,10 +185,6 @@ def unreadable_reason(cells: list[object]) -> str | None:
 
 # --- XLSX ------------------------------------------------------------------------------------------------
 def _open_xlsx(stream: BinaryIO, filename: str) -> Source:
-    from python_calamine import CalamineWorkbook
-
-    from .xlsxguard import check_xlsx  # xlsxguard imports FileProblem from this module: a cycle inside the app
-
     try:
         check_xlsx(stream, filename)  # before calamine inflates anything: size and cell bounds
     except FileProblem:

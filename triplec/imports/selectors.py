@@ -1,6 +1,6 @@
 """Reads about past imports, for the console's import page."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import ImportRun
 
@@ -10,6 +10,4 @@ def import_runs_for(user) -> QuerySet[ImportRun]:
     runs = ImportRun.objects.select_related("actor", "office")
     if user.is_administrator:
         return runs
-    from django.db.models import Q
-
     return runs.filter(Q(office_id=user.office_id) | Q(actor=user)) if user.office_id else runs.filter(actor=user)

@@ -10,6 +10,7 @@ a key repeated later in the file with different data is caught even across chunk
 """
 
 import csv
+import io
 import logging
 import os
 import re
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from triplec.audit.services import audit_record
@@ -31,7 +32,8 @@ from . import values
 from .kinds import KINDS
 from .kinds.base import Issue, Kind, Row, RowRejected, RunContext, normalise_header
 from .models import ImportRun
-from .reading import FileProblem, Source, open_source, unreadable_reason
+from .problems import FileProblem
+from .reading import Source, open_source, unreadable_reason
 
 log = logging.getLogger(__name__)
 
@@ -166,8 +168,6 @@ def _finish(run: ImportRun, result: ImportResult, *, status: str, message: str) 
 
 
 def _csv_line(issue: Issue) -> str:
-    import io
-
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="").writerow(safe_row((issue.row, issue.column, issue.value, issue.error)))
     return buffer.getvalue()
@@ -269,8 +269,6 @@ def _run(
 def _larger_sqlite_cache() -> None:
     """SQLite's default page cache (2 MB) is far smaller than the indexes of a registry of a million taxpayers;
     every insert then re-reads index pages from disk. 64 MB for this connection keeps them in memory."""
-    from django.db import connection
-
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -65536")

@@ -9,6 +9,8 @@ import re
 import zoneinfo
 from functools import lru_cache
 
+from stdnum import numdb
+
 from triplec.core.identifiers import InvalidIdentifier, Npwp, parse_nik, parse_npwp, parse_whatsapp_number
 
 
@@ -354,8 +356,6 @@ def _luhn_ok(digits_: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _nik_place_ok(prefix4: str) -> bool:
-    from stdnum import numdb
-
     return bool(numdb.get("id/loc").info(prefix4)[0][1])
 
 

@@ -20,7 +20,7 @@ from typing import BinaryIO
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .reading import FileProblem
+from .problems import FileProblem
 
 _CHUNK = 1 << 20
 _MAX_TAG = 1 << 16  # no real <row> or <c> start tag comes near this

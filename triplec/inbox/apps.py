@@ -7,7 +7,7 @@ class InboxConfig(AppConfig):
     verbose_name = "Live inbox"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (signal receivers publish to the event bus)
-        from .access import register_topics
+        from . import receivers  # noqa: F401  (Django connects receivers once the app registry is ready)
+        from .access import register_topics  # in ready(): access.py imports models
 
         register_topics()

@@ -13,7 +13,7 @@ import re
 import uuid
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 
 from triplec.accounts.permissions import require
@@ -118,8 +118,6 @@ def choose_officer(conversation: Conversation):
 
 
 def models_nulls_first(field: str):
-    from django.db.models import F
-
     return F(field).asc(nulls_first=True)
 
 

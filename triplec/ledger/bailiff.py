@@ -19,7 +19,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from triplec.audit.services import audit_record
-from triplec.billing.models import BillingCode
+from triplec.core.signals import ask
 from triplec.messaging.models import InboundMessage, OutboundMessage
 from triplec.offices.models import Office
 from triplec.taxpayers.models import FlagKind, TaxpayerFlag
@@ -27,6 +27,7 @@ from triplec.taxpayers.presentation import shown_npwp
 
 from .models import SURAT_PAKSA_DAYS_AFTER_DELIVERY, DebtDocument, DocumentState, SuratPaksa, SuratTeguran
 from .selectors import collectible_q, is_collectible
+from .signals import billing_history_wanted
 
 BLOCKING_STATES = (DocumentState.INSTALMENT, DocumentState.OBJECTION)
 
@@ -219,7 +220,8 @@ def surat_paksa_candidates(
 
 
 def _contact_history(taxpayer_ids: set[int]) -> dict[int, dict]:
-    """What exists of the contact so far: messages sent, replies received, billing codes issued."""
+    """What exists of the contact so far: messages sent, replies received, billing codes issued (asked of billing,
+    above the ledger)."""
     history: dict[int, dict] = defaultdict(dict)
     if not taxpayer_ids:
         return history
@@ -233,16 +235,9 @@ def _contact_history(taxpayer_ids: set[int]) -> dict[int, dict]:
         .annotate(n=Count("id", distinct=True))
     ):
         history[tid]["replies"] = n
-    for tid, n in (
-        BillingCode.objects.filter(taxpayer_id__in=taxpayer_ids).values_list("taxpayer_id").annotate(n=Count("id"))
-    ):
-        history[tid]["codes"] = n
-    for tid, code in (
-        BillingCode.objects.filter(taxpayer_id__in=taxpayer_ids)
-        .order_by("taxpayer_id", "-issued_at")
-        .values_list("taxpayer_id", "code")
-    ):
-        history[tid].setdefault("last_code", code)
+    for answer in ask(billing_history_wanted, sender=SuratTeguran, taxpayer_ids=taxpayer_ids):
+        for tid, part in answer.items():
+            history[tid].update(part)
     return history
 
 

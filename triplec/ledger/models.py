@@ -1,3 +1,4 @@
+import calendar
 import datetime as dt
 
 from django.conf import settings
@@ -10,8 +11,6 @@ SURAT_PAKSA_DAYS_AFTER_DELIVERY = 21
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """Same day-of-month `months` later, clamped to the month's end (31 Jan + 1 month = 28/29 Feb)."""
-    import calendar
-
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

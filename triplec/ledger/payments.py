@@ -29,15 +29,15 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from triplec.audit.services import audit_record
-from triplec.billing.models import BillingCode, BillingCodeItem
 from triplec.core.masking import mask_npwp
-from triplec.core.signals import send_after_commit
+from triplec.core.signals import ask, send_after_commit
+from triplec.core.sql import select_in, table
 from triplec.taxpayers.models import Taxpayer
 
 from .models import ClaimStatus, DebtDocument, DocumentState, MatchMethod, Payment, PaymentAllocation, PaymentClaim
 from .selectors import OWED_STATES, is_owed
 from .services import close_settled_teguran
-from .signals import payments_applied
+from .signals import IssuedCode, billing_codes_paid, billing_codes_wanted, payments_applied
 
 log = logging.getLogger(__name__)
 
@@ -245,21 +245,6 @@ def _same(payment: Payment, row: PaymentRow) -> bool:
     )
 
 
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _select(sql: str, *lists: list) -> list[tuple]:
-    """Raw SELECT with one `{}` per IN list: the ORM spends more time building 5,000-value IN clauses than the
-    database spends answering them."""
-    if any(not values for values in lists):
-        return []
-    sql = sql.format(*(", ".join(["%s"] * len(values)) for values in lists))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [v for values in lists for v in values])
-        return cursor.fetchall()
-
-
 def _as_date(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
@@ -333,264 +318,297 @@ def _record_chunk(rows: Sequence[PaymentRow], *, actor, channel, office_id, noti
 
 
 def _plan_and_apply(valid, results, *, actor, channel, office_id, notify) -> None:
+    """One chunk in one transaction: read what its rows need, plan every row in memory, write in bulk, then
+    close what the payments settled and record the chunk (audit, receipts)."""
+    known = _read_chunk(valid)
+    now = timezone.now()
+    plans, unchanged_clear = _plan_rows(valid, results, known, office_id=office_id, now=now)
+    cleared_again = _clear_again(unchanged_clear, results, now)
+    if plans:
+        _write(plans, known.docs, now=now, channel=channel)
+        _mark_codes_paid(plans)
+    _fill_outcomes(plans, results)
+    if plans or cleared_again:
+        _record_chunk_done(plans, known.docs, cleared_again, now=now, actor=actor, channel=channel, notify=notify)
+
+
+# --- step 1: read ----------------------------------------------------------------------------------
+
+_DOC_COLUMNS = (
+    "id, taxpayer_id, office_id, number, kap, period_start, issue_date, amount_due, state, paid_at, cleared_at"
+)
+
+
+@dataclass
+class _Known:
+    """What the rows of a chunk need from the database, read before any row is planned."""
+
+    existing: dict[str, Payment]  # NTPN -> the payment already recorded with it
+    taxpayers: dict[str, tuple[int, int]]  # NPWP16 -> (taxpayer id, office id)
+    codes: dict[str, IssuedCode]  # billing code -> the code as issued (billing answers)
+    docs: dict[int, _Doc] = field(default_factory=dict)  # every document read, once, by id
+    by_number: dict[tuple[int, str], _Doc] = field(default_factory=dict)  # path 2: (taxpayer id, number)
+    by_kap: dict[tuple[int, str], list[_Doc]] = field(default_factory=lambda: defaultdict(list))  # path 3
+
+    def load(self, where: str, *lists: list) -> list[_Doc]:
+        """Documents matching `where` (one `{}` per IN list); a document read before is the same object."""
+        out = []
+        for values in select_in(f"SELECT {_DOC_COLUMNS} FROM {table(DebtDocument)} WHERE " + where, *lists):
+            doc = self.docs.get(values[0])
+            if doc is None:
+                doc = self.docs[values[0]] = _Doc(*values[:5], _as_date(values[5]), _as_date(values[6]), *values[7:])
+            out.append(doc)
+        return out
+
+
+def _read_chunk(valid) -> _Known:
+    """A few queries for the whole chunk: recorded NTPNs, taxpayers, issued codes, then the documents of each
+    matching path (path 3 only for rows the first two cannot serve)."""
     ntpns = list({normalise_ntpn(r.ntpn) for _, r in valid})
-    pay_t, tp_t, doc_t = _table(Payment), _table(Taxpayer), _table(DebtDocument)
-    found = [n for (n,) in _select(f"SELECT ntpn FROM {pay_t} WHERE ntpn IN ({{}})", ntpns)]
+    found = [n for (n,) in select_in(f"SELECT ntpn FROM {table(Payment)} WHERE ntpn IN ({{}})", ntpns)]
     existing = {p.ntpn: p for p in Payment.objects.filter(ntpn__in=found)} if found else {}
     npwps = list({_npwp16(r.npwp16) for _, r in valid if r.npwp16})
     taxpayers = {
         n: (tid, oid)
-        for n, tid, oid in _select(f"SELECT npwp16, id, office_id FROM {tp_t} WHERE npwp16 IN ({{}})", npwps)
+        for n, tid, oid in select_in(
+            f"SELECT npwp16, id, office_id FROM {table(Taxpayer)} WHERE npwp16 IN ({{}})", npwps
+        )
     }
-    codes_wanted = list({r.billing_code.strip() for _, r in valid if r.billing_code})
-    codes: dict[str, tuple[int, int, int]] = {}
-    code_docs: dict[int, list[int]] = defaultdict(list)
-    if codes_wanted:
-        codes = {
-            c: (cid, tid, oid)
-            for cid, c, tid, oid in _select(
-                f"SELECT id, code, taxpayer_id, office_id FROM {_table(BillingCode)} WHERE code IN ({{}})", codes_wanted
-            )
-        }
-        for cid, did in _select(
-            f"SELECT billing_code_id, document_id FROM {_table(BillingCodeItem)} WHERE billing_code_id IN ({{}})",
-            [v[0] for v in codes.values()],
-        ):
-            code_docs[cid].append(did)
+    known = _Known(existing, taxpayers, _issued_codes(valid))
+    known.load("id IN ({})", [d for code in known.codes.values() for d in code.document_ids])
+    _read_by_number(valid, known)
+    _read_by_kap(valid, known)
+    return known
 
-    docs: dict[int, _Doc] = {}
-    columns = (
-        "id, taxpayer_id, office_id, number, kap, period_start, issue_date, amount_due, state, paid_at, cleared_at"
-    )
 
-    def load(sql: str, *lists: list) -> list[_Doc]:
-        out = []
-        for values in _select(f"SELECT {columns} FROM {doc_t} WHERE " + sql, *lists):
-            doc = docs.get(values[0])
-            if doc is None:
-                doc = docs[values[0]] = _Doc(*values[:5], _as_date(values[5]), _as_date(values[6]), *values[7:])
-            out.append(doc)
-        return out
+def _issued_codes(valid) -> dict[str, IssuedCode]:
+    """Billing codes are billing's, above the ledger: asked with a signal, answered in this transaction."""
+    wanted = list({r.billing_code.strip() for _, r in valid if r.billing_code})
+    codes: dict[str, IssuedCode] = {}
+    if wanted:
+        for answer in ask(billing_codes_wanted, sender=Payment, codes=wanted):
+            codes.update(answer)
+    return codes
 
-    all_code_doc_ids = [d for ids in code_docs.values() for d in ids]
-    if all_code_doc_ids:
-        load("id IN ({})", all_code_doc_ids)
-    tp_ids = list({v[0] for v in taxpayers.values()})
+
+def _read_by_number(valid, known: _Known) -> None:
+    tp_ids = list({v[0] for v in known.taxpayers.values()})
     numbers = list({r.document_number.strip() for _, r in valid if r.document_number})
-    by_number: dict[tuple[int, str], _Doc] = {}
-    if numbers and tp_ids:
-        for doc in load("taxpayer_id IN ({}) AND number IN ({})", tp_ids, numbers):
-            by_number[(doc.taxpayer_id, doc.number)] = doc
-    # Path 3 only for rows the first two paths cannot serve.
+    for doc in known.load("taxpayer_id IN ({}) AND number IN ({})", tp_ids, numbers):
+        known.by_number[(doc.taxpayer_id, doc.number)] = doc
+
+
+def _read_by_kap(valid, known: _Known) -> None:
     need_kap = set()
     for _, r in valid:
-        tp = taxpayers.get(_npwp16(r.npwp16))
+        tp = known.taxpayers.get(_npwp16(r.npwp16))
         if (
             tp
             and r.kap
-            and not (r.billing_code and r.billing_code.strip() in codes)
-            and (tp[0], (r.document_number or "").strip()) not in by_number
+            and not (r.billing_code and r.billing_code.strip() in known.codes)
+            and (tp[0], (r.document_number or "").strip()) not in known.by_number
         ):
             need_kap.add((tp[0], r.kap))
-    by_kap: dict[tuple[int, str], list[_Doc]] = defaultdict(list)
-    if need_kap:
-        # No state condition in SQL: SQLite would pick the state index and read every open document of the
-        # ledger; the (taxpayer, kap, period) index reads a few rows per taxpayer, filtered below.
-        for doc in load(
-            "taxpayer_id IN ({}) AND kap IN ({})", list({t for t, _ in need_kap}), list({k for _, k in need_kap})
-        ):
-            if (doc.taxpayer_id, doc.kap) in need_kap:
-                by_kap[(doc.taxpayer_id, doc.kap)].append(doc)
-        for lst in by_kap.values():
-            lst.sort(key=lambda d: d.sort_key)
+    if not need_kap:
+        return
+    # No state condition in SQL: SQLite would pick the state index and read every open document of the
+    # ledger; the (taxpayer, kap, period) index reads a few rows per taxpayer, filtered below.
+    for doc in known.load(
+        "taxpayer_id IN ({}) AND kap IN ({})", list({t for t, _ in need_kap}), list({k for _, k in need_kap})
+    ):
+        if (doc.taxpayer_id, doc.kap) in need_kap:
+            known.by_kap[(doc.taxpayer_id, doc.kap)].append(doc)
+    for lst in known.by_kap.values():
+        lst.sort(key=lambda d: d.sort_key)
 
-    now = timezone.now()
+
+# --- step 2: plan each row in memory ---------------------------------------------------------------
+
+
+def _plan_rows(valid, results, known: _Known, *, office_id, now) -> tuple[list[_Plan], list[tuple[int, Payment]]]:
+    """Each row in order becomes a repeat (of a recorded payment, or of an earlier row), a rejection, or a plan.
+    A plan is applied to the in-memory documents at once, so later rows of the chunk see the new balances.
+    Returns the plans and the repeats of recorded payments that ask for clearing."""
     plans: list[_Plan] = []
     seen: dict[str, _Plan] = {}
     unchanged_clear: list[tuple[int, Payment]] = []
     for i, row in valid:
         ntpn = normalise_ntpn(row.ntpn)
-        npwp = _npwp16(row.npwp16)
-        prior = existing.get(ntpn)
+        prior = known.existing.get(ntpn)
         if prior is not None:
-            if _same(prior, row):
-                results[i] = PaymentOutcome("unchanged", prior, bool(prior.match_method), [])
-                if row.cleared:
-                    unchanged_clear.append((i, prior))
-            else:
-                results[i] = PaymentRejected("ntpn", f"NTPN {ntpn} sudah tercatat untuk pembayaran lain")
+            results[i] = _repeat_of_recorded(prior, row, ntpn)
+            if row.cleared and isinstance(results[i], PaymentOutcome):
+                unchanged_clear.append((i, prior))
             continue
         if ntpn in seen:
-            first = seen[ntpn]
-            if (
-                first.row.amount == row.amount
-                and first.row.paid_at == row.paid_at
-                and _npwp16(first.row.npwp16) == npwp
-            ):
-                results[i] = ("same-as", first)
-            else:
-                results[i] = PaymentRejected("ntpn", f"NTPN {ntpn} muncul dua kali dengan data berbeda")
+            results[i] = _repeat_in_chunk(seen[ntpn], row, ntpn)
             continue
-        warnings: list[str] = []
-        code = (row.billing_code or "").strip()
-        tp = taxpayers.get(npwp)
-        code_info = codes.get(code) if code else None
-        taxpayer_id = office = None
-        method = ""
-        targets: list[_Doc] = []
-        if code_info is not None:
-            cid, code_tp, code_office = code_info
-            if tp is not None and tp[0] != code_tp:
-                warnings.append(
-                    "NPWP pada pembayaran berbeda dengan NPWP kode billing; dicocokkan menurut kode billing"
-                )
-            taxpayer_id, office = code_tp, code_office
-            method = MatchMethod.BILLING_CODE
-            targets = sorted((docs[d] for d in code_docs[cid]), key=lambda d: d.sort_key)
-        elif tp is None:
-            what = f"NPWP {npwp}" if npwp else f"Kode billing {code}"
-            results[i] = PaymentRejected(
-                "npwp" if npwp else "billing_code", f"{what} tidak terdaftar di Just Triple C; pembayaran tidak dicatat"
-            )
+        match = _match(row, known, office_id=office_id)
+        if isinstance(match, PaymentRejected):
+            results[i] = match
             continue
-        else:
-            taxpayer_id, office = tp
-            doc = by_number.get((taxpayer_id, (row.document_number or "").strip()))
-            if doc is not None:
-                method, targets = MatchMethod.DOCUMENT_NUMBER, [doc]
-            elif row.kap:
-                candidates = [
-                    d for d in by_kap.get((taxpayer_id, row.kap), []) if d.state in _ALLOCATABLE and d.amount_due > 0
-                ]
-                if row.period_start is not None:
-                    candidates = [d for d in candidates if d.period_start == row.period_start]
-                    if candidates:
-                        method, targets = MatchMethod.KAP_PERIOD, candidates
-                elif len(candidates) == 1:
-                    method, targets = MatchMethod.KAP_PERIOD, candidates
-                elif len(candidates) > 1:
-                    warnings.append(
-                        f"{len(candidates)} dokumen terbuka dengan KAP {row.kap}; tanpa masa pajak tidak dapat dipilih"
-                    )
-            if code and not method:
-                warnings.append(f"Kode billing {code} tidak diterbitkan melalui Just Triple C")
-        if office_id is not None and office != office_id:
-            # Word for word the answer for an unknown NPWP: nothing tells that another office has it.
-            what = f"NPWP {npwp}" if npwp else f"Kode billing {code}"
-            results[i] = PaymentRejected(
-                "npwp" if npwp else "billing_code", f"{what} tidak terdaftar di Just Triple C; pembayaran tidak dicatat"
-            )
-            continue
-        allocations: list[tuple[_Doc, int]] = []
-        remaining = row.amount
-        for doc in targets:
-            if remaining <= 0:
-                break
-            if doc.state not in _ALLOCATABLE or doc.amount_due <= 0:
-                continue
-            take = min(remaining, doc.amount_due)
-            allocations.append((doc, take))
-            remaining -= take
-        if method and not allocations:
-            warnings.append(
-                "Dokumen yang cocok sudah lunas atau tidak lagi terutang; seluruh jumlah dicatat sebagai kelebihan bayar"
-            )
-        overpaid = remaining if method else 0
-        if overpaid:
-            warnings.append(f"Kelebihan bayar Rp{overpaid:,}".replace(",", "."))
-        if not method:
-            warnings.append("Tidak cocok dengan dokumen mana pun; masuk antrean pembayaran belum cocok")
-        plan = _Plan(
-            i,
-            row,
-            ntpn,
-            taxpayer_id,
-            office,
-            method,
-            allocations,
-            overpaid,
-            warnings,
-            billing_code_id=code_info[0] if code_info else None,
-        )
-        # Apply to the in-memory documents now, so later rows of the chunk see the new balances.
-        for doc, take in allocations:
-            doc.amount_due -= take
-            doc.dirty = True
-            if doc.amount_due == 0:
-                doc.state = _PAID
-                doc.paid_at = row.paid_at
-                plan.documents_paid.append(doc.number)
-        if row.cleared:
-            for doc, _ in allocations:
-                if doc.amount_due == 0:
-                    doc.state, doc.cleared_at = _CLEARED, now
-                else:
-                    warnings.append(
-                        f"Dokumen {doc.number} ditandai lunas oleh sistem inti tetapi masih bersaldo; tidak di-clear"
-                    )
-            if not allocations:
-                warnings.append("Tanda clear diabaikan: pembayaran belum cocok dengan dokumen")
+        plan = _allocate(i, row, ntpn, match)
+        _apply_in_memory(plan, now)
         plans.append(plan)
         seen[ntpn] = plan
+    return plans, unchanged_clear
 
-    # Rows seen again with cleared=True: clear the documents their payment already settled.
-    cleared_again: set[int] = set()
-    if unchanged_clear:
-        for i, prior in unchanged_clear:
-            for doc in DebtDocument.objects.select_for_update().filter(
-                allocations__payment=prior, state=DocumentState.PAID, amount_due=0
-            ):
-                doc.state, doc.cleared_at = DocumentState.CLEARED, now
-                doc.save(update_fields=["state", "cleared_at", "updated_at"])
-                cleared_again.add(doc.pk)
-                results[i].status = "imported"
-                results[i].warnings.append(f"Dokumen {doc.number} di-clear (saldo nol dikonfirmasi)")
 
-    if plans:
-        _write(plans, docs, now=now, channel=channel)
-        for plan in plans:
-            results[plan.index] = PaymentOutcome(
-                "imported",
-                None,
-                bool(plan.method),
-                plan.warnings,
-                plan.documents_paid,
-                loader=lambda plan=plan: plan.payment,
-            )
-    for i, value in enumerate(results):
-        if isinstance(value, tuple) and value[0] == "same-as":
-            first = value[1]
-            results[i] = PaymentOutcome(
-                "unchanged", None, bool(first.method), [], loader=lambda first=first: first.payment
-            )
-    if not plans and not cleared_again:
-        return
+def _repeat_of_recorded(prior: Payment, row: PaymentRow, ntpn: str) -> PaymentOutcome | PaymentRejected:
+    if _same(prior, row):
+        return PaymentOutcome("unchanged", prior, bool(prior.match_method), [])
+    return PaymentRejected("ntpn", f"NTPN {ntpn} sudah tercatat untuk pembayaran lain")
 
-    closed = close_settled_teguran(
-        [d.id for d in docs.values() if d.dirty and d.amount_due == 0] + list(cleared_again), at=now
+
+def _repeat_in_chunk(first: _Plan, row: PaymentRow, ntpn: str) -> tuple | PaymentRejected:
+    """The same payment twice in one chunk: the second is "unchanged" once the first is written (_fill_outcomes)."""
+    if (
+        first.row.amount == row.amount
+        and first.row.paid_at == row.paid_at
+        and _npwp16(first.row.npwp16) == _npwp16(row.npwp16)
+    ):
+        return ("same-as", first)
+    return PaymentRejected("ntpn", f"NTPN {ntpn} muncul dua kali dengan data berbeda")
+
+
+@dataclass
+class _Match:
+    """Whose payment a row is, by which path, and the documents it may pay in order (not yet allocated)."""
+
+    taxpayer_id: int | None
+    office_id: int | None
+    method: str
+    targets: list[_Doc]
+    warnings: list[str]
+    billing_code_id: int | None
+
+
+def _unknown(npwp: str, code: str) -> PaymentRejected:
+    what = f"NPWP {npwp}" if npwp else f"Kode billing {code}"
+    return PaymentRejected(
+        "npwp" if npwp else "billing_code", f"{what} tidak terdaftar di Just Triple C; pembayaran tidak dicatat"
     )
-    _confirm_claims(plans, now)
-    single = plans[0] if len(plans) == 1 else None
-    audit_record(
-        action="payment.import",
-        actor=actor,
-        channel=channel,
-        obj=single.payment if single else None,
-        summary=(f"NTPN {single.ntpn}: " + (single.method or "belum cocok"))
-        if single
-        else f"{len(plans)} pembayaran dicatat",
-        detail={
-            "payments": len(plans),
-            "matched": sum(1 for p in plans if p.method),
-            "overpaid": sum(1 for p in plans if p.overpaid),
-            "teguran_closed": closed,
-        },
+
+
+def _match(row: PaymentRow, known: _Known, *, office_id) -> _Match | PaymentRejected:
+    """Path 1 by billing code we issued, else the NPWP's taxpayer: path 2 by document number, path 3 by KAP
+    (and period). Unmatched rows of a known taxpayer go to the queue; an unknown NPWP is refused."""
+    warnings: list[str] = []
+    code = (row.billing_code or "").strip()
+    npwp = _npwp16(row.npwp16)
+    tp = known.taxpayers.get(npwp)
+    issued = known.codes.get(code) if code else None
+    method = ""
+    targets: list[_Doc] = []
+    if issued is not None:
+        if tp is not None and tp[0] != issued.taxpayer_id:
+            warnings.append("NPWP pada pembayaran berbeda dengan NPWP kode billing; dicocokkan menurut kode billing")
+        taxpayer_id, office = issued.taxpayer_id, issued.office_id
+        method = MatchMethod.BILLING_CODE
+        targets = sorted((known.docs[d] for d in issued.document_ids), key=lambda d: d.sort_key)
+    elif tp is None:
+        return _unknown(npwp, code)
+    else:
+        taxpayer_id, office = tp
+        doc = known.by_number.get((taxpayer_id, (row.document_number or "").strip()))
+        if doc is not None:
+            method, targets = MatchMethod.DOCUMENT_NUMBER, [doc]
+        elif row.kap:
+            candidates = [
+                d for d in known.by_kap.get((taxpayer_id, row.kap), []) if d.state in _ALLOCATABLE and d.amount_due > 0
+            ]
+            if row.period_start is not None:
+                candidates = [d for d in candidates if d.period_start == row.period_start]
+                if candidates:
+                    method, targets = MatchMethod.KAP_PERIOD, candidates
+            elif len(candidates) == 1:
+                method, targets = MatchMethod.KAP_PERIOD, candidates
+            elif len(candidates) > 1:
+                warnings.append(
+                    f"{len(candidates)} dokumen terbuka dengan KAP {row.kap}; tanpa masa pajak tidak dapat dipilih"
+                )
+        if code and not method:
+            warnings.append(f"Kode billing {code} tidak diterbitkan melalui Just Triple C")
+    if office_id is not None and office != office_id:
+        # Word for word the answer for an unknown NPWP: nothing tells that another office has it.
+        return _unknown(npwp, code)
+    return _Match(taxpayer_id, office, method, targets, warnings, issued.id if issued else None)
+
+
+def _allocate(index: int, row: PaymentRow, ntpn: str, match: _Match) -> _Plan:
+    """The amount over the matched documents in order, each up to what it still owes; the rest is overpaid."""
+    warnings = match.warnings
+    allocations: list[tuple[_Doc, int]] = []
+    remaining = row.amount
+    for doc in match.targets:
+        if remaining <= 0:
+            break
+        if doc.state not in _ALLOCATABLE or doc.amount_due <= 0:
+            continue
+        take = min(remaining, doc.amount_due)
+        allocations.append((doc, take))
+        remaining -= take
+    if match.method and not allocations:
+        warnings.append(
+            "Dokumen yang cocok sudah lunas atau tidak lagi terutang; seluruh jumlah dicatat sebagai kelebihan bayar"
+        )
+    overpaid = remaining if match.method else 0
+    if overpaid:
+        warnings.append(f"Kelebihan bayar Rp{overpaid:,}".replace(",", "."))
+    if not match.method:
+        warnings.append("Tidak cocok dengan dokumen mana pun; masuk antrean pembayaran belum cocok")
+    return _Plan(
+        index,
+        row,
+        ntpn,
+        match.taxpayer_id,
+        match.office_id,
+        match.method,
+        allocations,
+        overpaid,
+        warnings,
+        billing_code_id=match.billing_code_id,
     )
-    if notify:
-        # Every payment applied to documents gets its receipt, a partial one too (it says what is left).
-        paid_ids = [p.payment_id for p in plans if p.allocations]
-        if paid_ids:
-            send_after_commit(payments_applied, sender=Payment, payment_ids=paid_ids)
+
+
+def _apply_in_memory(plan: _Plan, now: dt.datetime) -> None:
+    """New balances and states of the plan's documents (written later by _write); clearing if the row asks."""
+    row = plan.row
+    for doc, take in plan.allocations:
+        doc.amount_due -= take
+        doc.dirty = True
+        if doc.amount_due == 0:
+            doc.state = _PAID
+            doc.paid_at = row.paid_at
+            plan.documents_paid.append(doc.number)
+    if row.cleared:
+        for doc, _ in plan.allocations:
+            if doc.amount_due == 0:
+                doc.state, doc.cleared_at = _CLEARED, now
+            else:
+                plan.warnings.append(
+                    f"Dokumen {doc.number} ditandai lunas oleh sistem inti tetapi masih bersaldo; tidak di-clear"
+                )
+        if not plan.allocations:
+            plan.warnings.append("Tanda clear diabaikan: pembayaran belum cocok dengan dokumen")
+
+
+# --- step 3: write ---------------------------------------------------------------------------------
+
+
+def _clear_again(unchanged_clear: list[tuple[int, Payment]], results, now: dt.datetime) -> set[int]:
+    """Rows seen again with cleared=True: clear the documents their payment already settled (row locks)."""
+    cleared: set[int] = set()
+    for i, prior in unchanged_clear:
+        for doc in DebtDocument.objects.select_for_update().filter(
+            allocations__payment=prior, state=DocumentState.PAID, amount_due=0
+        ):
+            doc.state, doc.cleared_at = DocumentState.CLEARED, now
+            doc.save(update_fields=["state", "cleared_at", "updated_at"])
+            cleared.add(doc.pk)
+            results[i].status = "imported"
+            results[i].warnings.append(f"Dokumen {doc.number} di-clear (saldo nol dikonfirmasi)")
+    return cleared
 
 
 def _write(plans: list[_Plan], docs: dict[int, _Doc], *, now: dt.datetime, channel: str) -> None:
@@ -658,7 +676,7 @@ def _write(plans: list[_Plan], docs: dict[int, _Doc], *, now: dt.datetime, chann
             f"INSERT INTO {payment_table} ({', '.join(q(c) for c in columns)}) VALUES ({', '.join(['%s'] * len(columns))})",
             rows,
         )
-        ids = dict(_select(f"SELECT ntpn, id FROM {payment_table} WHERE ntpn IN ({{}})", [p.ntpn for p in plans]))
+        ids = dict(select_in(f"SELECT ntpn, id FROM {payment_table} WHERE ntpn IN ({{}})", [p.ntpn for p in plans]))
         for p in plans:
             p.payment_id = ids[p.ntpn]
         allocations = [(p.payment_id, doc.id, take) for p in plans for doc, take in p.allocations]
@@ -674,11 +692,65 @@ def _write(plans: list[_Plan], docs: dict[int, _Doc], *, now: dt.datetime, chann
                 "updated_at = %s WHERE id = %s",
                 [(d.amount_due, d.state, dtv(d.paid_at), dtv(d.cleared_at), dtv(now), d.id) for d in dirty],
             )
-        code_paid = [(dtv(p.row.paid_at), p.billing_code_id) for p in plans if p.billing_code_id and p.allocations]
-        if code_paid:
-            cursor.executemany(
-                f"UPDATE {q(BillingCode._meta.db_table)} SET paid_at = %s WHERE id = %s AND paid_at IS NULL", code_paid
+
+
+def _mark_codes_paid(plans: list[_Plan]) -> None:
+    """Billing marks its codes paid in this transaction: a code is paid together with its payment or not at all."""
+    paid = [(p.billing_code_id, p.row.paid_at) for p in plans if p.billing_code_id and p.allocations]
+    if paid:
+        ask(billing_codes_paid, sender=Payment, paid=paid)
+
+
+# --- step 4: outcomes, closing, audit and receipts -------------------------------------------------
+
+
+def _fill_outcomes(plans: list[_Plan], results) -> None:
+    for plan in plans:
+        results[plan.index] = PaymentOutcome(
+            "imported",
+            None,
+            bool(plan.method),
+            plan.warnings,
+            plan.documents_paid,
+            loader=lambda plan=plan: plan.payment,
+        )
+    for i, value in enumerate(results):
+        if isinstance(value, tuple) and value[0] == "same-as":
+            first = value[1]
+            results[i] = PaymentOutcome(
+                "unchanged", None, bool(first.method), [], loader=lambda first=first: first.payment
             )
+
+
+def _record_chunk_done(
+    plans: list[_Plan], docs: dict[int, _Doc], cleared_again: set[int], *, now, actor, channel, notify
+) -> None:
+    """Close the Teguran the chunk settled, confirm "sudah bayar" claims, one audit entry, receipts after commit."""
+    closed = close_settled_teguran(
+        [d.id for d in docs.values() if d.dirty and d.amount_due == 0] + list(cleared_again), at=now
+    )
+    _confirm_claims(plans, now)
+    single = plans[0] if len(plans) == 1 else None
+    audit_record(
+        action="payment.import",
+        actor=actor,
+        channel=channel,
+        obj=single.payment if single else None,
+        summary=(f"NTPN {single.ntpn}: " + (single.method or "belum cocok"))
+        if single
+        else f"{len(plans)} pembayaran dicatat",
+        detail={
+            "payments": len(plans),
+            "matched": sum(1 for p in plans if p.method),
+            "overpaid": sum(1 for p in plans if p.overpaid),
+            "teguran_closed": closed,
+        },
+    )
+    if notify:
+        # Every payment applied to documents gets its receipt, a partial one too (it says what is left).
+        paid_ids = [p.payment_id for p in plans if p.allocations]
+        if paid_ids:
+            send_after_commit(payments_applied, sender=Payment, payment_ids=paid_ids)
 
 
 def _confirm_claims(plans: list[_Plan], now: dt.datetime) -> None:
@@ -686,8 +758,8 @@ def _confirm_claims(plans: list[_Plan], now: dt.datetime) -> None:
     by_ntpn = {p.ntpn: p for p in plans}
     pending = [
         pk
-        for (pk,) in _select(
-            f"SELECT id FROM {_table(PaymentClaim)} WHERE status = 'pending' AND ntpn IN ({{}})", list(by_ntpn)
+        for (pk,) in select_in(
+            f"SELECT id FROM {table(PaymentClaim)} WHERE status = 'pending' AND ntpn IN ({{}})", list(by_ntpn)
         )
     ]
     for claim in PaymentClaim.objects.filter(pk__in=pending):

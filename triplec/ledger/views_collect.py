@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -253,8 +255,6 @@ def bailiff_list(request: HttpRequest) -> HttpResponse:
 
 def _back_to_list(request: HttpRequest) -> str:
     """The page of the list the form was sent from (its filters, sort and page), else the list."""
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     target = request.POST.get("next") or ""
     if (
         target
@@ -318,8 +318,6 @@ def _audit_page(request: HttpRequest, action: str, page) -> None:
 
 
 def _reverse(name: str) -> str:
-    from django.urls import reverse
-
     return reverse(name)
 
 

@@ -1,4 +1,4 @@
-"""The console's webhook quarantine: administrators only. Thin: selectors read, services write and audit."""
+"""The console's webhook quarantine: administrators only. Thin: selectors read, quarantine.py writes and audits."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +13,8 @@ from triplec.accounts.permissions import allowed
 
 from . import selectors
 from .models import EventState, WebhookEvent
-from .services import MessagingError, webhook_discard, webhook_reprocess
+from .quarantine import webhook_discard, webhook_reprocess
+from .services import MessagingError
 
 
 def may_see_quarantine(user) -> bool:

@@ -5,26 +5,21 @@ the inbox): it only writes an outbox row; the dispatcher does the sending.
 """
 
 import datetime as dt
-import logging
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from triplec.accounts.permissions import require
 from triplec.audit.services import audit_record
 from triplec.core import wake
 from triplec.offices.models import Office
 from triplec.taxpayers.models import Contact, ContactStatus
 from triplec.taxpayers.selectors import contacts_of_number
 
-from .models import Channel, EventState, Lane, OutboundMessage, Peer, State, Template, TemplateStatus, WebhookEvent
+from .models import Channel, Lane, OutboundMessage, Peer, State, Template, TemplateStatus
 from .providers.cloudapi import buttons_body, document_body, envelope, list_body, text_body
 from .registry import template_send_body
-
-log = logging.getLogger(__name__)
 
 
 class MessagingError(ValueError):
@@ -231,56 +226,3 @@ def peer_for_message(message: OutboundMessage) -> Peer | None:
     if message.to:
         return Peer.objects.filter(channel_id=message.channel_id, wa_id=message.to).first()
     return Peer.objects.filter(channel_id=message.channel_id, user_id=message.recipient).first()
-
-
-# --- the webhook quarantine -----------------------------------------------------------------------------------
-def webhook_reprocess(*, event: WebhookEvent, actor) -> WebhookEvent:
-    """An administrator sends a quarantined event through processing again (say, once its channel exists or the
-    code reads a new shape). It ends processed, or quarantined again with the new reason; audited either way."""
-    from .webhooks import process_events  # webhooks imports this module (peer_for): a cycle inside the app
-
-    require(actor, "webhook.quarantine")
-    if event.state != EventState.QUARANTINED:
-        raise MessagingError(_("Only a quarantined webhook event can be re-processed."))
-    if event.body_altered:
-        raise MessagingError(
-            _(
-                "This body was altered to be stored (it was not UTF-8 text, or held a NUL byte), "
-                "so it cannot be processed."
-            )
-        )
-    before = {"reason_code": event.reason_code, "reason": event.reason[:500]}
-    WebhookEvent.objects.filter(pk=event.pk, state=EventState.QUARANTINED).update(
-        state=EventState.PENDING, attempts=0, error="", reason_code="", reason="", quarantined_at=None
-    )
-    try:
-        process_events([event.pk])
-    except Exception:  # the database failed, say: the event is pending again and the loops pick it up
-        log.exception("re-processing webhook event %s failed; left pending", event.pk)
-    event.refresh_from_db()
-    audit_record(
-        action="webhook.reprocess",
-        actor=actor,
-        obj=event,
-        summary=f"webhook event {event.pk} re-processed: {event.state}",
-        detail={"before": before, "state": event.state, "reason_code": event.reason_code, "reason": event.reason[:500]},
-    )
-    return event
-
-
-def webhook_discard(*, event: WebhookEvent, actor) -> WebhookEvent:
-    """An administrator decides a quarantined event will never be processed. The row stays (its hash keeps
-    Meta's retries of the same body from coming back in); audited."""
-    require(actor, "webhook.quarantine")
-    if event.state != EventState.QUARANTINED:
-        raise MessagingError(_("Only a quarantined webhook event can be discarded."))
-    WebhookEvent.objects.filter(pk=event.pk, state=EventState.QUARANTINED).update(state=EventState.DISCARDED)
-    event.refresh_from_db()
-    audit_record(
-        action="webhook.discard",
-        actor=actor,
-        obj=event,
-        summary=f"webhook event {event.pk} discarded",
-        detail={"reason_code": event.reason_code, "reason": event.reason[:500]},
-    )
-    return event

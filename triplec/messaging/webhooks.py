@@ -17,7 +17,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, close_old_connections, connection, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -273,8 +273,6 @@ class WebhookProcessor:
         self.wake.set()
 
     def _run(self) -> None:
-        from django.db import connections
-
         while True:
             if not self.wake.wait(1.0) and not self.queue:
                 # Idle for a second: give the connection back (a test database must be droppable, a server may
@@ -309,8 +307,6 @@ class WebhookProcessor:
         """Poll the inbox every `interval` seconds until `stop` is set. New events are taken as soon as they are
         `min_age` old; failed ones are retried every `retry_every` seconds. `idle`, when given, is how the loop
         waits once caught up instead (a blocking wait for a wake-up: see `triplec process_webhooks`)."""
-        from django.db import close_old_connections
-
         stop = stop or threading.Event()
         last_retry = 0.0
         while not stop.is_set():

@@ -5,6 +5,8 @@ import zoneinfo
 
 from django.db.models import Q
 
+from triplec.core.dates import ZONE_NAMES
+
 from .models import Holiday, Office
 
 
@@ -46,8 +48,6 @@ DAY_NAMES = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
 
 def hours_text(office: Office) -> str:
     """ "Senin–Jumat pukul 08.00–16.00 WITA": the office's days and hours in its own zone."""
-    from triplec.core.dates import ZONE_NAMES
-
     days = sorted(office.working_days)
     if not days:
         return "-"

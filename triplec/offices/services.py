@@ -1,7 +1,7 @@
 """Changes to an office's calendar: hours, working days, its own holidays and the national ones.
 
 Every change touches the office's `updated_at` (the dispatcher compares it to drop what it holds) and sends
-`calendar_changed`, on which the campaigns plan their queued messages again (campaigns/apps.py): a change
+`calendar_changed`, on which the campaigns plan their queued messages again (campaigns/receivers.py): a change
 applies to messages already queued, at once.
 """
 
@@ -117,7 +117,7 @@ def holiday_delete(*, holiday: Holiday, actor, channel: str = "web") -> None:
 def national_holidays(years: list[int]) -> list[tuple[dt.date, str]]:
     """Indonesia's national holidays (libur nasional) and collective leave (cuti bersama, the government
     category) for these years, with their Indonesian names, from the `holidays` package."""
-    import holidays
+    import holidays  # lazy for start-up time: only loading the national holidays needs the package
 
     days = holidays.country_holidays("ID", years=years, language="id", categories=("public", "government"))
     return sorted(days.items())

@@ -11,7 +11,7 @@ from django.test import override_settings
 from triplec.accounts.roles import Role
 from triplec.accounts.signals import SESSION_LAST_ACTIVITY
 from triplec.audit.models import AuditEntry
-from triplec.core.testing import make_office, make_user
+from triplec.tests.support import make_office, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ from triplec.accounts.roles import Role
 from triplec.billing.models import BillingCode
 from triplec.campaigns.services import campaign_create
 from triplec.conversations.models import StaffTask, TaskKind
-from triplec.core.testing import make_document, make_office, make_taxpayer, make_user
 from triplec.imports.models import ImportRun
 from triplec.inbox.models import QuickReply
 from triplec.inbox.tests.factories import conversation
@@ -16,6 +15,7 @@ from triplec.ledger.models import Payment, PaymentClaim, SuratPaksa, SuratTegura
 from triplec.messaging.models import EventState, QuarantineReason, WebhookEvent
 from triplec.messaging.tests.factories import make_channel
 from triplec.taxpayers.models import Contact, ContactSource
+from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
 
 
 def seed_office():

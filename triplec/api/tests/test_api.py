@@ -5,8 +5,8 @@ import pytest
 
 from triplec.api.models import ApiToken
 from triplec.audit.models import AuditEntry
-from triplec.core.testing import make_document, make_office, make_taxpayer, make_user
 from triplec.ledger.models import DocumentState, Payment
+from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +124,7 @@ def test_it_refuses_payments_of_another_offices_taxpayer(client, token):
 
 
 def test_it_answers_another_offices_npwp_word_for_word_as_an_unknown_one(client, token):
-    from triplec.core.testing import valid_npwp15
+    from triplec.tests.support import valid_npwp15
 
     foreign = make_taxpayer(make_office("907", "KPP Pratama Atambua"))
     unknown_npwp = "0" + valid_npwp15(kpp="907")

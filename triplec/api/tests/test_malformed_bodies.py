@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from triplec.api.models import ApiToken
-from triplec.core.testing import make_office, make_taxpayer, make_user
+from triplec.tests.support import make_office, make_taxpayer, make_user
 
 pytestmark = pytest.mark.django_db
 

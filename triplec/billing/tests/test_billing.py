@@ -14,8 +14,8 @@ from triplec.billing.gateways import (
 from triplec.billing.messages import render_billing_message
 from triplec.billing.models import BillingCode, ExchangeOutcome, GatewayExchange
 from triplec.billing.services import BillingError, issue_billing_code
-from triplec.core.testing import make_document, make_office, make_taxpayer, make_user
 from triplec.ledger.payments import PaymentRow, record_payment
+from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
 
 pytestmark = pytest.mark.django_db
 T0 = dt.datetime(2026, 11, 20, 1, 0, tzinfo=dt.UTC)

@@ -6,7 +6,6 @@ from django.utils import timezone
 from triplec.billing.gateways import SimulatedDjpGateway
 from triplec.billing.messages import MessageNotSent, send_billing_code
 from triplec.billing.services import issue_billing_code
-from triplec.core.testing import make_document, make_office, make_taxpayer, wait_until
 from triplec.ledger.payments import PaymentRow, record_payment
 from triplec.messaging import dispatcher as dispatcher_module
 from triplec.messaging.dispatcher import Dispatcher
@@ -14,6 +13,7 @@ from triplec.messaging.models import OutboundMessage, Peer
 from triplec.messaging.registry import templates_sync
 from triplec.messaging.tests.factories import make_channel, make_template
 from triplec.taxpayers.models import Contact
+from triplec.tests.support import make_document, make_office, make_taxpayer, wait_until
 
 PHONE = "+6281234567890"
 

@@ -8,10 +8,10 @@ import zoneinfo
 import pytest
 
 from triplec.accounts.roles import Role
-from triplec.core.testing import make_document, make_office, make_taxpayer, make_user
 from triplec.ledger.models import SuratTeguran
 from triplec.messaging.models import Channel, TemplateStatus
 from triplec.taxpayers.models import Contact
+from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
 
 WITA = zoneinfo.ZoneInfo("Asia/Makassar")
 # A Tuesday, 09:00 in Kupang: the office is open.

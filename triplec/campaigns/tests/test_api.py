@@ -6,8 +6,8 @@ from django.utils import timezone
 from triplec.accounts.roles import Role
 from triplec.api.models import ApiToken
 from triplec.campaigns.models import Campaign, CampaignState, Target
-from triplec.core.testing import make_office, make_user
 from triplec.messaging.models import OutboundMessage
+from triplec.tests.support import make_office, make_user
 
 BASE = "/api/v1/campaigns/"
 

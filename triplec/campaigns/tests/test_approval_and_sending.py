@@ -18,9 +18,9 @@ from triplec.campaigns.services import (
     campaign_start,
     campaign_update,
 )
-from triplec.core.testing import make_user
 from triplec.messaging.models import OutboundMessage, State
 from triplec.offices.models import Holiday
+from triplec.tests.support import make_user
 
 from .conftest import NOW, WITA
 

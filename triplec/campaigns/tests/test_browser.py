@@ -14,11 +14,11 @@ from playwright.sync_api import expect
 from triplec.accounts.roles import Role
 from triplec.campaigns.models import Campaign, CampaignState
 from triplec.campaigns.services import campaign_template
-from triplec.core.testing import make_office, make_user, wait_until
 from triplec.messaging.dispatcher import Dispatcher
 from triplec.messaging.models import OutboundMessage, State, TemplateStatus
 from triplec.messaging.registry import templates_sync
 from triplec.messaging.tests.factories import make_channel
+from triplec.tests.support import make_office, make_user, wait_until
 
 from .conftest import make_letter
 

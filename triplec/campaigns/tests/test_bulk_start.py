@@ -155,7 +155,7 @@ def test_a_clash_in_the_bulk_insert_surfaces_as_djangos_integrity_error(
 def test_a_letters_documents_are_listed_by_date_then_number_whatever_order_they_were_recorded_in(
     office, staff, head, approved_templates, letter_factory
 ):
-    from triplec.core.testing import make_document
+    from triplec.tests.support import make_document
 
     letter = letter_factory(amounts=(1_500_000,), number="00900/101/25/922/26")  # issued 3 August
     for number, issued in (("00800/101/25/922/26", dt.date(2026, 8, 3)), ("00950/101/25/922/26", dt.date(2026, 7, 1))):

@@ -7,10 +7,10 @@ import pytest
 
 from triplec.accounts.roles import Role
 from triplec.campaigns.services import campaign_approve, campaign_create, campaign_start
-from triplec.core.testing import make_user
 from triplec.messaging.dispatcher import Dispatcher
 from triplec.messaging.models import OutboundMessage
 from triplec.offices.services import office_update_hours
+from triplec.tests.support import make_user
 
 from .conftest import WITA
 

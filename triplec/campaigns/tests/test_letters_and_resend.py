@@ -14,9 +14,9 @@ from triplec.campaigns.models import CampaignState, Target, TargetStatus
 from triplec.campaigns.resend import campaign_resend_failed
 from triplec.campaigns.selectors import campaign_progress
 from triplec.campaigns.services import CampaignError, campaign_approve, campaign_create, campaign_start, campaign_sync
-from triplec.core.testing import make_user
 from triplec.messaging.models import OutboundMessage, State, TemplateStatus
 from triplec.messaging.providers.base import ERRORS
+from triplec.tests.support import make_user
 
 from .conftest import NOW
 

@@ -11,8 +11,8 @@ from triplec.api.models import ApiToken
 from triplec.audit.models import AuditEntry
 from triplec.campaigns.models import CampaignState
 from triplec.campaigns.services import CampaignError, campaign_approve, campaign_create, campaign_start
-from triplec.core.testing import make_user
 from triplec.messaging.models import OutboundMessage
+from triplec.tests.support import make_user
 
 from .conftest import NOW
 

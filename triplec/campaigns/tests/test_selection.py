@@ -72,7 +72,7 @@ def test_it_applies_a_saved_filter_under_criterion_c(office, staff, approved_tem
 def test_it_filters_by_kap_amount_account_representative_and_letter_age(
     office, staff, approved_templates, letter_factory
 ):
-    from triplec.core.testing import make_taxpayer, make_user
+    from triplec.tests.support import make_taxpayer, make_user
 
     ar = make_user("ar1", "account_representative", office=office)
     mine = letter_factory(

@@ -9,11 +9,11 @@ from triplec.accounts.roles import Role
 from triplec.campaigns import services
 from triplec.campaigns.models import Criterion
 from triplec.campaigns.templates_services import TemplateActionError, template_action
-from triplec.core.testing import make_user
 from triplec.messaging.models import Template, TemplateStatus
 from triplec.messaging.registry import templates_sync
 from triplec.simulator.config import DEFAULT_CONFIG, merge_config
 from triplec.simulator.server import Simulator
+from triplec.tests.support import make_user
 
 
 def _campaign(office, staff):
@@ -50,7 +50,7 @@ def test_it_refuses_template_actions_to_staff_and_to_another_office(office, chan
     template = _campaign(office, staff).template
     with pytest.raises(TemplateActionError):
         template_action(template=template, actor=staff, action="submit")
-    from triplec.core.testing import make_office
+    from triplec.tests.support import make_office
 
     other_head = make_user("kasi2", Role.SECTION_HEAD, office=make_office(code="923"))
     with pytest.raises(TemplateActionError):

@@ -2,9 +2,9 @@ import pytest
 
 from triplec.accounts.roles import Role
 from triplec.audit.models import AuditEntry
-from triplec.core.testing import make_document, make_office, make_taxpayer, make_user
 from triplec.taxpayers.models import ContactSource
 from triplec.taxpayers.services import contact_set_number
+from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
 
 
 @pytest.mark.browser

@@ -8,8 +8,8 @@ from triplec.accounts.roles import Role
 from triplec.audit.models import AuditEntry
 from triplec.audit.services import audit_record
 from triplec.console import nav
-from triplec.core.testing import make_document, make_office, make_taxpayer, make_user
 from triplec.ledger.models import Payment, SuratTeguran
+from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
 
 pytestmark = pytest.mark.django_db
 

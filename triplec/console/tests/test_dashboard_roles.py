@@ -10,8 +10,8 @@ from triplec.accounts.roles import Role
 from triplec.campaigns.models import Campaign, CampaignState
 from triplec.campaigns.services import campaign_create
 from triplec.conversations.models import Conversation, ConversationState
-from triplec.core.testing import make_office, make_taxpayer, make_user
 from triplec.inbox.tests.factories import conversation
+from triplec.tests.support import make_office, make_taxpayer, make_user
 
 pytestmark = pytest.mark.django_db
 

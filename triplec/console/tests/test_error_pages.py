@@ -4,7 +4,7 @@ from django.utils import translation
 from django.views import defaults
 
 from triplec.accounts.roles import Role
-from triplec.core.testing import make_office, make_user
+from triplec.tests.support import make_office, make_user
 
 pytestmark = pytest.mark.django_db
 

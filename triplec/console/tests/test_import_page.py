@@ -2,8 +2,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from triplec.accounts.roles import Role
-from triplec.core.testing import make_office, make_user, valid_npwp15
 from triplec.taxpayers.models import Taxpayer
+from triplec.tests.support import make_office, make_user, valid_npwp15
 
 pytestmark = pytest.mark.django_db
 

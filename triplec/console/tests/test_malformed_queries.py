@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from triplec.accounts.roles import Role
-from triplec.core.testing import make_document, make_office, make_taxpayer, make_user
+from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,10 @@ import pytest
 from triplec.accounts.roles import Role
 from triplec.conversations import answers
 from triplec.conversations.bot import _owed_documents
-from triplec.core.testing import make_document, make_office, make_user
 from triplec.inbox.selectors import taxpayer_panel
 from triplec.inbox.tests.factories import conversation, taxpayer_with_contact
 from triplec.ledger.models import DocumentState
+from triplec.tests.support import make_document, make_office, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -9,13 +9,13 @@ import pytest
 from django.utils import timezone
 
 from triplec.conversations.models import BotTurn
-from triplec.core.testing import make_document, make_office, make_taxpayer, wait_until
 from triplec.messaging import dispatcher as dispatcher_module
 from triplec.messaging.dispatcher import Dispatcher
 from triplec.messaging.models import OutboundMessage, State
 from triplec.messaging.tests.factories import make_channel
 from triplec.taxpayers.models import ContactSource
 from triplec.taxpayers.services import contact_set_number
+from triplec.tests.support import make_document, make_office, make_taxpayer, wait_until
 
 NUMBER = "6281234567890"
 NIK = "5371014101900003"

@@ -7,9 +7,9 @@ from triplec.accounts.roles import Role
 from triplec.audit.models import AuditEntry
 from triplec.billing.models import BillingCode
 from triplec.conversations.models import Conversation, ConversationState, StaffTask, TaskKind, TaskQueue
-from triplec.core.testing import make_user
 from triplec.inbox.selectors import tasks_for
 from triplec.taxpayers.models import Contact, ContactChange, ContactSource, ContactStatus
+from triplec.tests.support import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

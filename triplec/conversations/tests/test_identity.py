@@ -8,11 +8,11 @@ from django.utils import timezone
 from triplec.audit.models import AuditEntry
 from triplec.conversations.models import Conversation, ConversationState, IdentityGuard, StaffTask, TaskKind
 from triplec.conversations.services import conversation_resolve, identity_unlock
-from triplec.core.testing import make_document, make_office, make_taxpayer
 from triplec.ledger.models import PaymentClaim
 from triplec.messaging.models import Lane, State
 from triplec.messaging.services import enqueue_message
 from triplec.taxpayers.models import Contact, ContactStatus, Taxpayer
+from triplec.tests.support import make_document, make_office, make_taxpayer
 
 from .conftest import NIK, register
 

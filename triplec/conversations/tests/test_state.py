@@ -10,11 +10,11 @@ import pytest
 from triplec.conversations.bot import handle_inbound
 from triplec.conversations.models import BotTurn, Conversation, ConversationEvent, ConversationState
 from triplec.conversations.selectors import conversation_timeline
-from triplec.core.testing import make_office, make_taxpayer
 from triplec.messaging.models import InboundMessage, OutboundMessage, Peer
 from triplec.messaging.services import peer_for
 from triplec.messaging.tests.factories import inbound_payload, make_channel, post_signed, status_payload
 from triplec.messaging.webhooks import sign
+from triplec.tests.support import make_office, make_taxpayer
 
 from .conftest import NUMBER, register, set_clock
 

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from triplec.core import wake
-from triplec.core.testing import database_url_for_subprocess
+from triplec.tests.support import database_url_for_subprocess
 
 NOTIFY = (
     "import django, os, sys; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'triplec.settings'); "

@@ -8,9 +8,9 @@ from django.db import transaction
 from django.test import Client
 
 from triplec.accounts.roles import Role
-from triplec.core.testing import make_office, make_user, start_server, stop_server, wait_until
 from triplec.events.bus import publish
 from triplec.events.models import Event
+from triplec.tests.support import make_office, make_user, start_server, stop_server, wait_until
 
 
 @pytest.mark.django_db

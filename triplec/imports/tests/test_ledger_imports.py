@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 from django.core.management import CommandError, call_command
 
-from triplec.core.testing import make_document, make_taxpayer
 from triplec.imports.services import run_import
 from triplec.ledger.models import DebtDocument, Payment, SuratTeguran
+from triplec.tests.support import make_document, make_taxpayer
 
 from .helpers import dotted, npwp15, report_rows
 
@@ -197,7 +197,7 @@ def test_it_answers_office_b_importing_a_debt_for_an_office_922_npwp_exactly_as_
 ):
     """The attack: office B's staff import a debt for an office-922 NPWP, then read their debt list."""
     from triplec.accounts.roles import Role
-    from triplec.core.testing import make_office, make_user
+    from triplec.tests.support import make_office, make_user
 
     kupang_taxpayer = make_taxpayer(office, "Yohanes Ndun", npwp15=npwp15(1))
     other = make_office("923", "KPP Pratama Atambua")

@@ -4,10 +4,10 @@ from django.utils import timezone
 
 from triplec.accounts.roles import Role
 from triplec.audit.models import AuditEntry
-from triplec.core.testing import make_user
 from triplec.imports.models import ImportRun
 from triplec.imports.services import run_import
 from triplec.taxpayers.models import Contact, ContactChange, Taxpayer
+from triplec.tests.support import make_user
 
 from .helpers import NIK, bad_check_digit, dotted, npwp15, report_rows
 

@@ -13,10 +13,10 @@ from django.test import override_settings
 
 from triplec.accounts.roles import Role
 from triplec.audit.models import AuditEntry
-from triplec.core.testing import database_url_for_subprocess, make_user
-from triplec.imports.bombs import import_in_subprocess, write_sparse_xlsx, write_xlsx_bomb
 from triplec.imports.models import ImportRun
 from triplec.imports.services import run_import
+from triplec.tests.bombs import import_in_subprocess, write_sparse_xlsx, write_xlsx_bomb
+from triplec.tests.support import database_url_for_subprocess, make_user
 
 from .helpers import npwp15, report_rows
 

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from triplec.accounts.roles import Role
 from triplec.conversations.models import Conversation, ConversationState
-from triplec.core.testing import make_office, make_taxpayer, make_user
 from triplec.inbox.models import OfficerStatus
 from triplec.messaging.models import Channel, Peer
 from triplec.taxpayers.models import Contact, ContactSource
+from triplec.tests.support import make_office, make_taxpayer, make_user
 
 _n = itertools.count(1)
 

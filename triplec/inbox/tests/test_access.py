@@ -7,8 +7,8 @@ from django.urls import reverse
 from triplec.accounts.roles import Role
 from triplec.audit.models import AuditEntry
 from triplec.conversations.models import ConversationState
-from triplec.core.testing import make_user
 from triplec.inbox.urls import ALL_ROUTES
+from triplec.tests.support import make_user
 
 from .factories import conversation, office_pair, officer, taxpayer_with_contact
 

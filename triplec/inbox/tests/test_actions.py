@@ -11,11 +11,11 @@ from django.utils import timezone
 from triplec.accounts.roles import Role
 from triplec.audit.models import AuditEntry
 from triplec.conversations.models import ConversationEvent, ConversationState
-from triplec.core.testing import make_document, make_office, make_user
 from triplec.inbox import services
 from triplec.inbox.models import QuickReply, SlaRecord
 from triplec.messaging.models import OutboundMessage, Peer, Template, TemplateStatus
 from triplec.taxpayers.models import Contact, ContactStatus
+from triplec.tests.support import make_document, make_office, make_user
 
 from .factories import conversation, officer, taxpayer_with_contact
 

@@ -5,9 +5,9 @@ import pytest
 from triplec.accounts.roles import Role
 from triplec.audit.models import AuditEntry
 from triplec.conversations.models import ConversationState
-from triplec.core.testing import make_office, make_user
 from triplec.inbox import services
 from triplec.inbox.models import OfficerStatus
+from triplec.tests.support import make_office, make_user
 
 from .factories import conversation, officer, taxpayer_with_contact
 

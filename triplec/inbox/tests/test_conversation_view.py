@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def chat():
-    from triplec.core.testing import make_office
+    from triplec.tests.support import make_office
 
     office = make_office()
     a = officer("petugas_a", office)

@@ -20,7 +20,9 @@ from playwright.sync_api import expect
 from triplec.accounts.roles import Role
 from triplec.billing.models import BillingCode
 from triplec.conversations.models import Conversation
-from triplec.core.testing import (
+from triplec.messaging.models import Channel, Peer
+from triplec.messaging.registry import templates_sync
+from triplec.tests.support import (
     database_url_for_subprocess,
     make_document,
     make_office,
@@ -29,8 +31,6 @@ from triplec.core.testing import (
     stop_server,
     wait_until,
 )
-from triplec.messaging.models import Channel, Peer
-from triplec.messaging.registry import templates_sync
 
 from .factories import officer, taxpayer_with_contact
 

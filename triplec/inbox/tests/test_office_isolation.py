@@ -12,13 +12,13 @@ from triplec.audit.models import AuditEntry
 from triplec.billing.models import BillingCode
 from triplec.conversations.bot import handle_inbound
 from triplec.conversations.models import Conversation
-from triplec.core.testing import make_document, make_office, make_taxpayer, valid_npwp15
 from triplec.inbox import selectors
 from triplec.ledger.models import Payment
 from triplec.messaging.models import InboundMessage
 from triplec.messaging.tests.factories import inbound_payload, make_channel
 from triplec.messaging.webhooks import process_payload
 from triplec.taxpayers.models import Contact, ContactSource, ContactStatus
+from triplec.tests.support import make_document, make_office, make_taxpayer, valid_npwp15
 
 from .factories import officer
 

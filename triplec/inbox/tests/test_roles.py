@@ -10,10 +10,10 @@ from django.urls import reverse
 from triplec.accounts.roles import Role
 from triplec.billing.models import BillingCode
 from triplec.conversations.models import ConversationEvent, ConversationState
-from triplec.core.testing import make_document, make_office, make_user
 from triplec.inbox import services
 from triplec.messaging.models import OutboundMessage
 from triplec.taxpayers.models import Contact, ContactStatus
+from triplec.tests.support import make_document, make_office, make_user
 
 from .factories import conversation, officer, taxpayer_with_contact
 

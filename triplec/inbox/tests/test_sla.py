@@ -6,11 +6,11 @@ import zoneinfo
 import pytest
 
 from triplec.conversations.models import ConversationState
-from triplec.core.testing import make_office
 from triplec.inbox import services
 from triplec.inbox.models import SlaRecord
 from triplec.inbox.sla import clocks, office_seconds
 from triplec.offices.models import Holiday
+from triplec.tests.support import make_office
 
 from .factories import conversation, officer
 

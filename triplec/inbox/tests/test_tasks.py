@@ -7,7 +7,7 @@ from django.urls import reverse
 from triplec.accounts.roles import Role
 from triplec.conversations.models import StaffTask, TaskKind, TaskQueue
 from triplec.conversations.services import staff_task_create
-from triplec.core.testing import make_user
+from triplec.tests.support import make_user
 
 from .factories import office_pair, officer
 

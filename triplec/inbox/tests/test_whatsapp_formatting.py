@@ -6,8 +6,8 @@ from django.test import Client
 from django.urls import reverse
 
 from triplec.conversations import answers
-from triplec.core.testing import make_document, make_office
 from triplec.messaging.services import enqueue_message
+from triplec.tests.support import make_document, make_office
 
 from .factories import conversation, officer, taxpayer_with_contact
 

@@ -5,9 +5,9 @@ import pytest
 from openpyxl import load_workbook
 
 from triplec.audit.models import AuditEntry
-from triplec.core.testing import make_document, make_office, make_taxpayer, make_user
 from triplec.ledger.bailiff import BailiffError, office_today, record_served, record_surat_paksa, surat_paksa_candidates
 from triplec.ledger.models import DocumentState, SuratPaksa, SuratTeguran
+from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
 
 pytestmark = pytest.mark.django_db
 _n = iter(range(10**6))

@@ -3,11 +3,11 @@ import datetime as dt
 import pytest
 
 from triplec.audit.models import AuditEntry
-from triplec.core.testing import make_document, make_office, make_taxpayer, make_user
 from triplec.ledger.models import DocumentState, SuratTeguran
 from triplec.ledger.payments import PaymentRow, record_payment
 from triplec.ledger.selectors import collectible_documents
 from triplec.ledger.services import ClearingError, clear_document
+from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
 
 pytestmark = pytest.mark.django_db
 PAID_AT = dt.datetime(2026, 11, 20, 2, 30, tzinfo=dt.UTC)

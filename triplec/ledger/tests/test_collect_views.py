@@ -4,9 +4,9 @@ import pytest
 
 from triplec.audit.models import AuditEntry
 from triplec.billing.models import BillingCode
-from triplec.core.testing import make_document, make_office, make_taxpayer, make_user
 from triplec.ledger.models import ClaimStatus, DocumentState, MatchMethod
 from triplec.ledger.payments import PaymentRow, check_payment_claim, record_payment
+from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
 
 pytestmark = pytest.mark.django_db
 PAID_AT = dt.datetime(2026, 11, 20, 2, 30, tzinfo=dt.UTC)

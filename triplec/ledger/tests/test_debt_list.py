@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 
 from triplec.accounts.roles import Role
 from triplec.audit.models import AuditEntry
-from triplec.core.testing import make_document, make_office, make_taxpayer, make_user
 from triplec.ledger.models import DocumentState, DocumentType, SuratTeguran
+from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
 
 call_command("compile_translations", verbosity=0)
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,6 @@ import pytest
 from triplec.audit.models import AuditEntry
 from triplec.billing.gateways import SimulatedDjpGateway
 from triplec.billing.services import issue_billing_code
-from triplec.core.testing import make_document, make_office, make_taxpayer, make_user
 from triplec.ledger.models import (
     ClaimStatus,
     DebtDocument,
@@ -26,6 +25,7 @@ from triplec.ledger.payments import (
     resolve_claim,
 )
 from triplec.ledger.selectors import unmatched_payments
+from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
 
 pytestmark = pytest.mark.django_db
 PAID_AT = dt.datetime(2026, 11, 20, 2, 30, tzinfo=dt.UTC)

@@ -4,9 +4,9 @@ import itertools
 import json
 import time
 
-from triplec.core.testing import make_office
 from triplec.messaging.models import Channel, Template, TemplateStatus
 from triplec.messaging.webhooks import sign
+from triplec.tests.support import make_office
 
 _seq = itertools.count(1)
 SECRET = "demo-app-secret"

@@ -6,7 +6,6 @@ import itertools
 import pytest
 from django.utils import timezone
 
-from triplec.core.testing import make_taxpayer
 from triplec.messaging import dispatcher as dispatcher_module
 from triplec.messaging.dispatcher import Dispatcher, PairLimiter, TokenBucket
 from triplec.messaging.models import DispatcherHeartbeat, Lane, OutboundMessage, Peer, State
@@ -14,6 +13,7 @@ from triplec.messaging.providers import ProviderError, SendResult
 from triplec.messaging.services import enqueue_message
 from triplec.taxpayers.models import ContactSource, ContactStatus
 from triplec.taxpayers.services import contact_set_number
+from triplec.tests.support import make_taxpayer
 
 from .factories import make_channel, make_template
 

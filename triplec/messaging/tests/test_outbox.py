@@ -1,11 +1,11 @@
 import pytest
 
 from triplec.audit.models import AuditEntry
-from triplec.core.testing import make_taxpayer
 from triplec.messaging.models import Lane, OutboundMessage, State
 from triplec.messaging.services import MessagingError, channel_for_office, enqueue_message
 from triplec.taxpayers.models import ContactSource, ContactStatus
 from triplec.taxpayers.services import contact_set_number, contact_set_status
+from triplec.tests.support import make_taxpayer
 
 from .factories import make_channel, make_template
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_creates_the_office_channel_from_settings_on_first_use():
-    from triplec.core.testing import make_office
+    from triplec.tests.support import make_office
 
     channel = channel_for_office(make_office())
     assert (channel.phone_number_id, channel.api_version, channel.messages_per_second) == (

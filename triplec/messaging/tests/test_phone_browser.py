@@ -2,12 +2,12 @@
 
 import pytest
 
-from triplec.core.testing import wait_until
 from triplec.messaging import dispatcher as dispatcher_module
 from triplec.messaging.dispatcher import Dispatcher
 from triplec.messaging.models import InboundMessage, OutboundMessage, State, Template
 from triplec.messaging.registry import templates_sync
 from triplec.messaging.services import enqueue_message
+from triplec.tests.support import wait_until
 
 from .factories import make_channel
 

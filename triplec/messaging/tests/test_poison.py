@@ -7,10 +7,10 @@ import threading
 import pytest
 from django.db import OperationalError
 
-from triplec.core.testing import wait_until
 from triplec.messaging import webhooks
 from triplec.messaging.models import EventState, InboundMessage, OutboundMessage, QuarantineReason, WebhookEvent
 from triplec.messaging.webhooks import MAX_ATTEMPTS, WebhookProcessor, process_events, process_pending, webhook_store
+from triplec.tests.support import wait_until
 
 from .factories import envelope, inbound_payload, make_channel, post_signed, status_payload
 

@@ -8,10 +8,11 @@ from django.core.exceptions import PermissionDenied
 
 from triplec.accounts.roles import Role
 from triplec.audit.models import AuditEntry
-from triplec.core.testing import make_office, make_user
 from triplec.messaging.models import EventState, InboundMessage, QuarantineReason, WebhookEvent
-from triplec.messaging.services import MessagingError, webhook_discard, webhook_reprocess
+from triplec.messaging.quarantine import webhook_discard, webhook_reprocess
+from triplec.messaging.services import MessagingError
 from triplec.messaging.webhooks import MAX_ATTEMPTS, process_events, webhook_store
+from triplec.tests.support import make_office, make_user
 
 from .factories import inbound_payload, make_channel
 

@@ -6,11 +6,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from triplec.core.testing import make_taxpayer
 from triplec.messaging.models import OutboundMessage, State
 from triplec.messaging.services import enqueue_message
 from triplec.taxpayers.models import Contact, ContactSource, ContactStatus
 from triplec.taxpayers.services import contact_set_number
+from triplec.tests.support import make_taxpayer
 
 from .factories import envelope, make_channel, make_template, post_signed, status_payload
 

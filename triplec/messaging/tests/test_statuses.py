@@ -119,7 +119,7 @@ def test_a_burst_whose_batch_fails_falls_back_to_one_event_at_a_time(monkeypatch
 
 def test_the_processing_thread_takes_what_is_waiting_in_batches(monkeypatch):
     import triplec.messaging.webhooks as webhooks
-    from triplec.core.testing import wait_until
+    from triplec.tests.support import wait_until
 
     channel = make_channel()
     _sent(channel, 25)

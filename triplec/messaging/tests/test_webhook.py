@@ -2,13 +2,13 @@ import time
 
 import pytest
 
-from triplec.core.testing import make_taxpayer
 from triplec.messaging.models import InboundMessage, MessageStatus, OutboundMessage, Peer, State, WebhookEvent
 from triplec.messaging.services import enqueue_message
 from triplec.messaging.signals import inbound_message_received, message_status_changed
 from triplec.messaging.webhooks import process_pending
 from triplec.taxpayers.models import ContactSource, ContactStatus
 from triplec.taxpayers.services import contact_set_number
+from triplec.tests.support import make_taxpayer
 
 from .factories import envelope, inbound_payload, make_channel, make_template, post_signed, status_payload
 

@@ -10,10 +10,10 @@ from urllib.parse import urlparse
 
 import pytest
 
-from triplec.core.testing import start_server, stop_server, wait_until
 from triplec.messaging import wsgi
 from triplec.messaging.models import EventState, InboundMessage, WebhookEvent
 from triplec.messaging.webhooks import sign
+from triplec.tests.support import start_server, stop_server, wait_until
 
 from .factories import SECRET, inbound_payload, make_channel
 

@@ -7,10 +7,10 @@ import json
 import pytest
 from django.core.management import call_command
 
-from triplec.core.testing import wait_until
 from triplec.messaging import wsgi
 from triplec.messaging.models import InboundMessage, WebhookEvent
 from triplec.messaging.webhooks import WebhookProcessor, process_events, process_pending, sign, webhook_store
+from triplec.tests.support import wait_until
 
 from .factories import SECRET, inbound_payload, make_channel
 

@@ -4,7 +4,6 @@ pytest-django's live server) talking to a real HTTP server that plays Meta."""
 import pytest
 from django.utils import timezone
 
-from triplec.core.testing import make_taxpayer, wait_until
 from triplec.messaging import dispatcher as dispatcher_module
 from triplec.messaging.dispatcher import Dispatcher
 from triplec.messaging.models import (
@@ -28,6 +27,7 @@ from triplec.messaging.registry import (
 from triplec.messaging.services import enqueue_message
 from triplec.taxpayers.models import ContactSource, ContactStatus
 from triplec.taxpayers.services import contact_set_number
+from triplec.tests.support import make_taxpayer, wait_until
 
 from .factories import make_channel
 

@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from triplec.accounts.roles import Role
-from triplec.core.testing import make_office, make_user
 from triplec.offices.models import Holiday
 from triplec.offices.services import load_national_holidays, national_holidays
+from triplec.tests.support import make_office, make_user
 
 pytestmark = pytest.mark.django_db
 

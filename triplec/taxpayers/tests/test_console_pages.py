@@ -3,10 +3,10 @@ from django.core.management import call_command
 
 from triplec.accounts.roles import Role
 from triplec.audit.models import AuditEntry
-from triplec.core.testing import make_document, make_office, make_taxpayer, make_user
 from triplec.ledger.models import DocumentState, Payment, PaymentAllocation, SuratTeguran
 from triplec.taxpayers.models import ContactSource, ContactStatus
 from triplec.taxpayers.services import contact_set_number
+from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
 
 call_command("compile_translations", verbosity=0)
 pytestmark = pytest.mark.django_db

@@ -2,9 +2,9 @@ import pytest
 
 from triplec.accounts.roles import Role
 from triplec.audit.models import AuditEntry
-from triplec.core.testing import make_office, make_taxpayer, make_user
 from triplec.taxpayers.models import ContactSource, ContactStatus
 from triplec.taxpayers.services import contact_set_number, contact_set_status
+from triplec.tests.support import make_office, make_taxpayer, make_user
 
 pytestmark = pytest.mark.django_db
 

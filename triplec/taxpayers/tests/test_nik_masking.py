@@ -7,10 +7,10 @@ from django.test import Client
 from django.urls import reverse
 
 from triplec.accounts.roles import Role
-from triplec.core.testing import make_document, make_office, make_user
 from triplec.inbox.tests.factories import conversation, officer
 from triplec.taxpayers.models import Contact, ContactSource, Taxpayer
 from triplec.taxpayers.presentation import shown_nitku, shown_npwp
+from triplec.tests.support import make_document, make_office, make_user
 
 pytestmark = pytest.mark.django_db
 

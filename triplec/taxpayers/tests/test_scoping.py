@@ -1,10 +1,10 @@
 import pytest
 
 from triplec.accounts.roles import Role
-from triplec.core.testing import make_document, make_office, make_taxpayer, make_user
 from triplec.ledger.models import DebtDocument
 from triplec.taxpayers.selectors import scoped_to_user, search_taxpayers, visible_taxpayers
 from triplec.taxpayers.services import contact_set_number
+from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
 
 pytestmark = pytest.mark.django_db
 

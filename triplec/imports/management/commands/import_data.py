@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from triplec.imports.kinds import KINDS
 from triplec.imports.services import EXIT_OK, run_import
@@ -25,8 +26,6 @@ class Command(BaseCommand):
         bar = None
         progress = None
         if not no_progress and self.stdout.isatty():
-            from tqdm import tqdm
-
             bar = tqdm(unit=" rows", desc=f"{kind} {Path(file).name}", file=sys.stderr)
 
             def progress(rows: int, fraction: float | None) -> None:

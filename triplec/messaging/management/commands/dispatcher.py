@@ -1,6 +1,7 @@
 """`triplec dispatcher`: the long-running outbox sender. Stops cleanly on SIGTERM/SIGINT."""
 
 import signal
+import time
 
 from django.core.management.base import BaseCommand
 
@@ -40,8 +41,6 @@ class Command(BaseCommand):
     def _sync_templates(self) -> None:
         """The embedded demo: the channel of office 922 from the settings, and the simulator's templates. The
         simulator may still be starting: try for a few seconds, then go on (a later `triplec sync_templates`)."""
-        import time
-
         office = Office.objects.filter(code="922").first()
         if office is None:
             return

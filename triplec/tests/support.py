@@ -1,9 +1,15 @@
-"""Small factories for tests across apps: named offices, users with roles, taxpayers with valid NPWPs."""
+"""Small factories for tests across apps (named offices, users with roles, taxpayers with valid NPWPs), and our
+app under granian in a subprocess on the test database."""
 
 import datetime as dt
 import itertools
+import os
+import subprocess
+import sys
 
+import httpx
 from django.contrib.auth.models import Group
+from django.db import connection
 from stdnum import luhn
 
 from triplec.accounts.models import User
@@ -68,8 +74,6 @@ def make_document(taxpayer: Taxpayer, number: str | None = None, amount: int = 1
 
 def database_url_for_subprocess() -> str:
     """DATABASE_URL of the database this test runs on, for a server or worker started as a subprocess."""
-    from django.db import connection
-
     s = connection.settings_dict
     if s["ENGINE"].endswith("sqlite3"):
         return f"sqlite:///{s['NAME']}"
@@ -88,12 +92,6 @@ def start_server(
     extra_args: tuple[str, ...] = (),
 ):
     """Run our app under granian in a subprocess on the test database; returns (process, base_url)."""
-    import os
-    import subprocess
-    import sys
-
-    import httpx
-
     port = port or free_port()
     bin_dir = os.path.dirname(sys.executable)
     proc = subprocess.Popen(
@@ -116,7 +114,7 @@ def start_server(
         start_new_session=True,  # its own process group, so stop_server reaches granian's workers too
     )
     base_url = f"http://127.0.0.1:{port}"
-    wait_until(lambda: _answers(httpx, base_url), timeout=20, message=f"{app} did not start on {base_url}")
+    wait_until(lambda: _answers(base_url), timeout=20, message=f"{app} did not start on {base_url}")
     return proc, base_url
 
 
@@ -125,7 +123,7 @@ def stop_server(proc) -> None:
     stop_process_group(proc, grace=1)
 
 
-def _answers(httpx, base_url: str) -> bool:
+def _answers(base_url: str) -> bool:
     try:
         httpx.get(base_url + "/login/", timeout=1)
         return True
