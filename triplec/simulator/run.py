@@ -8,14 +8,14 @@ import logging
 import os
 from typing import Any
 
+from granian import Granian
+from granian.constants import Interfaces
+
 from triplec.simulator.config import DEFAULT_CONFIG, merge_config
 
 
 def serve(host: str, port: int, config: dict[str, Any], *, log_level: str = "info") -> None:
     """Run until interrupted. The config travels to granian's worker process through the environment."""
-    from granian import Granian
-    from granian.constants import Interfaces
-
     full = merge_config(DEFAULT_CONFIG, config)  # fail here, with a clear message, not in the worker
     os.environ["TRIPLEC_SIMULATOR_CONFIG"] = json.dumps(full)
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
