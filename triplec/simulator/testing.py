@@ -178,7 +178,7 @@ class SimulatorProcess:
 
 def _django_whatsapp_settings() -> dict[str, str]:
     try:
-        from django.conf import settings
+        from django.conf import settings  # lazy: the simulator and its plugin run without Django
 
         return {
             "app_secret": getattr(settings, "WHATSAPP_APP_SECRET", "demo-app-secret"),
@@ -213,7 +213,7 @@ def simulator(simulator_process: SimulatorProcess) -> Iterator[SimulatorProcess]
     simulator_process.reset(config=True)
     override = None
     try:
-        from django.test import override_settings
+        from django.test import override_settings  # lazy: the simulator and its plugin run without Django
 
         override = override_settings(WHATSAPP_BASE_URL=simulator_process.base_url)
         override.enable()

@@ -6,14 +6,13 @@ from pathlib import Path
 import triplec
 
 ROOT = Path(triplec.__file__).parent
-# The product: not its tests, migrations, shared test support, or the simulator (a separate program).
-LEFT_OUT = ({"tests", "migrations"}, ROOT / "simulator")
+# The product, simulator included: not its tests or migrations.
+LEFT_OUT = {"tests", "migrations"}
 
 
 def _product_files():
-    skip_parts, simulator = LEFT_OUT
     for path in sorted(ROOT.rglob("*.py")):
-        if skip_parts & set(path.relative_to(ROOT).parts) or path.is_relative_to(simulator):
+        if LEFT_OUT & set(path.relative_to(ROOT).parts):
             continue
         yield path
 
