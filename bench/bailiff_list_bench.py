@@ -28,10 +28,10 @@ def build_office(size: int):
 
     from triplec.accounts.roles import Role
     from triplec.billing.models import BillingCode
-    from triplec.core.testing import make_office, make_user
+    from triplec.core.testing import make_channel, make_office, make_user
     from triplec.ledger.bailiff import office_today
     from triplec.ledger.models import DebtDocument, SuratTeguran
-    from triplec.messaging.models import Channel, Lane, OutboundMessage, State
+    from triplec.messaging.models import Lane, OutboundMessage, State
     from triplec.taxpayers.models import Contact, Taxpayer
 
     rng = random.Random(922)
@@ -39,14 +39,7 @@ def build_office(size: int):
     today = office_today(office)
     bailiff = make_user("bench_jurusita", Role.BAILIFF, office=office)
     ars = [make_user(f"bench_ar{i}", Role.ACCOUNT_REPRESENTATIVE, office=office) for i in range(4)]
-    channel = Channel.objects.create(
-        office=office,
-        phone_number_id="922000000000001",
-        display_number="+62 380 821123",
-        waba_id="922000000000002",
-        base_url="http://127.0.0.1:9",
-        provider="simulator",
-    )
+    channel = make_channel(office=office)
     now = dt.datetime.now(dt.UTC)
     with transaction.atomic():
         taxpayers = Taxpayer.objects.bulk_create(
@@ -154,7 +147,7 @@ def build_office(size: int):
 
 
 def _ms(samples: list[float], p: float) -> float:
-    from triplec.messaging.benchkit import percentile
+    from bench.kit import percentile
 
     return round(percentile(samples, p) * 1000, 1)
 

@@ -84,10 +84,9 @@ def run(size: int = 2000) -> dict:
     from bench.kit import percentile
     from triplec.conversations.models import BotTurn
     from triplec.conversations.receivers import answer_inbound
-    from triplec.core.testing import make_document, make_office, make_taxpayer
+    from triplec.core.testing import make_channel, make_document, make_office, make_taxpayer
     from triplec.messaging.models import OutboundMessage
     from triplec.messaging.signals import inbound_message_received
-    from triplec.messaging.tests.factories import make_channel
     from triplec.taxpayers.models import ContactSource
     from triplec.taxpayers.services import contact_set_number
 
@@ -143,16 +142,3 @@ def run(size: int = 2000) -> dict:
         "database": connection.vendor,
         "target_p95_ms": 200,
     }
-
-
-if __name__ == "__main__":
-    import os
-
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "triplec.settings")
-    django.setup()
-    from triplec.imports.management.commands.bench import throwaway_database
-
-    with throwaway_database():
-        print(json.dumps(run()))

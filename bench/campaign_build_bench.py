@@ -18,19 +18,11 @@ from django.utils import timezone
 def _seed(size: int):
     from triplec.accounts.roles import Role
     from triplec.campaigns.services import campaign_template
-    from triplec.core.testing import make_office, make_user
-    from triplec.messaging.models import Channel, TemplateStatus
+    from triplec.core.testing import make_channel, make_office, make_user
+    from triplec.messaging.models import TemplateStatus
 
     office = make_office()
-    channel = Channel.objects.create(
-        office=office,
-        phone_number_id="922000000000001",
-        display_number="+62 380 821123",
-        waba_id="922000000000002",
-        base_url="http://127.0.0.1:9",
-        provider="simulator",
-        messages_per_second=1000,
-    )
+    channel = make_channel(office=office, messages_per_second=1000)
     for with_pdf in (True, False):
         t = campaign_template(channel=channel, with_pdf=with_pdf)
         t.status = TemplateStatus.APPROVED

@@ -82,14 +82,3 @@ def run(size: int = 3000) -> dict:
         "database": vendor,
         "target_rate": 1000,
     }
-
-
-if __name__ == "__main__":
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "triplec.settings")
-    django.setup()
-    from triplec.imports.management.commands.bench import throwaway_database
-
-    with throwaway_database():
-        print(json.dumps(run()))

@@ -5,7 +5,6 @@ messages the simulator received exactly once (must be all), duplicates and misse
 
 Baseline: the same messages sent by an undisturbed dispatcher with no faults, in the same process."""
 
-import json
 import time
 
 import httpx
@@ -63,16 +62,3 @@ def run(size: int = 2000) -> dict:
         "injected": {k: v for k, v in result["faults"].items()},
         "webhooks": stats.get("webhooks"),
     }
-
-
-if __name__ == "__main__":
-    import os
-
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "triplec.settings")
-    django.setup()
-    from triplec.imports.management.commands.bench import throwaway_database
-
-    with throwaway_database():
-        print(json.dumps(run()))

@@ -63,22 +63,15 @@ def run(size: int = 1000) -> dict:
 
     from triplec.accounts.roles import Role
     from triplec.conversations.models import Conversation, ConversationState
-    from triplec.core.testing import make_office, make_user, start_server, stop_server, wait_until
+    from triplec.core.testing import make_channel, make_office, make_user, start_server, stop_server, wait_until
     from triplec.events.bus import publish
     from triplec.inbox.models import OfficerStatus
-    from triplec.messaging.models import Channel, Peer
+    from triplec.messaging.models import Peer
     from triplec.messaging.webhooks import sign
 
     rate = float(os.environ.get("BENCH_INBOX_RATE", "20"))
     office = make_office()
-    channel = Channel.objects.create(
-        office=office,
-        phone_number_id="922000000000001",
-        display_number="+62 380 821123",
-        waba_id="922000000000002",
-        base_url="http://127.0.0.1:9",
-        provider="simulator",
-    )
+    channel = make_channel(office=office)
     officer = make_user("bench_officer", Role.SERVICE_OFFICER, office=office)
     OfficerStatus.objects.create(user=officer, available=True, capacity=50)
     wa_id = "6281299990000"
@@ -198,14 +191,3 @@ def run(size: int = 1000) -> dict:
         "redis": bool(os.environ.get("REDIS_URL")),
         "target": "p95 <= 500 ms (embedded default)",
     }
-
-
-if __name__ == "__main__":
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "triplec.settings")
-    django.setup()
-    from triplec.imports.management.commands.bench import throwaway_database
-
-    with throwaway_database():
-        print(json.dumps(run()))

@@ -9,8 +9,7 @@ import time
 import httpx
 
 from triplec.core.processes import stop_process_group
-from triplec.core.testing import database_url_for_subprocess, free_port, make_office, start_server, wait_until
-from triplec.messaging.models import Channel
+from triplec.core.testing import database_url_for_subprocess, free_port, make_channel, start_server, wait_until
 from triplec.messaging.registry import templates_sync
 
 
@@ -61,18 +60,7 @@ def percentile(values: list[float], p: float) -> float:
 
 def setup_channel(base_url: str):
     """Office 922, its channel pointed at the simulator, and the simulator's templates synced into the registry."""
-    office = make_office()
-    channel, _ = Channel.objects.update_or_create(
-        phone_number_id="922000000000001",
-        defaults=dict(
-            office=office,
-            display_number="+62 380 821123",
-            waba_id="922000000000002",
-            base_url=base_url,
-            provider="simulator",
-            messages_per_second=80,
-        ),
-    )
+    channel = make_channel(base_url, messages_per_second=80)
     templates_sync(channel=channel)
     return channel
 

@@ -11,7 +11,7 @@ import datetime as dt
 import time
 from urllib.parse import urlsplit
 
-from triplec.messaging.benchkit import percentile
+from bench.kit import percentile
 
 TIMEOUT_S = 10.0  # the simulator's (Meta's) patience with a document link
 

@@ -3,7 +3,6 @@
 Target: within ±5% of 80 msg/s, with no 130429 from the simulator (which enforces 80/s itself). The baseline is
 the configured rate; `ratio` = achieved / configured."""
 
-import json
 import time
 
 import httpx
@@ -55,16 +54,3 @@ def run(size: int = 30) -> dict:
         "rejected_130429": stats.get("rejected", {}).get("130429", 0),
         "target": "80 msg/s ±5%",
     }
-
-
-if __name__ == "__main__":
-    import os
-
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "triplec.settings")
-    django.setup()
-    from triplec.imports.management.commands.bench import throwaway_database
-
-    with throwaway_database():
-        print(json.dumps(run()))

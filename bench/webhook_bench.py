@@ -89,20 +89,13 @@ def run(size: int = 5000) -> dict:
     from django.db import connection
 
     from bench.kit import start_loop, start_web, stop
-    from triplec.core.testing import make_office, stop_server
+    from triplec.core.testing import make_channel, make_office, stop_server
     from triplec.messaging.conf import WEBHOOK_APP_THREADS, WEBHOOK_WORKERS
-    from triplec.messaging.models import Channel, MessageStatus, OutboundMessage, State
+    from triplec.messaging.models import MessageStatus, OutboundMessage, State
     from triplec.messaging.webhooks import sign
 
     office = make_office()
-    channel = Channel.objects.create(
-        office=office,
-        phone_number_id="922000000000001",
-        display_number="+62 380 821123",
-        waba_id="922000000000002",
-        base_url="http://127.0.0.1:9",
-        provider="simulator",
-    )
+    channel = make_channel(office=office)
     OutboundMessage.objects.bulk_create(
         [
             OutboundMessage(
@@ -218,16 +211,3 @@ def run(size: int = 5000) -> dict:
         "database": connection.vendor,
         "target": ">= 1500/s, p99 < 100 ms (SQLite)",
     }
-
-
-if __name__ == "__main__":
-    import os
-
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "triplec.settings")
-    django.setup()
-    from triplec.imports.management.commands.bench import throwaway_database
-
-    with throwaway_database():
-        print(json.dumps(run()))

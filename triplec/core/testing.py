@@ -1,4 +1,5 @@
-"""Small factories for tests across apps: named offices, users with roles, taxpayers with valid NPWPs."""
+"""Small factories for tests and benchmarks across apps: named offices, users with roles, taxpayers with valid NPWPs,
+the office's WhatsApp channel."""
 
 import datetime as dt
 import itertools
@@ -10,6 +11,7 @@ from triplec.accounts.models import User
 from triplec.accounts.roles import Role
 from triplec.core.processes import free_port, stop_process_group, wait_until  # noqa: F401 (re-exported)
 from triplec.ledger.models import DebtDocument, DocumentType
+from triplec.messaging.models import Channel
 from triplec.offices.models import Office
 from triplec.taxpayers.models import Taxpayer
 
@@ -19,6 +21,20 @@ _serial = itertools.count(1)
 def make_office(code: str = "922", name: str = "KPP Pratama Kupang") -> Office:
     office, _ = Office.objects.get_or_create(code=code, defaults={"name": name})
     return office
+
+
+def make_channel(base_url: str = "http://127.0.0.1:9", provider: str = "simulator", **fields) -> Channel:
+    """Office 922's WhatsApp channel (the simulator's phone number id), unless fields say otherwise."""
+    office = fields.pop("office", None) or make_office()
+    return Channel.objects.create(
+        office=office,
+        phone_number_id=fields.pop("phone_number_id", "922000000000001"),
+        display_number="+62 380 821123",
+        waba_id=fields.pop("waba_id", "922000000000002"),
+        base_url=base_url,
+        provider=provider,
+        **fields,
+    )
 
 
 def make_user(username: str, *roles: str, office: Office | None = None, password: str = "demo12345") -> User:

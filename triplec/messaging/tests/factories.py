@@ -4,25 +4,12 @@ import itertools
 import json
 import time
 
-from triplec.core.testing import make_office
+from triplec.core.testing import make_channel  # noqa: F401 (re-exported: the messaging tests' channel)
 from triplec.messaging.models import Channel, Template, TemplateStatus
 from triplec.messaging.webhooks import sign
 
 _seq = itertools.count(1)
 SECRET = "demo-app-secret"
-
-
-def make_channel(base_url: str = "http://127.0.0.1:9", provider: str = "simulator", **fields) -> Channel:
-    office = fields.pop("office", None) or make_office()
-    return Channel.objects.create(
-        office=office,
-        phone_number_id=fields.pop("phone_number_id", "922000000000001"),
-        display_number="+62 380 821123",
-        waba_id=fields.pop("waba_id", "922000000000002"),
-        base_url=base_url,
-        provider=provider,
-        **fields,
-    )
 
 
 def make_template(
