@@ -94,12 +94,11 @@ def _record_in_pool_thread(public_ids: list[str]) -> int:
 
 
 def record_fetches(public_ids: list[str]) -> int:
-    """One audit entry per fetch (as the view writes it), all in one transaction."""
+    """One audit entry per fetch (services.letter_fetched, as the view writes it), all in one transaction."""
     from django.db import transaction
 
-    from triplec.audit.services import audit_record
-
-    from .models import Target
+    from .models import Target  # Django is set up by now; this module is imported before it
+    from .services import letter_fetched
 
     targets = {
         str(t.public_id): t
@@ -111,12 +110,5 @@ def record_fetches(public_ids: list[str]) -> int:
         for public_id in public_ids:
             target = targets.get(public_id)
             if target is not None and target.letter is not None:
-                audit_record(
-                    action="campaign.pdf_fetch",
-                    obj=target.campaign,
-                    taxpayer=target.taxpayer,
-                    channel="whatsapp",
-                    summary=f"PDF Surat Teguran {target.letter.number} diambil",
-                    detail={"target": target.pk},
-                )
+                letter_fetched(target=target)
     return len(public_ids)

@@ -12,17 +12,25 @@ from django.utils import timezone
 
 from triplec.accounts.permissions import allowed
 from triplec.audit.services import audit_record, changes_between
-from triplec.messaging.models import OutboundMessage, State, TemplateStatus
+from triplec.messaging.models import OutboundMessage, State
 from triplec.messaging.registry import template_save, template_submit
 from triplec.messaging.services import channel_for_office
 
 from . import message as msg
 from .bulk import collector_paused, foreign_keys_trusted, write_start
+from .guards import (
+    CampaignError,
+    approved_template,
+    lock_campaign,
+    require_approved,
+    require_runner,
+    require_staff,
+)
 from .letters import forget_letters, render_ahead
 from .links import BulkSigner
 from .models import CONTENT_FIELDS, Campaign, CampaignState, Criterion, Target, TargetStatus
 from .payload import restamped, rewarned
-from .planning import plan_sends
+from .planning import plan_campaign_sends
 from .resend import release_failed_targets
 from .selection import build_selection
 from .selectors import live_target_statuses
@@ -30,15 +38,6 @@ from .selectors import live_target_statuses
 FAR_FUTURE = dt.datetime(2999, 1, 1, tzinfo=dt.UTC)
 CANCELLED_REASON = "Kampanye dibatalkan"
 EDITABLE_STATES = (CampaignState.DRAFT, CampaignState.PENDING, CampaignState.APPROVED)
-
-
-class CampaignError(Exception):
-    """A campaign action that is not allowed; `code` is stable for API clients, the message is for people."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 # --- the template --------------------------------------------------------------------------------------------
@@ -85,37 +84,10 @@ def _check_fields(fields: dict[str, Any]) -> None:
             raise CampaignError("invalid_number", f"Nilai {key} tidak boleh negatif.")
 
 
-def _require_staff(actor, office) -> None:
-    """Making a campaign (create, edit, submit): collection staff and section heads of the office."""
-    _require(actor, office, "campaign.edit", "Hanya staf penagihan dan Kepala Seksi yang dapat menyusun kampanye.")
-
-
-def _require_runner(actor, office) -> None:
-    """Start, pause, resume, cancel: the section-head level (accounts/permissions.py). `actor=None` is the
-    scheduler starting an approved campaign at its scheduled time: the approval is the order."""
-    if actor is None:
-        return
-    _require(
-        actor,
-        office,
-        "campaign.run",
-        "Hanya Kepala Seksi yang dapat memulai, menjeda, melanjutkan, atau membatalkan kampanye.",
-    )
-
-
-def _require(actor, office, action: str, refusal: str) -> None:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        raise CampaignError("forbidden", "Anda harus masuk terlebih dahulu.")
-    if not allowed(actor, action):
-        raise CampaignError("forbidden", refusal)
-    if not actor.is_administrator and actor.office_id != office.pk:
-        raise CampaignError("forbidden", "Kampanye hanya untuk kantor Anda sendiri.")
-
-
 @transaction.atomic
 def campaign_create(*, office, maker, name: str, criterion: str, channel: str = "web", **fields: Any) -> Campaign:
     """A draft campaign of `office`; the template is the office channel's current Surat Teguran template."""
-    _require_staff(maker, office)
+    require_staff(maker, office)
     _check_fields({"name": name, "criterion": criterion, **fields})
     campaign = Campaign(office=office, maker=maker, name=name.strip(), criterion=criterion, **fields)
     if campaign.template_id is None:
@@ -139,8 +111,8 @@ def campaign_create(*, office, maker, name: str, criterion: str, channel: str = 
 def campaign_update(*, campaign: Campaign, actor, channel: str = "web", **fields: Any) -> Campaign:
     """Change a campaign not yet started. A change after approval withdraws the approval: the section head
     must approve again (the content hash no longer matches)."""
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    _require_staff(actor, campaign.office)
+    campaign = lock_campaign(campaign)
+    require_staff(actor, campaign.office)
     if campaign.state not in EDITABLE_STATES:
         raise CampaignError("not_editable", "Kampanye yang sudah berjalan tidak dapat diubah.")
     before = {f: getattr(campaign, f) for f in CONTENT_FIELDS}
@@ -187,20 +159,14 @@ def campaign_update(*, campaign: Campaign, actor, channel: str = "web", **fields
 
 @transaction.atomic
 def campaign_submit(*, campaign: Campaign, actor, channel: str = "web") -> Campaign:
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    _require_staff(actor, campaign.office)
+    campaign = lock_campaign(campaign)
+    require_staff(actor, campaign.office)
     if campaign.state not in (CampaignState.DRAFT, CampaignState.PENDING, CampaignState.APPROVED):
         raise CampaignError("bad_state", "Kampanye ini tidak dapat diajukan.")
     if campaign.state == CampaignState.APPROVED and campaign.approval_valid:
         return campaign
-    campaign.state = CampaignState.PENDING
-    campaign.save(update_fields=["state", "updated_at"])
-    audit_record(
-        action="campaign.submit",
-        actor=actor,
-        obj=campaign,
-        channel=channel,
-        summary=f"kampanye {campaign.name} diajukan untuk persetujuan",
+    _move(
+        campaign, CampaignState.PENDING, "campaign.submit", "diajukan untuk persetujuan", actor=actor, channel=channel
     )
     return campaign
 
@@ -208,7 +174,7 @@ def campaign_submit(*, campaign: Campaign, actor, channel: str = "web") -> Campa
 @transaction.atomic
 def campaign_approve(*, campaign: Campaign, approver, channel: str = "web", now: dt.datetime | None = None) -> Campaign:
     """The checker's approval: a section head of the office, never the maker. Records the content approved."""
-    campaign = Campaign.objects.select_for_update(of=("self",)).select_related("template").get(pk=campaign.pk)
+    campaign = lock_campaign(campaign, "template")
     if approver is None or not getattr(approver, "is_authenticated", False):
         raise CampaignError("forbidden", "Anda harus masuk terlebih dahulu.")
     if not allowed(approver, "campaign.approve"):
@@ -221,28 +187,29 @@ def campaign_approve(*, campaign: Campaign, approver, channel: str = "web", now:
         raise CampaignError("bad_state", "Kampanye ini tidak dapat disetujui dalam status sekarang.")
     if campaign.state == CampaignState.APPROVED and campaign.approval_valid:
         return campaign
-    campaign.state = CampaignState.APPROVED
     campaign.approver = approver
     campaign.approved_at = now or timezone.now()
     campaign.approved_hash = campaign.content_hash()
-    campaign.save(update_fields=["state", "approver", "approved_at", "approved_hash", "updated_at"])
-    audit_record(
-        action="campaign.approve",
+    _move(
+        campaign,
+        CampaignState.APPROVED,
+        "campaign.approve",
+        "disetujui",
         actor=approver,
-        obj=campaign,
         channel=channel,
-        summary=f"kampanye {campaign.name} disetujui",
+        fields=("approver", "approved_at", "approved_hash"),
         detail={"hash": campaign.approved_hash},
     )
     return campaign
 
 
-def require_approved(campaign: Campaign) -> None:
-    """The one gate before anything is queued: approved by a section head other than the maker, unchanged since."""
-    if campaign.state not in (CampaignState.APPROVED, CampaignState.RUNNING, CampaignState.PAUSED):
-        raise CampaignError("not_approved", "Kampanye belum disetujui Kepala Seksi.")
-    if not campaign.approval_valid or campaign.approver_id == campaign.maker_id:
-        raise CampaignError("not_approved", "Kampanye berubah setelah disetujui: perlu persetujuan ulang.")
+def _move(campaign: Campaign, state: str, action: str, done: str, *, actor, channel: str, fields=(), detail=None):
+    """The campaign saved in its new state (with the other `fields` changed alongside), and the step audited:
+    "kampanye NAME <done>"."""
+    campaign.state = state
+    campaign.save(update_fields=["state", *fields, "updated_at"])
+    summary = f"kampanye {campaign.name} {done}"
+    audit_record(action=action, actor=actor, obj=campaign, channel=channel, summary=summary, detail=detail)
 
 
 # --- start ---------------------------------------------------------------------------------------------------
@@ -263,14 +230,12 @@ def campaign_start(*, campaign: Campaign, actor=None, channel: str = "web", now:
 @transaction.atomic
 def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) -> dict:
     now = now or timezone.now()
-    campaign = Campaign.objects.select_for_update(of=("self",)).select_related("office", "template").get(pk=campaign.pk)
-    _require_runner(actor, campaign.office)
+    campaign = lock_campaign(campaign, "office", "template")
+    require_runner(actor, campaign.office)
     require_approved(campaign)
     if campaign.state != CampaignState.APPROVED:
         raise CampaignError("bad_state", "Kampanye sudah dimulai.")
-    template = campaign.template
-    if template is None or template.status != TemplateStatus.APPROVED:
-        raise CampaignError("template_not_approved", "Template pesan belum disetujui WhatsApp.")
+    template = approved_template(campaign)
     wa_channel = template.channel
     if wa_channel.office_id != campaign.office_id or not wa_channel.is_active:
         raise CampaignError("no_channel", "Kantor ini belum memiliki nomor WhatsApp aktif.")
@@ -279,14 +244,9 @@ def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) 
     queued = selection.queued
     recipients = [c.phone.lstrip("+") or c.recipient for c in queued]
     start = max(now, campaign.scheduled_start or now)
-    plan = plan_sends(
-        office=campaign.office,
-        recipients=recipients,
-        start=start,
-        rate=wa_channel.messages_per_second,
-        tier=settings.CAMPAIGN_MESSAGING_TIER,
+    plan, grace = plan_campaign_sends(
+        office=campaign.office, recipients=recipients, start=start, rate=wa_channel.messages_per_second
     )
-    grace = dt.timedelta(hours=settings.CAMPAIGN_SEND_GRACE_HOURS)
     past_paksa_date = msg.stamp_send_by([c.notice for c in queued], plan.send_after, grace, campaign.office.time_zone)
     created_by = actor if getattr(actor, "is_authenticated", False) else None
     # Targets and outbox rows in bulk (bulk.py); the disclosure record is the target row itself (who, which
@@ -302,7 +262,6 @@ def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) 
         now=now,
     )
     messages = counts["queued"]
-    campaign.state = CampaignState.RUNNING if messages else CampaignState.COMPLETED
     campaign.started_at = now
     campaign.finished_at = None if messages else now
     campaign.plan = {
@@ -312,13 +271,14 @@ def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) 
         "unknown_npwps": len(selection.unknown_npwps),
         "past_paksa_date": past_paksa_date,
     }
-    campaign.save(update_fields=["state", "started_at", "finished_at", "plan", "updated_at"])
-    audit_record(
-        action="campaign.start",
+    _move(
+        campaign,
+        CampaignState.RUNNING if messages else CampaignState.COMPLETED,
+        "campaign.start",
+        f"dimulai: {messages} pesan",
         actor=actor,
-        obj=campaign,
         channel=channel,
-        summary=f"kampanye {campaign.name} dimulai: {messages} pesan",
+        fields=("started_at", "finished_at", "plan"),
         detail={**counts, "template": template.name, "template_version": template.version},
     )
     if messages and template.header_type == "DOCUMENT":
@@ -337,19 +297,13 @@ def _queued_messages(campaign: Campaign):
 @transaction.atomic
 def campaign_pause(*, campaign: Campaign, actor, channel: str = "web") -> int:
     """Hold every message not yet claimed by a dispatcher (those in flight finish). Returns how many are held."""
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    _require_runner(actor, campaign.office)
+    campaign = lock_campaign(campaign)
+    require_runner(actor, campaign.office)
     if campaign.state != CampaignState.RUNNING:
         raise CampaignError("bad_state", "Hanya kampanye yang berjalan yang dapat dijeda.")
     held = _queued_messages(campaign).update(next_attempt_at=FAR_FUTURE, not_after=FAR_FUTURE)
-    campaign.state = CampaignState.PAUSED
-    campaign.save(update_fields=["state", "updated_at"])
-    audit_record(
-        action="campaign.pause",
-        actor=actor,
-        obj=campaign,
-        channel=channel,
-        summary=f"kampanye {campaign.name} dijeda ({held} pesan ditahan)",
+    _move(
+        campaign, CampaignState.PAUSED, "campaign.pause", f"dijeda ({held} pesan ditahan)", actor=actor, channel=channel
     )
     return held
 
@@ -358,24 +312,14 @@ def campaign_pause(*, campaign: Campaign, actor, channel: str = "web") -> int:
 def campaign_resume(*, campaign: Campaign, actor, channel: str = "web", now: dt.datetime | None = None) -> int:
     """Plan the held messages again from now, within office hours and the tier."""
     now = now or timezone.now()
-    campaign = (
-        Campaign.objects.select_for_update(of=("self",))
-        .select_related("office", "template__channel")
-        .get(pk=campaign.pk)
-    )
-    _require_runner(actor, campaign.office)
+    campaign = lock_campaign(campaign, "office", "template__channel")
+    require_runner(actor, campaign.office)
     if campaign.state != CampaignState.PAUSED:
         raise CampaignError("bad_state", "Hanya kampanye yang dijeda yang dapat dilanjutkan.")
     require_approved(campaign)
     held = _replan_queued(campaign, now=now)
-    campaign.state = CampaignState.RUNNING
-    campaign.save(update_fields=["state", "updated_at"])
-    audit_record(
-        action="campaign.resume",
-        actor=actor,
-        obj=campaign,
-        channel=channel,
-        summary=f"kampanye {campaign.name} dilanjutkan ({held} pesan)",
+    _move(
+        campaign, CampaignState.RUNNING, "campaign.resume", f"dilanjutkan ({held} pesan)", actor=actor, channel=channel
     )
     return held
 
@@ -384,14 +328,12 @@ def _replan_queued(campaign: Campaign, *, now: dt.datetime) -> int:
     """Plan the campaign's queued messages again from now (office hours, holidays, rate, tier), with their PDF
     links and Surat Paksa sentences written for the days they now go. Returns how many."""
     held = list(_queued_messages(campaign).order_by("id").only("id", "to", "recipient", "shape", "payload"))
-    plan = plan_sends(
+    plan, grace = plan_campaign_sends(
         office=campaign.office,
         recipients=[m.to or m.recipient for m in held],
         start=now,
         rate=campaign.template.channel.messages_per_second,
-        tier=settings.CAMPAIGN_MESSAGING_TIER,
     )
-    grace = dt.timedelta(hours=settings.CAMPAIGN_SEND_GRACE_HOURS)
     signer = BulkSigner()
     delivered = dict(
         Target.objects.filter(campaign=campaign, outbound__isnull=False).values_list(
@@ -423,8 +365,8 @@ def replan_office_campaigns(*, office, now: dt.datetime | None = None) -> int:
 @transaction.atomic
 def campaign_cancel(*, campaign: Campaign, actor, channel: str = "web", reason: str = "") -> int:
     """Stop for good: messages not yet claimed fail as "campaign cancelled" and their letters are free again."""
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    _require_runner(actor, campaign.office)
+    campaign = lock_campaign(campaign)
+    require_runner(actor, campaign.office)
     if campaign.state in (CampaignState.COMPLETED, CampaignState.CANCELLED):
         raise CampaignError("bad_state", "Kampanye ini sudah selesai atau dibatalkan.")
     now = timezone.now()
@@ -440,15 +382,15 @@ def campaign_cancel(*, campaign: Campaign, actor, channel: str = "web", reason: 
         forget_letters(
             Target.objects.filter(campaign=campaign, status=TargetStatus.CANCELLED).values_list("public_id", flat=True)
         )  # their links answer "not available" from now
-    campaign.state = CampaignState.CANCELLED
     campaign.finished_at = now
-    campaign.save(update_fields=["state", "finished_at", "updated_at"])
-    audit_record(
-        action="campaign.cancel",
+    _move(
+        campaign,
+        CampaignState.CANCELLED,
+        "campaign.cancel",
+        f"dibatalkan ({stopped} pesan dihentikan)",
         actor=actor,
-        obj=campaign,
         channel=channel,
-        summary=f"kampanye {campaign.name} dibatalkan ({stopped} pesan dihentikan)",
+        fields=("finished_at",),
         detail={"reason": reason[:200]},
     )
     return stopped
@@ -490,6 +432,18 @@ def campaign_preview_seen(*, campaign: Campaign, actor, preview: dict, channel: 
         channel=channel,
         summary=f"pratinjau kampanye {campaign.name} dilihat",
         detail={"messages": preview.get("count"), "samples": len(preview.get("samples") or [])},
+    )
+
+
+def letter_fetched(*, target: Target) -> None:
+    """WhatsApp fetched a message's PDF (the Surat Teguran, through its signed link): one audit entry each time."""
+    audit_record(
+        action="campaign.pdf_fetch",
+        obj=target.campaign,
+        taxpayer=target.taxpayer,
+        channel="whatsapp",
+        summary=f"PDF Surat Teguran {target.letter.number} diambil",
+        detail={"target": target.pk},
     )
 
 

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from triplec.accounts.permissions import allowed
-from triplec.audit.services import audit_record
 
 from . import services
 from .forms import CampaignForm
@@ -195,14 +194,7 @@ def notice_pdf(request, token: str):
     if target is None:
         return HttpResponseGone("Dokumen tidak tersedia.")
     data = render_letter(target).read_bytes()
-    audit_record(
-        action="campaign.pdf_fetch",
-        obj=target.campaign,
-        taxpayer=target.taxpayer,
-        channel="whatsapp",
-        summary=f"PDF Surat Teguran {target.letter.number} diambil",
-        detail={"target": target.pk},
-    )
+    services.letter_fetched(target=target)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="surat-teguran.pdf"'
     response["Cache-Control"] = "private, no-store"
