@@ -186,10 +186,12 @@ def queue_json(request: HttpRequest) -> JsonResponse:
     )
 
 
-def _act(request: HttpRequest, pk: int, fn, ok: str) -> HttpResponse:
+def _act(request: HttpRequest, pk: int, service, ok: str, **fields) -> HttpResponse:
+    """Run one inbox service on the conversation, as the user: `service(conversation=, actor=, **fields)`. Its
+    InboxError is shown as the error message, success as `ok`; back to the conversation either way."""
     c = conversation_for(_inbox_user(request), pk)
     try:
-        fn(c)
+        service(conversation=c, actor=request.user, **fields)
     except services.InboxError as exc:
         messages.error(request, str(exc))
     else:
@@ -200,19 +202,14 @@ def _act(request: HttpRequest, pk: int, fn, ok: str) -> HttpResponse:
 @login_required
 @require_POST
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        lambda c: services.send_reply(conversation=c, actor=request.user, text=request.POST.get("text", "")),
-        _("Message queued."),
-    )
+    return _act(request, pk, services.send_reply, _("Message queued."), text=request.POST.get("text", ""))
 
 
 @login_required
 @require_POST
 def send_template(request: HttpRequest, pk: int) -> HttpResponse:
-    def go(c):
-        template = Template.objects.filter(pk=request.POST.get("template") or 0, channel=c.channel).first()
+    def go(*, conversation, actor):
+        template = Template.objects.filter(pk=request.POST.get("template") or 0, channel=conversation.channel).first()
         if template is None:
             raise services.InboxError("Pilih template")
         names = [n for n in request.POST.getlist("param_names")]
@@ -224,7 +221,7 @@ def send_template(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             nh = len(placeholders(template.header_text)) if template.header_type == "TEXT" else 0
             params = {"header": values[:nh], "body": values[nh:]}
-        services.send_template(conversation=c, actor=request.user, template=template, params=params)
+        services.send_template(conversation=conversation, actor=actor, template=template, params=params)
 
     return _act(request, pk, go, _("Template queued."))
 
@@ -232,44 +229,38 @@ def send_template(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def note(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        lambda c: services.add_note(conversation=c, actor=request.user, text=request.POST.get("text", "")),
-        _("Note saved."),
-    )
+    return _act(request, pk, services.add_note, _("Note saved."), text=request.POST.get("text", ""))
 
 
 @login_required
 @require_POST
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request, pk, lambda c: services.resolve(conversation=c, actor=request.user), _("Conversation resolved.")
-    )
+    return _act(request, pk, services.resolve, _("Conversation resolved."))
 
 
 @login_required
 @require_POST
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, lambda c: services.reopen(conversation=c, actor=request.user), _("Conversation reopened."))
+    return _act(request, pk, services.reopen, _("Conversation reopened."))
 
 
 @login_required
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
-    def go(c):
+    def go(*, conversation, actor):
         officer_id = request.POST.get("officer") or ""
         if officer_id == "me":
-            officer = request.user
-        elif allowed(request.user, "inbox.manage"):
-            officer = User.objects.filter(pk=int(officer_id) if officer_id.isdigit() else 0, office=c.office).first()
+            officer = actor
+        elif allowed(actor, "inbox.manage"):
+            chosen = int(officer_id) if officer_id.isdigit() else 0
+            officer = User.objects.filter(pk=chosen, office=conversation.office).first()
         else:
             raise services.InboxError("Hanya kepala seksi yang dapat mengalihkan percakapan")
         if officer is None:
             raise services.InboxError("Petugas tidak ditemukan")
-        if not allowed(request.user, "inbox.manage") and c.assigned_to_id not in (None, request.user.pk):
+        if not allowed(actor, "inbox.manage") and conversation.assigned_to_id not in (None, actor.pk):
             raise Http404
-        services.assign(conversation=c, officer=officer, actor=request.user)
+        services.assign(conversation=conversation, officer=officer, actor=actor)
 
     return _act(request, pk, go, _("Conversation assigned."))
 
@@ -281,10 +272,10 @@ def billing(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        lambda c: services.issue_and_send_billing(
-            conversation=c, actor=request.user, document_ids=ids, amount=request.POST.get("amount")
-        ),
+        services.issue_and_send_billing,
         _("Billing code issued and queued."),
+        document_ids=ids,
+        amount=request.POST.get("amount"),
     )
 
 
@@ -297,12 +288,7 @@ def contact_status(request: HttpRequest, pk: int) -> HttpResponse:
     reason = request.POST.get("reason", "").strip()[:300] or (
         "Nomor salah (dari kotak masuk)" if status == ContactStatus.WRONG_NUMBER else "Menolak pesan WhatsApp"
     )
-    return _act(
-        request,
-        pk,
-        lambda c: services.set_contact_status(conversation=c, actor=request.user, status=status, reason=reason),
-        _("Contact status changed."),
-    )
+    return _act(request, pk, services.set_contact_status, _("Contact status changed."), status=status, reason=reason)
 
 
 @login_required
