@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from triplec.accounts.models import User
@@ -195,14 +196,26 @@ def _act(request: HttpRequest, pk: int, service, ok: str, **fields) -> HttpRespo
     except services.InboxError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, ok)
+        messages.success(request, str(ok))  # translated now, in the request's language
     return redirect("inbox:conversation", pk=c.pk)
 
 
-@login_required
-@require_POST
-def reply(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, services.send_reply, _("Message queued."), text=request.POST.get("text", ""))
+def _action_view(service, ok: str, *text_fields: str):
+    """A POST view that runs `service` on the conversation as the user (through _act), with the named POST
+    fields passed as text."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        return _act(request, pk, service, ok, **{f: request.POST.get(f, "") for f in text_fields})
+
+    return view
+
+
+reply = _action_view(services.send_reply, gettext_lazy("Message queued."), "text")
+note = _action_view(services.add_note, gettext_lazy("Note saved."), "text")
+resolve = _action_view(services.resolve, gettext_lazy("Conversation resolved."))
+reopen = _action_view(services.reopen, gettext_lazy("Conversation reopened."))
 
 
 @login_required
@@ -224,24 +237,6 @@ def send_template(request: HttpRequest, pk: int) -> HttpResponse:
         services.send_template(conversation=conversation, actor=actor, template=template, params=params)
 
     return _act(request, pk, go, _("Template queued."))
-
-
-@login_required
-@require_POST
-def note(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, services.add_note, _("Note saved."), text=request.POST.get("text", ""))
-
-
-@login_required
-@require_POST
-def resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, services.resolve, _("Conversation resolved."))
-
-
-@login_required
-@require_POST
-def reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, services.reopen, _("Conversation reopened."))
 
 
 @login_required
