@@ -7,28 +7,17 @@ import pytest
 from django.utils import timezone
 
 from triplec.core.testing import make_taxpayer
-from triplec.messaging.models import OutboundMessage, State
-from triplec.messaging.services import enqueue_message
+from triplec.messaging.models import State
 from triplec.taxpayers.models import Contact, ContactSource, ContactStatus
 from triplec.taxpayers.services import contact_set_number
 
-from .factories import envelope, make_channel, make_template, post_signed, status_payload
+from .factories import envelope, make_channel, make_template, post_signed, sent_template, status_payload
 
 pytestmark = pytest.mark.django_db
 
 
 def _sent(channel, *, to="+6281234567890", taxpayer=None, wamid="wamid.OUT1", key="k1"):
-    message = enqueue_message(
-        channel=channel,
-        to=to,
-        kind="template",
-        template=make_template(channel, name=key),
-        params=["Budi", "Rp1"],
-        idempotency_key=key,
-        taxpayer=taxpayer,
-    )
-    OutboundMessage.objects.filter(pk=message.pk).update(state=State.SENT, wamid=wamid)
-    return message
+    return sent_template(channel, key, template=make_template(channel, name=key), to=to, taxpayer=taxpayer, wamid=wamid)
 
 
 def _at(ts: int) -> dt.datetime:
