@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from triplec.conversations.models import BotTurn
-from triplec.core.testing import make_document, make_office, make_taxpayer, wait_until
+from triplec.core.testing import make_document, make_office, make_taxpayer, make_teguran, wait_until
 from triplec.messaging import dispatcher as dispatcher_module
 from triplec.messaging.dispatcher import Dispatcher
 from triplec.messaging.models import OutboundMessage, State
@@ -145,7 +145,6 @@ def register(taxpayer, number: str = NUMBER, *, verified_days_ago: int | None = 
 @pytest.fixture
 def budi(wa):
     """A taxpayer with a recently verified contact, two open STPs and a delivered Surat Teguran."""
-    from triplec.ledger.models import SuratTeguran
 
     office = make_office()
     taxpayer = make_taxpayer(office, "Budi Santoso", nik=NIK)
@@ -160,13 +159,13 @@ def budi(wa):
         period_start=dt.date(2025, 3, 1),
         period_end=dt.date(2025, 3, 31),
     )
-    st = SuratTeguran.objects.create(
-        office=office,
-        taxpayer=taxpayer,
+    make_teguran(
+        taxpayer,
+        d1,
+        d2,
         number="ST-00045/WPJ.29/KP.05/2026",
         issue_date=dt.date(2026, 10, 20),
         delivered_date=dt.date(2026, 10, 22),
     )
-    st.documents.set([d1, d2])
     taxpayer.docs = [d1, d2]
     return taxpayer
