@@ -58,6 +58,26 @@ def _channel(office):
 
 
 # --- create and change ---------------------------------------------------------------------------------------
+NON_NEGATIVE_FIELDS = (
+    "days",
+    "reminder_interval_days",
+    "reminder_max_count",
+    "frequency_cap_days",
+    "minimum_amount",
+    "price_per_message",
+)
+CHECKED_FIELDS = (  # what _check_fields looks at
+    "name",
+    "criterion",
+    "holdout_percent",
+    "amount_min",
+    "amount_max",
+    "npwp_list",
+    "saved_filter",
+    *NON_NEGATIVE_FIELDS,
+)
+
+
 def _check_fields(fields: dict[str, Any]) -> None:
     if fields.get("criterion") not in Criterion.values:
         raise CampaignError("invalid_criterion", "Kriteria harus a, b, atau c.")
@@ -72,14 +92,7 @@ def _check_fields(fields: dict[str, Any]) -> None:
         str(fields.get("npwp_list") or "").strip() or fields.get("saved_filter")
     ):
         raise CampaignError("missing_list", "Kriteria (c) memerlukan daftar NPWP atau filter tersimpan.")
-    for key in (
-        "days",
-        "reminder_interval_days",
-        "reminder_max_count",
-        "frequency_cap_days",
-        "minimum_amount",
-        "price_per_message",
-    ):
+    for key in NON_NEGATIVE_FIELDS:
         if fields.get(key) is not None and int(fields[key]) < 0:
             raise CampaignError("invalid_number", f"Nilai {key} tidak boleh negatif.")
 
@@ -120,26 +133,7 @@ def campaign_update(*, campaign: Campaign, actor, channel: str = "web", **fields
         setattr(campaign, key, value)
     if "attach_pdf" in fields and "template" not in fields and "template_id" not in fields:
         campaign.template = campaign_template(channel=_channel(campaign.office), with_pdf=campaign.attach_pdf)
-    _check_fields(
-        {
-            f: getattr(campaign, f)
-            for f in (
-                "name",
-                "criterion",
-                "holdout_percent",
-                "amount_min",
-                "amount_max",
-                "npwp_list",
-                "saved_filter",
-                "days",
-                "reminder_interval_days",
-                "reminder_max_count",
-                "frequency_cap_days",
-                "minimum_amount",
-                "price_per_message",
-            )
-        }
-    )
+    _check_fields({f: getattr(campaign, f) for f in CHECKED_FIELDS})
     campaign.full_clean(exclude=["template", "maker", "holdout_seed"])
     changes = changes_between(before, {f: getattr(campaign, f) for f in CONTENT_FIELDS})
     if changes and campaign.state == CampaignState.APPROVED:
