@@ -67,6 +67,7 @@ def run(size: int = 1000) -> dict:
     from triplec.events.bus import publish
     from triplec.inbox.models import OfficerStatus
     from triplec.messaging.models import Peer
+    from triplec.messaging.tests.factories import inbound_payload
     from triplec.messaging.webhooks import sign
 
     rate = float(os.environ.get("BENCH_INBOX_RATE", "20"))
@@ -86,38 +87,8 @@ def run(size: int = 1000) -> dict:
     ts = int(time.time())
 
     def body(i: int) -> bytes:
-        return json.dumps(
-            {
-                "object": "whatsapp_business_account",
-                "entry": [
-                    {
-                        "id": "922000000000002",
-                        "changes": [
-                            {
-                                "field": "messages",
-                                "value": {
-                                    "messaging_product": "whatsapp",
-                                    "metadata": {
-                                        "display_phone_number": "62380821123",
-                                        "phone_number_id": "922000000000001",
-                                    },
-                                    "contacts": [{"profile": {"name": "Bench"}, "wa_id": wa_id}],
-                                    "messages": [
-                                        {
-                                            "from": wa_id,
-                                            "id": f"wamid.inboxbench{i}",
-                                            "timestamp": str(ts + i),
-                                            "type": "text",
-                                            "text": {"body": f"pesan {i}"},
-                                        }
-                                    ],
-                                },
-                            }
-                        ],
-                    }
-                ],
-            }
-        ).encode()
+        payload = inbound_payload(f"pesan {i}", wa_id=wa_id, wamid=f"wamid.inboxbench{i}", name="Bench", ts=ts + i)
+        return json.dumps(payload).encode()
 
     web, web_url = start_server("wsgi", "triplec.wsgi:application")
     sse, sse_url = start_server("asgi", "triplec.asgi:application")

@@ -92,6 +92,7 @@ def run(size: int = 5000) -> dict:
     from triplec.core.testing import make_channel, make_office, stop_server
     from triplec.messaging.conf import WEBHOOK_APP_THREADS, WEBHOOK_WORKERS
     from triplec.messaging.models import MessageStatus, OutboundMessage, State
+    from triplec.messaging.tests.factories import envelope
     from triplec.messaging.webhooks import sign
 
     office = make_office()
@@ -115,42 +116,19 @@ def run(size: int = 5000) -> dict:
     posts = []
     ts = int(time.time())
     for i in range(size):
-        body = json.dumps(
-            {
-                "object": "whatsapp_business_account",
-                "entry": [
-                    {
-                        "id": "922000000000002",
-                        "changes": [
-                            {
-                                "field": "messages",
-                                "value": {
-                                    "messaging_product": "whatsapp",
-                                    "metadata": {
-                                        "display_phone_number": "62380821123",
-                                        "phone_number_id": "922000000000001",
-                                    },
-                                    "statuses": [
-                                        {
-                                            "id": f"wamid.bench{i}",
-                                            "status": "delivered",
-                                            "timestamp": str(ts),
-                                            "recipient_id": f"628{1500000000 + i}",
-                                            "pricing": {
-                                                "billable": True,
-                                                "pricing_model": "PMP",
-                                                "type": "regular",
-                                                "category": "utility",
-                                            },
-                                        }
-                                    ],
-                                },
-                            }
-                        ],
-                    }
-                ],
-            }
-        ).encode()
+        status = {
+            "id": f"wamid.bench{i}",
+            "status": "delivered",
+            "timestamp": str(ts),
+            "recipient_id": f"628{1500000000 + i}",
+            "pricing": {
+                "billable": True,
+                "pricing_model": "PMP",
+                "type": "regular",
+                "category": "utility",
+            },
+        }
+        body = json.dumps(envelope({"statuses": [status]})).encode()
         posts.append(
             (
                 "POST",
