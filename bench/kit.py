@@ -10,7 +10,9 @@ import httpx
 
 from triplec.core.processes import stop_process_group
 from triplec.core.testing import database_url_for_subprocess, free_port, make_channel, start_server, wait_until
+from triplec.messaging.models import Lane, Template
 from triplec.messaging.registry import templates_sync
+from triplec.messaging.services import enqueue_message
 
 
 def start_simulator(*, port: int | None = None, webhook_url: str | None = None, config: dict | None = None):
@@ -63,6 +65,22 @@ def setup_channel(base_url: str):
     channel = make_channel(base_url, messages_per_second=80)
     templates_sync(channel=channel)
     return channel
+
+
+def queue_replies(channel, template_name: str, params, count: int, *, first_number: int, key: str) -> None:
+    """`count` messages of the synced template on the reply lane (throughput, not office hours), one to each of
+    the numbers +628<first_number>, +628<first_number + 1>, ..."""
+    template = Template.objects.get(channel=channel, name=template_name, is_current=True)
+    for i in range(count):
+        enqueue_message(
+            channel=channel,
+            to=f"+628{first_number + i}",
+            kind="template",
+            template=template,
+            params=params,
+            idempotency_key=f"{key}:{i}",
+            lane=Lane.REPLY,
+        )
 
 
 def now() -> float:

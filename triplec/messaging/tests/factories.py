@@ -13,6 +13,11 @@ from triplec.messaging.webhooks import sign
 _seq = itertools.count(1)
 SECRET = "demo-app-secret"
 BUDI = "+6281234567890"  # the taxpayer's number the payloads below write from
+# Parameters of the simulator's kode_billing_v1 template (header and body), for a message WhatsApp accepts.
+KODE_BILLING_PARAMS = {
+    "header": ["PPh"],
+    "body": ["Budi Santoso", "STP 00123/101/25/922/26", "Rp1.500.000", "123456789012345", "15 Oktober 2026 23.59 WITA"],
+}
 
 
 def make_template(

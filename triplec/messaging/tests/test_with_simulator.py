@@ -27,12 +27,9 @@ from triplec.messaging.registry import (
 from triplec.taxpayers.models import ContactSource, ContactStatus
 from triplec.taxpayers.services import contact_set_number
 
-from .factories import make_channel, queue_template, queue_text
+from .factories import KODE_BILLING_PARAMS, make_channel, queue_template, queue_text
 
-BILLING = {
-    "header": ["PPh"],
-    "body": ["Budi Santoso", "STP 00123/101/25/922/26", "Rp1.500.000", "123456789012345", "15 Oktober 2026 23.59 WITA"],
-}
+BILLING = KODE_BILLING_PARAMS
 
 
 @pytest.fixture
