@@ -20,6 +20,8 @@ import datetime as dt
 import random
 import time
 
+from bench.registry import headline
+
 KAPS = ["411121", "411125", "411211", "411128", "411126"]
 
 
@@ -220,12 +222,7 @@ def run(size: int = 10_000) -> dict:
     base_seconds = time.perf_counter() - base_start
     rate, base_rate = len(pages) / page_seconds, len(base) / base_seconds
     return {
-        "name": "bailiff_list",
-        "size": size,
-        "seconds": round(page_seconds, 3),
-        "rate": round(rate, 1),
-        "baseline_rate": round(base_rate, 1),
-        "ratio": round(rate / base_rate, 4),
+        **headline("bailiff_list", size, page_seconds, rate, base_rate, ratio_digits=4),
         "p50_ms": _ms(pages, 50),
         "p95_ms": _ms(pages, 95),
         "p99_ms": _ms(pages, 99),

@@ -17,6 +17,8 @@ import json
 import threading
 import time
 
+from bench.registry import headline
+
 SCRIPT = ["halo kak", "rincian tagihan sy dari mana?", "minta kode billing", "sdh bayar ntpn {ntpn}", "makasih 🙏"]
 
 
@@ -126,12 +128,7 @@ def run(size: int = 2000) -> dict:
     replies = OutboundMessage.objects.filter(idempotency_key__startswith="bot:wamid.bot.").count()
     rate, baseline_rate = size / seconds, size / baseline_seconds
     return {
-        "name": "bot",
-        "size": size,
-        "seconds": round(seconds, 3),
-        "rate": round(rate, 1),
-        "baseline_rate": round(baseline_rate, 1),
-        "ratio": round(rate / baseline_rate, 3),
+        **headline("bot", size, seconds, rate, baseline_rate),
         "p50_ms": round(percentile(latencies, 50), 2),
         "p95_ms": round(percentile(latencies, 95), 2),
         "p99_ms": round(percentile(latencies, 99), 2),

@@ -14,6 +14,8 @@ import time
 from django.db import connection
 from django.utils import timezone
 
+from bench.registry import headline
+
 
 def _seed(size: int):
     from triplec.accounts.roles import Role
@@ -130,12 +132,7 @@ def run(size: int) -> dict:
     rate = counts["queued"] / seconds
     baseline_rate = base_rows / baseline_seconds
     return {
-        "name": "campaign_build",
-        "size": size,
-        "seconds": round(seconds, 3),
-        "rate": round(rate, 1),
-        "baseline_rate": round(baseline_rate, 1),
-        "ratio": round(rate / baseline_rate, 4),
+        **headline("campaign_build", size, seconds, rate, baseline_rate, ratio_digits=4),
         "queued": counts["queued"],
         "excluded": counts["excluded"],
         "baseline_rows": base_rows,

@@ -10,6 +10,8 @@ import time
 
 import httpx
 
+from bench.registry import headline
+
 
 def run(size: int = 3000) -> dict:
     from django.db import connection
@@ -50,12 +52,7 @@ def run(size: int = 3000) -> dict:
     rate = sent / seconds
     baseline_rate = size / baseline_seconds
     return {
-        "name": "dispatch",
-        "size": size,
-        "seconds": round(seconds, 3),
-        "rate": round(rate, 1),
-        "baseline_rate": round(baseline_rate, 1),
-        "ratio": round(rate / baseline_rate, 3),
+        **headline("dispatch", size, seconds, rate, baseline_rate),
         "sent": sent,
         "simulator_accepted": stats.get("accepted"),
         "database": vendor,

@@ -21,6 +21,7 @@ import time
 from django.conf import settings
 
 from bench.kit import percentile
+from bench.registry import headline
 
 CLIENT_THREADS = 8
 
@@ -168,12 +169,7 @@ def run(size: int = 5000) -> dict:
     delivered = OutboundMessage.objects.filter(state=State.DELIVERED).count()
     rate, baseline_rate = size / seconds, size / base_seconds
     return {
-        "name": "webhook",
-        "size": size,
-        "seconds": round(seconds, 3),
-        "rate": round(rate, 1),
-        "baseline_rate": round(baseline_rate, 1),
-        "ratio": round(rate / baseline_rate, 3),
+        **headline("webhook", size, seconds, rate, baseline_rate),
         "p50_ms": round(percentile(lat, 50), 2),
         "p95_ms": round(percentile(lat, 95), 2),
         "p99_ms": round(percentile(lat, 99), 2),
