@@ -83,7 +83,7 @@ def run(size: int = 2000) -> dict:
     from django.test import Client
     from django.utils import timezone
 
-    from bench.kit import percentile
+    from bench.kit import latency_fields, percentile
     from triplec.conversations.models import BotTurn
     from triplec.conversations.receivers import answer_inbound
     from triplec.core.testing import make_channel, make_document, make_office, make_taxpayer
@@ -129,9 +129,7 @@ def run(size: int = 2000) -> dict:
     rate, baseline_rate = size / seconds, size / baseline_seconds
     return {
         **headline("bot", size, seconds, rate, baseline_rate),
-        "p50_ms": round(percentile(latencies, 50), 2),
-        "p95_ms": round(percentile(latencies, 95), 2),
-        "p99_ms": round(percentile(latencies, 99), 2),
+        **latency_fields(latencies, 2),
         "baseline_p50_ms": round(percentile(baseline_lat, 50), 2),
         "baseline_p95_ms": round(percentile(baseline_lat, 95), 2),
         "turns": turns,

@@ -60,6 +60,11 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
+def latency_fields(values: list[float], digits: int) -> dict:
+    """p50_ms, p95_ms and p99_ms of a benchmark's latencies (in ms), rounded to `digits`."""
+    return {f"p{p}_ms": round(percentile(values, p), digits) for p in (50, 95, 99)}
+
+
 def setup_channel(base_url: str):
     """Office 922, its channel pointed at the simulator, and the simulator's templates synced into the registry."""
     channel = make_channel(base_url, messages_per_second=80)

@@ -20,7 +20,7 @@ import time
 
 from django.conf import settings
 
-from bench.kit import percentile
+from bench.kit import latency_fields, percentile
 from bench.registry import headline
 
 CLIENT_THREADS = 8
@@ -170,9 +170,7 @@ def run(size: int = 5000) -> dict:
     rate, baseline_rate = size / seconds, size / base_seconds
     return {
         **headline("webhook", size, seconds, rate, baseline_rate),
-        "p50_ms": round(percentile(lat, 50), 2),
-        "p95_ms": round(percentile(lat, 95), 2),
-        "p99_ms": round(percentile(lat, 99), 2),
+        **latency_fields(lat, 2),
         "baseline_p99_ms": round(percentile(base_lat, 99), 2),
         "non_200": sum(1 for c in codes if c != 200) + sum(1 for c in base_codes if c != 200),
         "statuses_applied": applied,
