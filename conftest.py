@@ -2,6 +2,8 @@ import os
 
 import pytest
 
+from triplec.tests.support import start_server, stop_server
+
 pytest_plugins = ["triplec.simulator.testing"]
 
 # Playwright's sync API runs an event loop in the test thread; Django must still allow DB access there.
@@ -9,6 +11,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 CHROMIUM = os.environ.get("TRIPLEC_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def asgi_server(django_db_setup):
+    """Our ASGI application (live events, webhook) under granian on the test database, for a module's tests:
+    its base URL."""
+    proc, base_url = start_server("asgi", "triplec.asgi:application")
+    yield base_url
+    stop_server(proc)
 
 
 @pytest.fixture(scope="session")

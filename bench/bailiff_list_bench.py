@@ -20,6 +20,8 @@ import datetime as dt
 import random
 import time
 
+from bench.registry import headline
+
 KAPS = ["411121", "411125", "411211", "411128", "411126"]
 
 
@@ -30,23 +32,16 @@ def build_office(size: int):
     from triplec.billing.models import BillingCode
     from triplec.ledger.bailiff import office_today
     from triplec.ledger.models import DebtDocument, SuratTeguran
-    from triplec.messaging.models import Channel, Lane, OutboundMessage, State
+    from triplec.messaging.models import Lane, OutboundMessage, State
     from triplec.taxpayers.models import Contact, Taxpayer
-    from triplec.tests.support import make_office, make_user
+    from triplec.tests.support import make_channel, make_office, make_user
 
     rng = random.Random(922)
     office = make_office()
     today = office_today(office)
     bailiff = make_user("bench_jurusita", Role.BAILIFF, office=office)
     ars = [make_user(f"bench_ar{i}", Role.ACCOUNT_REPRESENTATIVE, office=office) for i in range(4)]
-    channel = Channel.objects.create(
-        office=office,
-        phone_number_id="922000000000001",
-        display_number="+62 380 821123",
-        waba_id="922000000000002",
-        base_url="http://127.0.0.1:9",
-        provider="simulator",
-    )
+    channel = make_channel(office=office)
     now = dt.datetime.now(dt.UTC)
     with transaction.atomic():
         taxpayers = Taxpayer.objects.bulk_create(
@@ -154,7 +149,7 @@ def build_office(size: int):
 
 
 def _ms(samples: list[float], p: float) -> float:
-    from triplec.messaging.benchkit import percentile
+    from bench.kit import percentile
 
     return round(percentile(samples, p) * 1000, 1)
 
@@ -227,12 +222,7 @@ def run(size: int = 10_000) -> dict:
     base_seconds = time.perf_counter() - base_start
     rate, base_rate = len(pages) / page_seconds, len(base) / base_seconds
     return {
-        "name": "bailiff_list",
-        "size": size,
-        "seconds": round(page_seconds, 3),
-        "rate": round(rate, 1),
-        "baseline_rate": round(base_rate, 1),
-        "ratio": round(rate / base_rate, 4),
+        **headline("bailiff_list", size, page_seconds, rate, base_rate, ratio_digits=4),
         "p50_ms": _ms(pages, 50),
         "p95_ms": _ms(pages, 95),
         "p99_ms": _ms(pages, 99),

@@ -17,6 +17,8 @@ import json
 import threading
 import time
 
+from bench.registry import headline
+
 SCRIPT = ["halo kak", "rincian tagihan sy dari mana?", "minta kode billing", "sdh bayar ntpn {ntpn}", "makasih 🙏"]
 
 
@@ -81,15 +83,14 @@ def run(size: int = 2000) -> dict:
     from django.test import Client
     from django.utils import timezone
 
-    from bench.kit import percentile
+    from bench.kit import latency_fields, percentile
     from triplec.conversations.models import BotTurn
     from triplec.conversations.receivers import answer_inbound
     from triplec.messaging.models import OutboundMessage
     from triplec.messaging.signals import inbound_message_received
-    from triplec.messaging.tests.factories import make_channel
     from triplec.taxpayers.models import ContactSource
     from triplec.taxpayers.services import contact_set_number
-    from triplec.tests.support import make_document, make_office, make_taxpayer
+    from triplec.tests.support import make_channel, make_document, make_office, make_taxpayer
 
     settings.ALLOWED_HOSTS = ["*"]
     office = make_office()
@@ -127,15 +128,8 @@ def run(size: int = 2000) -> dict:
     replies = OutboundMessage.objects.filter(idempotency_key__startswith="bot:wamid.bot.").count()
     rate, baseline_rate = size / seconds, size / baseline_seconds
     return {
-        "name": "bot",
-        "size": size,
-        "seconds": round(seconds, 3),
-        "rate": round(rate, 1),
-        "baseline_rate": round(baseline_rate, 1),
-        "ratio": round(rate / baseline_rate, 3),
-        "p50_ms": round(percentile(latencies, 50), 2),
-        "p95_ms": round(percentile(latencies, 95), 2),
-        "p99_ms": round(percentile(latencies, 99), 2),
+        **headline("bot", size, seconds, rate, baseline_rate),
+        **latency_fields(latencies, 2),
         "baseline_p50_ms": round(percentile(baseline_lat, 50), 2),
         "baseline_p95_ms": round(percentile(baseline_lat, 95), 2),
         "turns": turns,
@@ -143,16 +137,3 @@ def run(size: int = 2000) -> dict:
         "database": connection.vendor,
         "target_p95_ms": 200,
     }
-
-
-if __name__ == "__main__":
-    import os
-
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "triplec.settings")
-    django.setup()
-    from triplec.imports.management.commands.bench import throwaway_database
-
-    with throwaway_database():
-        print(json.dumps(run()))

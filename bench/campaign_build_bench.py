@@ -14,23 +14,17 @@ import time
 from django.db import connection
 from django.utils import timezone
 
+from bench.registry import headline
+
 
 def _seed(size: int):
     from triplec.accounts.roles import Role
     from triplec.campaigns.services import campaign_template
-    from triplec.messaging.models import Channel, TemplateStatus
-    from triplec.tests.support import make_office, make_user
+    from triplec.messaging.models import TemplateStatus
+    from triplec.tests.support import make_channel, make_office, make_user
 
     office = make_office()
-    channel = Channel.objects.create(
-        office=office,
-        phone_number_id="922000000000001",
-        display_number="+62 380 821123",
-        waba_id="922000000000002",
-        base_url="http://127.0.0.1:9",
-        provider="simulator",
-        messages_per_second=1000,
-    )
+    channel = make_channel(office=office, messages_per_second=1000)
     for with_pdf in (True, False):
         t = campaign_template(channel=channel, with_pdf=with_pdf)
         t.status = TemplateStatus.APPROVED
@@ -138,12 +132,7 @@ def run(size: int) -> dict:
     rate = counts["queued"] / seconds
     baseline_rate = base_rows / baseline_seconds
     return {
-        "name": "campaign_build",
-        "size": size,
-        "seconds": round(seconds, 3),
-        "rate": round(rate, 1),
-        "baseline_rate": round(baseline_rate, 1),
-        "ratio": round(rate / baseline_rate, 4),
+        **headline("campaign_build", size, seconds, rate, baseline_rate, ratio_digits=4),
         "queued": counts["queued"],
         "excluded": counts["excluded"],
         "baseline_rows": base_rows,

@@ -10,41 +10,22 @@ import time
 
 import httpx
 
+from bench.registry import headline
+
 
 def run(size: int = 3000) -> dict:
     from django.db import connection
 
-    from bench.kit import setup_channel, start_simulator, stop
+    from bench.kit import queue_replies, setup_channel, start_simulator, stop
     from triplec.messaging.dispatcher import Dispatcher
-    from triplec.messaging.models import Lane, OutboundMessage, State, Template
-    from triplec.messaging.services import enqueue_message
+    from triplec.messaging.models import OutboundMessage, State
+    from triplec.messaging.tests.factories import KODE_BILLING_PARAMS
 
     if True:  # `triplec bench` has already switched to a throwaway database
         sim, base_url = start_simulator(config={"per_number_mps": None, "pair_limit": None, "webhook_url": None})
         try:
             channel = setup_channel(base_url)
-            template = Template.objects.get(channel=channel, name="kode_billing_v1", is_current=True)
-            params = {
-                "header": ["PPh"],
-                "body": [
-                    "Budi Santoso",
-                    "STP 00123/101/25/922/26",
-                    "Rp1.500.000",
-                    "123456789012345",
-                    "15 Oktober 2026 23.59 WITA",
-                ],
-            }
-            for i in range(size):
-                # The reply lane: this measures throughput, not office hours.
-                enqueue_message(
-                    channel=channel,
-                    to=f"+628{1200000000 + i}",
-                    kind="template",
-                    template=template,
-                    params=params,
-                    idempotency_key=f"bench:{i}",
-                    lane=Lane.REPLY,
-                )
+            queue_replies(channel, "kode_billing_v1", KODE_BILLING_PARAMS, size, first_number=1200000000, key="bench")
             payloads = [
                 dict(p, biz_opaque_callback_data=f"baseline-{i}")
                 for i, p in enumerate(OutboundMessage.objects.values_list("payload", flat=True))
@@ -71,25 +52,9 @@ def run(size: int = 3000) -> dict:
     rate = sent / seconds
     baseline_rate = size / baseline_seconds
     return {
-        "name": "dispatch",
-        "size": size,
-        "seconds": round(seconds, 3),
-        "rate": round(rate, 1),
-        "baseline_rate": round(baseline_rate, 1),
-        "ratio": round(rate / baseline_rate, 3),
+        **headline("dispatch", size, seconds, rate, baseline_rate),
         "sent": sent,
         "simulator_accepted": stats.get("accepted"),
         "database": vendor,
         "target_rate": 1000,
     }
-
-
-if __name__ == "__main__":
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "triplec.settings")
-    django.setup()
-    from triplec.imports.management.commands.bench import throwaway_database
-
-    with throwaway_database():
-        print(json.dumps(run()))

@@ -13,14 +13,11 @@ from collections import Counter
 
 import httpx
 
-from triplec.messaging.models import Lane, OutboundMessage, State, Template
-from triplec.messaging.services import enqueue_message
+from bench.kit import queue_replies
+from triplec.messaging.models import OutboundMessage, State
+from triplec.messaging.tests.factories import KODE_BILLING_PARAMS
 from triplec.tests.support import database_url_for_subprocess, wait_until
 
-PARAMS = {
-    "header": ["PPh"],
-    "body": ["Budi Santoso", "STP 00123/101/25/922/26", "Rp1.500.000", "123456789012345", "15 Oktober 2026 23.59 WITA"],
-}
 # Small timings so a run takes seconds: our client gives up after 1 s while the simulator holds a "timeout" for
 # 2 s (half of those are accepted anyway); a claim whose dispatcher stopped beating is resolved after 3 s.
 DISPATCHER_ENV = {
@@ -69,17 +66,7 @@ def run_fault_scenario(*, channel, sim_base_url: str, size: int, rate: float, ti
             },
         },
     ).raise_for_status()
-    template = Template.objects.get(channel=channel, name="kode_billing_v1", is_current=True)
-    for i in range(size):
-        enqueue_message(
-            channel=channel,
-            to=f"+628{1300000000 + i}",
-            kind="template",
-            template=template,
-            params=PARAMS,
-            idempotency_key=f"faults:{i}",
-            lane=Lane.REPLY,
-        )
+    queue_replies(channel, "kode_billing_v1", KODE_BILLING_PARAMS, size, first_number=1300000000, key="faults")
     started = time.perf_counter()
     kills = 0
     proc = start_dispatcher(rate)

@@ -5,18 +5,16 @@ messages the simulator received exactly once (must be all), duplicates and misse
 
 Baseline: the same messages sent by an undisturbed dispatcher with no faults, in the same process."""
 
-import json
 import time
 
 import httpx
 
 
 def run(size: int = 2000) -> dict:
-    from bench.faults import PARAMS, run_fault_scenario
-    from bench.kit import setup_channel, start_simulator, stop
+    from bench.faults import run_fault_scenario
+    from bench.kit import queue_replies, setup_channel, start_simulator, stop
     from triplec.messaging.dispatcher import Dispatcher
-    from triplec.messaging.models import Lane, Template
-    from triplec.messaging.services import enqueue_message
+    from triplec.messaging.tests.factories import KODE_BILLING_PARAMS
     from triplec.tests.support import start_server, stop_server
 
     rate = 200.0
@@ -27,17 +25,7 @@ def run(size: int = 2000) -> dict:
     try:
         channel = setup_channel(base_url)
         # Baseline: no faults, no kills, same rate.
-        template = Template.objects.get(channel=channel, name="kode_billing_v1", is_current=True)
-        for i in range(size):
-            enqueue_message(
-                channel=channel,
-                to=f"+628{1600000000 + i}",
-                kind="template",
-                template=template,
-                params=PARAMS,
-                idempotency_key=f"base:{i}",
-                lane=Lane.REPLY,
-            )
+        queue_replies(channel, "kode_billing_v1", KODE_BILLING_PARAMS, size, first_number=1600000000, key="base")
         start = time.perf_counter()
         Dispatcher(rate_override=rate, threads=8).run(until_idle=True)
         baseline_seconds = time.perf_counter() - start
@@ -63,16 +51,3 @@ def run(size: int = 2000) -> dict:
         "injected": {k: v for k, v in result["faults"].items()},
         "webhooks": stats.get("webhooks"),
     }
-
-
-if __name__ == "__main__":
-    import os
-
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "triplec.settings")
-    django.setup()
-    from triplec.imports.management.commands.bench import throwaway_database
-
-    with throwaway_database():
-        print(json.dumps(run()))

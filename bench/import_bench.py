@@ -20,6 +20,8 @@ from collections.abc import Iterator
 
 from stdnum import luhn
 
+from bench.registry import headline
+
 FIRST = [
     "Yohanes",
     "Maria",
@@ -155,12 +157,7 @@ def run(size: int) -> dict:
     rate = size / seconds
     baseline_rate = size / baseline_seconds
     return {
-        "name": "import",
-        "size": size,
-        "seconds": round(seconds, 3),
-        "rate": round(rate, 1),
-        "baseline_rate": round(baseline_rate, 1),
-        "ratio": round(rate / baseline_rate, 4),
+        **headline("import", size, seconds, rate, baseline_rate, ratio_digits=4),
         "baseline_seconds": round(baseline_seconds, 3),
         # CPU time of this process: on a machine shared with other work the wall clock alone misleads.
         "cpu_seconds": round(cpu_seconds, 3),

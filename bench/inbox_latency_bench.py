@@ -65,20 +65,14 @@ def run(size: int = 1000) -> dict:
     from triplec.conversations.models import Conversation, ConversationState
     from triplec.events.bus import publish
     from triplec.inbox.models import OfficerStatus
-    from triplec.messaging.models import Channel, Peer
+    from triplec.messaging.models import Peer
+    from triplec.messaging.tests.factories import inbound_payload
     from triplec.messaging.webhooks import sign
-    from triplec.tests.support import make_office, make_user, start_server, stop_server, wait_until
+    from triplec.tests.support import make_channel, make_office, make_user, start_server, stop_server, wait_until
 
     rate = float(os.environ.get("BENCH_INBOX_RATE", "20"))
     office = make_office()
-    channel = Channel.objects.create(
-        office=office,
-        phone_number_id="922000000000001",
-        display_number="+62 380 821123",
-        waba_id="922000000000002",
-        base_url="http://127.0.0.1:9",
-        provider="simulator",
-    )
+    channel = make_channel(office=office)
     officer = make_user("bench_officer", Role.SERVICE_OFFICER, office=office)
     OfficerStatus.objects.create(user=officer, available=True, capacity=50)
     wa_id = "6281299990000"
@@ -93,38 +87,8 @@ def run(size: int = 1000) -> dict:
     ts = int(time.time())
 
     def body(i: int) -> bytes:
-        return json.dumps(
-            {
-                "object": "whatsapp_business_account",
-                "entry": [
-                    {
-                        "id": "922000000000002",
-                        "changes": [
-                            {
-                                "field": "messages",
-                                "value": {
-                                    "messaging_product": "whatsapp",
-                                    "metadata": {
-                                        "display_phone_number": "62380821123",
-                                        "phone_number_id": "922000000000001",
-                                    },
-                                    "contacts": [{"profile": {"name": "Bench"}, "wa_id": wa_id}],
-                                    "messages": [
-                                        {
-                                            "from": wa_id,
-                                            "id": f"wamid.inboxbench{i}",
-                                            "timestamp": str(ts + i),
-                                            "type": "text",
-                                            "text": {"body": f"pesan {i}"},
-                                        }
-                                    ],
-                                },
-                            }
-                        ],
-                    }
-                ],
-            }
-        ).encode()
+        payload = inbound_payload(f"pesan {i}", wa_id=wa_id, wamid=f"wamid.inboxbench{i}", name="Bench", ts=ts + i)
+        return json.dumps(payload).encode()
 
     web, web_url = start_server("wsgi", "triplec.wsgi:application")
     sse, sse_url = start_server("asgi", "triplec.asgi:application")
@@ -198,14 +162,3 @@ def run(size: int = 1000) -> dict:
         "redis": bool(os.environ.get("REDIS_URL")),
         "target": "p95 <= 500 ms (embedded default)",
     }
-
-
-if __name__ == "__main__":
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "triplec.settings")
-    django.setup()
-    from triplec.imports.management.commands.bench import throwaway_database
-
-    with throwaway_database():
-        print(json.dumps(run()))

@@ -9,9 +9,10 @@ import time
 import httpx
 
 from triplec.core.processes import stop_process_group
-from triplec.messaging.models import Channel
+from triplec.messaging.models import Lane, Template
 from triplec.messaging.registry import templates_sync
-from triplec.tests.support import database_url_for_subprocess, free_port, make_office, start_server, wait_until
+from triplec.messaging.services import enqueue_message
+from triplec.tests.support import database_url_for_subprocess, free_port, make_channel, start_server, wait_until
 
 
 def start_simulator(*, port: int | None = None, webhook_url: str | None = None, config: dict | None = None):
@@ -59,22 +60,32 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
+def latency_fields(values: list[float], digits: int) -> dict:
+    """p50_ms, p95_ms and p99_ms of a benchmark's latencies (in ms), rounded to `digits`."""
+    return {f"p{p}_ms": round(percentile(values, p), digits) for p in (50, 95, 99)}
+
+
 def setup_channel(base_url: str):
     """Office 922, its channel pointed at the simulator, and the simulator's templates synced into the registry."""
-    office = make_office()
-    channel, _ = Channel.objects.update_or_create(
-        phone_number_id="922000000000001",
-        defaults=dict(
-            office=office,
-            display_number="+62 380 821123",
-            waba_id="922000000000002",
-            base_url=base_url,
-            provider="simulator",
-            messages_per_second=80,
-        ),
-    )
+    channel = make_channel(base_url, messages_per_second=80)
     templates_sync(channel=channel)
     return channel
+
+
+def queue_replies(channel, template_name: str, params, count: int, *, first_number: int, key: str) -> None:
+    """`count` messages of the synced template on the reply lane (throughput, not office hours), one to each of
+    the numbers +628<first_number>, +628<first_number + 1>, ..."""
+    template = Template.objects.get(channel=channel, name=template_name, is_current=True)
+    for i in range(count):
+        enqueue_message(
+            channel=channel,
+            to=f"+628{first_number + i}",
+            kind="template",
+            template=template,
+            params=params,
+            idempotency_key=f"{key}:{i}",
+            lane=Lane.REPLY,
+        )
 
 
 def now() -> float:

@@ -11,7 +11,7 @@ import datetime as dt
 import time
 from urllib.parse import urlsplit
 
-from triplec.messaging.benchkit import percentile
+from bench.kit import latency_fields, percentile
 
 TIMEOUT_S = 10.0  # the simulator's (Meta's) patience with a document link
 
@@ -126,9 +126,7 @@ def run(size: int = 500) -> dict:
         "rate": round(rate, 1),
         "baseline_rate": round(baseline_rate, 1),
         "ratio": round(rate / baseline_rate, 3) if baseline_rate else None,
-        "p50_ms": round(percentile(latencies, 50), 1),
-        "p95_ms": round(percentile(latencies, 95), 1),
-        "p99_ms": round(percentile(latencies, 99), 1),
+        **latency_fields(latencies, 1),
         "failures": len(failures),
         "failure_reasons": reasons,
         "baseline_p99_ms": round(percentile(baseline_ms, 99), 1),

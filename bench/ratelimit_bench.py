@@ -3,34 +3,23 @@
 Target: within ±5% of 80 msg/s, with no 130429 from the simulator (which enforces 80/s itself). The baseline is
 the configured rate; `ratio` = achieved / configured."""
 
-import json
 import time
 
 import httpx
 
 
 def run(size: int = 30) -> dict:
-    from bench.kit import setup_channel, start_simulator, stop
+    from bench.kit import queue_replies, setup_channel, start_simulator, stop
     from triplec.messaging.dispatcher import Dispatcher
-    from triplec.messaging.models import Lane, OutboundMessage, State, Template
-    from triplec.messaging.services import enqueue_message
+    from triplec.messaging.models import OutboundMessage, State
 
     configured = 80
     sim, base_url = start_simulator(config={"per_number_mps": configured, "pair_limit": None, "webhook_url": None})
     try:
         channel = setup_channel(base_url)
-        template = Template.objects.get(channel=channel, name="sapaan_lanjutan_v1", is_current=True)
         count = configured * size + configured * 5  # more than can go in `size` seconds
-        for i in range(count):
-            enqueue_message(
-                channel=channel,
-                to=f"+628{1400000000 + i}",
-                kind="template",
-                template=template,
-                params={"nama": "Budi", "perihal": "tagihan"},
-                idempotency_key=f"rl:{i}",
-                lane=Lane.REPLY,
-            )
+        params = {"nama": "Budi", "perihal": "tagihan"}
+        queue_replies(channel, "sapaan_lanjutan_v1", params, count, first_number=1400000000, key="rl")
         dispatcher = Dispatcher(threads=8)
         # Warm-up: let the bucket settle, then measure a window of `size` seconds by the send timestamps.
         dispatcher.run(max_seconds=2)
@@ -55,16 +44,3 @@ def run(size: int = 30) -> dict:
         "rejected_130429": stats.get("rejected", {}).get("130429", 0),
         "target": "80 msg/s ±5%",
     }
-
-
-if __name__ == "__main__":
-    import os
-
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "triplec.settings")
-    django.setup()
-    from triplec.imports.management.commands.bench import throwaway_database
-
-    with throwaway_database():
-        print(json.dumps(run()))

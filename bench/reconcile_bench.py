@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+from bench.registry import headline
+
 DOCS_PER_TAXPAYER = 10
 KAPS = ["411121", "411125", "411211", "411128", "411111"]
 
@@ -286,12 +288,7 @@ def run(size: int, documents: int = 1_000_000) -> dict:
     methods = dict(Payment.objects.values_list("match_method").order_by().annotate(n=Count("id")))
     rate, base_rate = size / seconds, size / base_seconds
     return {
-        "name": "reconcile",
-        "size": size,
-        "seconds": round(seconds, 3),
-        "rate": round(rate, 1),
-        "baseline_rate": round(base_rate, 1),
-        "ratio": round(rate / base_rate, 4),
+        **headline("reconcile", size, seconds, rate, base_rate, ratio_digits=4),
         "documents": documents,
         "matched": matched,
         "by_method": methods,

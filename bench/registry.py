@@ -16,6 +16,18 @@ from typing import Any, Callable
 REQUIRED_FIELDS = ("name", "size", "seconds", "rate", "baseline_rate", "ratio")
 
 
+def headline(name: str, size: int, seconds: float, rate: float, baseline_rate: float, ratio_digits: int = 3) -> dict:
+    """The REQUIRED_FIELDS of a benchmark's line, rounded as the lines always are; the bench adds its own fields."""
+    return {
+        "name": name,
+        "size": size,
+        "seconds": round(seconds, 3),
+        "rate": round(rate, 1),
+        "baseline_rate": round(baseline_rate, 1),
+        "ratio": round(rate / baseline_rate, ratio_digits),
+    }
+
+
 @dataclass(frozen=True)
 class Benchmark:
     name: str

@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from bench.registry import headline
 from triplec.simulator.testing import SimulatorProcess
 
 PNID = "922000000000001"
@@ -132,12 +133,7 @@ def run(size: int = 5000) -> dict[str, Any]:
     rate = size / seconds
     baseline_rate = size / baseline_seconds
     return {
-        "name": "simulator",
-        "size": size,
-        "seconds": round(seconds, 3),
-        "rate": round(rate, 1),
-        "baseline_rate": round(baseline_rate, 1),
-        "ratio": round(rate / baseline_rate, 3),
+        **headline("simulator", size, seconds, rate, baseline_rate),
         "p50_ms": round(statistics.median(latencies) * 1000, 3),
         "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1] * 1000, 3),
         "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 3),

@@ -20,7 +20,8 @@ import time
 
 from django.conf import settings
 
-from bench.kit import percentile
+from bench.kit import latency_fields, percentile
+from bench.registry import headline
 
 CLIENT_THREADS = 8
 
@@ -90,19 +91,13 @@ def run(size: int = 5000) -> dict:
 
     from bench.kit import start_loop, start_web, stop
     from triplec.messaging.conf import WEBHOOK_APP_THREADS, WEBHOOK_WORKERS
-    from triplec.messaging.models import Channel, MessageStatus, OutboundMessage, State
+    from triplec.messaging.models import MessageStatus, OutboundMessage, State
+    from triplec.messaging.tests.factories import envelope
     from triplec.messaging.webhooks import sign
-    from triplec.tests.support import make_office, stop_server
+    from triplec.tests.support import make_channel, make_office, stop_server
 
     office = make_office()
-    channel = Channel.objects.create(
-        office=office,
-        phone_number_id="922000000000001",
-        display_number="+62 380 821123",
-        waba_id="922000000000002",
-        base_url="http://127.0.0.1:9",
-        provider="simulator",
-    )
+    channel = make_channel(office=office)
     OutboundMessage.objects.bulk_create(
         [
             OutboundMessage(
@@ -122,42 +117,19 @@ def run(size: int = 5000) -> dict:
     posts = []
     ts = int(time.time())
     for i in range(size):
-        body = json.dumps(
-            {
-                "object": "whatsapp_business_account",
-                "entry": [
-                    {
-                        "id": "922000000000002",
-                        "changes": [
-                            {
-                                "field": "messages",
-                                "value": {
-                                    "messaging_product": "whatsapp",
-                                    "metadata": {
-                                        "display_phone_number": "62380821123",
-                                        "phone_number_id": "922000000000001",
-                                    },
-                                    "statuses": [
-                                        {
-                                            "id": f"wamid.bench{i}",
-                                            "status": "delivered",
-                                            "timestamp": str(ts),
-                                            "recipient_id": f"628{1500000000 + i}",
-                                            "pricing": {
-                                                "billable": True,
-                                                "pricing_model": "PMP",
-                                                "type": "regular",
-                                                "category": "utility",
-                                            },
-                                        }
-                                    ],
-                                },
-                            }
-                        ],
-                    }
-                ],
-            }
-        ).encode()
+        status = {
+            "id": f"wamid.bench{i}",
+            "status": "delivered",
+            "timestamp": str(ts),
+            "recipient_id": f"628{1500000000 + i}",
+            "pricing": {
+                "billable": True,
+                "pricing_model": "PMP",
+                "type": "regular",
+                "category": "utility",
+            },
+        }
+        body = json.dumps(envelope({"statuses": [status]})).encode()
         posts.append(
             (
                 "POST",
@@ -197,15 +169,8 @@ def run(size: int = 5000) -> dict:
     delivered = OutboundMessage.objects.filter(state=State.DELIVERED).count()
     rate, baseline_rate = size / seconds, size / base_seconds
     return {
-        "name": "webhook",
-        "size": size,
-        "seconds": round(seconds, 3),
-        "rate": round(rate, 1),
-        "baseline_rate": round(baseline_rate, 1),
-        "ratio": round(rate / baseline_rate, 3),
-        "p50_ms": round(percentile(lat, 50), 2),
-        "p95_ms": round(percentile(lat, 95), 2),
-        "p99_ms": round(percentile(lat, 99), 2),
+        **headline("webhook", size, seconds, rate, baseline_rate),
+        **latency_fields(lat, 2),
         "baseline_p99_ms": round(percentile(base_lat, 99), 2),
         "non_200": sum(1 for c in codes if c != 200) + sum(1 for c in base_codes if c != 200),
         "statuses_applied": applied,
@@ -218,16 +183,3 @@ def run(size: int = 5000) -> dict:
         "database": connection.vendor,
         "target": ">= 1500/s, p99 < 100 ms (SQLite)",
     }
-
-
-if __name__ == "__main__":
-    import os
-
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "triplec.settings")
-    django.setup()
-    from triplec.imports.management.commands.bench import throwaway_database
-
-    with throwaway_database():
-        print(json.dumps(run()))

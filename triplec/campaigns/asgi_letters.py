@@ -18,11 +18,10 @@ import re
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections, transaction
 
-from triplec.audit.services import audit_record
-
 from .letters import letter_path
 from .links import LinkExpired, LinkInvalid, unsign_token
 from .models import Target
+from .services import letter_fetched
 
 log = logging.getLogger(__name__)
 
@@ -105,12 +104,5 @@ def record_fetches(public_ids: list[str]) -> int:
         for public_id in public_ids:
             target = targets.get(public_id)
             if target is not None and target.letter is not None:
-                audit_record(
-                    action="campaign.pdf_fetch",
-                    obj=target.campaign,
-                    taxpayer=target.taxpayer,
-                    channel="whatsapp",
-                    summary=f"PDF Surat Teguran {target.letter.number} diambil",
-                    detail={"target": target.pk},
-                )
+                letter_fetched(target=target)
     return len(public_ids)

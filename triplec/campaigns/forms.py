@@ -3,31 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from triplec.accounts.models import User
 
-from .models import Campaign, SavedFilter
+from .models import CONTENT_FIELDS, Campaign, SavedFilter
 
-FIELDS = [
-    "name",
-    "criterion",
-    "days",
-    "only_before_paksa",
-    "reminder_interval_days",
-    "reminder_max_count",
-    "npwp_list",
-    "saved_filter",
-    "kaps",
-    "amount_min",
-    "amount_max",
-    "account_representative",
-    "letter_age_min_days",
-    "letter_age_max_days",
-    "minimum_amount",
-    "frequency_cap_days",
-    "exclude_paksa_stage",
-    "holdout_percent",
-    "attach_pdf",
-    "price_per_message",
-    "scheduled_start",
-]
+# The form edits what the section head approves (CONTENT_FIELDS), less what the services set themselves.
+FIELDS = [f.removesuffix("_id") for f in CONTENT_FIELDS if f not in ("office_id", "holdout_seed", "template_id")]
 
 
 class CampaignForm(forms.ModelForm):
@@ -63,4 +42,5 @@ class CampaignForm(forms.ModelForm):
         return data
 
     def service_fields(self) -> dict:
-        return {k: self.cleaned_data.get(k) for k in FIELDS if k not in ("name", "criterion")}
+        """The form's fields as campaign_create and campaign_update take them."""
+        return {k: self.cleaned_data.get(k) for k in FIELDS}

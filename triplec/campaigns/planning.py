@@ -10,6 +10,8 @@ import math
 import zoneinfo
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from triplec.offices.hours import next_opening
 from triplec.offices.models import Office
 
@@ -80,6 +82,15 @@ def plan_sends(*, office: Office, recipients: list[str], start: dt.datetime, rat
     tz = zoneinfo.ZoneInfo(office.time_zone)
     days = len({t.astimezone(tz).date() for t in times})
     return Plan(times, min(times), max(times), days)
+
+
+def plan_campaign_sends(*, office: Office, recipients: list[str], start: dt.datetime, rate: float):
+    """plan_sends at the configured messaging tier, and the grace each message has after its planned time before
+    it expires unsent (its not_after). Returns (plan, grace)."""
+    plan = plan_sends(
+        office=office, recipients=recipients, start=start, rate=rate, tier=settings.CAMPAIGN_MESSAGING_TIER
+    )
+    return plan, dt.timedelta(hours=settings.CAMPAIGN_SEND_GRACE_HOURS)
 
 
 def estimate(*, office: Office, count: int, unique: int, start: dt.datetime, rate: float, tier: int) -> dict:

@@ -15,19 +15,18 @@ import datetime as dt
 import uuid
 from collections import Counter
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from triplec.audit.services import audit_record
-from triplec.messaging.models import OutboundMessage, State, TemplateStatus
+from triplec.messaging.models import OutboundMessage, State
 
+from .guards import CampaignError, approved_template, lock_campaign, require_runner
 from .letters import render_ahead
 from .links import BulkSigner
 from .models import Campaign, CampaignState, Criterion, Target, TargetStatus
 from .payload import restamped
-from .planning import plan_sends
-from .rules import CampaignError, require_runner
+from .planning import plan_campaign_sends
 from .selection import FAILED_STATES, messaged_targets
 
 RESENDABLE_STATES = (CampaignState.RUNNING, CampaignState.PAUSED, CampaignState.COMPLETED)
@@ -62,11 +61,7 @@ def campaign_resend_failed(
     """Queue again the campaign's failed messages (all, or those that failed with `reason`). Returns counts:
     resent, and skipped (the letter was messaged by another campaign since)."""
     now = now or timezone.now()
-    campaign = (
-        Campaign.objects.select_for_update(of=("self",))
-        .select_related("office", "template__channel")
-        .get(pk=campaign.pk)
-    )
+    campaign = lock_campaign(campaign, "office", "template__channel")
     require_runner(actor, campaign.office)
     if actor is None:
         raise CampaignError("forbidden", "Pengiriman ulang dilakukan oleh Kepala Seksi.")
@@ -76,9 +71,7 @@ def campaign_resend_failed(
         )
     if not campaign.approval_valid:
         raise CampaignError("not_approved", "Kampanye berubah setelah disetujui: perlu persetujuan ulang.")
-    template = campaign.template
-    if template is None or template.status != TemplateStatus.APPROVED:
-        raise CampaignError("template_not_approved", "Template pesan belum disetujui WhatsApp.")
+    template = approved_template(campaign)
     release_failed_targets(office_id=campaign.office_id)
     targets = (
         Target.objects.filter(campaign=campaign, outbound__state__in=FAILED_STATES)
@@ -99,14 +92,12 @@ def campaign_resend_failed(
         )
     targets = [t for t in targets if t.letter_id not in taken]
     wa_channel = template.channel
-    plan = plan_sends(
+    plan, grace = plan_campaign_sends(
         office=campaign.office,
         recipients=[t.outbound.to or t.outbound.recipient for t in targets],
         start=now,
         rate=wa_channel.messages_per_second,
-        tier=settings.CAMPAIGN_MESSAGING_TIER,
     )
-    grace = dt.timedelta(hours=settings.CAMPAIGN_SEND_GRACE_HOURS)
     signer = BulkSigner()
     created_by = actor if getattr(actor, "is_authenticated", False) else None
     for target, at in zip(targets, plan.send_after):

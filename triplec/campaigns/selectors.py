@@ -16,7 +16,7 @@ from triplec.offices.hours import hours_text, is_open, next_opening
 
 from . import message as msg
 from .models import Campaign, CampaignState, Criterion, Target, TargetStatus
-from .planning import FAR_FUTURE, plan_sends
+from .planning import FAR_FUTURE, plan_campaign_sends
 from .selection import REASONS, build_selection, reason_label
 
 TIERS = (250, 2_000, 10_000, 100_000)
@@ -56,9 +56,8 @@ def campaign_preview(campaign: Campaign, *, now: dt.datetime | None = None, samp
     tier = settings.CAMPAIGN_MESSAGING_TIER
     rate = template.channel.messages_per_second if template is not None else 80
     start = max(now, campaign.scheduled_start or now)
-    plan = plan_sends(office=campaign.office, recipients=recipients, start=start, rate=rate, tier=tier)
+    plan, grace = plan_campaign_sends(office=campaign.office, recipients=recipients, start=start, rate=rate)
     # As the start will write them: the Surat Paksa sentence as of each message's last sending day.
-    grace = dt.timedelta(hours=settings.CAMPAIGN_SEND_GRACE_HOURS)
     past_paksa_date = msg.stamp_send_by([c.notice for c in queued], plan.send_after, grace, campaign.office.time_zone)
     sample_rows = []
     for c in queued[:samples]:

@@ -13,19 +13,26 @@ from django.utils import timezone
 
 from triplec.accounts.permissions import allowed
 from triplec.audit.services import audit_record, changes_between
-from triplec.messaging.models import OutboundMessage, State, TemplateStatus
+from triplec.messaging.models import OutboundMessage, State
 from triplec.messaging.registry import template_save, template_submit
 from triplec.messaging.services import channel_for_office
 
 from . import message as msg
 from .bulk import collector_paused, foreign_keys_trusted, write_start
+from .guards import (
+    CampaignError,
+    approved_template,
+    lock_campaign,
+    require_approved,
+    require_runner,
+    require_staff,
+)
 from .letters import forget_letters, render_ahead
 from .links import BulkSigner
 from .models import CONTENT_FIELDS, Campaign, CampaignState, Criterion, Target, TargetStatus
 from .payload import restamped, rewarned
-from .planning import FAR_FUTURE, plan_sends
+from .planning import FAR_FUTURE, plan_campaign_sends
 from .resend import release_failed_targets
-from .rules import CampaignError, require_runner, require_staff
 from .selection import build_selection
 from .selectors import live_target_statuses
 
@@ -52,6 +59,26 @@ def _channel(office):
 
 
 # --- create and change ---------------------------------------------------------------------------------------
+NON_NEGATIVE_FIELDS = (
+    "days",
+    "reminder_interval_days",
+    "reminder_max_count",
+    "frequency_cap_days",
+    "minimum_amount",
+    "price_per_message",
+)
+CHECKED_FIELDS = (  # what _check_fields looks at
+    "name",
+    "criterion",
+    "holdout_percent",
+    "amount_min",
+    "amount_max",
+    "npwp_list",
+    "saved_filter",
+    *NON_NEGATIVE_FIELDS,
+)
+
+
 def _check_fields(fields: dict[str, Any]) -> None:
     if fields.get("criterion") not in Criterion.values:
         raise CampaignError("invalid_criterion", "Kriteria harus a, b, atau c.")
@@ -66,14 +93,7 @@ def _check_fields(fields: dict[str, Any]) -> None:
         str(fields.get("npwp_list") or "").strip() or fields.get("saved_filter")
     ):
         raise CampaignError("missing_list", "Kriteria (c) memerlukan daftar NPWP atau filter tersimpan.")
-    for key in (
-        "days",
-        "reminder_interval_days",
-        "reminder_max_count",
-        "frequency_cap_days",
-        "minimum_amount",
-        "price_per_message",
-    ):
+    for key in NON_NEGATIVE_FIELDS:
         if fields.get(key) is not None and int(fields[key]) < 0:
             raise CampaignError("invalid_number", f"Nilai {key} tidak boleh negatif.")
 
@@ -105,7 +125,7 @@ def campaign_create(*, office, maker, name: str, criterion: str, channel: str = 
 def campaign_update(*, campaign: Campaign, actor, channel: str = "web", **fields: Any) -> Campaign:
     """Change a campaign not yet started. A change after approval withdraws the approval: the section head
     must approve again (the content hash no longer matches)."""
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign = lock_campaign(campaign)
     require_staff(actor, campaign.office)
     if not campaign.is_editable:
         raise CampaignError("not_editable", "Kampanye yang sudah berjalan tidak dapat diubah.")
@@ -114,26 +134,7 @@ def campaign_update(*, campaign: Campaign, actor, channel: str = "web", **fields
         setattr(campaign, key, value)
     if "attach_pdf" in fields and "template" not in fields and "template_id" not in fields:
         campaign.template = campaign_template(channel=_channel(campaign.office), with_pdf=campaign.attach_pdf)
-    _check_fields(
-        {
-            f: getattr(campaign, f)
-            for f in (
-                "name",
-                "criterion",
-                "holdout_percent",
-                "amount_min",
-                "amount_max",
-                "npwp_list",
-                "saved_filter",
-                "days",
-                "reminder_interval_days",
-                "reminder_max_count",
-                "frequency_cap_days",
-                "minimum_amount",
-                "price_per_message",
-            )
-        }
-    )
+    _check_fields({f: getattr(campaign, f) for f in CHECKED_FIELDS})
     campaign.full_clean(exclude=["template", "maker", "holdout_seed"])
     changes = changes_between(before, {f: getattr(campaign, f) for f in CONTENT_FIELDS})
     if changes and campaign.state == CampaignState.APPROVED:
@@ -153,20 +154,14 @@ def campaign_update(*, campaign: Campaign, actor, channel: str = "web", **fields
 
 @transaction.atomic
 def campaign_submit(*, campaign: Campaign, actor, channel: str = "web") -> Campaign:
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign = lock_campaign(campaign)
     require_staff(actor, campaign.office)
     if not campaign.is_editable:
         raise CampaignError("bad_state", "Kampanye ini tidak dapat diajukan.")
     if campaign.state == CampaignState.APPROVED and campaign.approval_valid:
         return campaign
-    campaign.state = CampaignState.PENDING
-    campaign.save(update_fields=["state", "updated_at"])
-    audit_record(
-        action="campaign.submit",
-        actor=actor,
-        obj=campaign,
-        channel=channel,
-        summary=f"kampanye {campaign.name} diajukan untuk persetujuan",
+    _move(
+        campaign, CampaignState.PENDING, "campaign.submit", "diajukan untuk persetujuan", actor=actor, channel=channel
     )
     return campaign
 
@@ -174,7 +169,7 @@ def campaign_submit(*, campaign: Campaign, actor, channel: str = "web") -> Campa
 @transaction.atomic
 def campaign_approve(*, campaign: Campaign, approver, channel: str = "web", now: dt.datetime | None = None) -> Campaign:
     """The checker's approval: a section head of the office, never the maker. Records the content approved."""
-    campaign = Campaign.objects.select_for_update(of=("self",)).select_related("template").get(pk=campaign.pk)
+    campaign = lock_campaign(campaign, "template")
     if approver is None or not getattr(approver, "is_authenticated", False):
         raise CampaignError("forbidden", "Anda harus masuk terlebih dahulu.")
     if not allowed(approver, "campaign.approve"):
@@ -187,28 +182,29 @@ def campaign_approve(*, campaign: Campaign, approver, channel: str = "web", now:
         raise CampaignError("bad_state", "Kampanye ini tidak dapat disetujui dalam status sekarang.")
     if campaign.state == CampaignState.APPROVED and campaign.approval_valid:
         return campaign
-    campaign.state = CampaignState.APPROVED
     campaign.approver = approver
     campaign.approved_at = now or timezone.now()
     campaign.approved_hash = campaign.content_hash()
-    campaign.save(update_fields=["state", "approver", "approved_at", "approved_hash", "updated_at"])
-    audit_record(
-        action="campaign.approve",
+    _move(
+        campaign,
+        CampaignState.APPROVED,
+        "campaign.approve",
+        "disetujui",
         actor=approver,
-        obj=campaign,
         channel=channel,
-        summary=f"kampanye {campaign.name} disetujui",
+        fields=("approver", "approved_at", "approved_hash"),
         detail={"hash": campaign.approved_hash},
     )
     return campaign
 
 
-def require_approved(campaign: Campaign) -> None:
-    """The one gate before anything is queued: approved by a section head other than the maker, unchanged since."""
-    if campaign.state not in (CampaignState.APPROVED, CampaignState.RUNNING, CampaignState.PAUSED):
-        raise CampaignError("not_approved", "Kampanye belum disetujui Kepala Seksi.")
-    if not campaign.approval_valid or campaign.approver_id == campaign.maker_id:
-        raise CampaignError("not_approved", "Kampanye berubah setelah disetujui: perlu persetujuan ulang.")
+def _move(campaign: Campaign, state: str, action: str, done: str, *, actor, channel: str, fields=(), detail=None):
+    """The campaign saved in its new state (with the other `fields` changed alongside), and the step audited:
+    "kampanye NAME <done>"."""
+    campaign.state = state
+    campaign.save(update_fields=["state", *fields, "updated_at"])
+    summary = f"kampanye {campaign.name} {done}"
+    audit_record(action=action, actor=actor, obj=campaign, channel=channel, summary=summary, detail=detail)
 
 
 # --- start ---------------------------------------------------------------------------------------------------
@@ -229,14 +225,12 @@ def campaign_start(*, campaign: Campaign, actor=None, channel: str = "web", now:
 @transaction.atomic
 def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) -> dict:
     now = now or timezone.now()
-    campaign = Campaign.objects.select_for_update(of=("self",)).select_related("office", "template").get(pk=campaign.pk)
+    campaign = lock_campaign(campaign, "office", "template")
     require_runner(actor, campaign.office)
     require_approved(campaign)
     if campaign.state != CampaignState.APPROVED:
         raise CampaignError("bad_state", "Kampanye sudah dimulai.")
-    template = campaign.template
-    if template is None or template.status != TemplateStatus.APPROVED:
-        raise CampaignError("template_not_approved", "Template pesan belum disetujui WhatsApp.")
+    template = approved_template(campaign)
     wa_channel = template.channel
     if wa_channel.office_id != campaign.office_id or not wa_channel.is_active:
         raise CampaignError("no_channel", "Kantor ini belum memiliki nomor WhatsApp aktif.")
@@ -245,14 +239,9 @@ def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) 
     queued = selection.queued
     recipients = [c.phone.lstrip("+") or c.recipient for c in queued]
     start = max(now, campaign.scheduled_start or now)
-    plan = plan_sends(
-        office=campaign.office,
-        recipients=recipients,
-        start=start,
-        rate=wa_channel.messages_per_second,
-        tier=settings.CAMPAIGN_MESSAGING_TIER,
+    plan, grace = plan_campaign_sends(
+        office=campaign.office, recipients=recipients, start=start, rate=wa_channel.messages_per_second
     )
-    grace = dt.timedelta(hours=settings.CAMPAIGN_SEND_GRACE_HOURS)
     past_paksa_date = msg.stamp_send_by([c.notice for c in queued], plan.send_after, grace, campaign.office.time_zone)
     created_by = actor if getattr(actor, "is_authenticated", False) else None
     # Targets and outbox rows in bulk (bulk.py); the disclosure record is the target row itself (who, which
@@ -268,7 +257,6 @@ def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) 
         now=now,
     )
     messages = counts["queued"]
-    campaign.state = CampaignState.RUNNING if messages else CampaignState.COMPLETED
     campaign.started_at = now
     campaign.finished_at = None if messages else now
     campaign.plan = {
@@ -278,13 +266,14 @@ def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) 
         "unknown_npwps": len(selection.unknown_npwps),
         "past_paksa_date": past_paksa_date,
     }
-    campaign.save(update_fields=["state", "started_at", "finished_at", "plan", "updated_at"])
-    audit_record(
-        action="campaign.start",
+    _move(
+        campaign,
+        CampaignState.RUNNING if messages else CampaignState.COMPLETED,
+        "campaign.start",
+        f"dimulai: {messages} pesan",
         actor=actor,
-        obj=campaign,
         channel=channel,
-        summary=f"kampanye {campaign.name} dimulai: {messages} pesan",
+        fields=("started_at", "finished_at", "plan"),
         detail={**counts, "template": template.name, "template_version": template.version},
     )
     if messages and template.header_type == "DOCUMENT":
@@ -303,19 +292,13 @@ def _queued_messages(campaign: Campaign):
 @transaction.atomic
 def campaign_pause(*, campaign: Campaign, actor, channel: str = "web") -> int:
     """Hold every message not yet claimed by a dispatcher (those in flight finish). Returns how many are held."""
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign = lock_campaign(campaign)
     require_runner(actor, campaign.office)
     if campaign.state != CampaignState.RUNNING:
         raise CampaignError("bad_state", "Hanya kampanye yang berjalan yang dapat dijeda.")
     held = _queued_messages(campaign).update(next_attempt_at=FAR_FUTURE, not_after=FAR_FUTURE)
-    campaign.state = CampaignState.PAUSED
-    campaign.save(update_fields=["state", "updated_at"])
-    audit_record(
-        action="campaign.pause",
-        actor=actor,
-        obj=campaign,
-        channel=channel,
-        summary=f"kampanye {campaign.name} dijeda ({held} pesan ditahan)",
+    _move(
+        campaign, CampaignState.PAUSED, "campaign.pause", f"dijeda ({held} pesan ditahan)", actor=actor, channel=channel
     )
     return held
 
@@ -324,24 +307,14 @@ def campaign_pause(*, campaign: Campaign, actor, channel: str = "web") -> int:
 def campaign_resume(*, campaign: Campaign, actor, channel: str = "web", now: dt.datetime | None = None) -> int:
     """Plan the held messages again from now, within office hours and the tier."""
     now = now or timezone.now()
-    campaign = (
-        Campaign.objects.select_for_update(of=("self",))
-        .select_related("office", "template__channel")
-        .get(pk=campaign.pk)
-    )
+    campaign = lock_campaign(campaign, "office", "template__channel")
     require_runner(actor, campaign.office)
     if campaign.state != CampaignState.PAUSED:
         raise CampaignError("bad_state", "Hanya kampanye yang dijeda yang dapat dilanjutkan.")
     require_approved(campaign)
     held = _replan_queued(campaign, now=now)
-    campaign.state = CampaignState.RUNNING
-    campaign.save(update_fields=["state", "updated_at"])
-    audit_record(
-        action="campaign.resume",
-        actor=actor,
-        obj=campaign,
-        channel=channel,
-        summary=f"kampanye {campaign.name} dilanjutkan ({held} pesan)",
+    _move(
+        campaign, CampaignState.RUNNING, "campaign.resume", f"dilanjutkan ({held} pesan)", actor=actor, channel=channel
     )
     return held
 
@@ -350,14 +323,12 @@ def _replan_queued(campaign: Campaign, *, now: dt.datetime) -> int:
     """Plan the campaign's queued messages again from now (office hours, holidays, rate, tier), with their PDF
     links and Surat Paksa sentences written for the days they now go. Returns how many."""
     held = list(_queued_messages(campaign).order_by("id").only("id", "to", "recipient", "shape", "payload"))
-    plan = plan_sends(
+    plan, grace = plan_campaign_sends(
         office=campaign.office,
         recipients=[m.to or m.recipient for m in held],
         start=now,
         rate=campaign.template.channel.messages_per_second,
-        tier=settings.CAMPAIGN_MESSAGING_TIER,
     )
-    grace = dt.timedelta(hours=settings.CAMPAIGN_SEND_GRACE_HOURS)
     signer = BulkSigner()
     delivered = dict(
         Target.objects.filter(campaign=campaign, outbound__isnull=False).values_list(
@@ -389,7 +360,7 @@ def replan_office_campaigns(*, office, now: dt.datetime | None = None) -> int:
 @transaction.atomic
 def campaign_cancel(*, campaign: Campaign, actor, channel: str = "web", reason: str = "") -> int:
     """Stop for good: messages not yet claimed fail as "campaign cancelled" and their letters are free again."""
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign = lock_campaign(campaign)
     require_runner(actor, campaign.office)
     if campaign.state in (CampaignState.COMPLETED, CampaignState.CANCELLED):
         raise CampaignError("bad_state", "Kampanye ini sudah selesai atau dibatalkan.")
@@ -406,15 +377,15 @@ def campaign_cancel(*, campaign: Campaign, actor, channel: str = "web", reason: 
         forget_letters(
             Target.objects.filter(campaign=campaign, status=TargetStatus.CANCELLED).values_list("public_id", flat=True)
         )  # their links answer "not available" from now
-    campaign.state = CampaignState.CANCELLED
     campaign.finished_at = now
-    campaign.save(update_fields=["state", "finished_at", "updated_at"])
-    audit_record(
-        action="campaign.cancel",
+    _move(
+        campaign,
+        CampaignState.CANCELLED,
+        "campaign.cancel",
+        f"dibatalkan ({stopped} pesan dihentikan)",
         actor=actor,
-        obj=campaign,
         channel=channel,
-        summary=f"kampanye {campaign.name} dibatalkan ({stopped} pesan dihentikan)",
+        fields=("finished_at",),
         detail={"reason": reason[:200]},
     )
     return stopped
@@ -456,6 +427,18 @@ def campaign_preview_seen(*, campaign: Campaign, actor, preview: dict, channel: 
         channel=channel,
         summary=f"pratinjau kampanye {campaign.name} dilihat",
         detail={"messages": preview.get("count"), "samples": len(preview.get("samples") or [])},
+    )
+
+
+def letter_fetched(*, target: Target) -> None:
+    """WhatsApp fetched a message's PDF (the Surat Teguran, through its signed link): one audit entry each time."""
+    audit_record(
+        action="campaign.pdf_fetch",
+        obj=target.campaign,
+        taxpayer=target.taxpayer,
+        channel="whatsapp",
+        summary=f"PDF Surat Teguran {target.letter.number} diambil",
+        detail={"target": target.pk},
     )
 
 

@@ -1,5 +1,7 @@
 """Console pages of campaigns. Thin: every change goes through services, every read through selectors."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from triplec.accounts.permissions import allowed
-from triplec.audit.services import audit_record
 
 from . import services
 from .forms import CampaignForm
@@ -50,21 +51,8 @@ def campaign_new(request):
     if office is None:
         raise PermissionDenied
     form = CampaignForm(request.POST or None, request.FILES or None, office=office)
-    if request.method == "POST" and form.is_valid():
-        try:
-            campaign = services.campaign_create(
-                office=office,
-                maker=request.user,
-                name=form.cleaned_data["name"],
-                criterion=form.cleaned_data["criterion"],
-                **form.service_fields(),
-            )
-        except services.CampaignError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Campaign created. Check the preview, then submit it for approval."))
-            return redirect("campaigns:detail", pk=campaign.pk)
-    return render(request, "campaigns/form.html", {"form": form, "campaign": None})
+    create = partial(services.campaign_create, office=office, maker=request.user)
+    return _form_page(request, form, create, _("Campaign created. Check the preview, then submit it for approval."))
 
 
 @login_required
@@ -73,21 +61,20 @@ def campaign_edit(request, pk: int):
     form = CampaignForm(
         request.POST or None, request.FILES or None, instance=Campaign.objects.get(pk=pk), office=campaign.office
     )
+    update = partial(services.campaign_update, campaign=campaign, actor=request.user)
+    return _form_page(request, form, update, _("Campaign saved."), campaign)
+
+
+def _form_page(request, form: CampaignForm, save, ok: str, campaign: Campaign | None = None):
+    """The campaign form; a valid POST goes to `save` (a campaign service) and, accepted, to the campaign's page."""
     if request.method == "POST" and form.is_valid():
         try:
-            fields = form.service_fields()
-            services.campaign_update(
-                campaign=campaign,
-                actor=request.user,
-                name=form.cleaned_data["name"],
-                criterion=form.cleaned_data["criterion"],
-                **fields,
-            )
+            saved = save(**form.service_fields())
         except services.CampaignError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("Campaign saved."))
-            return redirect("campaigns:detail", pk=pk)
+            messages.success(request, ok)
+            return redirect("campaigns:detail", pk=saved.pk)
     return render(request, "campaigns/form.html", {"form": form, "campaign": campaign})
 
 
@@ -195,14 +182,7 @@ def notice_pdf(request, token: str):
     if target is None:
         return HttpResponseGone("Dokumen tidak tersedia.")
     data = render_letter(target).read_bytes()
-    audit_record(
-        action="campaign.pdf_fetch",
-        obj=target.campaign,
-        taxpayer=target.taxpayer,
-        channel="whatsapp",
-        summary=f"PDF Surat Teguran {target.letter.number} diambil",
-        detail={"target": target.pk},
-    )
+    services.letter_fetched(target=target)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="surat-teguran.pdf"'
     response["Cache-Control"] = "private, no-store"

@@ -153,12 +153,7 @@ def _rate_ok(turn: Turn) -> bool:
     if recent < settings.BOT_MAX_REPLIES_PER_MINUTE:
         return True
     if not c.is_handed_off:
-        conversation_handoff(
-            conversation=c,
-            reason="rate_limited",
-            now=turn.now,
-            summary=_summary(turn, "Terlalu banyak pesan dalam satu menit (kemungkinan bot/otomatis)."),
-        )
+        _to_officer(turn, "rate_limited", "Terlalu banyak pesan dalam satu menit (kemungkinan bot/otomatis).")
     return False
 
 
@@ -195,22 +190,26 @@ def _disclose(turn: Turn, contact: Contact, what: str, summary: str) -> None:
         if verified_in(c, contact)
         else f"registered {contact.source} contact, verified {contact.verified_at:%Y-%m-%d}"
     )
-    audit_record(
-        action="disclose",
-        channel="bot",
-        taxpayer=contact.taxpayer,
-        obj=c,
-        office=c.office,
-        summary=summary[:300],
-        detail={
-            "what": what,
-            "contact": mask_contact(contact.phone, contact.wa_user_id),
-            "why": why,
-            "conversation": c.pk,
-            "inbound": turn.inbound.wamid,
-        },
-    )
+    _audit_disclosure(c, contact, what, why, summary, inbound=turn.inbound.wamid)
     turn.reply_taxpayer = contact.taxpayer
+
+
+def _audit_disclosure(c: Conversation, contact: Contact, what: str, why: str, summary: str, **more) -> None:
+    """Something about the contact's taxpayer told in this conversation: audited as a disclosure."""
+    detail = {
+        "what": what,
+        "contact": mask_contact(contact.phone, contact.wa_user_id),
+        "why": why,
+        "conversation": c.pk,
+    }
+    _audit(c, "disclose", contact.taxpayer, summary[:300], {**detail, **more})
+
+
+def _audit(c: Conversation, action: str, taxpayer, summary: str, detail: dict, obj=None) -> None:
+    """A step of the bot about a taxpayer, in the audit log under the conversation (or `obj`) and its office."""
+    audit_record(
+        action=action, channel="bot", taxpayer=taxpayer, obj=obj or c, office=c.office, summary=summary, detail=detail
+    )
 
 
 def _summary(turn: Turn, reason: str) -> str:
@@ -218,7 +217,7 @@ def _summary(turn: Turn, reason: str) -> str:
     c = turn.conversation
     lines = [f"Alasan: {reason}"]
     active = turn.identity.active
-    contact = turn.identity.by_taxpayer(c.taxpayer_id) or (active[0] if len(active) == 1 else None)
+    contact = turn.identity.likely(c.taxpayer_id)
     if contact is not None:
         tp = contact.taxpayer
         verified = "terkonfirmasi" if identity_confirmed(c, contact, turn.now) else "perlu dikonfirmasi"
@@ -340,11 +339,17 @@ def _count_other(turn: Turn, reprompt) -> None:
 
 def _handoff(turn: Turn, reason: str, why: str) -> None:
     c = turn.conversation
-    summary = _summary(turn, why)
-    if conversation_handoff(conversation=c, reason=reason, summary=summary, now=turn.now):
+    if _to_officer(turn, reason, why):
         turn.say(answers.handed_off(c.office, turn.now, reason=reason))
     c.other_count = 0
     turn.action = f"handoff:{reason}"
+
+
+def _to_officer(turn: Turn, reason: str, why: str) -> bool:
+    """Hand the conversation to the officers with the summary of `why`; False when it was handed off already."""
+    return conversation_handoff(
+        conversation=turn.conversation, reason=reason, now=turn.now, summary=_summary(turn, why)
+    )
 
 
 def _intent(turn: Turn, result: Classification) -> None:
@@ -397,20 +402,8 @@ def _authorised(turn: Turn, intent: str) -> Contact | None:
         turn.say(answers.choose_taxpayer(taxpayers))
         turn.action = "choose_taxpayer"
         for x in active:  # masked NPWP and initials are still about the taxpayer: audited
-            audit_record(
-                action="disclose",
-                channel="bot",
-                taxpayer=x.taxpayer,
-                obj=c,
-                office=c.office,
-                summary="masked NPWP and initials in a choice for a shared number",
-                detail={
-                    "what": "taxpayer_choice",
-                    "contact": mask_contact(x.phone, x.wa_user_id),
-                    "why": "number registered to several taxpayers",
-                    "conversation": c.pk,
-                },
-            )
+            summary = "masked NPWP and initials in a choice for a shared number"
+            _audit_disclosure(c, x, "taxpayer_choice", "number registered to several taxpayers", summary)
         return None
     if is_locked(contact):
         turn.say(answers.locked(c.office))
@@ -431,13 +424,21 @@ def _authorised(turn: Turn, intent: str) -> Contact | None:
     return contact
 
 
-def _choose_taxpayer(turn: Turn, result: Classification) -> bool:
+def _picked(turn: Turn, result: Classification, prefix: str, *, first: int) -> str | None:
+    """The option of the last list the taxpayer picked: a button's id after `prefix`, or the digit of a numbered
+    list counted from `first`; None when the message picks nothing."""
     c, m = turn.conversation, turn.inbound
-    chosen = None
-    if m.reply_id.startswith("wp:"):
-        chosen = m.reply_id[3:]
-    elif result.digits_choice is not None and 1 <= result.digits_choice <= len(c.options or []):
-        chosen = c.options[result.digits_choice - 1]
+    if m.reply_id.startswith(prefix):
+        return m.reply_id[len(prefix) :]
+    digit, options = result.digits_choice, c.options or []
+    if digit is not None and first <= digit < first + len(options):
+        return options[digit - first]
+    return None
+
+
+def _choose_taxpayer(turn: Turn, result: Classification) -> bool:
+    c = turn.conversation
+    chosen = _picked(turn, result, "wp:", first=1)
     if chosen is None:
         if result.digits_choice is None and result.intent != "lainnya":
             _to_menu(c)
@@ -481,30 +482,16 @@ def _answer_challenge(turn: Turn, result: Classification) -> bool:
         pending = c.pending_intent or "rincian"
         c.state, c.pending_intent = ConversationState.MENU, ""
         conversation_event(conversation=c, kind="challenge_passed", text=c.challenge_kind, at=turn.now)
-        audit_record(
-            action="identity.challenge_passed",
-            channel="bot",
-            taxpayer=contact.taxpayer,
-            obj=c,
-            office=c.office,
-            summary="bot identity challenge passed",
-            detail={"kind": c.challenge_kind},
-        )
+        detail = {"kind": c.challenge_kind}
+        _audit(c, "identity.challenge_passed", contact.taxpayer, "bot identity challenge passed", detail)
         turn.say(answers.text(answers.challenge_passed()))
         turn.action = "challenge_passed"
         HANDLERS[pending](turn, Classification(pending, 1.0, ["resumed"]))
         return True
     guard = identity_failure(contact=contact, now=turn.now)
     c.challenge_failures += 1
-    audit_record(
-        action="identity.challenge_failed",
-        channel="bot",
-        taxpayer=contact.taxpayer,
-        obj=c,
-        office=c.office,
-        summary="bot identity challenge failed",
-        detail={"kind": c.challenge_kind, "failures": guard.failures},
-    )
+    detail = {"kind": c.challenge_kind, "failures": guard.failures}
+    _audit(c, "identity.challenge_failed", contact.taxpayer, "bot identity challenge failed", detail)
     if guard.is_locked:
         turn.action = "locked"
         conversation_event(conversation=c, kind="identity_locked", text=f"{guard.failures} kali gagal", at=turn.now)
@@ -517,22 +504,10 @@ def _answer_challenge(turn: Turn, result: Classification) -> bool:
             summary=f"Rincian dikunci: {guard.failures}x jawaban verifikasi salah dari "
             f"{mask_phone(contact.phone) if contact.phone else 'pengguna WhatsApp'}",
         )
-        audit_record(
-            action="identity.locked",
-            channel="bot",
-            taxpayer=contact.taxpayer,
-            obj=contact,
-            office=c.office,
-            summary="details locked after failed challenges",
-            detail={"failures": guard.failures, "conversation": c.pk},
-        )
+        detail = {"failures": guard.failures, "conversation": c.pk}
+        _audit(c, "identity.locked", contact.taxpayer, "details locked after failed challenges", detail, obj=contact)
         turn.say(answers.locked(c.office))
-        conversation_handoff(
-            conversation=c,
-            reason="identity_locked",
-            now=turn.now,
-            summary=_summary(turn, "Verifikasi identitas gagal tiga kali; rincian dikunci."),
-        )
+        _to_officer(turn, "identity_locked", "Verifikasi identitas gagal tiga kali; rincian dikunci.")
         return True
     left = settings.BOT_CHALLENGE_MAX_FAILURES - guard.failures
     turn.action = "challenge_failed"
@@ -542,12 +517,8 @@ def _answer_challenge(turn: Turn, result: Classification) -> bool:
 
 def _choose_documents(turn: Turn, result: Classification) -> bool:
     c, m = turn.conversation, turn.inbound
-    choice = None
-    if m.reply_id.startswith("doc:"):
-        choice = m.reply_id[4:]
-    elif result.digits_choice is not None and 0 <= result.digits_choice < len(c.options or []):
-        choice = c.options[result.digits_choice]
-    elif re.fullmatch(r"\s*(semua|semuanya|all|0)\s*", (m.text or "").lower()):
+    choice = _picked(turn, result, "doc:", first=0)
+    if choice is None and re.fullmatch(r"\s*(semua|semuanya|all|0)\s*", (m.text or "").lower()):
         choice = "all"
     if choice is None:
         if result.intent != "lainnya":
@@ -701,17 +672,16 @@ def _terima_kasih(turn: Turn, result: Classification) -> None:
     turn.say(answers.thanks())
 
 
+def _status_by_taxpayer(contact: Contact, status: str, reason: str) -> None:
+    """The person at the number changes a contact's status over WhatsApp (audited by contact_set_status)."""
+    contact_set_status(contact=contact, status=status, channel="bot", reason=reason, source=ContactSource.WHATSAPP)
+
+
 def _berhenti(turn: Turn, result: Classification) -> None:
     c, peer = turn.conversation, turn.inbound.peer
     contacts = [x for x in turn.identity.contacts if x.status == ContactStatus.ACTIVE]
     for contact in contacts:
-        contact_set_status(
-            contact=contact,
-            status=ContactStatus.OPTED_OUT,
-            channel="bot",
-            reason="Permintaan berhenti melalui WhatsApp",
-            source=ContactSource.WHATSAPP,
-        )
+        _status_by_taxpayer(contact, ContactStatus.OPTED_OUT, "Permintaan berhenti melalui WhatsApp")
     cancel_queued_bulk(
         channel_id=c.channel_id,
         wa_id=peer.wa_id,
@@ -737,13 +707,7 @@ def _mulai(turn: Turn, result: Classification) -> None:
         turn.say(answers.start_refused())
         return
     for contact in restartable:
-        contact_set_status(
-            contact=contact,
-            status=ContactStatus.ACTIVE,
-            channel="bot",
-            reason="Permintaan mulai lagi melalui WhatsApp",
-            source=ContactSource.WHATSAPP,
-        )
+        _status_by_taxpayer(contact, ContactStatus.ACTIVE, "Permintaan mulai lagi melalui WhatsApp")
     conversation_event(conversation=c, kind="opt_in", text=f"{len(restartable)} kontak", at=turn.now)
     _to_menu(c)
     turn.say(answers.started(c.office, turn.now))
@@ -753,12 +717,10 @@ def _salah_nomor(turn: Turn, result: Classification) -> None:
     c, peer = turn.conversation, turn.inbound.peer
     contacts = [x for x in turn.identity.contacts if x.status != ContactStatus.WRONG_NUMBER]
     for contact in contacts:
-        contact_set_status(
-            contact=contact,
-            status=ContactStatus.WRONG_NUMBER,
-            channel="bot",
-            reason="Dilaporkan bukan nomor wajib pajak oleh pengguna nomor melalui WhatsApp",
-            source=ContactSource.WHATSAPP,
+        _status_by_taxpayer(
+            contact,
+            ContactStatus.WRONG_NUMBER,
+            "Dilaporkan bukan nomor wajib pajak oleh pengguna nomor melalui WhatsApp",
         )
         staff_task_create(
             office_id=contact.taxpayer.office_id,
@@ -795,9 +757,7 @@ def _lapor_penipuan(turn: Turn, result: Classification) -> None:
     _to_menu(c)
     number = reported_number(turn.inbound.text)
     shown = mask_phone(number) if number else ""
-    contact = turn.identity.by_taxpayer(c.taxpayer_id) or (
-        turn.identity.active[0] if len(turn.identity.active) == 1 else None
-    )
+    contact = turn.identity.likely(c.taxpayer_id)
     staff_task_create(
         office_id=c.office_id,
         kind=TaskKind.SCAM_REPORT,
@@ -820,9 +780,7 @@ def _pengaduan(turn: Turn, result: Classification) -> None:
     _to_menu(c)
     written = _is_complaint(turn.inbound.text, result)
     if written:
-        contact = turn.identity.by_taxpayer(c.taxpayer_id) or (
-            turn.identity.active[0] if len(turn.identity.active) == 1 else None
-        )
+        contact = turn.identity.likely(c.taxpayer_id)
         staff_task_create(
             office_id=c.office_id,
             kind=TaskKind.COMPLAINT,

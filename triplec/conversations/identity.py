@@ -37,6 +37,12 @@ class Identity:
     def by_taxpayer(self, taxpayer_id: int | None) -> Contact | None:
         return next((c for c in self.active if c.taxpayer_id == taxpayer_id), None)
 
+    def likely(self, taxpayer_id: int | None) -> Contact | None:
+        """The active contact of the conversation's taxpayer, else the number's only active contact, else None:
+        whom a task or a summary is most likely about (never a ground to disclose anything)."""
+        active = self.active
+        return self.by_taxpayer(taxpayer_id) or (active[0] if len(active) == 1 else None)
+
 
 def identify(*, wa_id: str, user_id: str, office_id: int) -> Identity:
     """The contacts of this number or user id among the taxpayers of the office that owns the channel: the bot

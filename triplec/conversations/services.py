@@ -108,6 +108,21 @@ def conversation_handoff(*, conversation: Conversation, reason: str, summary: st
     return True
 
 
+def conversation_audit(*, conversation: Conversation, action: str, actor, summary: str, detail=None) -> None:
+    """A member of staff's step on a conversation in the audit log ("conversation <summary>"), under the
+    conversation's office and taxpayer."""
+    audit_record(
+        action=action,
+        actor=actor,
+        obj=conversation,
+        taxpayer=conversation.taxpayer,
+        office=conversation.office,
+        channel="web",
+        summary=f"conversation {summary}",
+        detail=detail,
+    )
+
+
 def conversation_resolve(
     *, conversation: Conversation, now: dt.datetime | None = None, actor=None, note: str = ""
 ) -> None:
@@ -117,15 +132,7 @@ def conversation_resolve(
     conversation.save(update_fields=["state", "resolved_at", "pending_intent", "options", "updated_at"])
     conversation_event(conversation=conversation, kind="resolved", text=note, actor=actor, at=now)
     if actor is not None:
-        audit_record(
-            action="conversation.resolve",
-            actor=actor,
-            obj=conversation,
-            taxpayer=conversation.taxpayer,
-            office=conversation.office,
-            channel="web",
-            summary="conversation resolved",
-        )
+        conversation_audit(conversation=conversation, action="conversation.resolve", actor=actor, summary="resolved")
 
 
 @transaction.atomic
@@ -141,14 +148,11 @@ def conversation_assign(*, conversation: Conversation, officer, actor=None) -> C
     conversation.save(update_fields=["assigned_to", "state", "updated_at"])
     shown = getattr(officer, "full_name", "") or getattr(officer, "username", "")  # the officer's display name
     conversation_event(conversation=conversation, kind="assigned", text=shown, actor=actor)
-    audit_record(
+    conversation_audit(
+        conversation=conversation,
         action="conversation.assign",
         actor=actor,
-        obj=conversation,
-        taxpayer=conversation.taxpayer,
-        office=conversation.office,
-        channel="web",
-        summary="conversation assigned",
+        summary="assigned",
         detail={"from": previous, "to": getattr(officer, "pk", None)},
     )
     return conversation

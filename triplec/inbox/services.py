@@ -25,6 +25,7 @@ from triplec.conversations.services import (
     ConversationError,
     cancel_queued_bulk,
     conversation_assign,
+    conversation_audit,
     conversation_event,
     conversation_officer_replied,
     conversation_reopen,
@@ -345,15 +346,7 @@ def reopen(*, conversation: Conversation, actor) -> Conversation:
         conversation = conversation_reopen(conversation=conversation, actor=actor)
     except ConversationError as exc:
         raise InboxError(str(exc)) from None
-    audit_record(
-        action="conversation.reopen",
-        actor=actor,
-        obj=conversation,
-        taxpayer=conversation.taxpayer,
-        office=conversation.office,
-        channel="web",
-        summary="conversation reopened",
-    )
+    conversation_audit(conversation=conversation, action="conversation.reopen", actor=actor, summary="reopened")
     SlaRecord.objects.filter(conversation=conversation).update(resolution_seconds=None, resolution_breached=False)
     announce(conversation, "inbox.conversation")
     return conversation

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from triplec.accounts.models import User
@@ -186,33 +187,42 @@ def queue_json(request: HttpRequest) -> JsonResponse:
     )
 
 
-def _act(request: HttpRequest, pk: int, fn, ok: str) -> HttpResponse:
+def _act(request: HttpRequest, pk: int, service, ok: str, **fields) -> HttpResponse:
+    """Run one inbox service on the conversation, as the user: `service(conversation=, actor=, **fields)`. Its
+    InboxError is shown as the error message, success as `ok`; back to the conversation either way."""
     c = conversation_for(_inbox_user(request), pk)
     try:
-        fn(c)
+        service(conversation=c, actor=request.user, **fields)
     except services.InboxError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, ok)
+        messages.success(request, str(ok))  # translated now, in the request's language
     return redirect("inbox:conversation", pk=c.pk)
 
 
-@login_required
-@require_POST
-def reply(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        lambda c: services.send_reply(conversation=c, actor=request.user, text=request.POST.get("text", "")),
-        _("Message queued."),
-    )
+def _action_view(service, ok: str, *text_fields: str):
+    """A POST view that runs `service` on the conversation as the user (through _act), with the named POST
+    fields passed as text."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        return _act(request, pk, service, ok, **{f: request.POST.get(f, "") for f in text_fields})
+
+    return view
+
+
+reply = _action_view(services.send_reply, gettext_lazy("Message queued."), "text")
+note = _action_view(services.add_note, gettext_lazy("Note saved."), "text")
+resolve = _action_view(services.resolve, gettext_lazy("Conversation resolved."))
+reopen = _action_view(services.reopen, gettext_lazy("Conversation reopened."))
 
 
 @login_required
 @require_POST
 def send_template(request: HttpRequest, pk: int) -> HttpResponse:
-    def go(c):
-        template = Template.objects.filter(pk=request.POST.get("template") or 0, channel=c.channel).first()
+    def go(*, conversation, actor):
+        template = Template.objects.filter(pk=request.POST.get("template") or 0, channel=conversation.channel).first()
         if template is None:
             raise services.InboxError("Pilih template")
         names = [n for n in request.POST.getlist("param_names")]
@@ -224,52 +234,28 @@ def send_template(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             nh = len(placeholders(template.header_text)) if template.header_type == "TEXT" else 0
             params = {"header": values[:nh], "body": values[nh:]}
-        services.send_template(conversation=c, actor=request.user, template=template, params=params)
+        services.send_template(conversation=conversation, actor=actor, template=template, params=params)
 
     return _act(request, pk, go, _("Template queued."))
 
 
 @login_required
 @require_POST
-def note(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        lambda c: services.add_note(conversation=c, actor=request.user, text=request.POST.get("text", "")),
-        _("Note saved."),
-    )
-
-
-@login_required
-@require_POST
-def resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request, pk, lambda c: services.resolve(conversation=c, actor=request.user), _("Conversation resolved.")
-    )
-
-
-@login_required
-@require_POST
-def reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, lambda c: services.reopen(conversation=c, actor=request.user), _("Conversation reopened."))
-
-
-@login_required
-@require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
-    def go(c):
+    def go(*, conversation, actor):
         officer_id = request.POST.get("officer") or ""
         if officer_id == "me":
-            officer = request.user
-        elif allowed(request.user, "inbox.manage"):
-            officer = User.objects.filter(pk=int(officer_id) if officer_id.isdigit() else 0, office=c.office).first()
+            officer = actor
+        elif allowed(actor, "inbox.manage"):
+            chosen = int(officer_id) if officer_id.isdigit() else 0
+            officer = User.objects.filter(pk=chosen, office=conversation.office).first()
         else:
             raise services.InboxError("Hanya kepala seksi yang dapat mengalihkan percakapan")
         if officer is None:
             raise services.InboxError("Petugas tidak ditemukan")
-        if not allowed(request.user, "inbox.manage") and c.assigned_to_id not in (None, request.user.pk):
+        if not allowed(actor, "inbox.manage") and conversation.assigned_to_id not in (None, actor.pk):
             raise Http404
-        services.assign(conversation=c, officer=officer, actor=request.user)
+        services.assign(conversation=conversation, officer=officer, actor=actor)
 
     return _act(request, pk, go, _("Conversation assigned."))
 
@@ -281,10 +267,10 @@ def billing(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        lambda c: services.issue_and_send_billing(
-            conversation=c, actor=request.user, document_ids=ids, amount=request.POST.get("amount")
-        ),
+        services.issue_and_send_billing,
         _("Billing code issued and queued."),
+        document_ids=ids,
+        amount=request.POST.get("amount"),
     )
 
 
@@ -297,12 +283,7 @@ def contact_status(request: HttpRequest, pk: int) -> HttpResponse:
     reason = request.POST.get("reason", "").strip()[:300] or (
         "Nomor salah (dari kotak masuk)" if status == ContactStatus.WRONG_NUMBER else "Menolak pesan WhatsApp"
     )
-    return _act(
-        request,
-        pk,
-        lambda c: services.set_contact_status(conversation=c, actor=request.user, status=status, reason=reason),
-        _("Contact status changed."),
-    )
+    return _act(request, pk, services.set_contact_status, _("Contact status changed."), status=status, reason=reason)
 
 
 @login_required

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from triplec.core.admin import ReadOnlyAdmin
+
 from .models import Channel, InboundMessage, OutboundMessage, Peer, Template, WebhookEvent, mask_secret
 
 
@@ -52,18 +54,9 @@ class InboundMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookEvent)
-class WebhookEventAdmin(admin.ModelAdmin):
+class WebhookEventAdmin(ReadOnlyAdmin):
     """Read-only: quarantined events are re-processed or discarded in the console (audited), not edited here."""
 
     list_display = ("id", "received_at", "state", "reason_code", "processed_at", "attempts")
     list_filter = ("state", "reason_code")
     exclude = ("body",)  # personal data: the console shows it masked
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

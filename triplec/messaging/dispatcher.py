@@ -454,6 +454,28 @@ class Dispatcher:
     def _record_error(self, message: OutboundMessage, exc: ProviderError, now: dt.datetime) -> None:
         base = OutboundMessage.objects.filter(pk=message.pk, state=State.SENDING, claimed_by=message.claimed_by)
         attempts = message.attempts + 1
+
+        def retry_in(seconds: float, **more) -> None:  # back to the queue, to be sent again after `seconds`
+            base.update(
+                state=State.QUEUED,
+                claimed_by="",
+                next_attempt_at=now + dt.timedelta(seconds=seconds),
+                error_code=exc.code,
+                error_reason=exc.reason_id[:300],
+                needs_resolution=message.needs_resolution or exc.ambiguous,
+                **more,
+            )
+
+        def fail(reason: str) -> None:
+            base.update(
+                state=State.FAILED,
+                claimed_by="",
+                attempts=attempts,
+                error_code=exc.code,
+                error_reason=reason[:300],
+                failed_at=now,
+            )
+
         if exc.kind == THROTTLE:
             key = message.to or message.recipient
             if exc.code == 131056:
@@ -462,23 +484,9 @@ class Dispatcher:
             else:
                 self._bucket(self._channel(message.channel_id)).throttled()
                 delay = 1.0
-            base.update(
-                state=State.QUEUED,
-                claimed_by="",
-                next_attempt_at=now + dt.timedelta(seconds=delay),
-                error_code=exc.code,
-                error_reason=exc.reason_id[:300],
-                needs_resolution=message.needs_resolution or exc.ambiguous,
-            )
+            retry_in(delay)  # a throttle is not the message's fault: not counted as an attempt
         elif exc.kind == PERMANENT:
-            base.update(
-                state=State.FAILED,
-                claimed_by="",
-                attempts=attempts,
-                error_code=exc.code,
-                error_reason=exc.reason_id[:300],
-                failed_at=now,
-            )
+            fail(exc.reason_id)
             if exc.code == 131026:
                 mark_undeliverable(message)
         elif attempts >= settings.WHATSAPP_MAX_ATTEMPTS:
@@ -487,24 +495,9 @@ class Dispatcher:
                 found = provider_for(self._channel(message.channel_id)).lookup(str(message.callback_id))
                 if found and self._mark_sent_from_lookup(message, found, states=[State.SENDING]):
                     return
-            base.update(
-                state=State.FAILED,
-                claimed_by="",
-                attempts=attempts,
-                error_code=exc.code,
-                error_reason=f"Gagal setelah {attempts} percobaan: {exc.reason_id}"[:300],
-                failed_at=now,
-            )
+            fail(f"Gagal setelah {attempts} percobaan: {exc.reason_id}")
         else:
             delay = min(settings.WHATSAPP_RETRY_BASE_SECONDS * 2 ** (attempts - 1), settings.WHATSAPP_RETRY_MAX_SECONDS)
             if exc.ambiguous and not provider_for(self._channel(message.channel_id)).can_lookup:
                 delay = max(delay, settings.WHATSAPP_RESOLVE_GRACE_SECONDS)
-            base.update(
-                state=State.QUEUED,
-                claimed_by="",
-                attempts=attempts,
-                error_code=exc.code,
-                error_reason=exc.reason_id[:300],
-                next_attempt_at=now + dt.timedelta(seconds=delay),
-                needs_resolution=message.needs_resolution or exc.ambiguous,
-            )
+            retry_in(delay, attempts=attempts)

@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from triplec.core.admin import ReadOnlyAdmin
+
 from .models import Contact, ContactChange, Taxpayer, TaxpayerFlag
 
 
@@ -42,7 +44,7 @@ class TaxpayerAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactChange)
-class ContactChangeAdmin(admin.ModelAdmin):
+class ContactChangeAdmin(ReadOnlyAdmin):
     """The contact history is evidence: read-only here, written by the contact services."""
 
     list_display = (
@@ -58,12 +60,3 @@ class ContactChangeAdmin(admin.ModelAdmin):
     list_filter = ("source",)
     search_fields = ("old_phone", "new_phone", "contact__taxpayer__name", "contact__taxpayer__npwp16")
     list_select_related = ("contact", "changed_by")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

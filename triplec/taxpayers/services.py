@@ -29,50 +29,31 @@ def contact_set_number(
     number that changed recently before disclosing anything (Pasal 34 KUP).
     """
     require(_user(actor), "contact.change_number", office_id=taxpayer.office_id)
+
+    def record(action: str, summary: str, **change) -> None:  # the contact's history row and the audit entry
+        ContactChange.objects.create(contact=contact, changed_by=_user(actor), source=source, note=note, **change)
+        detail = {"source": source}
+        audit_record(
+            action=action, actor=actor, obj=contact, taxpayer=taxpayer, channel=channel, summary=summary, detail=detail
+        )
+
     contact = Contact.objects.select_for_update().filter(taxpayer=taxpayer).first()
     if contact is None:
         contact = Contact.objects.create(
             taxpayer=taxpayer, phone=phone, source=source, verified_at=verified_at, wa_user_id=wa_user_id or ""
         )
-        ContactChange.objects.create(
-            contact=contact,
-            changed_by=_user(actor),
-            source=source,
-            new_phone=phone,
-            new_status=contact.status,
-            note=note,
-        )
-        audit_record(
-            action="contact.create",
-            actor=actor,
-            obj=contact,
-            taxpayer=taxpayer,
-            channel=channel,
-            summary="WhatsApp contact registered",
-            detail={"source": source},
-        )
+        record("contact.create", "WhatsApp contact registered", new_phone=phone, new_status=contact.status)
         return contact, True
 
     changed = False
     if contact.phone != phone:
-        ContactChange.objects.create(
-            contact=contact,
-            changed_by=_user(actor),
-            source=source,
+        record(
+            "contact.change_number",
+            "WhatsApp number changed",
             old_phone=contact.phone,
             new_phone=phone,
             old_status=contact.status,
             new_status=ContactStatus.ACTIVE,
-            note=note,
-        )
-        audit_record(
-            action="contact.change_number",
-            actor=actor,
-            obj=contact,
-            taxpayer=taxpayer,
-            channel=channel,
-            summary="WhatsApp number changed",
-            detail={"source": source},
         )
         contact.phone, contact.status, contact.status_reason = phone, ContactStatus.ACTIVE, ""
         contact.number_changed_at = timezone.now()

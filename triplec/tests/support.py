@@ -1,5 +1,5 @@
-"""Small factories for tests across apps (named offices, users with roles, taxpayers with valid NPWPs), and our
-app under granian in a subprocess on the test database."""
+"""Small factories for tests and benchmarks across apps: named offices, users with roles, taxpayers with valid NPWPs,
+their documents, Surat Teguran and billing codes, the office's WhatsApp channel."""
 
 import datetime as dt
 import itertools
@@ -10,12 +10,15 @@ import sys
 import httpx
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.utils import timezone
 from stdnum import luhn
 
 from triplec.accounts.models import User
 from triplec.accounts.roles import Role
+from triplec.billing.models import BillingCode
 from triplec.core.processes import free_port, stop_process_group, wait_until  # noqa: F401 (re-exported)
-from triplec.ledger.models import DebtDocument, DocumentType
+from triplec.ledger.models import DebtDocument, DocumentType, SuratTeguran
+from triplec.messaging.models import Channel
 from triplec.offices.models import Office
 from triplec.taxpayers.models import Taxpayer
 
@@ -25,6 +28,20 @@ _serial = itertools.count(1)
 def make_office(code: str = "922", name: str = "KPP Pratama Kupang") -> Office:
     office, _ = Office.objects.get_or_create(code=code, defaults={"name": name})
     return office
+
+
+def make_channel(base_url: str = "http://127.0.0.1:9", provider: str = "simulator", **fields) -> Channel:
+    """Office 922's WhatsApp channel (the simulator's phone number id), unless fields say otherwise."""
+    office = fields.pop("office", None) or make_office()
+    return Channel.objects.create(
+        office=office,
+        phone_number_id=fields.pop("phone_number_id", "922000000000001"),
+        display_number="+62 380 821123",
+        waba_id=fields.pop("waba_id", "922000000000002"),
+        base_url=base_url,
+        provider=provider,
+        **fields,
+    )
 
 
 def make_user(username: str, *roles: str, office: Office | None = None, password: str = "demo12345") -> User:
@@ -69,6 +86,38 @@ def make_document(taxpayer: Taxpayer, number: str | None = None, amount: int = 1
         issue_date=issue,
         amount_due=defaults.pop("amount_due", amount),
         **defaults,
+    )
+
+
+def make_teguran(
+    taxpayer: Taxpayer, *documents: DebtDocument, number: str = "ST-1", issue_date: dt.date, delivered_date=None
+) -> SuratTeguran:
+    """A Surat Teguran of the taxpayer's office covering `documents`."""
+    letter = SuratTeguran.objects.create(
+        office=taxpayer.office,
+        taxpayer=taxpayer,
+        number=number,
+        issue_date=issue_date,
+        delivered_date=delivered_date,
+    )
+    letter.documents.add(*documents)
+    return letter
+
+
+def make_billing_code(
+    taxpayer: Taxpayer, amount: int, *, items_key: str = "k", issued_at: dt.datetime | None = None
+) -> BillingCode:
+    """A billing code of the taxpayer (the simulated gateway's), valid for a week from `issued_at` (now)."""
+    issued_at = issued_at or timezone.now()
+    return BillingCode.objects.create(
+        code="123456789012345",
+        office=taxpayer.office,
+        taxpayer=taxpayer,
+        amount=amount,
+        issued_at=issued_at,
+        expires_at=issued_at + dt.timedelta(days=7),
+        items_key=items_key,
+        gateway="simulated",
     )
 
 

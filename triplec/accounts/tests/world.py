@@ -5,17 +5,23 @@ import datetime as dt
 from django.utils import timezone
 
 from triplec.accounts.roles import Role
-from triplec.billing.models import BillingCode
 from triplec.campaigns.services import campaign_create
 from triplec.conversations.models import StaffTask, TaskKind
 from triplec.imports.models import ImportRun
 from triplec.inbox.models import QuickReply
 from triplec.inbox.tests.factories import conversation
-from triplec.ledger.models import Payment, PaymentClaim, SuratPaksa, SuratTeguran
+from triplec.ledger.models import Payment, PaymentClaim, SuratPaksa
 from triplec.messaging.models import EventState, QuarantineReason, WebhookEvent
 from triplec.messaging.tests.factories import make_channel
 from triplec.taxpayers.models import Contact, ContactSource
-from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
+from triplec.tests.support import (
+    make_billing_code,
+    make_document,
+    make_office,
+    make_taxpayer,
+    make_teguran,
+    make_user,
+)
 
 
 def seed_office():
@@ -28,26 +34,10 @@ def seed_office():
         taxpayer=taxpayer, phone="+6281234567890", source=ContactSource.REGISTRATION, verified_at=timezone.now()
     )
     document = make_document(taxpayer)
-    teguran = SuratTeguran.objects.create(
-        office=office,
-        taxpayer=taxpayer,
-        number="ST-1",
-        issue_date=dt.date(2026, 9, 2),
-        delivered_date=dt.date(2026, 9, 3),
-    )
-    teguran.documents.add(document)
+    teguran = make_teguran(taxpayer, document, issue_date=dt.date(2026, 9, 2), delivered_date=dt.date(2026, 9, 3))
     paksa = SuratPaksa.objects.create(office=office, taxpayer=taxpayer, number="SP-1", issue_date=dt.date(2026, 10, 2))
     now = timezone.now()
-    code = BillingCode.objects.create(
-        code="123456789012345",
-        office=office,
-        taxpayer=taxpayer,
-        amount=1_500_000,
-        issued_at=now,
-        expires_at=now + dt.timedelta(days=7),
-        items_key="k",
-        gateway="simulated",
-    )
+    code = make_billing_code(taxpayer, 1_500_000, issued_at=now)
     payment = Payment.objects.create(ntpn="0A1B2C3D4E5F6G7H", office=office, amount=1_000, paid_at=now)
     claim = PaymentClaim.objects.create(office=office, taxpayer=taxpayer, ntpn="1A1B2C3D4E5F6G7H")
     chat = conversation(office, taxpayer=taxpayer)

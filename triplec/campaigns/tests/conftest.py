@@ -9,9 +9,9 @@ import pytest
 
 from triplec.accounts.roles import Role
 from triplec.ledger.models import SuratTeguran
-from triplec.messaging.models import Channel, TemplateStatus
+from triplec.messaging.models import TemplateStatus
 from triplec.taxpayers.models import Contact
-from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
+from triplec.tests.support import make_channel, make_document, make_office, make_taxpayer, make_user
 
 WITA = zoneinfo.ZoneInfo("Asia/Makassar")
 # A Tuesday, 09:00 in Kupang: the office is open.
@@ -38,14 +38,7 @@ def office(db):
 
 @pytest.fixture
 def channel(office):
-    return Channel.objects.create(
-        office=office,
-        phone_number_id="922000000000001",
-        display_number="+62 380 821123",
-        waba_id="922000000000002",
-        base_url="http://127.0.0.1:9",
-        provider="simulator",
-    )
+    return make_channel(office=office)
 
 
 @pytest.fixture

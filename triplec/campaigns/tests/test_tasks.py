@@ -13,36 +13,21 @@ from triplec.messaging.models import OutboundMessage, State
 from .conftest import NOW
 
 
+def _scheduled(office, staff, name: str, start: dt.datetime):
+    return campaign_create(
+        office=office, maker=staff, name=name, criterion="a", frequency_cap_days=0, scheduled_start=start
+    )
+
+
 @pytest.mark.django_db
 def test_it_starts_due_campaigns_syncs_progress_and_completes_them(
     office, staff, head, approved_templates, letter_factory
 ):
     letter_factory()
     letter_factory()
-    due = campaign_create(
-        office=office,
-        maker=staff,
-        name="Terjadwal",
-        criterion="a",
-        frequency_cap_days=0,
-        scheduled_start=NOW - dt.timedelta(minutes=5),
-    )
-    later = campaign_create(
-        office=office,
-        maker=staff,
-        name="Nanti",
-        criterion="a",
-        frequency_cap_days=0,
-        scheduled_start=NOW + dt.timedelta(days=1),
-    )
-    unapproved = campaign_create(
-        office=office,
-        maker=staff,
-        name="Belum",
-        criterion="a",
-        frequency_cap_days=0,
-        scheduled_start=NOW - dt.timedelta(minutes=5),
-    )
+    due = _scheduled(office, staff, "Terjadwal", NOW - dt.timedelta(minutes=5))
+    later = _scheduled(office, staff, "Nanti", NOW + dt.timedelta(days=1))
+    unapproved = _scheduled(office, staff, "Belum", NOW - dt.timedelta(minutes=5))
     campaign_approve(campaign=due, approver=head)
     campaign_approve(campaign=later, approver=head)
 

@@ -8,8 +8,8 @@ from triplec.accounts.roles import Role
 from triplec.audit.models import AuditEntry
 from triplec.audit.services import audit_record
 from triplec.console import nav
-from triplec.ledger.models import Payment, SuratTeguran
-from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
+from triplec.ledger.models import Payment
+from triplec.tests.support import make_document, make_office, make_taxpayer, make_teguran, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -60,14 +60,7 @@ def test_it_shows_the_dashboard_figures_of_the_users_office_only(client, kupang)
     make_document(make_taxpayer(other), amount=9_000_000)
     today = timezone.localdate()
     doc = make_document(mine, amount=1_000_000, issue_date=today - dt.timedelta(days=90))
-    st = SuratTeguran.objects.create(
-        office=kupang,
-        taxpayer=mine,
-        number="ST-1",
-        issue_date=today - dt.timedelta(days=20),
-        delivered_date=today - dt.timedelta(days=17),
-    )
-    st.documents.add(doc)
+    make_teguran(mine, doc, issue_date=today - dt.timedelta(days=20), delivered_date=today - dt.timedelta(days=17))
     Payment.objects.create(
         ntpn="ABCDEF0123456789", office=kupang, taxpayer=mine, amount=750_000, paid_at=timezone.now()
     )

@@ -15,7 +15,7 @@ from triplec.messaging.models import OutboundMessage, State
 from triplec.messaging.tests.factories import make_channel
 from triplec.taxpayers.models import ContactSource
 from triplec.taxpayers.services import contact_set_number
-from triplec.tests.support import make_document, make_office, make_taxpayer, wait_until
+from triplec.tests.support import make_document, make_office, make_taxpayer, make_teguran, wait_until
 
 NUMBER = "6281234567890"
 NIK = "5371014101900003"
@@ -145,7 +145,6 @@ def register(taxpayer, number: str = NUMBER, *, verified_days_ago: int | None = 
 @pytest.fixture
 def budi(wa):
     """A taxpayer with a recently verified contact, two open STPs and a delivered Surat Teguran."""
-    from triplec.ledger.models import SuratTeguran
 
     office = make_office()
     taxpayer = make_taxpayer(office, "Budi Santoso", nik=NIK)
@@ -160,13 +159,13 @@ def budi(wa):
         period_start=dt.date(2025, 3, 1),
         period_end=dt.date(2025, 3, 31),
     )
-    st = SuratTeguran.objects.create(
-        office=office,
-        taxpayer=taxpayer,
+    make_teguran(
+        taxpayer,
+        d1,
+        d2,
         number="ST-00045/WPJ.29/KP.05/2026",
         issue_date=dt.date(2026, 10, 20),
         delivered_date=dt.date(2026, 10, 22),
     )
-    st.documents.set([d1, d2])
     taxpayer.docs = [d1, d2]
     return taxpayer

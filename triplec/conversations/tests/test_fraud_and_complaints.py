@@ -16,6 +16,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 CHANNELS = ("1500200", "pengaduan@pajak.go.id", "pengaduan.pajak.go.id")
 
 
+@pytest.fixture
+def officer(budi):
+    """A service officer of Budi's office: the officers' task queue is theirs."""
+    return make_user("petugas1", Role.SERVICE_OFFICER, office=budi.office)
+
+
 def test_it_answers_a_fraud_worry_at_once_without_an_identity_check(phone, budi, settings):
     settings.BOT_VERIFICATION_MAX_AGE_DAYS = 0  # any request for details would need the challenge now
     [answer] = phone.say("ini penipuan ko? sa takut")
@@ -26,8 +32,7 @@ def test_it_answers_a_fraud_worry_at_once_without_an_identity_check(phone, budi,
     assert not AuditEntry.objects.filter(action="disclose").exists()
 
 
-def test_it_answers_a_scam_report_with_the_anti_fraud_answer_and_a_task_and_no_billing_code(phone, budi):
-    officer = make_user("petugas1", Role.SERVICE_OFFICER, office=budi.office)
+def test_it_answers_a_scam_report_with_the_anti_fraud_answer_and_a_task_and_no_billing_code(phone, budi, officer):
     [answer] = phone.say(
         "Kemarin ada nomor 0813-9876-5432 yang mengaku juru sita KPP, minta saya transfer "
         "ke rekening pribadi supaya tidak disita"
@@ -45,9 +50,8 @@ def test_it_answers_a_scam_report_with_the_anti_fraud_answer_and_a_task_and_no_b
     assert list(tasks_for(officer)) == [task]
 
 
-def test_it_sends_a_complaint_about_an_officer_to_the_section_head_with_the_complaint_channels(phone, budi):
+def test_it_sends_a_complaint_about_an_officer_to_the_section_head_with_the_complaint_channels(phone, budi, officer):
     kasi = make_user("kasi", Role.SECTION_HEAD, office=budi.office)
-    officer = make_user("petugas1", Role.SERVICE_OFFICER, office=budi.office)
     [answer] = phone.say("Saya mau mengadukan petugas yang datang ke rumah kemarin, dia membentak istri saya")
     for channel in CHANNELS:
         assert channel in answer
@@ -60,8 +64,7 @@ def test_it_sends_a_complaint_about_an_officer_to_the_section_head_with_the_comp
     assert list(tasks_for(officer)) == []
 
 
-def test_it_marks_the_number_wrong_when_the_company_was_sold(phone, budi):
-    officer = make_user("petugas1", Role.SERVICE_OFFICER, office=budi.office)
+def test_it_marks_the_number_wrong_when_the_company_was_sold(phone, budi, officer):
     [answer] = phone.say(
         "Dengan hormat, perusahaan tersebut telah dijual kepada pihak lain, sehingga nomor ini "
         "bukan lagi nomor perusahaan."

@@ -10,7 +10,7 @@ from triplec.conversations.models import Conversation, ConversationState, Identi
 from triplec.conversations.services import conversation_resolve, identity_unlock
 from triplec.ledger.models import PaymentClaim
 from triplec.messaging.models import Lane, State
-from triplec.messaging.services import enqueue_message
+from triplec.messaging.tests.factories import queue_text
 from triplec.taxpayers.models import Contact, ContactStatus, Taxpayer
 from triplec.tests.support import make_document, make_office, make_taxpayer
 
@@ -107,15 +107,7 @@ def test_it_locks_details_and_alerts_staff_after_three_failed_challenges(phone, 
 
 def test_it_marks_a_wrong_number_stops_messages_and_creates_a_staff_task(phone, budi):
     channel = phone.sim.channel
-    queued = enqueue_message(
-        channel=channel,
-        to="+6281234567890",
-        kind="text",
-        payload={"text": "Pengingat"},
-        idempotency_key="campaign:1",
-        lane=Lane.BULK,
-        taxpayer=budi,
-    )
+    queued = queue_text(channel, "Pengingat", "campaign:1", lane=Lane.BULK, taxpayer=budi)
     phone.dispatcher.stopping.set()  # keep the campaign message queued while the taxpayer answers
     [answer] = phone.say("maaf ini bukan nomor saya, salah orang")
     assert "tidak akan kami hubungi lagi" in answer and "Budi" not in answer
@@ -126,15 +118,7 @@ def test_it_marks_a_wrong_number_stops_messages_and_creates_a_staff_task(phone, 
     assert queued.state == State.FAILED and queued.error_reason == "Nomor WhatsApp salah"
     assert Conversation.objects.get().state == ConversationState.RESOLVED
     # New campaign messages are refused at once, and the number gets no details any more.
-    later = enqueue_message(
-        channel=channel,
-        to="+6281234567890",
-        kind="text",
-        payload={"text": "x"},
-        idempotency_key="campaign:2",
-        lane=Lane.BULK,
-        taxpayer=budi,
-    )
+    later = queue_text(channel, "x", "campaign:2", lane=Lane.BULK, taxpayer=budi)
     assert later.state == State.FAILED
     [refused] = phone.say("rincian tagihan")
     assert "Rp" not in refused and "tidak tercatat sebagai nomor aktif" in refused
@@ -144,15 +128,7 @@ def test_it_marks_a_wrong_number_stops_messages_and_creates_a_staff_task(phone, 
 
 def test_it_makes_campaigns_respect_an_opt_out_at_once(phone, budi):
     phone.say("berhenti kirim pesan")
-    message = enqueue_message(
-        channel=phone.sim.channel,
-        to="+6281234567890",
-        kind="text",
-        payload={"text": "x"},
-        idempotency_key="campaign:3",
-        lane=Lane.BULK,
-        taxpayer=budi,
-    )
+    message = queue_text(phone.sim.channel, "x", "campaign:3", lane=Lane.BULK, taxpayer=budi)
     assert message.state == State.FAILED
     assert AuditEntry.objects.filter(action="contact.status", taxpayer=budi, channel="bot").exists()
 

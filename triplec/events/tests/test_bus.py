@@ -10,7 +10,7 @@ from django.test import Client
 from triplec.accounts.roles import Role
 from triplec.events.bus import publish
 from triplec.events.models import Event
-from triplec.tests.support import make_office, make_user, start_server, stop_server, wait_until
+from triplec.tests.support import make_office, make_user, wait_until
 
 
 @pytest.mark.django_db
@@ -63,13 +63,6 @@ class SSEReader:
 
     def close(self):
         self._client.close()
-
-
-@pytest.fixture(scope="module")
-def asgi_server(django_db_setup):
-    proc, base_url = start_server("asgi", "triplec.asgi:application")
-    yield base_url
-    stop_server(proc)
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from django.utils import timezone
 from triplec.conversations.models import ConversationEvent, ConversationState
 from triplec.conversations.services import conversation_handoff
 from triplec.inbox import selectors, services
-from triplec.messaging.models import Lane, OutboundMessage, State, Template, TemplateStatus
-from triplec.messaging.services import enqueue_message
+from triplec.messaging.models import OutboundMessage, State, Template, TemplateStatus
+from triplec.messaging.tests.factories import queue_template
 from triplec.taxpayers.models import Contact
 
 from .factories import conversation, officer, taxpayer_with_contact
@@ -40,14 +40,12 @@ def test_it_shows_the_campaign_message_the_taxpayer_answered_at_the_top_of_the_t
         status=TemplateStatus.APPROVED,
         body="Yth. {{1}}, Surat Teguran nomor {{2}} belum dilunasi.",
     )
-    sent = enqueue_message(
-        channel=c.channel,
-        to=c.peer.wa_id,
-        kind="template",
+    sent = queue_template(
+        c.channel,
+        "campaign:1:1",
         template=template,
+        to=c.peer.wa_id,
         params=["Budi Santoso", "ST-00045/WPJ.29/KP.05/2026"],
-        lane=Lane.BULK,
-        idempotency_key="campaign:1:1",
         taxpayer=c.taxpayer,
     )
     OutboundMessage.objects.filter(pk=sent.pk).update(state=State.READ, created_at=c.opened_at - dt.timedelta(days=2))
@@ -61,15 +59,8 @@ def test_it_leaves_out_a_campaign_message_that_never_reached_the_phone(chat):
     template = Template.objects.create(
         channel=c.channel, name="surat_teguran_v1", status=TemplateStatus.APPROVED, body="Yth. {{1}}."
     )
-    failed = enqueue_message(
-        channel=c.channel,
-        to=c.peer.wa_id,
-        kind="template",
-        template=template,
-        params=["Budi"],
-        lane=Lane.BULK,
-        idempotency_key="campaign:1:2",
-        taxpayer=c.taxpayer,
+    failed = queue_template(
+        c.channel, "campaign:1:2", template=template, to=c.peer.wa_id, params=["Budi"], taxpayer=c.taxpayer
     )
     OutboundMessage.objects.filter(pk=failed.pk).update(
         state=State.FAILED, created_at=c.opened_at - dt.timedelta(days=1)

@@ -27,8 +27,6 @@ from triplec.tests.support import (
     make_document,
     make_office,
     make_user,
-    start_server,
-    stop_server,
     wait_until,
 )
 
@@ -36,13 +34,6 @@ from .factories import officer, taxpayer_with_contact
 
 NUMBER = "6281234567890"
 LIVE_MS = 1_000  # the bound: on screen within one second
-
-
-@pytest.fixture(scope="module")
-def app_server(django_db_setup):
-    proc, base_url = start_server("asgi", "triplec.asgi:application")
-    yield base_url
-    stop_server(proc)
 
 
 @pytest.fixture
@@ -88,9 +79,9 @@ def _logged_in_page(browser, base_url: str, user):
 @pytest.mark.browser
 @pytest.mark.slow
 def test_it_runs_a_live_conversation_between_the_phone_and_the_right_officer(
-    app_server, dispatcher_process, simulator, browser
+    asgi_server, dispatcher_process, simulator, browser
 ):
-    simulator.configure(webhook_url=f"{app_server}/whatsapp/webhook")
+    simulator.configure(webhook_url=f"{asgi_server}/whatsapp/webhook")
     office = make_office()
     channel = Channel.objects.create(
         office=office,
@@ -107,12 +98,12 @@ def test_it_runs_a_live_conversation_between_the_phone_and_the_right_officer(
     taxpayer = taxpayer_with_contact(office, phone=f"+{NUMBER}", name="Yohanes Ndun", account_representative=ar)
     document = make_document(taxpayer, amount=2_750_000)
 
-    ctx_a, page_a = _logged_in_page(browser, app_server, ar)
-    ctx_b, page_b = _logged_in_page(browser, app_server, other)
-    ctx_h, page_h = _logged_in_page(browser, app_server, head)
-    page_a.goto(f"{app_server}/inbox/?view=mine")
-    page_b.goto(f"{app_server}/inbox/?view=mine")
-    page_h.goto(f"{app_server}/inbox/?view=office")
+    ctx_a, page_a = _logged_in_page(browser, asgi_server, ar)
+    ctx_b, page_b = _logged_in_page(browser, asgi_server, other)
+    ctx_h, page_h = _logged_in_page(browser, asgi_server, head)
+    page_a.goto(f"{asgi_server}/inbox/?view=mine")
+    page_b.goto(f"{asgi_server}/inbox/?view=mine")
+    page_h.goto(f"{asgi_server}/inbox/?view=office")
     for page in (page_a, page_b, page_h):
         expect(page.locator("html[data-live='1']")).to_have_count(1, timeout=10_000)
     # Warm the server process up (the bot's classifier loads on first use) with a stranger's greeting.
@@ -130,9 +121,9 @@ def test_it_runs_a_live_conversation_between_the_phone_and_the_right_officer(
     conversation = Conversation.objects.get(peer__wa_id=NUMBER)
     assert conversation.assigned_to == ar
     expect(page_b.locator(".queue-item")).to_have_count(0)
-    page_b.goto(f"{app_server}/inbox/?view=unassigned")
+    page_b.goto(f"{asgi_server}/inbox/?view=unassigned")
     expect(page_b.locator(".queue-item")).to_have_count(0)
-    assert page_b.goto(f"{app_server}/inbox/{conversation.pk}/").status == 404
+    assert page_b.goto(f"{asgi_server}/inbox/{conversation.pk}/").status == 404
 
     # 2. The AR answers; the reply reaches the phone and the ticks move on in the AR's browser.
     page_a.locator(".queue-item a", has_text="Yohanes Ndun").click()
@@ -165,7 +156,8 @@ def test_it_runs_a_live_conversation_between_the_phone_and_the_right_officer(
     expect(page_a.locator("#reply-text")).to_have_count(0)
     expect(page_a.get_by_text("Jendela 24 jam sudah tertutup", exact=False)).to_be_visible()
     blocked = page_a.request.post(
-        f"{app_server}/inbox/{conversation.pk}/reply", form={"text": "teks bebas", "csrfmiddlewaretoken": _csrf(page_a)}
+        f"{asgi_server}/inbox/{conversation.pk}/reply",
+        form={"text": "teks bebas", "csrfmiddlewaretoken": _csrf(page_a)},
     )
     assert blocked.ok and "teks bebas" not in [
         m["body"].get("text", {}).get("body") for m in simulator.messages(to=NUMBER)

@@ -18,7 +18,7 @@ from triplec.messaging.models import InboundMessage
 from triplec.messaging.tests.factories import inbound_payload, make_channel
 from triplec.messaging.webhooks import process_payload
 from triplec.taxpayers.models import Contact, ContactSource, ContactStatus
-from triplec.tests.support import make_document, make_office, make_taxpayer, valid_npwp15
+from triplec.tests.support import make_billing_code, make_document, make_office, make_taxpayer, valid_npwp15
 
 from .factories import officer
 
@@ -48,16 +48,7 @@ def attack(monkeypatch):
     _contact(stranger)
     document = make_document(stranger, number="00777/101/25/999/26", amount=77_700_000)
     now = timezone.now()
-    code = BillingCode.objects.create(
-        code="123456789012345",
-        office=elsewhere,
-        taxpayer=stranger,
-        amount=77_700_000,
-        issued_at=now,
-        expires_at=now + dt.timedelta(days=7),
-        items_key="x",
-        gateway="simulated",
-    )
+    code = make_billing_code(stranger, 77_700_000, items_key="x", issued_at=now)
     Payment.objects.create(ntpn="ABCD1234EFGH5678", office=elsewhere, taxpayer=stranger, amount=1_000, paid_at=now)
     petugas1 = officer("petugas1", kupang)
     process_payload(inbound_payload("hubungi petugas", wa_id=NUMBER))

@@ -6,7 +6,8 @@ from django.test import Client
 from django.urls import reverse
 
 from triplec.conversations import answers
-from triplec.messaging.services import enqueue_message
+from triplec.messaging.models import Lane
+from triplec.messaging.tests.factories import queue_text
 from triplec.tests.support import make_document, make_office
 
 from .factories import conversation, officer, taxpayer_with_contact
@@ -24,14 +25,7 @@ def test_it_shows_a_name_with_asterisks_literally_and_the_total_in_bold_in_the_i
     assert "*Total masih harus dibayar: Rp2.250.000*" in text  # our own formatting stays
 
     c = conversation(office, taxpayer=tp, assigned_to=a)
-    enqueue_message(
-        channel=c.channel,
-        to=c.peer.wa_id,
-        kind="text",
-        payload={"text": text},
-        idempotency_key="rincian-1",
-        taxpayer=tp,
-    )
+    queue_text(c.channel, text, "rincian-1", to=c.peer.wa_id, lane=Lane.BULK, taxpayer=tp)
     client = Client()
     client.force_login(a)
     page = client.get(reverse("inbox:timeline_fragment", args=[c.pk])).content.decode()

@@ -182,14 +182,8 @@ class CloudAPIProvider:
         header: str = "",
         footer: str = "",
     ) -> SendResult:
-        return self.send(
-            envelope(
-                to=to,
-                recipient=recipient,
-                callback=callback,
-                **buttons_body(text, buttons, header=header, footer=footer),
-            )
-        )
+        body = buttons_body(text, buttons, header=header, footer=footer)
+        return self.send(envelope(to=to, recipient=recipient, callback=callback, **body))
 
     def send_list(
         self,
@@ -203,14 +197,8 @@ class CloudAPIProvider:
         header: str = "",
         footer: str = "",
     ) -> SendResult:
-        return self.send(
-            envelope(
-                to=to,
-                recipient=recipient,
-                callback=callback,
-                **list_body(text, button, sections, header=header, footer=footer),
-            )
-        )
+        body = list_body(text, button, sections, header=header, footer=footer)
+        return self.send(envelope(to=to, recipient=recipient, callback=callback, **body))
 
     def send_document(
         self,
@@ -223,14 +211,8 @@ class CloudAPIProvider:
         caption: str = "",
         callback: str = "",
     ) -> SendResult:
-        return self.send(
-            envelope(
-                to=to,
-                recipient=recipient,
-                callback=callback,
-                **document_body(link=link, media_id=media_id, filename=filename, caption=caption),
-            )
-        )
+        body = document_body(link=link, media_id=media_id, filename=filename, caption=caption)
+        return self.send(envelope(to=to, recipient=recipient, callback=callback, **body))
 
     def mark_read(self, wamid: str, *, typing: bool = False) -> bool:
         payload: dict[str, Any] = {"messaging_product": "whatsapp", "status": "read", "message_id": wamid}

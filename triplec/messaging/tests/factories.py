@@ -1,28 +1,25 @@
-"""Test helpers for the WhatsApp channel: a channel, templates, signed webhook bodies."""
+"""Test helpers for the WhatsApp channel: a channel, templates, messages in the outbox, signed webhook bodies."""
 
+import io
 import itertools
 import json
 import time
 
-from triplec.messaging.models import Channel, Template, TemplateStatus
+from triplec.messaging.models import Channel, Lane, OutboundMessage, State, Template, TemplateStatus
+from triplec.messaging.services import enqueue_message
 from triplec.messaging.webhooks import sign
-from triplec.tests.support import make_office
+from triplec.tests.support import (
+    make_channel,  # noqa: F401 (re-exported: the messaging tests' channel)
+)
 
 _seq = itertools.count(1)
 SECRET = "demo-app-secret"
-
-
-def make_channel(base_url: str = "http://127.0.0.1:9", provider: str = "simulator", **fields) -> Channel:
-    office = fields.pop("office", None) or make_office()
-    return Channel.objects.create(
-        office=office,
-        phone_number_id=fields.pop("phone_number_id", "922000000000001"),
-        display_number="+62 380 821123",
-        waba_id=fields.pop("waba_id", "922000000000002"),
-        base_url=base_url,
-        provider=provider,
-        **fields,
-    )
+BUDI = "+6281234567890"  # the taxpayer's number the payloads below write from
+# Parameters of the simulator's kode_billing_v1 template (header and body), for a message WhatsApp accepts.
+KODE_BILLING_PARAMS = {
+    "header": ["PPh"],
+    "body": ["Budi Santoso", "STP 00123/101/25/922/26", "Rp1.500.000", "123456789012345", "15 Oktober 2026 23.59 WITA"],
+}
 
 
 def make_template(
@@ -30,6 +27,37 @@ def make_template(
 ) -> Template:
     fields.setdefault("status", TemplateStatus.APPROVED)
     return Template.objects.create(channel=channel, name=name, body=body, **fields)
+
+
+def queue_template(
+    channel: Channel, key: str = "k1", *, template: Template | None = None, to: str = BUDI, params=None, **fields
+) -> OutboundMessage:
+    """A template message in the outbox (the channel's tagihan_v1 unless `template`), as enqueue_message leaves it."""
+    return enqueue_message(
+        channel=channel,
+        to=to,
+        kind="template",
+        template=template or make_template(channel),
+        params=["Budi", "Rp1"] if params is None else params,
+        idempotency_key=key,
+        **fields,
+    )
+
+
+def sent_template(channel: Channel, key: str = "k1", *, wamid: str = "wamid.OUT1", **fields) -> OutboundMessage:
+    """queue_template, then as if a dispatcher had sent it: SENT with its wamid, for the statuses to find."""
+    message = queue_template(channel, key, **fields)
+    OutboundMessage.objects.filter(pk=message.pk).update(state=State.SENT, wamid=wamid)
+    return message
+
+
+def queue_text(
+    channel: Channel, text: str = "Halo", key: str = "t", *, to: str = BUDI, lane: str = Lane.REPLY, **fields
+) -> OutboundMessage:
+    """A free-form text in the outbox (the reply lane unless `lane`)."""
+    return enqueue_message(
+        channel=channel, to=to, kind="text", payload={"text": text}, idempotency_key=key, lane=lane, **fields
+    )
 
 
 def status_payload(
@@ -96,3 +124,25 @@ def post_signed(client, payload: dict | bytes, secret: str = SECRET):
         content_type="application/json",
         headers={"X-Hub-Signature-256": sign(body, secret)},
     )
+
+
+def webhook_environ(body: bytes, **extra) -> dict:
+    """The WSGI environ of a POST of `body` to /whatsapp/webhook, for calling an application in process; `extra`
+    adds the headers (signature, length, type) a test wants."""
+    return {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/whatsapp/webhook",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        **extra,
+    }
+
+
+def call_wsgi(app, environ: dict) -> tuple[str, bytes]:
+    """(status line, body) of one call of a WSGI application."""
+    started = []
+    chunks = app(environ, lambda status, headers: started.append(status))
+    return started[0], b"".join(chunks)

@@ -10,12 +10,11 @@ from triplec.messaging import dispatcher as dispatcher_module
 from triplec.messaging.dispatcher import Dispatcher, PairLimiter, TokenBucket
 from triplec.messaging.models import DispatcherHeartbeat, Lane, OutboundMessage, Peer, State
 from triplec.messaging.providers import ProviderError, SendResult
-from triplec.messaging.services import enqueue_message
 from triplec.taxpayers.models import ContactSource, ContactStatus
 from triplec.taxpayers.services import contact_set_number
 from triplec.tests.support import make_taxpayer
 
-from .factories import make_channel, make_template
+from .factories import make_channel, make_template, queue_template, queue_text
 
 pytestmark = pytest.mark.django_db
 
@@ -55,16 +54,7 @@ def always_open(monkeypatch):
 
 def _template_message(channel, key, to="+6281234567890", lane=Lane.BULK, **kw):
     template = channel.templates.first() or make_template(channel)
-    return enqueue_message(
-        channel=channel,
-        to=to,
-        kind="template",
-        template=template,
-        params=["a", "b"],
-        idempotency_key=key,
-        lane=lane,
-        **kw,
-    )
+    return queue_template(channel, key, template=template, to=to, params=["a", "b"], lane=lane, **kw)
 
 
 def _drain(d: Dispatcher, rounds: int = 20):
@@ -147,14 +137,7 @@ def test_it_fails_permanent_errors_at_once_and_marks_131026_contacts_undeliverab
 
 def test_it_fails_free_form_text_outside_the_24_hour_window_without_calling(provider, always_open):
     channel = make_channel()
-    message = enqueue_message(
-        channel=channel,
-        to="+6281234567890",
-        kind="text",
-        payload={"text": "Halo"},
-        idempotency_key="t",
-        lane=Lane.REPLY,
-    )
+    message = queue_text(channel)
     Peer.objects.create(channel=channel, wa_id="6281234567890", last_inbound_at=timezone.now() - dt.timedelta(hours=25))
     _drain(Dispatcher(rate_override=1000))
     message.refresh_from_db()
@@ -165,14 +148,7 @@ def test_it_fails_free_form_text_outside_the_24_hour_window_without_calling(prov
 def test_it_sends_free_form_text_inside_the_window(provider, always_open):
     channel = make_channel()
     Peer.objects.create(channel=channel, wa_id="6281234567890", last_inbound_at=timezone.now())
-    message = enqueue_message(
-        channel=channel,
-        to="+6281234567890",
-        kind="text",
-        payload={"text": "Halo"},
-        idempotency_key="t",
-        lane=Lane.REPLY,
-    )
+    message = queue_text(channel)
     _drain(Dispatcher(rate_override=1000))
     message.refresh_from_db()
     assert message.state == State.SENT

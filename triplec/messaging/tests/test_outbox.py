@@ -1,13 +1,13 @@
 import pytest
 
 from triplec.audit.models import AuditEntry
-from triplec.messaging.models import Lane, OutboundMessage, State
+from triplec.messaging.models import OutboundMessage, State
 from triplec.messaging.services import MessagingError, channel_for_office, enqueue_message
 from triplec.taxpayers.models import ContactSource, ContactStatus
 from triplec.taxpayers.services import contact_set_number, contact_set_status
 from triplec.tests.support import make_taxpayer
 
-from .factories import make_channel, make_template
+from .factories import make_channel, make_template, queue_template, queue_text
 
 pytestmark = pytest.mark.django_db
 
@@ -27,22 +27,8 @@ def test_it_creates_the_office_channel_from_settings_on_first_use():
 def test_it_enqueues_idempotently_by_key():
     channel = make_channel()
     template = make_template(channel)
-    first = enqueue_message(
-        channel=channel,
-        to="+6281234567890",
-        kind="template",
-        template=template,
-        params=["Budi", "Rp1"],
-        idempotency_key="campaign:1:tp:9",
-    )
-    again = enqueue_message(
-        channel=channel,
-        to="+6281234567890",
-        kind="template",
-        template=template,
-        params=["Budi", "Rp1"],
-        idempotency_key="campaign:1:tp:9",
-    )
+    first = queue_template(channel, "campaign:1:tp:9", template=template)
+    again = queue_template(channel, "campaign:1:tp:9", template=template)
     assert first.pk == again.pk and OutboundMessage.objects.count() == 1
     assert first.payload["to"] == "6281234567890"
     assert first.payload["biz_opaque_callback_data"] == str(first.callback_id)
@@ -51,9 +37,7 @@ def test_it_enqueues_idempotently_by_key():
 
 def test_it_addresses_a_business_scoped_user_id_as_recipient():
     channel = make_channel()
-    message = enqueue_message(
-        channel=channel, to="ID.1234567", kind="text", payload={"text": "Halo"}, idempotency_key="r1", lane=Lane.REPLY
-    )
+    message = queue_text(channel, key="r1", to="ID.1234567")
     assert message.payload["recipient"] == "ID.1234567" and "to" not in message.payload
 
 
@@ -95,14 +79,6 @@ def test_it_records_bulk_to_an_opted_out_taxpayer_as_failed_with_the_reason_and_
     taxpayer = make_taxpayer(channel.office)
     contact, _ = contact_set_number(taxpayer=taxpayer, phone="+6281234567890", source=ContactSource.REGISTRATION)
     contact_set_status(contact=contact, status=ContactStatus.OPTED_OUT)
-    message = enqueue_message(
-        channel=channel,
-        to=contact.phone,
-        kind="template",
-        template=make_template(channel),
-        params=["a", "b"],
-        idempotency_key="x",
-        taxpayer=taxpayer,
-    )
+    message = queue_template(channel, "x", to=contact.phone, params=["a", "b"], taxpayer=taxpayer)
     assert message.state == State.FAILED and "menolak" in message.error_reason
     assert AuditEntry.objects.filter(action="whatsapp.enqueue", taxpayer=taxpayer).exists()

@@ -6,10 +6,9 @@ from triplec.messaging import dispatcher as dispatcher_module
 from triplec.messaging.dispatcher import Dispatcher
 from triplec.messaging.models import InboundMessage, OutboundMessage, State, Template
 from triplec.messaging.registry import templates_sync
-from triplec.messaging.services import enqueue_message
 from triplec.tests.support import wait_until
 
-from .factories import make_channel
+from .factories import KODE_BILLING_PARAMS, make_channel, queue_template
 
 
 @pytest.mark.browser
@@ -20,23 +19,8 @@ def test_it_stores_a_reply_typed_on_the_phone_page(simulator, live_server, page,
     monkeypatch.setattr(dispatcher_module, "is_open", lambda office, at: True)
     channel = make_channel(base_url=simulator.base_url)
     templates_sync(channel=channel)
-    message = enqueue_message(
-        channel=channel,
-        to="+6281234567890",
-        kind="template",
-        idempotency_key="browser",
-        template=Template.objects.get(name="kode_billing_v1", is_current=True),
-        params={
-            "header": ["PPh"],
-            "body": [
-                "Budi Santoso",
-                "STP 00123/101/25/922/26",
-                "Rp1.500.000",
-                "123456789012345",
-                "15 Oktober 2026 23.59 WITA",
-            ],
-        },
-    )
+    template = Template.objects.get(name="kode_billing_v1", is_current=True)
+    message = queue_template(channel, "browser", template=template, params=KODE_BILLING_PARAMS)
     d = Dispatcher(rate_override=10)
     wait_until(lambda: d.step() or OutboundMessage.objects.get(pk=message.pk).state != State.QUEUED, timeout=10)
 

@@ -12,7 +12,6 @@ examples, and no example database is written anywhere.
 
 import copy
 import hashlib
-import io
 import json
 import os
 
@@ -21,11 +20,20 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from triplec.messaging import wsgi
-from triplec.messaging.models import EventState, OutboundMessage, State, WebhookEvent
-from triplec.messaging.services import enqueue_message
+from triplec.messaging.models import EventState, WebhookEvent
 from triplec.messaging.webhooks import process_events, sign
 
-from .factories import SECRET, envelope, inbound_payload, make_channel, make_template, status_payload
+from .factories import (
+    SECRET,
+    call_wsgi,
+    envelope,
+    inbound_payload,
+    make_channel,
+    make_template,
+    sent_template,
+    status_payload,
+    webhook_environ,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -218,33 +226,13 @@ def world(settings):
     settings.WHATSAPP_WEBHOOK_PROCESSING = "loop"  # the test processes each stored event itself
     channel = make_channel()
     template = make_template(channel, meta_id="900")
-    message = enqueue_message(
-        channel=channel,
-        to="+6281234567890",
-        kind="template",
-        template=template,
-        params=["Budi", "Rp1"],
-        idempotency_key="k1",
-    )
-    OutboundMessage.objects.filter(pk=message.pk).update(state=State.SENT, wamid="wamid.OUT1")
+    sent_template(channel, template=template)
     return channel
 
 
 def _post(body: bytes) -> str:
-    environ = {
-        "REQUEST_METHOD": "POST",
-        "PATH_INFO": "/whatsapp/webhook",
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "80",
-        "HTTP_HOST": "127.0.0.1",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(body),
-        "CONTENT_LENGTH": str(len(body)),
-        "HTTP_X_HUB_SIGNATURE_256": sign(body, SECRET),
-    }
-    started = []
-    b"".join(wsgi.application(environ, lambda status, headers: started.append(status)))
-    return started[0]
+    environ = webhook_environ(body, CONTENT_LENGTH=str(len(body)), HTTP_X_HUB_SIGNATURE_256=sign(body, SECRET))
+    return call_wsgi(wsgi.application, environ)[0]
 
 
 @settings(parent=PROFILE)

@@ -6,29 +6,18 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from triplec.messaging.models import OutboundMessage, State
-from triplec.messaging.services import enqueue_message
+from triplec.messaging.models import State
 from triplec.taxpayers.models import Contact, ContactSource, ContactStatus
 from triplec.taxpayers.services import contact_set_number
 from triplec.tests.support import make_taxpayer
 
-from .factories import envelope, make_channel, make_template, post_signed, status_payload
+from .factories import envelope, make_channel, make_template, post_signed, sent_template, status_payload
 
 pytestmark = pytest.mark.django_db
 
 
 def _sent(channel, *, to="+6281234567890", taxpayer=None, wamid="wamid.OUT1", key="k1"):
-    message = enqueue_message(
-        channel=channel,
-        to=to,
-        kind="template",
-        template=make_template(channel, name=key),
-        params=["Budi", "Rp1"],
-        idempotency_key=key,
-        taxpayer=taxpayer,
-    )
-    OutboundMessage.objects.filter(pk=message.pk).update(state=State.SENT, wamid=wamid)
-    return message
+    return sent_template(channel, key, template=make_template(channel, name=key), to=to, taxpayer=taxpayer, wamid=wamid)
 
 
 def _at(ts: int) -> dt.datetime:
@@ -37,6 +26,11 @@ def _at(ts: int) -> dt.datetime:
 
 def _status(wamid: str, name: str, ts: int) -> dict:
     return status_payload(wamid, name, ts=ts)["entry"][0]["changes"][0]["value"]["statuses"][0]
+
+
+def _state_and_times(message) -> tuple:
+    message.refresh_from_db()
+    return message.state, message.delivered_at, message.read_at
 
 
 @pytest.fixture
@@ -48,9 +42,7 @@ def test_it_keeps_metas_times_when_delivered_comes_before_read(client, base):
     message = _sent(make_channel())
     post_signed(client, status_payload("wamid.OUT1", "delivered", ts=base + 5))
     post_signed(client, status_payload("wamid.OUT1", "read", ts=base + 60))
-    message.refresh_from_db()
-    assert message.state == State.READ
-    assert (message.delivered_at, message.read_at) == (_at(base + 5), _at(base + 60))
+    assert _state_and_times(message) == (State.READ, _at(base + 5), _at(base + 60))
 
 
 def test_it_keeps_metas_times_when_read_comes_before_delivered(client, base):
@@ -59,9 +51,7 @@ def test_it_keeps_metas_times_when_read_comes_before_delivered(client, base):
     message.refresh_from_db()
     assert message.delivered_at == _at(base + 60)  # read implies delivered: only read is known so far
     post_signed(client, status_payload("wamid.OUT1", "delivered", ts=base + 5))
-    message.refresh_from_db()
-    assert message.state == State.READ
-    assert (message.delivered_at, message.read_at) == (_at(base + 5), _at(base + 60))
+    assert _state_and_times(message) == (State.READ, _at(base + 5), _at(base + 60))
 
 
 def test_it_keeps_metas_times_when_read_comes_before_delivered_in_one_body(client, base):

@@ -9,32 +9,21 @@ import pytest
 from django.db import transaction
 
 from triplec.messaging.models import EventState, MessageStatus, OutboundMessage, State, WebhookEvent
-from triplec.messaging.services import enqueue_message
 from triplec.messaging.signals import message_status_changed
 from triplec.messaging.statuses import plan_statuses, write_statuses
 from triplec.messaging.webhooks import WebhookProcessor, process_events, webhook_store
 
-from .factories import make_channel, make_template, status_payload
+from .factories import make_channel, make_template, sent_template, status_payload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _sent(channel, n: int) -> list[OutboundMessage]:
     template = make_template(channel)
-    messages = [
-        enqueue_message(
-            channel=channel,
-            to=f"62812345678{i:02d}",
-            kind="template",
-            template=template,
-            params=["Budi", "Rp1"],
-            idempotency_key=f"k{i}",
-        )
+    return [
+        sent_template(channel, f"k{i}", template=template, to=f"62812345678{i:02d}", wamid=f"wamid.S{i}")
         for i in range(n)
     ]
-    for i, message in enumerate(messages):
-        OutboundMessage.objects.filter(pk=message.pk).update(state=State.SENT, wamid=f"wamid.S{i}")
-    return messages
 
 
 def _statuses(payload: dict) -> list[dict]:

@@ -3,14 +3,22 @@ import time
 import pytest
 
 from triplec.messaging.models import InboundMessage, MessageStatus, OutboundMessage, Peer, State, WebhookEvent
-from triplec.messaging.services import enqueue_message
 from triplec.messaging.signals import inbound_message_received, message_status_changed
 from triplec.messaging.webhooks import process_pending
 from triplec.taxpayers.models import ContactSource, ContactStatus
 from triplec.taxpayers.services import contact_set_number
 from triplec.tests.support import make_taxpayer
 
-from .factories import envelope, inbound_payload, make_channel, make_template, post_signed, status_payload
+from .factories import (
+    envelope,
+    inbound_payload,
+    make_channel,
+    make_template,
+    post_signed,
+    queue_template,
+    sent_template,
+    status_payload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -106,23 +114,9 @@ def test_it_reads_button_and_list_replies(client):
     assert rows[1][:3] == ("interactive", "Cicilan", "row2")
 
 
-def _sent_message(channel, **kw):
-    message = enqueue_message(
-        channel=channel,
-        to="+6281234567890",
-        kind="template",
-        template=make_template(channel),
-        params=["Budi", "Rp1"],
-        idempotency_key=kw.pop("key", "k1"),
-        **kw,
-    )
-    OutboundMessage.objects.filter(pk=message.pk).update(state=State.SENT, wamid="wamid.OUT1")
-    return message
-
-
 def test_it_only_moves_status_forward_whatever_the_order(client):
     channel = make_channel()
-    message = _sent_message(channel)
+    message = sent_template(channel)
     now = int(time.time())
     post_signed(client, status_payload("wamid.OUT1", "read", ts=now + 2))
     post_signed(client, status_payload("wamid.OUT1", "delivered", ts=now + 1))
@@ -136,7 +130,7 @@ def test_it_only_moves_status_forward_whatever_the_order(client):
 
 def test_it_counts_duplicate_statuses_once_and_infers_a_skipped_delivered(client):
     channel = make_channel()
-    message = _sent_message(channel)
+    message = sent_template(channel)
     changes = []
     handler = lambda sender, **kw: changes.extend(status for _, status in kw["changes"])  # noqa: E731
     message_status_changed.connect(handler)
@@ -159,14 +153,7 @@ def test_it_counts_duplicate_statuses_once_and_infers_a_skipped_delivered(client
 
 def test_it_finds_the_message_by_callback_data_before_the_send_result_is_written(client):
     channel = make_channel()
-    message = enqueue_message(
-        channel=channel,
-        to="+6281234567890",
-        kind="template",
-        template=make_template(channel),
-        params=["Budi", "Rp1"],
-        idempotency_key="k",
-    )
+    message = queue_template(channel, "k")
     OutboundMessage.objects.filter(pk=message.pk).update(state=State.SENDING)
     post_signed(client, status_payload("wamid.NEW", "sent", callback=str(message.callback_id)))
     message.refresh_from_db()
@@ -177,7 +164,7 @@ def test_it_fails_with_a_reason_and_marks_the_contact_undeliverable_on_131026(cl
     channel = make_channel()
     taxpayer = make_taxpayer(channel.office)
     contact, _ = contact_set_number(taxpayer=taxpayer, phone="+6281234567890", source=ContactSource.REGISTRATION)
-    message = _sent_message(channel, taxpayer=taxpayer)
+    message = sent_template(channel, taxpayer=taxpayer)
     post_signed(client, status_payload("wamid.OUT1", "failed", errors=[{"code": 131026, "title": "Undeliverable"}]))
     message.refresh_from_db()
     contact.refresh_from_db()
@@ -240,7 +227,7 @@ def test_it_updates_templates_from_template_webhooks(client):
 
 def test_it_processes_every_message_and_status_in_one_payload(client):
     channel = make_channel()
-    _sent_message(channel)
+    sent_template(channel)
     value = {
         "contacts": [{"profile": {"name": "A"}, "wa_id": "6281111111111"}],
         "messages": [

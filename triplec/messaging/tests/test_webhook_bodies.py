@@ -4,7 +4,6 @@ a request whose body cannot be read answers 4xx with a plain reason, never 500."
 
 import hashlib
 import http.client
-import io
 import json
 from urllib.parse import urlparse
 
@@ -15,7 +14,7 @@ from triplec.messaging.models import EventState, InboundMessage, WebhookEvent
 from triplec.messaging.webhooks import sign
 from triplec.tests.support import start_server, stop_server, wait_until
 
-from .factories import SECRET, inbound_payload, make_channel
+from .factories import SECRET, call_wsgi, inbound_payload, make_channel, webhook_environ
 
 SERVERS = {
     "webhook port": ("wsgi", "triplec.messaging.wsgi:application"),  # the fast path, as the demo's `hooks`
@@ -80,24 +79,7 @@ def test_it_refuses_a_chunked_post_whose_signature_is_not_over_the_whole_body(se
 
 # --- in-process: the exact answers ------------------------------------------------------------------------
 def _environ(body: bytes, **extra) -> dict:
-    return {
-        "REQUEST_METHOD": "POST",
-        "PATH_INFO": "/whatsapp/webhook",
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "80",
-        "HTTP_HOST": "127.0.0.1",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(body),
-        "CONTENT_TYPE": "application/json",
-        "HTTP_X_HUB_SIGNATURE_256": sign(body, SECRET),
-        **extra,
-    }
-
-
-def _call(app, environ) -> tuple[str, bytes]:
-    started = []
-    chunks = app(environ, lambda status, headers: started.append(status))
-    return started[0], b"".join(chunks)
+    return webhook_environ(body, CONTENT_TYPE="application/json", HTTP_X_HUB_SIGNATURE_256=sign(body, SECRET), **extra)
 
 
 APPS = {"fast path": wsgi.application, "Django view": wsgi.django_application}
@@ -133,7 +115,7 @@ BODY = b'{"object":"whatsapp_business_account","entry":[]}'
     ],
 )
 def test_it_answers_a_body_it_cannot_read_with_a_clear_4xx(app, extra, answer):
-    status, text = _call(APPS[app], _environ(BODY, **extra))
+    status, text = call_wsgi(APPS[app], _environ(BODY, **extra))
     assert (status, text) == answer
     assert WebhookEvent.objects.exists() == answer[0].startswith("200")
 
@@ -144,7 +126,7 @@ def test_it_reads_a_chunked_body_larger_than_one_read(app):
     make_channel()
     body = json.dumps(inbound_payload("x" * 200_000, wamid="wamid.BIG")).encode()
     environ = _environ(body, HTTP_TRANSFER_ENCODING="chunked", **{"wsgi.input_terminated": True})
-    assert _call(APPS[app], environ) == ("200 OK", b"ok")
+    assert call_wsgi(APPS[app], environ) == ("200 OK", b"ok")
     assert WebhookEvent.objects.get().body_hash == hashlib.sha256(body).hexdigest()
 
 
@@ -153,7 +135,7 @@ def test_it_reads_a_chunked_body_larger_than_one_read(app):
 def test_it_stores_and_quarantines_a_signed_body_that_is_not_json_and_answers_200(app, settings):
     settings.WHATSAPP_WEBHOOK_PROCESSING = "loop"
     body = b"this is not json"
-    status, _ = _call(APPS[app], _environ(body, CONTENT_LENGTH=str(len(body))))
+    status, _ = call_wsgi(APPS[app], _environ(body, CONTENT_LENGTH=str(len(body))))
     assert status == "200 OK"
     if app == "fast path":  # stored only: the loop finds it not to be JSON
         from triplec.messaging.webhooks import process_pending

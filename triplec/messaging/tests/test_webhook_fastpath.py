@@ -12,28 +12,16 @@ from triplec.messaging.models import InboundMessage, WebhookEvent
 from triplec.messaging.webhooks import WebhookProcessor, process_events, process_pending, sign, webhook_store
 from triplec.tests.support import wait_until
 
-from .factories import SECRET, inbound_payload, make_channel
+from .factories import SECRET, call_wsgi, inbound_payload, make_channel, webhook_environ
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _post(body: bytes, signature: str | None) -> tuple[str, bytes]:
-    environ = {
-        "REQUEST_METHOD": "POST",
-        "PATH_INFO": "/whatsapp/webhook",
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "80",
-        "HTTP_HOST": "127.0.0.1",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(body),
-        "CONTENT_LENGTH": str(len(body)),
-        "CONTENT_TYPE": "application/json",
-    }
+    environ = webhook_environ(body, CONTENT_LENGTH=str(len(body)), CONTENT_TYPE="application/json")
     if signature is not None:
         environ["HTTP_X_HUB_SIGNATURE_256"] = signature
-    started = []
-    chunks = wsgi.application(environ, lambda status, headers: started.append(status))
-    return started[0], b"".join(chunks)
+    return call_wsgi(wsgi.application, environ)
 
 
 def test_it_stores_a_signed_post_and_leaves_processing_to_the_loop(settings):

@@ -8,7 +8,6 @@ from triplec.messaging import dispatcher as dispatcher_module
 from triplec.messaging.dispatcher import Dispatcher
 from triplec.messaging.models import (
     InboundMessage,
-    Lane,
     MessageStatus,
     OutboundMessage,
     Peer,
@@ -24,17 +23,13 @@ from triplec.messaging.registry import (
     template_submit,
     templates_sync,
 )
-from triplec.messaging.services import enqueue_message
 from triplec.taxpayers.models import ContactSource, ContactStatus
 from triplec.taxpayers.services import contact_set_number
 from triplec.tests.support import make_taxpayer, wait_until
 
-from .factories import make_channel
+from .factories import KODE_BILLING_PARAMS, make_channel, queue_template, queue_text
 
-BILLING = {
-    "header": ["PPh"],
-    "body": ["Budi Santoso", "STP 00123/101/25/922/26", "Rp1.500.000", "123456789012345", "15 Oktober 2026 23.59 WITA"],
-}
+BILLING = KODE_BILLING_PARAMS
 
 
 @pytest.fixture
@@ -88,12 +83,8 @@ def drain(d: Dispatcher, until, timeout: float = 15):
 def test_it_sends_a_template_that_arrives_once_and_follows_its_statuses(wa):
     channel = wa.channel
     template = billing_template(channel)
-    message = enqueue_message(
-        channel=channel, to="+6281234567890", kind="template", template=template, params=BILLING, idempotency_key="k1"
-    )
-    enqueue_message(
-        channel=channel, to="+6281234567890", kind="template", template=template, params=BILLING, idempotency_key="k1"
-    )  # the same key again: nothing more
+    message = queue_template(channel, "k1", template=template, params=BILLING)
+    queue_template(channel, "k1", template=template, params=BILLING)  # the same key again: nothing more
     d = Dispatcher(rate_override=100)
     drain(d, lambda: OutboundMessage.objects.get(pk=message.pk).state == State.READ)
     message.refresh_from_db()
@@ -225,22 +216,8 @@ def test_it_stores_an_inbound_reply_and_then_answers_inside_the_window(wa):
     )
     assert inbound.text == "Berapa utang saya?" and not inbound.peer.is_unknown
     assert inbound.peer.window_open()
-    answer = enqueue_message(
-        channel=channel,
-        to="+6281234567890",
-        kind="text",
-        lane=Lane.REPLY,
-        payload={"text": "Silakan verifikasi identitas Anda."},
-        idempotency_key="r1",
-    )
-    closed = enqueue_message(
-        channel=channel,
-        to="+6281299999999",
-        kind="text",
-        lane=Lane.REPLY,
-        payload={"text": "Halo"},
-        idempotency_key="r2",
-    )
+    answer = queue_text(channel, "Silakan verifikasi identitas Anda.", "r1")
+    closed = queue_text(channel, "Halo", "r2", to="+6281299999999")
     d = Dispatcher(rate_override=100)
     drain(d, lambda: OutboundMessage.objects.filter(state__in=[State.QUEUED, State.SENDING]).count() == 0)
     answer.refresh_from_db()
@@ -255,14 +232,7 @@ def test_it_survives_duplicate_reordered_and_missing_statuses(wa):
     wa.configure(faults={"duplicate_webhook": 1.0, "reorder_statuses": 0.5, "skip_delivered": 0.5})
     template = billing_template(wa.channel)
     messages = [
-        enqueue_message(
-            channel=wa.channel,
-            to=f"+62812000000{i:02d}",
-            kind="template",
-            template=template,
-            params=BILLING,
-            idempotency_key=f"k{i}",
-        )
+        queue_template(wa.channel, f"k{i}", template=template, to=f"+62812000000{i:02d}", params=BILLING)
         for i in range(20)
     ]
     d = Dispatcher(rate_override=200)
@@ -280,14 +250,8 @@ def test_it_marks_the_contact_undeliverable_when_the_failed_status_says_131026(w
     wa.configure(non_whatsapp_numbers=["6281200000001"])
     taxpayer = make_taxpayer(wa.channel.office)
     contact, _ = contact_set_number(taxpayer=taxpayer, phone="+6281200000001", source=ContactSource.REGISTRATION)
-    message = enqueue_message(
-        channel=wa.channel,
-        to=contact.phone,
-        kind="template",
-        taxpayer=taxpayer,
-        template=billing_template(wa.channel),
-        params=BILLING,
-        idempotency_key="k",
+    message = queue_template(
+        wa.channel, "k", template=billing_template(wa.channel), to=contact.phone, params=BILLING, taxpayer=taxpayer
     )
     d = Dispatcher(rate_override=100)
     drain(d, lambda: OutboundMessage.objects.get(pk=message.pk).state == State.FAILED)
@@ -301,26 +265,12 @@ def test_it_keeps_under_the_channel_rate_and_recovers_from_throttling(wa):
     wa.configure(per_number_mps=5, pair_limit=None)
     template = billing_template(wa.channel)
     for i in range(12):
-        enqueue_message(
-            channel=wa.channel,
-            to=f"+62812000000{i:02d}",
-            kind="template",
-            template=template,
-            params=BILLING,
-            idempotency_key=f"a{i}",
-        )
+        queue_template(wa.channel, f"a{i}", template=template, to=f"+62812000000{i:02d}", params=BILLING)
     d = Dispatcher(rate_override=4)  # under the simulator's 5/s: never refused
     drain(d, lambda: not OutboundMessage.objects.filter(state__in=[State.QUEUED, State.SENDING]).exists())
     assert wa.stats()["rejected"].get("130429", 0) == 0
     for i in range(12):
-        enqueue_message(
-            channel=wa.channel,
-            to=f"+62813000000{i:02d}",
-            kind="template",
-            template=template,
-            params=BILLING,
-            idempotency_key=f"b{i}",
-        )
+        queue_template(wa.channel, f"b{i}", template=template, to=f"+62813000000{i:02d}", params=BILLING)
     fast = Dispatcher(rate_override=200)  # far over: refused with 130429, slowed down, retried
     drain(
         fast, lambda: not OutboundMessage.objects.filter(state__in=[State.QUEUED, State.SENDING]).exists(), timeout=30
@@ -336,14 +286,7 @@ def test_it_defers_rather_than_fails_on_the_pair_limit(wa, settings):
     wa.configure(pair_limit={"count": 2, "seconds": 60})
     template = billing_template(wa.channel)
     for i in range(3):
-        enqueue_message(
-            channel=wa.channel,
-            to="+6281234567890",
-            kind="template",
-            template=template,
-            params=BILLING,
-            idempotency_key=f"p{i}",
-        )
+        queue_template(wa.channel, f"p{i}", template=template, params=BILLING)
     d = Dispatcher(rate_override=100)
     drain(d, lambda: OutboundMessage.objects.filter(error_code=131056).exists())
     waiting = OutboundMessage.objects.get(error_code=131056)
@@ -355,22 +298,8 @@ def test_it_defers_rather_than_fails_on_the_pair_limit(wa, settings):
 def test_it_resolves_an_in_flight_message_after_a_crash_without_sending_it_twice(wa, settings):
     settings.WHATSAPP_STALE_CLAIM_SECONDS = 0.5
     template = billing_template(wa.channel)
-    arrived = enqueue_message(
-        channel=wa.channel,
-        to="+6281200000001",
-        kind="template",
-        template=template,
-        params=BILLING,
-        idempotency_key="arrived",
-    )
-    lost = enqueue_message(
-        channel=wa.channel,
-        to="+6281200000002",
-        kind="template",
-        template=template,
-        params=BILLING,
-        idempotency_key="lost",
-    )
+    arrived = queue_template(wa.channel, "arrived", template=template, to="+6281200000001", params=BILLING)
+    lost = queue_template(wa.channel, "lost", template=template, to="+6281200000002", params=BILLING)
     # A dispatcher claimed both, sent the first, and died before writing anything back.
     OutboundMessage.objects.update(
         state=State.SENDING, claimed_by="dead/1", claimed_at=timezone.now() - timezone.timedelta(seconds=5)

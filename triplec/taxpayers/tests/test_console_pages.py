@@ -3,10 +3,10 @@ from django.core.management import call_command
 
 from triplec.accounts.roles import Role
 from triplec.audit.models import AuditEntry
-from triplec.ledger.models import DocumentState, Payment, PaymentAllocation, SuratTeguran
+from triplec.ledger.models import DocumentState, Payment, PaymentAllocation
 from triplec.taxpayers.models import ContactSource, ContactStatus
 from triplec.taxpayers.services import contact_set_number
-from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
+from triplec.tests.support import make_document, make_office, make_taxpayer, make_teguran, make_user
 
 call_command("compile_translations", verbosity=0)
 pytestmark = pytest.mark.django_db
@@ -68,14 +68,13 @@ def test_it_shows_identity_documents_letters_payments_and_the_balance(client, wo
     open_doc = make_document(mine, number="00001/101/25/922/26", amount=1_500_000)
     paid = make_document(mine, number="00002/101/25/922/26", amount=0, principal=400_000, state=DocumentState.PAID)
     make_document(mine, number="00003/101/25/922/26", amount=900_000, state=DocumentState.OBJECTION)
-    st = SuratTeguran.objects.create(
-        office=kupang,
-        taxpayer=mine,
+    st = make_teguran(
+        mine,
+        open_doc,
         number="ST-00007/WPJ.29/KP.04/2026",
         issue_date=open_doc.due_date,
         delivered_date=open_doc.due_date,
     )
-    st.documents.add(open_doc)
     payment = Payment.objects.create(
         ntpn="0A1B2C3D4E5F6G7H",
         office=kupang,
