@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _sync_roles(sender, **kwargs):
@@ -11,7 +12,7 @@ def _sync_roles(sender, **kwargs):
 class AccountsConfig(AppConfig):
     name = "triplec.accounts"
     label = "accounts"
-    verbose_name = "Pengguna"
+    verbose_name = _("Users")
 
     def ready(self):
         # Without a sender: it must run after every app's permissions exist, which is after the last app.

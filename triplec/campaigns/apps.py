@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 def _office_calendar_changed(sender, office, **kwargs):
@@ -10,7 +11,7 @@ def _office_calendar_changed(sender, office, **kwargs):
 class CampaignsConfig(AppConfig):
     name = "triplec.campaigns"
     label = "campaigns"
-    verbose_name = "Kampanye"
+    verbose_name = _("Campaigns")
 
     def ready(self):
         from triplec.offices.services import calendar_changed

@@ -17,6 +17,8 @@ import re
 
 from asgiref.sync import sync_to_async
 
+from triplec.core.phrases import Phrase
+
 log = logging.getLogger(__name__)
 
 PATH = re.compile(r"^/campaigns/notice/([^/]+)/surat-teguran\.pdf$")
@@ -116,7 +118,7 @@ def record_fetches(public_ids: list[str]) -> int:
                     obj=target.campaign,
                     taxpayer=target.taxpayer,
                     channel="whatsapp",
-                    summary=f"PDF Surat Teguran {target.letter.number} diambil",
+                    summary=Phrase("PDF of Surat Teguran %(number)s fetched", number=target.letter.number),
                     detail={"target": target.pk},
                 )
     return len(public_ids)

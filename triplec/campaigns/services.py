@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from triplec.accounts.permissions import allowed
 from triplec.audit.services import audit_record, changes_between
+from triplec.core.phrases import Phrase
 from triplec.messaging.models import OutboundMessage, State, TemplateStatus
 from triplec.messaging.registry import template_save, template_submit
 from triplec.messaging.services import channel_for_office
@@ -130,7 +131,7 @@ def campaign_create(*, office, maker, name: str, criterion: str, channel: str = 
         obj=campaign,
         office=office,
         channel=channel,
-        summary=f"kampanye {campaign.name} dibuat (kriteria {criterion})",
+        summary=Phrase("campaign %(name)s created (criterion %(criterion)s)", name=campaign.name, criterion=criterion),
     )
     return campaign
 
@@ -179,7 +180,9 @@ def campaign_update(*, campaign: Campaign, actor, channel: str = "web", **fields
             actor=actor,
             obj=campaign,
             channel=channel,
-            summary=f"kampanye {campaign.name} diubah" + (" (perlu persetujuan ulang)" if campaign.approved_at else ""),
+            summary=Phrase("campaign %(name)s changed (needs approval again)", name=campaign.name)
+            if campaign.approved_at
+            else Phrase("campaign %(name)s changed", name=campaign.name),
             detail={"changes": {k: [str(a), str(b)] for k, (a, b) in changes.items()}},
         )
     return campaign
@@ -200,7 +203,7 @@ def campaign_submit(*, campaign: Campaign, actor, channel: str = "web") -> Campa
         actor=actor,
         obj=campaign,
         channel=channel,
-        summary=f"kampanye {campaign.name} diajukan untuk persetujuan",
+        summary=Phrase("campaign %(name)s submitted for approval", name=campaign.name),
     )
     return campaign
 
@@ -231,7 +234,7 @@ def campaign_approve(*, campaign: Campaign, approver, channel: str = "web", now:
         actor=approver,
         obj=campaign,
         channel=channel,
-        summary=f"kampanye {campaign.name} disetujui",
+        summary=Phrase("campaign %(name)s approved", name=campaign.name),
         detail={"hash": campaign.approved_hash},
     )
     return campaign
@@ -318,7 +321,7 @@ def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) 
         actor=actor,
         obj=campaign,
         channel=channel,
-        summary=f"kampanye {campaign.name} dimulai: {messages} pesan",
+        summary=Phrase("campaign %(name)s started: %(n)s messages", name=campaign.name, n=messages),
         detail={**counts, "template": template.name, "template_version": template.version},
     )
     if messages and template.header_type == "DOCUMENT":
@@ -349,7 +352,7 @@ def campaign_pause(*, campaign: Campaign, actor, channel: str = "web") -> int:
         actor=actor,
         obj=campaign,
         channel=channel,
-        summary=f"kampanye {campaign.name} dijeda ({held} pesan ditahan)",
+        summary=Phrase("campaign %(name)s paused (%(n)s messages held)", name=campaign.name, n=held),
     )
     return held
 
@@ -375,7 +378,7 @@ def campaign_resume(*, campaign: Campaign, actor, channel: str = "web", now: dt.
         actor=actor,
         obj=campaign,
         channel=channel,
-        summary=f"kampanye {campaign.name} dilanjutkan ({held} pesan)",
+        summary=Phrase("campaign %(name)s resumed (%(n)s messages)", name=campaign.name, n=held),
     )
     return held
 
@@ -448,7 +451,7 @@ def campaign_cancel(*, campaign: Campaign, actor, channel: str = "web", reason: 
         actor=actor,
         obj=campaign,
         channel=channel,
-        summary=f"kampanye {campaign.name} dibatalkan ({stopped} pesan dihentikan)",
+        summary=Phrase("campaign %(name)s cancelled (%(n)s messages stopped)", name=campaign.name, n=stopped),
         detail={"reason": reason[:200]},
     )
     return stopped
@@ -488,7 +491,7 @@ def campaign_preview_seen(*, campaign: Campaign, actor, preview: dict, channel: 
         obj=campaign,
         office=campaign.office,
         channel=channel,
-        summary=f"pratinjau kampanye {campaign.name} dilihat",
+        summary=Phrase("preview of campaign %(name)s viewed", name=campaign.name),
         detail={"messages": preview.get("count"), "samples": len(preview.get("samples") or [])},
     )
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from triplec.accounts.permissions import allowed
 from triplec.audit.services import audit_record
+from triplec.core.phrases import Phrase
 
 from . import services
 from .forms import CampaignForm
@@ -200,7 +201,7 @@ def notice_pdf(request, token: str):
         obj=target.campaign,
         taxpayer=target.taxpayer,
         channel="whatsapp",
-        summary=f"PDF Surat Teguran {target.letter.number} diambil",
+        summary=Phrase("PDF of Surat Teguran %(number)s fetched", number=target.letter.number),
         detail={"target": target.pk},
     )
     response = HttpResponse(data, content_type="application/pdf")

@@ -29,6 +29,7 @@ from triplec.bot.nlu.classifier import INTENTS, Classification, classify
 from triplec.bot.nlu.policy import clarification_options, needs_clarification
 from triplec.core.masking import mask_contact, mask_phone
 from triplec.core.money import rupiah
+from triplec.core.phrases import Phrase
 from triplec.events.bus import publish
 from triplec.ledger.models import SuratPaksa, SuratTeguran
 from triplec.ledger.payments import check_payment_claim
@@ -55,7 +56,7 @@ from .identity import (
     needs_challenge,
     verified_in,
 )
-from .models import BotTurn, Conversation, ConversationState, TaskKind
+from .models import CHALLENGE_KINDS, BotTurn, Conversation, ConversationState, TaskKind
 from .services import (
     cancel_queued_bulk,
     conversation_event,
@@ -188,7 +189,7 @@ def _send(turn: Turn) -> None:
         c.options = turn.replies[-1].options
 
 
-def _disclose(turn: Turn, contact: Contact, what: str, summary: str) -> None:
+def _disclose(turn: Turn, contact: Contact, what: str, summary: Phrase) -> None:
     c = turn.conversation
     why = (
         "challenge passed in this conversation"
@@ -201,7 +202,7 @@ def _disclose(turn: Turn, contact: Contact, what: str, summary: str) -> None:
         taxpayer=contact.taxpayer,
         obj=c,
         office=c.office,
-        summary=summary[:300],
+        summary=summary,
         detail={
             "what": what,
             "contact": mask_contact(contact.phone, contact.wa_user_id),
@@ -403,7 +404,7 @@ def _authorised(turn: Turn, intent: str) -> Contact | None:
                 taxpayer=x.taxpayer,
                 obj=c,
                 office=c.office,
-                summary="masked NPWP and initials in a choice for a shared number",
+                summary=Phrase("masked NPWP and initials in a choice for a shared number"),
                 detail={
                     "what": "taxpayer_choice",
                     "contact": mask_contact(x.phone, x.wa_user_id),
@@ -425,7 +426,9 @@ def _authorised(turn: Turn, intent: str) -> Contact | None:
             return None
         c.state, c.pending_intent, c.challenge_kind = ConversationState.CHALLENGE, intent, kind
         turn.say(answers.challenge(challenge_question(kind, contact.taxpayer)))
-        conversation_event(conversation=c, kind="challenge", text=needs_challenge(contact, turn.now), at=turn.now)
+        conversation_event(
+            conversation=c, kind="challenge", text=Phrase(needs_challenge(contact, turn.now)), at=turn.now
+        )
         turn.action = "challenge"
         return None
     return contact
@@ -480,14 +483,19 @@ def _answer_challenge(turn: Turn, result: Classification) -> bool:
         c.challenge_failures, c.other_count = 0, 0
         pending = c.pending_intent or "rincian"
         c.state, c.pending_intent = ConversationState.MENU, ""
-        conversation_event(conversation=c, kind="challenge_passed", text=c.challenge_kind, at=turn.now)
+        conversation_event(
+            conversation=c,
+            kind="challenge_passed",
+            text=CHALLENGE_KINDS.get(c.challenge_kind, c.challenge_kind),
+            at=turn.now,
+        )
         audit_record(
             action="identity.challenge_passed",
             channel="bot",
             taxpayer=contact.taxpayer,
             obj=c,
             office=c.office,
-            summary="bot identity challenge passed",
+            summary=Phrase("bot identity challenge passed"),
             detail={"kind": c.challenge_kind},
         )
         turn.say(answers.text(answers.challenge_passed()))
@@ -502,12 +510,17 @@ def _answer_challenge(turn: Turn, result: Classification) -> bool:
         taxpayer=contact.taxpayer,
         obj=c,
         office=c.office,
-        summary="bot identity challenge failed",
+        summary=Phrase("bot identity challenge failed"),
         detail={"kind": c.challenge_kind, "failures": guard.failures},
     )
     if guard.is_locked:
         turn.action = "locked"
-        conversation_event(conversation=c, kind="identity_locked", text=f"{guard.failures} kali gagal", at=turn.now)
+        conversation_event(
+            conversation=c,
+            kind="identity_locked",
+            text=Phrase("%(n)s failed answers", n=guard.failures),
+            at=turn.now,
+        )
         staff_task_create(
             office_id=c.office_id,
             kind=TaskKind.IDENTITY_LOCKED,
@@ -523,7 +536,7 @@ def _answer_challenge(turn: Turn, result: Classification) -> bool:
             taxpayer=contact.taxpayer,
             obj=contact,
             office=c.office,
-            summary="details locked after failed challenges",
+            summary=Phrase("details locked after %(n)s failed challenges", n=guard.failures),
             detail={"failures": guard.failures, "conversation": c.pk},
         )
         turn.say(answers.locked(c.office))
@@ -588,7 +601,7 @@ def _rincian(turn: Turn, result: Classification) -> None:
     _to_menu(turn.conversation)
     documents = _owed_documents(tp)
     if not documents:
-        _disclose(turn, contact, "no_debt", "bot: no open debt")
+        _disclose(turn, contact, "no_debt", Phrase("bot: no open debt"))
         turn.say(answers.no_debt(tp))
         return
     ids = [d.pk for d in documents]
@@ -602,7 +615,11 @@ def _rincian(turn: Turn, result: Classification) -> None:
         turn,
         contact,
         "rincian",
-        f"bot: details of {len(documents)} documents, {rupiah(sum(d.amount_due for d in documents))}",
+        Phrase(
+            "bot: details of %(n)s documents, %(amount)s",
+            n=len(documents),
+            amount=rupiah(sum(d.amount_due for d in documents)),
+        ),
     )
     turn.say(answers.text(answers.rincian(tp, documents, teguran, paksa)), answers.after_details())
 
@@ -615,7 +632,7 @@ def _kode_billing(turn: Turn, result: Classification) -> None:
     documents = _owed_documents(contact.taxpayer)
     if not documents:
         _to_menu(c)
-        _disclose(turn, contact, "no_debt", "bot: no open debt")
+        _disclose(turn, contact, "no_debt", Phrase("bot: no open debt"))
         turn.say(answers.no_debt(contact.taxpayer))
         return
     if len(documents) == 1:
@@ -623,7 +640,7 @@ def _kode_billing(turn: Turn, result: Classification) -> None:
         _issue(turn, contact, documents)
         return
     c.state, c.pending_intent = ConversationState.CHOOSING_DOCUMENTS, "kode_billing"
-    _disclose(turn, contact, "document_list", f"bot: list of {len(documents)} documents to choose from")
+    _disclose(turn, contact, "document_list", Phrase("bot: list of %(n)s documents to choose from", n=len(documents)))
     turn.say(answers.choose_documents(documents))
     turn.action = "choose_documents"
 
@@ -636,7 +653,7 @@ def _issue(turn: Turn, contact: Contact, documents: list) -> None:
         turn.action = "billing_failed"
         return
     code = result.billing_code
-    _disclose(turn, contact, "kode_billing", f"bot: billing code for {len(documents)} documents")
+    _disclose(turn, contact, "kode_billing", Phrase("bot: billing code for %(n)s documents", n=len(documents)))
     turn.say(answers.text(render_billing_message(code).text))
     turn.action = "billing_issued"
 
@@ -659,7 +676,7 @@ def _sudah_bayar(turn: Turn, result: Classification) -> None:
         return
     _to_menu(c)
     if claim.status == "found":
-        _disclose(turn, contact, "payment", f"bot: payment {result.ntpn} confirmed")
+        _disclose(turn, contact, "payment", Phrase("bot: payment %(ntpn)s confirmed", ntpn=result.ntpn))
         turn.say(answers.claim_found(claim.message))
         turn.action = "claim_found"
     else:
@@ -718,7 +735,7 @@ def _berhenti(turn: Turn, result: Classification) -> None:
         user_id=peer.user_id,
         reason="Wajib pajak menolak menerima pesan WhatsApp",
     )
-    conversation_event(conversation=c, kind="opt_out", text=f"{len(contacts)} kontak", at=turn.now)
+    conversation_event(conversation=c, kind="opt_out", text=Phrase("%(n)s contacts", n=len(contacts)), at=turn.now)
     _to_menu(c)
     turn.say(answers.stopped() if turn.identity.known else answers.stopped_unknown())
 
@@ -744,7 +761,7 @@ def _mulai(turn: Turn, result: Classification) -> None:
             reason="Permintaan mulai lagi melalui WhatsApp",
             source=ContactSource.WHATSAPP,
         )
-    conversation_event(conversation=c, kind="opt_in", text=f"{len(restartable)} kontak", at=turn.now)
+    conversation_event(conversation=c, kind="opt_in", text=Phrase("%(n)s contacts", n=len(restartable)), at=turn.now)
     _to_menu(c)
     turn.say(answers.started(c.office, turn.now))
 
@@ -771,13 +788,13 @@ def _salah_nomor(turn: Turn, result: Classification) -> None:
             f"({contact.taxpayer.npwp_masked}); perbarui kontak",
         )
     cancel_queued_bulk(channel_id=c.channel_id, wa_id=peer.wa_id, user_id=peer.user_id, reason="Nomor WhatsApp salah")
-    conversation_event(conversation=c, kind="wrong_number", text=f"{len(contacts)} kontak", at=turn.now)
+    conversation_event(conversation=c, kind="wrong_number", text=Phrase("%(n)s contacts", n=len(contacts)), at=turn.now)
     c.taxpayer, c.verified_taxpayer, c.verified_at = None, None, None
     turn.say(answers.wrong_number())
     if c.is_bot:  # nothing more to talk about with this number: closed; staff have their task
         c.pending_intent = ""
         c.state, c.resolved_at = ConversationState.RESOLVED, turn.now
-        conversation_event(conversation=c, kind="resolved", text="nomor salah", at=turn.now)
+        conversation_event(conversation=c, kind="resolved", text=Phrase("wrong number"), at=turn.now)
 
 
 def _penipuan_khawatir(turn: Turn, result: Classification) -> None:
@@ -831,7 +848,7 @@ def _pengaduan(turn: Turn, result: Classification) -> None:
             contact=contact,
             summary=f"Pengaduan melalui WhatsApp: “{(turn.inbound.text or '')[:240]}”",
         )
-        conversation_event(conversation=c, kind="complaint", text="diteruskan ke Kepala Seksi", at=turn.now)
+        conversation_event(conversation=c, kind="complaint", text=Phrase("passed to the section head"), at=turn.now)
     turn.say(answers.pengaduan(forwarded=written))
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from triplec.accounts.permissions import require
 from triplec.audit.services import audit_record
 from triplec.core import wake
+from triplec.core.phrases import Phrase
 from triplec.offices.models import Office
 from triplec.taxpayers.models import Contact, ContactStatus
 from triplec.taxpayers.selectors import contacts_of_number
@@ -54,7 +55,7 @@ def split_recipient(to: str) -> tuple[str, str]:
     """(phone digits, business-scoped user id) from what a caller gives: "+62812…", "62812…" or "ID.1234…"."""
     to = (to or "").strip()
     if not to:
-        raise MessagingError("recipient is empty")
+        raise MessagingError(_("The recipient is empty."))
     if "." in to:
         return "", to
     digits = to.lstrip("+")
@@ -133,7 +134,10 @@ def enqueue_message(
     if lane not in Lane.values:
         raise MessagingError(f"unknown lane {lane!r}")
     if template is not None and template.status != TemplateStatus.APPROVED:
-        raise MessagingError(f"template {template.name} v{template.version} is {template.status.lower()}, not approved")
+        raise MessagingError(
+            _("Template %(name)s v%(version)s is not approved (%(status)s).")
+            % {"name": template.name, "version": template.version, "status": template.status}
+        )
     phone, recipient = split_recipient(to)
     message = OutboundMessage(
         idempotency_key=idempotency_key,
@@ -164,7 +168,9 @@ def enqueue_message(
                     obj=message,
                     taxpayer=taxpayer,
                     channel="whatsapp",
-                    summary=f"{kind} message queued ({'reply' if lane == Lane.REPLY else 'bulk'})",
+                    summary=Phrase("%(kind)s message queued (reply)", kind=kind)
+                    if lane == Lane.REPLY
+                    else Phrase("%(kind)s message queued (bulk)", kind=kind),
                     detail={"key": idempotency_key, "template": template.name if template else ""},
                 )
     except IntegrityError:
@@ -262,7 +268,7 @@ def webhook_reprocess(*, event: WebhookEvent, actor) -> WebhookEvent:
         action="webhook.reprocess",
         actor=actor,
         obj=event,
-        summary=f"webhook event {event.pk} re-processed: {event.state}",
+        summary=Phrase("webhook event %(id)s re-processed", id=event.pk),
         detail={"before": before, "state": event.state, "reason_code": event.reason_code, "reason": event.reason[:500]},
     )
     return event
@@ -280,7 +286,7 @@ def webhook_discard(*, event: WebhookEvent, actor) -> WebhookEvent:
         action="webhook.discard",
         actor=actor,
         obj=event,
-        summary=f"webhook event {event.pk} discarded",
+        summary=Phrase("webhook event %(id)s discarded", id=event.pk),
         detail={"reason_code": event.reason_code, "reason": event.reason[:500]},
     )
     return event

@@ -7,8 +7,17 @@ from django.utils import timezone
 
 from triplec.accounts.permissions import require
 from triplec.audit.services import audit_record
+from triplec.core.phrases import Phrase
 
 from .models import Contact, ContactChange, ContactSource, ContactStatus, Taxpayer
+
+# Contact statuses for audit summaries (the same texts as ContactStatus's labels).
+STATUS_PHRASES = {
+    ContactStatus.ACTIVE: Phrase("active"),
+    ContactStatus.OPTED_OUT: Phrase("opted out"),
+    ContactStatus.UNDELIVERABLE: Phrase("undeliverable"),
+    ContactStatus.WRONG_NUMBER: Phrase("wrong number"),
+}
 
 
 @transaction.atomic
@@ -48,7 +57,7 @@ def contact_set_number(
             obj=contact,
             taxpayer=taxpayer,
             channel=channel,
-            summary="WhatsApp contact registered",
+            summary=Phrase("WhatsApp contact registered"),
             detail={"source": source},
         )
         return contact, True
@@ -71,7 +80,7 @@ def contact_set_number(
             obj=contact,
             taxpayer=taxpayer,
             channel=channel,
-            summary="WhatsApp number changed",
+            summary=Phrase("WhatsApp number changed"),
             detail={"source": source},
         )
         contact.phone, contact.status, contact.status_reason = phone, ContactStatus.ACTIVE, ""
@@ -118,7 +127,11 @@ def contact_set_status(
         obj=contact,
         taxpayer=contact.taxpayer,
         channel=channel,
-        summary=f"contact {contact.status} -> {status}",
+        summary=Phrase(
+            "contact status: %(old)s → %(new)s",
+            old=STATUS_PHRASES.get(contact.status, contact.status),
+            new=STATUS_PHRASES.get(status, status),
+        ),
         detail={"reason": reason},
     )
     contact.status, contact.status_reason = status, reason
