@@ -122,7 +122,7 @@ class Conversation(models.Model):
         verbose_name_plural = _("conversations")
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.peer} ({self.state})"
+        return f"#{self.pk} {self.peer} ({self.get_state_display()})"
 
     @property
     def is_bot(self) -> bool:

@@ -399,7 +399,7 @@ def timeline_kinds_in_code() -> set[str]:
 
 
 # Labels that are the same words in both languages.
-SAME_IN_BOTH = {"API", "WhatsApp", "bot", "bank", "NPWP", "NTPN"}
+SAME_IN_BOTH = {"API", "WhatsApp", "bot", "bank", "NPWP", "NTPN", "Surat Teguran"}
 
 
 def untranslated_labels(labels: dict) -> dict[str, str]:
