@@ -1,6 +1,7 @@
 """Append Indonesian entries to an app's catalogue without rewriting the existing ones (the .po files merge by
 union, so entries are only ever added). Usage: scripts/add_translations.py FILE.json, where FILE.json maps an app
-label to a list of [msgid, msgstr] pairs, or [[singular, plural], [msgstr]] for plural forms."""
+label to a list of [msgid, msgstr] pairs, [[singular, plural], [msgstr]] for plural forms, or
+{"context": ..., "msgid": ..., "msgstr": ...} for a message with a context (pgettext)."""
 
 import json
 import sys
@@ -23,9 +24,18 @@ def main(path: str) -> None:
         if not po_path.exists():
             po_path.write_text(HEADER)
         with po_path.open("rb") as po:
-            known = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(po) if m.id}
+            catalog = read_po(po)
+        known = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id and not m.context}
+        known_in_context = {(m.context, m.id) for m in catalog if m.id and m.context}
         lines = []
-        for msgid, msgstr in entries:
+        for entry in entries:
+            if isinstance(entry, dict):
+                key = (entry["context"], entry["msgid"])
+                if key not in known_in_context:
+                    lines += [f"msgctxt {quote(key[0])}", f"msgid {quote(key[1])}", f"msgstr {quote(entry['msgstr'])}"]
+                    known_in_context.add(key)
+                continue
+            msgid, msgstr = entry
             if isinstance(msgid, list):
                 if msgid[0] in known:
                     continue
@@ -39,7 +49,7 @@ def main(path: str) -> None:
             text = po_path.read_text()
             with po_path.open("a") as po:
                 po.write(("" if text.endswith("\n") else "\n") + "\n".join(lines) + "\n")
-            print(f"{po_path.relative_to(ROOT.parent)}: {len(lines) // 2} entries")
+            print(f"{po_path.relative_to(ROOT.parent)}: {sum(line.startswith('msgid ') for line in lines)} entries")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from triplec.audit.services import audit_record
 from triplec.core.masking import mask_text
+from triplec.core.phrases import Phrase
 
 from .lockout import client_ip
 from .models import User
@@ -16,7 +17,16 @@ def client_address(request: HttpRequest | None) -> str:
 
 
 def record_login(request: HttpRequest, user) -> None:
-    audit_record(action="login", actor=user, summary=f"login {user.username}", detail={"ip": client_address(request)})
+    audit_record(
+        action="login",
+        actor=user,
+        summary=Phrase("login %(user)s", user=user.username),
+        detail={"ip": client_address(request)},
+    )
+
+
+# Why a session ended without the user signing out (accounts.middleware).
+LOGOUT_REASONS = {"idle": Phrase("idle"), "session age": Phrase("session age")}
 
 
 def record_logout(request: HttpRequest | None, user, *, reason: str = "") -> None:
@@ -25,7 +35,9 @@ def record_logout(request: HttpRequest | None, user, *, reason: str = "") -> Non
     audit_record(
         action="logout",
         actor=user,
-        summary=f"logout {user.username}" + (f" ({reason})" if reason else ""),
+        summary=Phrase("logout %(user)s (%(reason)s)", user=user.username, reason=LOGOUT_REASONS.get(reason, reason))
+        if reason
+        else Phrase("logout %(user)s", user=user.username),
         detail={"ip": client_address(request), **({"reason": reason} if reason else {})},
     )
 
@@ -38,7 +50,9 @@ def record_login_failure(request: HttpRequest | None, username: str, *, locked: 
     audit_record(
         action="login.locked" if locked else "login.failed",
         office=getattr(user, "office", None),
-        summary=("login locked for " if locked else "failed login for ") + shown,
+        summary=Phrase("login locked for %(user)s", user=shown)
+        if locked
+        else Phrase("failed login for %(user)s", user=shown),
         detail={"username": shown, "ip": client_address(request), "known_user": user is not None},
     )
 
@@ -52,13 +66,15 @@ def totp_device_for_enrolment(user):
 def totp_confirm(request: HttpRequest, device, token: str) -> bool:
     """Confirm enrolment with the first code from the app; the session counts as verified from then on."""
     if not device.verify_token(token.strip().replace(" ", "")):
-        audit_record(action="2fa.failed", actor=request.user, summary="two-factor enrolment code refused")
+        audit_record(action="2fa.failed", actor=request.user, summary=Phrase("two-factor enrolment code refused"))
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     django_otp.login(request, device)
     audit_record(
-        action="2fa.enrol", actor=request.user, summary=f"two-factor device enrolled for {request.user.username}"
+        action="2fa.enrol",
+        actor=request.user,
+        summary=Phrase("two-factor device enrolled for %(user)s", user=request.user.username),
     )
     return True
 
@@ -67,8 +83,12 @@ def totp_verify(request: HttpRequest, token: str) -> bool:
     """Check the code after the password; django-otp slows down repeated wrong codes (throttling)."""
     device = django_otp.match_token(request.user, token.strip().replace(" ", ""))
     if device is None:
-        audit_record(action="2fa.failed", actor=request.user, summary="two-factor code refused")
+        audit_record(action="2fa.failed", actor=request.user, summary=Phrase("two-factor code refused"))
         return False
     django_otp.login(request, device)
-    audit_record(action="2fa.verify", actor=request.user, summary=f"two-factor verified for {request.user.username}")
+    audit_record(
+        action="2fa.verify",
+        actor=request.user,
+        summary=Phrase("two-factor verified for %(user)s", user=request.user.username),
+    )
     return True

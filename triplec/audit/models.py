@@ -2,6 +2,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from triplec.core.phrases import Phrase
+
+from .actions import action_label, channel_label
+from .legacy import legacy_phrase
+
 
 class AuditEntry(models.Model):
     """Who saw, changed, sent, approved or disclosed what, about which taxpayer. Append-only."""
@@ -19,7 +24,10 @@ class AuditEntry(models.Model):
     )
     object_type = models.CharField(_("object type"), max_length=60, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    # The summary as a phrase (core.phrases), shown in the reader's language; `summary` holds it in the default
+    # language (LANGUAGE_CODE), for search and for entries written before summaries were phrases.
     summary = models.CharField(_("summary"), max_length=300, blank=True)
+    summary_phrase = models.JSONField(_("summary (translatable)"), null=True, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
 
     class Meta:
@@ -30,3 +38,16 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor or self.channel} {self.action} {self.summary}"
+
+    @property
+    def action_label(self) -> str:
+        return action_label(self.action)
+
+    @property
+    def channel_label(self) -> str:
+        return channel_label(self.channel)
+
+    @property
+    def shown_summary(self) -> str:
+        """The summary in the active language; an entry from before phrases as audit.legacy reads it."""
+        return str(Phrase.from_data(self.summary_phrase) if self.summary_phrase else legacy_phrase(self.summary))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from triplec.accounts.permissions import require
 from triplec.audit.services import audit_record
 from triplec.core.money import parse_rupiah, rupiah
+from triplec.core.phrases import Phrase
 from triplec.core.sql import table
 from triplec.ledger.models import DebtDocument
 from triplec.ledger.selectors import is_owed
@@ -197,7 +198,11 @@ def issue_billing_code(
             obj=code,
             taxpayer=taxpayer,
             channel=channel,
-            summary=f"Kode billing {code.code} untuk {', '.join(d.number for d in docs)}",
+            summary=Phrase(
+                "billing code %(code)s for %(documents)s",
+                code=code.code,
+                documents=", ".join(d.number for d in docs),
+            ),
             detail={"amount": code.amount, "expires_at": code.expires_at.isoformat(), "gateway": gateway.name},
         )
     return IssueResult(code, True)

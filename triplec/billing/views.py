@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from triplec.accounts.permissions import allowed
 from triplec.audit.services import audit_record
+from triplec.core.phrases import Phrase
 from triplec.ledger.selectors import owed_documents
 from triplec.taxpayers.selectors import scoped_to_user, visible_taxpayers
 
@@ -57,7 +58,7 @@ def taxpayer_billing(request: HttpRequest, taxpayer_id: int) -> HttpResponse:
                 )
         return redirect(_next(request, request.path))
     codes = BillingCode.objects.filter(taxpayer=taxpayer).prefetch_related("items").order_by("-issued_at")[:20]
-    audit_record(action="billing.view", actor=request.user, obj=taxpayer, summary="billing page viewed")
+    audit_record(action="billing.view", actor=request.user, obj=taxpayer, summary=Phrase("billing page viewed"))
     return render(
         request,
         "billing/taxpayer.html",
@@ -85,7 +86,7 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             obj=code,
             channel="web",
-            summary=f"Kode billing {code.code} dikirim lewat WhatsApp",
+            summary=Phrase("billing code %(code)s sent by WhatsApp", code=code.code),
         )
         messages.success(request, _t("Billing code queued for WhatsApp."))
     return redirect(back)
@@ -98,5 +99,5 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     code = get_object_or_404(
         scoped_to_user(BillingCode.objects.select_related("taxpayer", "office"), request.user), pk=pk
     )
-    audit_record(action="billing.preview", actor=request.user, obj=code, summary="billing message previewed")
+    audit_record(action="billing.preview", actor=request.user, obj=code, summary=Phrase("billing message previewed"))
     return render(request, "billing/preview.html", {"code": code, "text": render_billing_message(code).text})

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from triplec.audit.services import audit_record
+from triplec.core.phrases import Phrase
 from triplec.messaging.models import OutboundMessage, State
 
 from .guards import CampaignError, approved_template, lock_campaign, require_runner
@@ -131,7 +132,7 @@ def campaign_resend_failed(
         actor=actor,
         obj=campaign,
         channel=channel,
-        summary=f"kampanye {campaign.name}: {len(targets)} pesan gagal dikirim ulang",
+        summary=Phrase("campaign %(name)s: %(n)s failed messages sent again", name=campaign.name, n=len(targets)),
         detail={**counts, "reason": reason or "semua"},
     )
     if targets and template.header_type == "DOCUMENT":

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from triplec.accounts.permissions import allowed
 from triplec.audit.services import audit_record, changes_between
+from triplec.core.phrases import Phrase
 from triplec.messaging.models import OutboundMessage, State
 from triplec.messaging.registry import template_save, template_submit
 from triplec.messaging.services import channel_for_office
@@ -116,7 +117,7 @@ def campaign_create(*, office, maker, name: str, criterion: str, channel: str = 
         obj=campaign,
         office=office,
         channel=channel,
-        summary=f"kampanye {campaign.name} dibuat (kriteria {criterion})",
+        summary=Phrase("campaign %(name)s created (criterion %(criterion)s)", name=campaign.name, criterion=criterion),
     )
     return campaign
 
@@ -146,7 +147,9 @@ def campaign_update(*, campaign: Campaign, actor, channel: str = "web", **fields
             actor=actor,
             obj=campaign,
             channel=channel,
-            summary=f"kampanye {campaign.name} diubah" + (" (perlu persetujuan ulang)" if campaign.approved_at else ""),
+            summary=Phrase("campaign %(name)s changed (needs approval again)", name=campaign.name)
+            if campaign.approved_at
+            else Phrase("campaign %(name)s changed", name=campaign.name),
             detail={"changes": {k: [str(a), str(b)] for k, (a, b) in changes.items()}},
         )
     return campaign
@@ -161,7 +164,12 @@ def campaign_submit(*, campaign: Campaign, actor, channel: str = "web") -> Campa
     if campaign.state == CampaignState.APPROVED and campaign.approval_valid:
         return campaign
     _move(
-        campaign, CampaignState.PENDING, "campaign.submit", "diajukan untuk persetujuan", actor=actor, channel=channel
+        campaign,
+        CampaignState.PENDING,
+        "campaign.submit",
+        Phrase("campaign %(name)s submitted for approval", name=campaign.name),
+        actor=actor,
+        channel=channel,
     )
     return campaign
 
@@ -189,7 +197,7 @@ def campaign_approve(*, campaign: Campaign, approver, channel: str = "web", now:
         campaign,
         CampaignState.APPROVED,
         "campaign.approve",
-        "disetujui",
+        Phrase("campaign %(name)s approved", name=campaign.name),
         actor=approver,
         channel=channel,
         fields=("approver", "approved_at", "approved_hash"),
@@ -198,12 +206,10 @@ def campaign_approve(*, campaign: Campaign, approver, channel: str = "web", now:
     return campaign
 
 
-def _move(campaign: Campaign, state: str, action: str, done: str, *, actor, channel: str, fields=(), detail=None):
-    """The campaign saved in its new state (with the other `fields` changed alongside), and the step audited:
-    "kampanye NAME <done>"."""
+def _move(campaign: Campaign, state: str, action: str, summary: Phrase, *, actor, channel: str, fields=(), detail=None):
+    """The campaign saved in its new state (with the other `fields` changed alongside), and the step audited."""
     campaign.state = state
     campaign.save(update_fields=["state", *fields, "updated_at"])
-    summary = f"kampanye {campaign.name} {done}"
     audit_record(action=action, actor=actor, obj=campaign, channel=channel, summary=summary, detail=detail)
 
 
@@ -270,7 +276,7 @@ def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) 
         campaign,
         CampaignState.RUNNING if messages else CampaignState.COMPLETED,
         "campaign.start",
-        f"dimulai: {messages} pesan",
+        Phrase("campaign %(name)s started: %(n)s messages", name=campaign.name, n=messages),
         actor=actor,
         channel=channel,
         fields=("started_at", "finished_at", "plan"),
@@ -298,7 +304,12 @@ def campaign_pause(*, campaign: Campaign, actor, channel: str = "web") -> int:
         raise CampaignError("bad_state", "Hanya kampanye yang berjalan yang dapat dijeda.")
     held = _queued_messages(campaign).update(next_attempt_at=FAR_FUTURE, not_after=FAR_FUTURE)
     _move(
-        campaign, CampaignState.PAUSED, "campaign.pause", f"dijeda ({held} pesan ditahan)", actor=actor, channel=channel
+        campaign,
+        CampaignState.PAUSED,
+        "campaign.pause",
+        Phrase("campaign %(name)s paused (%(n)s messages held)", name=campaign.name, n=held),
+        actor=actor,
+        channel=channel,
     )
     return held
 
@@ -314,7 +325,12 @@ def campaign_resume(*, campaign: Campaign, actor, channel: str = "web", now: dt.
     require_approved(campaign)
     held = _replan_queued(campaign, now=now)
     _move(
-        campaign, CampaignState.RUNNING, "campaign.resume", f"dilanjutkan ({held} pesan)", actor=actor, channel=channel
+        campaign,
+        CampaignState.RUNNING,
+        "campaign.resume",
+        Phrase("campaign %(name)s resumed (%(n)s messages)", name=campaign.name, n=held),
+        actor=actor,
+        channel=channel,
     )
     return held
 
@@ -382,7 +398,7 @@ def campaign_cancel(*, campaign: Campaign, actor, channel: str = "web", reason: 
         campaign,
         CampaignState.CANCELLED,
         "campaign.cancel",
-        f"dibatalkan ({stopped} pesan dihentikan)",
+        Phrase("campaign %(name)s cancelled (%(n)s messages stopped)", name=campaign.name, n=stopped),
         actor=actor,
         channel=channel,
         fields=("finished_at",),
@@ -425,7 +441,7 @@ def campaign_preview_seen(*, campaign: Campaign, actor, preview: dict, channel: 
         obj=campaign,
         office=campaign.office,
         channel=channel,
-        summary=f"pratinjau kampanye {campaign.name} dilihat",
+        summary=Phrase("preview of campaign %(name)s viewed", name=campaign.name),
         detail={"messages": preview.get("count"), "samples": len(preview.get("samples") or [])},
     )
 
@@ -437,7 +453,7 @@ def letter_fetched(*, target: Target) -> None:
         obj=target.campaign,
         taxpayer=target.taxpayer,
         channel="whatsapp",
-        summary=f"PDF Surat Teguran {target.letter.number} diambil",
+        summary=Phrase("PDF of Surat Teguran %(number)s fetched", number=target.letter.number),
         detail={"target": target.pk},
     )
 

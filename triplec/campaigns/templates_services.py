@@ -4,15 +4,22 @@ new version. Section heads and administrators (`template.manage`), for their own
 import logging
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from triplec.accounts.permissions import allowed
 from triplec.audit.services import audit_record
+from triplec.core.phrases import Phrase
 from triplec.messaging import registry
 from triplec.messaging.models import Template
 from triplec.messaging.providers.base import ProviderError
 
 log = logging.getLogger(__name__)
 ACTIONS = ("submit", "sync", "new_version")
+TEMPLATE_ACTIONS = {
+    "submit": gettext_noop("template %(name)s v%(version)s submitted to WhatsApp (%(status)s)"),
+    "sync": gettext_noop("template %(name)s v%(version)s synchronised (%(status)s)"),
+    "new_version": gettext_noop("template %(name)s: new version v%(version)s (%(status)s)"),
+}
 
 
 class TemplateActionError(Exception):
@@ -46,7 +53,7 @@ def template_action(*, template: Template, actor, action: str, channel: str = "w
         actor=actor,
         office=template.channel.office,
         channel=channel,
-        summary=f"template {template.name} v{template.version}: {action} ({template.status})",
+        summary=Phrase(TEMPLATE_ACTIONS[action], name=template.name, version=template.version, status=template.status),
         detail={"template": template.pk, "status": template.status},
     )
     return template

@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 
 from triplec.audit.services import audit_record
 from triplec.core.masking import mask_npwp
+from triplec.core.phrases import Phrase
 
 from .models import Target
 from .verify import public_id_from_token, too_many
@@ -31,7 +32,7 @@ def verify_letter(request, token: str):
                 obj=target.letter,
                 taxpayer=target.taxpayer,
                 channel="public",
-                summary=f"keaslian Surat Teguran {target.letter.number} diperiksa",
+                summary=Phrase("authenticity of Surat Teguran %(number)s checked", number=target.letter.number),
             )
             response = render(
                 request,

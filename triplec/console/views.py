@@ -1,8 +1,6 @@
 """The console's own pages: the dashboard, the audit log and the import page. Thin: selectors and services
 do the work."""
 
-import csv
-import io
 import os
 from pathlib import Path
 
@@ -14,12 +12,14 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from triplec.accounts.permissions import allowed
 from triplec.audit.services import audit_record
-from triplec.core.exports import csv_response, export_filename
+from triplec.core.exports import csv_response, export_filename, export_header, wants_codes
+from triplec.core.phrases import Phrase
 from triplec.imports.models import ImportRun
-from triplec.imports.services import run_import
+from triplec.imports.services import REPORT_HEADER, run_import
 from triplec.taxpayers.selectors import scoped_to_user
 
 from . import selectors
@@ -49,6 +49,22 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The audit CSV: codes (`?headers=codes`) and the labels of the header row; action and channel stay codes, the
+# summary is in the reader's language (docs/console.md, "Exports").
+AUDIT_EXPORT_COLUMNS = [
+    ("at", gettext_lazy("Time")),
+    ("user", gettext_lazy("User")),
+    ("channel", gettext_lazy("Channel")),
+    ("action", gettext_lazy("Action")),
+    ("office", gettext_lazy("Office")),
+    ("npwp", "NPWP"),
+    ("taxpayer", gettext_lazy("Taxpayer")),
+    ("object_type", gettext_lazy("Object type")),
+    ("object_id", gettext_lazy("Object id")),
+    ("summary", gettext_lazy("Summary")),
+]
+
+
 def _may_see_audit(user) -> bool:
     return allowed(user, "audit.view")
 
@@ -68,7 +84,7 @@ def audit(request: HttpRequest) -> HttpResponse:
         audit_record(
             action="audit.export",
             actor=request.user,
-            summary="audit log exported as CSV",
+            summary=Phrase("audit log exported as CSV"),
             detail={"filters": {k: str(v) for k, v in form.filters().items() if v}},
         )
         rows = (
@@ -82,22 +98,11 @@ def audit(request: HttpRequest) -> HttpResponse:
                 e.taxpayer.name if e.taxpayer else "",
                 e.object_type,
                 e.object_id,
-                e.summary,
+                e.shown_summary,
             )
             for e in entries.iterator(chunk_size=2000)
         )
-        header = [
-            "at",
-            "user",
-            "channel",
-            "action",
-            "office",
-            "npwp",
-            "taxpayer",
-            "object_type",
-            "object_id",
-            "summary",
-        ]
+        header = export_header(AUDIT_EXPORT_COLUMNS, codes=wants_codes(request))
         return csv_response(export_filename("audit", "csv"), header, rows)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "console/audit.html", {"form": form, "page": page})
@@ -139,20 +144,22 @@ def import_page(request: HttpRequest) -> HttpResponse:
 @permission_required(IMPORT_PERMISSION, raise_exception=True)
 def import_run(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(_import_runs(request.user), pk=pk)
-    rows = list(csv.DictReader(io.StringIO(run.report_csv))) if run.report_csv else []
-    return render(request, "console/import_run.html", {"run": run, "rows": rows})
+    return render(
+        request, "console/import_run.html", {"run": run, "rows": run.report_lines(), "message": run.shown_message()}
+    )
 
 
 @login_required
 @permission_required(IMPORT_PERMISSION, raise_exception=True)
 def import_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """The full report file when it is still on disk, else the first lines kept with the run."""
+    """The full report file when it is still on disk (in the language of the import), else the first lines kept
+    with the run, in the reader's language."""
     run = get_object_or_404(_import_runs(request.user), pk=pk)
     name = f"{Path(run.file_name).stem}.errors.csv"
     if run.report_path and os.path.exists(run.report_path):
         return FileResponse(open(run.report_path, "rb"), as_attachment=True, filename=name, content_type="text/csv")
     if not run.report_csv:
         raise Http404
-    response = HttpResponse(run.report_csv, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return csv_response(
+        name, REPORT_HEADER, ([r["row"], r["column"], r["value"], r["error"]] for r in run.report_lines())
+    )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from triplec.accounts.permissions import allowed
 from triplec.audit.services import audit_listing, audit_record
 from triplec.core.inputs import search_text
+from triplec.core.phrases import Phrase
 from triplec.ledger.models import DebtDocument, Payment, SuratPaksa, SuratTeguran
 from triplec.ledger.selectors import owed_and_collectible, owed_q
 from triplec.taxpayers.forms import ContactNumberForm, ContactStatusForm
@@ -43,7 +44,7 @@ def search(request: HttpRequest) -> HttpResponse:
             action="taxpayer.search",
             actor=request.user,
             rows=len(page.object_list),
-            summary=f"taxpayer search: {len(page.object_list)} names shown",
+            summary=Phrase("taxpayer search: %(n)s names shown", n=len(page.object_list)),
             detail={"query_length": len(query), "page": page.number},
         )
     return render(request, "taxpayers/search.html", {"query": query, "page": page})
@@ -57,7 +58,7 @@ def _taxpayer_for(request: HttpRequest, pk: int) -> Taxpayer:
 @permission_required("taxpayers.view_taxpayer", raise_exception=True)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     taxpayer = _taxpayer_for(request, pk)
-    audit_record(action="taxpayer.view", actor=request.user, obj=taxpayer, summary="taxpayer page viewed")
+    audit_record(action="taxpayer.view", actor=request.user, obj=taxpayer, summary=Phrase("taxpayer page viewed"))
     contact = Contact.objects.filter(taxpayer=taxpayer).first()
     changes = list(ContactChange.objects.filter(contact=contact).select_related("changed_by")) if contact else []
     # Only this office's taxpayers: the same number at another office is another relationship, never hinted at.

@@ -29,6 +29,7 @@ from triplec.bot.nlu.classifier import INTENTS, Classification, classify
 from triplec.bot.nlu.policy import clarification_options, needs_clarification
 from triplec.core.masking import mask_contact, mask_phone
 from triplec.core.money import rupiah
+from triplec.core.phrases import Phrase
 from triplec.events.bus import publish
 from triplec.ledger.models import SuratPaksa, SuratTeguran
 from triplec.ledger.payments import check_payment_claim
@@ -55,7 +56,7 @@ from .identity import (
     needs_challenge,
     verified_in,
 )
-from .models import BotTurn, Conversation, ConversationState, TaskKind
+from .models import CHALLENGE_KINDS, BotTurn, Conversation, ConversationState, TaskKind
 from .services import (
     cancel_queued_bulk,
     conversation_event,
@@ -183,7 +184,7 @@ def _send(turn: Turn) -> None:
         c.options = turn.replies[-1].options
 
 
-def _disclose(turn: Turn, contact: Contact, what: str, summary: str) -> None:
+def _disclose(turn: Turn, contact: Contact, what: str, summary: Phrase) -> None:
     c = turn.conversation
     why = (
         "challenge passed in this conversation"
@@ -194,7 +195,7 @@ def _disclose(turn: Turn, contact: Contact, what: str, summary: str) -> None:
     turn.reply_taxpayer = contact.taxpayer
 
 
-def _audit_disclosure(c: Conversation, contact: Contact, what: str, why: str, summary: str, **more) -> None:
+def _audit_disclosure(c: Conversation, contact: Contact, what: str, why: str, summary: Phrase, **more) -> None:
     """Something about the contact's taxpayer told in this conversation: audited as a disclosure."""
     detail = {
         "what": what,
@@ -202,10 +203,10 @@ def _audit_disclosure(c: Conversation, contact: Contact, what: str, why: str, su
         "why": why,
         "conversation": c.pk,
     }
-    _audit(c, "disclose", contact.taxpayer, summary[:300], {**detail, **more})
+    _audit(c, "disclose", contact.taxpayer, summary, {**detail, **more})
 
 
-def _audit(c: Conversation, action: str, taxpayer, summary: str, detail: dict, obj=None) -> None:
+def _audit(c: Conversation, action: str, taxpayer, summary: Phrase, detail: dict, obj=None) -> None:
     """A step of the bot about a taxpayer, in the audit log under the conversation (or `obj`) and its office."""
     audit_record(
         action=action, channel="bot", taxpayer=taxpayer, obj=obj or c, office=c.office, summary=summary, detail=detail
@@ -402,7 +403,7 @@ def _authorised(turn: Turn, intent: str) -> Contact | None:
         turn.say(answers.choose_taxpayer(taxpayers))
         turn.action = "choose_taxpayer"
         for x in active:  # masked NPWP and initials are still about the taxpayer: audited
-            summary = "masked NPWP and initials in a choice for a shared number"
+            summary = Phrase("masked NPWP and initials in a choice for a shared number")
             _audit_disclosure(c, x, "taxpayer_choice", "number registered to several taxpayers", summary)
         return None
     if is_locked(contact):
@@ -418,7 +419,9 @@ def _authorised(turn: Turn, intent: str) -> Contact | None:
             return None
         c.state, c.pending_intent, c.challenge_kind = ConversationState.CHALLENGE, intent, kind
         turn.say(answers.challenge(challenge_question(kind, contact.taxpayer)))
-        conversation_event(conversation=c, kind="challenge", text=needs_challenge(contact, turn.now), at=turn.now)
+        conversation_event(
+            conversation=c, kind="challenge", text=Phrase(needs_challenge(contact, turn.now)), at=turn.now
+        )
         turn.action = "challenge"
         return None
     return contact
@@ -481,9 +484,14 @@ def _answer_challenge(turn: Turn, result: Classification) -> bool:
         c.challenge_failures, c.other_count = 0, 0
         pending = c.pending_intent or "rincian"
         c.state, c.pending_intent = ConversationState.MENU, ""
-        conversation_event(conversation=c, kind="challenge_passed", text=c.challenge_kind, at=turn.now)
+        conversation_event(
+            conversation=c,
+            kind="challenge_passed",
+            text=CHALLENGE_KINDS.get(c.challenge_kind, c.challenge_kind),
+            at=turn.now,
+        )
         detail = {"kind": c.challenge_kind}
-        _audit(c, "identity.challenge_passed", contact.taxpayer, "bot identity challenge passed", detail)
+        _audit(c, "identity.challenge_passed", contact.taxpayer, Phrase("bot identity challenge passed"), detail)
         turn.say(answers.text(answers.challenge_passed()))
         turn.action = "challenge_passed"
         HANDLERS[pending](turn, Classification(pending, 1.0, ["resumed"]))
@@ -491,10 +499,15 @@ def _answer_challenge(turn: Turn, result: Classification) -> bool:
     guard = identity_failure(contact=contact, now=turn.now)
     c.challenge_failures += 1
     detail = {"kind": c.challenge_kind, "failures": guard.failures}
-    _audit(c, "identity.challenge_failed", contact.taxpayer, "bot identity challenge failed", detail)
+    _audit(c, "identity.challenge_failed", contact.taxpayer, Phrase("bot identity challenge failed"), detail)
     if guard.is_locked:
         turn.action = "locked"
-        conversation_event(conversation=c, kind="identity_locked", text=f"{guard.failures} kali gagal", at=turn.now)
+        conversation_event(
+            conversation=c,
+            kind="identity_locked",
+            text=Phrase("%(n)s failed answers", n=guard.failures),
+            at=turn.now,
+        )
         staff_task_create(
             office_id=c.office_id,
             kind=TaskKind.IDENTITY_LOCKED,
@@ -505,7 +518,8 @@ def _answer_challenge(turn: Turn, result: Classification) -> bool:
             f"{mask_phone(contact.phone) if contact.phone else 'pengguna WhatsApp'}",
         )
         detail = {"failures": guard.failures, "conversation": c.pk}
-        _audit(c, "identity.locked", contact.taxpayer, "details locked after failed challenges", detail, obj=contact)
+        summary = Phrase("details locked after %(n)s failed challenges", n=guard.failures)
+        _audit(c, "identity.locked", contact.taxpayer, summary, detail, obj=contact)
         turn.say(answers.locked(c.office))
         _to_officer(turn, "identity_locked", "Verifikasi identitas gagal tiga kali; rincian dikunci.")
         return True
@@ -559,7 +573,7 @@ def _rincian(turn: Turn, result: Classification) -> None:
     _to_menu(turn.conversation)
     documents = _owed_documents(tp)
     if not documents:
-        _disclose(turn, contact, "no_debt", "bot: no open debt")
+        _disclose(turn, contact, "no_debt", Phrase("bot: no open debt"))
         turn.say(answers.no_debt(tp))
         return
     ids = [d.pk for d in documents]
@@ -573,7 +587,11 @@ def _rincian(turn: Turn, result: Classification) -> None:
         turn,
         contact,
         "rincian",
-        f"bot: details of {len(documents)} documents, {rupiah(sum(d.amount_due for d in documents))}",
+        Phrase(
+            "bot: details of %(n)s documents, %(amount)s",
+            n=len(documents),
+            amount=rupiah(sum(d.amount_due for d in documents)),
+        ),
     )
     turn.say(answers.text(answers.rincian(tp, documents, teguran, paksa)), answers.after_details())
 
@@ -586,7 +604,7 @@ def _kode_billing(turn: Turn, result: Classification) -> None:
     documents = _owed_documents(contact.taxpayer)
     if not documents:
         _to_menu(c)
-        _disclose(turn, contact, "no_debt", "bot: no open debt")
+        _disclose(turn, contact, "no_debt", Phrase("bot: no open debt"))
         turn.say(answers.no_debt(contact.taxpayer))
         return
     if len(documents) == 1:
@@ -594,7 +612,7 @@ def _kode_billing(turn: Turn, result: Classification) -> None:
         _issue(turn, contact, documents)
         return
     c.state, c.pending_intent = ConversationState.CHOOSING_DOCUMENTS, "kode_billing"
-    _disclose(turn, contact, "document_list", f"bot: list of {len(documents)} documents to choose from")
+    _disclose(turn, contact, "document_list", Phrase("bot: list of %(n)s documents to choose from", n=len(documents)))
     turn.say(answers.choose_documents(documents))
     turn.action = "choose_documents"
 
@@ -607,7 +625,7 @@ def _issue(turn: Turn, contact: Contact, documents: list) -> None:
         turn.action = "billing_failed"
         return
     code = result.billing_code
-    _disclose(turn, contact, "kode_billing", f"bot: billing code for {len(documents)} documents")
+    _disclose(turn, contact, "kode_billing", Phrase("bot: billing code for %(n)s documents", n=len(documents)))
     turn.say(answers.text(render_billing_message(code).text))
     turn.action = "billing_issued"
 
@@ -630,7 +648,7 @@ def _sudah_bayar(turn: Turn, result: Classification) -> None:
         return
     _to_menu(c)
     if claim.status == "found":
-        _disclose(turn, contact, "payment", f"bot: payment {result.ntpn} confirmed")
+        _disclose(turn, contact, "payment", Phrase("bot: payment %(ntpn)s confirmed", ntpn=result.ntpn))
         turn.say(answers.claim_found(claim.message))
         turn.action = "claim_found"
     else:
@@ -688,7 +706,7 @@ def _berhenti(turn: Turn, result: Classification) -> None:
         user_id=peer.user_id,
         reason="Wajib pajak menolak menerima pesan WhatsApp",
     )
-    conversation_event(conversation=c, kind="opt_out", text=f"{len(contacts)} kontak", at=turn.now)
+    conversation_event(conversation=c, kind="opt_out", text=Phrase("%(n)s contacts", n=len(contacts)), at=turn.now)
     _to_menu(c)
     turn.say(answers.stopped() if turn.identity.known else answers.stopped_unknown())
 
@@ -708,7 +726,7 @@ def _mulai(turn: Turn, result: Classification) -> None:
         return
     for contact in restartable:
         _status_by_taxpayer(contact, ContactStatus.ACTIVE, "Permintaan mulai lagi melalui WhatsApp")
-    conversation_event(conversation=c, kind="opt_in", text=f"{len(restartable)} kontak", at=turn.now)
+    conversation_event(conversation=c, kind="opt_in", text=Phrase("%(n)s contacts", n=len(restartable)), at=turn.now)
     _to_menu(c)
     turn.say(answers.started(c.office, turn.now))
 
@@ -733,13 +751,13 @@ def _salah_nomor(turn: Turn, result: Classification) -> None:
             f"({contact.taxpayer.npwp_masked}); perbarui kontak",
         )
     cancel_queued_bulk(channel_id=c.channel_id, wa_id=peer.wa_id, user_id=peer.user_id, reason="Nomor WhatsApp salah")
-    conversation_event(conversation=c, kind="wrong_number", text=f"{len(contacts)} kontak", at=turn.now)
+    conversation_event(conversation=c, kind="wrong_number", text=Phrase("%(n)s contacts", n=len(contacts)), at=turn.now)
     c.taxpayer, c.verified_taxpayer, c.verified_at = None, None, None
     turn.say(answers.wrong_number())
     if c.is_bot:  # nothing more to talk about with this number: closed; staff have their task
         c.pending_intent = ""
         c.state, c.resolved_at = ConversationState.RESOLVED, turn.now
-        conversation_event(conversation=c, kind="resolved", text="nomor salah", at=turn.now)
+        conversation_event(conversation=c, kind="resolved", text=Phrase("wrong number"), at=turn.now)
 
 
 def _penipuan_khawatir(turn: Turn, result: Classification) -> None:
@@ -789,7 +807,7 @@ def _pengaduan(turn: Turn, result: Classification) -> None:
             contact=contact,
             summary=f"Pengaduan melalui WhatsApp: “{(turn.inbound.text or '')[:240]}”",
         )
-        conversation_event(conversation=c, kind="complaint", text="diteruskan ke Kepala Seksi", at=turn.now)
+        conversation_event(conversation=c, kind="complaint", text=Phrase("passed to the section head"), at=turn.now)
     turn.say(answers.pengaduan(forwarded=written))
 
 

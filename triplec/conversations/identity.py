@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from triplec.taxpayers.models import Contact, ContactStatus, Taxpayer
 from triplec.taxpayers.selectors import contacts_of_number
@@ -64,13 +65,13 @@ def initials(name: str) -> str:
 def needs_challenge(contact: Contact, now: dt.datetime) -> str:
     """Why this contact must be challenged before details ("" = it need not be)."""
     if contact.verified_at is None:
-        return "never verified"
+        return gettext_noop("never verified")
     if now - contact.verified_at > dt.timedelta(days=settings.BOT_VERIFICATION_MAX_AGE_DAYS):
-        return "verification older than the limit"
+        return gettext_noop("verification older than the limit")
     if contact.number_changed_at and now - contact.number_changed_at < dt.timedelta(
         days=settings.BOT_NUMBER_CHANGE_CHALLENGE_DAYS
     ):
-        return "number changed recently"
+        return gettext_noop("number changed recently")
     return ""
 
 

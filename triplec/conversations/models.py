@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from triplec.core.phrases import Phrase
+
 
 class ConversationState(models.TextChoices):
     # The bot is talking.
@@ -120,7 +122,7 @@ class Conversation(models.Model):
         verbose_name_plural = _("conversations")
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.peer} ({self.state})"
+        return f"#{self.pk} {self.peer} ({self.get_state_display()})"
 
     @property
     def is_bot(self) -> bool:
@@ -131,13 +133,46 @@ class Conversation(models.Model):
         return self.state in HUMAN_STATES
 
 
+# What the timeline calls each kind of event.
+EVENT_KINDS = {
+    "handoff": _("Handed to an officer"),
+    "assigned": _("Assigned to"),
+    "resolved": _("Resolved"),
+    "reopened": _("Reopened"),
+    "challenge": _("Identity question asked"),
+    "challenge_passed": _("Identity question answered"),
+    "identity_locked": _("Details locked"),
+    "taxpayer_chosen": _("Taxpayer chosen"),
+    "opt_out": _("Opted out of WhatsApp messages"),
+    "opt_in": _("Opted in to WhatsApp messages again"),
+    "wrong_number": _("Wrong number reported"),
+    "fraud_worry": _("Asked whether the messages are genuine"),
+    "scam_report": _("Scam reported"),
+    "complaint": _("Complaint"),
+    "note": _("Internal note"),
+    "contact_wrong_number": _("Contact marked as wrong number"),
+    "contact_opted_out": _("Contact marked as opted out"),
+    "contact_active": _("Contact marked as active"),
+    "contact_undeliverable": _("Contact marked as undeliverable"),
+    "billing_code": _("Billing code sent"),
+}
+# The question the bot asked (Conversation.challenge_kind), as the timeline of a passed challenge names it.
+CHALLENGE_KINDS = {
+    "npwp15_serial": Phrase("digits 5 to 8 of the old NPWP"),
+    "npwp_hidden": Phrase("the hidden digits of the NPWP"),
+}
+
+
 class ConversationEvent(models.Model):
     """Things that happen in a conversation besides messages (handoff, identity checks, staff tasks; officers'
     notes later), so the timeline shows them in place."""
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=30)
+    # Written by people or quoting data (a note, a name, a code); what the system says is a phrase
+    # (core.phrases) shown in the reader's language, and `text` holds it in the default language.
     text = models.TextField(_("text"), blank=True)
+    phrase = models.JSONField(_("text (translatable)"), null=True, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -147,6 +182,23 @@ class ConversationEvent(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("conversation event")
         verbose_name_plural = _("conversation events")
+
+    @property
+    def label(self) -> str:
+        label = EVENT_KINDS.get(self.kind)
+        return str(label) if label is not None else self.kind
+
+    @property
+    def shown_text(self) -> str:
+        """The text in the active language. Events written before phrases keep their text, except the bot's own
+        fixed words (the reason for a challenge, the question it asked), which are translated."""
+        if self.phrase:
+            return str(Phrase.from_data(self.phrase))
+        if self.kind == "challenge":
+            return str(Phrase(self.text))
+        if self.kind == "challenge_passed" and self.text in CHALLENGE_KINDS:
+            return str(CHALLENGE_KINDS[self.text])
+        return self.text
 
 
 class BotTurn(models.Model):

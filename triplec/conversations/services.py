@@ -15,9 +15,10 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from triplec.audit.services import audit_record
+from triplec.core.phrases import Phrase
 from triplec.events.bus import publish
 from triplec.messaging.models import Channel, Lane, OutboundMessage, Peer, State
 from triplec.taxpayers.models import Contact
@@ -70,12 +71,19 @@ def conversation_lock(*, channel: Channel, peer: Peer, now: dt.datetime) -> Conv
 
 
 def conversation_event(
-    *, conversation: Conversation, kind: str, text: str = "", actor=None, at: dt.datetime | None = None
+    *, conversation: Conversation, kind: str, text: Phrase | str = "", actor=None, at: dt.datetime | None = None
 ) -> ConversationEvent:
+    """One event in the timeline; `text` is a Phrase when the system says it (shown in each reader's language),
+    a string when a person wrote it or it is data."""
+    phrase = text.as_data() if isinstance(text, Phrase) else None
+    if isinstance(text, Phrase):
+        with translation.override(settings.LANGUAGE_CODE):
+            text = str(text)
     return ConversationEvent.objects.create(
         conversation=conversation,
         kind=kind,
         text=text[:2000],
+        phrase=phrase,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         at=at or timezone.now(),
     )
@@ -108,9 +116,8 @@ def conversation_handoff(*, conversation: Conversation, reason: str, summary: st
     return True
 
 
-def conversation_audit(*, conversation: Conversation, action: str, actor, summary: str, detail=None) -> None:
-    """A member of staff's step on a conversation in the audit log ("conversation <summary>"), under the
-    conversation's office and taxpayer."""
+def conversation_audit(*, conversation: Conversation, action: str, actor, summary: Phrase, detail=None) -> None:
+    """A member of staff's step on a conversation in the audit log, under the conversation's office and taxpayer."""
     audit_record(
         action=action,
         actor=actor,
@@ -118,7 +125,7 @@ def conversation_audit(*, conversation: Conversation, action: str, actor, summar
         taxpayer=conversation.taxpayer,
         office=conversation.office,
         channel="web",
-        summary=f"conversation {summary}",
+        summary=summary,
         detail=detail,
     )
 
@@ -132,7 +139,12 @@ def conversation_resolve(
     conversation.save(update_fields=["state", "resolved_at", "pending_intent", "options", "updated_at"])
     conversation_event(conversation=conversation, kind="resolved", text=note, actor=actor, at=now)
     if actor is not None:
-        conversation_audit(conversation=conversation, action="conversation.resolve", actor=actor, summary="resolved")
+        conversation_audit(
+            conversation=conversation,
+            action="conversation.resolve",
+            actor=actor,
+            summary=Phrase("conversation resolved"),
+        )
 
 
 @transaction.atomic
@@ -152,7 +164,7 @@ def conversation_assign(*, conversation: Conversation, officer, actor=None) -> C
         conversation=conversation,
         action="conversation.assign",
         actor=actor,
-        summary="assigned",
+        summary=Phrase("conversation assigned to %(officer)s", officer=shown),
         detail={"from": previous, "to": getattr(officer, "pk", None)},
     )
     return conversation
@@ -248,7 +260,7 @@ def identity_unlock(*, contact: Contact, actor) -> None:
             obj=contact,
             taxpayer=contact.taxpayer,
             channel="web",
-            summary="bot details unlocked for the contact",
+            summary=Phrase("bot details unlocked for the contact"),
         )
 
 

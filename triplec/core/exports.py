@@ -60,5 +60,15 @@ def _xlsx_value(value):
     return formula_safe(value)
 
 
+def export_header(columns: Sequence[tuple[str, object]], *, codes: bool = False) -> list[str]:
+    """The header row of an export: each column's label in the reader's language, or its code (a stable, documented
+    name for scripts) with `codes=True` (`?headers=codes` on the console's exports). The order never changes."""
+    return [code if codes else str(label) for code, label in columns]
+
+
+def wants_codes(request) -> bool:
+    return request.GET.get("headers") == "codes"
+
+
 def export_filename(stem: str, ext: str) -> str:
     return f"{stem}-{timezone.localtime():%Y%m%d-%H%M}.{ext}"

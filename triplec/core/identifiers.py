@@ -11,16 +11,18 @@ from stdnum import luhn
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.id import nik as stdnum_nik
 
+from triplec.core.phrases import Phrase
+
 
 class InvalidIdentifier(ValueError):
-    """The value can never be right; the message says why, in plain words for a report."""
+    """The value can never be right; the message (a Phrase, `args[0]`) says why, in plain words for a report."""
 
 
 @dataclass(frozen=True, slots=True)
 class Npwp:
     npwp16: str  # canonical: the NIK for resident individuals, else "0" + the legacy 15 digits
     npwp15: str | None  # the legacy number, when there is one
-    warning: str | None = None
+    warning: Phrase | None = None
 
 
 def _digits(raw: object) -> str:
@@ -33,46 +35,46 @@ def _digits(raw: object) -> str:
 def parse_npwp(raw: object) -> Npwp:
     number = _digits(raw)
     if not number.isdigit():
-        raise InvalidIdentifier("NPWP must contain digits only")
+        raise InvalidIdentifier(Phrase("NPWP must contain digits only"))
     if len(number) == 15:
         return Npwp("0" + number, number, _luhn_warning(number[:9]))
     if len(number) == 16:
         if number.startswith("0"):
             return Npwp(number, number[1:], _luhn_warning(number[1:10]))
         return Npwp(parse_nik(number), None)
-    raise InvalidIdentifier(f"NPWP must have 15 or 16 digits, not {len(number)}")
+    raise InvalidIdentifier(Phrase("NPWP must have 15 or 16 digits, not %(n)s", n=len(number)))
 
 
-def _luhn_warning(digits: str) -> str | None:
+def _luhn_warning(digits: str) -> Phrase | None:
     if luhn.is_valid(digits):
         return None
-    return "NPWP check digit does not match (accepted: DJP does not document the rule)"
+    return Phrase("NPWP check digit does not match (accepted: DJP does not document the rule)")
 
 
 def parse_nik(raw: object) -> str:
     number = _digits(raw)
     if len(number) != 16 or not number.isdigit():
-        raise InvalidIdentifier("NIK must have 16 digits")
+        raise InvalidIdentifier(Phrase("NIK must have 16 digits"))
     try:
         return stdnum_nik.validate(number)
     except StdnumError as exc:
-        raise InvalidIdentifier(f"NIK is not valid ({_stdnum_reason(exc)})") from None
+        raise InvalidIdentifier(Phrase("NIK is not valid (%(reason)s)", reason=_stdnum_reason(exc))) from None
 
 
 def parse_nitku(raw: object, npwp16: str) -> str:
     number = _digits(raw)
     if len(number) != 22 or not number.isdigit():
-        raise InvalidIdentifier("NITKU must have 22 digits (16-digit NPWP + 6)")
+        raise InvalidIdentifier(Phrase("NITKU must have 22 digits (16-digit NPWP + 6)"))
     if not number.startswith(npwp16):
-        raise InvalidIdentifier("NITKU must start with the taxpayer's 16-digit NPWP")
+        raise InvalidIdentifier(Phrase("NITKU must start with the taxpayer's 16-digit NPWP"))
     return number
 
 
-def _stdnum_reason(exc: StdnumError) -> str:
+def _stdnum_reason(exc: StdnumError) -> Phrase | str:
     return {
-        "InvalidComponent": "birth date or region code is impossible",
-        "InvalidFormat": "wrong format",
-        "InvalidLength": "wrong length",
+        "InvalidComponent": Phrase("birth date or region code is impossible"),
+        "InvalidFormat": Phrase("wrong format"),
+        "InvalidLength": Phrase("wrong length"),
     }.get(type(exc).__name__, str(exc))
 
 
@@ -96,16 +98,16 @@ def parse_whatsapp_number(raw: object) -> str:
     if text.endswith(".0"):
         text = text[:-2]
     if not text:
-        raise InvalidIdentifier("WhatsApp number is empty")
+        raise InvalidIdentifier(Phrase("WhatsApp number is empty"))
     if text.startswith("62"):
         text = "+" + text
     try:
         number = phonenumbers.parse(text, "ID")
     except phonenumbers.NumberParseException:
-        raise InvalidIdentifier("WhatsApp number cannot be read as a phone number") from None
+        raise InvalidIdentifier(Phrase("WhatsApp number cannot be read as a phone number")) from None
     if not phonenumbers.is_valid_number(number):
-        raise InvalidIdentifier("WhatsApp number is not a valid phone number")
+        raise InvalidIdentifier(Phrase("WhatsApp number is not a valid phone number"))
     kind = phonenumbers.number_type(number)
     if kind not in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
-        raise InvalidIdentifier("WhatsApp number must be a mobile number")
+        raise InvalidIdentifier(Phrase("WhatsApp number must be a mobile number"))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EventsConfig(AppConfig):
     name = "triplec.events"
     label = "events"
-    verbose_name = "Peristiwa real-time"
+    verbose_name = _("Real-time events")

@@ -1,6 +1,12 @@
+import csv
+import io
+
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from triplec.core.phrases import Phrase, render
 
 
 class ImportKind(models.TextChoices):
@@ -55,6 +61,9 @@ class ImportRun(models.Model):
     report_path = models.CharField(_("report file"), max_length=500, blank=True)
     report_csv = models.TextField(_("report (first lines)"), blank=True)
     report_truncated = models.BooleanField(_("report truncated"), default=False)
+    # The file-level problem, the notes and the report's first lines as phrases (core.phrases), shown in the
+    # reader's language; `message` and `report_csv` hold the same in the language of the import.
+    findings = models.JSONField(_("findings"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -64,9 +73,39 @@ class ImportRun(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
 
-    @property
-    def summary(self) -> str:
-        return (
-            f"imported {self.imported}, updated {self.updated}, unchanged {self.unchanged}, "
-            f"rejected {self.rejected}, warnings {self.warnings}"
-        )
+    def shown_message(self) -> str:
+        """The file-level problem, or else the notes, in the active language."""
+        if not self.findings:
+            return _legacy(self.message)
+        if self.findings.get("problem"):
+            return render(self.findings["problem"])
+        return "; ".join(render(n) for n in self.findings.get("notes", []))
+
+    def report_lines(self) -> list[dict[str, object]]:
+        """The report's first lines ({row, column, value, error}) in the active language."""
+        if not self.findings:
+            return [{**line, "error": _legacy(line.get("error", ""))} for line in _csv_lines(self.report_csv)]
+        lines = []
+        for row, column, value, messages, rejected in self.findings.get("lines", []):
+            text = "; ".join(render(m) for m in messages)
+            lines.append(
+                {
+                    "row": row,
+                    "column": column,
+                    "value": value,
+                    "error": text if rejected else gettext("warning: %(message)s") % {"message": text},
+                }
+            )
+        return lines
+
+
+def _csv_lines(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text))) if text else []
+
+
+def _legacy(text: str) -> str:
+    """Text stored before imports kept phrases: translated when it is a whole catalogue message."""
+    prefix = "warning: "
+    if text.startswith(prefix):
+        return gettext("warning: %(message)s") % {"message": str(Phrase(text[len(prefix) :]))}
+    return str(Phrase(text)) if text else ""

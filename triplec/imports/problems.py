@@ -2,4 +2,4 @@
 
 
 class FileProblem(Exception):
-    """The file as a whole cannot be imported; nothing is written."""
+    """The file as a whole cannot be imported; nothing is written. The message (`args[0]`) is a Phrase."""

@@ -15,6 +15,8 @@ from typing import BinaryIO
 
 from python_calamine import CalamineWorkbook
 
+from triplec.core.phrases import Phrase
+
 from .problems import FileProblem
 from .xlsxguard import check_xlsx
 
@@ -48,13 +50,24 @@ class Source:
 def open_source(path_or_fileobj: str | os.PathLike | BinaryIO, filename: str) -> Source:
     suffix = Path(filename).suffix.lower()
     if suffix not in SUPPORTED_EXTENSIONS:
-        hint = " (save it from Excel as .xlsx)" if suffix in (".xls", ".ods", ".xlsm") else ""
-        raise FileProblem(f"{filename}: unsupported file type {suffix or '(none)'}{hint}; use .csv or .xlsx")
+        if suffix in (".xls", ".ods", ".xlsm"):
+            raise FileProblem(
+                Phrase(
+                    "%(file)s: unsupported file type %(suffix)s (save it from Excel as .xlsx); use .csv or .xlsx",
+                    file=filename,
+                    suffix=suffix,
+                )
+            )
+        raise FileProblem(
+            Phrase("%(file)s: unsupported file type %(suffix)s; use .csv or .xlsx", file=filename, suffix=suffix or "—")
+        )
     if isinstance(path_or_fileobj, (str, os.PathLike)):
         try:
             stream: BinaryIO = open(path_or_fileobj, "rb")  # noqa: SIM115 (closed by the row iterator)
         except OSError as exc:
-            raise FileProblem(f"{filename}: cannot be read ({exc.strerror})") from None
+            raise FileProblem(
+                Phrase("%(file)s: cannot be read (%(reason)s)", file=filename, reason=exc.strerror)
+            ) from None
     else:
         # A Django UploadedFile wraps the real file; its own line iteration would also split on a bare CR.
         stream = getattr(path_or_fileobj, "file", path_or_fileobj)
@@ -104,10 +117,10 @@ def _open_csv(stream: BinaryIO, filename: str) -> Source:
     try:
         first = stream.readline()
     except OSError as exc:
-        raise FileProblem(f"{filename}: cannot be read ({exc})") from None
+        raise FileProblem(Phrase("%(file)s: cannot be read (%(reason)s)", file=filename, reason=str(exc))) from None
     if first.startswith(b"PK\x03\x04") or b"\x00" in first:
         stream.close()
-        raise FileProblem(f"{filename}: this is not a text CSV file (an Excel file renamed .csv?)")
+        raise FileProblem(Phrase("%(file)s: this is not a text CSV file (an Excel file renamed .csv?)", file=filename))
     # Skip blank lines before the header; they still count as spreadsheet rows.
     skipped = 0
     while first and not first.strip(b"\r\n\t ;,\xef\xbb\xbf"):
@@ -115,7 +128,7 @@ def _open_csv(stream: BinaryIO, filename: str) -> Source:
         first = stream.readline()
     if not first:
         stream.close()
-        raise FileProblem(f"{filename}: the file is empty")
+        raise FileProblem(Phrase("%(file)s: the file is empty", file=filename))
     if first.startswith(b"\xef\xbb\xbf"):
         first = first[3:]
     header_line = _decode(first, stats)
@@ -193,12 +206,14 @@ def _open_xlsx(stream: BinaryIO, filename: str) -> Source:
     try:
         workbook = CalamineWorkbook.from_filelike(stream)
         if not workbook.sheet_names:
-            raise FileProblem(f"{filename}: the workbook has no sheets")
+            raise FileProblem(Phrase("%(file)s: the workbook has no sheets", file=filename))
         sheet = workbook.get_sheet_by_index(0)
     except FileProblem:
         raise
     except Exception as exc:  # calamine raises its own error types for corrupt files
-        raise FileProblem(f"{filename}: cannot be read as an Excel .xlsx workbook ({exc})") from None
+        raise FileProblem(
+            Phrase("%(file)s: cannot be read as an Excel .xlsx workbook (%(reason)s)", file=filename, reason=str(exc))
+        ) from None
     finally:
         stream.close()
     start_row = (sheet.start or (0, 0))[0] if sheet.height else 0
@@ -211,7 +226,7 @@ def _open_xlsx(stream: BinaryIO, filename: str) -> Source:
             header = cells
             break
     if header is None:
-        raise FileProblem(f"{filename}: the first sheet is empty")
+        raise FileProblem(Phrase("%(file)s: the first sheet is empty", file=filename))
     source = Source(header=[str(c).strip() for c in header], rows=iter(()), total_rows=sheet.height or None)
     source.position = number - start_row
 

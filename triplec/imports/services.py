@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from triplec.audit.services import audit_record
 from triplec.core.masking import mask_identifier, mask_phone, mask_text
+from triplec.core.phrases import Phrase, as_data, map_text
 from triplec.core.spreadsheets import safe_row
 from triplec.offices.models import Office
 
@@ -39,6 +40,13 @@ log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FILE_PROBLEM, EXIT_ROWS_REJECTED = 0, 2, 3
 REPORT_HEADER = ("row", "column", "value", "error")
+# What the audit summary calls each kind (ImportKind's labels).
+KIND_PHRASES = {
+    "taxpayers": Phrase("taxpayers"),
+    "debts": Phrase("debt documents"),
+    "letters": Phrase("Surat Teguran"),
+    "payments": Phrase("payments"),
+}
 REPORT_ROWS_KEPT = 1000  # report lines kept in memory and in ImportRun.report_csv; the file has them all
 ProgressCallback = Callable[[int, float | None], None]
 
@@ -56,21 +64,40 @@ class ImportResult:
     warnings: int = 0
     report: list[Issue] = field(default_factory=list)  # the first REPORT_ROWS_KEPT lines
     report_path: str = ""
-    message: str = ""  # the file-level problem, when there was one
-    notes: list[str] = field(default_factory=list)  # things worth knowing that are not errors
+    problem: Phrase | str = ""  # the file-level problem, when there was one
+    notes: list[Phrase | str] = field(default_factory=list)  # things worth knowing that are not errors
+
+    @property
+    def message(self) -> str:
+        """The file-level problem in the active language ("" when there was none)."""
+        return str(self.problem)
 
     @property
     def exit_code(self) -> int:
-        if self.message:
+        if self.problem:
             return EXIT_FILE_PROBLEM
         return EXIT_ROWS_REJECTED if self.rejected else EXIT_OK
 
     @property
+    def summary_phrase(self) -> Phrase:
+        return summary_phrase(self)
+
+    @property
     def summary(self) -> str:
-        return (
-            f"imported {self.imported}, updated {self.updated}, unchanged {self.unchanged}, "
-            f"rejected {self.rejected}, warnings {self.warnings}"
-        )
+        return str(self.summary_phrase)
+
+
+def summary_phrase(counts) -> Phrase:
+    """`imported N, updated N, unchanged N, rejected N, warnings N`."""
+    return Phrase(
+        "imported %(imported)s, updated %(updated)s, unchanged %(unchanged)s, rejected %(rejected)s, "
+        "warnings %(warnings)s",
+        imported=counts.imported,
+        updated=counts.updated,
+        unchanged=counts.unchanged,
+        rejected=counts.rejected,
+        warnings=counts.warnings,
+    )
 
 
 def default_report_path(path_or_fileobj: Any, filename: str, run_id: int) -> str:
@@ -118,32 +145,43 @@ def run_import(
     except FileProblem as exc:
         # A file-level message may quote the header row, which is the first data row when the header is
         # missing: it goes to stderr, the stored run and the audit log, so identifiers in it are masked.
-        result.message = mask_text(str(exc))
+        result.problem = map_text(exc.args[0] if exc.args else "", mask_text)
         result.report_path = ""
     except Exception as exc:
         _finish(
             run,
             result,
             status=ImportRun.Status.FAILED,
-            message=mask_text(f"import stopped by an internal error: {exc}"),
+            problem=Phrase("import stopped by an internal error: %(error)s", error=mask_text(str(exc))),
         )
         raise
-    result.notes = [mask_text(note) for note in result.notes]
+    result.notes = [map_text(note, mask_text) for note in result.notes]
     _finish(
-        run, result, status=ImportRun.Status.FAILED if result.message else ImportRun.Status.DONE, message=result.message
+        run, result, status=ImportRun.Status.FAILED if result.problem else ImportRun.Status.DONE, problem=result.problem
     )
     return result
 
 
-def _finish(run: ImportRun, result: ImportResult, *, status: str, message: str) -> None:
+def _finish(run: ImportRun, result: ImportResult, *, status: str, problem: Phrase | str) -> None:
     for name in ("rows", "imported", "updated", "unchanged", "rejected", "warnings"):
         setattr(run, name, getattr(result, name))
-    run.status, run.message, run.finished_at = status, message or "; ".join(result.notes), timezone.now()
-    run.exit_code = result.exit_code if status != ImportRun.Status.FAILED or result.message else 1
-    run.report_path = "" if result.message else result.report_path
+    # `message` and `report_csv` keep the text in the language of the import; `findings` keeps the phrases,
+    # which the console shows in the reader's language.
+    run.status, run.finished_at = status, timezone.now()
+    run.message = str(problem) or "; ".join(str(n) for n in result.notes)
+    run.exit_code = result.exit_code if status != ImportRun.Status.FAILED or result.problem else 1
+    run.report_path = "" if result.problem else result.report_path
     lines = [",".join(REPORT_HEADER)] + [_csv_line(i) for i in result.report[:REPORT_ROWS_KEPT]]
     run.report_csv = "\n".join(lines) + "\n" if result.report else ""
     run.report_truncated = result.rejected + result.warnings > REPORT_ROWS_KEPT
+    run.findings = {
+        "problem": as_data(problem) if problem else None,
+        "notes": [as_data(n) for n in result.notes],
+        "lines": [
+            [i.row, i.column, i.value, [as_data(m) for m in i.messages], i.rejected]
+            for i in result.report[:REPORT_ROWS_KEPT]
+        ],
+    }
     run.save()
     audit_record(
         action="import",
@@ -151,8 +189,12 @@ def _finish(run: ImportRun, result: ImportResult, *, status: str, message: str) 
         obj=run,
         office=run.office,
         channel=run.channel,
-        summary=f"import {run.kind} {run.file_name}: "
-        + (message if status == ImportRun.Status.FAILED else result.summary),
+        summary=Phrase(
+            "import %(kind)s %(file)s: %(outcome)s",
+            kind=KIND_PHRASES.get(run.kind, run.kind),
+            file=run.file_name,
+            outcome=problem if status == ImportRun.Status.FAILED else result.summary_phrase,
+        ),
         detail={
             "kind": run.kind,
             "file": run.file_name,
@@ -185,16 +227,28 @@ def map_header(kind_cls: type[Kind], header: list[str], filename: str) -> list[s
     for position, raw in enumerate(header, start=1):
         name = lookup.get(normalise_header(raw))
         if name is not None and name in where:
-            raise FileProblem(f"{filename}: columns {where[name]} and {position} both give {name}; keep one")
+            raise FileProblem(
+                Phrase(
+                    "%(file)s: columns %(first)s and %(second)s both give %(name)s; keep one",
+                    file=filename,
+                    first=where[name],
+                    second=position,
+                    name=name,
+                )
+            )
         if name is not None:
             where[name] = position
         mapping.append(name)
     missing = [c for c in kind_cls.columns if c.required and c.name not in where]
     if missing:
-        parts = [f"{c.name}" + (f" (or {', '.join(c.aliases[:3])})" if c.aliases else "") for c in missing]
+        parts = [c.name + (f" ({' / '.join(c.aliases[:3])})" if c.aliases else "") for c in missing]
         raise FileProblem(
-            f"{filename}: missing required column(s): {'; '.join(parts)}. "
-            f"The header row reads: {', '.join(h for h in header if h) or '(empty)'}"
+            Phrase(
+                "%(file)s: missing required column(s): %(columns)s. The header row reads: %(header)s",
+                file=filename,
+                columns="; ".join(parts),
+                header=", ".join(h for h in header if h) or "—",
+            )
         )
     return mapping
 
@@ -231,7 +285,7 @@ def _run(
         mapping = map_header(kind_cls, source.header, filename)
         ignored = [h for h, m in zip(source.header, mapping) if m is None and str(h).strip()]
         if ignored:
-            result.notes.append(f"ignored column(s): {', '.join(ignored)}")
+            result.notes.append(Phrase("ignored column(s): %(columns)s", columns=", ".join(ignored)))
         kind = kind_cls(_context(actor, channel, filename))
         _larger_sqlite_cache()
         masks = {c.name: c.mask for c in kind_cls.columns}
@@ -255,7 +309,7 @@ def _run(
             if progress:
                 progress(result.rows, 1.0)
         if result.rows == 0 and not result.rejected:
-            raise FileProblem(f"{filename}: the file has a header but no data rows")
+            raise FileProblem(Phrase("%(file)s: the file has a header but no data rows", file=filename))
     except FileProblem:
         _close(source)
         if created_report:
@@ -263,7 +317,7 @@ def _run(
         raise
     latin1 = source.stats.get("latin1_lines", 0)
     if latin1:
-        result.notes.append(f"{latin1} line(s) were not UTF-8 and were read as Latin-1/Windows-1252")
+        result.notes.append(Phrase("%(n)s line(s) were not UTF-8 and were read as Latin-1/Windows-1252", n=latin1))
 
 
 def _larger_sqlite_cache() -> None:
@@ -293,18 +347,12 @@ class _Report:
         self.writer, self.result, self.masks = writer, result, masks
         self.headers = headers  # the column as the file spells it: that is what the person will look for
 
-    def add(self, row: Row, column: str, message: str, *, rejected: bool, value: object = None) -> None:
+    def add(self, row: Row, column: str, message: Phrase | str, *, rejected: bool, value: object = None) -> None:
         if value is None:
             value = row.cells.get(column, "") if column else ""
         shown = self._mask(column, values.display(value))
-        message = mask_text(message)  # a message never echoes an identifier in full
-        issue = Issue(
-            row.number,
-            self.headers.get(column, column),
-            shown,
-            message if rejected else f"warning: {message}",
-            rejected,
-        )
+        message = map_text(message, mask_text)  # a message never echoes an identifier in full
+        issue = Issue(row.number, self.headers.get(column, column), shown, (message,), rejected)
         self.writer.writerow(safe_row((issue.row, issue.column, issue.value, issue.error)))
         if len(self.result.report) < REPORT_ROWS_KEPT:
             self.result.report.append(issue)
@@ -315,10 +363,8 @@ class _Report:
             return
         columns = list(dict.fromkeys(c for c, _ in row.warnings))
         value = "; ".join(self._mask(c, values.display(row.cells.get(c, ""))) for c in columns)
-        message = mask_text("; ".join(m for _, m in row.warnings))
-        issue = Issue(
-            row.number, "; ".join(self.headers.get(c, c) for c in columns), value, f"warning: {message}", False
-        )
+        messages = tuple(map_text(m, mask_text) for _, m in row.warnings)
+        issue = Issue(row.number, "; ".join(self.headers.get(c, c) for c in columns), value, messages, False)
         self.writer.writerow(safe_row((issue.row, issue.column, issue.value, issue.error)))
         if len(self.result.report) < REPORT_ROWS_KEPT:
             self.result.report.append(issue)
@@ -351,14 +397,18 @@ class _Engine:
             return Row(number, by_name)
         reason = unreadable_reason(cells)
         if reason is not None:
-            return RowRejected("", f"this line cannot be read as CSV ({reason})")
+            return RowRejected("", Phrase("this line cannot be read as CSV (%(reason)s)", reason=reason))
         if not any(c not in ("", None) for c in cells):
             return None  # a blank line in a spreadsheet: not data
         if len(cells) > self.width and any(c not in ("", None) for c in cells[self.width :]):
             return RowRejected(
                 "",
-                f"the row has {len(cells)} values but the header has {self.width} columns "
-                "(a separator inside a value that is not quoted?)",
+                Phrase(
+                    "the row has %(n)s values but the header has %(width)s columns "
+                    "(a separator inside a value that is not quoted?)",
+                    n=len(cells),
+                    width=self.width,
+                ),
             )
         n = len(cells)
         return Row(number, {name: cells[i] if i < n else "" for i, name in self.positions})
@@ -389,7 +439,7 @@ class _Engine:
                 previous = by_key.get(key)
                 if previous is not None:
                     if previous[1] == item:
-                        row.warn(kind.key_column, f"repeats row {previous[0]}; counted once")
+                        row.warn(kind.key_column, Phrase("repeats row %(row)s; counted once", row=previous[0]))
                         special.append((row, "unchanged"))
                     else:
                         special.append(
@@ -397,8 +447,11 @@ class _Engine:
                                 row,
                                 RowRejected(
                                     kind.key_column,
-                                    f"same {kind.describe_key()} as row {previous[0]} but different data; "
-                                    "keep one of the two rows",
+                                    Phrase(
+                                        "same %(key)s as row %(row)s but different data; keep one of the two rows",
+                                        key=kind.describe_key(),
+                                        row=previous[0],
+                                    ),
                                 ),
                             )
                         )
@@ -450,5 +503,7 @@ class _Engine:
                 with transaction.atomic():
                     statuses.extend(self.kind.write([(row, item)]))
             except DatabaseError as exc:
-                statuses.append(RowRejected("", f"the database refused this row: {str(exc).splitlines()[0]}"))
+                statuses.append(
+                    RowRejected("", Phrase("the database refused this row: %(error)s", error=str(exc).splitlines()[0]))
+                )
         return statuses

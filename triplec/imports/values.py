@@ -12,10 +12,12 @@ from functools import lru_cache
 from stdnum import numdb
 
 from triplec.core.identifiers import InvalidIdentifier, Npwp, parse_nik, parse_npwp, parse_whatsapp_number
+from triplec.core.phrases import Phrase
 
 
 class CellError(ValueError):
-    """One cell cannot be accepted; the message names the rule, in plain words, for the report."""
+    """One cell cannot be accepted; the message (a Phrase, `args[0]`) names the rule, in plain words, for the
+    report."""
 
 
 def text(raw: object) -> str:
@@ -49,17 +51,17 @@ def amount(raw: object) -> int:
     """Whole rupiah. Indonesian thousands dots (`1.250.000`), `Rp`, `IDR` and zero cents are accepted; floats,
     non-zero cents and negative amounts never are (money is integer rupiah)."""
     if isinstance(raw, bool):
-        raise CellError("amount must be a number of rupiah")
+        raise CellError(Phrase("amount must be a number of rupiah"))
     if isinstance(raw, int):
         value = raw
     elif isinstance(raw, float):
         if not raw.is_integer():
-            raise CellError("amount must be whole rupiah (no cents)")
+            raise CellError(Phrase("amount must be whole rupiah (no cents)"))
         value = int(raw)
     else:
         s = text(raw).replace("\u00a0", " ")
         if not s:
-            raise CellError("amount is empty")
+            raise CellError(Phrase("amount is empty"))
         negative = False
         if s.startswith("(") and s.endswith(")"):
             negative, s = True, s[1:-1].strip()
@@ -69,7 +71,7 @@ def amount(raw: object) -> int:
         if s.startswith("-"):
             negative, s = True, s[1:]
         if negative:
-            raise CellError("amount must not be negative")
+            raise CellError(Phrase("amount must not be negative"))
         if s.isdigit():
             return int(s)
         if (m := _ID_THOUSANDS.match(s)) is not None:
@@ -82,11 +84,11 @@ def amount(raw: object) -> int:
             whole = None
         if whole is not None:
             if cents and int(cents) != 0:
-                raise CellError("amount must be whole rupiah (no cents)")
+                raise CellError(Phrase("amount must be whole rupiah (no cents)"))
             return int(whole)
-        raise CellError("amount is not a number of rupiah (write 1250000 or 1.250.000)")
+        raise CellError(Phrase("amount is not a number of rupiah (write 1250000 or 1.250.000)"))
     if value < 0:
-        raise CellError("amount must not be negative")
+        raise CellError(Phrase("amount must not be negative"))
     return value
 
 
@@ -135,29 +137,23 @@ _MONTHS = {
     "dec": 12,
     "december": 12,
 }
-_MONTH_NAMES_EN = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 def _make_date(year: int, month: int, day: int, raw: str) -> dt.date:
     if not 1 <= month <= 12:
-        raise CellError(f"{raw} is not a real date (there is no month {month})")
+        raise CellError(Phrase("%(raw)s is not a real date (there is no month %(month)s)", raw=raw, month=month))
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise CellError(f"{raw} is not a real date ({_MONTH_NAMES_EN[month - 1]} {year} has no day {day})") from None
+        raise CellError(
+            Phrase(
+                "%(raw)s is not a real date (month %(month)s of %(year)s has no day %(day)s)",
+                raw=raw,
+                month=month,
+                year=year,
+                day=day,
+            )
+        ) from None
 
 
 def date(raw: object) -> dt.date:
@@ -181,26 +177,26 @@ def _date(raw: object) -> dt.date:
         return excel_serial(raw)
     s = text(raw)
     if not s:
-        raise CellError("date is empty")
+        raise CellError(Phrase("date is empty"))
     if (m := _ISO.match(s)) is not None:
         return _make_date(int(m[1]), int(m[2]), int(m[3]), s)
     if (m := _DMY.match(s)) is not None:
         if len(m[3]) != 4:
-            raise CellError(f"{s}: write the year with four digits (15/03/2026)")
+            raise CellError(Phrase("%(raw)s: write the year with four digits (15/03/2026)", raw=s))
         return _make_date(int(m[3]), int(m[2]), int(m[1]), s)
     if (m := _DMY_WORDS.match(s)) is not None:
         month = _MONTHS.get(m[2].lower())
         if month is None:
-            raise CellError(f"{s}: unknown month name {m[2]!r}")
+            raise CellError(Phrase("%(raw)s: unknown month name '%(month)s'", raw=s, month=m[2]))
         return _make_date(int(m[3]), month, int(m[1]), s)
     if s.isdigit() and 4 <= len(s) <= 5:
         return excel_serial(int(s))
-    raise CellError(f"{s} is not a date (write 2026-03-15 or 15/03/2026)")
+    raise CellError(Phrase("%(raw)s is not a date (write 2026-03-15 or 15/03/2026)", raw=s))
 
 
 def excel_serial(serial: float) -> dt.date:
     if not 1 <= serial <= 2958465:
-        raise CellError(f"{serial} is not a date")
+        raise CellError(Phrase("%(raw)s is not a date", raw=serial))
     return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
 
 
@@ -231,12 +227,12 @@ def _local_datetime(raw: object, tz: str) -> dt.datetime:
         return dt.datetime.combine(date(raw), dt.time(), zone)
     s = text(raw)
     if not s:
-        raise CellError("date and time are empty")
+        raise CellError(Phrase("date and time are empty"))
     if "T" in s or ("+" in s[10:]) or s.endswith("Z"):
         try:
             value = dt.datetime.fromisoformat(s.replace("Z", "+00:00"))
         except ValueError:
-            raise CellError(f"{s} is not a date and time (write 2026-03-15 10:30)") from None
+            raise CellError(Phrase("%(raw)s is not a date and time (write 2026-03-15 10:30)", raw=s)) from None
         return value if value.tzinfo else value.replace(tzinfo=zone)
     parts = s.split()
     day = date(parts[0]) if len(parts) <= 2 else date(" ".join(parts[:3]))
@@ -245,11 +241,11 @@ def _local_datetime(raw: object, tz: str) -> dt.datetime:
     if rest:
         m = _TIME.match(rest[0])
         if m is None or len(rest) > 1:
-            raise CellError(f"{s}: the time must be HH:MM or HH:MM:SS")
+            raise CellError(Phrase("%(raw)s: the time must be HH:MM or HH:MM:SS", raw=s))
         try:
             clock = dt.time(int(m[1]), int(m[2]), int(m[3] or 0))
         except ValueError:
-            raise CellError(f"{s}: {rest[0]} is not a real time of day") from None
+            raise CellError(Phrase("%(raw)s: %(time)s is not a real time of day", raw=s, time=rest[0])) from None
     return dt.datetime.combine(day, clock, zone)
 
 
@@ -259,24 +255,24 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
 
 
 # --- Codes -----------------------------------------------------------------------------------------------
-def digits(raw: object, *, length: int, name: str) -> str:
+def digits(raw: object, *, length: int, name: Phrase | str) -> str:
     s = text(raw).replace(" ", "").replace(".", "").replace("-", "")
     if len(s) != length or not s.isdigit():
-        raise CellError(f"{name} must be exactly {length} digits")
+        raise CellError(Phrase("%(name)s must be exactly %(length)s digits", name=name, length=length))
     return s
 
 
 def year(raw: object) -> int:
     s = text(raw)
     if not (s.isdigit() and len(s) == 4):
-        raise CellError("tax year must have four digits (2025)")
+        raise CellError(Phrase("tax year must have four digits (2025)"))
     value = int(s)
     if not 1984 <= value <= dt.date.today().year + 1:
-        raise CellError(f"tax year {value} is out of range")
+        raise CellError(Phrase("tax year %(year)s is out of range", year=value))
     return value
 
 
-def choice(raw: object, options: dict[str, str], *, name: str) -> str:
+def choice(raw: object, options: dict[str, str], *, name: Phrase | str) -> str:
     """A value from a fixed list; `options` maps normalised spellings (lower case, `_` for spaces) to values."""
     raw_text = text(raw)
     if raw_text in options:  # the common case: already the canonical spelling
@@ -285,7 +281,9 @@ def choice(raw: object, options: dict[str, str], *, name: str) -> str:
     if key in options:
         return options[key]
     allowed = ", ".join(sorted(set(options.values())))
-    raise CellError(f"{name} {text(raw)!r} is not one of: {allowed}")
+    raise CellError(
+        Phrase("%(name)s '%(value)s' is not one of: %(allowed)s", name=name, value=text(raw), allowed=allowed)
+    )
 
 
 # --- WhatsApp numbers ------------------------------------------------------------------------------------

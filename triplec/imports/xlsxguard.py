@@ -18,7 +18,8 @@ import zipfile
 from typing import BinaryIO
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+
+from triplec.core.phrases import Phrase
 
 from .problems import FileProblem
 
@@ -52,7 +53,7 @@ class _SheetScan:
             if len(self.carry) > _MAX_TAG:
                 if _OPEN_TAG.match(self.carry):
                     raise FileProblem(
-                        _("%(file)s: the worksheet has a cell that cannot be read.") % {"file": self.filename}
+                        Phrase("%(file)s: the worksheet has a cell that cannot be read.", file=self.filename)
                     )
                 self.carry = self.carry[:64]  # some other tag's long attributes: only its end matters
         else:
@@ -70,21 +71,22 @@ class _SheetScan:
             self.last_row = max(self.last_row, self.row)
         if self.last_row > self.max_rows:
             raise FileProblem(
-                _("%(file)s: the worksheet has more than %(rows)s rows; split the file or save it as CSV.")
-                % {"file": self.filename, "rows": f"{self.max_rows:,}".replace(",", ".")}
+                Phrase(
+                    "%(file)s: the worksheet has more than %(rows)s rows; split the file or save it as CSV.",
+                    file=self.filename,
+                    rows=f"{self.max_rows:,}".replace(",", "."),
+                )
             )
         if self.last_row * self.last_col > self.max_cells:
             raise FileProblem(
-                _(
+                Phrase(
                     "%(file)s: the worksheet spans more than %(cells)s cells (up to row %(row)s, column "
-                    "%(col)s); split the file or save it as CSV."
+                    "%(col)s); split the file or save it as CSV.",
+                    file=self.filename,
+                    cells=f"{self.max_cells:,}".replace(",", "."),
+                    row=self.last_row,
+                    col=self.last_col,
                 )
-                % {
-                    "file": self.filename,
-                    "cells": f"{self.max_cells:,}".replace(",", "."),
-                    "row": self.last_row,
-                    "col": self.last_col,
-                }
             )
 
 
@@ -94,11 +96,12 @@ def check_xlsx(stream: BinaryIO, filename: str) -> None:
     limit_mb = settings.IMPORT_XLSX_MAX_UNCOMPRESSED_MB
     limit = limit_mb * 1024 * 1024
     too_large = FileProblem(
-        _(
+        Phrase(
             "%(file)s: the workbook expands to more than %(mb)s MB when unpacked; it was refused "
-            "(split the file or save it as CSV)."
+            "(split the file or save it as CSV).",
+            file=filename,
+            mb=limit_mb,
         )
-        % {"file": filename, "mb": limit_mb}
     )
     try:
         archive = zipfile.ZipFile(stream)
@@ -127,6 +130,6 @@ def check_xlsx(stream: BinaryIO, filename: str) -> None:
                             scan.feed(chunk)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
             raise FileProblem(
-                _("%(file)s: the workbook is damaged (%(reason)s).") % {"file": filename, "reason": type(exc).__name__}
+                Phrase("%(file)s: the workbook is damaged (%(reason)s).", file=filename, reason=type(exc).__name__)
             ) from None
     stream.seek(0)

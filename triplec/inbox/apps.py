@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InboxConfig(AppConfig):
     name = "triplec.inbox"
     label = "inbox"
-    verbose_name = "Live inbox"
+    verbose_name = _("Live inbox")
 
     def ready(self) -> None:
         from . import receivers  # noqa: F401  (Django connects receivers once the app registry is ready)

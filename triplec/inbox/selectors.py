@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from triplec.billing.models import BillingCode
 from triplec.campaigns.models import Target
@@ -16,7 +18,7 @@ from triplec.conversations.models import HUMAN_STATES, Conversation, Conversatio
 from triplec.conversations.selectors import conversation_timeline, open_staff_tasks
 from triplec.ledger.models import DebtDocument, Payment, PaymentClaim, SuratPaksa, SuratTeguran
 from triplec.ledger.selectors import owed_and_collectible, owed_documents
-from triplec.messaging.models import WINDOW, Template, TemplateStatus
+from triplec.messaging.models import WINDOW, State, Template, TemplateStatus
 from triplec.messaging.registry import placeholders, render_template
 from triplec.taxpayers.models import ContactChange, ContactStatus, Taxpayer
 from triplec.taxpayers.selectors import contacts_of_peer
@@ -100,6 +102,20 @@ def window_closes_at(conversation: Conversation) -> dt.datetime | None:
     return last + WINDOW if last else None
 
 
+# What a message that is not text was, in words (WhatsApp's message types).
+MESSAGE_TYPES = {
+    "image": gettext_lazy("image"),
+    "audio": gettext_lazy("voice message"),
+    "video": gettext_lazy("video"),
+    "sticker": gettext_lazy("sticker"),
+    "location": gettext_lazy("location"),
+    "contacts": gettext_lazy("contact card"),
+    "document": gettext_lazy("document"),
+    "button": gettext_lazy("button"),
+    "interactive": gettext_lazy("button"),
+    "reaction": gettext_lazy("reaction"),
+    "unsupported": gettext_lazy("message WhatsApp does not support"),
+}
 TICKS = {"queued": "🕓", "sending": "🕓", "sent": "✓", "delivered": "✓✓", "read": "✓✓", "failed": "✗", "expired": "✗"}
 
 
@@ -113,10 +129,15 @@ class Line:
     reason: str = ""
     actor: str = ""
     pk: int | None = None
+    label: str = ""  # an event's kind, in words
 
     @property
     def tick(self) -> str:
         return TICKS.get(self.state, "")
+
+    @property
+    def state_label(self) -> str:
+        return str(State(self.state).label) if self.state in State.values else self.state
 
 
 def _template_text(message) -> str:
@@ -139,7 +160,7 @@ def _template_text(message) -> str:
         template = message.template
         return render_template(template, named if template.parameter_format == "NAMED" else params)
     except Exception:  # an old or odd payload: the name is better than nothing
-        return f"[template {message.template.name if message.template_id else ''}]"
+        return "[%s %s]" % (_("template"), message.template.name if message.template_id else "")
 
 
 def signed_by(user) -> str:
@@ -157,7 +178,9 @@ def timeline(conversation: Conversation) -> list[Line]:
                 text = _template_text(obj)
             elif obj.kind == "document":
                 doc = (obj.payload or {}).get("document") or {}
-                text = f"📄 {doc.get('filename') or 'dokumen'}" + (f"\n{doc['caption']}" if doc.get("caption") else "")
+                text = f"📄 {doc.get('filename') or _('document')}" + (
+                    f"\n{doc['caption']}" if doc.get("caption") else ""
+                )
             lines.append(
                 Line(
                     item.at,
@@ -166,14 +189,14 @@ def timeline(conversation: Conversation) -> list[Line]:
                     text,
                     obj.state,
                     obj.error_reason,
-                    signed_by(obj.created_by) if obj.created_by_id else "bot",
+                    signed_by(obj.created_by) if obj.created_by_id else _("bot"),
                     obj.pk,
                 )
             )
         elif item.direction == "in":
-            text = item.text or f"[{item.kind}]"
+            text = item.text or f"[{MESSAGE_TYPES.get(item.kind, item.kind)}]"
             if item.kind == "document":
-                text = "📄 " + ((obj.payload.get("document") or {}).get("filename") or "dokumen")
+                text = "📄 " + ((obj.payload.get("document") or {}).get("filename") or _("document"))
             lines.append(Line(item.at, "in", item.kind, text, pk=obj.pk))
         else:
             lines.append(
@@ -181,9 +204,10 @@ def timeline(conversation: Conversation) -> list[Line]:
                     item.at,
                     "event",
                     item.kind,
-                    item.text,
+                    obj.shown_text,
                     actor=signed_by(obj.actor) if obj.actor_id else "",
                     pk=obj.pk,
+                    label=obj.label,
                 )
             )
     return lines

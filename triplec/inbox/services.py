@@ -31,6 +31,7 @@ from triplec.conversations.services import (
     conversation_reopen,
     conversation_resolve,
 )
+from triplec.core.phrases import Phrase
 from triplec.events.bus import publish
 from triplec.ledger.models import DebtDocument
 from triplec.messaging.models import Lane, OutboundMessage, Template, TemplateStatus
@@ -177,7 +178,7 @@ def set_availability(*, user, available: bool, capacity: int | None = None) -> O
         obj=status,
         office=user.office,
         channel="web",
-        summary=f"officer {'available' if available else 'unavailable'}",
+        summary=Phrase("officer available") if available else Phrase("officer unavailable"),
         detail={"capacity": status.capacity},
     )
     return status
@@ -289,7 +290,12 @@ def quick_reply_save(*, office, title: str, body: str, actor, reply: QuickReply 
     reply.title, reply.body = title[:80], body[:2000]
     reply.save()
     audit_record(
-        action="inbox.quick_reply", actor=actor, obj=reply, office=office, channel="web", summary="quick reply saved"
+        action="inbox.quick_reply",
+        actor=actor,
+        obj=reply,
+        office=office,
+        channel="web",
+        summary=Phrase("quick reply saved"),
     )
     return reply
 
@@ -303,7 +309,7 @@ def quick_reply_delete(*, reply: QuickReply, actor) -> None:
         obj=reply,
         office=reply.office,
         channel="web",
-        summary="quick reply deleted",
+        summary=Phrase("quick reply deleted"),
         detail={"title": reply.title, "body": reply.body},
     )
     reply.delete()
@@ -346,7 +352,9 @@ def reopen(*, conversation: Conversation, actor) -> Conversation:
         conversation = conversation_reopen(conversation=conversation, actor=actor)
     except ConversationError as exc:
         raise InboxError(str(exc)) from None
-    conversation_audit(conversation=conversation, action="conversation.reopen", actor=actor, summary="reopened")
+    conversation_audit(
+        conversation=conversation, action="conversation.reopen", actor=actor, summary=Phrase("conversation reopened")
+    )
     SlaRecord.objects.filter(conversation=conversation).update(resolution_seconds=None, resolution_breached=False)
     announce(conversation, "inbox.conversation")
     return conversation

@@ -19,6 +19,7 @@ from triplec.audit.services import audit_record
 from triplec.conversations.models import TaskQueue
 from triplec.conversations.services import staff_task_done
 from triplec.core.inputs import search_text
+from triplec.core.phrases import Phrase
 from triplec.events.bus import latest_event_id
 from triplec.messaging.models import Template
 from triplec.messaging.registry import placeholders
@@ -117,11 +118,11 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
         else []
     )
     # Showing the taxpayer panel discloses the taxpayer's affairs to this member of staff: recorded.
-    _audit_view(request, c, "conversation and taxpayer panel viewed", taxpayer=ctx["panel"]["taxpayer"])
+    _audit_view(request, c, Phrase("conversation and taxpayer panel viewed"), taxpayer=ctx["panel"]["taxpayer"])
     return render(request, "inbox/conversation.html", ctx)
 
 
-def _audit_view(request: HttpRequest, c, summary: str, taxpayer=False) -> None:
+def _audit_view(request: HttpRequest, c, summary: Phrase, taxpayer=False) -> None:
     """One entry per disclosure, under the conversation's office and the taxpayer whose data was shown."""
     shown = selectors.conversation_taxpayer(c) if taxpayer is False else taxpayer
     audit_record(
@@ -133,7 +134,7 @@ def _audit_view(request: HttpRequest, c, summary: str, taxpayer=False) -> None:
 @require_GET
 def timeline_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     c = conversation_for(_inbox_user(request), pk)
-    _audit_view(request, c, "timeline refreshed")
+    _audit_view(request, c, Phrase("timeline refreshed"))
     return render(request, "inbox/_timeline.html", _conversation_context(request, c))
 
 
@@ -142,7 +143,7 @@ def timeline_fragment(request: HttpRequest, pk: int) -> HttpResponse:
 def conversation_json(request: HttpRequest, pk: int) -> JsonResponse:
     c = conversation_for(_inbox_user(request), pk)
     ctx = _conversation_context(request, c)
-    _audit_view(request, c, "conversation read through the JSON API")
+    _audit_view(request, c, Phrase("conversation read through the JSON API"))
     return JsonResponse(
         {
             "id": c.pk,

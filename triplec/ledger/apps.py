@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LedgerConfig(AppConfig):
     name = "triplec.ledger"
     label = "ledger"
-    verbose_name = "Buku Tunggakan"
+    verbose_name = _("Debt ledger")

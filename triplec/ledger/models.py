@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from triplec.audit.actions import channel_label
+
 # The Surat Paksa may follow 21 days after the Surat Teguran was delivered (UU PPSP Pasal 8).
 SURAT_PAKSA_DAYS_AFTER_DELIVERY = 21
 
@@ -229,3 +231,7 @@ class PaymentClaim(models.Model):
 
     def __str__(self) -> str:
         return f"klaim NTPN {self.ntpn}"
+
+    @property
+    def channel_label(self) -> str:
+        return channel_label(self.channel)

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from triplec.audit.services import audit_record
 from triplec.core.masking import mask_npwp
+from triplec.core.phrases import Phrase
 from triplec.core.signals import ask, send_after_commit
 from triplec.core.sql import select_in, table
 from triplec.taxpayers.models import Taxpayer
@@ -47,6 +48,14 @@ _ALLOCATABLE = frozenset(str(s.value) for s in OWED_STATES)
 _PAID, _CLEARED = str(DocumentState.PAID.value), str(DocumentState.CLEARED.value)
 
 NTPN_RE = re.compile(r"^[0-9A-Z]{16}$")
+# How a payment found its documents, for the audit summary (the same texts as MatchMethod's labels).
+MATCH_PHRASES = {
+    MatchMethod.BILLING_CODE: Phrase("billing code"),
+    MatchMethod.DOCUMENT_NUMBER: Phrase("NPWP and document number"),
+    MatchMethod.KAP_PERIOD: Phrase("NPWP, KAP and tax period"),
+    MatchMethod.MANUAL: Phrase("assigned by staff"),
+}
+NOT_MATCHED = Phrase("not matched yet")
 BILLING_CODE_RE = re.compile(r"^[0-3][0-9]{14}$")
 
 
@@ -736,9 +745,11 @@ def _record_chunk_done(
         actor=actor,
         channel=channel,
         obj=single.payment if single else None,
-        summary=(f"NTPN {single.ntpn}: " + (single.method or "belum cocok"))
+        summary=Phrase(
+            "NTPN %(ntpn)s: %(method)s", ntpn=single.ntpn, method=MATCH_PHRASES.get(single.method, NOT_MATCHED)
+        )
         if single
-        else f"{len(plans)} pembayaran dicatat",
+        else Phrase("%(n)s payments recorded", n=len(plans)),
         detail={
             "payments": len(plans),
             "matched": sum(1 for p in plans if p.method),
@@ -832,7 +843,9 @@ def assign_payment(
         actor=actor,
         obj=payment,
         channel=channel,
-        summary=f"NTPN {payment.ntpn} dialokasikan ke {', '.join(d.number for d in owed)}",
+        summary=Phrase(
+            "NTPN %(ntpn)s assigned to %(documents)s", ntpn=payment.ntpn, documents=", ".join(d.number for d in owed)
+        ),
         detail={
             "documents": [d.number for d in owed],
             "previous_taxpayer_id": before_taxpayer,
@@ -883,7 +896,7 @@ def check_payment_claim(*, taxpayer, ntpn: str, channel: str = "bot", actor=None
             obj=payment,
             taxpayer=taxpayer,
             channel=channel,
-            summary=f"Klaim sudah bayar NTPN {ntpn}: pembayaran ditemukan",
+            summary=Phrase("payment claim NTPN %(ntpn)s: the payment was found", ntpn=ntpn),
         )
         return ClaimResult(
             "found",
@@ -905,7 +918,11 @@ def check_payment_claim(*, taxpayer, ntpn: str, channel: str = "bot", actor=None
             obj=claim,
             taxpayer=taxpayer,
             channel=channel,
-            summary=f"Klaim sudah bayar NTPN {ntpn} ({mask_npwp(taxpayer.npwp16)}) menunggu verifikasi",
+            summary=Phrase(
+                "payment claim NTPN %(ntpn)s (%(npwp)s) waiting for verification",
+                ntpn=ntpn,
+                npwp=mask_npwp(taxpayer.npwp16),
+            ),
         )
     return ClaimResult(
         "pending",
@@ -931,7 +948,9 @@ def resolve_claim(*, claim: PaymentClaim, actor, accept: bool, note: str = "", c
         actor=actor,
         obj=claim,
         channel=channel,
-        summary=f"Klaim NTPN {claim.ntpn} {claim.get_status_display()}",
+        summary=Phrase("payment claim NTPN %(ntpn)s confirmed", ntpn=claim.ntpn)
+        if accept
+        else Phrase("payment claim NTPN %(ntpn)s rejected", ntpn=claim.ntpn),
         detail={"note": note[:300]},
     )
     return claim

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from triplec.audit.services import audit_record
+from triplec.core.phrases import Phrase
 
 from .models import DebtDocument, DocumentState, SuratTeguran
 from .selectors import OWED_STATES
@@ -81,6 +82,6 @@ def clear_document(*, document: DebtDocument, actor=None, channel: str = "api", 
         actor=actor,
         obj=document,
         channel=channel,
-        summary=f"{document.number} lunas dikonfirmasi sistem inti (saldo nol)",
+        summary=Phrase("%(number)s paid, confirmed by the core system (balance zero)", number=document.number),
     )
     return True

@@ -12,14 +12,16 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from triplec.accounts.models import User
 from triplec.accounts.permissions import allowed
 from triplec.accounts.roles import Role
 from triplec.audit.services import audit_listing, audit_record
-from triplec.core.exports import export_filename, xlsx_response
+from triplec.core.exports import export_filename, export_header, wants_codes, xlsx_response
 from triplec.core.inputs import search_text
+from triplec.core.phrases import Phrase
 from triplec.taxpayers.selectors import scoped_to_user
 
 from . import bailiff
@@ -209,7 +211,7 @@ def bailiff_list(request: HttpRequest) -> HttpResponse:
         audit_record(
             action="paksa.export",
             actor=request.user,
-            summary=f"Surat Paksa list exported as XLSX ({count} rows)",
+            summary=Phrase("Surat Paksa list exported as XLSX (%(n)s rows)", n=count),
             detail={
                 "rows": count,
                 "tab": "issued" if issued else "candidates",
@@ -219,7 +221,7 @@ def bailiff_list(request: HttpRequest) -> HttpResponse:
         return xlsx_response(
             export_filename("calon-surat-paksa" if not issued else "surat-paksa-terbit", "xlsx"),
             "Surat Paksa",
-            bailiff.EXPORT_HEADER,
+            export_header(bailiff.EXPORT_COLUMNS, codes=wants_codes(request)),
             bailiff.export_rows(letters, request.user),
         )
     # The page as ids first: the database sorts and slices without computing each letter's amount unless the
@@ -234,7 +236,7 @@ def bailiff_list(request: HttpRequest) -> HttpResponse:
             action="paksa.list",
             actor=request.user,
             rows=len(rows),
-            summary=f"Surat Paksa list viewed ({len(rows)} rows)",
+            summary=Phrase("Surat Paksa list viewed (%(n)s rows)", n=len(rows)),
             detail={"tab": "issued" if issued else "candidates", "page": page.number},
         )
     return render(
@@ -305,6 +307,13 @@ def paksa_served(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(request.POST.get("next") and _back_to_list(request) or f"{_reverse('collect:bailiff')}?tab=issued")
 
 
+LIST_PHRASES = {
+    "payment.unmatched": gettext_noop("unmatched payments viewed (%(n)s rows)"),
+    "payment.claims": gettext_noop("payment claims viewed (%(n)s rows)"),
+    "payment.list": gettext_noop("payment list viewed (%(n)s rows)"),
+}
+
+
 def _audit_page(request: HttpRequest, action: str, page) -> None:
     """A page of a list with taxpayers' names and amounts is a disclosure: one audit entry."""
     if page.object_list:
@@ -312,7 +321,7 @@ def _audit_page(request: HttpRequest, action: str, page) -> None:
             action=action,
             actor=request.user,
             rows=len(page.object_list),
-            summary=f"{action} viewed ({len(page.object_list)} rows)",
+            summary=Phrase(LIST_PHRASES[action], n=len(page.object_list)),
             detail={"page": page.number},
         )
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from triplec.accounts.permissions import require
 from triplec.audit.services import audit_record
+from triplec.core.phrases import Phrase
 
 from .models import EventState, WebhookEvent
 from .services import MessagingError
@@ -41,7 +42,7 @@ def webhook_reprocess(*, event: WebhookEvent, actor) -> WebhookEvent:
         action="webhook.reprocess",
         actor=actor,
         obj=event,
-        summary=f"webhook event {event.pk} re-processed: {event.state}",
+        summary=Phrase("webhook event %(id)s re-processed", id=event.pk),
         detail={"before": before, "state": event.state, "reason_code": event.reason_code, "reason": event.reason[:500]},
     )
     return event
@@ -59,7 +60,7 @@ def webhook_discard(*, event: WebhookEvent, actor) -> WebhookEvent:
         action="webhook.discard",
         actor=actor,
         obj=event,
-        summary=f"webhook event {event.pk} discarded",
+        summary=Phrase("webhook event %(id)s discarded", id=event.pk),
         detail={"reason_code": event.reason_code, "reason": event.reason[:500]},
     )
     return event

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import Channel, Template, TemplateQuality, TemplateStatus
 from .providers import provider_for
@@ -45,7 +46,8 @@ def _split_params(template: Template, params: Any) -> tuple[Any, Any]:
         extra = [n for n in params if n not in header_names + body_names]
         if missing or extra:
             raise TemplateParamsError(
-                f"template {template.name}: missing parameters {missing or '-'}, unknown parameters {extra or '-'}"
+                _("template %(name)s: missing parameters %(missing)s, unknown parameters %(extra)s")
+                % {"name": template.name, "missing": ", ".join(missing) or "—", "extra": ", ".join(extra) or "—"}
             )
         return {n: str(params[n]) for n in header_names}, {n: str(params[n]) for n in body_names}
     if isinstance(params, dict) and set(params) <= {"header", "body"}:
@@ -56,8 +58,16 @@ def _split_params(template: Template, params: Any) -> tuple[Any, Any]:
         raise TemplateParamsError(f"template {template.name} uses positional parameters: give a list")
     if len(header) != len(header_names) or len(body) != len(body_names):
         raise TemplateParamsError(
-            f"template {template.name} needs {len(header_names)} header and {len(body_names)} body parameters, "
-            f"got {len(header)} and {len(body)}"
+            _(
+                "template %(name)s needs %(header)s header and %(body)s body parameters, got %(got_header)s and %(got_body)s"
+            )
+            % {
+                "name": template.name,
+                "header": len(header_names),
+                "body": len(body_names),
+                "got_header": len(header),
+                "got_body": len(body),
+            }
         )
     return dict(zip(header_names, map(str, header))), dict(zip(body_names, map(str, body)))
 

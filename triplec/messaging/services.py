@@ -10,9 +10,11 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from triplec.audit.services import audit_record
 from triplec.core import wake
+from triplec.core.phrases import Phrase
 from triplec.offices.models import Office
 from triplec.taxpayers.models import Contact, ContactStatus
 from triplec.taxpayers.selectors import contacts_of_number
@@ -49,7 +51,7 @@ def split_recipient(to: str) -> tuple[str, str]:
     """(phone digits, business-scoped user id) from what a caller gives: "+62812…", "62812…" or "ID.1234…"."""
     to = (to or "").strip()
     if not to:
-        raise MessagingError("recipient is empty")
+        raise MessagingError(_("The recipient is empty."))
     if "." in to:
         return "", to
     digits = to.lstrip("+")
@@ -128,7 +130,10 @@ def enqueue_message(
     if lane not in Lane.values:
         raise MessagingError(f"unknown lane {lane!r}")
     if template is not None and template.status != TemplateStatus.APPROVED:
-        raise MessagingError(f"template {template.name} v{template.version} is {template.status.lower()}, not approved")
+        raise MessagingError(
+            _("Template %(name)s v%(version)s is not approved (%(status)s).")
+            % {"name": template.name, "version": template.version, "status": template.status}
+        )
     phone, recipient = split_recipient(to)
     message = OutboundMessage(
         idempotency_key=idempotency_key,
@@ -159,7 +164,9 @@ def enqueue_message(
                     obj=message,
                     taxpayer=taxpayer,
                     channel="whatsapp",
-                    summary=f"{kind} message queued ({'reply' if lane == Lane.REPLY else 'bulk'})",
+                    summary=Phrase("%(kind)s message queued (reply)", kind=kind)
+                    if lane == Lane.REPLY
+                    else Phrase("%(kind)s message queued (bulk)", kind=kind),
                     detail={"key": idempotency_key, "template": template.name if template else ""},
                 )
     except IntegrityError:

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OfficesConfig(AppConfig):
     name = "triplec.offices"
     label = "offices"
-    verbose_name = "Kantor"
+    verbose_name = _("Offices")

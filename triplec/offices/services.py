@@ -12,13 +12,22 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from triplec.audit.services import audit_record
+from triplec.core.phrases import Phrase
 
 from .models import Holiday, Office
 
 # Sent after the calendar of `office` changed (hours, working days or holidays), inside the transaction.
 calendar_changed = Signal()
 
-DAY_NAMES = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
+DAY_NAMES = [
+    Phrase("Monday"),
+    Phrase("Tuesday"),
+    Phrase("Wednesday"),
+    Phrase("Thursday"),
+    Phrase("Friday"),
+    Phrase("Saturday"),
+    Phrase("Sunday"),
+]
 
 
 class CalendarError(Exception):
@@ -65,9 +74,12 @@ def office_update_hours(
         obj=office,
         office=office,
         channel=channel,
-        summary=(
-            f"jam layanan {office.code}: {after['opens_at']}–{after['closes_at']}, "
-            f"{', '.join(DAY_NAMES[d] for d in days)}"
+        summary=Phrase(
+            "office hours of %(office)s: %(opens)s–%(closes)s, days %(days)s",
+            office=office.code,
+            opens=after["opens_at"],
+            closes=after["closes_at"],
+            days=[DAY_NAMES[d] for d in days],
         ),
         detail={"before": before, "after": after},
     )
@@ -90,7 +102,7 @@ def holiday_add(*, office: Office, date: dt.date, name: str, actor, channel: str
         obj=holiday,
         office=office,
         channel=channel,
-        summary=f"hari libur {date:%d/%m/%Y} {name} ditambahkan",
+        summary=Phrase("holiday %(date)s %(name)s added", date=f"{date:%d/%m/%Y}", name=name),
         detail={"date": date.isoformat(), "name": name},
     )
     _changed([office])
@@ -107,7 +119,7 @@ def holiday_delete(*, holiday: Holiday, actor, channel: str = "web") -> None:
         obj=holiday,
         office=holiday.office,
         channel=channel,
-        summary=f"hari libur {holiday.date:%d/%m/%Y} {holiday.name} dihapus",
+        summary=Phrase("holiday %(date)s %(name)s removed", date=f"{holiday.date:%d/%m/%Y}", name=holiday.name),
         detail={"date": holiday.date.isoformat(), "name": holiday.name, "national": holiday.office_id is None},
     )
     holiday.delete()
@@ -141,7 +153,9 @@ def load_national_holidays(*, years: list[int] | None = None, actor=None, channe
         action="office.national_holidays",
         actor=actor,
         channel=channel,
-        summary=f"hari libur nasional {', '.join(map(str, years))} dimuat: {len(new)} hari baru",
+        summary=Phrase(
+            "national holidays %(years)s loaded: %(n)s new days", years=", ".join(map(str, years)), n=len(new)
+        ),
         detail={"years": years, "added": [h.date.isoformat() for h in new]},
     )
     _changed(Office.objects.all())

@@ -7,8 +7,17 @@ from django.utils import timezone
 
 from triplec.accounts.permissions import require
 from triplec.audit.services import audit_record
+from triplec.core.phrases import Phrase
 
 from .models import Contact, ContactChange, ContactSource, ContactStatus, Taxpayer
+
+# Contact statuses for audit summaries (the same texts as ContactStatus's labels).
+STATUS_PHRASES = {
+    ContactStatus.ACTIVE: Phrase("active"),
+    ContactStatus.OPTED_OUT: Phrase("opted out"),
+    ContactStatus.UNDELIVERABLE: Phrase("undeliverable"),
+    ContactStatus.WRONG_NUMBER: Phrase("wrong number"),
+}
 
 
 @transaction.atomic
@@ -30,7 +39,7 @@ def contact_set_number(
     """
     require(_user(actor), "contact.change_number", office_id=taxpayer.office_id)
 
-    def record(action: str, summary: str, **change) -> None:  # the contact's history row and the audit entry
+    def record(action: str, summary: Phrase, **change) -> None:  # the contact's history row and the audit entry
         ContactChange.objects.create(contact=contact, changed_by=_user(actor), source=source, note=note, **change)
         detail = {"source": source}
         audit_record(
@@ -42,14 +51,14 @@ def contact_set_number(
         contact = Contact.objects.create(
             taxpayer=taxpayer, phone=phone, source=source, verified_at=verified_at, wa_user_id=wa_user_id or ""
         )
-        record("contact.create", "WhatsApp contact registered", new_phone=phone, new_status=contact.status)
+        record("contact.create", Phrase("WhatsApp contact registered"), new_phone=phone, new_status=contact.status)
         return contact, True
 
     changed = False
     if contact.phone != phone:
         record(
             "contact.change_number",
-            "WhatsApp number changed",
+            Phrase("WhatsApp number changed"),
             old_phone=contact.phone,
             new_phone=phone,
             old_status=contact.status,
@@ -99,7 +108,11 @@ def contact_set_status(
         obj=contact,
         taxpayer=contact.taxpayer,
         channel=channel,
-        summary=f"contact {contact.status} -> {status}",
+        summary=Phrase(
+            "contact status: %(old)s → %(new)s",
+            old=STATUS_PHRASES.get(contact.status, contact.status),
+            new=STATUS_PHRASES.get(status, status),
+        ),
         detail={"reason": reason},
     )
     contact.status, contact.status_reason = status, reason

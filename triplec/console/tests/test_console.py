@@ -8,6 +8,7 @@ from triplec.accounts.roles import Role
 from triplec.audit.models import AuditEntry
 from triplec.audit.services import audit_record
 from triplec.console import nav
+from triplec.core.phrases import Phrase
 from triplec.ledger.models import Payment
 from triplec.tests.support import make_document, make_office, make_taxpayer, make_teguran, make_user
 
@@ -91,13 +92,24 @@ def test_it_lets_only_heads_and_administrators_read_the_audit_log_of_their_offic
 def test_it_exports_the_audit_log_as_csv_and_audits_the_export(client, kupang):
     make_taxpayer(kupang, name="Yohana Kupang")
     head = make_user("kakpp", Role.OFFICE_HEAD, office=kupang)
-    audit_record(action="contact.status", actor=head, taxpayer=kupang.taxpayers.get(), summary="opt-out")
+    audit_record(
+        action="contact.status",
+        actor=head,
+        taxpayer=kupang.taxpayers.get(),
+        summary=Phrase("contact status: %(old)s → %(new)s", old=Phrase("active"), new=Phrase("opted out")),
+    )
     login(client, head)
     response = client.get("/audit/", {"format": "csv", "action": "contact"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     lines = text.strip().splitlines()
-    assert lines[0].startswith("at,user,channel,action") and len(lines) == 2 and "Yohana Kupang" in lines[1]
+    # Headers and summaries in the reader's language; the action and channel stay codes.
+    assert lines[0] == "Waktu,Pengguna,Kanal,Aksi,Kantor,NPWP,Wajib Pajak,Jenis objek,ID objek,Ringkasan"
+    assert len(lines) == 2 and "Yohana Kupang" in lines[1] and ",web,contact.status," in lines[1]
+    assert lines[1].endswith("status kontak: aktif → berhenti berlangganan")
     assert AuditEntry.objects.filter(action="audit.export", actor=head).exists()
+    coded = client.get("/audit/", {"format": "csv", "action": "contact", "headers": "codes"})
+    header = b"".join(coded.streaming_content).decode("utf-8-sig").splitlines()[0]
+    assert header == "at,user,channel,action,office,npwp,taxpayer,object_type,object_id,summary"
 
 
 def test_it_shows_nav_items_by_permission_and_lets_apps_register_more(client, kupang, monkeypatch):

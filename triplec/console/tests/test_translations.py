@@ -3,6 +3,7 @@ string that is not marked for translation (docs/console.md, "Translations")."""
 
 import ast
 import io
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -12,6 +13,8 @@ from babel.messages.extract import extract_python
 from babel.messages.pofile import read_po
 from django.template.base import Lexer, TokenType
 from django.utils.translation.template import templatize
+
+from triplec.core.phrases import Phrase
 
 ROOT = Path(__file__).resolve().parents[2]  # the triplec package
 
@@ -87,10 +90,7 @@ ALLOWED_LITERALS = {
 }
 # Modules whose visible strings are not yet marked; each entry is a known gap, listed in docs/console.md. Remove
 # the entry once the module is done; never add one for new code.
-KNOWN_GAPS = {
-    "imports/kinds/debts.py",
-    "imports/kinds/letters.py",  # import report reasons (English in every language)
-}
+KNOWN_GAPS: set[str] = set()
 # Attributes whose values a user reads or hears.
 VISIBLE_ATTRIBUTES = {"title", "placeholder", "alt", "aria-label", "aria-description", "label", "data-confirm"}
 # Templates that are documents with their own language rules (the letter notice is always Indonesian).
@@ -165,6 +165,18 @@ VISIBLE_KEYWORDS = {
 }
 TRANSLATORS = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy", "format_lazy"}
 MESSAGE_CALLS = {"success", "error", "warning", "info", "debug", "add_message"}
+# Text that is stored and shown later (import reports, audit summaries, timeline events) must be a Phrase
+# (triplec.core.phrases), translated when shown: call -> the position and keyword of its message argument.
+PHRASE_ARGUMENTS = {
+    "RowRejected": (1, "message"),
+    "warn": (1, "message"),
+    "CellError": (0, None),
+    "InvalidIdentifier": (0, None),
+    "FileProblem": (0, None),
+    "audit_record": (None, "summary"),
+    "audit_listing": (None, "summary"),
+    "conversation_event": (None, "text"),
+}
 
 
 def _is_literal(node) -> bool:
@@ -193,6 +205,12 @@ def untranslated_python_literals(source: str) -> list[str]:
                     for elt in kw.value.elts:
                         if isinstance(elt, ast.Tuple) and len(elt.elts) == 2 and _is_literal(elt.elts[1]):
                             found.append(f"{elt.lineno}: choice {ast.unparse(elt.elts[1])}")
+            if name in PHRASE_ARGUMENTS:
+                position, keyword = PHRASE_ARGUMENTS[name]
+                values = [kw.value for kw in node.keywords if kw.arg == keyword]
+                if position is not None and len(node.args) > position:
+                    values.append(node.args[position])
+                found += [f"{node.lineno}: {name}({ast.unparse(v)[:60]})" for v in values if _is_literal(v)]
             if (
                 name in MESSAGE_CALLS
                 and isinstance(node.func, ast.Attribute)
@@ -234,6 +252,7 @@ GETTEXT_KEYWORDS = {
     "pgettext": ((1, "c"), 2),
     "pgettext_lazy": ((1, "c"), 2),
     "npgettext": ((1, "c"), 2, 3),
+    "Phrase": None,  # triplec.core.phrases: a sentence stored now and translated when shown
 }
 
 
@@ -305,6 +324,12 @@ def test_it_catches_the_leaks_it_is_meant_to_catch():
     assert untranslated_python_literals("x = models.CharField(verbose_name='name')")
     assert untranslated_python_literals("class S(models.TextChoices):\n    A = 'a', 'draft'")
     assert untranslated_python_literals("messages.success(request, f'Done: {x}.')")
+    assert untranslated_python_literals("raise RowRejected('npwp', 'no such taxpayer')")
+    assert untranslated_python_literals("row.warn('kap', f'KAP {kap} is unusual')")
+    assert untranslated_python_literals("audit_record(action='x.view', summary='page viewed')")
+    assert untranslated_python_literals("conversation_event(conversation=c, kind='opt_out', text=f'{n} kontak')")
+    assert not untranslated_python_literals("raise RowRejected('npwp', Phrase('no such taxpayer'))")
+    assert not untranslated_python_literals("audit_record(action='x.view', summary=Phrase('page viewed'))")
     assert not untranslated_python_literals("x = forms.CharField(label=_('Name'))")
 
 
@@ -317,3 +342,142 @@ def test_it_shows_contact_status_labels_instead_of_codes_in_the_contact_history(
     with translation.override("id"):
         assert (change.old_status_label, change.new_status_label) == ("aktif", "nomor salah")
     assert ContactChange(old_status="").old_status_label == ""
+
+
+# --- stored texts: import reports, audit summaries, timeline events (triplec.core.phrases) ----------------------
+def _calls(name: str):
+    for path in MODULES:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and _call_name(node) == name:
+                yield path, node
+
+
+def _keyword(node, name):
+    return next((kw.value for kw in node.keywords if kw.arg == name), None)
+
+
+def _constants(node) -> set[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return {node.value}
+    if isinstance(node, ast.IfExp):
+        return _constants(node.body) | _constants(node.orelse)
+    return set()
+
+
+def audit_actions_in_code() -> set[str]:
+    """Every action code the code base writes to the audit log."""
+    from triplec.campaigns.templates_services import ACTIONS as TEMPLATE_ACTIONS
+
+    found = set()
+    for name in ("audit_record", "audit_listing"):
+        for path, node in _calls(name):
+            value = _keyword(node, "action")
+            if isinstance(value, ast.JoinedStr) and ast.unparse(value) == "f'template.{action}'":
+                found |= {f"template.{a}" for a in TEMPLATE_ACTIONS}
+            elif isinstance(value, ast.Name):  # passed through: the callers below name it
+                continue
+            else:
+                assert _constants(value), f"{path}:{node.lineno}: an action code the test cannot read"
+                found |= _constants(value)
+    for _path, node in _calls("_audit_page"):  # ledger.views_collect: one action per list
+        found |= _constants(node.args[1])
+    return found
+
+
+def timeline_kinds_in_code() -> set[str]:
+    from triplec.taxpayers.models import ContactStatus
+
+    found = set()
+    for path, node in _calls("conversation_event"):
+        value = _keyword(node, "kind")
+        if isinstance(value, ast.JoinedStr) and ast.unparse(value) == "f'contact_{status}'":
+            found |= {f"contact_{s}" for s in ContactStatus.values}
+        else:
+            assert _constants(value), f"{path}:{node.lineno}: an event kind the test cannot read"
+            found |= _constants(value)
+    return found
+
+
+# Labels that are the same words in both languages.
+SAME_IN_BOTH = {"API", "WhatsApp", "bot", "bank", "NPWP", "NTPN", "Surat Teguran"}
+
+
+def untranslated_labels(labels: dict) -> dict[str, str]:
+    """The labels (lazy translations) that read the same in Indonesian as in English."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        english = {code: str(label) for code, label in labels.items()}
+    with translation.override("id"):
+        return {c: english[c] for c, label in labels.items() if str(label) == english[c] not in SAME_IN_BOTH}
+
+
+def test_every_audit_action_has_a_label_and_it_reads_in_indonesian():
+
+    from triplec.audit.actions import ACTION_LABELS, CHANNEL_LABELS
+
+    used = audit_actions_in_code()
+    assert used - set(ACTION_LABELS) == set(), "audit actions without a label in triplec/audit/actions.py"
+    assert set(ACTION_LABELS) - used == set(), "labels of audit actions the code no longer writes"
+    assert not untranslated_labels({**ACTION_LABELS, **CHANNEL_LABELS})
+
+
+def test_every_timeline_event_kind_has_a_label_and_it_reads_in_indonesian():
+
+    from triplec.conversations.models import EVENT_KINDS
+
+    used = timeline_kinds_in_code()
+    assert used - set(EVENT_KINDS) == set(), "timeline event kinds without a label in conversations/models.py"
+    assert not untranslated_labels(EVENT_KINDS)
+
+
+STORED_TEXT_MODULES = sorted(
+    p
+    for p in MODULES
+    if p.relative_to(ROOT).parts[0] in ("imports",)
+    or p.relative_to(ROOT) in (Path("core/identifiers.py"), Path("audit/legacy.py"))
+)
+
+
+@pytest.mark.parametrize("path", STORED_TEXT_MODULES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_import_reason_reads_in_indonesian(path):
+    """Each reason the import report can give (and each identifier rule) is a Phrase whose Indonesian text is not
+    the English one."""
+    from django.utils import translation
+
+    source = io.BytesIO(path.read_text().encode())
+    found = (m if not isinstance(m, tuple) else m[0] for _l, _f, m, _c in extract_python(source, ["Phrase"], [], {}))
+    phrases = {m for m in found if m}  # Phrase(variable) has no literal to check
+    with translation.override("id"):
+        english = sorted(m for m in phrases if str(Phrase(m)) == m and m not in SAME_IN_BOTH)
+    assert not english, english
+
+
+def test_phrases_survive_storage_and_follow_the_language():
+    from django.utils import translation
+
+    phrase = Phrase(
+        "import %(kind)s %(file)s: %(outcome)s",
+        kind="debts",
+        file="a.csv",
+        outcome=Phrase("%(n)s contacts", n=2),
+    )
+    stored = Phrase.from_data(json.loads(json.dumps(phrase.as_data())))
+    assert stored == phrase
+    with translation.override("id"):
+        assert str(stored) == "impor debts a.csv: 2 kontak"
+    with translation.override("en"):
+        assert str(stored) == "import debts a.csv: 2 contacts"
+    assert Phrase.from_data("dicatat manual") == "dicatat manual"  # plain text stays as it is
+    assert str(Phrase("")) == ""  # never the catalogue's header
+    masked = Phrase("login %(user)s", user="0123").map_text(lambda s: "•" * len(s))
+    assert masked.params == {"user": "••••"}
+    days = Phrase(
+        "office hours of %(office)s: %(opens)s–%(closes)s, days %(days)s",
+        office="922",
+        opens="08:00",
+        closes="16:00",
+        days=[Phrase("Monday"), Phrase("Friday")],
+    )
+    with translation.override("id"):
+        assert str(Phrase.from_data(days.as_data())).endswith("hari Senin, Jumat")

@@ -12,8 +12,27 @@ from typing import Any, ClassVar
 
 from django.db import connection
 from django.db.models import Model
+from django.utils.translation import gettext
 
+from triplec.core.phrases import Phrase
 from triplec.imports import values
+
+# How the report names a value; each Phrase made once (rows are validated by the million).
+LABELS = {
+    "document_type": Phrase("document type"),
+    "document_number": Phrase("document number"),
+    "state": Phrase("state"),
+    "state_reason": Phrase("state reason"),
+    "letter_number": Phrase("letter number"),
+    "billing_code": Phrase("billing code"),
+    "cleared": Phrase("cleared"),
+    "bank": Phrase("bank"),
+    "name": Phrase("name"),
+    "taxpayer_type": Phrase("taxpayer type"),
+    "address": Phrase("address"),
+    "city": Phrase("city"),
+    "whatsapp_source": Phrase("WhatsApp source"),
+}
 
 
 @dataclass(frozen=True)
@@ -32,20 +51,30 @@ def normalise_header(raw: object) -> str:
 
 
 class RowRejected(Exception):
-    """A row cannot land: `column` and `message` go to the report; nothing of the row is written."""
+    """A row cannot land: `column` and `message` go to the report; nothing of the row is written.
 
-    def __init__(self, column: str, message: str, value: object = None) -> None:
+    The message is a Phrase, translated when the report is shown; a plain string is shown as it is."""
+
+    def __init__(self, column: str, message: Phrase | str, value: object = None) -> None:
         super().__init__(message)
         self.column, self.message, self.value = column, message, value
 
 
 @dataclass
 class Issue:
+    """One line of the report: a rejected row (one message) or a warned row (its warnings)."""
+
     row: int
     column: str
     value: str
-    error: str
+    messages: tuple[Phrase | str, ...]
     rejected: bool
+
+    @property
+    def error(self) -> str:
+        """The report's `error` cell in the active language."""
+        text = "; ".join(str(m) for m in self.messages)
+        return text if self.rejected else gettext("warning: %(message)s") % {"message": text}
 
 
 @dataclass(slots=True)
@@ -54,7 +83,7 @@ class Row:
 
     number: int
     cells: dict[str, object]
-    warnings: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, Phrase | str]] = field(default_factory=list)
     seen_earlier: bool = False  # the same key was accepted in an earlier chunk of this file
 
     def get(self, name: str) -> object:
@@ -64,7 +93,7 @@ class Row:
     def text(self, name: str) -> str:
         return values.text(self.cells.get(name))
 
-    def warn(self, column: str, message: str) -> None:
+    def warn(self, column: str, message: Phrase | str) -> None:
         self.warnings.append((column, message))
 
 
@@ -94,15 +123,14 @@ class RunContext:
     def _office_for(self, row: Row, column: str) -> tuple[int, str]:
         code = row.text(column)
         if not code:
-            raise RowRejected(column, "office code is empty")
+            raise RowRejected(column, Phrase("office code is empty"))
         code = code.zfill(3) if code.isdigit() else code
         office = self.offices.get(code)
         if office is None:
-            raise RowRejected(
-                column, f"unknown office code {code} (known: {', '.join(sorted(self.offices)) or 'none'})"
-            )
+            known = ", ".join(sorted(self.offices)) or "—"
+            raise RowRejected(column, Phrase("unknown office code %(code)s (known: %(known)s)", code=code, known=known))
         if self.allowed_office_ids is not None and office[0] not in self.allowed_office_ids:
-            raise RowRejected(column, f"you may only import data for your own office, not {code}")
+            raise RowRejected(column, Phrase("you may only import data for your own office, not %(code)s", code=code))
         return office
 
     @property
@@ -128,8 +156,8 @@ class Kind:
     def key(self, item: Any) -> Any:
         raise NotImplementedError
 
-    def describe_key(self) -> str:
-        return "key"
+    def describe_key(self) -> Phrase:
+        return Phrase("key")
 
     def write(self, batch: list[tuple[Row, Any]]) -> list[str | RowRejected]:
         """Write a chunk; one status per row: "imported", "updated", "unchanged" or a RowRejected."""
@@ -218,12 +246,13 @@ def adapt_date(value: dt.date | None) -> object:
     return connection.ops.adapt_datefield_value(value)
 
 
-def limited(row: Row, name: str, max_length: int, *, label: str | None = None, required: bool = False) -> str:
+def limited(row: Row, name: str, max_length: int, *, label: Phrase | None = None, required: bool = False) -> str:
+    """A text cell of at most `max_length` characters; `label` names it in the report (else the column name)."""
     value = row.text(name)
     if required and not value:
-        raise RowRejected(name, f"{label or name} is empty")
+        raise RowRejected(name, Phrase("%(name)s is empty", name=label or name))
     if len(value) > max_length:
-        raise RowRejected(name, f"{label or name} is longer than {max_length} characters")
+        raise RowRejected(name, Phrase("%(name)s is longer than %(n)s characters", name=label or name, n=max_length))
     return value
 
 
@@ -232,4 +261,4 @@ def cell(row: Row, column: str, parse, /, *args, **kwargs):
     try:
         return parse(row.cells.get(column), *args, **kwargs)
     except values.CellError as exc:
-        raise RowRejected(column, str(exc)) from None
+        raise RowRejected(column, exc.args[0]) from None

@@ -1,6 +1,7 @@
 """Lookups several kinds share, made once per chunk rather than once per row."""
 
 from triplec.core.identifiers import InvalidIdentifier
+from triplec.core.phrases import Phrase
 from triplec.imports import values
 from triplec.taxpayers.models import Taxpayer
 
@@ -11,14 +12,14 @@ def npwp16_of(row: Row, column: str = "npwp") -> str:
     try:
         npwp = values.npwp(row.cells.get(column))
     except InvalidIdentifier as exc:
-        raise RowRejected(column, str(exc)) from None
+        raise RowRejected(column, exc.args[0]) from None
     if npwp.warning:
         row.warn(column, npwp.warning)
     return npwp.npwp16
 
 
 # The one answer for an NPWP the importing office does not have, whether or not another office has it.
-UNKNOWN_NPWP = "no taxpayer with this NPWP; import the taxpayers first"
+UNKNOWN_NPWP = Phrase("no taxpayer with this NPWP; import the taxpayers first")
 
 
 def taxpayers_by_npwp(npwp16s) -> dict[str, tuple[int, int]]:

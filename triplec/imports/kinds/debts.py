@@ -7,10 +7,23 @@ absent, a new document is open and a stored one keeps the state that payments an
 import datetime as dt
 from dataclasses import dataclass
 
+from triplec.core.phrases import Phrase
 from triplec.imports import values
 from triplec.ledger.models import STATES_NEEDING_REASON, DebtDocument, DocumentState, DocumentType
 
-from .base import Column, Kind, Row, RowRejected, adapt_date, adapt_datetime, cell, insert_many, limited, update_many
+from .base import (
+    LABELS,
+    Column,
+    Kind,
+    Row,
+    RowRejected,
+    adapt_date,
+    adapt_datetime,
+    cell,
+    insert_many,
+    limited,
+    update_many,
+)
 from .common import UNKNOWN_NPWP, npwp16_of, taxpayers_by_npwp
 
 DOCUMENT_TYPES = {
@@ -146,8 +159,8 @@ class DebtsKind(Kind):
 
     key_column = "document_number"
 
-    def describe_key(self) -> str:
-        return "document number"
+    def describe_key(self) -> Phrase:
+        return Phrase("document number")
 
     def key(self, item: DebtItem) -> tuple[int, str]:
         return item.office_id, item.number
@@ -155,39 +168,49 @@ class DebtsKind(Kind):
     def validate(self, row: Row) -> DebtItem:
         office_id, _ = self.ctx.office_for(row)
         npwp16 = npwp16_of(row)
-        document_type = cell(row, "document_type", values.choice, DOCUMENT_TYPES, name="document type")
-        number = " ".join(limited(row, "document_number", 60, label="document number", required=True).split())
+        document_type = cell(row, "document_type", values.choice, DOCUMENT_TYPES, name=LABELS["document_type"])
+        number = " ".join(limited(row, "document_number", 60, label=LABELS["document_number"], required=True).split())
         issue = cell(row, "document_date", values.date)
         if issue > self.ctx.now.date() + dt.timedelta(days=1):
-            raise RowRejected("document_date", "document date is in the future")
+            raise RowRejected("document_date", Phrase("document date is in the future"))
         kap = cell(row, "kap", values.digits, length=6, name="KAP")
         kjs = cell(row, "kjs", values.digits, length=3, name="KJS")
         if kap not in KNOWN_KAP:
-            row.warn("kap", f"KAP {kap} is not one of the common KAPs; check it")
+            row.warn("kap", Phrase("KAP %(kap)s is not one of the common KAPs; check it", kap=kap))
         expected = EXPECTED_KJS.get(document_type)
         if expected and kjs not in expected:
-            row.warn("kjs", f"KJS {kjs} is unusual for {document_type} (expected {', '.join(sorted(expected))})")
+            row.warn(
+                "kjs",
+                Phrase(
+                    "KJS %(kjs)s is unusual for %(type)s (expected %(expected)s)",
+                    kjs=kjs,
+                    type=document_type,
+                    expected=", ".join(sorted(expected)),
+                ),
+            )
         tax_year = cell(row, "tax_year", values.year)
         start = cell(row, "tax_period_start", values.date) if row.get("tax_period_start") else dt.date(tax_year, 1, 1)
         end = cell(row, "tax_period_end", values.date) if row.get("tax_period_end") else dt.date(tax_year, 12, 31)
         if end < start:
-            raise RowRejected("tax_period_end", "tax period ends before it starts")
+            raise RowRejected("tax_period_end", Phrase("tax period ends before it starts"))
         principal = cell(row, "principal", values.amount)
         sanctions = cell(row, "sanctions", values.amount) if row.get("sanctions") is not None else 0
         amount_due = (
             cell(row, "amount_due", values.amount) if row.get("amount_due") is not None else principal + sanctions
         )
         if amount_due > principal + sanctions:
-            row.warn("amount_due", "amount still payable is more than principal + sanctions")
+            row.warn("amount_due", Phrase("amount still payable is more than principal + sanctions"))
         due = cell(row, "due_date", values.date) if row.get("due_date") else DebtDocument.default_due_date(issue)
         if due < issue:
-            raise RowRejected("due_date", "due date is before the document date")
+            raise RowRejected("due_date", Phrase("due date is before the document date"))
         state = reason = None
         if row.get("state") is not None:
-            state = cell(row, "state", values.choice, STATES, name="state")
-            reason = limited(row, "state_reason", 300)
+            state = cell(row, "state", values.choice, STATES, name=LABELS["state"])
+            reason = limited(row, "state_reason", 300, label=LABELS["state_reason"])
             if state in STATES_NEEDING_REASON and not reason:
-                raise RowRejected("state_reason", f"state {state} needs a reason (state_reason column)")
+                raise RowRejected(
+                    "state_reason", Phrase("state %(state)s needs a reason (state_reason column)", state=state)
+                )
         return DebtItem(
             office_id,
             npwp16,
@@ -236,7 +259,9 @@ class DebtsKind(Kind):
                 statuses.append("imported")
                 continue
             if found[3] != taxpayer[0]:
-                statuses.append(RowRejected("document_number", "this document number belongs to another taxpayer"))
+                statuses.append(
+                    RowRejected("document_number", Phrase("this document number belongs to another taxpayer"))
+                )
                 continue
             stored = found[4:]
             merged = tuple(s if new is None else new for s, new in zip(stored, item.values))
@@ -245,7 +270,8 @@ class DebtsKind(Kind):
             elif row.seen_earlier:
                 statuses.append(
                     RowRejected(
-                        "document_number", "this document is in an earlier row of this file with different data"
+                        "document_number",
+                        Phrase("this document is in an earlier row of this file with different data"),
                     )
                 )
             else:

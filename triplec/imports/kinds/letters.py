@@ -8,10 +8,23 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from triplec.core.phrases import Phrase
 from triplec.imports import values
 from triplec.ledger.models import DebtDocument, SuratTeguran
 
-from .base import Column, Kind, Row, RowRejected, adapt_date, adapt_datetime, cell, insert_many, limited, update_many
+from .base import (
+    LABELS,
+    Column,
+    Kind,
+    Row,
+    RowRejected,
+    adapt_date,
+    adapt_datetime,
+    cell,
+    insert_many,
+    limited,
+    update_many,
+)
 from .common import UNKNOWN_NPWP, npwp16_of, taxpayers_by_npwp
 
 Through = SuratTeguran.documents.through
@@ -45,31 +58,31 @@ class LettersKind(Kind):
 
     key_column = "letter_number"
 
-    def describe_key(self) -> str:
-        return "letter number"
+    def describe_key(self) -> Phrase:
+        return Phrase("letter number")
 
     def key(self, item: LetterItem) -> tuple[int, str]:
         return item.office_id, item.number
 
     def validate(self, row: Row) -> LetterItem:
         office_id, _ = self.ctx.office_for(row)
-        number = " ".join(limited(row, "letter_number", 60, label="letter number", required=True).split())
+        number = " ".join(limited(row, "letter_number", 60, label=LABELS["letter_number"], required=True).split())
         issue = cell(row, "letter_date", values.date)
         today = self.ctx.now.date() + dt.timedelta(days=1)
         if issue > today:
-            raise RowRejected("letter_date", "letter date is in the future")
+            raise RowRejected("letter_date", Phrase("letter date is in the future"))
         npwp16 = npwp16_of(row)
         delivered = None
         if row.get("delivered_date") is not None:
             delivered = cell(row, "delivered_date", values.date)
             if delivered < issue:
-                raise RowRejected("delivered_date", "delivered before the letter date")
+                raise RowRejected("delivered_date", Phrase("delivered before the letter date"))
             if delivered > today:
-                raise RowRejected("delivered_date", "delivered date is in the future")
+                raise RowRejected("delivered_date", Phrase("delivered date is in the future"))
         raw = row.text("document_numbers")
         numbers = tuple(dict.fromkeys(" ".join(n.split()) for n in re.split(r"[;,\n|]", raw) if n.strip()))
         if not numbers:
-            raise RowRejected("document_numbers", "no document numbers (separate several with ;)")
+            raise RowRejected("document_numbers", Phrase("no document numbers (separate several with ;)"))
         return LetterItem(office_id, npwp16, number, issue, delivered, numbers)
 
     def write(self, batch: list[tuple[Row, LetterItem]]) -> list:
@@ -115,11 +128,19 @@ class LettersKind(Kind):
                     doc_ids.add(doc[0])
             if missing:
                 statuses.append(
-                    RowRejected("document_numbers", f"no such document at this office: {'; '.join(missing)}")
+                    RowRejected(
+                        "document_numbers",
+                        Phrase("no such document at this office: %(numbers)s", numbers="; ".join(missing)),
+                    )
                 )
                 continue
             if foreign:
-                statuses.append(RowRejected("document_numbers", f"document of another taxpayer: {'; '.join(foreign)}"))
+                statuses.append(
+                    RowRejected(
+                        "document_numbers",
+                        Phrase("document of another taxpayer: %(numbers)s", numbers="; ".join(foreign)),
+                    )
+                )
                 continue
             found = existing.get((item.office_id, item.number))
             if found is None:
@@ -138,7 +159,7 @@ class LettersKind(Kind):
                 continue
             letter_id, letter_taxpayer, stored_issue, stored_delivered = found
             if letter_taxpayer != taxpayer[0]:
-                statuses.append(RowRejected("letter_number", "this letter number belongs to another taxpayer"))
+                statuses.append(RowRejected("letter_number", Phrase("this letter number belongs to another taxpayer")))
                 continue
             delivered = item.delivered_date or stored_delivered
             stored_docs = linked.get(letter_id, set())
@@ -147,7 +168,9 @@ class LettersKind(Kind):
                 continue
             if row.seen_earlier:
                 statuses.append(
-                    RowRejected("letter_number", "this letter is in an earlier row of this file with different data")
+                    RowRejected(
+                        "letter_number", Phrase("this letter is in an earlier row of this file with different data")
+                    )
                 )
                 continue
             updates.append((adapt_date(item.issue_date), adapt_date(delivered), letter_id))

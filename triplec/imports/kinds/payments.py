@@ -6,10 +6,11 @@ follow one rule. The ledger takes a whole chunk at once and refuses rows one by 
 """
 
 from triplec.core.identifiers import InvalidIdentifier, parse_npwp
+from triplec.core.phrases import Phrase
 from triplec.imports import values
 from triplec.ledger.payments import NTPN_RE, PaymentRejected, PaymentRow, record_payments
 
-from .base import Column, Kind, Row, RowRejected, cell, limited
+from .base import LABELS, Column, Kind, Row, RowRejected, cell, limited
 
 CLEARED = {
     "1": True,
@@ -50,8 +51,8 @@ class PaymentsKind(Kind):
 
     key_column = "ntpn"
 
-    def describe_key(self) -> str:
-        return "NTPN"
+    def describe_key(self) -> Phrase:
+        return Phrase("NTPN")
 
     def key(self, item):
         return item.ntpn
@@ -59,18 +60,18 @@ class PaymentsKind(Kind):
     def validate(self, row: Row):
         ntpn = row.text("ntpn").replace(" ", "").replace("-", "").upper()
         if not NTPN_RE.match(ntpn):
-            raise RowRejected("ntpn", "NTPN must be exactly 16 letters or digits")
+            raise RowRejected("ntpn", Phrase("NTPN must be exactly 16 letters or digits"))
         billing = ""
         if row.get("billing_code") is not None:
-            billing = cell(row, "billing_code", values.digits, length=15, name="billing code")
+            billing = cell(row, "billing_code", values.digits, length=15, name=LABELS["billing_code"])
             if billing[0] not in "0123":
-                raise RowRejected("billing_code", "billing code of a tax payment starts with 0, 1, 2 or 3")
+                raise RowRejected("billing_code", Phrase("billing code of a tax payment starts with 0, 1, 2 or 3"))
         npwp16 = ""
         if row.get("npwp") is not None:
             try:
                 npwp = parse_npwp(row.cells["npwp"])
             except InvalidIdentifier as exc:
-                raise RowRejected("npwp", str(exc)) from None
+                raise RowRejected("npwp", exc.args[0]) from None
             if npwp.warning:
                 row.warn("npwp", npwp.warning)
             npwp16 = npwp.npwp16
@@ -78,23 +79,23 @@ class PaymentsKind(Kind):
         kjs = cell(row, "kjs", values.digits, length=3, name="KJS") if row.get("kjs") is not None else ""
         amount = cell(row, "amount", values.amount)
         if amount <= 0:
-            raise RowRejected("amount", "amount must be more than 0")
+            raise RowRejected("amount", Phrase("amount must be more than 0"))
         paid_at = cell(row, "paid_at", values.local_datetime, self.ctx.default_tz)
         if paid_at > self.ctx.now:
-            raise RowRejected("paid_at", "payment time is in the future")
+            raise RowRejected("paid_at", Phrase("payment time is in the future"))
         cleared = False
         if row.get("cleared") is not None:
-            cleared = cell(row, "cleared", values.choice, CLEARED, name="cleared")
+            cleared = cell(row, "cleared", values.choice, CLEARED, name=LABELS["cleared"])
         return PaymentRow(
             ntpn=ntpn,
             billing_code=billing,
             npwp16=npwp16,
-            document_number=" ".join(limited(row, "document_number", 60).split()),
+            document_number=" ".join(limited(row, "document_number", 60, label=LABELS["document_number"]).split()),
             kap=kap,
             kjs=kjs,
             amount=amount,
             paid_at=paid_at,
-            bank=limited(row, "bank", 100),
+            bank=limited(row, "bank", 100, label=LABELS["bank"]),
             cleared=cleared,
         )
 
@@ -114,6 +115,6 @@ class PaymentsKind(Kind):
                 statuses.append(RowRejected(result.column or "ntpn", result.message))
                 continue
             for warning in result.warnings:
-                row.warn("ntpn", str(warning))
+                row.warn("ntpn", warning)
             statuses.append(result.status)
         return statuses

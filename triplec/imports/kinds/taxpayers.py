@@ -11,10 +11,12 @@ from typing import Any, NamedTuple
 
 from triplec.accounts.models import User
 from triplec.core.identifiers import InvalidIdentifier, parse_nitku
+from triplec.core.phrases import Phrase
 from triplec.imports import values
 from triplec.taxpayers.models import Contact, ContactChange, ContactSource, ContactStatus, Taxpayer, TaxpayerType
 
 from .base import (
+    LABELS,
     Column,
     Kind,
     Row,
@@ -130,8 +132,8 @@ class TaxpayersKind(Kind):
 
     key_column = "npwp"
 
-    def describe_key(self) -> str:
-        return "NPWP"
+    def describe_key(self) -> Phrase:
+        return Phrase("NPWP")
 
     def key(self, item: TaxpayerItem) -> str:
         return item.npwp16
@@ -143,7 +145,7 @@ class TaxpayersKind(Kind):
         try:
             npwp = values.npwp(cells.get("npwp"))
         except InvalidIdentifier as exc:
-            raise RowRejected("npwp", str(exc)) from None
+            raise RowRejected("npwp", exc.args[0]) from None
         if npwp.warning:
             row.warn("npwp", npwp.warning)
         nik = None
@@ -152,10 +154,10 @@ class TaxpayersKind(Kind):
             try:
                 nik = values.nik(raw)
             except InvalidIdentifier as exc:
-                raise RowRejected("nik", str(exc)) from None
+                raise RowRejected("nik", exc.args[0]) from None
         if npwp.npwp15 is None:  # a NIK-based NPWP is the NIK
             if nik is not None and nik != npwp.npwp16:
-                raise RowRejected("nik", "NIK differs from the NPWP, which for this taxpayer is the NIK itself")
+                raise RowRejected("nik", Phrase("NIK differs from the NPWP, which for this taxpayer is the NIK itself"))
             nik = npwp.npwp16
         nitku = None
         raw = cells.get("nitku")
@@ -163,22 +165,22 @@ class TaxpayersKind(Kind):
             try:
                 nitku = parse_nitku(raw, npwp.npwp16)
             except InvalidIdentifier as exc:
-                raise RowRejected("nitku", str(exc)) from None
+                raise RowRejected("nitku", exc.args[0]) from None
         raw = cells.get("name")
         if type(raw) is str and 0 < len(raw) <= 200 and raw.strip() == raw and "  " not in raw and raw.isprintable():
             name = raw  # already clean: the common case, checked without building anything
         else:
-            name = " ".join(limited(row, "name", 200, required=True).split())
+            name = " ".join(limited(row, "name", 200, label=LABELS["name"], required=True).split())
         taxpayer_type = None
         raw = cells.get("taxpayer_type")
         if raw is not None and raw != "":
             taxpayer_type = self._types.get(raw) if type(raw) is str else None
             if taxpayer_type is None:
-                taxpayer_type = cell(row, "taxpayer_type", values.choice, TAXPAYER_TYPES, name="taxpayer type")
+                taxpayer_type = cell(row, "taxpayer_type", values.choice, TAXPAYER_TYPES, name=LABELS["taxpayer_type"])
                 if type(raw) is str and len(self._types) < 1000:
                     self._types[raw] = taxpayer_type
-        address = self._short_text(row, "address", 300)
-        city = self._short_text(row, "city", 100)
+        address = self._short_text(row, "address", 300, LABELS["address"])
+        city = self._short_text(row, "city", 100, LABELS["city"])
         raw = cells.get("ar_username")
         ar_id = None if raw is None or raw == "" else self._account_representative(row, office_id)
 
@@ -188,13 +190,16 @@ class TaxpayersKind(Kind):
             try:
                 whatsapp = values.whatsapp(raw)
             except values.CellError as exc:
-                row.warn("whatsapp", f"{exc}; the taxpayer is imported, the contact is left as it was")
+                row.warn(
+                    "whatsapp",
+                    Phrase("%(reason)s; the taxpayer is imported, the contact is left as it was", reason=exc.args[0]),
+                )
         source = ContactSource.REGISTRATION
         raw = cells.get("whatsapp_source")
         if raw is not None and raw != "":
             found = self._sources.get(raw) if type(raw) is str else None
             if found is None:
-                found = cell(row, "whatsapp_source", values.choice, CONTACT_SOURCES, name="WhatsApp source")
+                found = cell(row, "whatsapp_source", values.choice, CONTACT_SOURCES, name=LABELS["whatsapp_source"])
                 if type(raw) is str and len(self._sources) < 1000:
                     self._sources[raw] = found
             source = found
@@ -203,7 +208,7 @@ class TaxpayersKind(Kind):
         if raw is not None and raw != "":
             verified_at = cell(row, "whatsapp_verified_at", values.local_datetime, tz)
             if verified_at > self.ctx.now:
-                raise RowRejected("whatsapp_verified_at", "verification date is in the future")
+                raise RowRejected("whatsapp_verified_at", Phrase("verification date is in the future"))
         return TaxpayerItem(
             npwp.npwp16,
             (office_id, npwp.npwp15 or "", nik, nitku, name, taxpayer_type, address, city, ar_id),
@@ -213,14 +218,14 @@ class TaxpayersKind(Kind):
         )
 
     @staticmethod
-    def _short_text(row: Row, column: str, max_length: int) -> str | None:
+    def _short_text(row: Row, column: str, max_length: int, label: Phrase) -> str | None:
         """A stripped text cell of at most `max_length` characters, or None when empty (keep what is stored)."""
         raw = row.cells.get(column)
         if type(raw) is str:
             value = raw.strip()
             if len(value) <= max_length:
                 return value or None
-        return limited(row, column, max_length) or None
+        return limited(row, column, max_length, label=label) or None
 
     def _account_representative(self, row: Row, office_id: int) -> int | None:
         username = row.text("ar_username")
@@ -231,12 +236,18 @@ class TaxpayersKind(Kind):
             self._users[username] = user
         user = self._users[username]
         if user is None:
-            row.warn("ar_username", f"no user {username!r}; the account representative is left as it was")
+            row.warn(
+                "ar_username",
+                Phrase("no user '%(user)s'; the account representative is left as it was", user=username),
+            )
             return None
         if user[1] != office_id:
             row.warn(
                 "ar_username",
-                f"user {username!r} does not work at this office; the account representative is left as it was",
+                Phrase(
+                    "user '%(user)s' does not work at this office; the account representative is left as it was",
+                    user=username,
+                ),
             )
             return None
         return user[0]
@@ -280,11 +291,15 @@ class TaxpayersKind(Kind):
             if allowed is not None and stored[0] not in allowed:
                 # An NPWP is registered at exactly one office, so this row cannot be imported here; the message
                 # names no office and nothing of the taxpayer.
-                statuses[n] = RowRejected("npwp", "this NPWP cannot be registered by your office; ask an administrator")
+                statuses[n] = RowRejected(
+                    "npwp", Phrase("this NPWP cannot be registered by your office; ask an administrator")
+                )
                 continue
             if merged != stored:
                 if row.seen_earlier:
-                    statuses[n] = RowRejected("npwp", "this NPWP is in an earlier row of this file with different data")
+                    statuses[n] = RowRejected(
+                        "npwp", Phrase("this NPWP is in an earlier row of this file with different data")
+                    )
                     continue
                 updates.append((*merged, now, found[0]))
                 statuses[n] = "updated"
@@ -371,7 +386,7 @@ class TaxpayersKind(Kind):
             if touched:
                 if batch[n][0].seen_earlier:
                     statuses[n] = RowRejected(
-                        "whatsapp", "this NPWP is in an earlier row of this file with a different number"
+                        "whatsapp", Phrase("this NPWP is in an earlier row of this file with a different number")
                     )
                     # The contact is already in the lists above: drop it again.
                     self._drop_last(contact, new_contacts, new_sources, changes, number_updates, verified_updates)

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from triplec.offices.models import Office
 
@@ -18,3 +19,11 @@ def write(tmp_path):
         return path
 
     return _write
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The report's phrases are checked in English here (the code's language); test_report_language.py checks
+    them in Indonesian."""
+    with translation.override("en"):
+        yield

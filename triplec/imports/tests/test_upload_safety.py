@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.utils import translation
 
 from triplec.accounts.roles import Role
 from triplec.audit.models import AuditEntry
@@ -44,7 +45,8 @@ def test_it_refuses_a_small_bomb_in_process_with_a_clear_indonesian_message(offi
     with override_settings(IMPORT_XLSX_MAX_UNCOMPRESSED_MB=2):
         result = run_import(kind="taxpayers", path_or_fileobj=str(path))
     assert result.exit_code == 2
-    assert "lebih dari 2 MB setelah diekstrak" in result.message
+    with translation.override("id"):
+        assert "lebih dari 2 MB setelah diekstrak" in result.message
     assert ImportRun.objects.get().status == ImportRun.Status.FAILED
 
 
@@ -68,7 +70,8 @@ def test_it_refuses_a_zip_whose_headers_understate_the_sizes(office, tmp_path):
             result = run_import(kind="taxpayers", path_or_fileobj=str(path))
         finally:
             xlsxguard.zipfile.ZipFile.infolist = real
-    assert result.exit_code == 2 and ("diekstrak" in result.message or "rusak" in result.message)
+    with translation.override("id"):
+        assert result.exit_code == 2 and ("diekstrak" in result.message or "rusak" in result.message)
 
 
 def test_it_still_imports_an_ordinary_workbook(office, tmp_path):

@@ -5,7 +5,14 @@ import pytest
 from openpyxl import load_workbook
 
 from triplec.audit.models import AuditEntry
-from triplec.ledger.bailiff import BailiffError, office_today, record_served, record_surat_paksa, surat_paksa_candidates
+from triplec.ledger.bailiff import (
+    EXPORT_COLUMNS,
+    BailiffError,
+    office_today,
+    record_served,
+    record_surat_paksa,
+    surat_paksa_candidates,
+)
 from triplec.ledger.models import DocumentState, SuratPaksa, SuratTeguran
 from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
 
@@ -139,10 +146,15 @@ def test_it_exports_the_list_to_xlsx_and_audits_it(client, office, bailiff_user,
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.values)
     header, (row,) = rows[0], rows[1:]
-    data = dict(zip(header, row))
+    # The header in the reader's language (Indonesian here); `?headers=codes` gives the documented codes.
+    assert header[:4] == ("Kode KPP", "Nomor Surat Teguran", "Tanggal Surat Teguran", "Tanggal Diterima")
+    coded = client.get("/collect/bailiff/?format=xlsx&headers=codes")
+    codes = next(load_workbook(io.BytesIO(b"".join(coded.streaming_content))).active.values)
+    assert codes == tuple(code for code, _label in EXPORT_COLUMNS) and codes[:2] == ("office_code", "teguran_number")
+    data = dict(zip(codes, row))
     assert data["teguran_number"] == t.number and data["taxpayer"] == "CV Sinar Kupang"
     assert data["amount_due"] == 3_250_000 and data["documents"] == doc.number and data["days_overdue"] == 9
-    assert AuditEntry.objects.filter(action="paksa.export", actor=bailiff_user).exists()
+    assert AuditEntry.objects.filter(action="paksa.export", actor=bailiff_user).count() == 2
 
 
 def test_it_renders_the_list_and_records_through_the_page(client, office, bailiff_user, now_wita):

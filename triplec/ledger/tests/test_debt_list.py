@@ -9,6 +9,8 @@ from openpyxl import load_workbook
 
 from triplec.accounts.roles import Role
 from triplec.audit.models import AuditEntry
+from triplec.imports.kinds.debts import DebtsKind
+from triplec.imports.services import map_header
 from triplec.ledger.models import DocumentState, DocumentType, SuratTeguran
 from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
 
@@ -114,7 +116,7 @@ def test_it_exports_the_filtered_list_as_csv_and_audits_it(client, ledger):
     kupang, *_ = ledger
     staff = make_user("staf", Role.COLLECTION_STAFF, office=kupang)
     client.force_login(staff)
-    response = client.get("/debts/", {"state": "open", "format": "csv"})
+    response = client.get("/debts/", {"state": "open", "format": "csv", "headers": "codes"})
     assert response["Content-Type"].startswith("text/csv") and "attachment" in response["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert [r["document_number"] for r in rows] == ["00002/206/24/922/26", "00001/101/25/922/26"]
@@ -130,7 +132,10 @@ def test_it_exports_xlsx_with_the_same_rows_never_across_offices(client, ledger)
     response = client.get("/debts/", {"format": "xlsx"})
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     rows = list(workbook.active.iter_rows(values_only=True))
-    assert rows[0][:5] == ("office_code", "npwp", "taxpayer", "document_type", "document_number")
+    # The header in the reader's language; its Indonesian words are the debts import's own column aliases.
+    assert rows[0][:5] == ("Kode KPP", "NPWP", "Nama Wajib Pajak", "Jenis Ketetapan", "Nomor Ketetapan")
+    mapped = dict(zip(rows[0], map_header(DebtsKind, list(rows[0]), "tunggakan.xlsx")))
+    assert {code for code in mapped.values() if code} == {c.name for c in DebtsKind.columns} - {"state_reason"}
     assert sorted(r[4] for r in rows[1:]) == ["00001/101/25/922/26", "00002/206/24/922/26", "00003/107/25/922/26"]
     big = next(r for r in rows[1:] if r[4] == "00002/206/24/922/26")
     assert big[14] == 150_000_000

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from triplec.messaging.models import Template
 from triplec.messaging.registry import (
@@ -37,12 +38,14 @@ def test_it_renders_named_parameters():
 
 def test_it_refuses_a_wrong_parameter_count_or_format():
     template = make_template(make_channel())
-    with pytest.raises(TemplateParamsError, match="needs 0 header and 2 body"):
+    with translation.override("en"), pytest.raises(TemplateParamsError, match="needs 0 header and 2 body"):
+        render_template(template, ["Budi"])
+    with translation.override("id"), pytest.raises(TemplateParamsError, match="memerlukan 0 parameter header"):
         render_template(template, ["Budi"])
     with pytest.raises(TemplateParamsError, match="positional"):
         render_template(template, "Budi")
     named = make_template(template.channel, name="n1", parameter_format="NAMED", body="Hi {{nama}}")
-    with pytest.raises(TemplateParamsError, match="missing parameters"):
+    with translation.override("en"), pytest.raises(TemplateParamsError, match="missing parameters"):
         render_template(named, {"name": "x"})
 
 

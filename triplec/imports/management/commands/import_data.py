@@ -3,7 +3,7 @@
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 from tqdm import tqdm
 
 from triplec.imports.kinds import KINDS
@@ -20,6 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=None, help="rows per transaction (default 20000)")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
 
+    # The command line speaks English; the stored run keeps the report as phrases, which the console shows in
+    # its reader's language.
+    @no_translations
     def handle(
         self, *args, kind: str, file: str, errors: str | None, batch_size: int | None, no_progress: bool, **options
     ) -> None:
@@ -50,7 +53,7 @@ class Command(BaseCommand):
         if result.message:
             raise CommandError(result.message, returncode=result.exit_code)
         self.stdout.write(result.summary)
-        for note in result.notes:
+        for note in map(str, result.notes):
             self.stdout.write(f"note: {note}")
         if result.rejected or result.warnings:
             self.stdout.write(f"report: {result.report_path}")
