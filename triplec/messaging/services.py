@@ -132,7 +132,7 @@ def enqueue_message(
     if template is not None and template.status != TemplateStatus.APPROVED:
         raise MessagingError(
             _("Template %(name)s v%(version)s is not approved (%(status)s).")
-            % {"name": template.name, "version": template.version, "status": template.status}
+            % {"name": template.name, "version": template.version, "status": template.status.lower()}
         )
     phone, recipient = split_recipient(to)
     message = OutboundMessage(

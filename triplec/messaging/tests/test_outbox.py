@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from triplec.audit.models import AuditEntry
 from triplec.messaging.models import OutboundMessage, State
@@ -56,7 +57,7 @@ def test_it_refuses_bad_input_with_a_clear_error(kwargs, error):
     if kwargs["kind"] == "template":
         kwargs["template"] = make_template(channel)
     kwargs.setdefault("to", "+6281234567890")
-    with pytest.raises(MessagingError, match=error):
+    with translation.override("en"), pytest.raises(MessagingError, match=error):
         enqueue_message(channel=channel, idempotency_key="x", **kwargs)
     assert not OutboundMessage.objects.exists()
 
