@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponseGone, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from triplec.accounts.permissions import allowed
@@ -120,6 +121,15 @@ ACTIONS = {
     "cancel": lambda c, u: services.campaign_cancel(campaign=c, actor=u),
     "resend": None,  # with the reason chosen: campaign_resend_failed below
 }
+# What the flash message says after each action (the action's name is a code, never shown).
+DONE = {
+    "submit": gettext_lazy("Campaign submitted for approval."),
+    "approve": gettext_lazy("Campaign approved."),
+    "start": gettext_lazy("Campaign started."),
+    "pause": gettext_lazy("Campaign paused."),
+    "resume": gettext_lazy("Campaign resumed."),
+    "cancel": gettext_lazy("Campaign cancelled."),
+}
 
 
 @login_required
@@ -148,7 +158,7 @@ def campaign_action(request, pk: int, action: str):
                 % counts,
             )
         else:
-            messages.success(request, _("Done: %(action)s.") % {"action": _(action)})
+            messages.success(request, DONE[action])
     if action in ("start", "resume", "pause", "resend"):
         return redirect("campaigns:progress", pk=pk)
     return redirect("campaigns:detail", pk=pk)
