@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from triplec.billing.models import BillingCode
 from triplec.campaigns.models import Target
@@ -16,7 +17,7 @@ from triplec.conversations.models import HUMAN_STATES, Conversation, Conversatio
 from triplec.conversations.selectors import conversation_timeline, open_staff_tasks
 from triplec.ledger.models import DebtDocument, Payment, PaymentClaim, SuratPaksa, SuratTeguran
 from triplec.ledger.selectors import owed_and_collectible, owed_documents
-from triplec.messaging.models import WINDOW, Template, TemplateStatus
+from triplec.messaging.models import WINDOW, State, Template, TemplateStatus
 from triplec.messaging.registry import placeholders, render_template
 from triplec.taxpayers.models import ContactChange, ContactStatus, Taxpayer
 from triplec.taxpayers.selectors import contacts_of_peer
@@ -103,6 +104,36 @@ def window_closes_at(conversation: Conversation) -> dt.datetime | None:
 TICKS = {"queued": "🕓", "sending": "🕓", "sent": "✓", "delivered": "✓✓", "read": "✓✓", "failed": "✗", "expired": "✗"}
 
 
+# What the timeline calls each event (ConversationEvent.kind is a code), and the stored event texts that are
+# codes too (the bot writes why it asked, and which question was answered).
+EVENT_LABELS = {
+    "handoff": _("handed over to an officer"),
+    "assigned": _("assigned to"),
+    "resolved": _("resolved"),
+    "reopened": _("reopened"),
+    "challenge": _("identity question asked"),
+    "challenge_passed": _("identity confirmed"),
+    "identity_locked": _("details locked"),
+    "taxpayer_chosen": _("taxpayer chosen"),
+    "opt_out": _("stopped receiving messages"),
+    "opt_in": _("receives messages again"),
+    "wrong_number": _("wrong number reported"),
+    "fraud_worry": _("fraud concern answered"),
+    "scam_report": _("suspected fraud reported"),
+    "complaint": _("complaint"),
+    "billing_code": _("billing code issued"),
+    "contact_wrong_number": _("marked as wrong number"),
+    "contact_opted_out": _("opt-out recorded"),
+}
+EVENT_TEXTS = {
+    ("challenge", "never verified"): _("the number was never verified"),
+    ("challenge", "verification older than the limit"): _("the last verification is older than the limit"),
+    ("challenge", "number changed recently"): _("the number changed recently"),
+    ("challenge_passed", "npwp15_serial"): _("digits 5-8 of the old NPWP"),
+    ("challenge_passed", "npwp_hidden"): _("the masked digits of the NPWP"),
+}
+
+
 @dataclass
 class Line:
     at: dt.datetime
@@ -117,6 +148,15 @@ class Line:
     @property
     def tick(self) -> str:
         return TICKS.get(self.state, "")
+
+    @property
+    def state_label(self) -> str:
+        return str(State(self.state).label) if self.state in State.values else self.state
+
+    @property
+    def label(self) -> str:
+        """An event's name as staff read it."""
+        return str(EVENT_LABELS.get(self.kind, self.kind))
 
 
 def _template_text(message) -> str:
@@ -181,7 +221,7 @@ def timeline(conversation: Conversation) -> list[Line]:
                     item.at,
                     "event",
                     item.kind,
-                    item.text,
+                    str(EVENT_TEXTS.get((item.kind, item.text), item.text)),
                     actor=signed_by(obj.actor) if obj.actor_id else "",
                     pk=obj.pk,
                 )
