@@ -121,7 +121,15 @@ def render_receipt_message(payment) -> RenderedMessage:
 
 
 def _send(
-    *, taxpayer, office, rendered: RenderedMessage, key: str, actor=None, force_template: bool = False, reply: bool
+    *,
+    taxpayer,
+    office,
+    rendered: RenderedMessage,
+    key: str,
+    actor=None,
+    force_template: bool = False,
+    reply: bool,
+    identity_confirmed: bool = False,
 ):
     """The seam to the messaging app: returns the OutboundMessage, or raises MessageNotSent with the reason."""
     contact = Contact.objects.filter(taxpayer=taxpayer).first()
@@ -129,7 +137,7 @@ def _send(
         raise MessageNotSent("Wajib pajak tidak memiliki nomor WhatsApp terdaftar")
     if contact.status != ContactStatus.ACTIVE:
         raise MessageNotSent(f"Kontak WhatsApp berstatus {contact.get_status_display()}")
-    if contact.verified_at is None:
+    if contact.verified_at is None and not identity_confirmed:
         raise MessageNotSent(
             "Nomor WhatsApp belum terverifikasi; rincian tagihan tidak boleh dikirim (Pasal 34 UU KUP)"
         )
@@ -179,8 +187,10 @@ def _send(
         raise MessageNotSent(str(exc)) from None
 
 
-def send_billing_code(*, billing_code, actor=None, force_template: bool = False):
-    """Queue the code for the taxpayer (reply lane: they are usually waiting for it)."""
+def send_billing_code(*, billing_code, actor=None, force_template: bool = False, identity_confirmed: bool = False):
+    """Queue the code for the taxpayer (reply lane: they are usually waiting for it). `identity_confirmed`: the
+    person on the registered number has just proved who they are in a conversation with the office (the bot's
+    identity question), which stands in for a registered verification of the number, as it does for the bot."""
     require(actor, "billing.issue", office_id=billing_code.office_id)
     rendered = render_billing_message(billing_code)
     return _send(
@@ -191,6 +201,7 @@ def send_billing_code(*, billing_code, actor=None, force_template: bool = False)
         actor=actor,
         force_template=force_template,
         reply=True,
+        identity_confirmed=identity_confirmed,
     )
 
 

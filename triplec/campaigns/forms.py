@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from triplec.accounts.models import User
@@ -22,6 +23,8 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args, office=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None:  # a new campaign starts at the office's price, as from the API and CLI
+            self.initial["price_per_message"] = settings.CAMPAIGN_PRICE_PER_MESSAGE
 
         self.fields["saved_filter"].queryset = SavedFilter.objects.filter(office=office)
         self.fields["account_representative"].queryset = User.objects.filter(

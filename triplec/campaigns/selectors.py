@@ -116,7 +116,8 @@ def sending_window(
     now: dt.datetime | None = None,
 ) -> dict | None:
     """When sending starts and ends, in the office's zone ("Kamis, 4 Desember 2026 pukul 08.00 WITA"): from
-    the plan (`first`, `last`) before the start, from the queued messages after it. None when nothing waits."""
+    the plan (`first`, `last`) before the start (as if it were started now), from the queued messages after it.
+    None when nothing waits."""
     now = now or timezone.now()
     office = campaign.office
     if campaign.state in (CampaignState.RUNNING, CampaignState.PAUSED):
@@ -133,10 +134,13 @@ def sending_window(
     if not is_open(office, starts):
         starts = next_opening(office, starts)
     last = max(last, starts)
+    begun = campaign.state in (CampaignState.RUNNING, CampaignState.PAUSED)
     return {
         "starts": starts,
         "ends": last,
-        "started": starts <= now,
+        "started": begun and starts <= now,
+        # Not started yet, and the office is open: started now, the first messages go at once.
+        "at_once": not begun and starts <= now,
         "starts_text": waktu(starts, office.time_zone, weekday=True),
         "ends_text": waktu(last, office.time_zone, weekday=True),
         "open_now": is_open(office, now),

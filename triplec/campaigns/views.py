@@ -108,6 +108,7 @@ ACTIONS = {
     "cancel": lambda c, u: services.campaign_cancel(campaign=c, actor=u),
     "resend": None,  # with the reason chosen: campaign_resend_failed below
 }
+# What the flash message says after each action (the action's name is a code, never shown).
 DONE = {
     "submit": gettext_lazy("Campaign submitted for approval."),
     "approve": gettext_lazy("Campaign approved."),

@@ -20,6 +20,7 @@ from triplec.accounts.permissions import require
 from triplec.audit.services import audit_record
 from triplec.billing.messages import MessageNotSent, send_billing_code
 from triplec.billing.services import BillingError, amount_from_form, issue_billing_code
+from triplec.conversations.identity import identity_confirmed
 from triplec.conversations.models import HUMAN_STATES, Conversation, ConversationState
 from triplec.conversations.services import (
     ConversationError,
@@ -405,9 +406,13 @@ def issue_and_send_billing(
     except BillingError as exc:
         raise InboxError(str(exc)) from None
     code = result.billing_code
+    # The identity the bot confirmed in this conversation counts as it does for the bot's own billing codes:
+    # the officer's panel says "identitas terverifikasi", and sending must agree with it.
+    contact = contacts_of_peer(conversation.peer, conversation.office_id).filter(taxpayer=taxpayer).first()
+    confirmed = identity_confirmed(conversation, contact, timezone.now())
     with transaction.atomic():
         try:
-            message = send_billing_code(billing_code=code, actor=actor)
+            message = send_billing_code(billing_code=code, actor=actor, identity_confirmed=confirmed)
         except MessageNotSent as exc:
             raise InboxError(f"Kode billing {code.code} terbit, tetapi tidak terkirim: {exc}") from None
         conversation_officer_replied(conversation=conversation)

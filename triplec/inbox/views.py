@@ -106,6 +106,7 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = _conversation_context(request, c)
     ctx["panel"] = selectors.taxpayer_panel(c)
     ctx["title"] = selectors.display_name(c)
+    ctx["handoff_lines"] = c.handoff_summary.splitlines()  # "Alasan: …", who, what is owed, what was asked
     ctx["since"] = since
     ctx["templates"] = selectors.templates_for(c)
     ctx["quick_replies"] = QuickReply.objects.filter(office=c.office)

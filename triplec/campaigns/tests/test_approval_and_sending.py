@@ -4,8 +4,9 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from triplec.accounts.roles import Role
+from triplec.campaigns.forms import CampaignForm
 from triplec.campaigns.links import sign_public_id
-from triplec.campaigns.models import CampaignState, Target, TargetStatus
+from triplec.campaigns.models import Campaign, CampaignState, Target, TargetStatus
 from triplec.campaigns.pdf import notice_for_target, render_notice_pdf
 from triplec.campaigns.selectors import campaign_preview, campaign_progress
 from triplec.campaigns.services import (
@@ -279,3 +280,19 @@ def test_it_runs_create_preview_approve_start_status_from_the_command_line(
     out = StringIO()
     call_command("campaign", "status", str(campaign.pk), "--json", stdout=out)
     assert '"queued": 1' in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_it_prices_a_campaign_made_in_the_console_like_one_made_through_the_api(
+    client, settings, office, staff, approved_templates
+):
+    settings.CAMPAIGN_PRICE_PER_MESSAGE = 356
+    client.force_login(staff)
+    form = client.get("/campaigns/new/").content.decode()
+    assert 'name="price_per_message" value="356"' in form
+    unbound = CampaignForm(office=office)
+    data = {name: unbound[name].value() for name in unbound.fields if unbound[name].value() not in (None, "")}
+    response = client.post("/campaigns/new/", {**data, "name": "Dari konsol", "criterion": "a"})
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert Campaign.objects.get(name="Dari konsol").price_per_message == 356
+    assert _campaign(office, staff).price_per_message == 356  # the service's default, for the API and the CLI

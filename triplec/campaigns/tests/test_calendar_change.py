@@ -89,3 +89,24 @@ def test_it_lets_only_section_heads_and_administrators_change_the_calendar(clien
     assert client.post("/office/calendar/national/").status_code == 403
     client.force_login(make_user("admin9", Role.ADMINISTRATOR, office=office))
     assert client.get("/office/calendar/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_it_says_what_happens_when_a_campaign_not_yet_started_is_started_in_office_hours(
+    client, office, staff, head, approved_templates, letter_factory
+):
+    """Tuesday 09:00, the office open: a campaign awaiting approval is not "under way"; started now, it sends at
+    once. Each action's message names what was done, in Indonesian."""
+    letter_factory()
+    campaign = campaign_create(office=office, maker=staff, name="Pagi", criterion="a", days=30, frequency_cap_days=0)
+    client.force_login(staff)
+    page = client.post(f"/campaigns/{campaign.pk}/submit/", follow=True).content.decode()
+    assert "Kampanye diajukan untuk persetujuan." in page
+    assert "Bila dimulai, pengiriman langsung berjalan dan selesai paling lambat Selasa, 6 Oktober 2026" in page
+    assert "sedang berjalan" not in page and "Selesai:" not in page
+    assert "pesan per detik)" in page and "(waktu " not in page
+    client.force_login(head)
+    assert "Kampanye disetujui." in client.post(f"/campaigns/{campaign.pk}/approve/", follow=True).content.decode()
+    progress = client.post(f"/campaigns/{campaign.pk}/start/", follow=True).content.decode()
+    assert "Kampanye dimulai." in progress
+    assert "Pengiriman sedang berjalan dan selesai paling lambat Selasa, 6 Oktober 2026" in progress

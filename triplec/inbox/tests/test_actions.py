@@ -159,3 +159,19 @@ def test_it_issues_a_billing_code_for_the_amount_the_taxpayer_asked_to_pay_from_
     assert "Rp250.000" in OutboundMessage.objects.get(idempotency_key=f"billing:{code.code}").payload["text"]["body"]
     with pytest.raises(services.InboxError, match="paling banyak"):
         services.issue_and_send_billing(conversation=c, actor=a, document_ids=[document.pk], amount="2.000.000")
+
+
+def test_it_sends_a_billing_code_to_a_number_never_verified_once_the_bot_confirmed_the_identity_here(chat):
+    """The panel says "identitas terverifikasi" after the bot's identity question: the officer's billing code then
+    goes, as the bot's own would; without that confirmation an unverified number gets no debt detail."""
+    c, a = chat
+    Contact.objects.filter(taxpayer=c.taxpayer).update(verified_at=None)
+    c.verified_taxpayer, c.verified_at = None, None
+    c.save(update_fields=["verified_taxpayer", "verified_at"])
+    document = make_document(c.taxpayer, amount=750_000)
+    with pytest.raises(services.InboxError, match="belum terverifikasi"):
+        services.issue_and_send_billing(conversation=c, actor=a, document_ids=[document.pk])
+    c.verified_taxpayer, c.verified_at = c.taxpayer, timezone.now()  # the challenge passed in this conversation
+    c.save(update_fields=["verified_taxpayer", "verified_at"])
+    code, message = services.issue_and_send_billing(conversation=c, actor=a, document_ids=[document.pk])
+    assert code.code_display in message.payload["text"]["body"]

@@ -106,3 +106,36 @@ def test_it_shows_an_old_verification_as_not_confirmed(chat, settings):
     c.save(update_fields=["verified_taxpayer", "verified_at"])
     Contact.objects.filter(taxpayer=c.taxpayer).update(verified_at=timezone.now() - dt.timedelta(days=3650))
     assert selectors.taxpayer_panel(c)["verified"] is False  # "perlu dikonfirmasi"
+
+
+def test_it_shows_the_events_and_the_handoff_in_indonesian_with_the_reason_once(chat):
+    c, a = chat
+    c.state, c.handed_off_at = ConversationState.MENU, None
+    c.save(update_fields=["state", "handed_off_at"])
+    ConversationEvent.objects.create(conversation=c, kind="challenge", text="never verified")
+    ConversationEvent.objects.create(conversation=c, kind="challenge_passed", text="npwp_hidden")
+    conversation_handoff(
+        conversation=c,
+        reason="minta_petugas",
+        now=timezone.now(),
+        summary="Alasan: Wajib pajak minta bicara dengan petugas.\nWajib pajak: Budi; identitas terkonfirmasi",
+    )
+    ConversationEvent.objects.create(conversation=c, kind="billing_code", text="100732718759623", actor=a)
+    client = Client()
+    client.force_login(a)
+    page = client.get(reverse("inbox:conversation", args=[c.pk])).content.decode()
+    assert (
+        "Diteruskan ke petugas — Alasan: Wajib pajak minta bicara dengan petugas. · Wajib pajak: Budi; identitas "
+        "terkonfirmasi" in page
+    )
+    assert "Alasan diteruskan" not in page
+    timeline = client.get(reverse("inbox:timeline_fragment", args=[c.pk])).content.decode()
+    for shown in (
+        "pertanyaan identitas diajukan: nomor belum pernah diverifikasi",
+        "identitas terkonfirmasi: digit NPWP yang disamarkan",
+        "diteruskan ke petugas: Alasan:",
+        "kode billing diterbitkan: 100732718759623 — Maria Ndun",
+    ):
+        assert shown in timeline
+    for code in ("challenge", "npwp_hidden", "never verified", "handoff:", "billing_code"):
+        assert code not in timeline.replace('data-kind="', "")

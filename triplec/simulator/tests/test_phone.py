@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from triplec.simulator.testing import WebhookReceiver
 
@@ -125,3 +126,23 @@ def test_it_replies_from_the_phone_page_in_chromium(sim, page):
     ]
     assert len(inbound_requests) == 2
     assert all(WebhookReceiver.signature_ok(r, sim.app_secret) for r in inbound_requests)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_it_keeps_the_newest_message_in_view_above_the_composer(sim, page):
+    """Like WhatsApp: the conversation scrolls inside the phone, the newest message at the bottom, the typing
+    field always on screen; a message arriving while the taxpayer is at the bottom comes into view by itself."""
+    page.set_viewport_size({"width": 420, "height": 700})
+    for _ in range(5):
+        send_notice(sim)
+    page.goto(f"{sim.base_url}/phone/6281234567890")
+    expect(page.locator(".msg.in")).to_have_count(5)
+    expect(page.locator(".msg.in").last).to_be_in_viewport()
+    expect(page.get_by_placeholder("Ketik pesan")).to_be_in_viewport()
+    # The page itself is one screen high: only the conversation scrolls.
+    assert page.evaluate("document.scrollingElement.scrollHeight <= window.innerHeight")
+    send_notice(sim)
+    expect(page.locator(".msg.in")).to_have_count(6)
+    expect(page.locator(".msg.in").last).to_be_in_viewport()
+    expect(page.get_by_placeholder("Ketik pesan")).to_be_in_viewport()
