@@ -381,6 +381,14 @@ def audit_actions_in_code() -> set[str]:
                 found |= _constants(value)
     for _path, node in _calls("_audit_page"):  # ledger.views_collect: one action per list
         found |= _constants(node.args[1])
+    for _path, node in _calls("conversation_audit"):  # conversations.services: a staff step on a conversation
+        found |= _constants(_keyword(node, "action"))
+    # Helpers that take the action positionally: campaigns.services._move, the bot's _audit, the contact history's
+    # record (taxpayers.services).
+    for helper, index in (("_move", 2), ("_audit", 1), ("record", 0)):
+        for _path, node in _calls(helper):
+            if len(node.args) > index and isinstance(node.args[index], ast.Constant):
+                found |= _constants(node.args[index])
     return found
 
 
