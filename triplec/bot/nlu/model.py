@@ -116,6 +116,12 @@ _lock = threading.Lock()
 _default: list[IntentModel] = []
 
 
+def warm_up() -> None:
+    """Train the default model in a background thread now, so that the first taxpayer's message after a start does
+    not wait for it (a message that arrives meanwhile waits only for the rest). The web entry points call this."""
+    threading.Thread(target=default_model, name="intent-model-warm-up", daemon=True).start()
+
+
 def default_model() -> IntentModel:
     """The model trained on every training file, built once per process (thread-safe)."""
     if not _default:
