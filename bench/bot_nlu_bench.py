@@ -1,10 +1,11 @@
 """Benchmark `bot-nlu`: the bot's intent classifier on N messages, against a naive one-keyword-per-intent lookup.
 
-Messages are the repository's labelled and held-out sets, cycled to N. The classifier is timed without its
-per-message result cache (so repeated texts are really re-classified); the per-token normalisation cache stays
-warm, as it would in a running worker. The baseline is what a first attempt would be: lower-case the text and
-look for one keyword per intent. Both accuracies are reported next to the rates, so the price of the rules is
-visible against what they buy.
+Messages are the repository's labelled and held-out sets, cycled to N (the model was trained on the labelled set, so
+the accuracy here mixes seen and unseen messages; `triplec bot crossval` gives the generalisation figures). The
+classifier is timed without its per-message result cache (so repeated texts are really re-classified); the
+per-token normalisation cache stays warm, as it would in a running worker, and the model is trained before the
+timing starts (its start-up is reported apart, `model_start_s`). The baseline is what a first attempt would be:
+lower-case the text and look for one keyword per intent. Both accuracies are reported next to the rates.
 """
 
 import statistics
@@ -42,6 +43,10 @@ def run(size: int) -> dict[str, Any]:
     rows = load_labelled(LABELLED) + load_labelled(HELDOUT)
     messages = [rows[i % len(rows)] for i in range(size)]
     classify_uncached = classifier._classify_text.__wrapped__
+    # The model is trained once per process, at the first free-text message: timed apart, then the steady state.
+    started = time.perf_counter()
+    classifier.default_model()
+    model_start_seconds = time.perf_counter() - started
 
     started = time.perf_counter()
     baseline_hits = sum(naive_classify(text) == intent for text, intent in messages)
@@ -71,4 +76,5 @@ def run(size: int) -> dict[str, Any]:
         "p99_ms": round(quantiles[98] * 1000, 3),
         "accuracy": round(hits / size, 4),
         "baseline_accuracy": round(baseline_hits / size, 4),
+        "model_start_s": round(model_start_seconds, 2),
     }

@@ -40,8 +40,15 @@ def test_it_evaluates_per_intent_with_confusions(tmp_path) -> None:
     text = out.getvalue()
     assert "2/3 correct" in text
     assert "mulai -> berhenti: 1" in text
-    assert "[mulai -> berhenti 0.94] stop dulu" in text
+    assert "[mulai -> berhenti 0.97] stop dulu" in text
     assert "misses at confidence >= 0.9: 1" in text and "0.9-1.00" in text
+    rows = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    summary = next(row for row in rows if row["kind"] == "summary")
+    assert summary["set"] == "set.tsv" and summary["total"] == 3 and summary["correct"] == 2
+    assert summary["misses_at_0.9"] == 1 and summary["calibrated"] is False
+    assert {"kind": "confusion", "set": "set.tsv", "expected": "mulai", "got": "berhenti", "count": 1} in rows
+    assert [row["band"] for row in rows if row["kind"] == "band"][0] == "0.9-1.00"
+    assert {row["intent"] for row in rows if row["kind"] == "intent"} >= {"salam", "berhenti", "mulai"}
 
 
 def test_it_prints_a_calibration_table_per_band_and_maps_the_blind_intent_names(tmp_path) -> None:

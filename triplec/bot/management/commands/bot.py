@@ -1,8 +1,10 @@
-"""`triplec bot classify` and `triplec bot evaluate`: the bot's understanding from the command line.
+"""`triplec bot classify|evaluate|calibration|crossval`: the bot's understanding from the command line.
 
 classify: one message per line on stdin, one JSON line per message on stdout (for staff checking a message,
-and for piping exports through the classifier). evaluate: accuracy on a labelled file, the misses at confidence
->= 0.9 and the calibration table. calibration: the calibration table of one or more files.
+and for piping exports through the classifier). evaluate: any labelled file (TSV or a blind CSV) scored: accuracy,
+per-intent precision/recall, the confusions, the misses at confidence >= 0.9 and the calibration table, then the
+same figures as JSON lines. calibration: the calibration table of one or more files. crossval: the model's
+generalisation figures (each training file left out in turn, and stratified k-fold), as tables and JSON lines.
 """
 
 import json
@@ -19,12 +21,16 @@ from triplec.bot.nlu.evaluation import (
     CALIBRATION_TOLERANCE,
     CONFIDENT,
     HELDOUT,
+    KFOLD,
     LABELLED,
+    SEED,
     Evaluation,
     LabelledSetError,
     collapse_for,
     evaluate,
+    leave_one_set_out,
     load_labelled,
+    stratified_kfold,
 )
 
 
@@ -61,6 +67,11 @@ class Command(BaseCommand):
         calibration_parser.add_argument(
             "files", nargs="*", help="labelled files (default: heldout.tsv and, if present, the blind sets)"
         )
+        crossval_parser = sub.add_parser(
+            "crossval", help="train on all but one training file and score it; then stratified k-fold"
+        )
+        crossval_parser.add_argument("--folds", type=int, default=KFOLD, help=f"k of the k-fold (default {KFOLD})")
+        crossval_parser.add_argument("--seed", type=int, default=SEED, help=f"k-fold shuffle seed (default {SEED})")
 
     def handle(self, *args, **options) -> None:
         if options["action"] == "classify":
@@ -73,6 +84,8 @@ class Command(BaseCommand):
                     f"{path.name}: {result.correct}/{result.total} correct, accuracy {result.accuracy:.1%}"
                 )
                 self._calibration(result)
+        elif options["action"] == "crossval":
+            self._crossval(options["folds"], options["seed"])
         else:
             self._evaluate(Path(options["file"]), options["split"], options["errors"], options["min_accuracy"])
 
@@ -118,11 +131,28 @@ class Command(BaseCommand):
             out.write(f"  [{p.expected} -> {p.got} {p.confidence:.2f}] {p.text}")
         clarified = result.clarified
         wrong = sum(not p.correct for p in clarified)
+        offered = sum(p.expected in p.options for p in clarified)
         out.write(
             f"would ask a clarifying question: {len(clarified)} of {result.total} "
-            f"({wrong} of them misclassified); misclassified and acted on: "
-            f"{sum(not p.correct and not p.clarify for p in result.predictions)}"
+            f"({wrong} of them misclassified; the right intent among the options offered: {offered}); "
+            f"misclassified and acted on: {sum(not p.correct and not p.clarify for p in result.predictions)}"
         )
+        out.write("(accuracy counts the best guess even where the bot would ask first)")
+
+    def _json_lines(self, result: Evaluation, name: str) -> None:
+        for row in result.summary(name):
+            self.stdout.write(json.dumps(row, ensure_ascii=False))
+
+    def _crossval(self, folds: int, seed: int) -> None:
+        out = self.stdout
+        results = dict(leave_one_set_out())
+        results[f"stratified {folds}-fold (seed {seed})"] = stratified_kfold(k=folds, seed=seed)
+        for name, result in results.items():
+            title = name if "fold" in name else f"{name} (trained on the other files)"
+            out.write(f"{title}: {result.correct}/{result.total} correct, accuracy {result.accuracy:.1%}")
+            self._calibration(result)
+        for name, result in results.items():
+            self._json_lines(result, name)
 
     def _evaluate(self, path: Path, split: str, show_errors: bool, min_accuracy: float | None) -> None:
         result = self._load_and_evaluate(path, split)
@@ -142,5 +172,6 @@ class Command(BaseCommand):
                 if not p.correct:
                     out.write(f"  [{p.expected} -> {p.got} {p.confidence:.2f}] {p.text}")
         self._calibration(result)
+        self._json_lines(result, f"{path.name} ({split})" if split != "all" else path.name)
         if min_accuracy is not None and result.accuracy < min_accuracy:
             raise CommandError(f"accuracy {result.accuracy:.1%} is below {min_accuracy:.1%}")
