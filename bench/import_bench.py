@@ -1,4 +1,4 @@
-"""Benchmark `import`: N taxpayer rows through `run_import` end to end, against raw sqlite3.executemany.
+"""Benchmark `import`: N taxpayer rows through `import_run` end to end, against raw sqlite3.executemany.
 
 The CSV (generated first, not timed) looks like a KPP export: half NIK-based 16-digit NPWPs, half legacy
 15-digit ones in dotted layout, nine in ten with a WhatsApp number written 08xx-xxxx-xxxx, semicolons. The
@@ -136,7 +136,7 @@ def baseline(path: str, size: int) -> float:
 def run(size: int) -> dict:
     from django.db import connection
 
-    from triplec.imports.services import run_import
+    from triplec.imports.services import import_run
     from triplec.offices.models import Office
 
     Office.objects.get_or_create(code="922", defaults={"name": "KPP Pratama Kupang"})
@@ -144,12 +144,12 @@ def run(size: int) -> dict:
         path = os.path.join(tmp, "taxpayers.csv")
         write_csv(path, size)
         started, cpu = time.perf_counter(), time.process_time()
-        first = run_import(kind="taxpayers", path_or_fileobj=path, channel="cli")
+        first = import_run(kind="taxpayers", path_or_fileobj=path, channel="cli")
         seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
         if first.imported != size or first.rejected:
             raise RuntimeError(f"benchmark import went wrong: {first.summary} {first.report[:3]}")
         started = time.perf_counter()
-        second = run_import(kind="taxpayers", path_or_fileobj=path, channel="cli")
+        second = import_run(kind="taxpayers", path_or_fileobj=path, channel="cli")
         reimport_seconds = time.perf_counter() - started
         if second.unchanged != size:
             raise RuntimeError(f"re-import changed data: {second.summary}")

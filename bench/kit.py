@@ -11,7 +11,7 @@ import httpx
 from triplec.core.processes import stop_process_group
 from triplec.messaging.models import Lane, Template
 from triplec.messaging.registry import templates_sync
-from triplec.messaging.services import enqueue_message
+from triplec.messaging.services import message_enqueue
 from triplec.tests.support import database_url_for_subprocess, free_port, make_channel, start_server, wait_until
 
 
@@ -77,7 +77,7 @@ def queue_replies(channel, template_name: str, params, count: int, *, first_numb
     the numbers +628<first_number>, +628<first_number + 1>, ..."""
     template = Template.objects.get(channel=channel, name=template_name, is_current=True)
     for i in range(count):
-        enqueue_message(
+        message_enqueue(
             channel=channel,
             to=f"+628{first_number + i}",
             kind="template",

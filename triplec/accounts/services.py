@@ -16,7 +16,7 @@ def client_address(request: HttpRequest | None) -> str:
     return client_ip(request) if request is not None else ""
 
 
-def record_login(request: HttpRequest, user) -> None:
+def login_record(request: HttpRequest, user) -> None:
     audit_record(
         action="login",
         actor=user,
@@ -29,7 +29,7 @@ def record_login(request: HttpRequest, user) -> None:
 LOGOUT_REASONS = {"idle": Phrase("idle"), "session age": Phrase("session age")}
 
 
-def record_logout(request: HttpRequest | None, user, *, reason: str = "") -> None:
+def logout_record(request: HttpRequest | None, user, *, reason: str = "") -> None:
     if user is None:
         return
     audit_record(
@@ -42,7 +42,7 @@ def record_logout(request: HttpRequest | None, user, *, reason: str = "") -> Non
     )
 
 
-def record_login_failure(request: HttpRequest | None, username: str, *, locked: bool = False) -> None:
+def login_failure_record(request: HttpRequest | None, username: str, *, locked: bool = False) -> None:
     """A wrong password (or a refused attempt during a lockout). The typed username is masked: people type
     their NPWP or NIK into the wrong box."""
     user = User.objects.filter(username=username).select_related("office").first() if username else None

@@ -21,22 +21,22 @@ def _logged_in(sender, request, user, **kwargs):
         now = time.time()
         request.session[SESSION_LAST_ACTIVITY] = now
         request.session[SESSION_LOGIN_AT] = now
-    services.record_login(request, user)
+    services.login_record(request, user)
 
 
 @receiver(user_logged_out, dispatch_uid="triplec_audit_logout")
 def _logged_out(sender, request, user, **kwargs):
-    services.record_logout(request, user, reason=getattr(request, "triplec_logout_reason", ""))
+    services.logout_record(request, user, reason=getattr(request, "triplec_logout_reason", ""))
 
 
 @receiver(user_login_failed, dispatch_uid="triplec_audit_login_failed")
 def _login_failed(sender, credentials, request=None, **kwargs):
-    services.record_login_failure(request, (credentials or {}).get("username", ""))
+    services.login_failure_record(request, (credentials or {}).get("username", ""))
 
 
 @receiver(user_locked_out, dispatch_uid="triplec_audit_locked_out")
 def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
-    services.record_login_failure(request, username or "", locked=True)
+    services.login_failure_record(request, username or "", locked=True)
 
 
 # Without a sender: it must run after every app's permissions exist, which is after the last app.

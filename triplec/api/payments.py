@@ -10,7 +10,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from triplec.core.inputs import MAX_DATE, MAX_RUPIAH, MIN_DATE
 from triplec.ledger.models import DebtDocument
 from triplec.ledger.payments import PaymentRejected, PaymentRow, record_payments
-from triplec.ledger.services import ClearingError, clear_document
+from triplec.ledger.services import ClearingError, document_clear
 
 from .auth import ApiError, api_view, json_body, office_scope
 
@@ -148,7 +148,7 @@ def clear(request, office: str, number: str):
     if document is None or (scope is not None and document.office_id != scope):
         raise ApiError("not_found", f"Dokumen {number} tidak ditemukan di kantor {office}", status=404)
     try:
-        changed = clear_document(document=document, actor=request.api_user, channel="api")
+        changed = document_clear(document=document, actor=request.api_user, channel="api")
     except ClearingError as exc:
         raise ApiError(exc.code, exc.message, status=409) from None
     document.refresh_from_db()

@@ -17,7 +17,7 @@ from triplec.ledger.kap import kap_name
 from triplec.ledger.selectors import debt_totals, owed_documents
 from triplec.messaging.models import Lane, Peer, Template, TemplateStatus
 from triplec.messaging.registry import template_save
-from triplec.messaging.services import MessagingError, channel_for_office, enqueue_message
+from triplec.messaging.services import MessagingError, channel_for_office, message_enqueue
 from triplec.taxpayers.models import Contact, ContactStatus
 
 log = logging.getLogger(__name__)
@@ -151,7 +151,7 @@ def _send(
     lane = Lane.REPLY if reply else Lane.BULK
     try:
         if peer is not None and peer.window_open() and not force_template:
-            return enqueue_message(
+            return message_enqueue(
                 channel=channel,
                 to=to,
                 kind="text",
@@ -172,7 +172,7 @@ def _send(
             raise MessageNotSent(
                 f"Template {' / '.join(rendered.templates)} belum disetujui Meta; jendela 24 jam tertutup"
             )
-        return enqueue_message(
+        return message_enqueue(
             channel=channel,
             to=to,
             kind="template",

@@ -84,7 +84,7 @@ def split_amount(documents: Sequence[DebtDocument], amount: int) -> list[tuple[D
     return shares
 
 
-def issue_billing_code(
+def billing_code_issue(
     *,
     taxpayer,
     documents: Sequence[DebtDocument],
@@ -237,4 +237,4 @@ def mark_codes_paid(paid: list[tuple[int, dt.datetime]]) -> None:
         )
 
 
-__all__ = ["BillingError", "IssueResult", "issue_billing_code", "PermanentGatewayError", "TransientGatewayError"]
+__all__ = ["BillingError", "IssueResult", "billing_code_issue", "PermanentGatewayError", "TransientGatewayError"]

@@ -17,7 +17,7 @@ from triplec.taxpayers.selectors import scoped_to_user, visible_taxpayers
 
 from .messages import MessageNotSent, render_billing_message, send_billing_code
 from .models import BillingCode
-from .services import BillingError, amount_from_form, issue_billing_code
+from .services import BillingError, amount_from_form, billing_code_issue
 
 # Who may issue: the permission matrix, "billing.issue" (accounts/permissions.py), the same on every screen.
 
@@ -38,7 +38,7 @@ def taxpayer_billing(request: HttpRequest, taxpayer_id: int) -> HttpResponse:
             return redirect(request.path)
         chosen = list(owed.filter(pk__in=request.POST.getlist("documents")))
         try:
-            result = issue_billing_code(
+            result = billing_code_issue(
                 taxpayer=taxpayer,
                 documents=chosen,
                 actor=request.user,

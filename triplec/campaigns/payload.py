@@ -4,7 +4,7 @@ Every message of a campaign has the same body (the registry's `template_send_bod
 `envelope`) but for a few values, so the body is stored once as a messaging `BodyShape` with holes
 (messaging/shapes.py) and each outbox row carries only its values: its target's public id, the timestamp and
 signature of its PDF link and the letter's body parameters. What the dispatcher sends is exactly the dict
-`enqueue_message` would build (a test checks this).
+`message_enqueue` would build (a test checks this).
 """
 
 import datetime as dt

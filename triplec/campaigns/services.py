@@ -362,7 +362,7 @@ def _replan_queued(campaign: Campaign, *, now: dt.datetime) -> int:
     return len(held)
 
 
-def replan_office_campaigns(*, office, now: dt.datetime | None = None) -> int:
+def office_campaigns_replan(*, office, now: dt.datetime | None = None) -> int:
     """The office's calendar changed: every running campaign's queued messages follow the new hours at once."""
     now = now or timezone.now()
     moved = 0
@@ -458,7 +458,7 @@ def letter_fetched(*, target: Target) -> None:
     )
 
 
-def start_due_campaigns(*, now: dt.datetime | None = None) -> list[int]:
+def campaigns_start_due(*, now: dt.datetime | None = None) -> list[int]:
     """Approved campaigns whose scheduled start has come are started by the system (the approval is the order)."""
     now = now or timezone.now()
     started = []
@@ -474,7 +474,7 @@ def start_due_campaigns(*, now: dt.datetime | None = None) -> list[int]:
 def campaigns_tick(*, now: dt.datetime | None = None) -> dict:
     """The minute job: start due campaigns, then sync every running (or paused) campaign's targets with the
     outbox and complete those with nothing left to send. One failing campaign does not stop the others."""
-    started = start_due_campaigns(now=now)
+    started = campaigns_start_due(now=now)
     synced = 0
     for campaign in Campaign.objects.filter(state__in=(CampaignState.RUNNING, CampaignState.PAUSED)).order_by("id"):
         try:

@@ -18,8 +18,9 @@ from triplec.accounts.permissions import allowed
 from triplec.audit.services import audit_record
 from triplec.core.exports import csv_response, export_filename, export_header, wants_codes
 from triplec.core.phrases import Phrase
+from triplec.imports import services as imports
 from triplec.imports.models import ImportRun
-from triplec.imports.services import REPORT_HEADER, run_import
+from triplec.imports.services import REPORT_HEADER
 from triplec.taxpayers.selectors import scoped_to_user
 
 from . import selectors
@@ -122,7 +123,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        result = run_import(
+        result = imports.import_run(
             kind=form.cleaned_data["kind"],
             path_or_fileobj=upload,
             filename=upload.name,

@@ -21,7 +21,7 @@ from triplec.offices.services import (
     CalendarError,
     holiday_add,
     holiday_delete,
-    load_national_holidays,
+    holidays_load_national,
     office_update_hours,
 )
 
@@ -122,6 +122,6 @@ def office_holiday_delete(request, pk: int):
 @require_POST
 def office_national_holidays(request):
     office = _office(request)
-    added = load_national_holidays(actor=request.user, channel="web")
+    added = holidays_load_national(actor=request.user, channel="web")
     messages.success(request, _("National holidays of this year and next loaded: %(n)s new days.") % {"n": added})
     return redirect(_back(office))

@@ -1,6 +1,6 @@
 """What the bot says, in Indonesian. Pure functions of data: no database writes, easy to read and test.
 
-A reply is (kind, payload) for `messaging.services.enqueue_message`: "text", "buttons" (up to 3) or "list" (up
+A reply is (kind, payload) for `messaging.services.message_enqueue`: "text", "buttons" (up to 3) or "list" (up
 to 10 rows). Interactive messages always carry a numbered fallback in their body, so a taxpayer on an old phone
 can answer with a digit.
 """

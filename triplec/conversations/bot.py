@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from triplec.audit.services import audit_record
 from triplec.billing.messages import render_billing_message
-from triplec.billing.services import BillingError, issue_billing_code
+from triplec.billing.services import BillingError, billing_code_issue
 from triplec.bot.nlu.classifier import INTENTS, Classification, classify
 from triplec.bot.nlu.policy import clarification_options, needs_clarification
 from triplec.core.masking import mask_contact, mask_phone
@@ -35,7 +35,7 @@ from triplec.ledger.models import SuratPaksa, SuratTeguran
 from triplec.ledger.payments import check_payment_claim
 from triplec.ledger.selectors import owed_documents
 from triplec.messaging.models import InboundMessage, Lane
-from triplec.messaging.services import enqueue_message
+from triplec.messaging.services import message_enqueue
 from triplec.taxpayers.models import Contact, ContactSource, ContactStatus
 from triplec.taxpayers.services import contact_set_status
 
@@ -58,12 +58,12 @@ from .identity import (
 )
 from .models import CHALLENGE_KINDS, BotTurn, Conversation, ConversationState, TaskKind
 from .services import (
-    cancel_queued_bulk,
     conversation_event,
     conversation_handoff,
     conversation_lock,
     identity_failure,
     identity_success,
+    queued_bulk_cancel,
     staff_task_create,
 )
 
@@ -163,7 +163,7 @@ def _send(turn: Turn) -> None:
     to = f"+{peer.wa_id}" if peer.wa_id else peer.user_id
     outbound = []
     for n, reply in enumerate(turn.replies, 1):
-        message = enqueue_message(
+        message = message_enqueue(
             channel=c.channel,
             to=to,
             kind=reply.kind,
@@ -619,7 +619,7 @@ def _kode_billing(turn: Turn, result: Classification) -> None:
 
 def _issue(turn: Turn, contact: Contact, documents: list) -> None:
     try:
-        result = issue_billing_code(taxpayer=contact.taxpayer, documents=documents, channel="bot")
+        result = billing_code_issue(taxpayer=contact.taxpayer, documents=documents, channel="bot")
     except BillingError as exc:
         turn.say(answers.billing_failed(exc.message, exc.transient))
         turn.action = "billing_failed"
@@ -700,7 +700,7 @@ def _berhenti(turn: Turn, result: Classification) -> None:
     contacts = [x for x in turn.identity.contacts if x.status == ContactStatus.ACTIVE]
     for contact in contacts:
         _status_by_taxpayer(contact, ContactStatus.OPTED_OUT, "Permintaan berhenti melalui WhatsApp")
-    cancel_queued_bulk(
+    queued_bulk_cancel(
         channel_id=c.channel_id,
         wa_id=peer.wa_id,
         user_id=peer.user_id,
@@ -750,7 +750,7 @@ def _salah_nomor(turn: Turn, result: Classification) -> None:
             f"dilaporkan bukan milik {initials(contact.taxpayer.name)} "
             f"({contact.taxpayer.npwp_masked}); perbarui kontak",
         )
-    cancel_queued_bulk(channel_id=c.channel_id, wa_id=peer.wa_id, user_id=peer.user_id, reason="Nomor WhatsApp salah")
+    queued_bulk_cancel(channel_id=c.channel_id, wa_id=peer.wa_id, user_id=peer.user_id, reason="Nomor WhatsApp salah")
     conversation_event(conversation=c, kind="wrong_number", text=Phrase("%(n)s contacts", n=len(contacts)), at=turn.now)
     c.taxpayer, c.verified_taxpayer, c.verified_at = None, None, None
     turn.say(answers.wrong_number())

@@ -264,7 +264,7 @@ def identity_unlock(*, contact: Contact, actor) -> None:
         )
 
 
-def cancel_queued_bulk(*, channel_id: int, wa_id: str, user_id: str, reason: str) -> int:
+def queued_bulk_cancel(*, channel_id: int, wa_id: str, user_id: str, reason: str) -> int:
     """Messages of campaigns still waiting in the outbox for this number are failed at once with the reason
     (opt-out, wrong number): "stop" means stop now, not after the queue drains. Replies are left alone."""
     q = Q(pk__in=[])

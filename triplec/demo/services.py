@@ -36,7 +36,7 @@ from triplec.ledger.models import (
     add_months,
 )
 from triplec.offices.models import Office
-from triplec.offices.services import load_national_holidays
+from triplec.offices.services import holidays_load_national
 from triplec.taxpayers.models import (
     Contact,
     ContactChange,
@@ -175,7 +175,7 @@ def _office(today: dt.date) -> Office:
     office, _ = Office.objects.update_or_create(
         code=OFFICE["code"], defaults={k: v for k, v in OFFICE.items() if k != "code"}
     )
-    load_national_holidays(years=[today.year, today.year + 1], channel="cli")
+    holidays_load_national(years=[today.year, today.year + 1], channel="cli")
     return office
 
 

@@ -109,7 +109,7 @@ def default_report_path(path_or_fileobj: Any, filename: str, run_id: int) -> str
     return str(folder / f"{run_id}-{safe}.errors.csv")
 
 
-def run_import(
+def import_run(
     *,
     kind: str,
     path_or_fileobj: str | os.PathLike | BinaryIO,

@@ -12,7 +12,7 @@ from triplec.conversations.models import HUMAN_STATES, Conversation, Conversatio
 from triplec.messaging.models import Peer
 from triplec.messaging.signals import inbound_message_received, message_status_changed
 
-from .services import announce, auto_assign
+from .services import announce, inbox_auto_assign
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def inbound(sender, message, peer, **kwargs) -> None:
         if conversation is None:
             return
         if conversation.state in HUMAN_STATES and conversation.assigned_to_id is None:
-            auto_assign(conversation=conversation)
+            inbox_auto_assign(conversation=conversation)
             conversation.refresh_from_db()
         with transaction.atomic():
             announce(conversation, "inbox.message", inbound=message.pk, wamid=message.wamid)

@@ -19,24 +19,24 @@ from django.utils import timezone
 from triplec.accounts.permissions import require
 from triplec.audit.services import audit_record
 from triplec.billing.messages import MessageNotSent, send_billing_code
-from triplec.billing.services import BillingError, amount_from_form, issue_billing_code
+from triplec.billing.services import BillingError, amount_from_form, billing_code_issue
 from triplec.conversations.identity import identity_confirmed
 from triplec.conversations.models import HUMAN_STATES, Conversation, ConversationState
 from triplec.conversations.services import (
     ConversationError,
-    cancel_queued_bulk,
     conversation_assign,
     conversation_audit,
     conversation_event,
     conversation_officer_replied,
     conversation_reopen,
     conversation_resolve,
+    queued_bulk_cancel,
 )
 from triplec.core.phrases import Phrase
 from triplec.events.bus import publish
 from triplec.ledger.models import DebtDocument
 from triplec.messaging.models import Lane, OutboundMessage, Template, TemplateStatus
-from triplec.messaging.services import MessagingError, enqueue_message
+from triplec.messaging.services import MessagingError, message_enqueue
 from triplec.taxpayers.models import ContactStatus
 from triplec.taxpayers.selectors import contacts_of_peer
 from triplec.taxpayers.services import contact_set_status
@@ -124,7 +124,7 @@ def models_nulls_first(field: str):
     return F(field).asc(nulls_first=True)
 
 
-def auto_assign(*, conversation: Conversation, now: dt.datetime | None = None):
+def inbox_auto_assign(*, conversation: Conversation, now: dt.datetime | None = None):
     """Give a waiting, unassigned conversation to an officer. Returns the officer, or None (it stays in the
     office's unassigned queue, where any officer can take it)."""
     with transaction.atomic():
@@ -145,7 +145,7 @@ def auto_assign(*, conversation: Conversation, now: dt.datetime | None = None):
     return officer
 
 
-def assign(*, conversation: Conversation, officer, actor) -> Conversation:
+def inbox_assign(*, conversation: Conversation, officer, actor) -> Conversation:
     """Manual (re)assignment, or an officer taking an unassigned conversation. Audited by conversation_assign."""
     _may(actor, "inbox.reply" if officer == actor else "inbox.manage", conversation)
     if officer.office_id != conversation.office_id or not officer.has_role(*OFFICER_ROLES):
@@ -164,7 +164,7 @@ def assign(*, conversation: Conversation, officer, actor) -> Conversation:
 
 
 @transaction.atomic
-def set_availability(*, user, available: bool, capacity: int | None = None) -> OfficerStatus:
+def officer_availability_set(*, user, available: bool, capacity: int | None = None) -> OfficerStatus:
     require(user, "inbox.reply")
     status, _ = OfficerStatus.objects.get_or_create(user=user)
     status.available = available
@@ -185,13 +185,13 @@ def set_availability(*, user, available: bool, capacity: int | None = None) -> O
     return status
 
 
-def assign_waiting(*, office_id: int) -> int:
+def inbox_assign_waiting(*, office_id: int) -> int:
     """Hand out the office's waiting, unassigned conversations (an officer came on duty)."""
     n = 0
     for c in Conversation.objects.filter(
         office_id=office_id, assigned_to__isnull=True, state=ConversationState.WAITING_OFFICER
     ).order_by("handed_off_at", "id"):
-        if auto_assign(conversation=c) is None:
+        if inbox_auto_assign(conversation=c) is None:
             break
         n += 1
     return n
@@ -212,7 +212,9 @@ def _check_sendable(conversation: Conversation) -> None:
         raise InboxError(f"Kontak berstatus {blocked.get_status_display()}; pesan tidak dikirim")
 
 
-def send_reply(*, conversation: Conversation, actor, text: str, now: dt.datetime | None = None) -> OutboundMessage:
+def inbox_reply_send(
+    *, conversation: Conversation, actor, text: str, now: dt.datetime | None = None
+) -> OutboundMessage:
     """Free text from the officer: only while the taxpayer's 24-hour window is open (Meta's rule)."""
     _may(actor, "inbox.reply", conversation)
     now = now or timezone.now()
@@ -227,7 +229,7 @@ def send_reply(*, conversation: Conversation, actor, text: str, now: dt.datetime
     return _enqueue(conversation, actor, now, kind="text", payload={"text": text})
 
 
-def send_template(
+def inbox_template_send(
     *, conversation: Conversation, actor, template: Template, params, now: dt.datetime | None = None
 ) -> OutboundMessage:
     """An approved template: the only way to write first, or again after the window closed."""
@@ -246,7 +248,7 @@ def send_template(
 def _enqueue(conversation: Conversation, actor, now: dt.datetime, **kwargs) -> OutboundMessage:
     with transaction.atomic():
         try:
-            message = enqueue_message(
+            message = message_enqueue(
                 channel=conversation.channel,
                 to=_recipient(conversation),
                 idempotency_key=f"inbox:{conversation.pk}:{uuid.uuid4().hex}",
@@ -261,12 +263,12 @@ def _enqueue(conversation: Conversation, actor, now: dt.datetime, **kwargs) -> O
             conversation = conversation_assign(conversation=conversation, officer=actor, actor=actor)
         conversation_officer_replied(conversation=conversation, at=now)
         conversation.refresh_from_db()
-        record_sla(conversation=conversation, now=now)
+        inbox_sla_record(conversation=conversation, now=now)
         announce(conversation, "inbox.message", outbound=message.pk)
     return message
 
 
-def fill_quick_reply(reply: QuickReply, *, conversation: Conversation, actor) -> str:
+def quick_reply_fill(reply: QuickReply, *, conversation: Conversation, actor) -> str:
     """Replace the known variables; unknown ones stay visible so the officer sees what to fill in."""
     _may(actor, "inbox.reply", conversation)
     values = {
@@ -318,7 +320,7 @@ def quick_reply_delete(*, reply: QuickReply, actor) -> None:
 
 # --- notes, state, contact ------------------------------------------------------------------------------------
 @transaction.atomic
-def add_note(*, conversation: Conversation, actor, text: str):
+def inbox_note_add(*, conversation: Conversation, actor, text: str):
     """An internal note: in the timeline for staff, never sent to the taxpayer."""
     _may(actor, "inbox.reply", conversation)
     text = (text or "").strip()
@@ -330,7 +332,7 @@ def add_note(*, conversation: Conversation, actor, text: str):
 
 
 @transaction.atomic
-def resolve(*, conversation: Conversation, actor, now: dt.datetime | None = None) -> Conversation:
+def inbox_resolve(*, conversation: Conversation, actor, now: dt.datetime | None = None) -> Conversation:
     _may(actor, "inbox.reply", conversation)
     now = now or timezone.now()
     conversation = (
@@ -341,13 +343,13 @@ def resolve(*, conversation: Conversation, actor, now: dt.datetime | None = None
     if conversation.state == ConversationState.RESOLVED:
         return conversation
     conversation_resolve(conversation=conversation, now=now, actor=actor)
-    record_sla(conversation=conversation, now=now)
+    inbox_sla_record(conversation=conversation, now=now)
     announce(conversation, "inbox.conversation")
     return conversation
 
 
 @transaction.atomic
-def reopen(*, conversation: Conversation, actor) -> Conversation:
+def inbox_reopen(*, conversation: Conversation, actor) -> Conversation:
     _may(actor, "inbox.reply", conversation)
     try:
         conversation = conversation_reopen(conversation=conversation, actor=actor)
@@ -362,7 +364,7 @@ def reopen(*, conversation: Conversation, actor) -> Conversation:
 
 
 @transaction.atomic
-def set_contact_status(*, conversation: Conversation, actor, status: str, reason: str) -> int:
+def inbox_contact_status_set(*, conversation: Conversation, actor, status: str, reason: str) -> int:
     """Wrong number or opt-out for every registered contact of this WhatsApp number; queued campaign messages
     to it are cancelled at once. Returns how many contacts changed."""
     _may(actor, "contact.change_status", conversation)
@@ -374,7 +376,7 @@ def set_contact_status(*, conversation: Conversation, actor, status: str, reason
     for contact in contacts:
         contact_set_status(contact=contact, status=status, reason=reason, actor=actor, channel="web")
     peer = conversation.peer
-    cancel_queued_bulk(
+    queued_bulk_cancel(
         channel_id=conversation.channel_id,
         wa_id=peer.wa_id,
         user_id=peer.user_id,
@@ -388,7 +390,7 @@ def set_contact_status(*, conversation: Conversation, actor, status: str, reason
 
 
 # --- billing --------------------------------------------------------------------------------------------------
-def issue_and_send_billing(
+def inbox_billing_code_send(
     *, conversation: Conversation, actor, document_ids: list[int], amount: str | int | None = None
 ):
     """Issue a billing code for the chosen documents of the conversation's taxpayer (their whole balance, or the
@@ -402,7 +404,7 @@ def issue_and_send_billing(
         raise InboxError("Pilih minimal satu dokumen tagihan wajib pajak ini")
     try:
         chosen = amount if isinstance(amount, int) or amount is None else amount_from_form(amount)
-        result = issue_billing_code(taxpayer=taxpayer, documents=docs, actor=actor, channel="web", amount=chosen)
+        result = billing_code_issue(taxpayer=taxpayer, documents=docs, actor=actor, channel="web", amount=chosen)
     except BillingError as exc:
         raise InboxError(str(exc)) from None
     code = result.billing_code
@@ -422,7 +424,7 @@ def issue_and_send_billing(
 
 
 # --- service levels -------------------------------------------------------------------------------------------
-def record_sla(*, conversation: Conversation, now: dt.datetime) -> SlaRecord:
+def inbox_sla_record(*, conversation: Conversation, now: dt.datetime) -> SlaRecord:
     """Store the conversation's office-hours figures for the reports (updated at reply and at resolve)."""
     c = clocks(conversation, now=now)
     record, _ = SlaRecord.objects.update_or_create(

@@ -214,10 +214,10 @@ def _action_view(service, ok: str, *text_fields: str):
     return view
 
 
-reply = _action_view(services.send_reply, gettext_lazy("Message queued."), "text")
-note = _action_view(services.add_note, gettext_lazy("Note saved."), "text")
-resolve = _action_view(services.resolve, gettext_lazy("Conversation resolved."))
-reopen = _action_view(services.reopen, gettext_lazy("Conversation reopened."))
+reply = _action_view(services.inbox_reply_send, gettext_lazy("Message queued."), "text")
+note = _action_view(services.inbox_note_add, gettext_lazy("Note saved."), "text")
+resolve = _action_view(services.inbox_resolve, gettext_lazy("Conversation resolved."))
+reopen = _action_view(services.inbox_reopen, gettext_lazy("Conversation reopened."))
 
 
 @login_required
@@ -236,7 +236,7 @@ def send_template(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             nh = len(placeholders(template.header_text)) if template.header_type == "TEXT" else 0
             params = {"header": values[:nh], "body": values[nh:]}
-        services.send_template(conversation=conversation, actor=actor, template=template, params=params)
+        services.inbox_template_send(conversation=conversation, actor=actor, template=template, params=params)
 
     return _act(request, pk, go, _("Template queued."))
 
@@ -257,7 +257,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
             raise services.InboxError("Petugas tidak ditemukan")
         if not allowed(actor, "inbox.manage") and conversation.assigned_to_id not in (None, actor.pk):
             raise Http404
-        services.assign(conversation=conversation, officer=officer, actor=actor)
+        services.inbox_assign(conversation=conversation, officer=officer, actor=actor)
 
     return _act(request, pk, go, _("Conversation assigned."))
 
@@ -269,7 +269,7 @@ def billing(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        services.issue_and_send_billing,
+        services.inbox_billing_code_send,
         _("Billing code issued and queued."),
         document_ids=ids,
         amount=request.POST.get("amount"),
@@ -285,7 +285,7 @@ def contact_status(request: HttpRequest, pk: int) -> HttpResponse:
     reason = request.POST.get("reason", "").strip()[:300] or (
         "Nomor salah (dari kotak masuk)" if status == ContactStatus.WRONG_NUMBER else "Menolak pesan WhatsApp"
     )
-    return _act(request, pk, services.set_contact_status, _("Contact status changed."), status=status, reason=reason)
+    return _act(request, pk, services.inbox_contact_status_set, _("Contact status changed."), status=status, reason=reason)
 
 
 @login_required
@@ -293,7 +293,7 @@ def contact_status(request: HttpRequest, pk: int) -> HttpResponse:
 def quick_reply_fill(request: HttpRequest, pk: int, reply_pk: int) -> JsonResponse:
     c = conversation_for(_inbox_user(request), pk)
     reply_obj = get_object_or_404(QuickReply, pk=reply_pk, office=c.office)
-    return JsonResponse({"text": services.fill_quick_reply(reply_obj, conversation=c, actor=request.user)})
+    return JsonResponse({"text": services.quick_reply_fill(reply_obj, conversation=c, actor=request.user)})
 
 
 @login_required
@@ -338,13 +338,13 @@ def availability(request: HttpRequest) -> HttpResponse:
         raise Http404
     capacity = request.POST.get("capacity", "")
     try:
-        services.set_availability(
+        services.officer_availability_set(
             user=user,
             available=request.POST.get("available") == "1",
             capacity=int(capacity) if capacity.isdigit() else None,
         )
         if request.POST.get("available") == "1":
-            services.assign_waiting(office_id=user.office_id)
+            services.inbox_assign_waiting(office_id=user.office_id)
     except services.InboxError as exc:
         messages.error(request, str(exc))
     return redirect("inbox:inbox")

@@ -37,7 +37,7 @@ from triplec.taxpayers.models import Taxpayer
 
 from .models import ClaimStatus, DebtDocument, DocumentState, MatchMethod, Payment, PaymentAllocation, PaymentClaim
 from .selectors import OWED_STATES, is_owed
-from .services import close_settled_teguran
+from .services import teguran_close_settled
 from .signals import IssuedCode, billing_codes_paid, billing_codes_wanted, payments_applied
 
 log = logging.getLogger(__name__)
@@ -735,7 +735,7 @@ def _record_chunk_done(
     plans: list[_Plan], docs: dict[int, _Doc], cleared_again: set[int], *, now, actor, channel, notify
 ) -> None:
     """Close the Teguran the chunk settled, confirm "sudah bayar" claims, one audit entry, receipts after commit."""
-    closed = close_settled_teguran(
+    closed = teguran_close_settled(
         [d.id for d in docs.values() if d.dirty and d.amount_due == 0] + list(cleared_again), at=now
     )
     _confirm_claims(plans, now)
@@ -837,7 +837,7 @@ def assign_payment(
     payment.taxpayer_id, payment.office_id = docs[0].taxpayer_id, docs[0].office_id
     payment.match_method, payment.matched_at, payment.overpaid_amount = MatchMethod.MANUAL, now, remaining
     payment.save(update_fields=["taxpayer", "office", "match_method", "matched_at", "overpaid_amount"])
-    close_settled_teguran([d.pk for d in owed if d.amount_due == 0], at=now)
+    teguran_close_settled([d.pk for d in owed if d.amount_due == 0], at=now)
     audit_record(
         action="payment.assign",
         actor=actor,

@@ -32,7 +32,7 @@ class ClearingError(Exception):
         self.message = message
 
 
-def close_settled_teguran(document_ids: Iterable[int], *, at: dt.datetime | None = None) -> list[int]:
+def teguran_close_settled(document_ids: Iterable[int], *, at: dt.datetime | None = None) -> list[int]:
     """Close every open Surat Teguran over these documents whose documents are no longer owed; returns their ids."""
     ids = list(set(document_ids))
     if not ids:
@@ -53,7 +53,7 @@ def close_settled_teguran(document_ids: Iterable[int], *, at: dt.datetime | None
 
 
 @transaction.atomic
-def clear_document(*, document: DebtDocument, actor=None, channel: str = "api", at: dt.datetime | None = None) -> bool:
+def document_clear(*, document: DebtDocument, actor=None, channel: str = "api", at: dt.datetime | None = None) -> bool:
     """The core system confirms a zero balance. Returns False when it was already cleared (idempotent).
 
     Refused when our ledger still shows money owed: the payment that settles it has not reached us yet,
@@ -76,7 +76,7 @@ def clear_document(*, document: DebtDocument, actor=None, channel: str = "api", 
     if document.paid_at is None:
         document.paid_at = now
     document.save(update_fields=["state", "cleared_at", "paid_at", "updated_at"])
-    close_settled_teguran([document.pk], at=now)
+    teguran_close_settled([document.pk], at=now)
     audit_record(
         action="document.clear",
         actor=actor,

@@ -1,6 +1,6 @@
 """Writes of the WhatsApp channel: the channel of an office, enqueueing outbound messages, peers.
 
-`enqueue_message` is the one way anything in the product sends a WhatsApp message (campaigns, billing, the bot,
+`message_enqueue` is the one way anything in the product sends a WhatsApp message (campaigns, billing, the bot,
 the inbox): it only writes an outbox row; the dispatcher does the sending.
 """
 
@@ -104,7 +104,7 @@ def build_body(kind: str, payload: dict | None, template: Template | None, param
     raise MessagingError(f"unknown message kind {kind!r} (one of {', '.join(KINDS)})")
 
 
-def enqueue_message(
+def message_enqueue(
     *,
     channel: Channel,
     to: str,

@@ -136,7 +136,7 @@ def national_holidays(years: list[int]) -> list[tuple[dt.date, str]]:
 
 
 @transaction.atomic
-def load_national_holidays(*, years: list[int] | None = None, actor=None, channel: str = "cli") -> int:
+def holidays_load_national(*, years: list[int] | None = None, actor=None, channel: str = "cli") -> int:
     """Load the national holidays of this year and next (or `years`) for every office; idempotent. Returns how
     many days were added."""
     if years is None:

@@ -82,9 +82,9 @@ def peak_rss_mb():
     return round(kb / 1024, 1)
 
 django.setup()
-from triplec.imports.services import run_import
+from triplec.imports.services import import_run
 started = time.perf_counter()
-result = run_import(kind=sys.argv[2], path_or_fileobj=sys.argv[1], channel="cli", report_path=os.devnull)
+result = import_run(kind=sys.argv[2], path_or_fileobj=sys.argv[1], channel="cli", report_path=os.devnull)
 print(json.dumps({"seconds": round(time.perf_counter() - started, 3), "exit_code": result.exit_code,
                   "message": result.message,
                   "peak_rss_mb": peak_rss_mb()}))

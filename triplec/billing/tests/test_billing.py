@@ -13,7 +13,7 @@ from triplec.billing.gateways import (
 )
 from triplec.billing.messages import render_billing_message
 from triplec.billing.models import BillingCode, ExchangeOutcome, GatewayExchange
-from triplec.billing.services import BillingError, issue_billing_code
+from triplec.billing.services import BillingError, billing_code_issue
 from triplec.ledger.payments import PaymentRow, record_payment
 from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
 
@@ -35,7 +35,7 @@ def test_it_issues_fifteen_digit_codes_starting_with_zero_to_three(taxpayer):
     for _ in range(40):
         request_docs = [make_document(taxpayer)]
         codes.add(
-            issue_billing_code(taxpayer=taxpayer, documents=request_docs, gateway=gateway(), now=T0).billing_code.code
+            billing_code_issue(taxpayer=taxpayer, documents=request_docs, gateway=gateway(), now=T0).billing_code.code
         )
     assert len(codes) == 40
     assert all(re.fullmatch(r"[0-3]\d{14}", c) for c in codes)
@@ -43,11 +43,11 @@ def test_it_issues_fifteen_digit_codes_starting_with_zero_to_three(taxpayer):
 
 def test_it_stores_the_expiry_the_issuer_returns(taxpayer):
     doc = make_document(taxpayer)
-    code = issue_billing_code(
+    code = billing_code_issue(
         taxpayer=taxpayer, documents=[doc], gateway=gateway(validity_hours=48), now=T0
     ).billing_code
     assert code.issued_at == T0 and code.expires_at == T0 + dt.timedelta(hours=48)
-    default = issue_billing_code(
+    default = billing_code_issue(
         taxpayer=taxpayer, documents=[make_document(taxpayer)], gateway=gateway(), now=T0
     ).billing_code
     assert default.expires_at == T0 + dt.timedelta(hours=168)
@@ -56,7 +56,7 @@ def test_it_stores_the_expiry_the_issuer_returns(taxpayer):
 def test_it_covers_several_documents_with_one_code_and_logs_the_exchange(taxpayer):
     docs = [make_document(taxpayer, amount=100_000), make_document(taxpayer, amount=250_000)]
     clerk = make_user("clerk", "collection_staff", office=taxpayer.office)
-    result = issue_billing_code(taxpayer=taxpayer, documents=docs, actor=clerk, gateway=gateway(), now=T0)
+    result = billing_code_issue(taxpayer=taxpayer, documents=docs, actor=clerk, gateway=gateway(), now=T0)
     code = result.billing_code
     assert result.created and code.amount == 350_000
     assert sorted(i.document_number for i in code.items.all()) == sorted(d.number for d in docs)
@@ -69,28 +69,28 @@ def test_it_covers_several_documents_with_one_code_and_logs_the_exchange(taxpaye
 
 def test_it_returns_the_same_code_for_the_same_open_items_until_it_expires(taxpayer):
     docs = [make_document(taxpayer), make_document(taxpayer)]
-    first = issue_billing_code(taxpayer=taxpayer, documents=docs, gateway=gateway(), now=T0)
+    first = billing_code_issue(taxpayer=taxpayer, documents=docs, gateway=gateway(), now=T0)
     later = T0 + dt.timedelta(hours=100)
-    again = issue_billing_code(taxpayer=taxpayer, documents=list(reversed(docs)), gateway=gateway(later), now=later)
+    again = billing_code_issue(taxpayer=taxpayer, documents=list(reversed(docs)), gateway=gateway(later), now=later)
     assert not again.created and again.billing_code == first.billing_code
     assert GatewayExchange.objects.count() == 1
     expired = T0 + dt.timedelta(hours=168)
-    renewed = issue_billing_code(taxpayer=taxpayer, documents=docs, gateway=gateway(expired), now=expired)
+    renewed = billing_code_issue(taxpayer=taxpayer, documents=docs, gateway=gateway(expired), now=expired)
     assert renewed.created and renewed.billing_code.code != first.billing_code.code
     assert renewed.billing_code.expires_at == expired + dt.timedelta(hours=168)
 
 
 def test_it_reissues_when_the_stored_expiry_has_passed(taxpayer):
     doc = make_document(taxpayer)
-    first = issue_billing_code(taxpayer=taxpayer, documents=[doc], gateway=SimulatedDjpGateway()).billing_code
+    first = billing_code_issue(taxpayer=taxpayer, documents=[doc], gateway=SimulatedDjpGateway()).billing_code
     BillingCode.objects.filter(pk=first.pk).update(expires_at=first.issued_at - dt.timedelta(seconds=1))
-    second = issue_billing_code(taxpayer=taxpayer, documents=[doc], gateway=SimulatedDjpGateway())
+    second = billing_code_issue(taxpayer=taxpayer, documents=[doc], gateway=SimulatedDjpGateway())
     assert second.created and second.billing_code.pk != first.pk
 
 
 def test_it_issues_a_new_code_after_a_partial_payment(taxpayer):
     doc = make_document(taxpayer, amount=1_000_000)
-    first = issue_billing_code(taxpayer=taxpayer, documents=[doc], gateway=SimulatedDjpGateway()).billing_code
+    first = billing_code_issue(taxpayer=taxpayer, documents=[doc], gateway=SimulatedDjpGateway()).billing_code
     record_payment(
         PaymentRow(
             ntpn="0123456789ABCDEF",
@@ -105,19 +105,19 @@ def test_it_issues_a_new_code_after_a_partial_payment(taxpayer):
         )
     )
     doc.refresh_from_db()
-    second = issue_billing_code(taxpayer=taxpayer, documents=[doc], gateway=SimulatedDjpGateway()).billing_code
+    second = billing_code_issue(taxpayer=taxpayer, documents=[doc], gateway=SimulatedDjpGateway()).billing_code
     assert second.pk != first.pk and second.amount == 600_000
 
 
 def test_it_refuses_paid_or_foreign_documents(taxpayer):
     other = make_taxpayer(taxpayer.office, name="Siti")
     with pytest.raises(BillingError, match="bukan milik"):
-        issue_billing_code(taxpayer=taxpayer, documents=[make_document(other)], gateway=gateway())
+        billing_code_issue(taxpayer=taxpayer, documents=[make_document(other)], gateway=gateway())
     paid = make_document(taxpayer, amount_due=0, state="paid")
     with pytest.raises(BillingError, match="sudah lunas"):
-        issue_billing_code(taxpayer=taxpayer, documents=[paid], gateway=gateway())
+        billing_code_issue(taxpayer=taxpayer, documents=[paid], gateway=gateway())
     with pytest.raises(BillingError):
-        issue_billing_code(taxpayer=taxpayer, documents=[], gateway=gateway())
+        billing_code_issue(taxpayer=taxpayer, documents=[], gateway=gateway())
     assert not BillingCode.objects.exists()
 
 
@@ -143,10 +143,10 @@ class BadCodeGateway(BillingGateway):
 def test_it_tells_transient_from_permanent_issuer_errors_and_logs_both(taxpayer):
     doc = make_document(taxpayer)
     with pytest.raises(BillingError) as exc:
-        issue_billing_code(taxpayer=taxpayer, documents=[doc], gateway=FailingGateway(TransientGatewayError("timeout")))
+        billing_code_issue(taxpayer=taxpayer, documents=[doc], gateway=FailingGateway(TransientGatewayError("timeout")))
     assert exc.value.transient
     with pytest.raises(BillingError) as exc:
-        issue_billing_code(
+        billing_code_issue(
             taxpayer=taxpayer, documents=[doc], gateway=FailingGateway(PermanentGatewayError("KAP salah"))
         )
     assert not exc.value.transient and exc.value.message == "KAP salah"
@@ -156,14 +156,14 @@ def test_it_tells_transient_from_permanent_issuer_errors_and_logs_both(taxpayer)
 
 def test_it_never_stores_a_code_outside_the_djp_range(taxpayer):
     with pytest.raises(BillingError, match="0–3"):
-        issue_billing_code(taxpayer=taxpayer, documents=[make_document(taxpayer)], gateway=BadCodeGateway())
+        billing_code_issue(taxpayer=taxpayer, documents=[make_document(taxpayer)], gateway=BadCodeGateway())
     assert not BillingCode.objects.exists()
     assert GatewayExchange.objects.get().outcome == ExchangeOutcome.PERMANENT
 
 
 def test_it_renders_the_message_with_the_expiry_in_wita_and_kas_negara_only(taxpayer):
     doc = make_document(taxpayer, amount=1_234_567)
-    code = issue_billing_code(taxpayer=taxpayer, documents=[doc], gateway=gateway(), now=T0).billing_code
+    code = billing_code_issue(taxpayer=taxpayer, documents=[doc], gateway=gateway(), now=T0).billing_code
     text = render_billing_message(code).text
     # T0 + 168 h = 27 Nov 2026 01:00 UTC = 09.00 WITA
     assert "27 November 2026 pukul 09.00 WITA" in text
@@ -183,7 +183,7 @@ def test_it_refuses_the_real_gateway_until_it_is_configured(settings):
 def test_it_issues_a_code_for_a_chosen_part_of_the_balance_oldest_document_first(taxpayer):
     older = make_document(taxpayer, amount=1_000_000, issue_date=dt.date(2026, 3, 1))
     newer = make_document(taxpayer, amount=2_000_000, issue_date=dt.date(2026, 6, 1))
-    code = issue_billing_code(
+    code = billing_code_issue(
         taxpayer=taxpayer, documents=[newer, older], amount=1_500_000, gateway=SimulatedDjpGateway()
     ).billing_code
     assert code.amount == 1_500_000
@@ -191,7 +191,7 @@ def test_it_issues_a_code_for_a_chosen_part_of_the_balance_oldest_document_first
         (older.number, 1_000_000),
         (newer.number, 500_000),
     ]
-    whole = issue_billing_code(taxpayer=taxpayer, documents=[older, newer], gateway=SimulatedDjpGateway()).billing_code
+    whole = billing_code_issue(taxpayer=taxpayer, documents=[older, newer], gateway=SimulatedDjpGateway()).billing_code
     assert whole.pk != code.pk and whole.amount == 3_000_000  # the part has its own code
 
 
@@ -200,7 +200,7 @@ def test_it_refuses_an_amount_above_the_balance_of_the_chosen_documents(taxpayer
     make_document(taxpayer, amount=5_000_000)  # not chosen: does not raise the bound
     for amount in (1_000_001, 0, -5):
         with pytest.raises(BillingError, match="Jumlah"):
-            issue_billing_code(taxpayer=taxpayer, documents=[doc], amount=amount, gateway=SimulatedDjpGateway())
+            billing_code_issue(taxpayer=taxpayer, documents=[doc], amount=amount, gateway=SimulatedDjpGateway())
     assert not BillingCode.objects.exists()
 
 
@@ -209,7 +209,7 @@ def test_it_applies_a_payment_of_a_partial_code_to_the_documents_on_it(taxpayer)
 
     older = make_document(taxpayer, amount=1_000_000, issue_date=dt.date(2026, 3, 1))
     newer = make_document(taxpayer, amount=2_000_000, issue_date=dt.date(2026, 6, 1))
-    code = issue_billing_code(
+    code = billing_code_issue(
         taxpayer=taxpayer, documents=[older, newer], amount=400_000, gateway=SimulatedDjpGateway()
     ).billing_code
     record_payment(

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from triplec.billing.gateways import SimulatedDjpGateway
 from triplec.billing.messages import MessageNotSent, send_billing_code
-from triplec.billing.services import issue_billing_code
+from triplec.billing.services import billing_code_issue
 from triplec.ledger.payments import PaymentRow, record_payment
 from triplec.messaging import dispatcher as dispatcher_module
 from triplec.messaging.dispatcher import Dispatcher
@@ -70,7 +70,7 @@ def test_it_sends_the_code_as_free_text_inside_the_window_and_as_a_template_outs
         header_text="Kode Billing {{1}}",
     )
     doc = make_document(taxpayer)
-    code = issue_billing_code(taxpayer=taxpayer, documents=[doc], gateway=SimulatedDjpGateway()).billing_code
+    code = billing_code_issue(taxpayer=taxpayer, documents=[doc], gateway=SimulatedDjpGateway()).billing_code
     outside = send_billing_code(billing_code=code)
     assert outside.kind == "template" and outside.template.name == "kode_billing_v1"
     OutboundMessage.objects.all().delete()
@@ -84,7 +84,7 @@ def test_it_sends_the_code_as_free_text_inside_the_window_and_as_a_template_outs
 def test_it_never_sends_debt_detail_to_an_unverified_number():
     taxpayer = taxpayer_with_contact(verified=False)
     make_channel(office=taxpayer.office)
-    code = issue_billing_code(
+    code = billing_code_issue(
         taxpayer=taxpayer, documents=[make_document(taxpayer)], gateway=SimulatedDjpGateway()
     ).billing_code
     with pytest.raises(MessageNotSent, match="belum terverifikasi"):
@@ -96,7 +96,7 @@ def test_it_never_sends_debt_detail_to_an_unverified_number():
 def test_it_says_why_when_no_template_is_approved_and_the_window_is_closed():
     taxpayer = taxpayer_with_contact()
     make_channel(office=taxpayer.office)
-    code = issue_billing_code(
+    code = billing_code_issue(
         taxpayer=taxpayer, documents=[make_document(taxpayer)], gateway=SimulatedDjpGateway()
     ).billing_code
     with pytest.raises(MessageNotSent, match="belum disetujui"):
@@ -138,7 +138,7 @@ def test_it_escapes_the_taxpayers_name_in_the_billing_and_receipt_texts():
     taxpayer.name = "CV *Sinar* _Timur_"
     taxpayer.save(update_fields=["name"])
     doc = make_document(taxpayer)
-    code = issue_billing_code(taxpayer=taxpayer, documents=[doc], gateway=SimulatedDjpGateway()).billing_code
+    code = billing_code_issue(taxpayer=taxpayer, documents=[doc], gateway=SimulatedDjpGateway()).billing_code
     rendered = render_billing_message(code)
     assert "*Sinar*" not in rendered.text and "_Timur_" not in rendered.text
     assert "*Sinar*" not in str(rendered.templates)

@@ -1,4 +1,4 @@
-"""The set-based start writes exactly what the one-message path (`enqueue_message`) would write."""
+"""The set-based start writes exactly what the one-message path (`message_enqueue`) would write."""
 
 import datetime as dt
 import json

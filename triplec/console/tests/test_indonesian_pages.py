@@ -14,7 +14,7 @@ from triplec.audit.models import AuditEntry
 from triplec.conversations.models import ConversationEvent, ConversationState
 from triplec.conversations.services import conversation_event
 from triplec.core.phrases import Phrase
-from triplec.imports.services import run_import
+from triplec.imports.services import import_run
 from triplec.imports.tests.helpers import bad_check_digit
 from triplec.inbox.tests.factories import conversation, taxpayer_with_contact
 from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
@@ -130,7 +130,7 @@ def test_it_shows_an_import_report_written_in_english_in_indonesian(client, kasi
     path = tmp_path / "ketetapan.csv"
     path.write_text(header + "\n".join(rows) + "\n")
     with translation.override("en"):  # the importer used the English console
-        result = run_import(kind="debts", path_or_fileobj=str(path), actor=kasi, channel="web")
+        result = import_run(kind="debts", path_or_fileobj=str(path), actor=kasi, channel="web")
     assert (result.imported, result.rejected, result.warnings) == (1, 3, 1)
     assert "belongs to another taxpayer" in result.run.report_csv  # what the importer saw, in English
 

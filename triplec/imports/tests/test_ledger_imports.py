@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.management import CommandError, call_command
 
-from triplec.imports.services import run_import
+from triplec.imports.services import import_run
 from triplec.ledger.models import DebtDocument, Payment, SuratTeguran
 from triplec.tests.support import make_document, make_taxpayer
 
@@ -47,7 +47,7 @@ def test_it_imports_debt_documents_with_defaults_and_is_idempotent(taxpayer, wri
         + debt("00002/207/25/922/26", type="SKPKB", kjs="310", sanctions="250.000", due="28/02/2026")
         + "\n",
     )
-    first = run_import(kind="debts", path_or_fileobj=path)
+    first = import_run(kind="debts", path_or_fileobj=path)
     assert (first.imported, first.rejected, first.exit_code) == (2, 0, 0)
     stp = DebtDocument.objects.get(number="00001/107/25/922/26")
     assert (stp.taxpayer, stp.principal, stp.amount_due, stp.state) == (taxpayer, 1_250_000, 1_250_000, "open")
@@ -55,14 +55,14 @@ def test_it_imports_debt_documents_with_defaults_and_is_idempotent(taxpayer, wri
     assert (stp.period_start, stp.period_end) == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
     skpkb = DebtDocument.objects.get(number="00002/207/25/922/26")
     assert (skpkb.amount_due, skpkb.due_date) == (1_500_000, dt.date(2026, 2, 28))
-    second = run_import(kind="debts", path_or_fileobj=path)
+    second = import_run(kind="debts", path_or_fileobj=path)
     assert (second.imported, second.updated, second.unchanged) == (0, 0, 2)
 
 
 def test_it_updates_the_amount_still_payable_but_keeps_a_state_it_was_not_told(taxpayer, write):
-    run_import(kind="debts", path_or_fileobj=write("a.csv", DEBT_HEADER + debt() + "\n"))
+    import_run(kind="debts", path_or_fileobj=write("a.csv", DEBT_HEADER + debt() + "\n"))
     DebtDocument.objects.update(state="instalment")
-    result = run_import(kind="debts", path_or_fileobj=write("b.csv", DEBT_HEADER + debt(amount="500.000") + "\n"))
+    result = import_run(kind="debts", path_or_fileobj=write("b.csv", DEBT_HEADER + debt(amount="500.000") + "\n"))
     assert result.updated == 1
     document = DebtDocument.objects.get()
     assert (document.amount_due, document.state) == (500_000, "instalment")
@@ -87,7 +87,7 @@ def test_it_updates_the_amount_still_payable_but_keeps_a_state_it_was_not_told(t
 )
 def test_it_rejects_a_bad_debt_row_with_its_row_number(taxpayer, write, override, column, message):
     path = write("skp.csv", DEBT_HEADER + debt() + "\n" + debt("00009/107/25/922/26", **override) + "\n")
-    result = run_import(kind="debts", path_or_fileobj=path)
+    result = import_run(kind="debts", path_or_fileobj=path)
     assert (result.imported, result.rejected, result.exit_code) == (1, 1, 3)
     (line,) = report_rows(result.report_path)
     assert line["row"] == "3" and message in line["error"]
@@ -96,7 +96,7 @@ def test_it_rejects_a_bad_debt_row_with_its_row_number(taxpayer, write, override
 
 
 def test_it_warns_about_an_unusual_kjs_or_kap_but_imports_the_document(taxpayer, write):
-    result = run_import(
+    result = import_run(
         kind="debts", path_or_fileobj=write("skp.csv", DEBT_HEADER + debt(kjs="320", kap="411999") + "\n")
     )
     assert (result.imported, result.warnings) == (1, 1)
@@ -106,7 +106,7 @@ def test_it_warns_about_an_unusual_kjs_or_kap_but_imports_the_document(taxpayer,
 def test_it_refuses_a_document_number_that_belongs_to_another_taxpayer(taxpayer, office, write):
     other = make_taxpayer(office, "Lain", npwp15=npwp15(2))
     make_document(other, number="00001/107/25/922/26")
-    result = run_import(kind="debts", path_or_fileobj=write("skp.csv", DEBT_HEADER + debt() + "\n"))
+    result = import_run(kind="debts", path_or_fileobj=write("skp.csv", DEBT_HEADER + debt() + "\n"))
     assert result.rejected == 1 and "another taxpayer" in result.report[0].error
 
 
@@ -117,13 +117,13 @@ def test_it_imports_surat_teguran_covering_several_documents(taxpayer, write):
     make_document(taxpayer, number="A/1", issue_date=dt.date(2026, 1, 5))
     make_document(taxpayer, number="A/2", issue_date=dt.date(2026, 1, 5))
     path = write("st.csv", LETTER_HEADER + f'922,ST-1/2026,2026-08-03,{npwp15(1)},2026-08-06,"A/1; A/2"\n')
-    assert run_import(kind="letters", path_or_fileobj=path).imported == 1
+    assert import_run(kind="letters", path_or_fileobj=path).imported == 1
     letter = SuratTeguran.objects.get()
     assert set(letter.documents.values_list("number", flat=True)) == {"A/1", "A/2"}
     assert letter.surat_paksa_due_date == dt.date(2026, 8, 27)
-    assert run_import(kind="letters", path_or_fileobj=path).unchanged == 1
+    assert import_run(kind="letters", path_or_fileobj=path).unchanged == 1
     changed = write("st2.csv", LETTER_HEADER + f"922,ST-1/2026,2026-08-03,{npwp15(1)},,A/1\n")
-    assert run_import(kind="letters", path_or_fileobj=changed).updated == 1
+    assert import_run(kind="letters", path_or_fileobj=changed).updated == 1
     letter.refresh_from_db()
     assert letter.delivered_date == dt.date(2026, 8, 6)  # an empty cell never erases a delivery
     assert list(letter.documents.values_list("number", flat=True)) == ["A/1"]
@@ -141,7 +141,7 @@ def test_it_imports_surat_teguran_covering_several_documents(taxpayer, write):
 )
 def test_it_rejects_a_bad_letter_and_writes_nothing_of_it(taxpayer, write, line, message):
     make_document(taxpayer, number="A/1")
-    result = run_import(kind="letters", path_or_fileobj=write("st.csv", LETTER_HEADER + line + "\n"))
+    result = import_run(kind="letters", path_or_fileobj=write("st.csv", LETTER_HEADER + line + "\n"))
     assert (result.rejected, result.exit_code) == (1, 3)
     assert result.report[0].row == 2 and message in result.report[0].error
     assert not SuratTeguran.objects.exists()
@@ -163,7 +163,7 @@ def test_it_records_payments_through_the_ledger_and_reports_refusals(taxpayer, w
         f"1111222233336666,,{npwp15(1)},A/1,411125,300,-5,2026-09-01 10:00,BRI",
     ]
     path = write("bayar.csv", PAYMENT_HEADER + "\n".join(lines) + "\n")
-    result = run_import(kind="payments", path_or_fileobj=path)
+    result = import_run(kind="payments", path_or_fileobj=path)
     assert (result.imported, result.unchanged, result.rejected) == (1, 1, 5)
     payment = Payment.objects.get()
     assert (payment.ntpn, payment.amount) == ("0A1B2C3D4E5F6789", 1_000_000)
@@ -173,7 +173,7 @@ def test_it_records_payments_through_the_ledger_and_reports_refusals(taxpayer, w
     assert "starts with 0, 1, 2 or 3" in errors["6"]
     assert "more than 0" in errors["7"]
     assert "negative" in errors["8"]
-    again = run_import(kind="payments", path_or_fileobj=path)
+    again = import_run(kind="payments", path_or_fileobj=path)
     assert (again.imported, again.unchanged) == (0, 2)
     assert Payment.objects.count() == 1
 
@@ -210,7 +210,7 @@ def test_it_answers_office_b_importing_a_debt_for_an_office_922_npwp_exactly_as_
         + "\n"
     )
     report = write("report.csv", "")
-    result = run_import(kind="debts", path_or_fileobj=write("b.csv", rows), actor=staff_b, report_path=str(report))
+    result = import_run(kind="debts", path_or_fileobj=write("b.csv", rows), actor=staff_b, report_path=str(report))
     assert (result.imported, result.rejected) == (0, 2)
     known, unknown = report_rows(report)
     strip = lambda r: {k: v for k, v in r.items() if k not in ("row", "npwp", "no_ketetapan")}  # noqa: E731

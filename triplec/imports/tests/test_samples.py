@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from triplec.demo.services import demo_build
-from triplec.imports.services import run_import
+from triplec.imports.services import import_run
 from triplec.ledger.models import MatchMethod, Payment
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def test_it_imports_the_csv_samples_into_a_fresh_demo_office_rejecting_only_the_
     demo_build(taxpayers=40, seed=11)
     table = documented()
     for kind, name in ORDER:
-        result = run_import(
+        result = import_run(
             kind=kind,
             path_or_fileobj=ROOT / "samples" / name,
             channel="cli",
@@ -63,7 +63,7 @@ def test_it_imports_the_csv_samples_into_a_fresh_demo_office_rejecting_only_the_
 
 def test_it_imports_the_xlsx_sample_into_a_fresh_demo_office_rejecting_only_the_documented_rows(tmp_path):
     demo_build(taxpayers=40, seed=12)
-    result = run_import(
+    result = import_run(
         kind="taxpayers",
         path_or_fileobj=ROOT / "samples" / "taxpayers.xlsx",
         channel="cli",

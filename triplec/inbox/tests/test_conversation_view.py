@@ -71,7 +71,7 @@ def test_it_leaves_out_a_campaign_message_that_never_reached_the_phone(chat):
 
 def test_it_signs_the_officers_reply_with_their_display_name(chat):
     c, a = chat
-    services.send_reply(conversation=c, actor=a, text="Selamat siang")
+    services.inbox_reply_send(conversation=c, actor=a, text="Selamat siang")
     [reply] = [line for line in selectors.timeline(c) if line.direction == "out"]
     assert reply.actor == "Maria Ndun"
     client = Client()

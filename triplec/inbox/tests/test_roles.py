@@ -56,9 +56,9 @@ def test_it_lets_the_office_head_read_but_not_reply_bill_or_write_notes(chat):
     assert Contact.objects.get(taxpayer=c.taxpayer).status == ContactStatus.ACTIVE
     # The services refuse too, whatever screen calls them.
     for call in (
-        lambda: services.send_reply(conversation=c, actor=kakpp, text="Halo"),
-        lambda: services.add_note(conversation=c, actor=kakpp, text="x"),
-        lambda: services.issue_and_send_billing(conversation=c, actor=kakpp, document_ids=[document.pk]),
+        lambda: services.inbox_reply_send(conversation=c, actor=kakpp, text="Halo"),
+        lambda: services.inbox_note_add(conversation=c, actor=kakpp, text="x"),
+        lambda: services.inbox_billing_code_send(conversation=c, actor=kakpp, document_ids=[document.pk]),
     ):
         with pytest.raises(PermissionDenied):
             call()

@@ -49,7 +49,7 @@ def test_it_flags_a_breached_first_response_and_stores_the_officers_figures(sett
     c.resolved_at = at(30, 9, 0)
     c.state = ConversationState.RESOLVED
     c.save()
-    record = services.record_sla(conversation=c, now=at(30, 9, 0))
+    record = services.inbox_sla_record(conversation=c, now=at(30, 9, 0))
     assert (record.first_response_seconds, record.first_response_breached) == (35 * 60, True)
     assert (record.resolution_seconds, record.resolution_breached) == (70 * 60, False)
     assert SlaRecord.objects.get(officer=a) == record

@@ -95,12 +95,12 @@ def test_it_leaves_out_paid_instalment_objection_undelivered_and_other_offices(o
 
 def test_it_shows_the_billing_codes_issued_as_contact_history(office, bailiff_user):
     from triplec.billing.gateways import SimulatedDjpGateway
-    from triplec.billing.services import issue_billing_code
+    from triplec.billing.services import billing_code_issue
 
     taxpayer = make_taxpayer(office)
     doc = make_document(taxpayer)
     letter(taxpayer, dt.date(2026, 11, 1), doc)
-    code = issue_billing_code(taxpayer=taxpayer, documents=[doc], gateway=SimulatedDjpGateway()).billing_code
+    code = billing_code_issue(taxpayer=taxpayer, documents=[doc], gateway=SimulatedDjpGateway()).billing_code
     (candidate,) = surat_paksa_candidates(bailiff_user, now=wita(2026, 12, 1, 9))
     assert candidate.billing_codes == 1 and candidate.last_billing_code == code.code
 

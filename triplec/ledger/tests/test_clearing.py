@@ -6,7 +6,7 @@ from triplec.audit.models import AuditEntry
 from triplec.ledger.models import DocumentState, SuratTeguran
 from triplec.ledger.payments import PaymentRow, record_payment
 from triplec.ledger.selectors import collectible_documents
-from triplec.ledger.services import ClearingError, clear_document
+from triplec.ledger.services import ClearingError, document_clear
 from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def test_it_drops_paid_and_cleared_documents_from_every_campaign_at_once():
     assert set(collectible_documents(office=office)) == {a, b, c}
     pay(taxpayer, a, 100, "AAAA000000000001")
     pay(taxpayer, b, 200, "AAAA000000000002")
-    clear_document(document=b)
+    document_clear(document=b)
     pay(taxpayer, c, 50, "AAAA000000000003")  # partial: still collectible
     assert list(collectible_documents(office=office)) == [c]
     assert list(collectible_documents(taxpayer=taxpayer)) == [c]
@@ -65,8 +65,8 @@ def test_it_clears_a_paid_document_once_and_closes_its_teguran():
     pay(taxpayer, doc, 500, "BBBB000000000001")
     doc.refresh_from_db()
     assert doc.state == DocumentState.PAID and doc.cleared_at is None
-    assert clear_document(document=doc, channel="api") is True
-    assert clear_document(document=doc, channel="api") is False
+    assert document_clear(document=doc, channel="api") is True
+    assert document_clear(document=doc, channel="api") is False
     doc.refresh_from_db()
     letter.refresh_from_db()
     assert doc.state == DocumentState.CLEARED and doc.cleared_at and letter.closed_at
@@ -77,7 +77,7 @@ def test_it_refuses_to_clear_a_document_that_still_has_a_balance():
     taxpayer = make_taxpayer(make_office())
     doc = make_document(taxpayer, amount=1_000)
     with pytest.raises(ClearingError) as exc:
-        clear_document(document=doc)
+        document_clear(document=doc)
     assert exc.value.code == "balance_not_zero" and "Rp1.000" in exc.value.message
     doc.refresh_from_db()
     assert doc.state == DocumentState.OPEN

@@ -4,7 +4,7 @@ import pytest
 
 from triplec.audit.models import AuditEntry
 from triplec.billing.gateways import SimulatedDjpGateway
-from triplec.billing.services import issue_billing_code
+from triplec.billing.services import billing_code_issue
 from triplec.ledger.models import (
     ClaimStatus,
     DebtDocument,
@@ -62,7 +62,7 @@ def test_it_matches_by_billing_code_first(taxpayer):
     doc1 = make_document(taxpayer, amount=1_000_000)
     doc2 = make_document(taxpayer, amount=500_000, issue_date=dt.date(2026, 9, 2))
     decoy = make_document(taxpayer, amount=1_500_000)
-    code = issue_billing_code(taxpayer=taxpayer, documents=[doc1, doc2], gateway=SimulatedDjpGateway()).billing_code
+    code = billing_code_issue(taxpayer=taxpayer, documents=[doc1, doc2], gateway=SimulatedDjpGateway()).billing_code
     outcome = record_payment(row(taxpayer, billing_code=code.code, document_number=decoy.number, amount=1_500_000))
     assert outcome.status == "imported" and outcome.matched
     assert outcome.payment.match_method == MatchMethod.BILLING_CODE

@@ -6,7 +6,7 @@ import json
 import time
 
 from triplec.messaging.models import Channel, Lane, OutboundMessage, State, Template, TemplateStatus
-from triplec.messaging.services import enqueue_message
+from triplec.messaging.services import message_enqueue
 from triplec.messaging.webhooks import sign
 from triplec.tests.support import (
     make_channel,  # noqa: F401 (re-exported: the messaging tests' channel)
@@ -32,8 +32,8 @@ def make_template(
 def queue_template(
     channel: Channel, key: str = "k1", *, template: Template | None = None, to: str = BUDI, params=None, **fields
 ) -> OutboundMessage:
-    """A template message in the outbox (the channel's tagihan_v1 unless `template`), as enqueue_message leaves it."""
-    return enqueue_message(
+    """A template message in the outbox (the channel's tagihan_v1 unless `template`), as message_enqueue leaves it."""
+    return message_enqueue(
         channel=channel,
         to=to,
         kind="template",
@@ -55,7 +55,7 @@ def queue_text(
     channel: Channel, text: str = "Halo", key: str = "t", *, to: str = BUDI, lane: str = Lane.REPLY, **fields
 ) -> OutboundMessage:
     """A free-form text in the outbox (the reply lane unless `lane`)."""
-    return enqueue_message(
+    return message_enqueue(
         channel=channel, to=to, kind="text", payload={"text": text}, idempotency_key=key, lane=lane, **fields
     )
 

@@ -3,7 +3,7 @@ from django.utils import translation
 
 from triplec.audit.models import AuditEntry
 from triplec.messaging.models import OutboundMessage, State
-from triplec.messaging.services import MessagingError, channel_for_office, enqueue_message
+from triplec.messaging.services import MessagingError, channel_for_office, message_enqueue
 from triplec.taxpayers.models import ContactSource, ContactStatus
 from triplec.taxpayers.services import contact_set_number, contact_set_status
 from triplec.tests.support import make_taxpayer
@@ -58,14 +58,14 @@ def test_it_refuses_bad_input_with_a_clear_error(kwargs, error):
         kwargs["template"] = make_template(channel)
     kwargs.setdefault("to", "+6281234567890")
     with translation.override("en"), pytest.raises(MessagingError, match=error):
-        enqueue_message(channel=channel, idempotency_key="x", **kwargs)
+        message_enqueue(channel=channel, idempotency_key="x", **kwargs)
     assert not OutboundMessage.objects.exists()
 
 
 def test_it_refuses_a_template_that_is_not_approved():
     channel = make_channel()
     with pytest.raises(MessagingError, match="paused"):
-        enqueue_message(
+        message_enqueue(
             channel=channel,
             to="+6281234567890",
             kind="template",

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from triplec.accounts.roles import Role
 from triplec.offices.models import Holiday
-from triplec.offices.services import load_national_holidays, national_holidays
+from triplec.offices.services import holidays_load_national, national_holidays
 from triplec.tests.support import make_office, make_user
 
 pytestmark = pytest.mark.django_db
@@ -23,13 +23,13 @@ def test_it_knows_indonesian_national_holidays_and_cuti_bersama():
 def test_it_loads_this_year_and_next_once():
     make_office()
     this_year = timezone.localdate().year
-    added = load_national_holidays()
+    added = holidays_load_national()
     assert added > 20
     assert set(Holiday.objects.filter(office__isnull=True).values_list("date__year", flat=True)) == {
         this_year,
         this_year + 1,
     }
-    assert load_national_holidays() == 0
+    assert holidays_load_national() == 0
 
 
 def test_it_shows_working_days_as_checkboxes_with_indonesian_names(client):

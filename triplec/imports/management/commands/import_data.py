@@ -1,4 +1,4 @@
-"""`triplec import taxpayers|debts|letters|payments FILE`: thin wrapper around `run_import`."""
+"""`triplec import taxpayers|debts|letters|payments FILE`: thin wrapper around `import_run`."""
 
 import sys
 from pathlib import Path
@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, no_translatio
 from tqdm import tqdm
 
 from triplec.imports.kinds import KINDS
-from triplec.imports.services import EXIT_OK, run_import
+from triplec.imports.services import EXIT_OK, import_run
 
 
 class Command(BaseCommand):
@@ -38,7 +38,7 @@ class Command(BaseCommand):
                 bar.refresh()
 
         try:
-            result = run_import(
+            result = import_run(
                 kind=kind,
                 path_or_fileobj=file,
                 filename=Path(file).name,

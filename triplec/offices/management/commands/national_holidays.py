@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from triplec.offices.services import load_national_holidays
+from triplec.offices.services import holidays_load_national
 
 
 class Command(BaseCommand):
@@ -10,5 +10,5 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, action="append", dest="years", help="a year to load (repeatable)")
 
     def handle(self, *args, years=None, **options):
-        added = load_national_holidays(years=years, channel="cli")
+        added = holidays_load_national(years=years, channel="cli")
         self.stdout.write(f"National holidays loaded ({added} new days).")
