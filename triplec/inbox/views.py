@@ -285,7 +285,9 @@ def contact_status(request: HttpRequest, pk: int) -> HttpResponse:
     reason = request.POST.get("reason", "").strip()[:300] or (
         "Nomor salah (dari kotak masuk)" if status == ContactStatus.WRONG_NUMBER else "Menolak pesan WhatsApp"
     )
-    return _act(request, pk, services.inbox_contact_status_set, _("Contact status changed."), status=status, reason=reason)
+    return _act(
+        request, pk, services.inbox_contact_status_set, _("Contact status changed."), status=status, reason=reason
+    )
 
 
 @login_required
