@@ -43,13 +43,13 @@ from triplec.billing.models import BillingCode
 from triplec.campaigns.models import Campaign, Target, TargetStatus
 from triplec.conversations.identity import NO_CHALLENGE, challenge_kind, needs_challenge
 from triplec.core.processes import Supervisor, free_port, port_holder, wait_until
-from triplec.core.testing import database_url_for_subprocess
 from triplec.demo.management.commands.demo import processes
 from triplec.demo.services import DEMO_PASSWORD, demo_build
 from triplec.ledger.models import Payment
 from triplec.messaging.models import Template, TemplateStatus
 from triplec.offices.models import Holiday
 from triplec.taxpayers.models import Contact
+from triplec.tests.support import database_url_for_subprocess
 
 TAXPAYERS = 200  # 6-12 new Surat Teguran on any day, at least one to a verified number of one taxpayer
 SEED = 922
