@@ -77,8 +77,7 @@ ACTION_LABELS = {
 
 def action_label(code: str) -> str:
     """The action in the active language; an unknown code (an entry from an older version) as it is."""
-    label = ACTION_LABELS.get(code)
-    return str(label) if label is not None else code
+    return _label(ACTION_LABELS, code)
 
 
 CHANNEL_LABELS = {
@@ -93,5 +92,9 @@ CHANNEL_LABELS = {
 
 
 def channel_label(code: str) -> str:
-    label = CHANNEL_LABELS.get(code)
+    return _label(CHANNEL_LABELS, code)
+
+
+def _label(labels: dict, code: str) -> str:
+    label = labels.get(code)
     return str(label) if label is not None else code

@@ -21,7 +21,6 @@ tmp_path, and to docs/figures/first-day/ when TRIPLEC_SCREENSHOTS=1.
 from __future__ import annotations
 
 import datetime as dt
-import mimetypes
 import os
 import re
 import secrets
@@ -34,7 +33,6 @@ from pathlib import Path
 import httpx
 import pytest
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.test import override_settings
 from django.utils import formats, timezone, translation
 from playwright.sync_api import expect
@@ -49,7 +47,7 @@ from triplec.ledger.models import Payment
 from triplec.messaging.models import Template, TemplateStatus
 from triplec.offices.models import Holiday
 from triplec.taxpayers.models import Contact
-from triplec.tests.support import database_url_for_subprocess
+from triplec.tests.support import database_url_for_subprocess, serve_static
 
 TAXPAYERS = 200  # 6-12 new Surat Teguran on any day, at least one to a verified number of one taxpayer
 SEED = 922
@@ -137,17 +135,6 @@ def demo(transactional_db, tmp_path):
         log.close()
 
 
-def _serve_static(route) -> None:
-    """Static files straight from the finders: the demo serves a collected copy, which this test does not make."""
-    path = route.request.url.split("/static/", 1)[1].split("?", 1)[0]
-    found = finders.find(path)
-    if not found:
-        route.fulfill(status=404, body="")
-        return
-    with open(found, "rb") as fh:
-        route.fulfill(status=200, body=fh.read(), content_type=mimetypes.guess_type(found)[0] or "text/plain")
-
-
 class Screens:
     """Each step's screenshot: always in tmp_path; also in docs/figures/first-day/ with TRIPLEC_SCREENSHOTS=1."""
 
@@ -172,7 +159,7 @@ class Browsers:
 
     def console(self, username: str):
         context = self.browser.new_context(locale="id-ID", viewport={"width": 1366, "height": 900})
-        context.route("**/static/**", _serve_static)
+        context.route("**/static/**", serve_static)
         self.contexts.append(context)
         page = context.new_page()
         page.goto(f"{self.demo.url}/login/")
@@ -199,17 +186,6 @@ class Browsers:
         """Before the processes stop: open live streams (SSE) would keep the web server's shutdown waiting."""
         for context in self.contexts:
             context.close()
-
-
-def _serve_static(route) -> None:
-    """Static files straight from the finders: the demo serves a collected copy, which this test does not make."""
-    path = route.request.url.split("/static/", 1)[1].split("?", 1)[0]
-    found = finders.find(path)
-    if not found:
-        route.fulfill(status=404, body="")
-        return
-    with open(found, "rb") as fh:
-        route.fulfill(status=200, body=fh.read(), content_type=mimetypes.guess_type(found)[0] or "text/plain")
 
 
 def _settled(phone) -> None:

@@ -5,14 +5,12 @@ page. Time is never slept away: every wait is a bounded wait on a condition."""
 from __future__ import annotations
 
 import datetime as dt
-import mimetypes
 import os
 import signal
 import subprocess
 import sys
 
 import pytest
-from django.contrib.staticfiles import finders
 from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -27,6 +25,7 @@ from triplec.tests.support import (
     make_document,
     make_office,
     make_user,
+    serve_static,
     wait_until,
 )
 
@@ -56,23 +55,12 @@ def dispatcher_process(transactional_db):
         proc.wait(timeout=5)
 
 
-def _serve_static(route) -> None:
-    """Granian in tests has no static mount: hand the browser our static files straight from the finders."""
-    path = route.request.url.split("/static/", 1)[1].split("?", 1)[0]
-    found = finders.find(path)
-    if not found:
-        route.fulfill(status=404, body="")
-        return
-    with open(found, "rb") as fh:
-        route.fulfill(status=200, body=fh.read(), content_type=mimetypes.guess_type(found)[0] or "text/plain")
-
-
 def _logged_in_page(browser, base_url: str, user):
     client = Client()
     client.force_login(user)
     context = browser.new_context(locale="id-ID")
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}])
-    context.route("**/static/**", _serve_static)
+    context.route("**/static/**", serve_static)
     return context, context.new_page()
 
 
