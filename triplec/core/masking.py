@@ -26,8 +26,13 @@ import re
 MASK = "•"
 
 
+_NON_DIGIT = re.compile(r"\D")
+
+
 def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text or "")
+    if not text:
+        return ""
+    return text if text.isascii() and text.isdigit() else _NON_DIGIT.sub("", text)
 
 
 def mask_npwp(npwp16: str) -> str:

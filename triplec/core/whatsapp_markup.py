@@ -22,9 +22,17 @@ _LOOK_ALIKES = str.maketrans(
 )
 
 
+_MARKUP = re.compile("[*_~`\r\n\u2028\u2029]")
+
+
 def escape(value: object) -> str:
     """A value as literal text inside a WhatsApp message."""
-    return str(value).translate(_LOOK_ALIKES) if value is not None else ""
+    if value is None:
+        return ""
+    text = str(value)
+    # Most values hold no markup character: the search is a tenth of the cost of translate, which a campaign's
+    # start pays three times per message.
+    return text.translate(_LOOK_ALIKES) if _MARKUP.search(text) else text
 
 
 _MONO = re.compile(r"```(.+?)```", re.S)
