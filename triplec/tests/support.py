@@ -20,6 +20,7 @@ from triplec.accounts.roles import Role
 from triplec.billing.models import BillingCode
 from triplec.core.processes import free_port, stop_process_group, wait_until  # noqa: F401 (re-exported)
 from triplec.ledger.models import DebtDocument, DocumentType, SuratTeguran
+from triplec.ledger.payments import PaymentRow
 from triplec.messaging.models import Channel
 from triplec.offices.models import Office
 from triplec.taxpayers.models import Taxpayer
@@ -68,6 +69,13 @@ def make_taxpayer(office: Office, name: str = "Budi Santoso", **fields) -> Taxpa
 
 
 def make_document(taxpayer: Taxpayer, number: str | None = None, amount: int = 1_500_000, **fields) -> DebtDocument:
+    document = new_document(taxpayer, number, amount, **fields)
+    document.save(force_insert=True)
+    return document
+
+
+def new_document(taxpayer: Taxpayer, number: str | None = None, amount: int = 1_500_000, **fields) -> DebtDocument:
+    """An open STP of the taxpayer, not saved yet (for `bulk_create`); `fields` replace the defaults."""
     issue = fields.pop("issue_date", dt.date(2026, 9, 1))
     defaults = dict(
         document_type=DocumentType.STP,
@@ -81,7 +89,7 @@ def make_document(taxpayer: Taxpayer, number: str | None = None, amount: int = 1
         due_date=DebtDocument.default_due_date(issue),
     )
     defaults.update(fields)
-    return DebtDocument.objects.create(
+    return DebtDocument(
         office=taxpayer.office,
         taxpayer=taxpayer,
         number=number or f"00{next(_serial):03d}/101/25/922/26",
@@ -121,6 +129,27 @@ def make_billing_code(
         items_key=items_key,
         gateway="simulated",
     )
+
+
+PAID_AT = dt.datetime(2026, 11, 20, 2, 30, tzinfo=dt.UTC)  # when a `payment_row` was paid, unless it says
+
+
+def payment_row(taxpayer: Taxpayer | None = None, **fields) -> PaymentRow:
+    """A payment as the bank's (MPN) data gives it, of `taxpayer`, with a fresh NTPN; `fields` say what it pays (a
+    billing code, a document number, a KAP and period) and replace any other value."""
+    values = dict(
+        ntpn=f"A1B2C3D4E5{next(_serial) % 10**6:06d}",
+        billing_code="",
+        npwp16=taxpayer.npwp16 if taxpayer else "",
+        document_number="",
+        kap="",
+        kjs="",
+        amount=1_500_000,
+        paid_at=PAID_AT,
+        bank="BANK NTT",
+    )
+    values.update(fields)
+    return PaymentRow(**values)
 
 
 def database_url_for_subprocess() -> str:

@@ -14,8 +14,8 @@ from triplec.billing.gateways import (
 from triplec.billing.messages import render_billing_message
 from triplec.billing.models import BillingCode, ExchangeOutcome, GatewayExchange
 from triplec.billing.services import BillingError, billing_code_issue
-from triplec.ledger.payments import PaymentRow, record_payment
-from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
+from triplec.ledger.payments import record_payment
+from triplec.tests.support import make_document, make_office, make_taxpayer, make_user, payment_row
 
 pytestmark = pytest.mark.django_db
 T0 = dt.datetime(2026, 11, 20, 1, 0, tzinfo=dt.UTC)
@@ -92,16 +92,8 @@ def test_it_issues_a_new_code_after_a_partial_payment(taxpayer):
     doc = make_document(taxpayer, amount=1_000_000)
     first = billing_code_issue(taxpayer=taxpayer, documents=[doc], gateway=SimulatedDjpGateway()).billing_code
     record_payment(
-        PaymentRow(
-            ntpn="0123456789ABCDEF",
-            billing_code="",
-            npwp16=taxpayer.npwp16,
-            document_number=doc.number,
-            kap="",
-            kjs="",
-            amount=400_000,
-            paid_at=T0,
-            bank="BRI",
+        payment_row(
+            taxpayer, ntpn="0123456789ABCDEF", document_number=doc.number, amount=400_000, paid_at=T0, bank="BRI"
         )
     )
     doc.refresh_from_db()
@@ -180,9 +172,16 @@ def test_it_refuses_the_real_gateway_until_it_is_configured(settings):
         RealDjpGateway()
 
 
+def older_and_newer(taxpayer):
+    """Two documents of the taxpayer: Rp1.000.000 issued in March, Rp2.000.000 in June."""
+    return (
+        make_document(taxpayer, amount=1_000_000, issue_date=dt.date(2026, 3, 1)),
+        make_document(taxpayer, amount=2_000_000, issue_date=dt.date(2026, 6, 1)),
+    )
+
+
 def test_it_issues_a_code_for_a_chosen_part_of_the_balance_oldest_document_first(taxpayer):
-    older = make_document(taxpayer, amount=1_000_000, issue_date=dt.date(2026, 3, 1))
-    newer = make_document(taxpayer, amount=2_000_000, issue_date=dt.date(2026, 6, 1))
+    older, newer = older_and_newer(taxpayer)
     code = billing_code_issue(
         taxpayer=taxpayer, documents=[newer, older], amount=1_500_000, gateway=SimulatedDjpGateway()
     ).billing_code
@@ -207,23 +206,12 @@ def test_it_refuses_an_amount_above_the_balance_of_the_chosen_documents(taxpayer
 def test_it_applies_a_payment_of_a_partial_code_to_the_documents_on_it(taxpayer):
     from django.utils import timezone
 
-    older = make_document(taxpayer, amount=1_000_000, issue_date=dt.date(2026, 3, 1))
-    newer = make_document(taxpayer, amount=2_000_000, issue_date=dt.date(2026, 6, 1))
+    older, newer = older_and_newer(taxpayer)
     code = billing_code_issue(
         taxpayer=taxpayer, documents=[older, newer], amount=400_000, gateway=SimulatedDjpGateway()
     ).billing_code
     record_payment(
-        PaymentRow(
-            ntpn="Q1B2C3D4E5F6G7H8",
-            billing_code=code.code,
-            npwp16=taxpayer.npwp16,
-            document_number="",
-            kap="",
-            kjs="",
-            amount=400_000,
-            paid_at=timezone.now() - dt.timedelta(minutes=10),
-            bank="BANK NTT",
-        )
+        payment_row(taxpayer, billing_code=code.code, amount=400_000, paid_at=timezone.now() - dt.timedelta(minutes=10))
     )
     older.refresh_from_db()
     newer.refresh_from_db()

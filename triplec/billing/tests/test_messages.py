@@ -6,14 +6,14 @@ from django.utils import timezone
 from triplec.billing.gateways import SimulatedDjpGateway
 from triplec.billing.messages import MessageNotSent, send_billing_code
 from triplec.billing.services import billing_code_issue
-from triplec.ledger.payments import PaymentRow, record_payment
+from triplec.ledger.payments import record_payment
 from triplec.messaging import dispatcher as dispatcher_module
 from triplec.messaging.dispatcher import Dispatcher
 from triplec.messaging.models import OutboundMessage, Peer
 from triplec.messaging.registry import templates_sync
 from triplec.messaging.tests.factories import make_channel, make_template
 from triplec.taxpayers.models import Contact
-from triplec.tests.support import make_document, make_office, make_taxpayer, wait_until
+from triplec.tests.support import make_document, make_office, make_taxpayer, payment_row, wait_until
 
 PHONE = "+6281234567890"
 
@@ -33,16 +33,8 @@ def test_it_sends_the_receipt_template_through_the_simulator(simulator, monkeypa
     doc = make_document(taxpayer, amount=1_500_000)
     make_document(taxpayer, amount=200_000)
     record_payment(
-        PaymentRow(
-            ntpn="A1B2C3D4E5F6G7H8",
-            billing_code="",
-            npwp16=taxpayer.npwp16,
-            document_number=doc.number,
-            kap="",
-            kjs="",
-            amount=1_500_000,
-            paid_at=timezone.now(),
-            bank="BANK NTT",
+        payment_row(
+            taxpayer, ntpn="A1B2C3D4E5F6G7H8", document_number=doc.number, amount=1_500_000, paid_at=timezone.now()
         )
     )
     message = OutboundMessage.objects.get(idempotency_key="receipt:A1B2C3D4E5F6G7H8")
@@ -81,26 +73,22 @@ def test_it_sends_the_code_as_free_text_inside_the_window_and_as_a_template_outs
 
 
 @pytest.mark.django_db
-def test_it_never_sends_debt_detail_to_an_unverified_number():
-    taxpayer = taxpayer_with_contact(verified=False)
+@pytest.mark.parametrize(
+    "verified, reason",
+    [
+        pytest.param(False, "belum terverifikasi", id="debt-detail-never-to-an-unverified-number"),
+        pytest.param(True, "belum disetujui", id="no-approved-template-and-the-window-closed"),
+    ],
+)
+def test_it_refuses_to_send_the_code_and_says_why(verified, reason):
+    taxpayer = taxpayer_with_contact(verified=verified)
     make_channel(office=taxpayer.office)
     code = billing_code_issue(
         taxpayer=taxpayer, documents=[make_document(taxpayer)], gateway=SimulatedDjpGateway()
     ).billing_code
-    with pytest.raises(MessageNotSent, match="belum terverifikasi"):
+    with pytest.raises(MessageNotSent, match=reason):
         send_billing_code(billing_code=code)
     assert not OutboundMessage.objects.exists()
-
-
-@pytest.mark.django_db
-def test_it_says_why_when_no_template_is_approved_and_the_window_is_closed():
-    taxpayer = taxpayer_with_contact()
-    make_channel(office=taxpayer.office)
-    code = billing_code_issue(
-        taxpayer=taxpayer, documents=[make_document(taxpayer)], gateway=SimulatedDjpGateway()
-    ).billing_code
-    with pytest.raises(MessageNotSent, match="belum disetujui"):
-        send_billing_code(billing_code=code)
 
 
 @pytest.mark.django_db
@@ -112,16 +100,12 @@ def test_it_sends_a_receipt_for_a_partial_payment_with_what_is_left(django_captu
     make_document(taxpayer, amount=200_000)
     with django_capture_on_commit_callbacks(execute=True):
         record_payment(
-            PaymentRow(
+            payment_row(
+                taxpayer,
                 ntpn="P1B2C3D4E5F6G7H8",
-                billing_code="",
-                npwp16=taxpayer.npwp16,
                 document_number=doc.number,
-                kap="",
-                kjs="",
                 amount=500_000,
                 paid_at=timezone.now() - dt.timedelta(hours=1),
-                bank="BANK NTT",
             )
         )
     message = OutboundMessage.objects.get(idempotency_key="receipt:P1B2C3D4E5F6G7H8")

@@ -4,28 +4,17 @@ import pytest
 
 from triplec.audit.models import AuditEntry
 from triplec.ledger.models import DocumentState, SuratTeguran
-from triplec.ledger.payments import PaymentRow, record_payment
+from triplec.ledger.payments import record_payment
 from triplec.ledger.selectors import collectible_documents
 from triplec.ledger.services import ClearingError, document_clear
-from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
+from triplec.tests.support import PAID_AT, make_document, make_office, make_taxpayer, make_user, payment_row
 
 pytestmark = pytest.mark.django_db
-PAID_AT = dt.datetime(2026, 11, 20, 2, 30, tzinfo=dt.UTC)
 
 
 def pay(taxpayer, doc, amount, ntpn):
     return record_payment(
-        PaymentRow(
-            ntpn=ntpn,
-            billing_code="",
-            npwp16=taxpayer.npwp16,
-            document_number=doc.number,
-            kap="",
-            kjs="",
-            amount=amount,
-            paid_at=PAID_AT,
-            bank="BRI",
-        )
+        payment_row(taxpayer, ntpn=ntpn, document_number=doc.number, amount=amount, paid_at=PAID_AT, bank="BRI")
     )
 
 

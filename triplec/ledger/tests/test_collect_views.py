@@ -1,20 +1,12 @@
-import datetime as dt
-
 import pytest
 
 from triplec.audit.models import AuditEntry
 from triplec.billing.models import BillingCode
 from triplec.ledger.models import ClaimStatus, DocumentState, MatchMethod
-from triplec.ledger.payments import PaymentRow, check_payment_claim, record_payment
-from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
+from triplec.ledger.payments import check_payment_claim, record_payment
+from triplec.tests.support import PAID_AT, make_document, make_office, make_taxpayer, make_user, payment_row
 
 pytestmark = pytest.mark.django_db
-PAID_AT = dt.datetime(2026, 11, 20, 2, 30, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def office():
-    return make_office()
 
 
 @pytest.fixture
@@ -26,17 +18,7 @@ def clerk(client, office):
 
 def unmatched(taxpayer, ntpn="UNMT000000000001", amount=1_500_000):
     return record_payment(
-        PaymentRow(
-            ntpn=ntpn,
-            billing_code="",
-            npwp16=taxpayer.npwp16,
-            document_number="??",
-            kap="",
-            kjs="",
-            amount=amount,
-            paid_at=PAID_AT,
-            bank="BRI",
-        )
+        payment_row(taxpayer, ntpn=ntpn, document_number="??", amount=amount, paid_at=PAID_AT, bank="BRI")
     ).payment
 
 
@@ -89,16 +71,8 @@ def test_it_lists_payments_and_flags_overpayments(client, office, clerk):
     taxpayer = make_taxpayer(office)
     doc = make_document(taxpayer, amount=1_000)
     record_payment(
-        PaymentRow(
-            ntpn="OVER000000000001",
-            billing_code="",
-            npwp16=taxpayer.npwp16,
-            document_number=doc.number,
-            kap="",
-            kjs="",
-            amount=1_500,
-            paid_at=PAID_AT,
-            bank="BRI",
+        payment_row(
+            taxpayer, ntpn="OVER000000000001", document_number=doc.number, amount=1_500, paid_at=PAID_AT, bank="BRI"
         )
     )
     page = client.get("/collect/payments/?overpaid=1").content.decode()

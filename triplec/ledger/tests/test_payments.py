@@ -25,32 +25,9 @@ from triplec.ledger.payments import (
     resolve_claim,
 )
 from triplec.ledger.selectors import unmatched_payments
-from triplec.tests.support import make_document, make_office, make_taxpayer, make_user
+from triplec.tests.support import PAID_AT, make_document, make_office, make_taxpayer, make_user, payment_row
 
 pytestmark = pytest.mark.django_db
-PAID_AT = dt.datetime(2026, 11, 20, 2, 30, tzinfo=dt.UTC)
-_n = iter(range(10**6))
-
-
-def row(taxpayer=None, **fields) -> PaymentRow:
-    values = dict(
-        ntpn=f"A1B2C3D4E5{next(_n):06d}",
-        billing_code="",
-        npwp16=taxpayer.npwp16 if taxpayer else "",
-        document_number="",
-        kap="",
-        kjs="",
-        amount=1_500_000,
-        paid_at=PAID_AT,
-        bank="BANK NTT",
-    )
-    values.update(fields)
-    return PaymentRow(**values)
-
-
-@pytest.fixture
-def office():
-    return make_office()
 
 
 @pytest.fixture
@@ -63,7 +40,9 @@ def test_it_matches_by_billing_code_first(taxpayer):
     doc2 = make_document(taxpayer, amount=500_000, issue_date=dt.date(2026, 9, 2))
     decoy = make_document(taxpayer, amount=1_500_000)
     code = billing_code_issue(taxpayer=taxpayer, documents=[doc1, doc2], gateway=SimulatedDjpGateway()).billing_code
-    outcome = record_payment(row(taxpayer, billing_code=code.code, document_number=decoy.number, amount=1_500_000))
+    outcome = record_payment(
+        payment_row(taxpayer, billing_code=code.code, document_number=decoy.number, amount=1_500_000)
+    )
     assert outcome.status == "imported" and outcome.matched
     assert outcome.payment.match_method == MatchMethod.BILLING_CODE
     doc1.refresh_from_db(), doc2.refresh_from_db(), decoy.refresh_from_db(), code.refresh_from_db()
@@ -74,7 +53,7 @@ def test_it_matches_by_billing_code_first(taxpayer):
 
 def test_it_matches_by_npwp_and_document_number(taxpayer):
     doc = make_document(taxpayer, amount=2_000_000)
-    outcome = record_payment(row(taxpayer, document_number=doc.number, amount=2_000_000, kap="411125"))
+    outcome = record_payment(payment_row(taxpayer, document_number=doc.number, amount=2_000_000, kap="411125"))
     assert outcome.payment.match_method == MatchMethod.DOCUMENT_NUMBER
     doc.refresh_from_db()
     assert doc.amount_due == 0 and doc.state == DocumentState.PAID
@@ -83,22 +62,22 @@ def test_it_matches_by_npwp_and_document_number(taxpayer):
 def test_it_matches_by_npwp_kap_and_period(taxpayer):
     make_document(taxpayer, kap="411121", period_start=dt.date(2025, 3, 1))
     doc = make_document(taxpayer, kap="411121", period_start=dt.date(2025, 4, 1))
-    outcome = record_payment(row(taxpayer, kap="411121", period_start=dt.date(2025, 4, 1)))
+    outcome = record_payment(payment_row(taxpayer, kap="411121", period_start=dt.date(2025, 4, 1)))
     assert outcome.payment.match_method == MatchMethod.KAP_PERIOD
     assert list(outcome.payment.documents.all()) == [doc]
 
 
 def test_it_matches_by_kap_alone_only_when_one_document_is_open(taxpayer):
     only = make_document(taxpayer, kap="411211")
-    assert record_payment(row(taxpayer, kap="411211")).payment.documents.get() == only
+    assert record_payment(payment_row(taxpayer, kap="411211")).payment.documents.get() == only
     make_document(taxpayer, kap="411128"), make_document(taxpayer, kap="411128")
-    outcome = record_payment(row(taxpayer, kap="411128"))
+    outcome = record_payment(payment_row(taxpayer, kap="411128"))
     assert not outcome.matched and any("tanpa masa pajak" in w for w in outcome.warnings)
 
 
 def test_it_reduces_the_balance_on_a_partial_payment(taxpayer):
     doc = make_document(taxpayer, amount=1_500_000)
-    outcome = record_payment(row(taxpayer, document_number=doc.number, amount=500_000))
+    outcome = record_payment(payment_row(taxpayer, document_number=doc.number, amount=500_000))
     doc.refresh_from_db()
     assert (doc.amount_due, doc.state, doc.paid_at) == (1_000_000, DocumentState.OPEN, None)
     assert outcome.payment.overpaid_amount == 0 and outcome.documents_paid == []
@@ -106,7 +85,7 @@ def test_it_reduces_the_balance_on_a_partial_payment(taxpayer):
 
 def test_it_flags_an_overpayment(taxpayer):
     doc = make_document(taxpayer, amount=1_000_000)
-    outcome = record_payment(row(taxpayer, document_number=doc.number, amount=1_250_000))
+    outcome = record_payment(payment_row(taxpayer, document_number=doc.number, amount=1_250_000))
     assert outcome.payment.overpaid_amount == 250_000
     assert any("Kelebihan bayar Rp250.000" in w for w in outcome.warnings)
     doc.refresh_from_db()
@@ -115,7 +94,7 @@ def test_it_flags_an_overpayment(taxpayer):
 
 def test_it_refuses_a_duplicate_ntpn_with_other_data_and_accepts_the_same_row_again(taxpayer):
     doc = make_document(taxpayer, amount=3_000_000)
-    first = row(taxpayer, document_number=doc.number, amount=1_000_000)
+    first = payment_row(taxpayer, document_number=doc.number, amount=1_000_000)
     record_payment(first)
     again = record_payment(first)
     assert again.status == "unchanged"
@@ -128,7 +107,7 @@ def test_it_refuses_a_duplicate_ntpn_with_other_data_and_accepts_the_same_row_ag
 
 def test_it_refuses_a_duplicate_ntpn_inside_one_batch(taxpayer):
     doc = make_document(taxpayer, amount=3_000_000)
-    a = row(taxpayer, document_number=doc.number, amount=1_000_000)
+    a = payment_row(taxpayer, document_number=doc.number, amount=1_000_000)
     results = record_payments([a, PaymentRow(**{**a.__dict__, "amount": 5})])
     assert results[0].status == "imported"
     assert isinstance(results[1], PaymentRejected) and results[1].column == "ntpn"
@@ -149,7 +128,7 @@ def test_it_refuses_a_duplicate_ntpn_inside_one_batch(taxpayer):
 def test_it_rejects_bad_rows_with_a_clear_error_and_writes_nothing(taxpayer, fields, column):
     doc = make_document(taxpayer)
     with pytest.raises(PaymentRejected) as exc:
-        record_payment(row(taxpayer, document_number=doc.number, **fields))
+        record_payment(payment_row(taxpayer, document_number=doc.number, **fields))
     assert exc.value.column == column and exc.value.message
     doc.refresh_from_db()
     assert doc.amount_due == 1_500_000 and Payment.objects.count() == 0 and not AuditEntry.objects.exists()
@@ -157,14 +136,16 @@ def test_it_rejects_bad_rows_with_a_clear_error_and_writes_nothing(taxpayer, fie
 
 def test_it_keeps_good_rows_of_a_batch_when_one_is_rejected(taxpayer):
     doc = make_document(taxpayer, amount=1_000_000)
-    results = record_payments([row(taxpayer, amount=-1), row(taxpayer, document_number=doc.number, amount=1_000_000)])
+    results = record_payments(
+        [payment_row(taxpayer, amount=-1), payment_row(taxpayer, document_number=doc.number, amount=1_000_000)]
+    )
     assert isinstance(results[0], PaymentRejected) and results[0].column == "amount"
     assert results[1].status == "imported" and results[1].matched
 
 
 def test_it_queues_an_unmatched_payment_and_staff_assign_it_with_an_audit(office, taxpayer):
     doc = make_document(taxpayer, amount=1_500_000)
-    outcome = record_payment(row(taxpayer, document_number="NOT-A-DOC"))
+    outcome = record_payment(payment_row(taxpayer, document_number="NOT-A-DOC"))
     assert not outcome.matched and outcome.payment.taxpayer == taxpayer
     clerk = make_user("clerk", "collection_staff", office=office)
     assert list(unmatched_payments(clerk)) == [outcome.payment]
@@ -182,7 +163,7 @@ def test_it_queues_an_unmatched_payment_and_staff_assign_it_with_an_audit(office
 def test_it_does_not_let_staff_assign_to_another_offices_documents(office, taxpayer):
     other = make_taxpayer(make_office("907", "KPP Pratama Atambua"))
     foreign = make_document(other)
-    payment = record_payment(row(taxpayer)).payment
+    payment = record_payment(payment_row(taxpayer)).payment
     clerk = make_user("clerk", "collection_staff", office=office)
     with pytest.raises(AssignmentError):
         assign_payment(payment=payment, documents=[foreign], actor=clerk)
@@ -192,7 +173,7 @@ def test_it_does_not_let_staff_assign_to_another_offices_documents(office, taxpa
 
 def test_it_confirms_a_claim_when_the_payment_is_found(taxpayer):
     doc = make_document(taxpayer)
-    payment = record_payment(row(taxpayer, document_number=doc.number)).payment
+    payment = record_payment(payment_row(taxpayer, document_number=doc.number)).payment
     result = check_payment_claim(taxpayer=taxpayer, ntpn=payment.ntpn.lower(), channel="bot")
     assert result.status == "found" and result.payment == payment
     assert not PaymentClaim.objects.exists()
@@ -204,14 +185,14 @@ def test_it_keeps_a_claim_until_the_late_payment_arrives(taxpayer):
     assert result.status == "pending" and result.claim.status == ClaimStatus.PENDING
     assert "belum tercatat" in result.message
     assert check_payment_claim(taxpayer=taxpayer, ntpn="ZZZZ000011112222").claim == result.claim  # once
-    record_payment(row(taxpayer, ntpn="ZZZZ000011112222", document_number=doc.number))
+    record_payment(payment_row(taxpayer, ntpn="ZZZZ000011112222", document_number=doc.number))
     result.claim.refresh_from_db()
     assert result.claim.status == ClaimStatus.CONFIRMED and result.claim.payment.ntpn == "ZZZZ000011112222"
 
 
 def test_it_does_not_disclose_another_taxpayers_payment_to_a_claim(office, taxpayer):
     other = make_taxpayer(office, name="Siti")
-    record_payment(row(other, ntpn="QQQQ000011112222"))
+    record_payment(payment_row(other, ntpn="QQQQ000011112222"))
     result = check_payment_claim(taxpayer=taxpayer, ntpn="QQQQ000011112222")
     assert result.status == "pending" and "wajib pajak lain" in result.claim.note
     clerk = make_user("clerk", "collection_staff", office=office)
@@ -228,7 +209,7 @@ def test_it_rejects_a_malformed_ntpn_claim_without_keeping_it(taxpayer):
 
 def test_it_clears_documents_when_the_import_flag_confirms_zero_balance(taxpayer):
     doc = make_document(taxpayer, amount=1_000_000)
-    outcome = record_payment(row(taxpayer, document_number=doc.number, amount=1_000_000, cleared=True))
+    outcome = record_payment(payment_row(taxpayer, document_number=doc.number, amount=1_000_000, cleared=True))
     doc.refresh_from_db()
     assert doc.state == DocumentState.CLEARED and doc.cleared_at is not None and doc.paid_at == PAID_AT
     assert outcome.matched
@@ -236,7 +217,7 @@ def test_it_clears_documents_when_the_import_flag_confirms_zero_balance(taxpayer
 
 def test_it_clears_on_a_repeated_row_that_now_carries_the_flag(taxpayer):
     doc = make_document(taxpayer, amount=1_000_000)
-    first = row(taxpayer, document_number=doc.number, amount=1_000_000)
+    first = payment_row(taxpayer, document_number=doc.number, amount=1_000_000)
     record_payment(first)
     doc.refresh_from_db()
     assert doc.state == DocumentState.PAID
@@ -247,7 +228,7 @@ def test_it_clears_on_a_repeated_row_that_now_carries_the_flag(taxpayer):
 
 def test_it_does_not_clear_a_document_that_still_has_a_balance(taxpayer):
     doc = make_document(taxpayer, amount=1_000_000)
-    outcome = record_payment(row(taxpayer, document_number=doc.number, amount=400_000, cleared=True))
+    outcome = record_payment(payment_row(taxpayer, document_number=doc.number, amount=400_000, cleared=True))
     doc.refresh_from_db()
     assert doc.state == DocumentState.OPEN and any("masih bersaldo" in w for w in outcome.warnings)
 
@@ -258,10 +239,10 @@ def test_it_closes_a_teguran_once_all_its_documents_are_paid(office, taxpayer):
         office=office, taxpayer=taxpayer, number="ST-1/WPJ.14/KP.05/2026", issue_date=dt.date(2026, 10, 1)
     )
     letter.documents.set([doc1, doc2])
-    record_payment(row(taxpayer, document_number=doc1.number, amount=100_000))
+    record_payment(payment_row(taxpayer, document_number=doc1.number, amount=100_000))
     letter.refresh_from_db()
     assert letter.closed_at is None
-    record_payment(row(taxpayer, document_number=doc2.number, amount=200_000))
+    record_payment(payment_row(taxpayer, document_number=doc2.number, amount=200_000))
     letter.refresh_from_db()
     assert letter.closed_at is not None
 
@@ -269,7 +250,7 @@ def test_it_closes_a_teguran_once_all_its_documents_are_paid(office, taxpayer):
 def test_it_restricts_api_rows_to_the_callers_office(taxpayer):
     other_office = make_office("907", "KPP Pratama Atambua")
     with pytest.raises(PaymentRejected) as exc:
-        record_payment(row(taxpayer), office_id=other_office.pk)
+        record_payment(payment_row(taxpayer), office_id=other_office.pk)
     assert exc.value.column == "npwp" and Payment.objects.count() == 0
 
 
@@ -277,8 +258,8 @@ def test_it_applies_several_payments_of_one_batch_to_the_same_document(taxpayer)
     doc = make_document(taxpayer, amount=1_000_000)
     results = record_payments(
         [
-            row(taxpayer, document_number=doc.number, amount=600_000),
-            row(taxpayer, document_number=doc.number, amount=600_000),
+            payment_row(taxpayer, document_number=doc.number, amount=600_000),
+            payment_row(taxpayer, document_number=doc.number, amount=600_000),
         ]
     )
     doc.refresh_from_db()
