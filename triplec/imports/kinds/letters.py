@@ -126,21 +126,13 @@ class LettersKind(Kind):
                     foreign.append(number)
                 else:
                     doc_ids.add(doc[0])
-            if missing:
-                statuses.append(
-                    RowRejected(
-                        "document_numbers",
-                        Phrase("no such document at this office: %(numbers)s", numbers="; ".join(missing)),
-                    )
+            if missing or foreign:
+                problem = (
+                    Phrase("no such document at this office: %(numbers)s", numbers="; ".join(missing))
+                    if missing
+                    else Phrase("document of another taxpayer: %(numbers)s", numbers="; ".join(foreign))
                 )
-                continue
-            if foreign:
-                statuses.append(
-                    RowRejected(
-                        "document_numbers",
-                        Phrase("document of another taxpayer: %(numbers)s", numbers="; ".join(foreign)),
-                    )
-                )
+                statuses.append(RowRejected("document_numbers", problem))
                 continue
             found = existing.get((item.office_id, item.number))
             if found is None:

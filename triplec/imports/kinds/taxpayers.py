@@ -171,14 +171,7 @@ class TaxpayersKind(Kind):
             name = raw  # already clean: the common case, checked without building anything
         else:
             name = " ".join(limited(row, "name", 200, label=LABELS["name"], required=True).split())
-        taxpayer_type = None
-        raw = cells.get("taxpayer_type")
-        if raw is not None and raw != "":
-            taxpayer_type = self._types.get(raw) if type(raw) is str else None
-            if taxpayer_type is None:
-                taxpayer_type = cell(row, "taxpayer_type", values.choice, TAXPAYER_TYPES, name=LABELS["taxpayer_type"])
-                if type(raw) is str and len(self._types) < 1000:
-                    self._types[raw] = taxpayer_type
+        taxpayer_type = self._choice(row, "taxpayer_type", TAXPAYER_TYPES, self._types)
         address = self._short_text(row, "address", 300, LABELS["address"])
         city = self._short_text(row, "city", 100, LABELS["city"])
         raw = cells.get("ar_username")
@@ -194,15 +187,7 @@ class TaxpayersKind(Kind):
                     "whatsapp",
                     Phrase("%(reason)s; the taxpayer is imported, the contact is left as it was", reason=exc.args[0]),
                 )
-        source = ContactSource.REGISTRATION
-        raw = cells.get("whatsapp_source")
-        if raw is not None and raw != "":
-            found = self._sources.get(raw) if type(raw) is str else None
-            if found is None:
-                found = cell(row, "whatsapp_source", values.choice, CONTACT_SOURCES, name=LABELS["whatsapp_source"])
-                if type(raw) is str and len(self._sources) < 1000:
-                    self._sources[raw] = found
-            source = found
+        source = self._choice(row, "whatsapp_source", CONTACT_SOURCES, self._sources) or ContactSource.REGISTRATION
         verified_at = None
         raw = cells.get("whatsapp_verified_at")
         if raw is not None and raw != "":
@@ -216,6 +201,19 @@ class TaxpayersKind(Kind):
             source,
             verified_at,
         )
+
+    @staticmethod
+    def _choice(row: Row, column: str, choices: dict[str, str], parsed: dict[str, str]) -> str | None:
+        """A cell naming one of `choices`, or None when empty; each spelling is parsed once into `parsed`."""
+        raw = row.cells.get(column)
+        if raw is None or raw == "":
+            return None
+        found = parsed.get(raw) if type(raw) is str else None
+        if found is None:
+            found = cell(row, column, values.choice, choices, name=LABELS[column])
+            if type(raw) is str and len(parsed) < 1000:
+                parsed[raw] = found
+        return found
 
     @staticmethod
     def _short_text(row: Row, column: str, max_length: int, label: Phrase) -> str | None:
