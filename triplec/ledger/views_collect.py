@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -272,20 +274,15 @@ def _back_to_list(request: HttpRequest) -> str:
 @require_POST
 def paksa_issue(request: HttpRequest, pk: int) -> HttpResponse:
     teguran = get_object_or_404(scoped_to_user(SuratTeguran.objects.all(), request.user), pk=pk)
-    form = PaksaForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _t("Surat Paksa not recorded: %(errors)s") % {"errors": _errors(form)})
-        return redirect(_back_to_list(request))
-    try:
-        paksa = bailiff.record_surat_paksa(teguran=teguran, actor=request.user, **form.cleaned_data)
-    except bailiff.BailiffError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _t("Surat Paksa %(number)s recorded for %(teguran)s.")
-            % {"number": paksa.number, "teguran": teguran.number},
-        )
+    _bailiff_step(
+        request,
+        PaksaForm(request.POST),
+        _t("Surat Paksa not recorded: %(errors)s"),
+        lambda data: bailiff.record_surat_paksa(teguran=teguran, actor=request.user, **data),
+        lambda paksa: (
+            _t("Surat Paksa %(number)s recorded for %(teguran)s.") % {"number": paksa.number, "teguran": teguran.number}
+        ),
+    )
     return redirect(_back_to_list(request))
 
 
@@ -294,16 +291,13 @@ def paksa_issue(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def paksa_served(request: HttpRequest, pk: int) -> HttpResponse:
     paksa = get_object_or_404(scoped_to_user(SuratPaksa.objects.all(), request.user), pk=pk)
-    form = ServedForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _t("Service not recorded: %(errors)s") % {"errors": _errors(form)})
-    else:
-        try:
-            bailiff.record_served(paksa=paksa, actor=request.user, **form.cleaned_data)
-        except bailiff.BailiffError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _t("Surat Paksa %(number)s recorded as served.") % {"number": paksa.number})
+    _bailiff_step(
+        request,
+        ServedForm(request.POST),
+        _t("Service not recorded: %(errors)s"),
+        lambda data: bailiff.record_served(paksa=paksa, actor=request.user, **data),
+        lambda _served: _t("Surat Paksa %(number)s recorded as served.") % {"number": paksa.number},
+    )
     return redirect(request.POST.get("next") and _back_to_list(request) or f"{_reverse('collect:bailiff')}?tab=issued")
 
 
@@ -324,6 +318,20 @@ def _audit_page(request: HttpRequest, action: str, page) -> None:
             summary=Phrase(LIST_PHRASES[action], n=len(page.object_list)),
             detail={"page": page.number},
         )
+
+
+def _bailiff_step(request: HttpRequest, form: forms.Form, refused: str, record: Callable, done: Callable) -> None:
+    """A bailiff's step: check the form, `record` its data and flash `done(result)`, or why nothing was recorded
+    (`refused` with the form's errors, or the service's reason)."""
+    if not form.is_valid():
+        messages.error(request, refused % {"errors": _errors(form)})
+        return
+    try:
+        result = record(form.cleaned_data)
+    except bailiff.BailiffError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done(result))
 
 
 def _reverse(name: str) -> str:

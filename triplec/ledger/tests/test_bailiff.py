@@ -2,6 +2,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.contrib.messages import get_messages
 from openpyxl import load_workbook
 
 from triplec.audit.models import AuditEntry
@@ -26,11 +27,6 @@ def now_wita():
     from django.utils import timezone
 
     return timezone.localtime(timezone.now())
-
-
-@pytest.fixture
-def office():
-    return make_office()
 
 
 @pytest.fixture
@@ -166,6 +162,34 @@ def test_it_renders_the_list_and_records_through_the_page(client, office, bailif
     day = now_wita.date().isoformat()
     response = client.post(f"/collect/bailiff/{t.pk}/paksa/", {"number": "SP-77", "issue_date": day})
     assert response.status_code == 302 and SuratPaksa.objects.get().number == "SP-77"
+
+
+def test_it_tells_the_bailiff_what_each_step_recorded_and_why_not(client, office, bailiff_user, now_wita):
+    t = letter(make_taxpayer(office), now_wita.date() - dt.timedelta(days=30))
+    client.force_login(bailiff_user)
+    today, yesterday = now_wita.date(), now_wita.date() - dt.timedelta(days=1)
+
+    def flashed(url, data):
+        """The message the step left (the last: earlier ones stay until a page shows them)."""
+        response = client.post(url, data)
+        assert response.status_code == 302
+        last = list(get_messages(response.wsgi_request))[-1]
+        return last.level_tag, last.message
+
+    issue = f"/collect/bailiff/{t.pk}/paksa/"
+    level, text = flashed(issue, {"number": "SP-80"})
+    assert level == "error" and "SP-80" not in text and not SuratPaksa.objects.exists()  # the form's error
+    assert flashed(issue, {"number": "SP-80", "issue_date": yesterday.isoformat()})[0] == "success"
+    level, text = flashed(issue, {"number": "SP-81", "issue_date": today.isoformat()})
+    assert level == "error" and text == "Surat Paksa untuk Surat Teguran ini sudah dicatat"  # the service's reason
+    paksa = SuratPaksa.objects.get()
+    served = f"/collect/paksa/{paksa.pk}/served/"
+    assert flashed(served, {"served_date": "kemarin"})[0] == "error"
+    level, text = flashed(served, {"served_date": (yesterday - dt.timedelta(days=1)).isoformat()})
+    assert level == "error" and text == "Tanggal pemberitahuan tidak boleh sebelum tanggal Surat Paksa"
+    level, text = flashed(served, {"served_date": today.isoformat()})
+    paksa.refresh_from_db()
+    assert level == "success" and "SP-80" in text and paksa.served_date == today
 
 
 def test_it_hides_the_list_from_staff_without_permission(client, office):
