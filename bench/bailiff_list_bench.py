@@ -34,7 +34,7 @@ def build_office(size: int):
     from triplec.ledger.models import DebtDocument, SuratTeguran
     from triplec.messaging.models import Lane, OutboundMessage, State
     from triplec.taxpayers.models import Contact, Taxpayer
-    from triplec.tests.support import make_channel, make_office, make_user
+    from triplec.tests.support import make_channel, make_office, make_user, new_document
 
     rng = random.Random(922)
     office = make_office()
@@ -67,20 +67,13 @@ def build_office(size: int):
                 amount = rng.randint(1, 5000) * 10_000
                 issue = delivered - dt.timedelta(days=60 + k)
                 docs.append(
-                    DebtDocument(
-                        office=office,
-                        taxpayer=taxpayer,
-                        document_type="STP",
-                        number=f"{i:05d}{k}/101/25/922/26",
+                    new_document(
+                        taxpayer,
+                        f"{i:05d}{k}/101/25/922/26",
+                        amount,
                         issue_date=issue,
                         kap=KAPS[(i + k) % 5],
-                        kjs="300",
-                        period_start=dt.date(2025, 1, 1),
                         period_end=dt.date(2025, 1, 31),
-                        tax_year=2025,
-                        principal=amount,
-                        sanctions=0,
-                        amount_due=amount,
                         due_date=issue + dt.timedelta(days=30),
                     )
                 )

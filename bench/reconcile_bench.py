@@ -13,6 +13,7 @@ in one SELECT: the floor of any matcher on this database, with none of the rules
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import time
 
 from bench.registry import headline
@@ -21,51 +22,31 @@ DOCS_PER_TAXPAYER = 10
 KAPS = ["411121", "411125", "411211", "411128", "411111"]
 
 
-def _insert(cursor, model, columns: list[str], rows) -> None:
-    from django.db import connection
-
-    table = connection.ops.quote_name(model._meta.db_table)
-    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
-    marks = ", ".join(["%s"] * len(columns))
-    cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
-
-
 def build_ledger(documents: int, payments: int) -> tuple[int, dict]:
     from django.db import connection, transaction
 
     from triplec.billing.models import BillingCode, BillingCodeItem
+    from triplec.imports.kinds import debts, taxpayers
+    from triplec.imports.kinds.base import insert_many
     from triplec.ledger.models import DebtDocument
     from triplec.offices.models import Office
     from triplec.taxpayers.models import Taxpayer
 
     office, _ = Office.objects.get_or_create(code="922", defaults={"name": "KPP Pratama Kupang"})
-    taxpayers = documents // DOCS_PER_TAXPAYER
+    taxpayer_count = documents // DOCS_PER_TAXPAYER
     now = dt.datetime.now(dt.UTC)
     tp_base = (Taxpayer.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
     doc_base = (DebtDocument.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
-    with transaction.atomic(), connection.cursor() as cursor:
-        _insert(
-            cursor,
+    with transaction.atomic():
+        # The columns the taxpayers and debts imports write for a new row, with the id first.
+        insert_many(
             Taxpayer,
-            [
-                "id",
-                "office_id",
-                "npwp16",
-                "npwp15",
-                "nik",
-                "nitku",
-                "name",
-                "taxpayer_type",
-                "address",
-                "city",
-                "created_at",
-                "updated_at",
-            ],
+            ("id", "npwp16", *taxpayers.FIELDS, "created_at", "updated_at"),
             (
                 (
                     tp_base + t,
-                    office.pk,
                     f"09{t:014d}",
+                    office.pk,
                     f"9{t:014d}",
                     "",
                     "",
@@ -73,10 +54,11 @@ def build_ledger(documents: int, payments: int) -> tuple[int, dict]:
                     "OP",
                     "",
                     "Kota Kupang",
+                    None,
                     now,
                     now,
                 )
-                for t in range(taxpayers)
+                for t in range(taxpayer_count)
             ),
         )
 
@@ -87,9 +69,9 @@ def build_ledger(documents: int, payments: int) -> tuple[int, dict]:
                 yield (
                     doc_base + j,
                     office.pk,
+                    f"D{j:08d}/101/25/922",
                     tp_base + t,
                     "STP",
-                    f"D{j:08d}/101/25/922",
                     dt.date(2026, 1, 1) + dt.timedelta(days=k),
                     KAPS[k % 5],
                     "300",
@@ -106,32 +88,8 @@ def build_ledger(documents: int, payments: int) -> tuple[int, dict]:
                     now,
                 )
 
-        _insert(
-            cursor,
-            DebtDocument,
-            [
-                "id",
-                "office_id",
-                "taxpayer_id",
-                "document_type",
-                "number",
-                "issue_date",
-                "kap",
-                "kjs",
-                "period_start",
-                "period_end",
-                "tax_year",
-                "principal",
-                "sanctions",
-                "amount_due",
-                "due_date",
-                "state",
-                "state_reason",
-                "created_at",
-                "updated_at",
-            ],
-            docs(),
-        )
+        for part in itertools.batched(docs(), 50_000):  # insert_many holds its rows in a list: a part at a time
+            insert_many(DebtDocument, ("id", "office", "number", *debts.FIELDS, "created_at", "updated_at"), part)
         # Billing codes for the payments that will pay by code.
         step = max(1, documents // payments)
         code_rows, item_rows = [], []
@@ -167,14 +125,13 @@ def build_ledger(documents: int, payments: int) -> tuple[int, dict]:
                     amount,
                 )
             )
-        _insert(
-            cursor,
+        insert_many(
             BillingCode,
             [
                 "id",
                 "code",
-                "office_id",
-                "taxpayer_id",
+                "office",
+                "taxpayer",
                 "amount",
                 "issued_at",
                 "expires_at",
@@ -185,12 +142,11 @@ def build_ledger(documents: int, payments: int) -> tuple[int, dict]:
             ],
             code_rows,
         )
-        _insert(
-            cursor,
+        insert_many(
             BillingCodeItem,
             [
-                "billing_code_id",
-                "document_id",
+                "billing_code",
+                "document",
                 "npwp",
                 "kap",
                 "kjs",
@@ -205,7 +161,7 @@ def build_ledger(documents: int, payments: int) -> tuple[int, dict]:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    return step, {"taxpayers": taxpayers}
+    return step, {"taxpayers": taxpayer_count}
 
 
 def payment_rows(payments: int, step: int):
