@@ -1,6 +1,7 @@
 """Shared plumbing of the WhatsApp benchmarks: the simulator as a subprocess, the channel, small statistics.
 `triplec bench` runs each benchmark on a throwaway database, never the real one."""
 
+import json
 import os
 import subprocess
 import sys
@@ -12,30 +13,17 @@ from triplec.core.processes import stop_process_group
 from triplec.messaging.models import Lane, Template
 from triplec.messaging.registry import templates_sync
 from triplec.messaging.services import message_enqueue
+from triplec.simulator.testing import simulator_command
 from triplec.tests.support import database_url_for_subprocess, free_port, make_channel, start_server, wait_until
 
 
 def start_simulator(*, port: int | None = None, webhook_url: str | None = None, config: dict | None = None):
     """`python -m triplec.simulator` on a free port; returns (process, base_url) once /_sim/health answers."""
-    import json
-
     port = port or free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "triplec.simulator",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
-    if webhook_url:
-        cmd += ["--webhook-url", webhook_url]
+    options = {"webhook_url": webhook_url} if webhook_url else {}
     if config:
-        cmd += ["--config", json.dumps(config)]
-    proc = subprocess.Popen(cmd, start_new_session=True)
+        options["config"] = json.dumps(config)
+    proc = subprocess.Popen(simulator_command(port, **options), start_new_session=True)
     base_url = f"http://127.0.0.1:{port}"
 
     def healthy() -> bool:

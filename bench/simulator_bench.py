@@ -19,39 +19,20 @@ from typing import Any
 import httpx
 
 from bench.registry import headline
-from triplec.simulator.testing import SimulatorProcess
+from triplec.simulator.testing import BILLING_VALUES, SimulatorProcess, template_send
 
 PNID = "922000000000001"
 TOKEN = "demo-access-token"
 
 
 def _payload(i: int) -> dict[str, Any]:
-    return {
-        "messaging_product": "whatsapp",
-        "to": f"62812{i:08d}",
-        "type": "template",
-        "biz_opaque_callback_data": f"bench-{i}",
-        "template": {
-            "name": "kode_billing_v1",
-            "language": {"code": "id"},
-            "components": [
-                {"type": "header", "parameters": [{"type": "text", "text": "PPh"}]},
-                {
-                    "type": "body",
-                    "parameters": [
-                        {"type": "text", "text": v}
-                        for v in (
-                            "Budi Santoso",
-                            "STP 00123/101/25/922/26",
-                            "Rp1.500.000",
-                            "123456789012345",
-                            "15 Oktober 2026",
-                        )
-                    ],
-                },
-            ],
-        },
-    }
+    return template_send(
+        "kode_billing_v1",
+        BILLING_VALUES,
+        to=f"62812{i:08d}",
+        header={"type": "text", "text": "PPh"},
+        callback=f"bench-{i}",
+    )
 
 
 def _raw_loop(port: int, start: int, n: int, out: list[float]) -> None:

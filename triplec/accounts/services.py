@@ -65,30 +65,32 @@ def totp_device_for_enrolment(user):
 
 def totp_confirm(request: HttpRequest, device, token: str) -> bool:
     """Confirm enrolment with the first code from the app; the session counts as verified from then on."""
-    if not device.verify_token(token.strip().replace(" ", "")):
+    if not device.verify_token(_typed_code(token)):
         audit_record(action="2fa.failed", actor=request.user, summary=Phrase("two-factor enrolment code refused"))
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    django_otp.login(request, device)
-    audit_record(
-        action="2fa.enrol",
-        actor=request.user,
-        summary=Phrase("two-factor device enrolled for %(user)s", user=request.user.username),
-    )
-    return True
+    summary = Phrase("two-factor device enrolled for %(user)s", user=request.user.username)
+    return _code_accepted(request, device, "2fa.enrol", summary)
 
 
 def totp_verify(request: HttpRequest, token: str) -> bool:
     """Check the code after the password; django-otp slows down repeated wrong codes (throttling)."""
-    device = django_otp.match_token(request.user, token.strip().replace(" ", ""))
+    device = django_otp.match_token(request.user, _typed_code(token))
     if device is None:
         audit_record(action="2fa.failed", actor=request.user, summary=Phrase("two-factor code refused"))
         return False
+    summary = Phrase("two-factor verified for %(user)s", user=request.user.username)
+    return _code_accepted(request, device, "2fa.verify", summary)
+
+
+def _typed_code(token: str) -> str:
+    """The code as typed, without the spaces authenticator apps show in it."""
+    return token.strip().replace(" ", "")
+
+
+def _code_accepted(request: HttpRequest, device, action: str, summary: Phrase) -> bool:
+    """The session counts as verified by this device from now on; audited as `action`."""
     django_otp.login(request, device)
-    audit_record(
-        action="2fa.verify",
-        actor=request.user,
-        summary=Phrase("two-factor verified for %(user)s", user=request.user.username),
-    )
+    audit_record(action=action, actor=request.user, summary=summary)
     return True

@@ -1,4 +1,4 @@
-"""Pytest plugin: the running simulator as a fixture, and a tiny webhook receiver.
+"""Pytest plugin: the running simulator as a fixture, a tiny webhook receiver, and the sends tests post to it.
 
 Registered from the root conftest (`pytest_plugins = ["triplec.simulator.testing"]`). The simulator process is
 started once per test session on a free port and reset (config included) before each test, so every test starts
@@ -15,7 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -33,6 +33,47 @@ TEST_CONFIG: dict[str, Any] = {
     "faults": {"timeout_seconds": 1.0},
 }
 START_TIMEOUT = 20.0
+# The seeded billing-code template's five positional body values.
+BILLING_VALUES = ("Budi Santoso", "STP 00123/101/25/922/26", "Rp1.500.000", "123456789012345", "15 Oktober 2026")
+
+
+def simulator_command(port: int, **options: str) -> list[str]:
+    """`python -m triplec.simulator` on 127.0.0.1:`port`, logging warnings only; each option is `--name value`
+    (`webhook_url="..."` gives `--webhook-url ...`)."""
+    cmd = [sys.executable, "-m", "triplec.simulator", "--host", "127.0.0.1", "--port", str(port)]
+    for name, value in options.items():
+        cmd += [f"--{name.replace('_', '-')}", value]
+    return cmd + ["--log-level", "warning"]
+
+
+def template_send(
+    name: str,
+    body: Iterable[str],
+    *,
+    to: str = "6281234567890",
+    header: dict[str, Any] | None = None,
+    buttons: Iterable[dict[str, Any]] = (),
+    callback: str | None = None,
+) -> dict[str, Any]:
+    """A template send as the Cloud API takes it: the header's one parameter (when given), the positional text
+    body parameters, then the button components."""
+    components: list[dict[str, Any]] = [{"type": "header", "parameters": [header]}] if header is not None else []
+    components.append({"type": "body", "parameters": [{"type": "text", "text": v} for v in body]})
+    components.extend(buttons)
+    payload: dict[str, Any] = {
+        "messaging_product": "whatsapp",
+        "to": to,
+        "type": "template",
+        "template": {"name": name, "language": {"code": "id"}, "components": components},
+    }
+    if callback is not None:
+        payload["biz_opaque_callback_data"] = callback
+    return payload
+
+
+def document_header(link: str, filename: str) -> dict[str, Any]:
+    """The header parameter of a template with a document header (the Surat Teguran's PDF)."""
+    return {"type": "document", "document": {"link": link, "filename": filename}}
 
 
 class SimulatorProcess:
@@ -61,29 +102,15 @@ class SimulatorProcess:
         for _ in range(3):  # a free port can be taken between our check and granian's bind: try another
             self.port = free_port()
             self.base_url = f"http://127.0.0.1:{self.port}"
-            cmd = [
-                sys.executable,
-                "-m",
-                "triplec.simulator",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--app-secret",
-                self.app_secret,
-                "--access-token",
-                self.access_token,
-                "--verify-token",
-                self.verify_token,
-                "--phone-number-id",
-                self.phone_number_id,
-                "--waba-id",
-                self.waba_id,
-                "--config",
-                json.dumps(self.start_config),
-                "--log-level",
-                "warning",
-            ]
+            cmd = simulator_command(
+                self.port,
+                app_secret=self.app_secret,
+                access_token=self.access_token,
+                verify_token=self.verify_token,
+                phone_number_id=self.phone_number_id,
+                waba_id=self.waba_id,
+                config=json.dumps(self.start_config),
+            )
             self.process = subprocess.Popen(
                 cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"}
             )

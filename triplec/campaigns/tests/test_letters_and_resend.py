@@ -16,6 +16,7 @@ from triplec.campaigns.selectors import campaign_progress
 from triplec.campaigns.services import CampaignError, campaign_approve, campaign_create, campaign_start, campaign_sync
 from triplec.messaging.models import OutboundMessage, State, TemplateStatus
 from triplec.messaging.providers.base import ERRORS
+from triplec.simulator.testing import document_header, template_send
 from triplec.tests.support import make_user
 
 from .conftest import NOW
@@ -135,27 +136,11 @@ def test_it_counts_a_message_whose_document_was_not_fetched_as_failed_with_its_r
 
 
 def test_it_fails_a_message_in_the_simulator_when_its_document_cannot_be_fetched(simulator):
-    payload = {
-        "messaging_product": "whatsapp",
-        "to": "6281234567890",
-        "type": "template",
-        "template": {
-            "name": "surat_teguran_v1",
-            "language": {"code": "id"},
-            "components": [
-                {
-                    "type": "header",
-                    "parameters": [
-                        {
-                            "type": "document",
-                            "document": {"link": "http://127.0.0.1:9/nothing.pdf", "filename": "surat-teguran.pdf"},
-                        }
-                    ],
-                },
-                {"type": "body", "parameters": [{"type": "text", "text": v} for v in ("Budi", "ST-1", "1 Okt", "Rp1")]},
-            ],
-        },
-    }
+    payload = template_send(
+        "surat_teguran_v1",
+        ("Budi", "ST-1", "1 Okt", "Rp1"),
+        header=document_header("http://127.0.0.1:9/nothing.pdf", "surat-teguran.pdf"),
+    )
     wamid = simulator.send(payload).json()["messages"][0]["id"]
     message = simulator.wait_for(
         lambda: next((m for m in simulator.messages() if m["wamid"] == wamid and m["status"] == "failed"), None)

@@ -384,8 +384,10 @@ def audit_actions_in_code() -> set[str]:
     for _path, node in _calls("conversation_audit"):  # conversations.services: a staff step on a conversation
         found |= _constants(_keyword(node, "action"))
     # Helpers that take the action positionally: campaigns.services._move, the bot's _audit, the contact history's
-    # record (taxpayers.services).
-    for helper, index in (("_move", 2), ("_audit", 1), ("record", 0)):
+    # record (taxpayers.services), the accepted two-factor code (accounts.services), a decision on a quarantined
+    # webhook event (messaging.quarantine).
+    helpers = (("_move", 2), ("_audit", 1), ("record", 0), ("_code_accepted", 2), ("_decision_record", 2))
+    for helper, index in helpers:
         for _path, node in _calls(helper):
             if len(node.args) > index and isinstance(node.args[index], ast.Constant):
                 found |= _constants(node.args[index])

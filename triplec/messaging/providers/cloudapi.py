@@ -171,49 +171,6 @@ class CloudAPIProvider:
         above the providers: it reads and submits templates through them)."""
         return self.send(envelope(to=to, recipient=recipient, callback=callback, **body))
 
-    def send_buttons(
-        self,
-        *,
-        to: str = "",
-        recipient: str = "",
-        text: str,
-        buttons: list[tuple[str, str]],
-        callback: str = "",
-        header: str = "",
-        footer: str = "",
-    ) -> SendResult:
-        body = buttons_body(text, buttons, header=header, footer=footer)
-        return self.send(envelope(to=to, recipient=recipient, callback=callback, **body))
-
-    def send_list(
-        self,
-        *,
-        to: str = "",
-        recipient: str = "",
-        text: str,
-        button: str,
-        sections: list[dict],
-        callback: str = "",
-        header: str = "",
-        footer: str = "",
-    ) -> SendResult:
-        body = list_body(text, button, sections, header=header, footer=footer)
-        return self.send(envelope(to=to, recipient=recipient, callback=callback, **body))
-
-    def send_document(
-        self,
-        *,
-        to: str = "",
-        recipient: str = "",
-        link: str = "",
-        media_id: str = "",
-        filename: str = "",
-        caption: str = "",
-        callback: str = "",
-    ) -> SendResult:
-        body = document_body(link=link, media_id=media_id, filename=filename, caption=caption)
-        return self.send(envelope(to=to, recipient=recipient, callback=callback, **body))
-
     def mark_read(self, wamid: str, *, typing: bool = False) -> bool:
         payload: dict[str, Any] = {"messaging_product": "whatsapp", "status": "read", "message_id": wamid}
         if typing:

@@ -16,6 +16,7 @@ from triplec.messaging.models import (
 )
 from triplec.messaging.providers import ProviderError, SimulatorProvider
 from triplec.messaging.providers.base import PERMANENT, THROTTLE
+from triplec.messaging.providers.cloudapi import buttons_body, document_body, envelope, list_body
 from triplec.messaging.registry import (
     render_template,
     template_save,
@@ -188,14 +189,12 @@ def test_it_sends_every_message_kind_and_marks_inbound_as_read(simulator):
     client = provider(simulator)
     reply = simulator.inbound(from_="6281234567890", name="Budi", text="Halo")
     assert client.send_text(to="6281234567890", text="Selamat siang").wamid.startswith("wamid.")
-    client.send_buttons(to="6281234567890", text="Pilih", buttons=[("pay", "Bayar"), ("agent", "Petugas")])
-    client.send_list(
-        to="6281234567890",
-        text="Pilih",
-        button="Lihat",
-        sections=[{"title": "Tagihan", "rows": [{"id": "r1", "title": "STP 1"}]}],
-    )
-    client.send_document(to="6281234567890", link=f"{simulator.base_url}/_sim/health", filename="st.pdf")
+    for body in (
+        buttons_body("Pilih", [("pay", "Bayar"), ("agent", "Petugas")]),
+        list_body("Pilih", "Lihat", [{"title": "Tagihan", "rows": [{"id": "r1", "title": "STP 1"}]}]),
+        document_body(link=f"{simulator.base_url}/_sim/health", filename="st.pdf"),
+    ):
+        client.send(envelope(to="6281234567890", **body))
     assert client.mark_read(reply["wamid"])
     types = [m["type"] for m in simulator.messages(to="6281234567890")]
     assert types == ["text", "interactive", "interactive", "document"]

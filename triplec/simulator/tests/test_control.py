@@ -3,6 +3,7 @@
 import json
 import time
 
+from triplec.simulator.graph.phone_number import DEFAULT_FIELDS
 from triplec.simulator.tests.conftest import template_payload
 
 NEW_TEMPLATE = {
@@ -113,15 +114,7 @@ def test_it_serves_one_template_by_id_with_fields(simulator):
 def test_it_answers_the_phone_number_with_default_or_requested_fields(simulator):
     path = f"/v25.0/{simulator.phone_number_id}"
     default = simulator.graph("GET", path).json()
-    assert set(default) == {
-        "id",
-        "verified_name",
-        "code_verification_status",
-        "display_phone_number",
-        "quality_rating",
-        "platform_type",
-        "throughput",
-    }
+    assert set(default) == set(DEFAULT_FIELDS)
     asked = simulator.graph("GET", path, params={"fields": "quality_rating,messaging_limit_tier"}).json()
     assert asked == {"id": simulator.phone_number_id, "quality_rating": "GREEN", "messaging_limit_tier": "TIER_1K"}
     unknown = simulator.graph("GET", path, params={"fields": "nope"})

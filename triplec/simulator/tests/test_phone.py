@@ -5,50 +5,28 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from triplec.simulator.testing import WebhookReceiver
+from triplec.simulator.testing import WebhookReceiver, document_header, template_send
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def send_notice(sim, to: str = "6281234567890") -> str:
     sim.receiver.files["/surat/ST-00123.pdf"] = (PDF, "application/pdf")
-    payload = {
-        "messaging_product": "whatsapp",
-        "to": to,
-        "type": "template",
-        "biz_opaque_callback_data": "st-1",
-        "template": {
-            "name": "surat_teguran_v1",
-            "language": {"code": "id"},
-            "components": [
-                {
-                    "type": "header",
-                    "parameters": [
-                        {
-                            "type": "document",
-                            "document": {
-                                "link": sim.receiver.base_url + "/surat/ST-00123.pdf",
-                                "filename": "Surat Teguran ST-00123.pdf",
-                            },
-                        }
-                    ],
-                },
-                {
-                    "type": "body",
-                    "parameters": [
-                        {"type": "text", "text": v}
-                        for v in ("Budi Santoso", "ST-00123/WPJ.21/KP.03/2026", "1 Oktober 2026", "Rp1.500.000")
-                    ],
-                },
-                {
-                    "type": "button",
-                    "sub_type": "quick_reply",
-                    "index": "1",
-                    "parameters": [{"type": "payload", "payload": "KODE_BILLING:st-1"}],
-                },
-            ],
-        },
-    }
+    payload = template_send(
+        "surat_teguran_v1",
+        ("Budi Santoso", "ST-00123/WPJ.21/KP.03/2026", "1 Oktober 2026", "Rp1.500.000"),
+        to=to,
+        header=document_header(sim.receiver.base_url + "/surat/ST-00123.pdf", "Surat Teguran ST-00123.pdf"),
+        buttons=[
+            {
+                "type": "button",
+                "sub_type": "quick_reply",
+                "index": "1",
+                "parameters": [{"type": "payload", "payload": "KODE_BILLING:st-1"}],
+            }
+        ],
+        callback="st-1",
+    )
     response = sim.send(payload)
     assert response.status_code == 200, response.text
     return response.json()["messages"][0]["id"]

@@ -2,6 +2,7 @@
 
 import re
 
+from triplec.simulator.testing import template_send
 from triplec.simulator.tests.conftest import template_payload, text_payload
 
 
@@ -92,17 +93,7 @@ def test_it_refuses_positional_parameters_on_a_named_template_with_132012(simula
 
 
 def test_it_refuses_a_missing_document_header_with_132012(simulator):
-    payload = {
-        "messaging_product": "whatsapp",
-        "to": "6281234567890",
-        "type": "template",
-        "template": {
-            "name": "surat_teguran_v1",
-            "language": {"code": "id"},
-            "components": [{"type": "body", "parameters": [{"type": "text", "text": v} for v in "abcd"]}],
-        },
-    }
-    assert error_code(simulator.send(payload)) == 132012
+    assert error_code(simulator.send(template_send("surat_teguran_v1", "abcd"))) == 132012
 
 
 def test_it_refuses_free_form_text_outside_the_window_with_131047(simulator):
