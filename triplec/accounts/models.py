@@ -2,20 +2,15 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from triplec.core.fields import optional_fk
+
 from .roles import Role
 
 
 class User(AbstractUser):
     """A member of staff. Belongs to one office; administrators may have none and see every office."""
 
-    office = models.ForeignKey(
-        "offices.Office",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="staff",
-        verbose_name=_("office"),
-    )
+    office = optional_fk("offices.Office", on_delete=models.PROTECT, related_name="staff", verbose_name=_("office"))
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
 
     class Meta:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from triplec.core.fields import optional_fk
 from triplec.core.phrases import Phrase
 
 from .actions import action_label, channel_label
@@ -12,16 +13,12 @@ class AuditEntry(models.Model):
     """Who saw, changed, sent, approved or disclosed what, about which taxpayer. Append-only."""
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    actor = optional_fk(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # What the system did on its own (importer, bot, dispatcher) has no actor but a channel.
     channel = models.CharField(_("channel"), max_length=20, default="web")  # web, api, cli, bot, job
     action = models.CharField(_("action"), max_length=40, db_index=True)  # view, create, update, import, disclose...
-    office = models.ForeignKey("offices.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    taxpayer = models.ForeignKey(
-        "taxpayers.Taxpayer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    office = optional_fk("offices.Office", on_delete=models.PROTECT, related_name="+")
+    taxpayer = optional_fk("taxpayers.Taxpayer", on_delete=models.PROTECT, related_name="+")
     object_type = models.CharField(_("object type"), max_length=60, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     # The summary as a phrase (core.phrases), shown in the reader's language; `summary` holds it in the default

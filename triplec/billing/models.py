@@ -1,9 +1,10 @@
 """Billing codes (kode billing) issued for debt documents, and the log of every exchange with the issuer."""
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from triplec.core.fields import actor_fk, optional_fk
 
 
 class BillingCode(models.Model):
@@ -20,9 +21,7 @@ class BillingCode(models.Model):
     items_key = models.CharField(max_length=2000, db_index=True)
     gateway = models.CharField(_("issuer"), max_length=40)
     channel = models.CharField(_("channel"), max_length=20, default="web")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    requested_by = actor_fk()
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -74,17 +73,13 @@ class GatewayExchange(models.Model):
     """Every request to the issuer and its answer, kept for disputes and for DJP's audit."""
 
     gateway = models.CharField(_("issuer"), max_length=40)
-    taxpayer = models.ForeignKey(
-        "taxpayers.Taxpayer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    taxpayer = optional_fk("taxpayers.Taxpayer", on_delete=models.SET_NULL, related_name="+")
     request = models.JSONField(_("request"))
     response = models.JSONField(_("response"), default=dict, blank=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=ExchangeOutcome.choices)
     error = models.CharField(_("error"), max_length=500, blank=True)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
-    billing_code = models.ForeignKey(
-        BillingCode, null=True, blank=True, on_delete=models.SET_NULL, related_name="exchanges"
-    )
+    billing_code = optional_fk(BillingCode, on_delete=models.SET_NULL, related_name="exchanges")
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
 
     class Meta:

@@ -15,6 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from triplec.core.fields import optional_fk
+
 
 class Criterion(models.TextChoices):
     NEW_TEGURAN = "a", _("(a) Surat Teguran newly issued")
@@ -111,22 +113,15 @@ class Campaign(models.Model):
     reminder_interval_days = models.PositiveIntegerField(_("minimum days between reminders"), default=7)
     reminder_max_count = models.PositiveIntegerField(_("maximum messages per letter"), default=3)
     npwp_list = models.TextField(_("NPWP list"), blank=True, help_text=_("16-digit NPWPs, one per line"))
-    saved_filter = models.ForeignKey(
-        SavedFilter, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("saved filter")
-    )
+    saved_filter = optional_fk(SavedFilter, on_delete=models.PROTECT, related_name="+", verbose_name=_("saved filter"))
     # Filters.
     kaps = models.CharField(
         _("tax types (KAP)"), max_length=200, blank=True, help_text=_("comma-separated, empty = all")
     )
     amount_min = models.BigIntegerField(_("amount from"), null=True, blank=True)
     amount_max = models.BigIntegerField(_("amount up to"), null=True, blank=True)
-    account_representative = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("account representative"),
+    account_representative = optional_fk(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("account representative")
     )
     letter_age_min_days = models.PositiveIntegerField(_("letter at least N days old"), null=True, blank=True)
     letter_age_max_days = models.PositiveIntegerField(_("letter at most N days old"), null=True, blank=True)
@@ -138,14 +133,7 @@ class Campaign(models.Model):
     holdout_percent = models.PositiveSmallIntegerField(_("hold-out share (%)"), default=0)
     holdout_seed = models.BigIntegerField(_("hold-out seed"), default=new_seed)
     # Message.
-    template = models.ForeignKey(
-        "messaging.Template",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("template"),
-    )
+    template = optional_fk("messaging.Template", on_delete=models.PROTECT, related_name="+", verbose_name=_("template"))
     attach_pdf = models.BooleanField(_("attach the notice as a PDF"), default=True)
     price_per_message = models.PositiveIntegerField(_("price per message (Rp)"), default=0)
     scheduled_start = models.DateTimeField(_("scheduled start"), null=True, blank=True)
@@ -156,13 +144,8 @@ class Campaign(models.Model):
     maker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("maker")
     )
-    approver = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("approver"),
+    approver = optional_fk(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("approver")
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     approved_hash = models.CharField(max_length=64, blank=True)
@@ -237,13 +220,8 @@ class Target(models.Model):
     taxpayer = models.ForeignKey(
         "taxpayers.Taxpayer", on_delete=models.PROTECT, related_name="campaign_targets", db_index=False
     )
-    letter = models.ForeignKey(
-        "ledger.SuratTeguran",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="campaign_targets",
-        db_index=False,
+    letter = optional_fk(
+        "ledger.SuratTeguran", on_delete=models.PROTECT, related_name="campaign_targets", db_index=False
     )
     criterion = models.CharField(max_length=1, choices=Criterion.choices)
     status = models.CharField(_("status"), max_length=10, choices=TargetStatus.choices, default=TargetStatus.SELECTED)
@@ -260,9 +238,7 @@ class Target(models.Model):
         help_text=_("the only identifier in the PDF link: reveals nothing about the taxpayer"),
     )
     # When it goes is the message's own `next_attempt_at` (pause and resume move it there).
-    outbound = models.ForeignKey(
-        "messaging.OutboundMessage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    outbound = optional_fk("messaging.OutboundMessage", on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

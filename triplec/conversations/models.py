@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from triplec.core.fields import actor_fk, optional_fk
 from triplec.core.phrases import Phrase
 
 
@@ -56,10 +57,8 @@ class Conversation(models.Model):
     peer = models.ForeignKey(
         "messaging.Peer", on_delete=models.CASCADE, related_name="conversations", verbose_name=_("WhatsApp peer")
     )
-    taxpayer = models.ForeignKey(
+    taxpayer = optional_fk(
         "taxpayers.Taxpayer",
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="conversations",
         verbose_name=_("taxpayer"),
@@ -80,13 +79,8 @@ class Conversation(models.Model):
         blank=True,
         help_text=_("intents or ids in the order last shown, so a typed digit means one"),
     )
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="conversations",
-        verbose_name=_("assigned to"),
+    assigned_to = optional_fk(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, related_name="conversations", verbose_name=_("assigned to")
     )
     handoff_reason = models.CharField(_("handoff reason"), max_length=40, blank=True)
     handoff_summary = models.TextField(_("handoff summary"), blank=True)
@@ -94,13 +88,8 @@ class Conversation(models.Model):
     other_count = models.PositiveSmallIntegerField(_("consecutive unrecognised messages"), default=0)
     challenge_failures = models.PositiveSmallIntegerField(_("failed identity challenges"), default=0)
     challenge_kind = models.CharField(_("challenge asked"), max_length=20, blank=True)
-    verified_taxpayer = models.ForeignKey(
-        "taxpayers.Taxpayer",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("identity confirmed for"),
+    verified_taxpayer = optional_fk(
+        "taxpayers.Taxpayer", on_delete=models.SET_NULL, related_name="+", verbose_name=_("identity confirmed for")
     )
     verified_at = models.DateTimeField(_("identity confirmed at"), null=True, blank=True)
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
@@ -173,9 +162,7 @@ class ConversationEvent(models.Model):
     # (core.phrases) shown in the reader's language, and `text` holds it in the default language.
     text = models.TextField(_("text"), blank=True)
     phrase = models.JSONField(_("text (translatable)"), null=True, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = actor_fk()
     at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
@@ -262,31 +249,17 @@ class StaffTask(models.Model):
         blank=True,
         help_text=_("the number a scam report names, in full for staff to act on"),
     )
-    taxpayer = models.ForeignKey(
-        "taxpayers.Taxpayer",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="staff_tasks",
-        verbose_name=_("taxpayer"),
+    taxpayer = optional_fk(
+        "taxpayers.Taxpayer", on_delete=models.SET_NULL, related_name="staff_tasks", verbose_name=_("taxpayer")
     )
-    contact = models.ForeignKey(
-        "taxpayers.Contact",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="staff_tasks",
-        verbose_name=_("contact"),
+    contact = optional_fk(
+        "taxpayers.Contact", on_delete=models.SET_NULL, related_name="staff_tasks", verbose_name=_("contact")
     )
-    conversation = models.ForeignKey(
-        Conversation, null=True, blank=True, on_delete=models.SET_NULL, related_name="staff_tasks"
-    )
+    conversation = optional_fk(Conversation, on_delete=models.SET_NULL, related_name="staff_tasks")
     summary = models.CharField(_("summary"), max_length=300)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    done_by = actor_fk()
 
     class Meta:
         ordering = ["done_at", "-created_at"]
@@ -307,9 +280,7 @@ class IdentityGuard(models.Model):
     last_failure_at = models.DateTimeField(_("last failure"), null=True, blank=True)
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
     unlocked_at = models.DateTimeField(_("unlocked at"), null=True, blank=True)
-    unlocked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    unlocked_by = actor_fk()
 
     class Meta:
         verbose_name = _("identity guard")

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from triplec.core.fields import optional_fk
 from triplec.core.phrases import Phrase, render
 
 
@@ -30,21 +31,11 @@ class ImportRun(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
     file_name = models.CharField(_("file name"), max_length=255)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="import_runs",
-        verbose_name=_("imported by"),
+    actor = optional_fk(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, related_name="import_runs", verbose_name=_("imported by")
     )
-    office = models.ForeignKey(
-        "offices.Office",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="import_runs",
-        verbose_name=_("office"),
+    office = optional_fk(
+        "offices.Office", on_delete=models.SET_NULL, related_name="import_runs", verbose_name=_("office")
     )
     channel = models.CharField(_("channel"), max_length=20, default="cli")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RUNNING)

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from triplec.core.fields import actor_fk, optional_fk
+
 
 class OfficerStatus(models.Model):
     """Whether an officer takes new conversations now, and how many open ones at most (round-robin cap)."""
@@ -35,9 +37,7 @@ class QuickReply(models.Model):
     office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="quick_replies")
     title = models.CharField(_("title"), max_length=80)
     body = models.TextField(_("text"), max_length=2000)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = actor_fk()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -57,9 +57,7 @@ class SlaRecord(models.Model):
         "conversations.Conversation", on_delete=models.CASCADE, related_name="sla_record"
     )
     office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
-    officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="sla_records"
-    )
+    officer = optional_fk(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, related_name="sla_records")
     first_response_seconds = models.PositiveIntegerField(null=True, blank=True)
     resolution_seconds = models.PositiveIntegerField(null=True, blank=True)
     first_response_breached = models.BooleanField(default=False)

@@ -1,11 +1,11 @@
 import calendar
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from triplec.audit.actions import channel_label
+from triplec.core.fields import actor_fk, optional_fk
 
 # The Surat Paksa may follow 21 days after the Surat Teguran was delivered (UU PPSP Pasal 8).
 SURAT_PAKSA_DAYS_AFTER_DELIVERY = 21
@@ -124,7 +124,7 @@ class SuratPaksa(models.Model):
 
     office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="paksa")
     taxpayer = models.ForeignKey("taxpayers.Taxpayer", on_delete=models.PROTECT, related_name="paksa")
-    teguran = models.ForeignKey(SuratTeguran, null=True, blank=True, on_delete=models.PROTECT, related_name="paksa")
+    teguran = optional_fk(SuratTeguran, on_delete=models.PROTECT, related_name="paksa")
     number = models.CharField(_("letter number"), max_length=60)
     issue_date = models.DateField(_("issue date"))
     served_date = models.DateField(_("served date"), null=True, blank=True)
@@ -154,12 +154,8 @@ class Payment(models.Model):
 
     ntpn = models.CharField(_("NTPN"), max_length=16, unique=True)
     billing_code = models.CharField(_("billing code"), max_length=15, blank=True, db_index=True)
-    office = models.ForeignKey(
-        "offices.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
-    )
-    taxpayer = models.ForeignKey(
-        "taxpayers.Taxpayer", null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
-    )
+    office = optional_fk("offices.Office", on_delete=models.PROTECT, related_name="payments")
+    taxpayer = optional_fk("taxpayers.Taxpayer", on_delete=models.PROTECT, related_name="payments")
     npwp = models.CharField(_("NPWP as received"), max_length=16, blank=True)
     document_number = models.CharField(_("document number as received"), max_length=60, blank=True)
     kap = models.CharField(_("KAP"), max_length=6, blank=True)
@@ -215,13 +211,11 @@ class PaymentClaim(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.PENDING, db_index=True
     )
-    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.SET_NULL, related_name="claims")
+    payment = optional_fk(Payment, on_delete=models.SET_NULL, related_name="claims")
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("claimed at"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    resolved_by = actor_fk()
 
     class Meta:
         ordering = ["-created_at"]

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from triplec.core.fields import actor_fk, optional_fk
 from triplec.core.masking import mask_contact
 from triplec.settings import env
 
@@ -262,20 +263,14 @@ class OutboundMessage(models.Model):
     # claim goes by outbox_claim, a conversation by number), and every index is written for each message of a
     # campaign start. Deleting a channel, template or user (rare; they are deactivated) scans instead.
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="outbound_messages", db_index=False)
-    taxpayer = models.ForeignKey(
-        "taxpayers.Taxpayer", null=True, blank=True, on_delete=models.SET_NULL, related_name="whatsapp_messages"
-    )
+    taxpayer = optional_fk("taxpayers.Taxpayer", on_delete=models.SET_NULL, related_name="whatsapp_messages")
     to = models.CharField(max_length=20, blank=True, help_text=_("digits, no +"))
     recipient = models.CharField(max_length=140, blank=True, help_text=_("business-scoped user id"))
     kind = models.CharField(max_length=20)
     payload = models.JSONField(help_text=_("the Cloud API request body; with a shape, only this message's values"))
     # No index: shapes are never deleted while a message uses them, and each index is written for every message.
-    shape = models.ForeignKey(
-        BodyShape, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
-    template = models.ForeignKey(
-        Template, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
+    shape = optional_fk(BodyShape, on_delete=models.PROTECT, related_name="+", db_index=False)
+    template = optional_fk(Template, on_delete=models.PROTECT, related_name="+", db_index=False)
     lane = models.PositiveSmallIntegerField(choices=Lane.choices, default=Lane.BULK)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -292,9 +287,7 @@ class OutboundMessage(models.Model):
     pricing_category = models.CharField(max_length=40, blank=True)
     pricing_billable = models.BooleanField(null=True)
     pricing_type = models.CharField(max_length=40, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
-    )
+    created_by = actor_fk(db_index=False)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
@@ -329,9 +322,7 @@ class MessageStatus(models.Model):
 
     wamid = models.CharField(max_length=200)
     status = models.CharField(max_length=20)
-    message = models.ForeignKey(
-        OutboundMessage, null=True, blank=True, on_delete=models.CASCADE, related_name="statuses"
-    )
+    message = optional_fk(OutboundMessage, on_delete=models.CASCADE, related_name="statuses")
     timestamp = models.DateTimeField()
     error_code = models.IntegerField(null=True, blank=True)
     payload = models.JSONField(default=dict)

@@ -3,6 +3,8 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from triplec.core.fields import optional_fk
+
 
 def default_working_days() -> list[int]:
     return [0, 1, 2, 3, 4]  # Monday to Friday (datetime.weekday numbering)
@@ -58,7 +60,7 @@ class Office(models.Model):
 class Holiday(models.Model):
     """A day the office is closed. With no office it is a national holiday (libur nasional / cuti bersama)."""
 
-    office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.CASCADE, related_name="holidays")
+    office = optional_fk(Office, on_delete=models.CASCADE, related_name="holidays")
     date = models.DateField(_("date"))
     name = models.CharField(_("name"), max_length=200)
 

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from triplec.core.fields import actor_fk, optional_fk
 from triplec.core.identifiers import format_npwp
 from triplec.core.masking import mask_npwp
 
@@ -26,10 +27,8 @@ class Taxpayer(models.Model):
     taxpayer_type = models.CharField(_("type"), max_length=5, choices=TaxpayerType.choices, default=TaxpayerType.OP)
     address = models.CharField(_("address"), max_length=300, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
-    account_representative = models.ForeignKey(
+    account_representative = optional_fk(
         settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="assigned_taxpayers",
         verbose_name=_("account representative"),
@@ -72,9 +71,7 @@ class TaxpayerFlag(models.Model):
     reason = models.CharField(_("reason"), max_length=300)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = actor_fk()
 
     class Meta:
         verbose_name = _("taxpayer flag")
@@ -134,9 +131,7 @@ class ContactChange(models.Model):
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="changes")
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
     # Not indexed: nothing looks history up by who made it, and imports write a row per contact.
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
-    )
+    changed_by = actor_fk(db_index=False)
     source = models.CharField(_("source"), max_length=20, choices=ContactSource.choices)
     old_phone = models.CharField(_("old number"), max_length=20, blank=True)
     new_phone = models.CharField(_("new number"), max_length=20, blank=True)
