@@ -114,6 +114,28 @@ _RESTART_NEG = (
     r"|stp|skp)\b"
 )
 
+# A stop spoken of as the past ("dulu sy minta berhenti", "yg stop tadi abaikan"): the request is what follows it.
+_STOP_WORD = (
+    r"(?:stop|berhenti|henti|hentikan|dihentikan|penghentian|unsubscribe|unsub|unreg|opt out|optout|blokir|block"
+    r"|matikan|keluar|jangan kirim|tidak usah kirim)"
+)
+_EARLIER = (
+    r"(?:dulu|sebelumnya|kemarin|tadi|sempat|pernah|waktu itu|tempo hari|bulan lalu|minggu lalu|beberapa waktu lalu"
+    r"|earlier|last month|last week|by mistake|by accident)"
+)
+_RESTART_REQUEST = (
+    r"(?:" + _RESTART_VERBS + r"|buka|dibuka|masuk|masukkan|kasih masuk)\b(?: \w+){0,3} " + _AGAIN + r"\b"
+    r"|\b(?:lanjut|lanjutkan|dilanjutkan|teruskan|diteruskan)\b"
+    r"|\btetap (?:\w+ )?(?:mau|ingin|terima|menerima|dapat|dikirim|dikirimi|dikabari|diingatkan)\b"
+    r"|\b(?:kirim|dikirim)\w* (?:saja|terus)\b"
+    r"|\b(?:back on|back in|add me back|again|keep sending|resume|re enable|reenable)\b"
+)
+# "kemarin sy minta stop, kenapa masih dikirim lagi?": still receiving them is a complaint about a stop, not a restart
+_STILL_SENT = (
+    r"\bkenapa masih\b|\bmasih (?:saja |juga )?(?:dikirim|dikirimi|kirim|mengirim|dapat|menerima|terima|masuk)\b"
+    r"|\bkenapa (?:\w+ ){0,3}(?:masuk|dikirim|dikirimi|kirim|datang)\b|\b(?:tetap|masih) saja\b"
+)
+
 RULES: tuple[Rule, ...] = (
     # rincian: where the debt comes from
     _rule("rincian", 3, "rincian", r"\b(?:rincian|perincian|detail|detil|rinci|dirinci|diperinci|merinci|perinci)\b"),
@@ -581,9 +603,19 @@ RULES: tuple[Rule, ...] = (
         "berhenti",
         5,
         "stop",
-        r"\b(?:stop|berhenti|henti|hentikan|unsubscribe|unsub|unreg|opt out|optout)\b"
+        # "jangan berhenti kirim", "tidak jadi stop": the opposite of a stop
+        r"(?<!jangan )(?<!jadi )(?<!batal )\b(?:stop|berhenti|henti|hentikan|unsubscribe|unsub|unreg|opt out|optout)\b"
         r"(?! (?:usaha|beroperasi|berusaha|jualan|berjualan|berdagang|produksi))",
         unless=r"\b(?:bunga|denda|sanksi)\b.{0,30}\b(?:berhenti|stop)\b",
+    ),
+    # "dulu sy aktifkan lagi, tp skrg sy mau berhenti": what is asked now decides, as for a restart after a stop
+    _rule(
+        "berhenti",
+        6,
+        "stop from now on",
+        r"\b(?:sekarang|mulai hari ini|saat ini|from now on)\b(?: \w+){0,4} (?:berhenti|stop|hentikan|dihentikan|cukup"
+        r"|unsub|unsubscribe)\b",
+        unless=r"\b(?:tidak jadi|batal|jangan) (?:berhenti|stop|dihentikan)\b",
     ),
     # "stp krm psn": STP is also a letter, but not one anybody sends as a message
     _rule("berhenti", 5, "stp typed for stop", r"^stp (?:kirim|pesan|wa|sms|chat)\b"),
@@ -659,7 +691,7 @@ RULES: tuple[Rule, ...] = (
         "mulai",
         5,
         "mulai",
-        r"(?<!dihitung )(?<!berlaku )\b(?!mulai (?:kapan|dari|tanggal|bulan|tahun))(?:mulai|start|restart|resume|subscribe|resubscribe|resub|berlangganan|aktifkan|diaktifkan|aktif kan"
+        r"(?<!dihitung )(?<!berlaku )\b(?!mulai (?:kapan|dari|tanggal|bulan|tahun|sekarang|hari ini|besok|minggu|saat))(?:mulai|start|restart|resume|subscribe|resubscribe|resub|berlangganan|aktifkan|diaktifkan|aktif kan"
         r"|hidupkan|nyalakan)\b",
     ),
     _rule(
@@ -695,7 +727,23 @@ RULES: tuple[Rule, ...] = (
         r" (?:pengingat|notifikasi|reminder)\b",
         unless=_RESTART_NEG,
     ),
-    _rule("mulai", 6, "changed mind", r"\b(?:batal|tidak jadi|cabut) (?:berhenti|stop|unsubscribe|unsub|blokir)\b"),
+    _rule(
+        "mulai",
+        6,
+        "changed mind",
+        r"\b(?:batal|tidak jadi|cabut|mencabut|tarik kembali|menarik kembali|abaikan|batalkan|membatalkan)\b(?: \w+){0,2} "
+        r"(?:berhenti|stop|unsubscribe|unsub|blokir|penghentian)\b"
+        r"|\b(?:berhenti|stop|unsub|penghentian)\b(?: \w+){0,4} (?:dibatalkan|diabaikan|abaikan|tidak berlaku|dicabut)\b"
+        r"|\bjangan (?:berhenti|dihentikan|stop)\b",
+    ),
+    _rule(
+        "mulai",
+        6,
+        "stopped before, wants them again",
+        r"(?:\b" + _EARLIER + r"\b.{0,50}\b" + _STOP_WORD + r"\b|\b" + _STOP_WORD + r"\b.{0,30}\b" + _EARLIER + r"\b)"
+        r".{0,150}?(?:\b" + _RESTART_REQUEST + r")",
+        unless=_STILL_SENT,
+    ),
     _rule("mulai", 6, "unblock", r"\bbuka (?:blokir|block|blok)\b|\b(?:daftar|daftarkan|aktifkan|mulai|start) ulang\b"),
     # "I pressed stop by accident": the stop word in the message is the past, the request is to restart
     _rule("mulai", 4, "stopped by mistake", r"\b(?:kepencet|salah pencet|salah klik|tidak sengaja|tak sengaja)\b"),
