@@ -64,8 +64,7 @@ TIERS: tuple[tuple[str, float, float], ...] = (
     ("agree", 0.5, 0.89),
     ("agree", 0.0, 0.85),
     ("silent", 0.6, 0.89),
-    ("silent", 0.4, 0.8),
-    ("silent", 0.0, 0.55),
+    ("silent", 0.0, 0.65),
     ("disagree", 0.7, 0.89),
     ("disagree", 0.0, 0.8),
 )

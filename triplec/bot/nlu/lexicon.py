@@ -275,6 +275,8 @@ SLANG: dict[str, str] = {
     "doi": "uang",
     "dolo": "dulu",
     "dolu": "dulu",
+    "tetep": "tetap",
+    "ttp": "tetap",
     "bosong": "kamu",
     "ni": "ini",
     "nih": "ini",

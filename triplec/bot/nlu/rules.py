@@ -136,6 +136,21 @@ _STILL_SENT = (
     r"|\bkenapa (?:\w+ ){0,3}(?:masuk|dikirim|dikirimi|kirim|datang)\b|\b(?:tetap|masih) saja\b"
 )
 
+# "tidak jadi stop", "yg stop td abaikan", "jangan berhenti kirim": a stop cancelled is a restart
+_CANCELLED_STOP = (
+    r"\b(?:batal|tidak jadi|cabut|mencabut|tarik kembali|menarik kembali|abaikan|batalkan|membatalkan)\b(?: \w+){0,2} "
+    r"(?:berhenti|stop|unsubscribe|unsub|blokir|penghentian)\b"
+    r"|\b(?:berhenti|stop|unsub|penghentian|jangan kirim)\b(?: \w+){0,4} (?:dibatalkan|diabaikan|abaikan|tidak berlaku"
+    r"|dicabut|batalkan)\b"
+    r"|\bjangan (?:berhenti|dihentikan|stop)\b"
+)
+_RESTART_AFTER_STOP = (
+    r"(?:\b" + _EARLIER + r"\b.{0,50}\b" + _STOP_WORD + r"\b|\b" + _STOP_WORD + r"\b.{0,30}\b" + _EARLIER + r"\b)"
+    r".{0,150}?(?:\b" + _RESTART_REQUEST + r")"
+)
+# What keeps the stop rules quiet: the stop is cancelled, or past and followed by a request to send again.
+_NOT_A_STOP = _CANCELLED_STOP + r"|^(?!.*(?:" + _STILL_SENT + r"))(?=.*(?:" + _RESTART_AFTER_STOP + r"))"
+
 RULES: tuple[Rule, ...] = (
     # rincian: where the debt comes from
     _rule("rincian", 3, "rincian", r"\b(?:rincian|perincian|detail|detil|rinci|dirinci|diperinci|merinci|perinci)\b"),
@@ -606,7 +621,7 @@ RULES: tuple[Rule, ...] = (
         # "jangan berhenti kirim", "tidak jadi stop": the opposite of a stop
         r"(?<!jangan )(?<!jadi )(?<!batal )\b(?:stop|berhenti|henti|hentikan|unsubscribe|unsub|unreg|opt out|optout)\b"
         r"(?! (?:usaha|beroperasi|berusaha|jualan|berjualan|berdagang|produksi))",
-        unless=r"\b(?:bunga|denda|sanksi)\b.{0,30}\b(?:berhenti|stop)\b",
+        unless=r"\b(?:bunga|denda|sanksi)\b.{0,30}\b(?:berhenti|stop)\b|" + _NOT_A_STOP,
     ),
     # "dulu sy aktifkan lagi, tp skrg sy mau berhenti": what is asked now decides, as for a restart after a stop
     _rule(
@@ -635,6 +650,7 @@ RULES: tuple[Rule, ...] = (
         r"|\btidak (?:lagi )?(?:mengirim|mengirimkan|mengirimi|dikirim|dikirimi|dikirimkan|dihubungi|ditelepon"
         r"|diingatkan)\b(?! (?:teguran|surat|tagihan|stp|skp))"
         r"(?: \w+){0,2} (?:pesan|wa|chat|sms|lagi)\b",
+        unless=_NOT_A_STOP,
     ),
     _rule(
         "berhenti",
@@ -643,6 +659,14 @@ RULES: tuple[Rule, ...] = (
         r"\btidak (?:mau|usah|perlu|ingin|butuh|berkenan|bersedia)\b.{0,25}"
         r"\b(?:pesan|chat|wa|dihubungi|hubungi|pengingat|notifikasi|kirim|dikirim|dikirimi|dikirimkan|sms|diingatkan"
         r"|ingatkan)\b",
+        unless=_NOT_A_STOP,
+    ),
+    _rule(
+        "berhenti",
+        5,
+        "stop in English",
+        r"\b(?:stop|quit) (?:sending|messaging|texting|contacting)\b|\bremove me\b|\bopt (?:me )?out\b"
+        r"|\b(?:tidak|don't|dont|do not) (?:\w+ ){0,3}(?:send|message|text|contact)\b|\btidak more\b",
     ),
     _rule(
         "berhenti",
@@ -731,18 +755,21 @@ RULES: tuple[Rule, ...] = (
         "mulai",
         6,
         "changed mind",
-        r"\b(?:batal|tidak jadi|cabut|mencabut|tarik kembali|menarik kembali|abaikan|batalkan|membatalkan)\b(?: \w+){0,2} "
-        r"(?:berhenti|stop|unsubscribe|unsub|blokir|penghentian)\b"
-        r"|\b(?:berhenti|stop|unsub|penghentian)\b(?: \w+){0,4} (?:dibatalkan|diabaikan|abaikan|tidak berlaku|dicabut)\b"
-        r"|\bjangan (?:berhenti|dihentikan|stop)\b",
+        _CANCELLED_STOP,
     ),
     _rule(
         "mulai",
         6,
         "stopped before, wants them again",
-        r"(?:\b" + _EARLIER + r"\b.{0,50}\b" + _STOP_WORD + r"\b|\b" + _STOP_WORD + r"\b.{0,30}\b" + _EARLIER + r"\b)"
-        r".{0,150}?(?:\b" + _RESTART_REQUEST + r")",
+        _RESTART_AFTER_STOP,
         unless=_STILL_SENT,
+    ),
+    _rule(
+        "mulai",
+        5,
+        "restart in English",
+        r"\b(?:opt (?:me )?(?:back )?in|turn (?:\w+ ){0,2}back on|back on|keep sending|re enable|reenable|add me back"
+        r"|(?:receive|get|send|sending) (?:\w+ ){0,3}again)\b",
     ),
     _rule("mulai", 6, "unblock", r"\bbuka (?:blokir|block|blok)\b|\b(?:daftar|daftarkan|aktifkan|mulai|start) ulang\b"),
     # "I pressed stop by accident": the stop word in the message is the past, the request is to restart
