@@ -151,6 +151,14 @@ _RESTART_AFTER_STOP = (
 # What keeps the stop rules quiet: the stop is cancelled, or past and followed by a request to send again.
 _NOT_A_STOP = _CANCELLED_STOP + r"|^(?!.*(?:" + _STILL_SENT + r"))(?=.*(?:" + _RESTART_AFTER_STOP + r"))"
 
+_PAID = (
+    r"\b(?:sudah|telah) (?:saya |kami )?(?:bayar|dibayar|lunas|dilunasi|melunasi|setor|disetor|transfer)\b|\blunas\b"
+)
+_STOP_REQUEST = (
+    r"(?:stop|berhenti|hentikan|dihentikan|jangan (?:kirim|wa|chat|hubungi|sms)|tidak (?:usah|perlu) (?:kirim|dikirim"
+    r"|hubungi|dihubungi|wa))"
+)
+
 RULES: tuple[Rule, ...] = (
     # rincian: where the debt comes from
     _rule("rincian", 3, "rincian", r"\b(?:rincian|perincian|detail|detil|rinci|dirinci|diperinci|merinci|perinci)\b"),
@@ -632,6 +640,13 @@ RULES: tuple[Rule, ...] = (
         r"|unsub|unsubscribe)\b",
         unless=r"\b(?:tidak jadi|batal|jangan) (?:berhenti|stop|dihentikan)\b",
     ),
+    # "sdh lunas, stop kirim pesan": an explicit stop beats a payment claim
+    _rule(
+        "berhenti",
+        4,
+        "paid, so stop",
+        r"(?:" + _PAID + r").{0,60}\b" + _STOP_REQUEST + r"\b|\b" + _STOP_REQUEST + r"\b.{0,60}(?:" + _PAID + r")",
+    ),
     # "stp krm psn": STP is also a letter, but not one anybody sends as a message
     _rule("berhenti", 5, "stp typed for stop", r"^stp (?:kirim|pesan|wa|sms|chat)\b"),
     _rule(
@@ -665,7 +680,7 @@ RULES: tuple[Rule, ...] = (
         "berhenti",
         5,
         "stop in English",
-        r"\b(?:stop|quit) (?:sending|messaging|texting|contacting)\b|\bremove me\b|\bopt (?:me )?out\b"
+        r"\bquit (?:sending|messaging|texting|contacting)\b|\bremove me\b"
         r"|\b(?:tidak|don't|dont|do not) (?:\w+ ){0,3}(?:send|message|text|contact)\b|\btidak more\b",
     ),
     _rule(
@@ -860,7 +875,7 @@ RULES: tuple[Rule, ...] = (
         "salah_nomor",
         6,
         "salah nomor",
-        r"\b(?:salah|keliru) (?:nomor|orang|kirim|sambung|alamat|kontak|menghubungi|hubungi|tujuan)\b"
+        r"\b(?:salah|keliru) (?:nomor|orang|kirim|sambung|alamat|kontak|menghubungi|hubungi|tujuan|person|number)\b"
         r"|\bsalah (?:input|ketik|catat|tulis|simpan) (?:nomor|kontak)\b|\bwrong (?:number|person)\b",
     ),
     _rule(
@@ -887,7 +902,7 @@ RULES: tuple[Rule, ...] = (
         r"\btidak kenal\b|\btidak (?:ada )?hubungan\b|\btidak tahu siapa\b"
         r"|\btidak (?:ada|kenal) (?:yang|orang) (?:namanya|nama|bernama)\b|\btidak (?:ada |tinggal )?di sini\b"
         r"|\btidak tahu apa(?: apa)? (?:tentang|soal|mengenai)\b"
-        r"|\bbukan (?:yang|orang yang) (?:punya|dimaksud|dicari|bersangkutan)\b",
+        r"|\bbukan (?:yang|orang yang) (?:(?:bapak|ibu|kakak|kamu) )?(?:punya|dimaksud|dicari|cari|maksud|bersangkutan)\b",
     ),
     _rule(
         "salah_nomor",
@@ -1085,6 +1100,14 @@ RULES: tuple[Rule, ...] = (
         unless=_FRAUD_IN_GENERAL + r"|^(?:tagihan|kode|billing)\b",
     ),
     _rule("lapor_penipuan", 3, "money outside billing", r"\b" + _OFF_BILLING + r"\b", unless=_NEVER_ASKS),
+    # a private account named together with a fraud word is a report, whatever billing words surround it
+    _rule(
+        "lapor_penipuan",
+        4,
+        "private account, a fraud",
+        r"\b" + _OFF_BILLING + r"\b.{0,60}\b" + _FRAUD + r"\b|\b" + _FRAUD + r"\b.{0,60}\b" + _OFF_BILLING + r"\b",
+        unless=_NEVER_ASKS + "|" + _FRAUD_IN_GENERAL,
+    ),
     _rule(
         "lapor_penipuan",
         4,
