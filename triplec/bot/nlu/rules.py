@@ -999,7 +999,16 @@ RULES: tuple[Rule, ...] = (
         r"^(?:mau |minta |ada |bisa |tolong )?(?:info|tanya|bantu)(?: (?:dong|kakak|bapak|ibu|ya|admin|saya))*$",
     ),
     # terima_kasih: thanks / closing
-    _rule("terima_kasih", 4, "terima kasih", r"\bterima kasih\b"),
+    # the closing formula of a message that asks for something ("Mohon informasi ... Atas perhatiannya kami ucapkan
+    # terima kasih") is politeness: the request decides
+    _rule(
+        "terima_kasih",
+        4,
+        "terima kasih",
+        r"\bterima kasih\b",
+        unless=r"\b(?:mohon(?! maaf)|apakah|bagaimana|bermaksud|menanyakan|mengetahui|memerlukan|bisakah|dapatkah)\b"
+        r".{20,}\bterima kasih\b(?: \w+){0,5}$",
+    ),
     _rule(
         "terima_kasih",
         3,
