@@ -680,7 +680,7 @@ sudah belum minta mohon tolong kirim
 angsuran angsur cicil penundaan tunda bertahap sebagian setengah keringanan kelonggaran diperpanjang
 keberatan banding pengurangan penghapusan pembetulan pembatalan salah hitung sesuai setuju
 petugas operator manusia telepon hubungi bicara konsultasi sambungkan
-berhenti hentikan stop jangan pesan notifikasi pengingat unsubscribe matikan
+berhenti hentikan dihentikan penghentian stop jangan pesan notifikasi pengingat unsubscribe matikan
 mulai aktifkan aktif langganan berlangganan lanjutkan hidupkan nyalakan subscribe
 pengaduan komplain keluhan penipuan lapor laporan mengadu adukan pungli gratifikasi pelayanan
 nomor orang kenal bukan pemilik sambung alamat

@@ -143,6 +143,7 @@ _CANCELLED_STOP = (
     r"|\b(?:berhenti|stop|unsub|penghentian|jangan kirim)\b(?: \w+){0,4} (?:dibatalkan|diabaikan|abaikan|tidak berlaku"
     r"|dicabut|batalkan)\b"
     r"|\bjangan (?:berhenti|dihentikan|stop)\b"
+    r"|\b(?:ignore|never mind|cancel)\b(?: \w+){0,3} (?:stop|unsubscribe|unsub|opt out)\b"
 )
 _RESTART_AFTER_STOP = (
     r"(?:\b" + _EARLIER + r"\b.{0,50}\b" + _STOP_WORD + r"\b|\b" + _STOP_WORD + r"\b.{0,30}\b" + _EARLIER + r"\b)"
@@ -627,7 +628,8 @@ RULES: tuple[Rule, ...] = (
         5,
         "stop",
         # "jangan berhenti kirim", "tidak jadi stop": the opposite of a stop
-        r"(?<!jangan )(?<!jadi )(?<!batal )\b(?:stop|berhenti|henti|hentikan|unsubscribe|unsub|unreg|opt out|optout)\b"
+        r"(?<!jangan )(?<!jadi )(?<!batal )\b(?:stop|berhenti|henti|hentikan|dihentikan|unsubscribe|unsub|unreg|opt out"
+        r"|optout)\b"
         r"(?! (?:usaha|beroperasi|berusaha|jualan|berjualan|berdagang|produksi))",
         unless=r"\b(?:bunga|denda|sanksi)\b.{0,30}\b(?:berhenti|stop)\b|" + _NOT_A_STOP,
     ),
