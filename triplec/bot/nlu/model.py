@@ -25,6 +25,7 @@ C = 10.0
 MIN_DF = 2
 CHAR_NGRAMS = (2, 5)
 WORD_NGRAMS = (1, 2)
+# Class weights: "balanced" was tried in cross-validation without gain (docs/bot-understanding.md).
 CLASS_WEIGHT: str | None = None
 
 
