@@ -62,10 +62,9 @@ CLEAR_RULES = 0.87
 TIERS: tuple[tuple[str, float, float], ...] = (
     ("agree", 0.95, CERTAIN),
     ("agree", 0.5, 0.89),
-    ("agree", 0.0, 0.85),
+    ("agree", 0.0, 0.87),
     ("silent", 0.6, 0.89),
-    ("silent", 0.4, 0.8),
-    ("silent", 0.0, 0.55),
+    ("silent", 0.0, 0.69),
     ("disagree", 0.7, 0.89),
     ("disagree", 0.0, 0.8),
 )

@@ -24,6 +24,8 @@ SLANG: dict[str, str] = {
     "anda": "kamu",
     "km": "kamu",
     "katong": "kita",
+    "botong": "kami",
+    "btg": "kami",
     "kotong": "kita",
     "ktg": "kita",
     "dong": "dong",
@@ -272,6 +274,9 @@ SLANG: dict[str, str] = {
     "karmana": "bagaimana",
     "doi": "uang",
     "dolo": "dulu",
+    "dolu": "dulu",
+    "tetep": "tetap",
+    "ttp": "tetap",
     "bosong": "kamu",
     "ni": "ini",
     "nih": "ini",
@@ -392,6 +397,10 @@ SLANG: dict[str, str] = {
     "service": "pelayanan",
     "disappointed": "kecewa",
     "wrong": "salah",
+    "after": "setelah",
+    "salary": "gaji",
+    "payday": "gajian",
+    "harvest": "panen",
     "amount": "jumlah",
     "legit": "asli",
     "genuine": "asli",
@@ -671,7 +680,7 @@ sudah belum minta mohon tolong kirim
 angsuran angsur cicil penundaan tunda bertahap sebagian setengah keringanan kelonggaran diperpanjang
 keberatan banding pengurangan penghapusan pembetulan pembatalan salah hitung sesuai setuju
 petugas operator manusia telepon hubungi bicara konsultasi sambungkan
-berhenti hentikan stop jangan pesan notifikasi pengingat unsubscribe matikan
+berhenti hentikan dihentikan penghentian stop jangan pesan notifikasi pengingat unsubscribe matikan
 mulai aktifkan aktif langganan berlangganan lanjutkan hidupkan nyalakan subscribe
 pengaduan komplain keluhan penipuan lapor laporan mengadu adukan pungli gratifikasi pelayanan
 nomor orang kenal bukan pemilik sambung alamat

@@ -46,6 +46,8 @@ _REDUP = re.compile(r"^([a-z]{2,})2$")
 _FINAL_SA = re.compile(r"\bsa\b(?=(?: e)?\s*(?:[,.!?;]|$))")
 # Voice-note transcripts: hesitations and "what is it called" carry nothing, and split phrases the rules need whole
 # ("dikeluarkan dari itu apa namanya daftar kirim").
+# English "no need", "no more", "no longer" in mixed messages: a negation, not the abbreviation "no" (nomor).
+_ENGLISH_NO = re.compile(r"\bno (?=need\b|more\b|longer\b)")
 _FILLERS = re.compile(r"\b(?:(?:itu )?apa (?:itu )?namanya|eh+|e+h|em+|hm+|anu)\b")
 # 85 accepts one transposition or one missing letter in a 7-letter word ("petugsa", "keberatn") but not a
 # different everyday word two edits away ("pakai" -> "paksa" scores 80).
@@ -85,6 +87,8 @@ def prepare(raw: str) -> str:
     text = _REPEAT.sub(r"\1", text)
     if "sa" in text:
         text = _FINAL_SA.sub("saja", text)
+    if "no " in text:
+        text = _ENGLISH_NO.sub("tidak ", text)
     return _FILLERS.sub(" ", text)
 
 

@@ -114,6 +114,52 @@ _RESTART_NEG = (
     r"|stp|skp)\b"
 )
 
+# A stop spoken of as the past ("dulu sy minta berhenti", "yg stop tadi abaikan"): the request is what follows it.
+_STOP_WORD = (
+    r"(?:stop|berhenti|henti|hentikan|dihentikan|penghentian|unsubscribe|unsub|unreg|opt out|optout|blokir|block"
+    r"|matikan|keluar|jangan kirim|tidak usah kirim)"
+)
+_EARLIER = (
+    r"(?:dulu|sebelumnya|kemarin|tadi|sempat|pernah|waktu itu|tempo hari|bulan lalu|minggu lalu|beberapa waktu lalu"
+    r"|earlier|last month|last week|by mistake|by accident)"
+)
+_RESTART_REQUEST = (
+    r"(?:" + _RESTART_VERBS + r"|buka|dibuka|masuk|masukkan|kasih masuk)\b(?: \w+){0,3} " + _AGAIN + r"\b"
+    r"|\b(?:lanjut|lanjutkan|dilanjutkan|teruskan|diteruskan)\b"
+    r"|\btetap (?:\w+ )?(?:mau|ingin|terima|menerima|dapat|dikirim|dikirimi|dikabari|diingatkan)\b"
+    r"|\b(?:kirim|dikirim)\w* (?:saja|terus)\b"
+    r"|\b(?:back on|back in|add me back|again|keep sending|resume|re enable|reenable)\b"
+)
+# "kemarin sy minta stop, kenapa masih dikirim lagi?": still receiving them is a complaint about a stop, not a restart
+_STILL_SENT = (
+    r"\bkenapa masih\b|\bmasih (?:saja |juga )?(?:dikirim|dikirimi|kirim|mengirim|dapat|menerima|terima|masuk)\b"
+    r"|\bkenapa (?:\w+ ){0,3}(?:masuk|dikirim|dikirimi|kirim|datang)\b|\b(?:tetap|masih) saja\b"
+)
+
+# "tidak jadi stop", "yg stop td abaikan", "jangan berhenti kirim": a stop cancelled is a restart
+_CANCELLED_STOP = (
+    r"\b(?:batal|tidak jadi|cabut|mencabut|tarik kembali|menarik kembali|abaikan|batalkan|membatalkan)\b(?: \w+){0,2} "
+    r"(?:berhenti|stop|unsubscribe|unsub|blokir|penghentian)\b"
+    r"|\b(?:berhenti|stop|unsub|penghentian|jangan kirim)\b(?: \w+){0,4} (?:dibatalkan|diabaikan|abaikan|tidak berlaku"
+    r"|dicabut|batalkan)\b"
+    r"|\bjangan (?:berhenti|dihentikan|stop)\b"
+    r"|\b(?:ignore|never mind|cancel)\b(?: \w+){0,3} (?:stop|unsubscribe|unsub|opt out)\b"
+)
+_RESTART_AFTER_STOP = (
+    r"(?:\b" + _EARLIER + r"\b.{0,50}\b" + _STOP_WORD + r"\b|\b" + _STOP_WORD + r"\b.{0,30}\b" + _EARLIER + r"\b)"
+    r".{0,150}?(?:\b" + _RESTART_REQUEST + r")"
+)
+# What keeps the stop rules quiet: the stop is cancelled, or past and followed by a request to send again.
+_NOT_A_STOP = _CANCELLED_STOP + r"|^(?!.*(?:" + _STILL_SENT + r"))(?=.*(?:" + _RESTART_AFTER_STOP + r"))"
+
+_PAID = (
+    r"\b(?:sudah|telah) (?:saya |kami )?(?:bayar|dibayar|lunas|dilunasi|melunasi|setor|disetor|transfer)\b|\blunas\b"
+)
+_STOP_REQUEST = (
+    r"(?:stop|berhenti|hentikan|dihentikan|jangan (?:kirim|wa|chat|hubungi|sms)|tidak (?:usah|perlu) (?:kirim|dikirim"
+    r"|hubungi|dihubungi|wa))"
+)
+
 RULES: tuple[Rule, ...] = (
     # rincian: where the debt comes from
     _rule("rincian", 3, "rincian", r"\b(?:rincian|perincian|detail|detil|rinci|dirinci|diperinci|merinci|perinci)\b"),
@@ -581,9 +627,27 @@ RULES: tuple[Rule, ...] = (
         "berhenti",
         5,
         "stop",
-        r"\b(?:stop|berhenti|henti|hentikan|unsubscribe|unsub|unreg|opt out|optout)\b"
+        # "jangan berhenti kirim", "tidak jadi stop": the opposite of a stop
+        r"(?<!jangan )(?<!jadi )(?<!batal )\b(?:stop|berhenti|henti|hentikan|dihentikan|unsubscribe|unsub|unreg|opt out"
+        r"|optout)\b"
         r"(?! (?:usaha|beroperasi|berusaha|jualan|berjualan|berdagang|produksi))",
-        unless=r"\b(?:bunga|denda|sanksi)\b.{0,30}\b(?:berhenti|stop)\b",
+        unless=r"\b(?:bunga|denda|sanksi)\b.{0,30}\b(?:berhenti|stop)\b|" + _NOT_A_STOP,
+    ),
+    # "dulu sy aktifkan lagi, tp skrg sy mau berhenti": what is asked now decides, as for a restart after a stop
+    _rule(
+        "berhenti",
+        6,
+        "stop from now on",
+        r"\b(?:sekarang|mulai hari ini|saat ini|from now on)\b(?: \w+){0,4} (?:berhenti|stop|hentikan|dihentikan|cukup"
+        r"|unsub|unsubscribe)\b",
+        unless=r"\b(?:tidak jadi|batal|jangan) (?:berhenti|stop|dihentikan)\b",
+    ),
+    # "sdh lunas, stop kirim pesan": an explicit stop beats a payment claim
+    _rule(
+        "berhenti",
+        4,
+        "paid, so stop",
+        r"(?:" + _PAID + r").{0,60}\b" + _STOP_REQUEST + r"\b|\b" + _STOP_REQUEST + r"\b.{0,60}(?:" + _PAID + r")",
     ),
     # "stp krm psn": STP is also a letter, but not one anybody sends as a message
     _rule("berhenti", 5, "stp typed for stop", r"^stp (?:kirim|pesan|wa|sms|chat)\b"),
@@ -603,6 +667,7 @@ RULES: tuple[Rule, ...] = (
         r"|\btidak (?:lagi )?(?:mengirim|mengirimkan|mengirimi|dikirim|dikirimi|dikirimkan|dihubungi|ditelepon"
         r"|diingatkan)\b(?! (?:teguran|surat|tagihan|stp|skp))"
         r"(?: \w+){0,2} (?:pesan|wa|chat|sms|lagi)\b",
+        unless=_NOT_A_STOP,
     ),
     _rule(
         "berhenti",
@@ -611,6 +676,14 @@ RULES: tuple[Rule, ...] = (
         r"\btidak (?:mau|usah|perlu|ingin|butuh|berkenan|bersedia)\b.{0,25}"
         r"\b(?:pesan|chat|wa|dihubungi|hubungi|pengingat|notifikasi|kirim|dikirim|dikirimi|dikirimkan|sms|diingatkan"
         r"|ingatkan)\b",
+        unless=_NOT_A_STOP,
+    ),
+    _rule(
+        "berhenti",
+        5,
+        "stop in English",
+        r"\bquit (?:sending|messaging|texting|contacting)\b|\bremove me\b"
+        r"|\b(?:tidak|don't|dont|do not) (?:\w+ ){0,3}(?:send|message|text|contact)\b|\btidak more\b",
     ),
     _rule(
         "berhenti",
@@ -659,7 +732,7 @@ RULES: tuple[Rule, ...] = (
         "mulai",
         5,
         "mulai",
-        r"(?<!dihitung )(?<!berlaku )\b(?!mulai (?:kapan|dari|tanggal|bulan|tahun))(?:mulai|start|restart|resume|subscribe|resubscribe|resub|berlangganan|aktifkan|diaktifkan|aktif kan"
+        r"(?<!dihitung )(?<!berlaku )\b(?!mulai (?:kapan|dari|tanggal|bulan|tahun|sekarang|hari ini|besok|minggu|saat))(?:mulai|start|restart|resume|subscribe|resubscribe|resub|berlangganan|aktifkan|diaktifkan|aktif kan"
         r"|hidupkan|nyalakan)\b",
     ),
     _rule(
@@ -695,7 +768,26 @@ RULES: tuple[Rule, ...] = (
         r" (?:pengingat|notifikasi|reminder)\b",
         unless=_RESTART_NEG,
     ),
-    _rule("mulai", 6, "changed mind", r"\b(?:batal|tidak jadi|cabut) (?:berhenti|stop|unsubscribe|unsub|blokir)\b"),
+    _rule(
+        "mulai",
+        6,
+        "changed mind",
+        _CANCELLED_STOP,
+    ),
+    _rule(
+        "mulai",
+        6,
+        "stopped before, wants them again",
+        _RESTART_AFTER_STOP,
+        unless=_STILL_SENT,
+    ),
+    _rule(
+        "mulai",
+        5,
+        "restart in English",
+        r"\b(?:opt (?:me )?(?:back )?in|turn (?:\w+ ){0,2}back on|back on|keep sending|re enable|reenable|add me back"
+        r"|(?:receive|get|send|sending) (?:\w+ ){0,3}again)\b",
+    ),
     _rule("mulai", 6, "unblock", r"\bbuka (?:blokir|block|blok)\b|\b(?:daftar|daftarkan|aktifkan|mulai|start) ulang\b"),
     # "I pressed stop by accident": the stop word in the message is the past, the request is to restart
     _rule("mulai", 4, "stopped by mistake", r"\b(?:kepencet|salah pencet|salah klik|tidak sengaja|tak sengaja)\b"),
@@ -785,7 +877,7 @@ RULES: tuple[Rule, ...] = (
         "salah_nomor",
         6,
         "salah nomor",
-        r"\b(?:salah|keliru) (?:nomor|orang|kirim|sambung|alamat|kontak|menghubungi|hubungi|tujuan)\b"
+        r"\b(?:salah|keliru) (?:nomor|orang|kirim|sambung|alamat|kontak|menghubungi|hubungi|tujuan|person|number)\b"
         r"|\bsalah (?:input|ketik|catat|tulis|simpan) (?:nomor|kontak)\b|\bwrong (?:number|person)\b",
     ),
     _rule(
@@ -812,7 +904,7 @@ RULES: tuple[Rule, ...] = (
         r"\btidak kenal\b|\btidak (?:ada )?hubungan\b|\btidak tahu siapa\b"
         r"|\btidak (?:ada|kenal) (?:yang|orang) (?:namanya|nama|bernama)\b|\btidak (?:ada |tinggal )?di sini\b"
         r"|\btidak tahu apa(?: apa)? (?:tentang|soal|mengenai)\b"
-        r"|\bbukan (?:yang|orang yang) (?:punya|dimaksud|dicari|bersangkutan)\b",
+        r"|\bbukan (?:yang|orang yang) (?:(?:bapak|ibu|kakak|kamu) )?(?:punya|dimaksud|dicari|cari|maksud|bersangkutan)\b",
     ),
     _rule(
         "salah_nomor",
@@ -909,7 +1001,16 @@ RULES: tuple[Rule, ...] = (
         r"^(?:mau |minta |ada |bisa |tolong )?(?:info|tanya|bantu)(?: (?:dong|kakak|bapak|ibu|ya|admin|saya))*$",
     ),
     # terima_kasih: thanks / closing
-    _rule("terima_kasih", 4, "terima kasih", r"\bterima kasih\b"),
+    # the closing formula of a message that asks for something ("Mohon informasi ... Atas perhatiannya kami ucapkan
+    # terima kasih") is politeness: the request decides
+    _rule(
+        "terima_kasih",
+        4,
+        "terima kasih",
+        r"\bterima kasih\b",
+        unless=r"\b(?:mohon(?! maaf)|apakah|bagaimana|bermaksud|menanyakan|mengetahui|memerlukan|bisakah|dapatkah)\b"
+        r".{20,}\bterima kasih\b(?: \w+){0,5}$",
+    ),
     _rule(
         "terima_kasih",
         3,
@@ -1010,6 +1111,14 @@ RULES: tuple[Rule, ...] = (
         unless=_FRAUD_IN_GENERAL + r"|^(?:tagihan|kode|billing)\b",
     ),
     _rule("lapor_penipuan", 3, "money outside billing", r"\b" + _OFF_BILLING + r"\b", unless=_NEVER_ASKS),
+    # a private account named together with a fraud word is a report, whatever billing words surround it
+    _rule(
+        "lapor_penipuan",
+        4,
+        "private account, a fraud",
+        r"\b" + _OFF_BILLING + r"\b.{0,60}\b" + _FRAUD + r"\b|\b" + _FRAUD + r"\b.{0,60}\b" + _OFF_BILLING + r"\b",
+        unless=_NEVER_ASKS + "|" + _FRAUD_IN_GENERAL,
+    ),
     _rule(
         "lapor_penipuan",
         4,

@@ -18,6 +18,7 @@ from triplec.bot.nlu import classify
 from triplec.bot.nlu.evaluation import (
     BLIND,
     BLIND_B,
+    BLIND_C,
     CALIBRATION_TOLERANCE,
     CONFIDENT,
     HELDOUT,
@@ -77,7 +78,9 @@ class Command(BaseCommand):
         if options["action"] == "classify":
             self._classify(options.get("stdin") or sys.stdin, explain=options["explain"])
         elif options["action"] == "calibration":
-            paths = [Path(f) for f in options["files"]] or [p for p in (HELDOUT, BLIND, BLIND_B) if p.is_file()]
+            paths = [Path(f) for f in options["files"]] or [
+                p for p in (HELDOUT, BLIND, BLIND_B, BLIND_C) if p.is_file()
+            ]
             for path in paths:
                 result = self._load_and_evaluate(path, "all")
                 self.stdout.write(
