@@ -207,7 +207,11 @@ def campaign_progress(campaign: Campaign) -> dict:
     failed_by_reason: Counter = Counter()
     replied = preparing = 0
     for state, reason, sent_at, is_replied, due, not_after in _messaged(campaign).values_list(
-        "outbound__state", "outbound__error_reason", "outbound__sent_at", "replied", "outbound__next_attempt_at",
+        "outbound__state",
+        "outbound__error_reason",
+        "outbound__sent_at",
+        "replied",
+        "outbound__next_attempt_at",
         "outbound__not_after",
     ):
         status = STATE_TO_STATUS.get(state, TargetStatus.QUEUED)
