@@ -72,8 +72,9 @@ def forget_letters(public_ids) -> None:
         letter_path(public_id).unlink(missing_ok=True)
 
 
-# How many messages a render releases at a time: small, so the first messages go a second after the start, and
-# WhatsApp's fetches follow the worker's rendering instead of overtaking it.
+# How many messages a render releases at a time: small, so the first messages go within seconds of the start
+# (a letter takes a tenth of a second or more to render), and WhatsApp's fetches follow the worker's rendering
+# instead of overtaking it.
 RELEASE_CHUNK = 20
 
 
