@@ -20,6 +20,7 @@ from . import message as msg
 from .links import BulkSigner
 from .models import Target, TargetStatus
 from .payload import dashed, new_uuid_hex, shape_text, values
+from .planning import FAR_FUTURE
 
 
 @contextlib.contextmanager
@@ -62,6 +63,16 @@ def _sqlite_window(at: dt.datetime, grace: dt.timedelta) -> tuple[str, str]:
 
 def _window(at: dt.datetime, grace: dt.timedelta) -> tuple[dt.datetime, dt.datetime]:
     return at, at + grace
+
+
+def _held(window, sqlite: bool):
+    """`window` with the send-after moved to FAR_FUTURE (the not-after kept)."""
+    never = _sqlite_time(FAR_FUTURE) if sqlite else FAR_FUTURE
+
+    def held(at: dt.datetime, grace: dt.timedelta):
+        return never, window(at, grace)[1]
+
+    return held
 
 
 def _insert_many(table: str, columns: Sequence[str], rows: Iterable[tuple], *, batch: int = 2_000) -> None:
@@ -135,9 +146,11 @@ def write_start(
     grace: dt.timedelta,
     created_by_id: int | None,
     now: dt.datetime,
+    hold: bool = False,
 ) -> dict[str, int]:
     """Insert the outbox rows (lane bulk, queued) and every target of a campaign start; returns the counts.
-    Runs inside the caller's transaction."""
+    With `hold`, the rows wait for their letters (never due until letters.py releases them; their not_after
+    keeps the planned window). Runs inside the caller's transaction."""
     # UUIDs go in as 32 hex digits: Django's SQLite format, and PostgreSQL's uuid input accepts it too.
     sqlite = connection.vendor == "sqlite"
     candidates = selection.candidates
@@ -173,7 +186,7 @@ def write_start(
             key_prefix,
             shapes,
             signer,
-            _sqlite_window if sqlite else _window,
+            _held(_sqlite_window if sqlite else _window, sqlite) if hold else _sqlite_window if sqlite else _window,
             constants,
             keys,
         ),

@@ -1,11 +1,18 @@
-"""Each target's Surat Teguran PDF, rendered once and then served from storage.
+"""Each target's Surat Teguran PDF, rendered once and then served from storage; a message goes only once its
+letter is stored.
 
 Rendering a letter (WeasyPrint) takes a tenth of a second or more of CPU; WhatsApp fetches every letter of a
-campaign within seconds of its message, so rendering per request made fetches time out under load. A letter is
-rendered ahead, by the worker, right after its campaign starts (in the order its messages go), or at the
-latest on its first request, and written to DATA_DIR/letters/<two hex digits>/<target public id>.pdf; every
-fetch after that is a file read. A target's letter is what its message carried: it does not change after the
-start, so the stored file is never stale.
+campaign within seconds of its message, so rendering per request made fetches time out under load. So a message
+with a document is queued held (`hold_for_letter`: its next attempt far in the future, its not_after keeping its
+planned window), and the worker renders the campaign's letters in the order the messages go and releases each
+chunk of messages once their letters are stored (`render_campaign_letters`): a released message goes at its
+planned time (or at once when that has passed). A letter that cannot be rendered releases its message anyway:
+its first request renders it again, or the fetch fails and the message is counted failed with that reason. Only
+a running campaign's messages are released: a paused one stays paused (resume holds again those whose letter
+is still missing and hands them to the worker), a cancelled one stays cancelled.
+
+Letters are written to DATA_DIR/letters/<two hex digits>/<target public id>.pdf. A target's letter is what its
+message carried: it does not change after the start, so the stored file is never stale.
 """
 
 import logging
@@ -15,10 +22,15 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, QuerySet
 from huey.contrib.djhuey import db_task
 
+from triplec.core import wake
+from triplec.messaging.models import OutboundMessage, State
+
 from . import pdf
-from .models import Target
+from .models import Campaign, CampaignState, Target
+from .planning import FAR_FUTURE, send_grace
 
 log = logging.getLogger(__name__)
 
@@ -60,23 +72,77 @@ def forget_letters(public_ids) -> None:
         letter_path(public_id).unlink(missing_ok=True)
 
 
-def render_campaign_letters(campaign_id: int) -> int:
-    """Render every letter of a campaign's queued messages not yet stored, first those that go first; returns
-    how many were rendered. Safe to run twice (or beside a first request): a letter is written whole, once."""
+# How many messages a render releases at a time: small, so the first messages go within seconds of the start
+# (a letter takes a tenth of a second or more to render), and WhatsApp's fetches follow the worker's rendering
+# instead of overtaking it.
+RELEASE_CHUNK = 20
+
+
+def waiting_for_letter(messages: QuerySet[OutboundMessage]) -> QuerySet[OutboundMessage]:
+    """Those of `messages` held until their letter is stored: queued, never due, but with their planned window
+    (a paused campaign's messages have none: their not_after is far in the future too)."""
+    return messages.filter(state=State.QUEUED, next_attempt_at__gte=FAR_FUTURE, not_after__lt=FAR_FUTURE)
+
+
+def hold_for_letter() -> bool:
+    """Whether messages with a document wait for their letter: whenever a worker renders the letters. When tasks
+    run inline (the tests) nothing is held and nothing rendered ahead: a test's simulator fetches each letter from
+    the test's own server, whose view renders it before it answers, so there too no fetch finds its letter
+    missing (rendering every started letter inline would cost the test suite a minute for nothing)."""
+    return not settings.HUEY.get("immediate")
+
+
+def letter_missing(public_id) -> bool:
+    return not letter_path(public_id).is_file()
+
+
+def release_for_letters(campaign_id: int, outbound_ids: list[int]) -> str | None:
+    """Release those of the messages that wait for their letter, if the campaign is running; each goes at its
+    planned time (not_after minus the grace). Returns the campaign's state (None: it is gone)."""
+    with transaction.atomic():
+        state = (
+            Campaign.objects.select_for_update(of=("self",))
+            .filter(pk=campaign_id)
+            .values_list("state", flat=True)
+            .first()
+        )
+        if state == CampaignState.RUNNING and outbound_ids:
+            released = waiting_for_letter(OutboundMessage.objects.filter(pk__in=outbound_ids)).update(
+                next_attempt_at=F("not_after") - send_grace()
+            )
+            if released:
+                wake.notify_on_commit(wake.OUTBOX)  # the dispatcher sends them now, not at its next idle look
+    return state
+
+
+def render_campaign_letters(campaign_id: int, *, chunk: int = RELEASE_CHUNK) -> int:
+    """Render every letter of a campaign's messages not yet stored, first those that go first, and release the
+    messages waiting for them chunk by chunk; returns how many letters were rendered. A letter that cannot be
+    rendered releases its message anyway. Stops when the campaign has ended (cancelled: its letters are deleted).
+    Safe to run twice (or beside a first request): a letter is written whole, once."""
     rendered = 0
-    targets = (
-        Target.objects.filter(campaign_id=campaign_id, messaged=True, letter__isnull=False)
-        .select_related("campaign__office", "letter", "taxpayer")
-        .order_by("outbound__next_attempt_at", "id")
-    )
-    for target in targets.iterator(chunk_size=200):
-        if letter_path(target.public_id).is_file():
-            continue
-        try:
-            render_letter(target)
-            rendered += 1
-        except Exception:  # noqa: BLE001 - one bad letter must not stop the others; its request renders again
-            log.exception("campaign %s: letter of target %s could not be rendered", campaign_id, target.pk)
+    messaged = Target.objects.filter(campaign_id=campaign_id, messaged=True, letter__isnull=False)
+    # Ids first, then each chunk read afresh: no cursor stays open across the releases' commits, and a target
+    # cancelled meanwhile (no longer messaged) is skipped.
+    ids = list(messaged.order_by("outbound__not_after", "outbound_id").values_list("pk", flat=True))
+    for i in range(0, len(ids), chunk):
+        batch = (
+            messaged.filter(pk__in=ids[i : i + chunk])
+            .select_related("campaign__office", "letter", "taxpayer")
+            .order_by("outbound__not_after", "outbound_id")
+        )
+        released = []
+        for target in batch:
+            if letter_missing(target.public_id):
+                try:
+                    render_letter(target)
+                    rendered += 1
+                except Exception:  # noqa: BLE001 - one bad letter must not stop the others; its request renders again
+                    log.exception("campaign %s: letter of target %s could not be rendered", campaign_id, target.pk)
+            if target.outbound_id:
+                released.append(target.outbound_id)
+        if release_for_letters(campaign_id, released) not in (CampaignState.RUNNING, CampaignState.PAUSED):
+            break  # cancelled (or gone): nothing of it goes any more
     return rendered
 
 
@@ -87,8 +153,8 @@ def render_letters_task(campaign_id: int) -> int:
 
 
 def render_ahead(campaign_id: int) -> None:
-    """After a start (or a resend) commits: render its letters in the worker. Skipped when tasks run inline
-    (tests): the first request renders each letter then."""
-    if settings.HUEY.get("immediate"):
+    """After a start, resume or resend commits: render its letters in the worker, which releases the messages
+    waiting for them. Skipped when tasks run inline (see `hold_for_letter`)."""
+    if not hold_for_letter():
         return
     transaction.on_commit(lambda: render_letters_task(campaign_id))

@@ -53,6 +53,15 @@ def emblem_uri(office) -> str:
         return ""
 
 
+def preload() -> None:
+    """Import WeasyPrint and lay out one tiny page (its fonts loaded), so that the first letter a web process
+    renders on request does not also pay for that (about a second). The web entry points run this in their
+    warm-up thread at start."""
+    from weasyprint import HTML  # lazy, as in render_notice_pdf: this is the import done ahead of time
+
+    HTML(string="<p>.</p>").write_pdf()
+
+
 def render_notice_pdf(notice: msg.Notice, *, office) -> bytes:
     from weasyprint import HTML  # lazy for start-up time: WeasyPrint takes about a second to import
 

@@ -15,7 +15,9 @@ from django.conf import settings
 from triplec.offices.hours import next_opening
 from triplec.offices.models import Office
 
-# The time a paused campaign's queued messages are moved to: held, never due, until resumed.
+# The time a held message is moved to: never due until released. A paused campaign's queued messages get it as
+# their next attempt and their not_after (resume plans them again); a message waiting for its letter (PDF) only
+# as its next attempt, its not_after keeping the planned window (letters.py releases it).
 FAR_FUTURE = dt.datetime(2999, 1, 1, tzinfo=dt.UTC)
 
 # Meta: about one message per 6 s to one user; shared numbers get their letters this far apart.
@@ -90,7 +92,13 @@ def plan_campaign_sends(*, office: Office, recipients: list[str], start: dt.date
     plan = plan_sends(
         office=office, recipients=recipients, start=start, rate=rate, tier=settings.CAMPAIGN_MESSAGING_TIER
     )
-    return plan, dt.timedelta(hours=settings.CAMPAIGN_SEND_GRACE_HOURS)
+    return plan, send_grace()
+
+
+def send_grace() -> dt.timedelta:
+    """How long a campaign message may still go after its planned time (its not_after is the planned time plus
+    this): a message held for its letter keeps its not_after, and goes at not_after minus this once released."""
+    return dt.timedelta(hours=settings.CAMPAIGN_SEND_GRACE_HOURS)
 
 
 def estimate(*, office: Office, count: int, unique: int, start: dt.datetime, rate: float, tier: int) -> dict:

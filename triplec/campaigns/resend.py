@@ -9,6 +9,8 @@ is the checker who approved this campaign's content and targets, and a resend se
 those targets again, once the cause is fixed (the template approved, the PDF served, the number corrected).
 It needs the approval to be still valid (no change since) and the template approved; each resent message gets
 a new outbox row planned within office hours from now, and the resend is in the audit log with its reason.
+A resent message whose letter is not stored waits for it like a started one (letters.py); one resent while the
+campaign is paused is held with the others until the campaign resumes.
 """
 
 import datetime as dt
@@ -23,11 +25,11 @@ from triplec.core.phrases import Phrase
 from triplec.messaging.models import OutboundMessage, State
 
 from .guards import CampaignError, approved_template, lock_campaign, require_runner
-from .letters import render_ahead
+from .letters import hold_for_letter, letter_missing, render_ahead
 from .links import BulkSigner
 from .models import Campaign, CampaignState, Criterion, Target, TargetStatus
 from .payload import restamped
-from .planning import plan_campaign_sends
+from .planning import FAR_FUTURE, plan_campaign_sends
 from .selection import FAILED_STATES, messaged_targets
 
 RESENDABLE_STATES = (CampaignState.RUNNING, CampaignState.PAUSED, CampaignState.COMPLETED)
@@ -101,9 +103,19 @@ def campaign_resend_failed(
     )
     signer = BulkSigner()
     created_by = actor if getattr(actor, "is_authenticated", False) else None
+    with_letters, hold = template.header_type == "DOCUMENT", hold_for_letter()
+    paused = campaign.state == CampaignState.PAUSED
+    missing = 0
     for target, at in zip(targets, plan.send_after):
         old = target.outbound
         payload = restamped(old.payload, signer, at) if old.shape_id else old.payload
+        due, until = at, at + grace
+        if with_letters and letter_missing(target.public_id):
+            missing += 1
+            if hold:
+                due = FAR_FUTURE  # waits for its letter (letters.py releases it)
+        if paused:
+            due = until = FAR_FUTURE  # held with the campaign's other messages; resume plans them again
         message = OutboundMessage.objects.create(
             idempotency_key=f"campaign:{campaign.pk}:resend:{uuid.uuid4().hex}:{target.taxpayer_id}:{target.letter_id}",
             channel=old.channel,
@@ -116,8 +128,8 @@ def campaign_resend_failed(
             template=old.template,
             lane=old.lane,
             state=State.QUEUED,
-            next_attempt_at=at,
-            not_after=at + grace,
+            next_attempt_at=due,
+            not_after=until,
             created_by=created_by,
             created_at=now,
         )
@@ -135,6 +147,6 @@ def campaign_resend_failed(
         summary=Phrase("campaign %(name)s: %(n)s failed messages sent again", name=campaign.name, n=len(targets)),
         detail={**counts, "reason": reason or "semua"},
     )
-    if targets and template.header_type == "DOCUMENT":
-        render_ahead(campaign.pk)
+    if missing:
+        render_ahead(campaign.pk)  # renders the missing letters and releases the messages waiting for them
     return counts

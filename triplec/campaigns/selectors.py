@@ -16,7 +16,7 @@ from triplec.offices.hours import hours_text, is_open, next_opening
 
 from . import message as msg
 from .models import Campaign, CampaignState, Criterion, Target, TargetStatus
-from .planning import FAR_FUTURE, plan_campaign_sends
+from .planning import FAR_FUTURE, plan_campaign_sends, send_grace
 from .selection import REASONS, build_selection, reason_label
 
 TIERS = (250, 2_000, 10_000, 100_000)
@@ -122,12 +122,22 @@ def sending_window(
     office = campaign.office
     if campaign.state in (CampaignState.RUNNING, CampaignState.PAUSED):
         ids = Target.objects.filter(campaign=campaign, outbound__isnull=False).values("outbound_id")
-        span = (
-            OutboundMessage.objects.filter(pk__in=ids, state=State.QUEUED)
-            .exclude(next_attempt_at__gte=FAR_FUTURE)
-            .aggregate(first=Min("next_attempt_at"), last=Max("next_attempt_at"))
+        queued = OutboundMessage.objects.filter(pk__in=ids, state=State.QUEUED)
+        span = queued.exclude(next_attempt_at__gte=FAR_FUTURE).aggregate(
+            first=Min("next_attempt_at"), last=Max("next_attempt_at")
         )
-        first, last = span["first"], span["last"]
+        # Messages waiting for their letter go at their planned time: their not_after minus the grace.
+        waiting = (
+            queued.filter(next_attempt_at__gte=FAR_FUTURE, not_after__lt=FAR_FUTURE).aggregate(
+                first=Min("not_after"), last=Max("not_after")
+            )
+            if campaign.state == CampaignState.RUNNING
+            else {"first": None, "last": None}
+        )
+        grace = send_grace()
+        firsts = [t for t in (span["first"], waiting["first"] and waiting["first"] - grace) if t]
+        lasts = [t for t in (span["last"], waiting["last"] and waiting["last"] - grace) if t]
+        first, last = min(firsts, default=None), max(lasts, default=None)
     if first is None or last is None:
         return None
     starts = max(first, now)
@@ -189,18 +199,25 @@ def live_target_statuses(campaign: Campaign) -> dict[str, list[int]]:
 
 
 def campaign_progress(campaign: Campaign) -> dict:
-    """Live counts from the outbox (not from the targets' last sync): selected, held out, excluded, queued, sent,
-    delivered, read, failed by reason, replied."""
+    """Live counts from the outbox (not from the targets' last sync): selected, held out, excluded, queued (and of
+    those, how many wait for their letter to be rendered), sent, delivered, read, failed by reason, replied."""
     campaign.refresh_from_db(fields=["state", "finished_at"])
     base = Counter(dict(Target.objects.filter(campaign=campaign).values_list("status").annotate(n=Count("id"))))
     live: Counter = Counter()
     failed_by_reason: Counter = Counter()
-    replied = 0
-    for state, reason, sent_at, is_replied in _messaged(campaign).values_list(
-        "outbound__state", "outbound__error_reason", "outbound__sent_at", "replied"
+    replied = preparing = 0
+    for state, reason, sent_at, is_replied, due, not_after in _messaged(campaign).values_list(
+        "outbound__state",
+        "outbound__error_reason",
+        "outbound__sent_at",
+        "replied",
+        "outbound__next_attempt_at",
+        "outbound__not_after",
     ):
         status = STATE_TO_STATUS.get(state, TargetStatus.QUEUED)
         live[status] += 1
+        if state == State.QUEUED and due >= FAR_FUTURE and not_after is not None and not_after < FAR_FUTURE:
+            preparing += 1  # waiting for its letter (letters.py)
         if status == TargetStatus.FAILED:
             failed_by_reason[reason or "-"] += 1
         if is_replied and sent_at:
@@ -215,6 +232,8 @@ def campaign_progress(campaign: Campaign) -> dict:
         "cancelled": base.get(TargetStatus.CANCELLED, 0),
         "messaged": messaged,
         "queued": live[TargetStatus.QUEUED],
+        # Of the queued: waiting for the worker to store their letter (PDF) before they may go.
+        "preparing_letters": preparing,
         # Cumulative: a read message was also sent and delivered.
         "sent": live[TargetStatus.SENT] + live[TargetStatus.DELIVERED] + live[TargetStatus.READ],
         "delivered": live[TargetStatus.DELIVERED] + live[TargetStatus.READ],

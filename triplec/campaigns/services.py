@@ -28,7 +28,7 @@ from .guards import (
     require_runner,
     require_staff,
 )
-from .letters import forget_letters, render_ahead
+from .letters import forget_letters, hold_for_letter, letter_missing, render_ahead
 from .links import BulkSigner
 from .models import CONTENT_FIELDS, Campaign, CampaignState, Criterion, Target, TargetStatus
 from .payload import restamped, rewarned
@@ -250,8 +250,10 @@ def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) 
     )
     past_paksa_date = msg.stamp_send_by([c.notice for c in queued], plan.send_after, grace, campaign.office.time_zone)
     created_by = actor if getattr(actor, "is_authenticated", False) else None
+    with_letters = template.header_type == "DOCUMENT"
     # Targets and outbox rows in bulk (bulk.py); the disclosure record is the target row itself (who, which
-    # letter, which message) plus the one audit entry of the start below, not one audit row per message.
+    # letter, which message) plus the one audit entry of the start below, not one audit row per message. A
+    # message with a letter waits for it: the worker renders the letters and releases them (letters.py).
     counts = write_start(
         campaign=campaign,
         template=template,
@@ -261,6 +263,7 @@ def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) 
         grace=grace,
         created_by_id=created_by.pk if created_by else None,
         now=now,
+        hold=with_letters and hold_for_letter(),
     )
     messages = counts["queued"]
     campaign.started_at = now
@@ -282,7 +285,7 @@ def _start(*, campaign: Campaign, actor, channel: str, now: dt.datetime | None) 
         fields=("started_at", "finished_at", "plan"),
         detail={**counts, "template": template.name, "template_version": template.version},
     )
-    if messages and template.header_type == "DOCUMENT":
+    if messages and with_letters:
         render_ahead(campaign.pk)
     return counts
 
@@ -316,14 +319,15 @@ def campaign_pause(*, campaign: Campaign, actor, channel: str = "web") -> int:
 
 @transaction.atomic
 def campaign_resume(*, campaign: Campaign, actor, channel: str = "web", now: dt.datetime | None = None) -> int:
-    """Plan the held messages again from now, within office hours and the tier."""
+    """Plan the held messages again from now, within office hours and the tier; those whose letter is not stored
+    yet wait for it (the worker renders it and releases them)."""
     now = now or timezone.now()
     campaign = lock_campaign(campaign, "office", "template__channel")
     require_runner(actor, campaign.office)
     if campaign.state != CampaignState.PAUSED:
         raise CampaignError("bad_state", "Hanya kampanye yang dijeda yang dapat dilanjutkan.")
     require_approved(campaign)
-    held = _replan_queued(campaign, now=now)
+    held, waiting = _replan_queued(campaign, now=now)
     _move(
         campaign,
         CampaignState.RUNNING,
@@ -332,12 +336,16 @@ def campaign_resume(*, campaign: Campaign, actor, channel: str = "web", now: dt.
         actor=actor,
         channel=channel,
     )
+    if waiting:
+        render_ahead(campaign.pk)
     return held
 
 
-def _replan_queued(campaign: Campaign, *, now: dt.datetime) -> int:
+def _replan_queued(campaign: Campaign, *, now: dt.datetime) -> tuple[int, int]:
     """Plan the campaign's queued messages again from now (office hours, holidays, rate, tier), with their PDF
-    links and Surat Paksa sentences written for the days they now go. Returns how many."""
+    links and Surat Paksa sentences written for the days they now go. A message whose letter is not stored yet
+    keeps waiting for it (planned, but never due until the worker releases it: the caller hands the campaign to
+    `render_ahead`). Returns how many were planned, and how many of them wait for their letter."""
     held = list(_queued_messages(campaign).order_by("id").only("id", "to", "recipient", "shape", "payload"))
     plan, grace = plan_campaign_sends(
         office=campaign.office,
@@ -346,20 +354,25 @@ def _replan_queued(campaign: Campaign, *, now: dt.datetime) -> int:
         rate=campaign.template.channel.messages_per_second,
     )
     signer = BulkSigner()
-    delivered = dict(
-        Target.objects.filter(campaign=campaign, outbound__isnull=False).values_list(
-            "outbound_id", "letter__delivered_date"
-        )
-    )
+    delivered, public_ids = {}, {}
+    for outbound_id, delivered_date, public_id in Target.objects.filter(
+        campaign=campaign, outbound__isnull=False
+    ).values_list("outbound_id", "letter__delivered_date", "public_id"):
+        delivered[outbound_id], public_ids[outbound_id] = delivered_date, public_id
+    with_letters = campaign.template.header_type == "DOCUMENT" and hold_for_letter()
+    waiting = 0
     tz = zoneinfo.ZoneInfo(campaign.office.time_zone)
     for m, at in zip(held, plan.send_after):
         m.next_attempt_at, m.not_after = at, at + grace
+        if with_letters and letter_missing(public_ids.get(m.pk)):
+            m.next_attempt_at = FAR_FUTURE  # waits for its letter; goes at `at` once released
+            waiting += 1
         if m.shape_id:  # its PDF link, if any, stays valid for as long after the day it now goes
             m.payload = restamped(m.payload, signer, at)
             # The Surat Paksa sentence as of the new send days: a date that has passed by then is not given.
             m.payload = rewarned(m.payload, delivered.get(m.pk), (at + grace).astimezone(tz).date())
     OutboundMessage.objects.bulk_update(held, ["next_attempt_at", "not_after", "payload"], batch_size=1000)
-    return len(held)
+    return len(held), waiting
 
 
 def office_campaigns_replan(*, office, now: dt.datetime | None = None) -> int:
@@ -369,7 +382,10 @@ def office_campaigns_replan(*, office, now: dt.datetime | None = None) -> int:
     for campaign in Campaign.objects.filter(office=office, state=CampaignState.RUNNING).select_related(
         "office", "template__channel"
     ):
-        moved += _replan_queued(campaign, now=now)
+        planned, waiting = _replan_queued(campaign, now=now)
+        moved += planned
+        if waiting:
+            render_ahead(campaign.pk)
     return moved
 
 

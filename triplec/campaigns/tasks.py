@@ -1,7 +1,7 @@
 """Campaign work for the Huey consumer. Every minute: start approved campaigns whose scheduled start has come,
 and copy the outbox's progress onto the targets of running campaigns (the work is in `services`). Queued:
-rendering a started campaign's letters ahead of WhatsApp's fetches (`letters.render_letters_task`, beside the
-code that queues it)."""
+rendering a started campaign's letters and releasing the messages that wait for them (`letters.render_letters_task`,
+beside the code that queues it)."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task

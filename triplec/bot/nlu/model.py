@@ -10,6 +10,7 @@ Trained from the repository's labelled files (`data.TRAINING_FILES`) the first t
 a second of CPU; deterministic (same files, same model), offline, nothing stored.
 """
 
+import logging
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -20,6 +21,8 @@ import numpy as np
 from triplec.bot.nlu.data import training_rows
 from triplec.bot.nlu.normalise import normalise
 from triplec.bot.nlu.ntpn import extract_ntpn
+
+log = logging.getLogger(__name__)
 
 C = 10.0
 MIN_DF = 2
@@ -120,10 +123,21 @@ _lock = threading.Lock()
 _default: list[IntentModel] = []
 
 
-def warm_up() -> None:
+def warm_up(*first: Callable[[], object]) -> None:
     """Train the default model in a background thread now, so that the first taxpayer's message after a start does
-    not wait for it (a message that arrives meanwhile waits only for the rest). The web entry points call this."""
-    threading.Thread(target=default_model, name="intent-model-warm-up", daemon=True).start()
+    not wait for it (a message that arrives meanwhile waits only for the rest). The web entry points call this,
+    with the other slow first uses of their process (`first`: run in the same thread, before the training; one
+    that fails is logged and does not stop the training)."""
+
+    def run() -> None:
+        for warm in first:
+            try:
+                warm()
+            except Exception:  # noqa: BLE001 - a warm-up is an optimisation: the first real use does it again
+                log.exception("warm-up %s failed", getattr(warm, "__name__", warm))
+        default_model()
+
+    threading.Thread(target=run, name="intent-model-warm-up", daemon=True).start()
 
 
 def default_model() -> IntentModel:

@@ -1,11 +1,13 @@
 """The n-gram model and how the classifier combines it with the rules."""
 
+import threading
+
 import numpy as np
 import scipy.sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from triplec.bot.nlu import classify
+from triplec.bot.nlu import classify, model
 from triplec.bot.nlu.data import LABELLED, load_labelled
 from triplec.bot.nlu.evaluation import leave_one_set_out, stratified_kfold
 from triplec.bot.nlu.model import CHAR_NGRAMS, MIN_DF, WORD_NGRAMS, C, default_model, model_text, train
@@ -98,3 +100,22 @@ def test_leave_one_set_out_scores_each_file_with_a_model_that_never_saw_it(tmp_p
     assert list(results) == ["first.tsv", "second.tsv"]
     assert results["first.tsv"].total == 5 and results["second.tsv"].total == 4
     assert results["second.tsv"].accuracy >= 0.75
+
+
+def test_the_warm_up_runs_the_other_first_uses_before_training_in_its_thread_even_when_one_fails(monkeypatch) -> None:
+    """The web entry points warm WeasyPrint this way (docs/campaigns.md) before the model trains."""
+    ran: list[tuple[str, str]] = []
+    trained = threading.Event()
+
+    def train_stub():
+        ran.append(("model", threading.current_thread().name))
+        trained.set()
+
+    def broken():
+        ran.append(("broken", threading.current_thread().name))
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr(model, "default_model", train_stub)
+    model.warm_up(broken, lambda: ran.append(("pdf", threading.current_thread().name)))
+    assert trained.wait(timeout=30)
+    assert ran == [(name, "intent-model-warm-up") for name in ("broken", "pdf", "model")]
