@@ -3,9 +3,10 @@
 - `labelled.tsv` (`text<TAB>intent`): the tuning set the rules are written against; also training data.
 - `written.tsv` (same format): training messages written for the hard kinds (scam reports, complaints about
   officers, delays, wrong-number variants, misleading keywords) in every register; training data, never test data.
-- `heldout_blind_2026.csv`, `heldout_blind_2026b.csv`, `heldout_blind_2026c.csv` (`text,intent,register`): sets
-  written blind by writers who never saw the rules, in their own intent names (`BLIND_INTENTS` maps them onto ours).
-  Each was first run once as a figure (docs/bot-understanding.md) and is now training data.
+- `heldout_blind_2026.csv` ... `heldout_blind_2026d.csv` (`text,intent,register`): sets written blind by writers
+  who never saw the rules, in their own intent names (`BLIND_INTENTS` maps them onto ours). Each was first run once
+  as a figure (docs/bot-understanding.md) and is now training data.
+- `heldout_blind_2026e.csv` (same format): the newest blind set, never trained on.
 - `heldout.tsv`: the earlier held-out set, labelled in the intent set of its day; never trained on.
 """
 
@@ -22,8 +23,12 @@ HELDOUT = DATA_DIR / "heldout.tsv"
 BLIND = DATA_DIR / "heldout_blind_2026.csv"
 BLIND_B = DATA_DIR / "heldout_blind_2026b.csv"
 BLIND_C = DATA_DIR / "heldout_blind_2026c.csv"
-# What the model is trained on, in this order (heldout.tsv stays out: it is the long-standing held-out figure).
-TRAINING_FILES: tuple[Path, ...] = (LABELLED, WRITTEN, BLIND, BLIND_B, BLIND_C)
+BLIND_D = DATA_DIR / "heldout_blind_2026d.csv"
+BLIND_E = DATA_DIR / "heldout_blind_2026e.csv"
+# What the model is trained on, in this order. heldout.tsv and the newest blind set stay out: they are the held-out
+# figures.
+TRAINING_FILES: tuple[Path, ...] = (LABELLED, WRITTEN, BLIND, BLIND_B, BLIND_C, BLIND_D)
+HELD_OUT_FILES: tuple[Path, ...] = (HELDOUT, BLIND_E)
 
 # The blind writers' intent names -> ours (identical names are not listed).
 BLIND_INTENTS: dict[str, str] = {"detail": "rincian", "sapaan": "salam"}

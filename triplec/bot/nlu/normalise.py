@@ -44,6 +44,9 @@ _TOKEN = re.compile(r"[a-z0-9_]+(?:'[a-z]+)?")
 _REDUP = re.compile(r"^([a-z]{2,})2$")
 # Kupang "sa" is "saya" ("sa mau bayar"), except at the end of a clause, where it is "saja" ("kirim lai sa").
 _FINAL_SA = re.compile(r"\bsa\b(?=(?: e)?\s*(?:[,.!?;]|$))")
+# Kupang "ko" is "kau" ("ko su bayar?"), except where it ends a question, where it is the particle "kah"
+# ("ini asli ko?", "ini penipuan ko?").
+_FINAL_KO = re.compile(r"\bko\b(?=\s*(?:\?|$))")
 # Voice-note transcripts: hesitations and "what is it called" carry nothing, and split phrases the rules need whole
 # ("dikeluarkan dari itu apa namanya daftar kirim").
 # English "no need", "no more", "no longer" in mixed messages: a negation, not the abbreviation "no" (nomor).
@@ -87,6 +90,8 @@ def prepare(raw: str) -> str:
     text = _REPEAT.sub(r"\1", text)
     if "sa" in text:
         text = _FINAL_SA.sub("saja", text)
+    if "ko" in text:
+        text = _FINAL_KO.sub("kah", text)
     if "no " in text:
         text = _ENGLISH_NO.sub("tidak ", text)
     return _FILLERS.sub(" ", text)

@@ -143,6 +143,8 @@ _CANCELLED_STOP = (
     r"|\b(?:berhenti|stop|unsub|penghentian|jangan kirim)\b(?: \w+){0,4} (?:dibatalkan|diabaikan|abaikan|tidak berlaku"
     r"|dicabut|batalkan)\b"
     r"|\bjangan (?:berhenti|dihentikan|stop)\b"
+    # "beta su sonde mau stop": the taxpayer no longer wants the stop (not "pesannya tidak mau berhenti")
+    r"|\b(?:saya|kami|aku)\b(?: \w+){0,2} tidak (?:mau|ingin) (?:lagi )?(?:berhenti|stop|dihentikan|unsubscribe)\b"
     r"|\b(?:ignore|never mind|cancel)\b(?: \w+){0,3} (?:stop|unsubscribe|unsub|opt out)\b"
 )
 _RESTART_AFTER_STOP = (
@@ -286,7 +288,7 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:bayar|setor|lunasi|transfer)\b.{0,15}\b(?:ke ?mana|di ?mana|pergi mana)\b",
         unless=_REGIONAL,
     ),
-    _rule("kode_billing", 3, "account number", r"\brekening\b(?! pribadi)", unless=_REGIONAL),
+    _rule("kode_billing", 3, "account number", r"\brekening\b(?! (?:pribadi|sembarang|orang|lain))", unless=_REGIONAL),
     _rule(
         "kode_billing",
         2,
@@ -1089,6 +1091,14 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:bukti|buktinya|percaya|yakin|yakinkan|memastikan|pastikan)\b.{0,30}\b(?:resmi|asli|penipu|penipuan"
         r"|dari djp|dari kantor|dari pajak|nomor kpp)\b"
         r"|\b(?:yakin|benar|betul|asli)\b(?: \w+){0,2} (?:dari|nomor) (?:djp|kpp|kantor pajak|pajak)\b",
+    ),
+    # "kode billing yang bosong kirim ni asli ko?": a doubt about what the office sent, whatever it names
+    _rule(
+        "penipuan_khawatir",
+        6,
+        "is what you sent genuine",
+        r"\b(?:kamu|kalian|anda|bapak|ibu) (?:kirim|kirimkan|berikan|kasih)\b(?: \w+){0,2} (?:asli|resmi|benar|sah)"
+        r" (?:kah|tidak|atau|apa|bukan)\b",
     ),
     # a bare fraud word: worry by default; a report needs more (someone else, money asked, "saya mau lapor")
     _rule(

@@ -16,15 +16,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from triplec.bot.nlu import classify
 from triplec.bot.nlu.evaluation import (
-    BLIND,
-    BLIND_B,
-    BLIND_C,
     CALIBRATION_TOLERANCE,
     CONFIDENT,
-    HELDOUT,
+    HELD_OUT_FILES,
     KFOLD,
     LABELLED,
     SEED,
+    TRAINING_FILES,
     Evaluation,
     LabelledSetError,
     collapse_for,
@@ -79,7 +77,7 @@ class Command(BaseCommand):
             self._classify(options.get("stdin") or sys.stdin, explain=options["explain"])
         elif options["action"] == "calibration":
             paths = [Path(f) for f in options["files"]] or [
-                p for p in (HELDOUT, BLIND, BLIND_B, BLIND_C) if p.is_file()
+                p for p in (*HELD_OUT_FILES, *TRAINING_FILES[2:]) if p.is_file()
             ]
             for path in paths:
                 result = self._load_and_evaluate(path, "all")
