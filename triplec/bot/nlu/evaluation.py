@@ -6,8 +6,8 @@ on which the bot would ask a clarifying question (`policy.needs_clarification`) 
 any other; how many asked, and how often the right intent was one of the two options offered, is reported beside
 the accuracy, never folded into it.
 
-The files (docs/bot-understanding.md and `data.py`): the model trains on labelled.tsv, written.tsv and the three blind
-sets; heldout.tsv is never trained on, and is scored in the intent set of its day (`LEGACY_COLLAPSE`). Since the
+The files (docs/bot-understanding.md and `data.py`): the model trains on labelled.tsv, written.tsv and the first
+four blind sets; heldout.tsv and the fifth blind set are never trained on, and is scored in the intent set of its day (`LEGACY_COLLAPSE`). Since the
 model has seen the other files, their figures measure fit: `cross_validate` gives the generalisation figures.
 """
 
