@@ -218,16 +218,26 @@ def test_a_cancelled_campaign_stays_cancelled_and_its_letters_are_not_rendered(
     assert {t.outbound.state for t in _targets(campaign)} == {State.FAILED}
 
 
+def _rendered(office, staff, head, letter_factory, capture):
+    """A started campaign of two messages whose letters are stored: the campaign and its targets."""
+    campaign, _ = _start(office, staff, head, letter_factory, 2, capture)
+    letters.render_campaign_letters(campaign.pk)
+    return campaign, _targets(campaign)
+
+
+def _fail(targets, reason: str) -> None:
+    """WhatsApp refused the targets' messages."""
+    OutboundMessage.objects.filter(pk__in=[t.outbound_id for t in targets]).update(
+        state=State.FAILED, error_reason=reason, failed_at=NOW
+    )
+
+
 @pytest.mark.django_db
 def test_a_resend_holds_only_the_messages_whose_letter_is_missing(
     office, staff, head, approved_templates, letter_factory, renders, clock, django_capture_on_commit_callbacks
 ):
-    campaign, _ = _start(office, staff, head, letter_factory, 2, django_capture_on_commit_callbacks)
-    letters.render_campaign_letters(campaign.pk)
-    targets = _targets(campaign)
-    OutboundMessage.objects.filter(pk__in=[t.outbound_id for t in targets]).update(
-        state=State.FAILED, error_reason="WhatsApp tidak dapat mengambil media", failed_at=NOW
-    )
+    campaign, targets = _rendered(office, staff, head, letter_factory, django_capture_on_commit_callbacks)
+    _fail(targets, "WhatsApp tidak dapat mengambil media")
     campaign_sync(campaign=campaign)
     letters.forget_letters([targets[1].public_id])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -245,12 +255,8 @@ def test_a_resend_holds_only_the_messages_whose_letter_is_missing(
 def test_a_resend_while_paused_waits_for_the_resume(
     office, staff, head, approved_templates, letter_factory, renders, clock, django_capture_on_commit_callbacks
 ):
-    campaign, _ = _start(office, staff, head, letter_factory, 2, django_capture_on_commit_callbacks)
-    letters.render_campaign_letters(campaign.pk)
-    targets = _targets(campaign)
-    OutboundMessage.objects.filter(pk=targets[0].outbound_id).update(
-        state=State.FAILED, error_reason="Nomor WhatsApp salah", failed_at=NOW
-    )
+    campaign, targets = _rendered(office, staff, head, letter_factory, django_capture_on_commit_callbacks)
+    _fail(targets[:1], "Nomor WhatsApp salah")
     campaign_pause(campaign=campaign, actor=head)
     assert campaign_resend_failed(campaign=campaign, actor=head, now=NOW)["resent"] == 1
     assert _claimed(clock) == []
