@@ -11,10 +11,16 @@ its first request renders it again, or the fetch fails and the message is counte
 a running campaign's messages are released: a paused one stays paused (resume holds again those whose letter
 is still missing and hands them to the worker), a cancelled one stays cancelled.
 
+A worker that stops in the middle of a render loses its task: the minute tick finds a running campaign whose held
+messages are overdue and whose render is not running (`resume_stalled_renders`), and queues the render again. The
+render holds a per-campaign lock while it runs, so the tick never starts a second one beside it; the worker
+flushes stale locks when it starts (`run_huey --flush-locks`).
+
 Letters are written to DATA_DIR/letters/<two hex digits>/<target public id>.pdf. A target's letter is what its
 message carried: it does not change after the start, so the stored file is never stale.
 """
 
+import datetime as dt
 import logging
 import os
 import tempfile
@@ -23,7 +29,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, QuerySet
-from huey.contrib.djhuey import db_task
+from django.utils import timezone
+from huey.contrib.djhuey import HUEY, db_task
 
 from triplec.core import wake
 from triplec.messaging.models import OutboundMessage, State
@@ -146,10 +153,40 @@ def render_campaign_letters(campaign_id: int, *, chunk: int = RELEASE_CHUNK) -> 
     return rendered
 
 
+def _render_lock(campaign_id: int) -> str:
+    return f"campaign-letters-{campaign_id}"
+
+
 @db_task()
 def render_letters_task(campaign_id: int) -> int:
-    """The worker's job behind render_ahead (a Huey task: tasks.py imports it, so the consumer knows it)."""
-    return render_campaign_letters(campaign_id)
+    """The worker's job behind render_ahead (a Huey task: tasks.py imports it, so the consumer knows it). One
+    render per campaign at a time: a second one queued meanwhile ends at once (Huey's TaskLockedException)."""
+    with HUEY.lock_task(_render_lock(campaign_id)):
+        return render_campaign_letters(campaign_id)
+
+
+# How long past its planned time a held message may wait before the tick assumes its render was lost.
+STALLED_AFTER = dt.timedelta(minutes=2)
+
+
+def resume_stalled_renders(*, now: dt.datetime | None = None) -> list[int]:
+    """Queue the render again for every running campaign that has held messages overdue by STALLED_AFTER and no
+    render running (its worker stopped mid-way). Returns those campaigns' ids."""
+    if not hold_for_letter():
+        return []
+    now = now or timezone.now()
+    overdue = waiting_for_letter(OutboundMessage.objects.all()).filter(not_after__lt=now - STALLED_AFTER + send_grace())
+    campaign_ids = (
+        Target.objects.filter(campaign__state=CampaignState.RUNNING, outbound__in=overdue)
+        .order_by("campaign_id")
+        .values_list("campaign_id", flat=True)
+        .distinct()
+    )
+    resumed = [pk for pk in campaign_ids if not HUEY.is_locked(_render_lock(pk))]
+    for pk in resumed:
+        log.warning("campaign %s: held messages overdue and no render running; rendering again", pk)
+        render_letters_task(pk)
+    return resumed
 
 
 def render_ahead(campaign_id: int) -> None:

@@ -28,7 +28,7 @@ from .guards import (
     require_runner,
     require_staff,
 )
-from .letters import forget_letters, hold_for_letter, letter_missing, render_ahead
+from .letters import forget_letters, hold_for_letter, letter_missing, render_ahead, resume_stalled_renders
 from .links import BulkSigner
 from .models import CONTENT_FIELDS, Campaign, CampaignState, Criterion, Target, TargetStatus
 from .payload import restamped, rewarned
@@ -489,7 +489,8 @@ def campaigns_start_due(*, now: dt.datetime | None = None) -> list[int]:
 
 def campaigns_tick(*, now: dt.datetime | None = None) -> dict:
     """The minute job: start due campaigns, then sync every running (or paused) campaign's targets with the
-    outbox and complete those with nothing left to send. One failing campaign does not stop the others."""
+    outbox and complete those with nothing left to send, and render again the letters of a render a stopped worker
+    lost. One failing campaign does not stop the others."""
     started = campaigns_start_due(now=now)
     synced = 0
     for campaign in Campaign.objects.filter(state__in=(CampaignState.RUNNING, CampaignState.PAUSED)).order_by("id"):
@@ -498,4 +499,4 @@ def campaigns_tick(*, now: dt.datetime | None = None) -> dict:
             synced += 1
         except Exception:  # noqa: BLE001 - logged with its campaign; the others still sync
             log.exception("campaign %s: sync failed", campaign.pk)
-    return {"started": started, "synced": synced}
+    return {"started": started, "synced": synced, "renders_resumed": resume_stalled_renders(now=now)}

@@ -6,6 +6,7 @@ releases its message anyway (letters.py)."""
 import datetime as dt
 
 import pytest
+from huey.contrib.djhuey import HUEY
 
 from triplec.campaigns import letters, pdf
 from triplec.campaigns.models import Target
@@ -20,6 +21,7 @@ from triplec.campaigns.services import (
     campaign_resume,
     campaign_start,
     campaign_sync,
+    campaigns_tick,
     office_campaigns_replan,
 )
 from triplec.messaging.dispatcher import Dispatcher
@@ -262,3 +264,20 @@ def test_a_resend_while_paused_waits_for_the_resume(
     assert _claimed(clock) == []
     campaign_resume(campaign=campaign, actor=head, now=NOW + dt.timedelta(minutes=1))
     assert len(_claimed(clock)) == 2
+
+
+@pytest.mark.django_db
+def test_a_render_lost_with_its_worker_is_queued_again_by_the_tick_unless_one_runs(
+    office, staff, head, approved_templates, letter_factory, renders, django_capture_on_commit_callbacks
+):
+    campaign, callbacks = _start(office, staff, head, letter_factory, 2, django_capture_on_commit_callbacks)
+    assert len(callbacks) == 1  # the render task, never run: its worker stopped
+    last_planned = max(t.outbound.not_after - send_grace() for t in _targets(campaign))
+    assert campaigns_tick(now=NOW)["renders_resumed"] == []  # not overdue yet: the render may still be running
+    later = last_planned + letters.STALLED_AFTER + dt.timedelta(seconds=1)
+    with HUEY.lock_task(f"campaign-letters-{campaign.pk}"):  # a render of this campaign is running
+        assert campaigns_tick(now=later)["renders_resumed"] == []
+    assert renders == [] and all(_held_for_letter(t.outbound) for t in _targets(campaign))
+    assert campaigns_tick(now=later)["renders_resumed"] == [campaign.pk]  # tasks run inline here: rendered now
+    assert len(renders) == 2 and not any(_held_for_letter(t.outbound) for t in _targets(campaign))
+    assert campaigns_tick(now=later)["renders_resumed"] == []

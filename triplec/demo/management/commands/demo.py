@@ -58,7 +58,7 @@ def processes(host: str, port: int) -> dict[str, list[str]]:
             *servers,
             "triplec.messaging.wsgi:application",
         ],  # webhook fast path
-        "worker": [triplec, "run_huey", "--quiet"],
+        "worker": [triplec, "run_huey", "--quiet", "--flush-locks"],  # a killed worker leaves its task locks
         "simulator": [
             triplec,
             "simulator",
