@@ -131,7 +131,12 @@ def test_it_keeps_one_consistent_state_under_concurrent_webhooks(live_server, ch
     """Eight messages of one contact at once, through the threaded live server: one conversation, each message
     answered once, exactly one handoff (the second unrecognised message), the rest silent."""
     peer_for(channel=channel, wa_id=NUMBER)
-    bodies = [json.dumps(inbound_payload(f"qwerty zxcv {n}", wamid=f"wamid.c{n}")).encode() for n in range(8)]
+    # No digits: "qwerty zxcv 1" may be option 1 of the menu and get a clarifying question; these are plainly
+    # not understood whichever order the server takes them in.
+    bodies = [
+        json.dumps(inbound_payload(f"qwerty zxcv qw{c}{c}", wamid=f"wamid.c{n}")).encode()
+        for n, c in enumerate("bcdfghjk")
+    ]
     errors: list[Exception] = []
     start = threading.Barrier(len(bodies))
 
