@@ -28,16 +28,16 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY, db_task
 
 from triplec.core import wake
-from triplec.messaging.models import OutboundMessage, State
+from triplec.messaging.models import OutboundMessage
 
 from . import pdf
 from .models import Campaign, CampaignState, Target
-from .planning import FAR_FUTURE, send_grace
+from .planning import send_grace, waiting_for_letter
 
 log = logging.getLogger(__name__)
 
@@ -83,12 +83,6 @@ def forget_letters(public_ids) -> None:
 # (a letter takes a tenth of a second or more to render), and WhatsApp's fetches follow the worker's rendering
 # instead of overtaking it.
 RELEASE_CHUNK = 20
-
-
-def waiting_for_letter(messages: QuerySet[OutboundMessage]) -> QuerySet[OutboundMessage]:
-    """Those of `messages` held until their letter is stored: queued, never due, but with their planned window
-    (a paused campaign's messages have none: their not_after is far in the future too)."""
-    return messages.filter(state=State.QUEUED, next_attempt_at__gte=FAR_FUTURE, not_after__lt=FAR_FUTURE)
 
 
 def hold_for_letter() -> bool:

@@ -11,7 +11,9 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import QuerySet
 
+from triplec.messaging.models import OutboundMessage, State
 from triplec.offices.hours import next_opening
 from triplec.offices.models import Office
 
@@ -19,6 +21,13 @@ from triplec.offices.models import Office
 # their next attempt and their not_after (resume plans them again); a message waiting for its letter (PDF) only
 # as its next attempt, its not_after keeping the planned window (letters.py releases it).
 FAR_FUTURE = dt.datetime(2999, 1, 1, tzinfo=dt.UTC)
+
+
+def waiting_for_letter(messages: QuerySet[OutboundMessage]) -> QuerySet[OutboundMessage]:
+    """Those of `messages` held until their letter is stored: queued, never due, but with their planned window
+    (a paused campaign's messages have none: their not_after is far in the future too)."""
+    return messages.filter(state=State.QUEUED, next_attempt_at__gte=FAR_FUTURE, not_after__lt=FAR_FUTURE)
+
 
 # Meta: about one message per 6 s to one user; shared numbers get their letters this far apart.
 PAIR_SPACING_SECONDS = 6.0

@@ -16,7 +16,7 @@ from triplec.offices.hours import hours_text, is_open, next_opening
 
 from . import message as msg
 from .models import Campaign, CampaignState, Criterion, Target, TargetStatus
-from .planning import FAR_FUTURE, plan_campaign_sends, send_grace
+from .planning import FAR_FUTURE, plan_campaign_sends, send_grace, waiting_for_letter
 from .selection import REASONS, build_selection, reason_label
 
 TIERS = (250, 2_000, 10_000, 100_000)
@@ -128,9 +128,7 @@ def sending_window(
         )
         # Messages waiting for their letter go at their planned time: their not_after minus the grace.
         waiting = (
-            queued.filter(next_attempt_at__gte=FAR_FUTURE, not_after__lt=FAR_FUTURE).aggregate(
-                first=Min("not_after"), last=Max("not_after")
-            )
+            waiting_for_letter(queued).aggregate(first=Min("not_after"), last=Max("not_after"))
             if campaign.state == CampaignState.RUNNING
             else {"first": None, "last": None}
         )
@@ -205,19 +203,12 @@ def campaign_progress(campaign: Campaign) -> dict:
     base = Counter(dict(Target.objects.filter(campaign=campaign).values_list("status").annotate(n=Count("id"))))
     live: Counter = Counter()
     failed_by_reason: Counter = Counter()
-    replied = preparing = 0
-    for state, reason, sent_at, is_replied, due, not_after in _messaged(campaign).values_list(
-        "outbound__state",
-        "outbound__error_reason",
-        "outbound__sent_at",
-        "replied",
-        "outbound__next_attempt_at",
-        "outbound__not_after",
+    replied = 0
+    for state, reason, sent_at, is_replied in _messaged(campaign).values_list(
+        "outbound__state", "outbound__error_reason", "outbound__sent_at", "replied"
     ):
         status = STATE_TO_STATUS.get(state, TargetStatus.QUEUED)
         live[status] += 1
-        if state == State.QUEUED and due >= FAR_FUTURE and not_after is not None and not_after < FAR_FUTURE:
-            preparing += 1  # waiting for its letter (letters.py)
         if status == TargetStatus.FAILED:
             failed_by_reason[reason or "-"] += 1
         if is_replied and sent_at:
@@ -233,7 +224,9 @@ def campaign_progress(campaign: Campaign) -> dict:
         "messaged": messaged,
         "queued": live[TargetStatus.QUEUED],
         # Of the queued: waiting for the worker to store their letter (PDF) before they may go.
-        "preparing_letters": preparing,
+        "preparing_letters": waiting_for_letter(
+            OutboundMessage.objects.filter(pk__in=Target.objects.filter(campaign=campaign).values("outbound_id"))
+        ).count(),
         # Cumulative: a read message was also sent and delivered.
         "sent": live[TargetStatus.SENT] + live[TargetStatus.DELIVERED] + live[TargetStatus.READ],
         "delivered": live[TargetStatus.DELIVERED] + live[TargetStatus.READ],

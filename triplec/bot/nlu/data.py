@@ -27,7 +27,8 @@ BLIND_D = DATA_DIR / "heldout_blind_2026d.csv"
 BLIND_E = DATA_DIR / "heldout_blind_2026e.csv"
 # What the model is trained on, in this order. heldout.tsv and the newest blind set stay out: they are the held-out
 # figures.
-TRAINING_FILES: tuple[Path, ...] = (LABELLED, WRITTEN, BLIND, BLIND_B, BLIND_C, BLIND_D)
+BLIND_SETS: tuple[Path, ...] = (BLIND, BLIND_B, BLIND_C, BLIND_D)
+TRAINING_FILES: tuple[Path, ...] = (LABELLED, WRITTEN, *BLIND_SETS)
 HELD_OUT_FILES: tuple[Path, ...] = (HELDOUT, BLIND_E)
 
 # The blind writers' intent names -> ours (identical names are not listed).

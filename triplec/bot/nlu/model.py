@@ -28,8 +28,6 @@ C = 10.0
 MIN_DF = 2
 CHAR_NGRAMS = (2, 5)
 WORD_NGRAMS = (1, 2)
-# Class weights: "balanced" was tried in cross-validation without gain (docs/bot-understanding.md).
-CLASS_WEIGHT: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,9 +95,7 @@ def train(rows: list[tuple[str, str]]) -> IntentModel:
     # One thread: on a small shared machine, BLAS threads fighting over the cores made fitting ten times slower.
     with threadpool_limits(limits=1):
         matrix = scipy.sparse.hstack([v.fit_transform(texts) for v in vectorisers]).tocsr()
-        classifier = LogisticRegression(C=C, class_weight=CLASS_WEIGHT, max_iter=3000, random_state=0).fit(
-            matrix, intents
-        )
+        classifier = LogisticRegression(C=C, max_iter=3000, random_state=0).fit(matrix, intents)
     parts, offset = [], 0
     for v in vectorisers:
         parts.append(_Part(v.build_analyzer(), dict(v.vocabulary_), np.asarray(v.idf_, dtype=float), offset))

@@ -16,13 +16,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from triplec.bot.nlu import classify
 from triplec.bot.nlu.evaluation import (
+    BLIND_SETS,
     CALIBRATION_TOLERANCE,
     CONFIDENT,
     HELD_OUT_FILES,
     KFOLD,
     LABELLED,
     SEED,
-    TRAINING_FILES,
     Evaluation,
     LabelledSetError,
     collapse_for,
@@ -76,9 +76,7 @@ class Command(BaseCommand):
         if options["action"] == "classify":
             self._classify(options.get("stdin") or sys.stdin, explain=options["explain"])
         elif options["action"] == "calibration":
-            paths = [Path(f) for f in options["files"]] or [
-                p for p in (*HELD_OUT_FILES, *TRAINING_FILES[2:]) if p.is_file()
-            ]
+            paths = [Path(f) for f in options["files"]] or [p for p in (*HELD_OUT_FILES, *BLIND_SETS) if p.is_file()]
             for path in paths:
                 result = self._load_and_evaluate(path, "all")
                 self.stdout.write(
