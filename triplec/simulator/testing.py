@@ -194,7 +194,7 @@ class SimulatorProcess:
             method, path, headers={"Authorization": f"Bearer {token or self.access_token}"}, **kwargs
         )
 
-    def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0, interval: float = 0.02) -> Any:
+    def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0, interval: float = 0.02) -> Any:
         return wait_until(
             predicate,
             timeout=timeout,
@@ -256,7 +256,7 @@ def simulator(simulator_process: SimulatorProcess) -> Iterator[SimulatorProcess]
 class WebhookReceiver:
     """A local HTTP endpoint that records every request (raw body and headers) and answers as told."""
 
-    def __init__(self, verify_token: str = "demo-verify-token"):
+    def __init__(self, verify_token: str = "demo-verify-token", port: int = 0):
         self.requests: list[dict[str, Any]] = []
         self.statuses: list[int] = []  # answers for the next POSTs, in order; then `default_status`
         self.default_status = 200
@@ -278,6 +278,8 @@ class WebhookReceiver:
                     self.send_response(200)
                     self.send_header("Content-Type", ctype)
                     self.send_header("Content-Length", str(len(content)))
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
                     self.end_headers()
                     self.wfile.write(content)
                     return
@@ -286,6 +288,8 @@ class WebhookReceiver:
                 body = (query.get("hub.challenge", [""])[0] if ok else "forbidden").encode()
                 self.send_response(200 if ok else 403)
                 self.send_header("Content-Length", str(len(body)))
+                self.send_header("Connection", "close")
+                self.close_connection = True
                 self.end_headers()
                 self.wfile.write(body)
 
@@ -304,9 +308,13 @@ class WebhookReceiver:
                     )
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
+                # No keep-alive: a pooled connection would outlive this receiver, and a later receiver given the
+                # same port number would never see the requests sent down it.
+                self.send_header("Connection", "close")
+                self.close_connection = True
                 self.end_headers()
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.url = f"{self.base_url}/webhook"

@@ -244,3 +244,18 @@ def test_it_answers_the_callback_lookup_for_a_crashed_dispatcher(simulator):
     assert len(response.json()["messages"]) == 2  # more than one means a duplicate
     assert [m["biz_opaque_callback_data"] for m in simulator.messages(callback="other")] == ["other"]
     assert [m["seq"] for m in simulator.messages(since=1)] == [2, 3]
+
+
+def test_a_new_receiver_on_a_used_port_gets_the_webhooks_sent_after_it_started(sim):
+    """The simulator pools its connections; a receiver that took over a stopped one's port must still be reached."""
+    first = sim.receiver
+    send_ok(sim)
+    sim.wait_for(lambda: len(first.requests) == 3)
+    first.stop()
+    second = WebhookReceiver(port=int(first.base_url.rsplit(":", 1)[1]))
+    try:
+        sim.receiver = second
+        wamid = send_ok(sim)
+        sim.wait_for(lambda: sorted(second.statuses_of(wamid)) == ["delivered", "read", "sent"])
+    finally:
+        second.stop()
