@@ -7,13 +7,14 @@ The msgid is marked for translation like any `gettext` string (the translation t
 docs/console.md "Translations"); its Indonesian entry goes into the app's catalogue. `str(phrase)` renders it in
 the active language. `as_data()` / `from_data()` turn it into JSON and back, so a row stores the phrase and every
 reader sees it in their own language. A parameter may itself be a Phrase (translated too) or plain data (names,
-numbers, codes), which is shown as it is, or a list of those (shown joined by commas). A plain string passes through `from_data` and `render` unchanged: text
+numbers, codes), which is shown as it is (a count named `n` with the thousands separator), or a list of those (shown joined by commas). A plain string passes through `from_data` and `render` unchanged: text
 written before phrases existed, or text that is the same in every language.
 """
 
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 
@@ -36,7 +37,7 @@ class Phrase:
     def _format(self, text: str, *, translate: bool = True) -> str:
         if not self.params:
             return text
-        values = {k: _shown(v, translate) for k, v in self.params.items()}
+        values = {k: _count(v) if k == COUNT and translate else _shown(v, translate) for k, v in self.params.items()}
         try:
             return text % values
         except (KeyError, ValueError, TypeError):  # a translation that lost a placeholder: the English text
@@ -67,6 +68,15 @@ class Phrase:
     def map_text(self, fn: Callable[[str], str]) -> "Phrase":
         """The same phrase with `fn` applied to every text parameter (masking identifiers, say)."""
         return Phrase(self.msgid, **{k: _map(v, fn) for k, v in self.params.items()})
+
+
+# The parameter that holds a count: shown with the reader's thousands separator ("5.937 baris"). Other numbers
+# (ids, years) are shown as they are.
+COUNT = "n"
+
+
+def _count(value: Any) -> Any:
+    return number_format(value, force_grouping=True) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def _shown(value: Any, translate: bool) -> Any:

@@ -479,6 +479,11 @@ def test_phrases_survive_storage_and_follow_the_language():
     with translation.override("en"):
         assert str(stored) == "import debts a.csv: 2 contacts"
     assert Phrase.from_data("dicatat manual") == "dicatat manual"  # plain text stays as it is
+    rows = Phrase("debt list exported as %(format)s (%(n)s rows)", format="CSV", n=5937)
+    with translation.override("id"):
+        assert str(rows) == "daftar tunggakan diekspor sebagai CSV (5.937 baris)"
+        assert str(Phrase("webhook event %(id)s discarded", id=12345)).endswith("12345 dibuang")  # an id, not a count
+    assert rows.english() == "debt list exported as CSV (5937 rows)"  # the stored text: the number as data
     assert str(Phrase("")) == ""  # never the catalogue's header
     masked = Phrase("login %(user)s", user="0123").map_text(lambda s: "•" * len(s))
     assert masked.params == {"user": "••••"}
@@ -491,3 +496,21 @@ def test_phrases_survive_storage_and_follow_the_language():
     )
     with translation.override("id"):
         assert str(Phrase.from_data(days.as_data())).endswith("hari Senin, Jumat")
+
+
+# A count shown inside {% blocktranslate count VAR=... %} is printed raw ("5937"): the counter picks the plural
+# form, and the number shown is a `with` value formatted the Indonesian way (`with n=x|intcomma`: "5.937").
+_COUNTED = re.compile(r"{%\s*blocktrans(?:late)?\b[^%]*?\bcount\s+(\w+)\s*=[^%]*%}(.*?){%\s*endblocktrans", re.S)
+
+
+def raw_counts(source: str) -> list[str]:
+    return [var for var, body in _COUNTED.findall(source) if re.search(r"{{\s*" + var + r"\s*}}", body)]
+
+
+def test_it_shows_every_counted_number_with_indonesian_thousands():
+    assert raw_counts("{% blocktranslate count n=x %}{{ n }} item{% plural %}{{ n }} items{% endblocktranslate %}")
+    assert not raw_counts(
+        "{% blocktranslate count c=x with n=x|intcomma %}{{ n }} item{% plural %}{{ n }} items{% endblocktranslate %}"
+    )
+    found = {_template_name(p): raw_counts(p.read_text()) for p in TEMPLATES}
+    assert not {name: counts for name, counts in found.items() if counts}
