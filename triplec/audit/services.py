@@ -20,7 +20,8 @@ def audit_record(
     summary: Phrase | str = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Write one audit entry. Office and taxpayer are taken from the object when it has them.
+    """Write one audit entry. Office and taxpayer are taken from the object when it has them: the taxpayer is the
+    object's (or the object itself), the office the taxpayer's, else the object's, else the actor's.
 
     `summary` is a Phrase, shown in each reader's language; its text in the default language is stored too."""
     if taxpayer is None and obj is not None:

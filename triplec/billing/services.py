@@ -196,7 +196,6 @@ def billing_code_issue(
             action="billing.issue",
             actor=actor,
             obj=code,
-            taxpayer=taxpayer,
             channel=channel,
             summary=Phrase(
                 "billing code %(code)s for %(documents)s",

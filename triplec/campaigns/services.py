@@ -115,7 +115,6 @@ def campaign_create(*, office, maker, name: str, criterion: str, channel: str = 
         action="campaign.create",
         actor=maker,
         obj=campaign,
-        office=office,
         channel=channel,
         summary=Phrase("campaign %(name)s created (criterion %(criterion)s)", name=campaign.name, criterion=criterion),
     )
@@ -455,7 +454,6 @@ def campaign_preview_seen(*, campaign: Campaign, actor, preview: dict, channel: 
         action="campaign.preview",
         actor=actor,
         obj=campaign,
-        office=campaign.office,
         channel=channel,
         summary=Phrase("preview of campaign %(name)s viewed", name=campaign.name),
         detail={"messages": preview.get("count"), "samples": len(preview.get("samples") or [])},

@@ -122,7 +122,6 @@ def conversation_audit(*, conversation: Conversation, action: str, actor, summar
         action=action,
         actor=actor,
         obj=conversation,
-        taxpayer=conversation.taxpayer,
         office=conversation.office,
         channel="web",
         summary=summary,
@@ -258,7 +257,6 @@ def identity_unlock(*, contact: Contact, actor) -> None:
             action="identity.unlock",
             actor=actor,
             obj=contact,
-            taxpayer=contact.taxpayer,
             channel="web",
             summary=Phrase("bot details unlocked for the contact"),
         )

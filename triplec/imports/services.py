@@ -187,7 +187,6 @@ def _finish(run: ImportRun, result: ImportResult, *, status: str, problem: Phras
         action="import",
         actor=run.actor,
         obj=run,
-        office=run.office,
         channel=run.channel,
         summary=Phrase(
             "import %(kind)s %(file)s: %(outcome)s",

@@ -916,7 +916,6 @@ def check_payment_claim(*, taxpayer, ntpn: str, channel: str = "bot", actor=None
             action="payment.claim",
             actor=actor,
             obj=claim,
-            taxpayer=taxpayer,
             channel=channel,
             summary=Phrase(
                 "payment claim NTPN %(ntpn)s (%(npwp)s) waiting for verification",

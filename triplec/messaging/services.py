@@ -162,7 +162,6 @@ def message_enqueue(
                     action="whatsapp.enqueue",
                     actor=actor,
                     obj=message,
-                    taxpayer=taxpayer,
                     channel="whatsapp",
                     summary=Phrase("%(kind)s message queued (reply)", kind=kind)
                     if lane == Lane.REPLY

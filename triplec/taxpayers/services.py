@@ -106,7 +106,6 @@ def contact_set_status(
         action="contact.status",
         actor=actor,
         obj=contact,
-        taxpayer=contact.taxpayer,
         channel=channel,
         summary=Phrase(
             "contact status: %(old)s → %(new)s",
