@@ -76,7 +76,9 @@ COUNT = "n"
 
 
 def _count(value: Any) -> Any:
-    return number_format(value, force_grouping=True) if isinstance(value, int) and not isinstance(value, bool) else value
+    return (
+        number_format(value, force_grouping=True) if isinstance(value, int) and not isinstance(value, bool) else value
+    )
 
 
 def _shown(value: Any, translate: bool) -> Any:
