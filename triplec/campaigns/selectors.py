@@ -143,14 +143,18 @@ def sending_window(
         starts = next_opening(office, starts)
     last = max(last, starts)
     begun = campaign.state in (CampaignState.RUNNING, CampaignState.PAUSED)
+    starts_text = waktu(starts, office.time_zone, weekday=True)
+    ends_text = waktu(last, office.time_zone, weekday=True)
     return {
         "starts": starts,
         "ends": last,
         "started": begun and starts <= now,
         # Not started yet, and the office is open: started now, the first messages go at once.
         "at_once": not begun and starts <= now,
-        "starts_text": waktu(starts, office.time_zone, weekday=True),
-        "ends_text": waktu(last, office.time_zone, weekday=True),
+        "starts_text": starts_text,
+        "ends_text": ends_text,
+        # Every message goes in the minute sending starts: one moment to name, not a start and an end.
+        "one_minute": starts_text == ends_text,
         "open_now": is_open(office, now),
         "hours_text": hours_text(office),
         "paused": campaign.state == CampaignState.PAUSED,

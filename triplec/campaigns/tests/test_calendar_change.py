@@ -4,8 +4,11 @@ when sending starts and ends in the office's zone. The process clock is moved by
 import datetime as dt
 
 import pytest
+from django.template.loader import render_to_string
+from django.utils import translation
 
 from triplec.accounts.roles import Role
+from triplec.campaigns.selectors import sending_window
 from triplec.campaigns.services import campaign_approve, campaign_create, campaign_start
 from triplec.messaging.dispatcher import Dispatcher
 from triplec.messaging.models import OutboundMessage
@@ -35,11 +38,12 @@ def test_it_says_when_sending_starts_and_ends_in_wita_when_started_after_hours(
     campaign = _start_late(clock, office, staff, head, letter_factory)
     client.force_login(staff)
     page = client.get(f"/campaigns/{campaign.pk}/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
-    assert "Pengiriman dimulai Rabu, 7 Oktober 2026 pukul 08.00 WITA" in page
-    assert "selesai paling lambat Rabu, 7 Oktober 2026 pukul 08.00 WITA" in page
+    # Three messages go in the first minute of the morning: one moment, not "starts 08.00 and ends by 08.00".
+    assert "Semua pesan dikirim Rabu, 7 Oktober 2026 pukul 08.00 WITA." in page
+    assert "selesai paling lambat" not in page
     assert "Kantor sedang tutup" in page
     progress = client.get(f"/campaigns/{campaign.pk}/progress/").content.decode()
-    assert "Pengiriman dimulai Rabu, 7 Oktober 2026 pukul 08.00 WITA" in progress
+    assert "Semua pesan dikirim Rabu, 7 Oktober 2026 pukul 08.00 WITA." in progress
 
 
 @pytest.mark.django_db
@@ -58,7 +62,7 @@ def test_it_moves_queued_messages_at_once_when_the_hours_change(
     times = [m.next_attempt_at.astimezone(WITA) for m in OutboundMessage.objects.all()]
     assert {t.strftime("%d %H:%M") for t in times} == {"07 06:30"}
     page = client.get(f"/campaigns/{campaign.pk}/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
-    assert "Pengiriman dimulai Rabu, 7 Oktober 2026 pukul 06.30 WITA" in page
+    assert "Semua pesan dikirim Rabu, 7 Oktober 2026 pukul 06.30 WITA." in page
     # Wednesday off: the messages wait for Thursday.
     office_update_hours(
         office=office, opens_at=dt.time(8), closes_at=dt.time(16), working_days=[0, 1, 3, 4], actor=head
@@ -102,7 +106,7 @@ def test_it_says_what_happens_when_a_campaign_not_yet_started_is_started_in_offi
     client.force_login(staff)
     page = client.post(f"/campaigns/{campaign.pk}/submit/", follow=True).content.decode()
     assert "Kampanye diajukan untuk persetujuan." in page
-    assert "Bila dimulai, pengiriman langsung berjalan dan selesai paling lambat Selasa, 6 Oktober 2026" in page
+    assert "Bila dimulai, semua pesan langsung dikirim." in page  # one message: nothing to end later
     assert "sedang berjalan" not in page and "Selesai:" not in page
     assert "pesan per detik)" in page and "(waktu " not in page
     client.force_login(head)
@@ -110,3 +114,15 @@ def test_it_says_what_happens_when_a_campaign_not_yet_started_is_started_in_offi
     progress = client.post(f"/campaigns/{campaign.pk}/start/", follow=True).content.decode()
     assert "Kampanye dimulai." in progress
     assert "Pengiriman sedang berjalan dan selesai paling lambat Selasa, 6 Oktober 2026" in progress
+
+
+@pytest.mark.django_db
+def test_it_names_a_start_and_an_end_when_sending_takes_longer_than_a_minute(office, staff):
+    campaign = campaign_create(office=office, maker=staff, name="Besar", criterion="a", days=30, frequency_cap_days=0)
+    first, last = dt.datetime(2026, 10, 7, 9, 0, tzinfo=WITA), dt.datetime(2026, 10, 7, 11, 30, tzinfo=WITA)
+    window = sending_window(campaign, first=first, last=last, now=LATE)
+    assert not window["one_minute"]
+    with translation.override("id"):
+        html = render_to_string("campaigns/_window.html", {"window": window})
+    assert "Pengiriman dimulai Rabu, 7 Oktober 2026 pukul 09.00 WITA dan selesai paling lambat" in html
+    assert "Rabu, 7 Oktober 2026 pukul 11.30 WITA." in html
