@@ -35,6 +35,7 @@ def test_it_shows_complaints_to_the_section_head_only_and_lets_staff_close_their
     assert complaint.queue == TaskQueue.SECTION_HEAD and scam.queue == TaskQueue.SCAM_REPORTS
 
     page = _client(agent).get(reverse("inbox:tasks")).content.decode()
+    assert "inbox/inbox.css" in page  # the queue tabs are styled as the inbox's, not links run together
     assert "Laporan penipuan +6281••••432" in page and "petugas kasar" not in page and "kantor lain" not in page
     assert _client(agent).post(reverse("inbox:task_done", args=[complaint.pk])).status_code == 404
 
