@@ -77,6 +77,8 @@ def test_it_shows_in_the_criterion_b_and_c_previews_how_many_letters_are_past_th
     page = client.get(f"/campaigns/{b.pk}/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
     assert 'id="past-paksa-date"' in page and "lewat tanggal Surat Paksa: 1." in page
     assert ANY_TIME in page  # the sample message of the past letter
+    # The samples read as the phone shows them: the total in bold, not wrapped in raw asterisks.
+    assert "Jumlah: <strong>Rp" in page and "*Rp" not in page
     c = _campaign(office, staff, criterion="c", npwp_list=past.taxpayer.npwp16)
     page = client.get(f"/campaigns/{c.pk}/").content.decode()
     assert 'id="past-paksa-date"' in page
