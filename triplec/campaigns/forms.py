@@ -10,6 +10,43 @@ from .models import CONTENT_FIELDS, Campaign, SavedFilter
 FIELDS = [f.removesuffix("_id") for f in CONTENT_FIELDS if f not in ("office_id", "holdout_seed", "template_id")]
 
 
+# The form's sections, in order: (title, the criterion it belongs to or "" for every criterion, field names).
+# Every field of the form stands in exactly one section (tested).
+SECTIONS = (
+    (_("Campaign"), "", ("name", "criterion")),
+    (_("Criterion (a): letters newly issued"), "a", ("days",)),
+    (_("Criterion (b): letters delivered and still unpaid"), "b", ("only_before_paksa",)),
+    (_("Criterion (c): NPWP list or saved filter"), "c", ("npwp_list", "npwp_file", "saved_filter")),
+    (
+        _("Filters"),
+        "",
+        (
+            "kaps",
+            "amount_min",
+            "amount_max",
+            "minimum_amount",
+            "account_representative",
+            "letter_age_min_days",
+            "letter_age_max_days",
+        ),
+    ),
+    (
+        _("Sending"),
+        "",
+        (
+            "reminder_interval_days",
+            "reminder_max_count",
+            "frequency_cap_days",
+            "exclude_paksa_stage",
+            "holdout_percent",
+            "attach_pdf",
+            "price_per_message",
+            "scheduled_start",
+        ),
+    ),
+)
+
+
 class CampaignForm(forms.ModelForm):
     npwp_file = forms.FileField(label=_("or upload a file of NPWPs (.txt/.csv)"), required=False)
 
@@ -43,6 +80,10 @@ class CampaignForm(forms.ModelForm):
                 raise forms.ValidationError(_("The NPWP file must be UTF-8 text, one NPWP per line.")) from None
             data["npwp_list"] = "\n".join(filter(None, [data.get("npwp_list", ""), text]))
         return data
+
+    def sections(self) -> list[tuple[str, str, list]]:
+        """The bound fields by section, for the page (SECTIONS)."""
+        return [(title, criterion, [self[name] for name in names]) for title, criterion, names in SECTIONS]
 
     def service_fields(self) -> dict:
         """The form's fields as campaign_create and campaign_update take them."""
