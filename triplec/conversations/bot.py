@@ -57,6 +57,7 @@ from .identity import (
     verified_in,
 )
 from .models import CHALLENGE_KINDS, BotTurn, Conversation, ConversationState, TaskKind
+from .selectors import COMPLAINT_INTENT
 from .services import (
     conversation_event,
     conversation_handoff,
@@ -242,6 +243,7 @@ def _summary(turn: Turn, reason: str) -> str:
             Q(bot_turn__conversation=c) | Q(received_at__gte=c.opened_at), peer=turn.inbound.peer
         )
         .exclude(text="")
+        .exclude(bot_turn__intent=COMPLAINT_INTENT)  # a complaint's words are the section head's (inbox)
         .order_by("-id")
         .values_list("text", flat=True)[:3]
     )

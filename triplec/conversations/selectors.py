@@ -12,6 +12,8 @@ from triplec.messaging.models import InboundMessage, Lane, OutboundMessage, Stat
 
 from .models import Conversation, ConversationEvent, ConversationState, StaffTask
 
+COMPLAINT_INTENT = "pengaduan"  # of triplec.bot.nlu.intents
+
 
 def open_conversation(*, channel, peer) -> Conversation | None:
     return Conversation.objects.filter(channel=channel, peer=peer).exclude(state=ConversationState.RESOLVED).first()
@@ -101,6 +103,11 @@ def conversation_timeline(conversation: Conversation, *, limit: int = 500) -> li
     items += [TimelineItem(e.at, "event", e.kind, e.text, e) for e in events[:limit]]
     items.sort(key=lambda i: (i.at, {"in": 0, "event": 1, "out": 2}[i.direction]))
     return items[-limit:]
+
+
+def complaint_messages(conversation: Conversation) -> QuerySet[InboundMessage]:
+    """The taxpayer's messages in this conversation that the bot read as a complaint."""
+    return InboundMessage.objects.filter(bot_turn__conversation=conversation, bot_turn__intent=COMPLAINT_INTENT)
 
 
 def open_staff_tasks(*, office, queues: list[str] | None = None) -> QuerySet[StaffTask]:

@@ -15,7 +15,7 @@ from triplec.billing.models import BillingCode
 from triplec.campaigns.models import Target
 from triplec.conversations.identity import identity_confirmed
 from triplec.conversations.models import HUMAN_STATES, Conversation, ConversationState, StaffTask, TaskQueue
-from triplec.conversations.selectors import conversation_timeline, open_staff_tasks
+from triplec.conversations.selectors import complaint_messages, conversation_timeline, open_staff_tasks
 from triplec.ledger.models import DebtDocument, Payment, PaymentClaim, SuratPaksa, SuratTeguran
 from triplec.ledger.selectors import owed_and_collectible, owed_documents
 from triplec.messaging.models import WINDOW, State, Template, TemplateStatus
@@ -168,7 +168,17 @@ def signed_by(user) -> str:
     return (user.full_name or user.username) if user is not None else ""
 
 
-def timeline(conversation: Conversation) -> list[Line]:
+def complaint_words_hidden(conversation: Conversation, viewer) -> set[int]:
+    """The taxpayer's messages the bot read as a complaint, when the viewer does not work the section head's
+    queue: a complaint may be about the officer reading the chat, so its words are the section head's only."""
+    if TaskQueue.SECTION_HEAD in task_queues_for(viewer):
+        return set()
+    return set(complaint_messages(conversation).values_list("pk", flat=True))
+
+
+def timeline(conversation: Conversation, viewer) -> list[Line]:
+    """The conversation as the taxpayer saw it, as `viewer` may read it (complaint_words_hidden)."""
+    hidden = complaint_words_hidden(conversation, viewer)
     lines = []
     for item in conversation_timeline(conversation):
         obj = item.obj
@@ -195,7 +205,9 @@ def timeline(conversation: Conversation) -> list[Line]:
             )
         elif item.direction == "in":
             text = item.text or f"[{MESSAGE_TYPES.get(item.kind, item.kind)}]"
-            if item.kind == "document":
+            if obj.pk in hidden:
+                text = _("[A complaint: its words are shown to the section head only.]")
+            elif item.kind == "document":
                 text = "📄 " + ((obj.payload.get("document") or {}).get("filename") or _("document"))
             lines.append(Line(item.at, "in", item.kind, text, pk=obj.pk))
         else:

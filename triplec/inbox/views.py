@@ -88,7 +88,7 @@ def _conversation_context(request: HttpRequest, conversation) -> dict:
     closes = selectors.window_closes_at(conversation)
     return {
         "c": conversation,
-        "lines": selectors.timeline(conversation),
+        "lines": selectors.timeline(conversation, request.user),
         "window_open": conversation.peer.window_open(now),
         "window_closes_at": closes,
         "window_seconds": max(0, int((closes - now).total_seconds())) if closes else 0,

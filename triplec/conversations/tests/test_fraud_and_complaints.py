@@ -2,12 +2,14 @@
 simulator's phone through our webhook and the bot to the reply on the phone, and the task in the right queue."""
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from triplec.accounts.roles import Role
 from triplec.audit.models import AuditEntry
 from triplec.billing.models import BillingCode
 from triplec.conversations.models import Conversation, ConversationState, StaffTask, TaskKind, TaskQueue
-from triplec.inbox.selectors import tasks_for
+from triplec.inbox.selectors import tasks_for, timeline
 from triplec.taxpayers.models import Contact, ContactChange, ContactSource, ContactStatus
 from triplec.tests.support import make_user
 
@@ -62,6 +64,26 @@ def test_it_sends_a_complaint_about_an_officer_to_the_section_head_with_the_comp
     assert task.kind == TaskKind.COMPLAINT and task.queue == TaskQueue.SECTION_HEAD and task.taxpayer == budi
     assert list(tasks_for(kasi)) == [task]
     assert list(tasks_for(officer)) == []
+
+
+def test_it_keeps_a_complaints_words_from_the_officers_who_later_take_the_chat(phone, budi, officer):
+    """The complaint may be about the officer who takes the chat when the taxpayer later asks for one: the
+    officer reads neither the words in the timeline nor in the handoff summary; the section head reads them."""
+    kasi = make_user("kasi", Role.SECTION_HEAD, office=budi.office)
+    complaint = "Saya mau mengadukan petugas yang datang ke rumah kemarin, dia membentak istri saya"
+    phone.say(complaint)
+    phone.say("Saya mau bicara dengan petugas soal tagihan saya")
+    conversation = Conversation.objects.get()
+    assert conversation.handed_off_at is not None and "membentak" not in conversation.handoff_summary
+    officer_view = [line.text for line in timeline(conversation, officer)]
+    assert (
+        complaint not in officer_view and "[Pengaduan: isinya hanya ditampilkan kepada Kepala Seksi.]" in officer_view
+    )
+    assert complaint in [line.text for line in timeline(conversation, kasi)]
+    client = Client()
+    client.force_login(officer)
+    page = client.get(reverse("inbox:conversation", args=[conversation.pk])).content.decode()
+    assert "membentak" not in page and "soal tagihan saya" in page
 
 
 def test_it_marks_the_number_wrong_when_the_company_was_sold(phone, budi, officer):

@@ -50,7 +50,7 @@ def test_it_shows_the_campaign_message_the_taxpayer_answered_at_the_top_of_the_t
         taxpayer=c.taxpayer,
     )
     OutboundMessage.objects.filter(pk=sent.pk).update(state=State.READ, created_at=c.opened_at - dt.timedelta(days=2))
-    lines = selectors.timeline(c)
+    lines = selectors.timeline(c, a)
     assert lines[0].direction == "out" and lines[0].pk == sent.pk
     assert lines[0].text == "Yth. Budi Santoso, Surat Teguran nomor ST-00045/WPJ.29/KP.05/2026 belum dilunasi."
 
@@ -66,13 +66,13 @@ def test_it_leaves_out_a_campaign_message_that_never_reached_the_phone(chat):
     OutboundMessage.objects.filter(pk=failed.pk).update(
         state=State.FAILED, created_at=c.opened_at - dt.timedelta(days=1)
     )
-    assert failed.pk not in [line.pk for line in selectors.timeline(c)]
+    assert failed.pk not in [line.pk for line in selectors.timeline(c, a)]
 
 
 def test_it_signs_the_officers_reply_with_their_display_name(chat):
     c, a = chat
     services.inbox_reply_send(conversation=c, actor=a, text="Selamat siang")
-    [reply] = [line for line in selectors.timeline(c) if line.direction == "out"]
+    [reply] = [line for line in selectors.timeline(c, a) if line.direction == "out"]
     assert reply.actor == "Maria Ndun"
     client = Client()
     client.force_login(a)
