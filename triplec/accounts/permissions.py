@@ -143,6 +143,7 @@ ROUTES: dict[str, dict[str, str | ByArgument]] = {
     "console:office_national_holidays": {"POST": "office.calendar"},
     "console:import": {"GET": "import.run", "POST": "import.run"},
     "console:import_run": {"GET": "import.run"},
+    "console:import_template": {"GET": "import.run"},
     "console:import_report": {"GET": "import.run"},
     "taxpayers:search": {"GET": "taxpayer.view"},
     "taxpayers:detail": {"GET": "taxpayer.view"},

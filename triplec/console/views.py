@@ -16,15 +16,16 @@ from django.utils.translation import gettext_lazy
 
 from triplec.accounts.permissions import allowed
 from triplec.audit.services import audit_record
-from triplec.core.exports import csv_response, export_filename, export_header, wants_codes
+from triplec.core.exports import csv_response, export_filename, export_header, wants_codes, xlsx_response
 from triplec.core.phrases import Phrase
 from triplec.imports import services as imports
 from triplec.imports.models import ImportRun
+from triplec.imports.selectors import import_columns
 from triplec.imports.services import REPORT_HEADER
 from triplec.taxpayers.selectors import scoped_to_user
 
 from . import selectors
-from .forms import AuditFilterForm, ImportForm
+from .forms import IMPORT_KINDS, AuditFilterForm, ImportForm
 
 
 @login_required
@@ -138,7 +139,24 @@ def import_page(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The file was imported."))
         return redirect("console:import_run", pk=result.run.pk)
     runs = _import_runs(request.user)[:20]
-    return render(request, "console/import.html", {"available": True, "form": form, "runs": runs})
+    formats = [(kind, label, import_columns(kind)) for kind, label in IMPORT_KINDS]
+    return render(request, "console/import.html", {"available": True, "form": form, "runs": runs, "formats": formats})
+
+
+@login_required
+@permission_required(IMPORT_PERMISSION, raise_exception=True)
+def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    """An empty file of one kind, its column names in the first row, for an office to fill in."""
+    try:
+        header = [column.header for column in import_columns(kind)]
+    except KeyError:
+        raise Http404 from None
+    name = f"templat-impor-{kind}.{fmt}"
+    if fmt == "csv":
+        return csv_response(name, header, [])
+    if fmt == "xlsx":
+        return xlsx_response(name, kind, header, [])
+    raise Http404
 
 
 @login_required

@@ -2,6 +2,8 @@
 
 from django.db.models import Q, QuerySet
 
+from .kinds import KINDS
+from .kinds.base import Column
 from .models import ImportRun
 
 
@@ -11,3 +13,9 @@ def import_runs_for(user) -> QuerySet[ImportRun]:
     if user.is_administrator:
         return runs
     return runs.filter(Q(office_id=user.office_id) | Q(actor=user)) if user.office_id else runs.filter(actor=user)
+
+
+def import_columns(kind: str) -> tuple[Column, ...]:
+    """The columns a file of this kind has, in the documented order (docs/import-format.md). KeyError for an
+    unknown kind."""
+    return KINDS[kind].columns

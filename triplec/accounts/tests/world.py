@@ -64,6 +64,7 @@ def seed_office():
         "campaigns_api": {"pk": campaign.pk},
         "campaigns:template_action": {"pk": campaign.template_id, "action": "sync"},
         "console": {"pk": run.pk},
+        "console:import_template": {"kind": "taxpayers", "fmt": "csv"},
         "inbox": {"pk": chat.pk},
         "inbox:quick_reply_fill": {"pk": chat.pk, "reply_pk": quick.pk},
         "inbox:task_done": {"pk": task.pk},

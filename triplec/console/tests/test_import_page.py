@@ -40,3 +40,34 @@ def test_only_roles_that_may_import_see_the_import_page(client):
     office = make_office("922")
     client.force_login(make_user("petugas1", Role.SERVICE_OFFICER, office=office))
     assert client.get("/import/").status_code == 403
+
+
+def test_it_shows_each_kinds_columns_and_gives_an_empty_file_to_fill_in_that_imports(client):
+    office = make_office("922")
+    client.force_login(make_user("staf", Role.COLLECTION_STAFF, office=office))
+    page = client.get("/import/").content.decode()
+    for kind in ("taxpayers", "debts", "letters", "payments"):
+        assert f'id="format-{kind}"' in page and f"/import/template/{kind}.xlsx" in page
+    assert "kode_kpp" in page and "nama wajib pajak" in page  # Indonesian column names and what they hold
+
+    template = client.get("/import/template/taxpayers.csv")
+    content = b"".join(template.streaming_content).decode("utf-8-sig")
+    header = content.strip().split(",")
+    assert header[:4] == ["npwp", "nik", "nitku", "nama"] and "kode_kpp" in header and "nomor_wa" in header
+    filled = dict.fromkeys(header, "") | {"npwp": valid_npwp15(), "nama": "Budi Santoso", "kode_kpp": "922"}
+    text = content + ",".join(filled[h] for h in header) + "\n"
+    response = client.post("/import/", {"kind": "taxpayers", "file": upload(text)}, follow=True)
+    assert (response.context["run"].imported, response.context["run"].rejected) == (1, 0)
+    assert Taxpayer.objects.get().name == "Budi Santoso"
+
+    xlsx = client.get("/import/template/payments.xlsx")
+    assert xlsx.status_code == 200 and b"".join(xlsx.streaming_content).startswith(b"PK")
+
+
+def test_it_answers_404_for_an_unknown_kind_or_format_and_403_to_roles_that_may_not_import(client):
+    office = make_office("922")
+    client.force_login(make_user("staf", Role.COLLECTION_STAFF, office=office))
+    assert client.get("/import/template/secrets.csv").status_code == 404
+    assert client.get("/import/template/taxpayers.exe").status_code == 404
+    client.force_login(make_user("petugas1", Role.SERVICE_OFFICER, office=office))
+    assert client.get("/import/template/taxpayers.csv").status_code == 403

@@ -43,6 +43,20 @@ class Column:
     help: str = ""
     mask: str = ""  # "identifier" or "phone": how the value is shown in the report
 
+    @property
+    def header(self) -> str:
+        """The column's name in an office's file: its first Indonesian alias ("nama", "kode_kpp"); identifiers
+        that read the same in both languages keep their name ("npwp", "kap")."""
+        return self.name if self.name in SAME_IN_BOTH_LANGUAGES or not self.aliases else self.aliases[0]
+
+    @property
+    def other_names(self) -> tuple[str, ...]:
+        """The other names a file may give the column (read the same way)."""
+        return tuple(n for n in (self.name, *self.aliases) if n != self.header)
+
+
+SAME_IN_BOTH_LANGUAGES = frozenset({"npwp", "nik", "nitku", "kap", "kjs", "ntpn"})
+
 
 def normalise_header(raw: object) -> str:
     """`Nomor WA`, `nomor-wa`, ` NOMOR_WA ` all become `nomor_wa`."""

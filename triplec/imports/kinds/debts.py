@@ -7,6 +7,8 @@ absent, a new document is open and a stored one keeps the state that payments an
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from triplec.core.phrases import Phrase
 from triplec.imports import values
 from triplec.ledger.models import STATES_NEEDING_REASON, DebtDocument, DocumentState, DocumentType
@@ -114,46 +116,46 @@ class DebtItem:
 class DebtsKind(Kind):
     name = "debts"
     columns = (
-        Column("office_code", ("kode_kpp", "kpp", "kantor"), True, "3-digit KPP code"),
-        Column("npwp", ("npwp15", "npwp16", "nomor_npwp", "no_npwp"), True, "taxpayer's NPWP", "identifier"),
+        Column("office_code", ("kode_kpp", "kpp", "kantor"), True, _("3-digit KPP code")),
+        Column("npwp", ("npwp15", "npwp16", "nomor_npwp", "no_npwp"), True, _("taxpayer's NPWP"), "identifier"),
         Column(
             "document_type",
             ("jenis_ketetapan", "jenis_dokumen", "jenis_skp"),
             True,
-            "STP, SKPKB, SKPKBT, SK_PEMBETULAN, SK_KEBERATAN, PUTUSAN_BANDING, PUTUSAN_PK",
+            _("STP, SKPKB, SKPKBT, SK_PEMBETULAN, SK_KEBERATAN, PUTUSAN_BANDING, PUTUSAN_PK"),
         ),
         Column("document_number", ("no_ketetapan", "nomor_ketetapan", "nomor_dokumen", "nomor_skp"), True),
         Column("document_date", ("tanggal_ketetapan", "tgl_ketetapan", "tanggal_terbit", "tanggal_dokumen"), True),
-        Column("kap", ("kode_akun_pajak", "kode_map", "map"), True, "6 digits, e.g. 411125"),
-        Column("kjs", ("kode_jenis_setoran", "kode_setoran"), True, "3 digits, e.g. 300"),
+        Column("kap", ("kode_akun_pajak", "kode_map", "map"), True, _("6 digits, e.g. 411125")),
+        Column("kjs", ("kode_jenis_setoran", "kode_setoran"), True, _("3 digits, e.g. 300")),
         Column(
             "tax_period_start",
             ("masa_awal", "masa_pajak_awal", "awal_masa"),
             False,
-            "default 1 January of the tax year",
+            _("default 1 January of the tax year"),
         ),
         Column(
             "tax_period_end",
             ("masa_akhir", "masa_pajak_akhir", "akhir_masa"),
             False,
-            "default 31 December of the tax year",
+            _("default 31 December of the tax year"),
         ),
         Column("tax_year", ("tahun_pajak", "tahun"), True),
-        Column("principal", ("pokok", "jumlah_pokok", "pokok_pajak"), True, "whole rupiah"),
-        Column("sanctions", ("sanksi", "jumlah_sanksi", "denda"), False, "whole rupiah, default 0"),
+        Column("principal", ("pokok", "jumlah_pokok", "pokok_pajak"), True, _("whole rupiah")),
+        Column("sanctions", ("sanksi", "jumlah_sanksi", "denda"), False, _("whole rupiah, default 0")),
         Column(
             "amount_due",
             ("jumlah", "sisa", "sisa_tagihan", "jumlah_terutang", "jumlah_tagihan"),
             False,
-            "still payable, default principal + sanctions",
+            _("still payable, default principal + sanctions"),
         ),
         Column(
             "due_date",
             ("jatuh_tempo", "tanggal_jatuh_tempo", "tgl_jatuh_tempo"),
             False,
-            "default document date + 1 month",
+            _("default document date + 1 month"),
         ),
-        Column("state", ("status", "keadaan"), False, "open, instalment, objection, paid, cleared, ..."),
+        Column("state", ("status", "keadaan"), False, _("open, instalment, objection, paid, cleared, ...")),
         Column("state_reason", ("alasan", "alasan_status", "keterangan_status"), False),
     )
 

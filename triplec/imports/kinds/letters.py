@@ -8,6 +8,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from triplec.core.phrases import Phrase
 from triplec.imports import values
 from triplec.ledger.models import DebtDocument, SuratTeguran
@@ -43,16 +45,16 @@ class LetterItem:
 class LettersKind(Kind):
     name = "letters"
     columns = (
-        Column("office_code", ("kode_kpp", "kpp", "kantor"), True, "3-digit KPP code"),
+        Column("office_code", ("kode_kpp", "kpp", "kantor"), True, _("3-digit KPP code")),
         Column("letter_number", ("nomor_surat", "no_surat", "nomor_teguran", "nomor_st", "no_st"), True),
         Column("letter_date", ("tanggal_surat", "tgl_surat", "tanggal_teguran", "tanggal_st"), True),
-        Column("npwp", ("npwp15", "npwp16", "nomor_npwp", "no_npwp"), True, "taxpayer's NPWP", "identifier"),
+        Column("npwp", ("npwp15", "npwp16", "nomor_npwp", "no_npwp"), True, _("taxpayer's NPWP"), "identifier"),
         Column("delivered_date", ("tanggal_terima", "tanggal_diterima", "tgl_terima", "tanggal_sampai"), False),
         Column(
             "document_numbers",
             ("nomor_ketetapan", "no_ketetapan", "daftar_ketetapan", "dokumen"),
             True,
-            "document numbers, separated by ;",
+            _("document numbers, separated by ;"),
         ),
     )
 

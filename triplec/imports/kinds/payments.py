@@ -5,6 +5,8 @@ This kind only reads and checks the row; `triplec.ledger.payments.record_payment
 follow one rule. The ledger takes a whole chunk at once and refuses rows one by one; a refused row writes nothing.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from triplec.core.identifiers import InvalidIdentifier, parse_npwp
 from triplec.core.phrases import Phrase
 from triplec.imports import values
@@ -32,21 +34,21 @@ class PaymentsKind(Kind):
     name = "payments"
     dedupe = False  # a repeated NTPN is the ledger's call: the same payment again is "unchanged"
     columns = (
-        Column("ntpn", ("nomor_ntpn", "no_ntpn"), True, "16 letters or digits"),
-        Column("billing_code", ("kode_billing", "id_billing", "nomor_billing"), False, "15 digits, first 0-3"),
-        Column("npwp", ("npwp15", "npwp16", "nomor_npwp", "no_npwp"), False, "payer's NPWP", "identifier"),
+        Column("ntpn", ("nomor_ntpn", "no_ntpn"), True, _("16 letters or digits")),
+        Column("billing_code", ("kode_billing", "id_billing", "nomor_billing"), False, _("15 digits, first 0-3")),
+        Column("npwp", ("npwp15", "npwp16", "nomor_npwp", "no_npwp"), False, _("payer's NPWP"), "identifier"),
         Column("document_number", ("no_ketetapan", "nomor_ketetapan", "nomor_dokumen"), False),
-        Column("kap", ("kode_akun_pajak", "kode_map", "map"), False, "6 digits"),
-        Column("kjs", ("kode_jenis_setoran", "kode_setoran"), False, "3 digits"),
-        Column("amount", ("jumlah", "jumlah_bayar", "jumlah_setor", "nominal"), True, "whole rupiah, more than 0"),
+        Column("kap", ("kode_akun_pajak", "kode_map", "map"), False, _("6 digits")),
+        Column("kjs", ("kode_jenis_setoran", "kode_setoran"), False, _("3 digits")),
+        Column("amount", ("jumlah", "jumlah_bayar", "jumlah_setor", "nominal"), True, _("whole rupiah, more than 0")),
         Column(
             "paid_at",
             ("tanggal_bayar", "waktu_bayar", "tanggal_setor", "tgl_bayar"),
             True,
-            "date and time in WITA unless an offset is given",
+            _("date and time in WITA unless an offset is given"),
         ),
         Column("bank", ("bank_persepsi", "nama_bank"), False),
-        Column("cleared", ("sudah_clear", "nihil"), False, "yes/no: the core system shows the balance cleared"),
+        Column("cleared", ("sudah_clear", "nihil"), False, _("yes/no: the core system shows the balance cleared")),
     )
 
     key_column = "ntpn"
@@ -110,7 +112,7 @@ class PaymentsKind(Kind):
             batch_size=max(1, len(batch)),
         )
         statuses: list = []
-        for (row, _), result in zip(batch, results, strict=True):
+        for (row, _validated), result in zip(batch, results, strict=True):
             if isinstance(result, PaymentRejected):
                 statuses.append(RowRejected(result.column or "ntpn", result.message))
                 continue

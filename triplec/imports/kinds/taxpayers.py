@@ -9,6 +9,8 @@ whichever way the number came in.
 import datetime as dt
 from typing import Any, NamedTuple
 
+from django.utils.translation import gettext_lazy as _
+
 from triplec.accounts.models import User
 from triplec.core.identifiers import InvalidIdentifier, parse_nitku
 from triplec.core.phrases import Phrase
@@ -86,40 +88,40 @@ class TaxpayersKind(Kind):
             "npwp",
             ("npwp15", "npwp16", "nomor_npwp", "no_npwp"),
             True,
-            "15- or 16-digit NPWP, any layout",
+            _("15- or 16-digit NPWP, any layout"),
             "identifier",
         ),
-        Column("nik", ("no_ktp", "nomor_ktp", "nomor_nik", "no_nik"), False, "16-digit NIK", "identifier"),
-        Column("nitku", ("no_nitku", "nomor_nitku"), False, "22-digit NITKU (branch)", "identifier"),
-        Column("name", ("nama", "nama_wp", "nama_wajib_pajak"), True, "taxpayer name"),
-        Column("taxpayer_type", ("jenis_wp", "jenis_wajib_pajak", "tipe_wp", "type"), False, "OP or BADAN"),
-        Column("address", ("alamat",), False, "street address"),
-        Column("city", ("kota", "kabupaten_kota", "kota_kabupaten"), False, "city or regency"),
-        Column("office_code", ("kode_kpp", "kpp", "kantor"), True, "3-digit KPP code, e.g. 922"),
+        Column("nik", ("no_ktp", "nomor_ktp", "nomor_nik", "no_nik"), False, _("16-digit NIK"), "identifier"),
+        Column("nitku", ("no_nitku", "nomor_nitku"), False, _("22-digit NITKU (branch)"), "identifier"),
+        Column("name", ("nama", "nama_wp", "nama_wajib_pajak"), True, _("taxpayer name")),
+        Column("taxpayer_type", ("jenis_wp", "jenis_wajib_pajak", "tipe_wp", "type"), False, _("OP or BADAN")),
+        Column("address", ("alamat",), False, _("street address")),
+        Column("city", ("kota", "kabupaten_kota", "kota_kabupaten"), False, _("city or regency")),
+        Column("office_code", ("kode_kpp", "kpp", "kantor"), True, _("3-digit KPP code, e.g. 922")),
         Column(
             "whatsapp",
             ("nomor_wa", "no_wa", "wa", "nomor_whatsapp", "no_hp", "nomor_hp", "hp"),
             False,
-            "Indonesian mobile number",
+            _("Indonesian mobile number"),
             "phone",
         ),
         Column(
             "whatsapp_source",
             ("sumber_wa", "sumber_nomor", "sumber"),
             False,
-            "registration, data_change, online_profile or staff",
+            _("registration, data_change, online_profile or staff"),
         ),
         Column(
             "whatsapp_verified_at",
             ("tanggal_verifikasi_wa", "verifikasi_wa", "wa_diverifikasi", "tanggal_verifikasi"),
             False,
-            "date the number was last verified",
+            _("date the number was last verified"),
         ),
         Column(
             "ar_username",
             ("ar", "username_ar", "account_representative", "nama_pengguna_ar"),
             False,
-            "user name of the account representative",
+            _("user name of the account representative"),
         ),
     )
 
