@@ -124,8 +124,18 @@ class DebtsKind(Kind):
             True,
             _("STP, SKPKB, SKPKBT, SK_PEMBETULAN, SK_KEBERATAN, PUTUSAN_BANDING, PUTUSAN_PK"),
         ),
-        Column("document_number", ("no_ketetapan", "nomor_ketetapan", "nomor_dokumen", "nomor_skp"), True),
-        Column("document_date", ("tanggal_ketetapan", "tgl_ketetapan", "tanggal_terbit", "tanggal_dokumen"), True),
+        Column(
+            "document_number",
+            ("no_ketetapan", "nomor_ketetapan", "nomor_dokumen", "nomor_skp"),
+            True,
+            _("the number printed on the document"),
+        ),
+        Column(
+            "document_date",
+            ("tanggal_ketetapan", "tgl_ketetapan", "tanggal_terbit", "tanggal_dokumen"),
+            True,
+            _("date: 2026-03-15, 15/03/2026 or 15 Maret 2026"),
+        ),
         Column("kap", ("kode_akun_pajak", "kode_map", "map"), True, _("6 digits, e.g. 411125")),
         Column("kjs", ("kode_jenis_setoran", "kode_setoran"), True, _("3 digits, e.g. 300")),
         Column(
@@ -140,7 +150,7 @@ class DebtsKind(Kind):
             False,
             _("default 31 December of the tax year"),
         ),
-        Column("tax_year", ("tahun_pajak", "tahun"), True),
+        Column("tax_year", ("tahun_pajak", "tahun"), True, _("4 digits, e.g. 2025")),
         Column("principal", ("pokok", "jumlah_pokok", "pokok_pajak"), True, _("whole rupiah")),
         Column("sanctions", ("sanksi", "jumlah_sanksi", "denda"), False, _("whole rupiah, default 0")),
         Column(
@@ -156,7 +166,12 @@ class DebtsKind(Kind):
             _("default document date + 1 month"),
         ),
         Column("state", ("status", "keadaan"), False, _("open, instalment, objection, paid, cleared, ...")),
-        Column("state_reason", ("alasan", "alasan_status", "keterangan_status"), False),
+        Column(
+            "state_reason",
+            ("alasan", "alasan_status", "keterangan_status"),
+            False,
+            _("why the document is in that state, e.g. the decision number"),
+        ),
     )
 
     key_column = "document_number"

@@ -46,10 +46,25 @@ class LettersKind(Kind):
     name = "letters"
     columns = (
         Column("office_code", ("kode_kpp", "kpp", "kantor"), True, _("3-digit KPP code")),
-        Column("letter_number", ("nomor_surat", "no_surat", "nomor_teguran", "nomor_st", "no_st"), True),
-        Column("letter_date", ("tanggal_surat", "tgl_surat", "tanggal_teguran", "tanggal_st"), True),
+        Column(
+            "letter_number",
+            ("nomor_surat", "no_surat", "nomor_teguran", "nomor_st", "no_st"),
+            True,
+            _("the Surat Teguran number"),
+        ),
+        Column(
+            "letter_date",
+            ("tanggal_surat", "tgl_surat", "tanggal_teguran", "tanggal_st"),
+            True,
+            _("date: 2026-03-15, 15/03/2026 or 15 Maret 2026"),
+        ),
         Column("npwp", ("npwp15", "npwp16", "nomor_npwp", "no_npwp"), True, _("taxpayer's NPWP"), "identifier"),
-        Column("delivered_date", ("tanggal_terima", "tanggal_diterima", "tgl_terima", "tanggal_sampai"), False),
+        Column(
+            "delivered_date",
+            ("tanggal_terima", "tanggal_diterima", "tgl_terima", "tanggal_sampai"),
+            False,
+            _("date the taxpayer received the letter; empty while not delivered"),
+        ),
         Column(
             "document_numbers",
             ("nomor_ketetapan", "no_ketetapan", "daftar_ketetapan", "dokumen"),

@@ -37,7 +37,12 @@ class PaymentsKind(Kind):
         Column("ntpn", ("nomor_ntpn", "no_ntpn"), True, _("16 letters or digits")),
         Column("billing_code", ("kode_billing", "id_billing", "nomor_billing"), False, _("15 digits, first 0-3")),
         Column("npwp", ("npwp15", "npwp16", "nomor_npwp", "no_npwp"), False, _("payer's NPWP"), "identifier"),
-        Column("document_number", ("no_ketetapan", "nomor_ketetapan", "nomor_dokumen"), False),
+        Column(
+            "document_number",
+            ("no_ketetapan", "nomor_ketetapan", "nomor_dokumen"),
+            False,
+            _("the document paid, when the payer named it"),
+        ),
         Column("kap", ("kode_akun_pajak", "kode_map", "map"), False, _("6 digits")),
         Column("kjs", ("kode_jenis_setoran", "kode_setoran"), False, _("3 digits")),
         Column("amount", ("jumlah", "jumlah_bayar", "jumlah_setor", "nominal"), True, _("whole rupiah, more than 0")),
@@ -47,7 +52,7 @@ class PaymentsKind(Kind):
             True,
             _("date and time in WITA unless an offset is given"),
         ),
-        Column("bank", ("bank_persepsi", "nama_bank"), False),
+        Column("bank", ("bank_persepsi", "nama_bank"), False, _("bank or post office that received the payment")),
         Column("cleared", ("sudah_clear", "nihil"), False, _("yes/no: the core system shows the balance cleared")),
     )
 
