@@ -52,6 +52,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
     # A JSON file that keeps the templates and their states across restarts (the demo's is in the data dir);
     # None keeps them in memory only (tests).
     "templates_file": None,
+    # Likewise the phone's chats: the users, their 24-hour windows and the messages they received.
+    "chats_file": None,
 }
 
 RATE_FAULTS = {
@@ -155,8 +157,9 @@ def _validate(cfg: dict[str, Any]) -> None:
     for name in ("window_hours", "template_approval_ms"):
         if isinstance(cfg[name], bool) or not isinstance(cfg[name], (int, float)) or cfg[name] < 0:
             raise ConfigError(f"{name} must be a number ≥ 0")
-    if cfg["templates_file"] is not None and not (isinstance(cfg["templates_file"], str) and cfg["templates_file"]):
-        raise ConfigError("templates_file must be a file path or null")
+    for name in ("templates_file", "chats_file"):
+        if cfg[name] is not None and not (isinstance(cfg[name], str) and cfg[name]):
+            raise ConfigError(f"{name} must be a file path or null")
     if not isinstance(cfg["service_billable"], bool):
         raise ConfigError("service_billable must be true or false")
 

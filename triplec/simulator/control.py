@@ -45,6 +45,7 @@ async def set_config(sim: Simulator, request: Request, data: Any) -> Reply:
 
 async def reset(sim: Simulator, request: Request, data: Any) -> Reply:
     sim.reset(config=bool(isinstance(data, dict) and data.get("config")))
+    sim.plan_chats_save()  # the phone forgets its chats too
     sim.semaphore = asyncio.Semaphore(sim.config["webhook_concurrency"])
     return reply_json({"ok": True, "config": sim.config})
 

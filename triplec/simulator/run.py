@@ -56,6 +56,11 @@ def add_arguments(parser: argparse.ArgumentParser, defaults: dict[str, Any]) -> 
         help="a JSON file keeping the templates and their states across restarts (default: in memory only)",
     )
     parser.add_argument(
+        "--chats-file",
+        default=defaults.get("chats_file"),
+        help="a JSON file keeping the phone's chats and 24-hour windows across restarts (default: in memory only)",
+    )
+    parser.add_argument(
         "--config",
         default=None,
         metavar="JSON",
@@ -75,6 +80,7 @@ def config_from_options(options: dict[str, Any]) -> dict[str, Any]:
         ("phone_number_id", "phone_number_id"),
         ("waba_id", "waba_id"),
         ("templates_file", "templates_file"),
+        ("chats_file", "chats_file"),
         ("display_phone_number", "display_number"),
     ):
         if options.get(option) is not None:

@@ -56,6 +56,8 @@ async def app(scope: dict[str, Any], receive, send) -> None:
             if message["type"] == "lifespan.startup":
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                if SIM.chats_save_planned:  # a change of the last second
+                    SIM.save_chats()
                 if SIM.http is not None:
                     await SIM.http.aclose()
                 await send({"type": "lifespan.shutdown.complete"})

@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import phonenumbers
 
+from triplec.simulator import chats
 from triplec.simulator import templates as tpl
 
 # A business-scoped user id (BSUID): country code, a dot, then letters and digits (e.g. ID.12345678901234567890).
@@ -57,7 +58,9 @@ class Simulator:
         self.semaphore: asyncio.Semaphore | None = None
         self.tasks: set[asyncio.Task] = set()
         self.pending_scheduled = False
+        self.chats_save_planned = False
         self.reset(config=True)
+        self.load_chats()
 
     def reset(self, *, config: bool = False) -> None:
         """Forget messages, users, windows and counters; pending timers of the old state are ignored."""
@@ -144,11 +147,47 @@ class Simulator:
         return f"{_region_of(phone)}.{int(digest[:16], 16):020d}"
 
     def touch(self, key: str) -> None:
-        """Something changed in this chat: the phone page's next poll fetches it again."""
+        """Something changed in this chat: the phone page's next poll fetches it again, and the chats file is
+        written a moment later."""
         u = self.users.get(key)
         if u is not None:
             u["version"] += 1
             u["last_activity"] = time.time()
+        self.plan_chats_save()
+
+    # --- chats kept across restarts ----------------------------------------------------------------------------
+    def load_chats(self) -> None:
+        """The users and the business's messages as last saved (`chats_file`), indexed as when they happened."""
+        saved = chats.load(self.config.get("chats_file"))
+        for u in saved["users"]:
+            self.users[u["key"]] = u
+            if u.get("user_id"):
+                self.bsuids[u["user_id"]] = u["key"]
+            for shown in u.get("inbound", []):
+                self.inbound_by_wamid[shown["wamid"]] = shown
+        for msg in saved["messages"]:
+            self.messages.append(msg)
+            self.by_wamid[msg["wamid"]] = msg
+            self.by_to[msg["chat"]].append(msg)
+            if msg.get("biz_opaque_callback_data") is not None:
+                self.by_callback[msg["biz_opaque_callback_data"]].append(msg)
+            self.seq = max(self.seq, msg.get("seq", 0))
+
+    def plan_chats_save(self) -> None:
+        """Write the chats file about a second from now (one write for a burst of changes)."""
+        if not self.config.get("chats_file") or self.chats_save_planned:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # outside the server's loop: at once
+            self.save_chats()
+            return
+        self.chats_save_planned = True
+        loop.call_later(1.0, self.save_chats)
+
+    def save_chats(self) -> None:
+        self.chats_save_planned = False
+        chats.save(self.config.get("chats_file"), list(self.users.values()), self.messages)
 
     def window_open(self, u: dict[str, Any] | None) -> bool:
         if not u or u["last_inbound"] is None:

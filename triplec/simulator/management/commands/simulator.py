@@ -24,6 +24,8 @@ class Command(BaseCommand):
                 "display_phone_number": getattr(settings, "WHATSAPP_DISPLAY_NUMBER", None),
                 # The demo's simulator remembers its templates (and their states) across restarts.
                 "templates_file": str(settings.DATA_DIR / "simulator" / "templates.json"),
+                # ... and its phone's chats, so that a restart keeps each taxpayer's 24-hour window.
+                "chats_file": str(settings.DATA_DIR / "simulator" / "chats.json"),
             },
         )
 
