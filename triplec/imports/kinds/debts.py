@@ -26,7 +26,7 @@ from .base import (
     limited,
     update_many,
 )
-from .common import UNKNOWN_NPWP, npwp16_of, taxpayers_by_npwp
+from .common import DOCUMENT_NUMBER, KAP, KJS, NPWP, OFFICE_CODE, UNKNOWN_NPWP, npwp16_of, taxpayers_by_npwp
 
 DOCUMENT_TYPES = {
     "stp": DocumentType.STP,
@@ -116,28 +116,23 @@ class DebtItem:
 class DebtsKind(Kind):
     name = "debts"
     columns = (
-        Column("office_code", ("kode_kpp", "kpp", "kantor"), True, _("3-digit KPP code")),
-        Column("npwp", ("npwp15", "npwp16", "nomor_npwp", "no_npwp"), True, _("taxpayer's NPWP"), "identifier"),
+        OFFICE_CODE,
+        NPWP,
         Column(
             "document_type",
             ("jenis_ketetapan", "jenis_dokumen", "jenis_skp"),
             True,
             _("STP, SKPKB, SKPKBT, SK_PEMBETULAN, SK_KEBERATAN, PUTUSAN_BANDING, PUTUSAN_PK"),
         ),
-        Column(
-            "document_number",
-            ("no_ketetapan", "nomor_ketetapan", "nomor_dokumen", "nomor_skp"),
-            True,
-            _("the number printed on the document"),
-        ),
+        DOCUMENT_NUMBER,
         Column(
             "document_date",
             ("tanggal_ketetapan", "tgl_ketetapan", "tanggal_terbit", "tanggal_dokumen"),
             True,
             _("date: 2026-03-15, 15/03/2026 or 15 Maret 2026"),
         ),
-        Column("kap", ("kode_akun_pajak", "kode_map", "map"), True, _("6 digits, e.g. 411125")),
-        Column("kjs", ("kode_jenis_setoran", "kode_setoran"), True, _("3 digits, e.g. 300")),
+        KAP,
+        KJS,
         Column(
             "tax_period_start",
             ("masa_awal", "masa_pajak_awal", "awal_masa"),

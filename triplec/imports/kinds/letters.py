@@ -27,7 +27,7 @@ from .base import (
     limited,
     update_many,
 )
-from .common import UNKNOWN_NPWP, npwp16_of, taxpayers_by_npwp
+from .common import NPWP, OFFICE_CODE, UNKNOWN_NPWP, npwp16_of, taxpayers_by_npwp
 
 Through = SuratTeguran.documents.through
 
@@ -45,7 +45,7 @@ class LetterItem:
 class LettersKind(Kind):
     name = "letters"
     columns = (
-        Column("office_code", ("kode_kpp", "kpp", "kantor"), True, _("3-digit KPP code")),
+        OFFICE_CODE,
         Column(
             "letter_number",
             ("nomor_surat", "no_surat", "nomor_teguran", "nomor_st", "no_st"),
@@ -58,7 +58,7 @@ class LettersKind(Kind):
             True,
             _("date: 2026-03-15, 15/03/2026 or 15 Maret 2026"),
         ),
-        Column("npwp", ("npwp15", "npwp16", "nomor_npwp", "no_npwp"), True, _("taxpayer's NPWP"), "identifier"),
+        NPWP,
         Column(
             "delivered_date",
             ("tanggal_terima", "tanggal_diterima", "tgl_terima", "tanggal_sampai"),

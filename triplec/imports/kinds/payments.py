@@ -5,6 +5,8 @@ This kind only reads and checks the row; `triplec.ledger.payments.record_payment
 follow one rule. The ledger takes a whole chunk at once and refuses rows one by one; a refused row writes nothing.
 """
 
+from dataclasses import replace
+
 from django.utils.translation import gettext_lazy as _
 
 from triplec.core.identifiers import InvalidIdentifier, parse_npwp
@@ -13,6 +15,7 @@ from triplec.imports import values
 from triplec.ledger.payments import NTPN_RE, PaymentRejected, PaymentRow, record_payments
 
 from .base import LABELS, Column, Kind, Row, RowRejected, cell, limited
+from .common import DOCUMENT_NUMBER, KAP, KJS, NPWP
 
 CLEARED = {
     "1": True,
@@ -36,15 +39,10 @@ class PaymentsKind(Kind):
     columns = (
         Column("ntpn", ("nomor_ntpn", "no_ntpn"), True, _("16 letters or digits")),
         Column("billing_code", ("kode_billing", "id_billing", "nomor_billing"), False, _("15 digits, first 0-3")),
-        Column("npwp", ("npwp15", "npwp16", "nomor_npwp", "no_npwp"), False, _("payer's NPWP"), "identifier"),
-        Column(
-            "document_number",
-            ("no_ketetapan", "nomor_ketetapan", "nomor_dokumen"),
-            False,
-            _("the document paid, when the payer named it"),
-        ),
-        Column("kap", ("kode_akun_pajak", "kode_map", "map"), False, _("6 digits")),
-        Column("kjs", ("kode_jenis_setoran", "kode_setoran"), False, _("3 digits")),
+        replace(NPWP, required=False, help=_("payer's NPWP")),
+        replace(DOCUMENT_NUMBER, required=False, help=_("the document paid, when the payer named it")),
+        replace(KAP, required=False),
+        replace(KJS, required=False),
         Column("amount", ("jumlah", "jumlah_bayar", "jumlah_setor", "nominal"), True, _("whole rupiah, more than 0")),
         Column(
             "paid_at",

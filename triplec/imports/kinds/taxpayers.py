@@ -7,6 +7,7 @@ whichever way the number came in.
 """
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any, NamedTuple
 
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,7 @@ from .base import (
     select_in,
     update_many,
 )
+from .common import NPWP, OFFICE_CODE
 
 TAXPAYER_TYPES = {
     "op": TaxpayerType.OP,
@@ -84,20 +86,14 @@ class TaxpayerItem(NamedTuple):
 class TaxpayersKind(Kind):
     name = "taxpayers"
     columns = (
-        Column(
-            "npwp",
-            ("npwp15", "npwp16", "nomor_npwp", "no_npwp"),
-            True,
-            _("15- or 16-digit NPWP, any layout"),
-            "identifier",
-        ),
+        replace(NPWP, help=_("15- or 16-digit NPWP, any layout")),
         Column("nik", ("no_ktp", "nomor_ktp", "nomor_nik", "no_nik"), False, _("16-digit NIK"), "identifier"),
         Column("nitku", ("no_nitku", "nomor_nitku"), False, _("22-digit NITKU (branch)"), "identifier"),
         Column("name", ("nama", "nama_wp", "nama_wajib_pajak"), True, _("taxpayer name")),
         Column("taxpayer_type", ("jenis_wp", "jenis_wajib_pajak", "tipe_wp", "type"), False, _("OP or BADAN")),
         Column("address", ("alamat",), False, _("street address")),
         Column("city", ("kota", "kabupaten_kota", "kota_kabupaten"), False, _("city or regency")),
-        Column("office_code", ("kode_kpp", "kpp", "kantor"), True, _("3-digit KPP code, e.g. 922")),
+        OFFICE_CODE,
         Column(
             "whatsapp",
             ("nomor_wa", "no_wa", "wa", "nomor_whatsapp", "no_hp", "nomor_hp", "hp"),
