@@ -32,6 +32,8 @@ LABELS = {
     "address": Phrase("address"),
     "city": Phrase("city"),
     "whatsapp_source": Phrase("WhatsApp source"),
+    "npwp": Phrase("NPWP"),
+    "ntpn": Phrase("NTPN"),
 }
 
 
@@ -171,7 +173,8 @@ class Kind:
         raise NotImplementedError
 
     def describe_key(self) -> Phrase:
-        return Phrase("key")
+        """How the report names the key that repeated (the key column's label)."""
+        return LABELS[self.key_column]
 
     def write(self, batch: list[tuple[Row, Any]]) -> list[str | RowRejected]:
         """Write a chunk; one status per row: "imported", "updated", "unchanged" or a RowRejected."""
@@ -181,6 +184,13 @@ class Kind:
 # --- SQL helpers: the ORM builds one object per row, which costs more than the whole insert --------------
 def table(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
+
+
+class NumberedKind(Kind):
+    """A kind whose rows are one per office and number (debt documents, Surat Teguran)."""
+
+    def key(self, item: Any) -> tuple[int, str]:
+        return item.office_id, item.number
 
 
 def col(model: type[Model], name: str) -> str:

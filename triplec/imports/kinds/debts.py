@@ -16,7 +16,7 @@ from triplec.ledger.models import STATES_NEEDING_REASON, DebtDocument, DocumentS
 from .base import (
     LABELS,
     Column,
-    Kind,
+    NumberedKind,
     Row,
     RowRejected,
     adapt_date,
@@ -113,7 +113,7 @@ class DebtItem:
     values: tuple  # FIELDS[1:]; state and state_reason None when the file does not say
 
 
-class DebtsKind(Kind):
+class DebtsKind(NumberedKind):
     name = "debts"
     columns = (
         OFFICE_CODE,
@@ -171,14 +171,8 @@ class DebtsKind(Kind):
 
     key_column = "document_number"
 
-    def describe_key(self) -> Phrase:
-        return Phrase("document number")
-
-    def key(self, item: DebtItem) -> tuple[int, str]:
-        return item.office_id, item.number
-
     def validate(self, row: Row) -> DebtItem:
-        office_id, _ = self.ctx.office_for(row)
+        office_id, _zone = self.ctx.office_for(row)
         npwp16 = npwp16_of(row)
         document_type = cell(row, "document_type", values.choice, DOCUMENT_TYPES, name=LABELS["document_type"])
         number = " ".join(limited(row, "document_number", 60, label=LABELS["document_number"], required=True).split())

@@ -17,7 +17,7 @@ from triplec.ledger.models import DebtDocument, SuratTeguran
 from .base import (
     LABELS,
     Column,
-    Kind,
+    NumberedKind,
     Row,
     RowRejected,
     adapt_date,
@@ -42,7 +42,7 @@ class LetterItem:
     document_numbers: tuple[str, ...]
 
 
-class LettersKind(Kind):
+class LettersKind(NumberedKind):
     name = "letters"
     columns = (
         OFFICE_CODE,
@@ -75,14 +75,8 @@ class LettersKind(Kind):
 
     key_column = "letter_number"
 
-    def describe_key(self) -> Phrase:
-        return Phrase("letter number")
-
-    def key(self, item: LetterItem) -> tuple[int, str]:
-        return item.office_id, item.number
-
     def validate(self, row: Row) -> LetterItem:
-        office_id, _ = self.ctx.office_for(row)
+        office_id, _zone = self.ctx.office_for(row)
         number = " ".join(limited(row, "letter_number", 60, label=LABELS["letter_number"], required=True).split())
         issue = cell(row, "letter_date", values.date)
         today = self.ctx.now.date() + dt.timedelta(days=1)

@@ -56,9 +56,6 @@ class PaymentsKind(Kind):
 
     key_column = "ntpn"
 
-    def describe_key(self) -> Phrase:
-        return Phrase("NTPN")
-
     def key(self, item):
         return item.ntpn
 

@@ -130,9 +130,6 @@ class TaxpayersKind(Kind):
 
     key_column = "npwp"
 
-    def describe_key(self) -> Phrase:
-        return Phrase("NPWP")
-
     def key(self, item: TaxpayerItem) -> str:
         return item.npwp16
 
@@ -314,7 +311,7 @@ class TaxpayersKind(Kind):
     def _write_contacts(self, batch, statuses, ids: dict[str, int]) -> None:
         wanted = [
             (n, ids[item.npwp16], item)
-            for n, (_, item) in enumerate(batch)
+            for n, (_row, item) in enumerate(batch)
             if item.whatsapp is not None and not isinstance(statuses[n], RowRejected)
         ]
         if not wanted:
