@@ -266,7 +266,9 @@ class WebhookReceiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+            # HTTP/1.0: one request per connection. A kept-alive connection would outlive this receiver, and a
+            # later receiver given the same port number would never see the requests sent down it.
+            protocol_version = "HTTP/1.0"
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -278,8 +280,6 @@ class WebhookReceiver:
                     self.send_response(200)
                     self.send_header("Content-Type", ctype)
                     self.send_header("Content-Length", str(len(content)))
-                    self.send_header("Connection", "close")
-                    self.close_connection = True
                     self.end_headers()
                     self.wfile.write(content)
                     return
@@ -288,8 +288,6 @@ class WebhookReceiver:
                 body = (query.get("hub.challenge", [""])[0] if ok else "forbidden").encode()
                 self.send_response(200 if ok else 403)
                 self.send_header("Content-Length", str(len(body)))
-                self.send_header("Connection", "close")
-                self.close_connection = True
                 self.end_headers()
                 self.wfile.write(body)
 
@@ -308,10 +306,6 @@ class WebhookReceiver:
                     )
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
-                # No keep-alive: a pooled connection would outlive this receiver, and a later receiver given the
-                # same port number would never see the requests sent down it.
-                self.send_header("Connection", "close")
-                self.close_connection = True
                 self.end_headers()
 
         self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
