@@ -17,18 +17,24 @@ from triplec.simulator import templates as tpl
 from triplec.simulator.config import ConfigError, merge_config
 from triplec.simulator.graph import media
 from triplec.simulator.replies import Reply, meta_error, reply_json
-from triplec.simulator.routing import Request, Route, Router
+from triplec.simulator.routing import Request, Router
 from triplec.simulator.state import Simulator, digits_of
 
+# Routes are tried in the order they read below: the first match wins (see routing.py).
+ROUTER = Router()
 
+
+@ROUTER.route("GET", "/_sim/health")
 async def health(sim: Simulator, request: Request, data: Any) -> Reply:
     return reply_json({"ok": True})
 
 
+@ROUTER.route("GET", "/_sim/config")
 async def get_config(sim: Simulator, request: Request, data: Any) -> Reply:
     return reply_json(sim.config)
 
 
+@ROUTER.route("POST", "/_sim/config")
 async def set_config(sim: Simulator, request: Request, data: Any) -> Reply:
     """Merge the settings given (validated: on an error nothing is applied)."""
     old_concurrency = sim.config["webhook_concurrency"]
@@ -43,6 +49,7 @@ async def set_config(sim: Simulator, request: Request, data: Any) -> Reply:
     return reply_json(sim.config)
 
 
+@ROUTER.route("POST", "/_sim/reset")
 async def reset(sim: Simulator, request: Request, data: Any) -> Reply:
     sim.reset(config=bool(isinstance(data, dict) and data.get("config")))
     sim.plan_chats_save()  # the phone forgets its chats too
@@ -50,6 +57,7 @@ async def reset(sim: Simulator, request: Request, data: Any) -> Reply:
     return reply_json({"ok": True, "config": sim.config})
 
 
+@ROUTER.route("GET", "/_sim/messages")
 async def list_messages(sim: Simulator, request: Request, data: Any) -> Reply:
     """`?to=&callback=&since=&limit=`"""
     query = request.query
@@ -66,6 +74,7 @@ async def list_messages(sim: Simulator, request: Request, data: Any) -> Reply:
     return reply_json({"messages": [public_message(m) for m in items]})
 
 
+@ROUTER.route("GET", "/_sim/messages/by-callback/{callback:.*}")  # before /_sim/messages/{wamid:.*}
 async def by_callback(sim: Simulator, request: Request, data: Any, callback: str) -> Reply:
     """Every accepted message carrying this biz_opaque_callback_data (404 when none; more than one = a duplicate)."""
     # The server has already percent-decoded the path; this second decoding also undoes a caller's own quoting.
@@ -75,19 +84,23 @@ async def by_callback(sim: Simulator, request: Request, data: Any, callback: str
     return reply_json({"messages": [public_message(m) for m in found]})
 
 
+@ROUTER.route("GET", "/_sim/messages/{wamid:.*}")
 async def one_message(sim: Simulator, request: Request, data: Any, wamid: str) -> Reply:
     msg = sim.by_wamid.get(wamid)
     return reply_json(public_message(msg)) if msg else reply_json({"error": "unknown wamid"}, 404)
 
 
+@ROUTER.route("POST", "/_sim/inbound")
 async def send_inbound(sim: Simulator, request: Request, data: Any) -> Reply:
     return await inbound.receive(sim, data)
 
 
+@ROUTER.route("POST", "/_sim/system")
 async def change_number(sim: Simulator, request: Request, data: Any) -> Reply:
     return await inbound.change_number(sim, data)
 
 
+@ROUTER.route("GET", "/_sim/stats")
 async def stats(sim: Simulator, request: Request, data: Any) -> Reply:
     out = copy.deepcopy({k: (dict(v) if isinstance(v, defaultdict) else v) for k, v in sim.stats.items()})
     out["rejected_total"] = sum(sim.stats["rejected"].values())
@@ -96,10 +109,12 @@ async def stats(sim: Simulator, request: Request, data: Any) -> Reply:
     return reply_json(out)
 
 
+@ROUTER.route("GET", "/_sim/templates")
 async def list_templates(sim: Simulator, request: Request, data: Any) -> Reply:
     return reply_json({"data": sim.templates})
 
 
+@ROUTER.route("POST", "/_sim/templates")
 async def seed_templates(sim: Simulator, request: Request, data: Any) -> Reply:
     """Add (or replace) templates, approved unless a `status` is given: one, a list, or `{"data": [...]}`."""
     items = (
@@ -120,10 +135,12 @@ async def seed_templates(sim: Simulator, request: Request, data: Any) -> Reply:
     return reply_json({"data": created})
 
 
+@ROUTER.route("POST", r"/_sim/templates/{template_id:\d+}/{action:status|quality|category}")
 async def template_notification(sim: Simulator, request: Request, data: Any, template_id: str, action: str) -> Reply:
     return template_events.notify(sim, template_id, action, data)
 
 
+@ROUTER.route("POST", "/_sim/window")
 async def set_window(sim: Simulator, request: Request, data: Any) -> Reply:
     """Test aid: pretend the taxpayer last wrote `ago_seconds` ago (or never: null)."""
     if not isinstance(data, dict) or not digits_of(data.get("to")):
@@ -135,10 +152,12 @@ async def set_window(sim: Simulator, request: Request, data: Any) -> Reply:
     return reply_json({"to": key, "window_open": sim.window_open(u)})
 
 
+@ROUTER.route("GET", "/_sim/webhooks")
 async def webhook_log(sim: Simulator, request: Request, data: Any) -> Reply:
     return reply_json({"webhooks": list(sim.webhook_log)})
 
 
+@ROUTER.route("POST", "/_sim/handshake")
 async def handshake(sim: Simulator, request: Request, data: Any) -> Reply:
     """Run Meta's verification of the callback URL against our endpoint (or the `webhook_url` given)."""
     data = data if isinstance(data, dict) else {}
@@ -148,35 +167,13 @@ async def handshake(sim: Simulator, request: Request, data: Any) -> Reply:
     return reply_json(await webhooks.verify_endpoint(sim, url, data.get("verify_token", sim.config["verify_token"])))
 
 
+@ROUTER.route("GET", "/_sim/media/{media_id:.*}")
 async def download_media(sim: Simulator, request: Request, data: Any, media_id: str) -> Reply:
     """The download URL `GET /{media_id}` gives; like Meta's, it needs the Bearer token."""
     auth = request.headers.get("authorization", "")
     if not hmac.compare_digest(auth.encode(), f"Bearer {sim.config['access_token']}".encode()):
         return meta_error(190, "Error validating access token", "Invalid OAuth access token.", 401)
     return media.file_reply(sim, media_id)
-
-
-ROUTER = Router(
-    [
-        Route(("GET",), "/_sim/health", health),
-        Route(("GET",), "/_sim/config", get_config),
-        Route(("POST",), "/_sim/config", set_config),
-        Route(("POST",), "/_sim/reset", reset),
-        Route(("GET",), "/_sim/messages", list_messages),
-        Route(("GET",), "/_sim/messages/by-callback/{callback:.*}", by_callback),
-        Route(("GET",), "/_sim/messages/{wamid:.*}", one_message),
-        Route(("POST",), "/_sim/inbound", send_inbound),
-        Route(("POST",), "/_sim/system", change_number),
-        Route(("GET",), "/_sim/stats", stats),
-        Route(("GET",), "/_sim/templates", list_templates),
-        Route(("POST",), "/_sim/templates", seed_templates),
-        Route(("POST",), r"/_sim/templates/{template_id:\d+}/{action:status|quality|category}", template_notification),
-        Route(("POST",), "/_sim/window", set_window),
-        Route(("GET",), "/_sim/webhooks", webhook_log),
-        Route(("POST",), "/_sim/handshake", handshake),
-        Route(("GET",), "/_sim/media/{media_id:.*}", download_media),
-    ]
-)
 
 
 async def handle(sim: Simulator, request: Request) -> Reply:

@@ -12,22 +12,31 @@ from typing import Any
 from triplec.simulator import inbound, statuses
 from triplec.simulator.graph import media
 from triplec.simulator.replies import Reply, reply_json
-from triplec.simulator.routing import Request, Route, Router
+from triplec.simulator.routing import Request, Router
 from triplec.simulator.state import BSUID, Simulator, digits_of
 
 STATIC_DIR = Path(__file__).with_name("static")
 STATIC_FILES = ("phone.js", "phone.css")
 
+# Routes are tried in the order they read below: the first match wins (see routing.py).
+ROUTER = Router()
 
+
+@ROUTER.route(None, "/")
+@ROUTER.route(None, "/phone")
 async def to_phone(sim: Simulator, request: Request) -> Reply:
     return 302, [(b"location", b"/phone/")], b""
 
 
+@ROUTER.route("GET", "/phone/")
+# A chat's key: phone digits, or a business-scoped user id (ID.1234…) for a user without a shareable phone.
+@ROUTER.route("GET", "/phone/{key:[A-Za-z0-9.]+}")
 async def page(sim: Simulator, request: Request, key: str = "") -> Reply:
     """The same page for the chat list and every chat: phone.js reads the chat from the URL."""
     return 200, [(b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"no-store")], _static("phone.html")
 
 
+@ROUTER.route("GET", "/phone/static/{name:.*}")
 async def static_file(sim: Simulator, request: Request, name: str) -> Reply:
     if name not in STATIC_FILES:
         return _not_found()
@@ -35,19 +44,23 @@ async def static_file(sim: Simulator, request: Request, name: str) -> Reply:
     return 200, [(b"content-type", f"{ctype}; charset=utf-8".encode())], _static(name)
 
 
+@ROUTER.route("GET", "/phone/api/chats")
 async def chats(sim: Simulator, request: Request) -> Reply:
     return reply_json({"chats": chat_list(sim), "display_phone_number": sim.config["display_phone_number"]})
 
 
+@ROUTER.route("GET", "/phone/media/{media_id:.*}")
 async def media_file(sim: Simulator, request: Request, media_id: str) -> Reply:
     return media.file_reply(sim, media_id)
 
 
+@ROUTER.route("GET", "/phone/api/chat/{key:[A-Za-z0-9.]+}")
 async def chat(sim: Simulator, request: Request, key: str) -> Reply:
     """One chat; only its head when the page already has version `?v=` (polled every 500 ms)."""
     return reply_json(chat_view(sim, _chat_key(sim, key), int((request.query.get("v") or ["-1"])[0] or -1)))
 
 
+@ROUTER.route("POST", "/phone/api/chat/{key:[A-Za-z0-9.]+}/read")
 async def read_chat(sim: Simulator, request: Request, key: str) -> Reply:
     """The page shows the chat: with `auto_read` off, this is when its messages turn read."""
     if not sim.config["auto_read"]:
@@ -55,6 +68,7 @@ async def read_chat(sim: Simulator, request: Request, key: str) -> Reply:
     return reply_json({"ok": True})
 
 
+@ROUTER.route("POST", "/phone/api/chat/{key:[A-Za-z0-9.]+}/reply")
 async def reply(sim: Simulator, request: Request, key: str) -> Reply:
     """The taxpayer types, taps a quick reply or a button, or picks a list row: an inbound message of that kind."""
     key = _chat_key(sim, key)
@@ -73,23 +87,6 @@ async def reply(sim: Simulator, request: Request, key: str) -> Reply:
     if not data["from"].isdigit():
         data.pop("from")
     return await inbound.receive(sim, data)
-
-
-ROUTER = Router(
-    [
-        Route(None, "/", to_phone),
-        Route(None, "/phone", to_phone),
-        Route(("GET",), "/phone/", page),
-        # A chat's key: phone digits, or a business-scoped user id (ID.1234…) for a user without a shareable phone.
-        Route(("GET",), "/phone/{key:[A-Za-z0-9.]+}", page),
-        Route(("GET",), "/phone/static/{name:.*}", static_file),
-        Route(("GET",), "/phone/api/chats", chats),
-        Route(("GET",), "/phone/media/{media_id:.*}", media_file),
-        Route(("GET",), "/phone/api/chat/{key:[A-Za-z0-9.]+}", chat),
-        Route(("POST",), "/phone/api/chat/{key:[A-Za-z0-9.]+}/read", read_chat),
-        Route(("POST",), "/phone/api/chat/{key:[A-Za-z0-9.]+}/reply", reply),
-    ]
-)
 
 
 async def handle(sim: Simulator, request: Request) -> Reply:

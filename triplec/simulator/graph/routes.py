@@ -11,32 +11,42 @@ import re
 
 from triplec.simulator.graph import media, message_templates, messages, phone_number
 from triplec.simulator.replies import Reply, meta_error, unknown_object
-from triplec.simulator.routing import Request, Route, Router
+from triplec.simulator.routing import Request, Router
 from triplec.simulator.state import Simulator
 
 GRAPH_PATH = re.compile(r"^/(v\d+\.\d+)/(.+)$")
 
+# Routes are tried in the order they read below: the first match wins (see routing.py), so the paths of one id,
+# `/{version}/{object_id}`, come last.
+ROUTER = Router()
 
+
+@ROUTER.route("POST", "/{version}/{phone_number_id}/messages")
+@ROUTER.route("POST", "/{version}/{phone_number_id}/marketing_messages")
 async def send_message(sim: Simulator, request: Request, version: str, phone_number_id: str) -> Reply:
     return await messages.post_message(sim, phone_number_id, request.body)
 
 
+@ROUTER.route("POST", "/{version}/{phone_number_id}/media")
 async def upload_media(sim: Simulator, request: Request, version: str, phone_number_id: str) -> Reply:
     return media.upload(sim, request, phone_number_id)
 
 
+@ROUTER.route("GET", "/{version}/{waba_id}/message_templates")
 async def list_templates(sim: Simulator, request: Request, version: str, waba_id: str) -> Reply:
     if waba_id != sim.config["waba_id"]:
         return unknown_object(waba_id)
     return message_templates.list_templates(sim, request, version, waba_id)
 
 
+@ROUTER.route("POST", "/{version}/{waba_id}/message_templates")
 async def create_template(sim: Simulator, request: Request, version: str, waba_id: str) -> Reply:
     if waba_id != sim.config["waba_id"]:
         return unknown_object(waba_id)
     return message_templates.create(sim, request)
 
 
+@ROUTER.route("GET", "/{version}/{object_id}")
 async def get_object(sim: Simulator, request: Request, version: str, object_id: str) -> Reply:
     if object_id in sim.media:
         return media.info(sim, request, object_id)
@@ -47,30 +57,18 @@ async def get_object(sim: Simulator, request: Request, version: str, object_id: 
     return unknown_object(object_id)
 
 
+@ROUTER.route("POST", "/{version}/{object_id}")
 async def post_object(sim: Simulator, request: Request, version: str, object_id: str) -> Reply:
     if sim.find_template_by_id(object_id) is not None:
         return message_templates.edit(sim, request, object_id)
     return unknown_object(object_id)
 
 
+@ROUTER.route("DELETE", "/{version}/{object_id}")
 async def delete_object(sim: Simulator, request: Request, version: str, object_id: str) -> Reply:
     if object_id in sim.media:
         return media.delete(sim, object_id)
     return unknown_object(object_id)
-
-
-ROUTER = Router(
-    [
-        Route(("POST",), "/{version}/{phone_number_id}/messages", send_message),
-        Route(("POST",), "/{version}/{phone_number_id}/marketing_messages", send_message),
-        Route(("POST",), "/{version}/{phone_number_id}/media", upload_media),
-        Route(("GET",), "/{version}/{waba_id}/message_templates", list_templates),
-        Route(("POST",), "/{version}/{waba_id}/message_templates", create_template),
-        Route(("GET",), "/{version}/{object_id}", get_object),
-        Route(("POST",), "/{version}/{object_id}", post_object),
-        Route(("DELETE",), "/{version}/{object_id}", delete_object),
-    ]
-)
 
 
 async def handle(sim: Simulator, request: Request) -> Reply:
