@@ -8,7 +8,9 @@ can answer with a digit.
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from triplec.bot.menu import EXTRA_BUTTONS, MAIN_MENU
 from triplec.core.dates import DAYS, MONTHS, ZONE_NAMES, tanggal, waktu
@@ -327,33 +329,20 @@ def unverified_claim() -> Reply:
 
 
 # --- procedures -------------------------------------------------------------------------------------------------
+# The explanations of what the law allows (instalments, objections) are prose, kept in procedures.toml.
+PROCEDURES: dict[str, str] = tomllib.loads(Path(__file__).resolve().with_name("procedures.toml").read_text("utf-8"))
+
+
+def _procedure(name: str) -> Reply:
+    return buttons(PROCEDURES[name], [("petugas", "Hubungi petugas"), ("salam", "Menu")])
+
+
 def angsuran() -> Reply:
-    return buttons(
-        "*Angsuran atau penundaan pembayaran* (Pasal 9 ayat 4 UU KUP; PMK 81/2024 Pasal 113–117):\n"
-        "• Dapat diajukan bila mengalami kesulitan likuiditas atau keadaan di luar kekuasaan (force majeure).\n"
-        "• Jangka waktu paling lama 24 bulan; untuk kesulitan likuiditas disertai jaminan.\n"
-        "• Ajukan permohonan ke KPP tempat Anda terdaftar (langsung atau melalui Coretax/DJP Online).\n"
-        "• Keputusan diberikan paling lama 7 hari kerja.\n"
-        "• Setelah disetujui, Surat Teguran tidak diterbitkan untuk utang tersebut.\n"
-        "• Catatan: permohonan ini sekaligus merupakan pengakuan utang pajak, dan bunga tetap dihitung.\n\n"
-        "Petugas kami dapat membantu menyiapkan permohonan.",
-        [("petugas", "Hubungi petugas"), ("salam", "Menu")],
-    )
+    return _procedure("angsuran")
 
 
 def keberatan() -> Reply:
-    return buttons(
-        "*Bila Anda merasa tagihan tidak sesuai:*\n"
-        "• *Keberatan* atas SKP (SKPKB/SKPKBT) dapat diajukan paling lama *3 bulan* sejak tanggal dikirim surat "
-        "ketetapan; keberatan tidak dapat diajukan atas STP. Atas keputusan keberatan dapat diajukan banding.\n"
-        "• *Pasal 36 UU KUP*: permohonan pengurangan/penghapusan sanksi administrasi, atau pengurangan/pembatalan "
-        "STP/SKP yang tidak benar.\n"
-        "• *Pasal 16 UU KUP*: pembetulan kesalahan tulis atau hitung.\n"
-        "• Teguran keliru atau ganda (misalnya sudah dibayar): laporkan dengan bukti NTPN ke petugas atau Kring "
-        "Pajak 1500200.\n\n"
-        "Pengajuan keberatan tidak menunda kewajiban membayar. Petugas kami dapat menjelaskan lebih lanjut.",
-        [("petugas", "Hubungi petugas"), ("salam", "Menu")],
-    )
+    return _procedure("keberatan")
 
 
 def pengaduan(*, forwarded: bool = False) -> Reply:

@@ -1,29 +1,21 @@
 """Normalisation of WhatsApp Indonesian and Kupang Malay to canonical words."""
 
+from pathlib import Path
+
 import pytest
 
 from triplec.bot.nlu.normalise import normalise
 
-CASES: list[tuple[str, str]] = [
-    ("SY SDH BAYAR", "saya sudah bayar"),
-    ("beta su bayar", "saya sudah bayar"),
-    ("sonde mau", "tidak mau"),
-    ("son mau", "tidak mau"),
-    ("gmn, brp, tgl, bs", "bagaimana berapa tanggal bisa"),
-    ("tolonggg stoppp", "tolong stop"),
-    ("rinciannnn", "rincian"),
-    ("mintakodebilling", "minta kode billing"),
-    ("sudahbayar", "sudah bayar"),
-    ("rinican", "rincian"),
-    ("keberatn", "keberatan"),
-    ("KODE BILINGG", "kode billing"),
-    ("terimaksih", "terima kasih"),
-    ("tagihannya", "tagihan"),
-    ("sedikit2", "sedikit"),
-    ("beta pung nomor", "saya punya nomor"),
-    ("mksh kak 🙏", "terima kasih kakak emoji_thanks"),
-    ("1️⃣", "1"),
-]
+
+def _read_cases(path: Path) -> list[tuple[str, str]]:
+    """The `raw<TAB>normalised` rows under the header of a case file; lines starting with '#' are comments."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    rows = [line.split("\t") for line in lines if line and not line.startswith("#")]
+    assert rows[0] == ["raw", "normalised"] and all(len(row) == 2 for row in rows), path
+    return [(raw, expected) for raw, expected in rows[1:]]
+
+
+CASES = _read_cases(Path(__file__).resolve().with_name("normalise_cases.tsv"))
 
 
 @pytest.mark.parametrize(("raw", "expected"), CASES)
