@@ -122,26 +122,27 @@ CAMPAIGN_ACTIONS = ByArgument(
 )
 CAMPAIGN_API_ACTIONS = ByArgument("name", CAMPAIGN_ACTIONS.actions, default="campaign.view")
 
-# Every named URL: {method: action or marker}. A method not listed is refused (405). HEAD follows GET.
-ROUTES: dict[str, dict[str, str | ByArgument]] = {
-    "login": {"GET": PUBLIC, "POST": PUBLIC},
+# Every named URL: {method: action or marker}; "GET POST" gives both methods the one need. A method not listed is
+# refused (405). HEAD follows GET.
+_DECLARED: dict[str, dict[str, str | ByArgument]] = {
+    "login": {"GET POST": PUBLIC},
     "logout": {"POST": PUBLIC},
     "set_language": {"POST": PUBLIC},
-    "messaging:webhook": {"GET": PUBLIC, "POST": PUBLIC},  # Meta's verify handshake and signed events
+    "messaging:webhook": {"GET POST": PUBLIC},  # Meta's verify handshake and signed events
     "messaging:ping": {"GET": PUBLIC},
     "campaigns:notice_pdf": {"GET": PUBLIC},  # a signed, expiring link WhatsApp fetches
     "verify_letter": {"GET": PUBLIC},  # a letter's QR code: says only that the letter exists (signed token)
     "favicon": {"GET": PUBLIC},
     "events:stream": {"GET": SIGNED_IN},  # each topic is checked against what the user may see
-    "accounts:2fa_setup": {"GET": SIGNED_IN, "POST": SIGNED_IN},  # enrol one's own authenticator
-    "accounts:2fa_verify": {"GET": SIGNED_IN, "POST": SIGNED_IN},  # the second factor after the password
+    "accounts:2fa_setup": {"GET POST": SIGNED_IN},  # enrol one's own authenticator
+    "accounts:2fa_verify": {"GET POST": SIGNED_IN},  # the second factor after the password
     "console:home": {"GET": SIGNED_IN},
     "console:audit": {"GET": "audit.view"},
-    "console:office_calendar": {"GET": "office.calendar", "POST": "office.calendar"},
+    "console:office_calendar": {"GET POST": "office.calendar"},
     "console:office_holiday_add": {"POST": "office.calendar"},
     "console:office_holiday_delete": {"POST": "office.calendar"},
     "console:office_national_holidays": {"POST": "office.calendar"},
-    "console:import": {"GET": "import.run", "POST": "import.run"},
+    "console:import": {"GET POST": "import.run"},
     "console:import_run": {"GET": "import.run"},
     "console:import_template": {"GET": "import.run"},
     "console:import_report": {"GET": "import.run"},
@@ -152,7 +153,7 @@ ROUTES: dict[str, dict[str, str | ByArgument]] = {
     "ledger:debts": {"GET": "debt.view"},
     "collect:payments": {"GET": "payment.view"},
     "collect:unmatched": {"GET": "payment.view"},
-    "collect:assign": {"GET": "payment.assign", "POST": "payment.assign"},
+    "collect:assign": {"GET POST": "payment.assign"},
     "collect:claims": {"GET": "payment.view"},
     "collect:claim-resolve": {"POST": "payment.assign"},
     "collect:bailiff": {"GET": "paksa.view"},
@@ -162,11 +163,11 @@ ROUTES: dict[str, dict[str, str | ByArgument]] = {
     "billing:send": {"POST": "billing.issue"},
     "billing:preview": {"GET": "billing.view"},
     "campaigns:list": {"GET": "campaign.view"},
-    "campaigns:new": {"GET": "campaign.edit", "POST": "campaign.edit"},
+    "campaigns:new": {"GET POST": "campaign.edit"},
     "campaigns:detail": {"GET": "campaign.view"},
     "campaigns:templates": {"GET": "campaign.view"},
     "campaigns:template_action": {"POST": "template.manage"},
-    "campaigns:edit": {"GET": "campaign.edit", "POST": "campaign.edit"},
+    "campaigns:edit": {"GET POST": "campaign.edit"},
     "campaigns:progress": {"GET": "campaign.view"},
     "campaigns:progress_json": {"GET": "campaign.view"},
     "campaigns:action": {"POST": CAMPAIGN_ACTIONS},
@@ -183,8 +184,8 @@ ROUTES: dict[str, dict[str, str | ByArgument]] = {
     "inbox:conversation": {"GET": "inbox.view"},
     "inbox:timeline_fragment": {"GET": "inbox.view"},
     "inbox:conversation_json": {"GET": "inbox.view"},
-    "inbox:quick_replies": {"GET": "inbox.reply", "POST": "inbox.manage"},
     "inbox:availability": {"POST": "inbox.duty"},
+    "inbox:quick_replies": {"GET": "inbox.reply", "POST": "inbox.manage"},
     "inbox:quick_reply_fill": {"GET": "inbox.reply"},
     "inbox:reply": {"POST": "inbox.reply"},
     "inbox:template": {"POST": "inbox.reply"},
@@ -199,6 +200,10 @@ ROUTES: dict[str, dict[str, str | ByArgument]] = {
     "messaging:quarantine": {"GET": "webhook.quarantine"},
     "messaging:quarantine_event": {"GET": "webhook.quarantine"},
     "messaging:quarantine_action": {"POST": "webhook.quarantine"},
+}
+ROUTES: dict[str, dict[str, str | ByArgument]] = {
+    name: {method: need for methods, need in declared.items() for method in methods.split()}
+    for name, declared in _DECLARED.items()
 }
 # Namespaces whose every URL has one rule (Django's admin has dozens, generated per model).
 NAMESPACES: dict[str, str] = {"admin": ADMIN_SITE}

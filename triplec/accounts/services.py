@@ -17,12 +17,8 @@ def client_address(request: HttpRequest | None) -> str:
 
 
 def login_record(request: HttpRequest, user) -> None:
-    audit_record(
-        action="login",
-        actor=user,
-        summary=Phrase("login %(user)s", user=user.username),
-        detail={"ip": client_address(request)},
-    )
+    summary = Phrase("login %(user)s", user=user.username)
+    audit_record(action="login", actor=user, summary=summary, detail={"ip": client_address(request)})
 
 
 # Why a session ended without the user signing out (accounts.middleware).
@@ -32,14 +28,13 @@ LOGOUT_REASONS = {"idle": Phrase("idle"), "session age": Phrase("session age")}
 def logout_record(request: HttpRequest | None, user, *, reason: str = "") -> None:
     if user is None:
         return
-    audit_record(
-        action="logout",
-        actor=user,
-        summary=Phrase("logout %(user)s (%(reason)s)", user=user.username, reason=LOGOUT_REASONS.get(reason, reason))
+    summary = (
+        Phrase("logout %(user)s (%(reason)s)", user=user.username, reason=LOGOUT_REASONS.get(reason, reason))
         if reason
-        else Phrase("logout %(user)s", user=user.username),
-        detail={"ip": client_address(request), **({"reason": reason} if reason else {})},
+        else Phrase("logout %(user)s", user=user.username)
     )
+    detail = {"ip": client_address(request), **({"reason": reason} if reason else {})}
+    audit_record(action="logout", actor=user, summary=summary, detail=detail)
 
 
 def login_failure_record(request: HttpRequest | None, username: str, *, locked: bool = False) -> None:

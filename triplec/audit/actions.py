@@ -75,11 +75,6 @@ ACTION_LABELS = {
 }
 
 
-def action_label(code: str) -> str:
-    """The action in the active language; an unknown code (an entry from an older version) as it is."""
-    return _label(ACTION_LABELS, code)
-
-
 CHANNEL_LABELS = {
     "web": _("console"),
     "api": _("API"),
@@ -89,6 +84,11 @@ CHANNEL_LABELS = {
     "whatsapp": _("WhatsApp"),
     "public": _("public page"),
 }
+
+
+def action_label(code: str) -> str:
+    """The action in the active language; an unknown code (an entry from an older version) as it is."""
+    return _label(ACTION_LABELS, code)
 
 
 def channel_label(code: str) -> str:

@@ -121,14 +121,14 @@ def render_receipt_message(payment) -> RenderedMessage:
 
 
 def _send(
-    *,
     taxpayer,
     office,
     rendered: RenderedMessage,
     key: str,
+    *,
     actor=None,
     force_template: bool = False,
-    reply: bool,
+    reply: bool = False,
     identity_confirmed: bool = False,
 ):
     """The seam to the messaging app: returns the OutboundMessage, or raises MessageNotSent with the reason."""
@@ -194,10 +194,10 @@ def send_billing_code(*, billing_code, actor=None, force_template: bool = False,
     require(actor, "billing.issue", office_id=billing_code.office_id)
     rendered = render_billing_message(billing_code)
     return _send(
-        taxpayer=billing_code.taxpayer,
-        office=billing_code.office,
-        rendered=rendered,
-        key=f"billing:{billing_code.code}",
+        billing_code.taxpayer,
+        billing_code.office,
+        rendered,
+        f"billing:{billing_code.code}",
         actor=actor,
         force_template=force_template,
         reply=True,
@@ -212,13 +212,7 @@ def send_payment_receipt(*, payment, actor=None):
     rendered = render_receipt_message(payment)
     try:
         return _send(
-            taxpayer=payment.taxpayer,
-            office=payment.office,
-            rendered=rendered,
-            key=f"receipt:{payment.ntpn}",
-            actor=actor,
-            force_template=True,
-            reply=False,
+            payment.taxpayer, payment.office, rendered, f"receipt:{payment.ntpn}", actor=actor, force_template=True
         )
     except MessageNotSent as exc:
         log.info("receipt for payment %s not queued: %s", payment.pk, exc)

@@ -192,18 +192,13 @@ def billing_code_issue(
         )
         exchange.billing_code = code
         exchange.save()
-        audit_record(
-            action="billing.issue",
-            actor=actor,
-            obj=code,
-            channel=channel,
-            summary=Phrase(
-                "billing code %(code)s for %(documents)s",
-                code=code.code,
-                documents=", ".join(d.number for d in docs),
-            ),
-            detail={"amount": code.amount, "expires_at": code.expires_at.isoformat(), "gateway": gateway.name},
+        summary = Phrase(
+            "billing code %(code)s for %(documents)s",
+            code=code.code,
+            documents=", ".join(d.number for d in docs),
         )
+        detail = {"amount": code.amount, "expires_at": code.expires_at.isoformat(), "gateway": gateway.name}
+        audit_record(action="billing.issue", actor=actor, obj=code, channel=channel, summary=summary, detail=detail)
     return IssueResult(code, True)
 
 

@@ -81,13 +81,8 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
     except MessageNotSent as exc:
         messages.error(request, _t("Not sent: %(reason)s") % {"reason": exc})
     else:
-        audit_record(
-            action="billing.send",
-            actor=request.user,
-            obj=code,
-            channel="web",
-            summary=Phrase("billing code %(code)s sent by WhatsApp", code=code.code),
-        )
+        summary = Phrase("billing code %(code)s sent by WhatsApp", code=code.code)
+        audit_record(action="billing.send", actor=request.user, obj=code, channel="web", summary=summary)
         messages.success(request, _t("Billing code queued for WhatsApp."))
     return redirect(back)
 

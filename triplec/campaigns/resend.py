@@ -33,6 +33,8 @@ from .planning import FAR_FUTURE, plan_campaign_sends
 from .selection import FAILED_STATES, messaged_targets
 
 RESENDABLE_STATES = (CampaignState.RUNNING, CampaignState.PAUSED, CampaignState.COMPLETED)
+# A resent message goes to the same person, through the same channel and lane, with the same template and body shape.
+RESENT_AS_IT_WAS = ("channel", "taxpayer_id", "to", "recipient", "kind", "shape_id", "template", "lane")
 
 
 def release_failed_targets(*, office_id: int) -> int:
@@ -118,15 +120,8 @@ def campaign_resend_failed(
             due = until = FAR_FUTURE  # held with the campaign's other messages; resume plans them again
         message = OutboundMessage.objects.create(
             idempotency_key=f"campaign:{campaign.pk}:resend:{uuid.uuid4().hex}:{target.taxpayer_id}:{target.letter_id}",
-            channel=old.channel,
-            taxpayer_id=old.taxpayer_id,
-            to=old.to,
-            recipient=old.recipient,
-            kind=old.kind,
+            **{field: getattr(old, field) for field in RESENT_AS_IT_WAS},
             payload=payload,
-            shape_id=old.shape_id,
-            template=old.template,
-            lane=old.lane,
             state=State.QUEUED,
             next_attempt_at=due,
             not_after=until,
@@ -139,14 +134,9 @@ def campaign_resend_failed(
         campaign.state, campaign.finished_at = CampaignState.RUNNING, None
         campaign.save(update_fields=["state", "finished_at", "updated_at"])
     counts = {"resent": len(targets), "skipped": len(taken)}
-    audit_record(
-        action="campaign.resend",
-        actor=actor,
-        obj=campaign,
-        channel=channel,
-        summary=Phrase("campaign %(name)s: %(n)s failed messages sent again", name=campaign.name, n=len(targets)),
-        detail={**counts, "reason": reason or "semua"},
-    )
+    summary = Phrase("campaign %(name)s: %(n)s failed messages sent again", name=campaign.name, n=len(targets))
+    detail = {**counts, "reason": reason or "semua"}
+    audit_record(action="campaign.resend", actor=actor, obj=campaign, channel=channel, summary=summary, detail=detail)
     if missing:
         render_ahead(campaign.pk)  # renders the missing letters and releases the messages waiting for them
     return counts

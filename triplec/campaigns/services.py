@@ -111,13 +111,8 @@ def campaign_create(*, office, maker, name: str, criterion: str, channel: str = 
         campaign.price_per_message = settings.CAMPAIGN_PRICE_PER_MESSAGE
     campaign.full_clean(exclude=["template", "maker", "holdout_seed"])
     campaign.save()
-    audit_record(
-        action="campaign.create",
-        actor=maker,
-        obj=campaign,
-        channel=channel,
-        summary=Phrase("campaign %(name)s created (criterion %(criterion)s)", name=campaign.name, criterion=criterion),
-    )
+    summary = Phrase("campaign %(name)s created (criterion %(criterion)s)", name=campaign.name, criterion=criterion)
+    audit_record(action="campaign.create", actor=maker, obj=campaign, channel=channel, summary=summary)
     return campaign
 
 
@@ -141,15 +136,14 @@ def campaign_update(*, campaign: Campaign, actor, channel: str = "web", **fields
         campaign.state = CampaignState.PENDING
     campaign.save()
     if changes:
-        audit_record(
-            action="campaign.update",
-            actor=actor,
-            obj=campaign,
-            channel=channel,
-            summary=Phrase("campaign %(name)s changed (needs approval again)", name=campaign.name)
+        summary = (
+            Phrase("campaign %(name)s changed (needs approval again)", name=campaign.name)
             if campaign.approved_at
-            else Phrase("campaign %(name)s changed", name=campaign.name),
-            detail={"changes": {k: [str(a), str(b)] for k, (a, b) in changes.items()}},
+            else Phrase("campaign %(name)s changed", name=campaign.name)
+        )
+        detail = {"changes": {k: [str(a), str(b)] for k, (a, b) in changes.items()}}
+        audit_record(
+            action="campaign.update", actor=actor, obj=campaign, channel=channel, summary=summary, detail=detail
         )
     return campaign
 
@@ -162,14 +156,8 @@ def campaign_submit(*, campaign: Campaign, actor, channel: str = "web") -> Campa
         raise CampaignError("bad_state", "Kampanye ini tidak dapat diajukan.")
     if campaign.state == CampaignState.APPROVED and campaign.approval_valid:
         return campaign
-    _move(
-        campaign,
-        CampaignState.PENDING,
-        "campaign.submit",
-        Phrase("campaign %(name)s submitted for approval", name=campaign.name),
-        actor=actor,
-        channel=channel,
-    )
+    summary = Phrase("campaign %(name)s submitted for approval", name=campaign.name)
+    _move(campaign, CampaignState.PENDING, "campaign.submit", summary, actor=actor, channel=channel)
     return campaign
 
 
@@ -305,14 +293,8 @@ def campaign_pause(*, campaign: Campaign, actor, channel: str = "web") -> int:
     if campaign.state != CampaignState.RUNNING:
         raise CampaignError("bad_state", "Hanya kampanye yang berjalan yang dapat dijeda.")
     held = _queued_messages(campaign).update(next_attempt_at=FAR_FUTURE, not_after=FAR_FUTURE)
-    _move(
-        campaign,
-        CampaignState.PAUSED,
-        "campaign.pause",
-        Phrase("campaign %(name)s paused (%(n)s messages held)", name=campaign.name, n=held),
-        actor=actor,
-        channel=channel,
-    )
+    summary = Phrase("campaign %(name)s paused (%(n)s messages held)", name=campaign.name, n=held)
+    _move(campaign, CampaignState.PAUSED, "campaign.pause", summary, actor=actor, channel=channel)
     return held
 
 
@@ -327,14 +309,8 @@ def campaign_resume(*, campaign: Campaign, actor, channel: str = "web", now: dt.
         raise CampaignError("bad_state", "Hanya kampanye yang dijeda yang dapat dilanjutkan.")
     require_approved(campaign)
     held, waiting = _replan_queued(campaign, now=now)
-    _move(
-        campaign,
-        CampaignState.RUNNING,
-        "campaign.resume",
-        Phrase("campaign %(name)s resumed (%(n)s messages)", name=campaign.name, n=held),
-        actor=actor,
-        channel=channel,
-    )
+    summary = Phrase("campaign %(name)s resumed (%(n)s messages)", name=campaign.name, n=held)
+    _move(campaign, CampaignState.RUNNING, "campaign.resume", summary, actor=actor, channel=channel)
     if waiting:
         render_ahead(campaign.pk)
     return held
@@ -450,14 +426,9 @@ def _queued_or_sending(campaign: Campaign) -> bool:
 
 def campaign_preview_seen(*, campaign: Campaign, actor, preview: dict, channel: str = "web") -> None:
     """A preview shows sample messages (names, masked NPWPs, letter numbers, amounts): one audit entry each time."""
-    audit_record(
-        action="campaign.preview",
-        actor=actor,
-        obj=campaign,
-        channel=channel,
-        summary=Phrase("preview of campaign %(name)s viewed", name=campaign.name),
-        detail={"messages": preview.get("count"), "samples": len(preview.get("samples") or [])},
-    )
+    summary = Phrase("preview of campaign %(name)s viewed", name=campaign.name)
+    detail = {"messages": preview.get("count"), "samples": len(preview.get("samples") or [])}
+    audit_record(action="campaign.preview", actor=actor, obj=campaign, channel=channel, summary=summary, detail=detail)
 
 
 def letter_fetched(*, target: Target) -> None:

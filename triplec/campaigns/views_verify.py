@@ -27,12 +27,9 @@ def verify_letter(request, token: str):
         if target is None:
             response = render(request, "campaigns/verify.html", {"found": False}, status=404)
         else:
+            summary = Phrase("authenticity of Surat Teguran %(number)s checked", number=target.letter.number)
             audit_record(
-                action="letter.verify",
-                obj=target.letter,
-                taxpayer=target.taxpayer,
-                channel="public",
-                summary=Phrase("authenticity of Surat Teguran %(number)s checked", number=target.letter.number),
+                action="letter.verify", obj=target.letter, taxpayer=target.taxpayer, channel="public", summary=summary
             )
             response = render(
                 request,

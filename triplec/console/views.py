@@ -83,12 +83,9 @@ def audit(request: HttpRequest) -> HttpResponse:
             request, "console/audit.html", {"form": form, "page": Paginator(entries.none(), 50).get_page(1)}, status=400
         )
     if request.GET.get("format") == "csv":
-        audit_record(
-            action="audit.export",
-            actor=request.user,
-            summary=Phrase("audit log exported as CSV"),
-            detail={"filters": {k: str(v) for k, v in form.filters().items() if v}},
-        )
+        summary = Phrase("audit log exported as CSV")
+        detail = {"filters": {k: str(v) for k, v in form.filters().items() if v}}
+        audit_record(action="audit.export", actor=request.user, summary=summary, detail=detail)
         rows = (
             (
                 timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M:%S"),

@@ -40,12 +40,10 @@ def search(request: HttpRequest) -> HttpResponse:
         return redirect("taxpayers:detail", pk=page.object_list[0].pk)
     if page.object_list:
         # The query itself may be an NPWP or NIK: only its length is kept.
+        summary = Phrase("taxpayer search: %(n)s names shown", n=len(page.object_list))
+        detail = {"query_length": len(query), "page": page.number}
         audit_listing(
-            action="taxpayer.search",
-            actor=request.user,
-            rows=len(page.object_list),
-            summary=Phrase("taxpayer search: %(n)s names shown", n=len(page.object_list)),
-            detail={"query_length": len(query), "page": page.number},
+            action="taxpayer.search", actor=request.user, rows=len(page.object_list), summary=summary, detail=detail
         )
     return render(request, "taxpayers/search.html", {"query": query, "page": page})
 

@@ -253,13 +253,8 @@ def identity_unlock(*, contact: Contact, actor) -> None:
         locked_at=None, failures=0, unlocked_at=timezone.now(), unlocked_by=actor
     )
     if updated:
-        audit_record(
-            action="identity.unlock",
-            actor=actor,
-            obj=contact,
-            channel="web",
-            summary=Phrase("bot details unlocked for the contact"),
-        )
+        summary = Phrase("bot details unlocked for the contact")
+        audit_record(action="identity.unlock", actor=actor, obj=contact, channel="web", summary=summary)
 
 
 def queued_bulk_cancel(*, channel_id: int, wa_id: str, user_id: str, reason: str) -> int:

@@ -173,14 +173,9 @@ def officer_availability_set(*, user, available: bool, capacity: int | None = No
             raise InboxError("Kapasitas harus antara 1 dan 50 percakapan")
         status.capacity = capacity
     status.save()
-    audit_record(
-        action="inbox.availability",
-        actor=user,
-        obj=status,
-        channel="web",
-        summary=Phrase("officer available") if available else Phrase("officer unavailable"),
-        detail={"capacity": status.capacity},
-    )
+    summary = Phrase("officer available") if available else Phrase("officer unavailable")
+    detail = {"capacity": status.capacity}
+    audit_record(action="inbox.availability", actor=user, obj=status, channel="web", summary=summary, detail=detail)
     return status
 
 
@@ -291,27 +286,18 @@ def quick_reply_save(*, office, title: str, body: str, actor, reply: QuickReply 
     reply = reply or QuickReply(office=office, created_by=actor)
     reply.title, reply.body = title[:80], body[:2000]
     reply.save()
-    audit_record(
-        action="inbox.quick_reply",
-        actor=actor,
-        obj=reply,
-        office=office,
-        channel="web",
-        summary=Phrase("quick reply saved"),
-    )
+    summary = Phrase("quick reply saved")
+    audit_record(action="inbox.quick_reply", actor=actor, obj=reply, office=office, channel="web", summary=summary)
     return reply
 
 
 @transaction.atomic
 def quick_reply_delete(*, reply: QuickReply, actor) -> None:
     """Deleting is audited like saving: the entry keeps the title and text that are gone."""
+    summary = Phrase("quick reply deleted")
+    detail = {"title": reply.title, "body": reply.body}
     audit_record(
-        action="inbox.quick_reply_delete",
-        actor=actor,
-        obj=reply,
-        channel="web",
-        summary=Phrase("quick reply deleted"),
-        detail={"title": reply.title, "body": reply.body},
+        action="inbox.quick_reply_delete", actor=actor, obj=reply, channel="web", summary=summary, detail=detail
     )
     reply.delete()
 

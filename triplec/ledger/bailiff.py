@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, prefetch_related_objects
 from django.utils import timezone
-from django.utils.translation import pgettext_lazy
 
 from triplec.audit.services import audit_record
 from triplec.core.phrases import Phrase
@@ -27,6 +26,7 @@ from triplec.offices.models import Office
 from triplec.taxpayers.models import FlagKind, TaxpayerFlag
 from triplec.taxpayers.presentation import shown_npwp
 
+from .columns import export_columns
 from .models import SURAT_PAKSA_DAYS_AFTER_DELIVERY, DebtDocument, DocumentState, SuratPaksa, SuratTeguran
 from .selectors import collectible_q, is_collectible
 from .signals import billing_history_wanted
@@ -243,30 +243,11 @@ def _contact_history(taxpayer_ids: set[int]) -> dict[int, dict]:
     return history
 
 
-# The export's columns: a stable code (`?headers=codes`) and the header in the reader's language; the order is
-# documented in docs/console.md ("Exports").
-EXPORT_COLUMNS = [
-    ("office_code", pgettext_lazy("export column", "Office code")),
-    ("teguran_number", pgettext_lazy("export column", "Surat Teguran number")),
-    ("teguran_date", pgettext_lazy("export column", "Surat Teguran date")),
-    ("delivered_date", pgettext_lazy("export column", "Delivered on")),
-    ("surat_paksa_due_date", pgettext_lazy("export column", "Surat Paksa due from")),
-    ("days_overdue", pgettext_lazy("export column", "Days overdue")),
-    ("npwp", "NPWP"),
-    ("taxpayer", pgettext_lazy("export column", "Taxpayer")),
-    ("address", pgettext_lazy("export column", "Address")),
-    ("city", pgettext_lazy("export column", "City")),
-    ("documents", pgettext_lazy("export column", "Documents")),
-    ("amount_due", pgettext_lazy("export column", "Amount due")),
-    ("messages_sent", pgettext_lazy("export column", "Messages sent")),
-    ("replies", pgettext_lazy("export column", "Replies")),
-    ("billing_codes", pgettext_lazy("export column", "Billing codes issued")),
-    ("last_billing_code", pgettext_lazy("export column", "Last billing code")),
-    ("flags", pgettext_lazy("export column", "Flags")),
-    ("surat_paksa_number", pgettext_lazy("export column", "Surat Paksa number")),
-    ("surat_paksa_date", pgettext_lazy("export column", "Surat Paksa date")),
-    ("served_date", pgettext_lazy("export column", "Served on")),
-]
+EXPORT_COLUMNS = export_columns(
+    "office_code teguran_number teguran_date delivered_date surat_paksa_due_date days_overdue npwp taxpayer address"
+    " city documents amount_due messages_sent replies billing_codes last_billing_code flags surat_paksa_number"
+    " surat_paksa_date served_date"
+)
 
 
 def export_rows(letters: QuerySet[SuratTeguran], user=None, *, now: dt.datetime | None = None, chunk: int = 5000):
@@ -389,14 +370,9 @@ def record_surat_paksa(
             )
     except IntegrityError:
         raise BailiffError(f"Nomor Surat Paksa {number} sudah dipakai di kantor ini", "number") from None
-    audit_record(
-        action="paksa.issue",
-        actor=actor,
-        obj=paksa,
-        channel=channel,
-        summary=Phrase("Surat Paksa %(number)s for %(teguran)s", number=number, teguran=teguran.number),
-        detail={"issue_date": issue_date.isoformat()},
-    )
+    summary = Phrase("Surat Paksa %(number)s for %(teguran)s", number=number, teguran=teguran.number)
+    detail = {"issue_date": issue_date.isoformat()}
+    audit_record(action="paksa.issue", actor=actor, obj=paksa, channel=channel, summary=summary, detail=detail)
     return paksa
 
 
@@ -413,14 +389,7 @@ def record_served(
     before = paksa.served_date
     paksa.served_date = served_date
     paksa.save(update_fields=["served_date"])
-    audit_record(
-        action="paksa.serve",
-        actor=actor,
-        obj=paksa,
-        channel=channel,
-        summary=Phrase(
-            "Surat Paksa %(number)s served on %(date)s", number=paksa.number, date=f"{served_date:%d/%m/%Y}"
-        ),
-        detail={"served_date": served_date.isoformat(), "previous": before.isoformat() if before else None},
-    )
+    summary = Phrase("Surat Paksa %(number)s served on %(date)s", number=paksa.number, date=f"{served_date:%d/%m/%Y}")
+    detail = {"served_date": served_date.isoformat(), "previous": before.isoformat() if before else None}
+    audit_record(action="paksa.serve", actor=actor, obj=paksa, channel=channel, summary=summary, detail=detail)
     return paksa

@@ -838,21 +838,16 @@ def assign_payment(
     payment.match_method, payment.matched_at, payment.overpaid_amount = MatchMethod.MANUAL, now, remaining
     payment.save(update_fields=["taxpayer", "office", "match_method", "matched_at", "overpaid_amount"])
     teguran_close_settled([d.pk for d in owed if d.amount_due == 0], at=now)
-    audit_record(
-        action="payment.assign",
-        actor=actor,
-        obj=payment,
-        channel=channel,
-        summary=Phrase(
-            "NTPN %(ntpn)s assigned to %(documents)s", ntpn=payment.ntpn, documents=", ".join(d.number for d in owed)
-        ),
-        detail={
-            "documents": [d.number for d in owed],
-            "previous_taxpayer_id": before_taxpayer,
-            "overpaid": remaining,
-            "note": note[:300],
-        },
+    summary = Phrase(
+        "NTPN %(ntpn)s assigned to %(documents)s", ntpn=payment.ntpn, documents=", ".join(d.number for d in owed)
     )
+    detail = {
+        "documents": [d.number for d in owed],
+        "previous_taxpayer_id": before_taxpayer,
+        "overpaid": remaining,
+        "note": note[:300],
+    }
+    audit_record(action="payment.assign", actor=actor, obj=payment, channel=channel, summary=summary, detail=detail)
     _confirm_claims(
         [_Plan(0, None, payment.ntpn, payment.taxpayer_id, payment.office_id, "manual", [], 0, [], _payment=payment)],
         now,
@@ -890,13 +885,9 @@ def check_payment_claim(*, taxpayer, ntpn: str, channel: str = "bot", actor=None
         PaymentClaim.objects.filter(taxpayer=taxpayer, ntpn=ntpn, status=ClaimStatus.PENDING).update(
             status=ClaimStatus.CONFIRMED, payment=payment, resolved_at=timezone.now()
         )
+        summary = Phrase("payment claim NTPN %(ntpn)s: the payment was found", ntpn=ntpn)
         audit_record(
-            action="payment.claim_found",
-            actor=actor,
-            obj=payment,
-            taxpayer=taxpayer,
-            channel=channel,
-            summary=Phrase("payment claim NTPN %(ntpn)s: the payment was found", ntpn=ntpn),
+            action="payment.claim_found", actor=actor, obj=payment, taxpayer=taxpayer, channel=channel, summary=summary
         )
         return ClaimResult(
             "found",
@@ -942,14 +933,13 @@ def resolve_claim(*, claim: PaymentClaim, actor, accept: bool, note: str = "", c
     claim.note = (note or claim.note)[:300]
     claim.payment = Payment.objects.filter(ntpn=claim.ntpn, taxpayer=claim.taxpayer).first()
     claim.save()
-    audit_record(
-        action="payment.claim_resolve",
-        actor=actor,
-        obj=claim,
-        channel=channel,
-        summary=Phrase("payment claim NTPN %(ntpn)s confirmed", ntpn=claim.ntpn)
+    summary = (
+        Phrase("payment claim NTPN %(ntpn)s confirmed", ntpn=claim.ntpn)
         if accept
-        else Phrase("payment claim NTPN %(ntpn)s rejected", ntpn=claim.ntpn),
-        detail={"note": note[:300]},
+        else Phrase("payment claim NTPN %(ntpn)s rejected", ntpn=claim.ntpn)
+    )
+    detail = {"note": note[:300]}
+    audit_record(
+        action="payment.claim_resolve", actor=actor, obj=claim, channel=channel, summary=summary, detail=detail
     )
     return claim

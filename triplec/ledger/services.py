@@ -77,11 +77,6 @@ def document_clear(*, document: DebtDocument, actor=None, channel: str = "api", 
         document.paid_at = now
     document.save(update_fields=["state", "cleared_at", "paid_at", "updated_at"])
     teguran_close_settled([document.pk], at=now)
-    audit_record(
-        action="document.clear",
-        actor=actor,
-        obj=document,
-        channel=channel,
-        summary=Phrase("%(number)s paid, confirmed by the core system (balance zero)", number=document.number),
-    )
+    summary = Phrase("%(number)s paid, confirmed by the core system (balance zero)", number=document.number)
+    audit_record(action="document.clear", actor=actor, obj=document, channel=channel, summary=summary)
     return True

@@ -6,7 +6,6 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import pgettext_lazy
 
 from triplec.audit.services import audit_listing, audit_record
 from triplec.core.exports import csv_response, export_filename, export_header, wants_codes, xlsx_response
@@ -14,34 +13,18 @@ from triplec.core.phrases import Phrase
 from triplec.taxpayers.presentation import shown_npwp
 from triplec.taxpayers.selectors import scoped_to_user
 
+from .columns import export_columns
 from .forms import DebtFilterForm
 from .kap import kap_name
 from .models import DebtDocument, SuratTeguran
 from .selectors import owed_and_collectible
 
-# The export's columns: a stable code (`?headers=codes`, the names of the debts import) and the header in the
-# reader's language, whose Indonesian words are aliases the debts import reads too (docs/console.md, "Exports").
-EXPORT_COLUMNS = [
-    ("office_code", pgettext_lazy("export column", "Office code")),
-    ("npwp", "NPWP"),
-    ("taxpayer", pgettext_lazy("export column", "Taxpayer")),
-    ("document_type", pgettext_lazy("export column", "Document type")),
-    ("document_number", pgettext_lazy("export column", "Document number")),
-    ("document_date", pgettext_lazy("export column", "Document date")),
-    ("kap", "KAP"),
-    ("kap_name", pgettext_lazy("export column", "KAP name")),
-    ("kjs", "KJS"),
-    ("tax_period_start", pgettext_lazy("export column", "Tax period start")),
-    ("tax_period_end", pgettext_lazy("export column", "Tax period end")),
-    ("tax_year", pgettext_lazy("export column", "Tax year")),
-    ("principal", pgettext_lazy("export column", "Principal")),
-    ("sanctions", pgettext_lazy("export column", "Sanctions")),
-    ("amount_due", pgettext_lazy("export column", "Amount due")),
-    ("due_date", pgettext_lazy("export column", "Due date")),
-    ("state", pgettext_lazy("export column", "State")),
-    ("account_representative", pgettext_lazy("export column", "Account representative")),
-    ("teguran_delivered_date", pgettext_lazy("export column", "Surat Teguran delivered on")),
-]
+# The debt export's columns, whose Indonesian headers the debts import reads too.
+EXPORT_COLUMNS = export_columns(
+    "office_code npwp taxpayer document_type document_number document_date kap kap_name kjs tax_period_start"
+    " tax_period_end tax_year principal sanctions amount_due due_date state account_representative"
+    " teguran_delivered_date"
+)
 
 
 def filtered_documents(request: HttpRequest) -> tuple[DebtFilterForm, QuerySet[DebtDocument]]:
@@ -70,15 +53,13 @@ def debts(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     sort = form.valid_data().get("sort") or "-amount"
     if page.object_list:
+        summary = Phrase("debt list viewed (%(n)s rows)", n=len(page.object_list))
+        detail = {
+            "page": page.number,
+            "filters": {k: str(v) for k, v in form.valid_data().items() if v not in (None, "")},
+        }
         audit_listing(
-            action="ledger.list",
-            actor=request.user,
-            rows=len(page.object_list),
-            summary=Phrase("debt list viewed (%(n)s rows)", n=len(page.object_list)),
-            detail={
-                "page": page.number,
-                "filters": {k: str(v) for k, v in form.valid_data().items() if v not in (None, "")},
-            },
+            action="ledger.list", actor=request.user, rows=len(page.object_list), summary=summary, detail=detail
         )
     # A wrong filter is shown with its reason (and the others still apply), answered as the client error it is.
     return render(
@@ -101,12 +82,9 @@ def _export(request: HttpRequest, form: DebtFilterForm, qs, fmt: str) -> HttpRes
     """The filtered list, whole. A disclosure of debt detail: audited with the filters used and the row count."""
     filters = {k: str(v) for k, v in (form.valid_data().items()) if v not in (None, "")}
     count = qs.count()
-    audit_record(
-        action="ledger.export",
-        actor=request.user,
-        summary=Phrase("debt list exported as %(format)s (%(n)s rows)", format=fmt.upper(), n=count),
-        detail={"format": fmt, "rows": count, "filters": filters},
-    )
+    summary = Phrase("debt list exported as %(format)s (%(n)s rows)", format=fmt.upper(), n=count)
+    detail = {"format": fmt, "rows": count, "filters": filters}
+    audit_record(action="ledger.export", actor=request.user, summary=summary, detail=detail)
     rows = (_row(d, request.user) for d in qs.iterator(chunk_size=2000))
     header = export_header(EXPORT_COLUMNS, codes=wants_codes(request))
     if fmt == "csv":

@@ -154,11 +154,13 @@ def claim_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class PaksaForm(forms.Form):
+    refused = _("Surat Paksa not recorded: %(errors)s")
     number = forms.CharField(max_length=60, label=_("Surat Paksa number"))
     issue_date = forms.DateField(label=_("Surat Paksa date"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class ServedForm(forms.Form):
+    refused = _("Service not recorded: %(errors)s")
     served_date = forms.DateField(label=_("Served on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
@@ -210,16 +212,13 @@ def bailiff_list(request: HttpRequest) -> HttpResponse:
     letters = bailiff.ripe_letters(request.user, issued=issued, filters=data, sort=sort)
     if request.GET.get("format") == "xlsx":
         count = letters.count()
-        audit_record(
-            action="paksa.export",
-            actor=request.user,
-            summary=Phrase("Surat Paksa list exported as XLSX (%(n)s rows)", n=count),
-            detail={
-                "rows": count,
-                "tab": "issued" if issued else "candidates",
-                "filters": {k: str(v) for k, v in data.items()},
-            },
-        )
+        summary = Phrase("Surat Paksa list exported as XLSX (%(n)s rows)", n=count)
+        detail = {
+            "rows": count,
+            "tab": "issued" if issued else "candidates",
+            "filters": {k: str(v) for k, v in data.items()},
+        }
+        audit_record(action="paksa.export", actor=request.user, summary=summary, detail=detail)
         return xlsx_response(
             export_filename("calon-surat-paksa" if not issued else "surat-paksa-terbit", "xlsx"),
             "Surat Paksa",
@@ -234,13 +233,9 @@ def bailiff_list(request: HttpRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     rows = bailiff.letters_in_order(list(page.object_list))
     if rows:
-        audit_listing(
-            action="paksa.list",
-            actor=request.user,
-            rows=len(rows),
-            summary=Phrase("Surat Paksa list viewed (%(n)s rows)", n=len(rows)),
-            detail={"tab": "issued" if issued else "candidates", "page": page.number},
-        )
+        summary = Phrase("Surat Paksa list viewed (%(n)s rows)", n=len(rows))
+        detail = {"tab": "issued" if issued else "candidates", "page": page.number}
+        audit_listing(action="paksa.list", actor=request.user, rows=len(rows), summary=summary, detail=detail)
     return render(
         request,
         "ledger/collect/bailiff.html",
@@ -257,6 +252,15 @@ def bailiff_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def bailiff_post(permission: str) -> Callable:
+    """A bailiff's step is a signed-in POST by a user holding the model `permission`."""
+
+    def decorate(view: Callable) -> Callable:
+        return login_required(permission_required(permission, raise_exception=True)(require_POST(view)))
+
+    return decorate
+
+
 def _back_to_list(request: HttpRequest) -> str:
     """The page of the list the form was sent from (its filters, sort and page), else the list."""
     target = request.POST.get("next") or ""
@@ -269,35 +273,20 @@ def _back_to_list(request: HttpRequest) -> str:
     return _reverse("collect:bailiff")
 
 
-@login_required
-@permission_required("ledger.add_suratpaksa", raise_exception=True)
-@require_POST
+@bailiff_post("ledger.add_suratpaksa")
 def paksa_issue(request: HttpRequest, pk: int) -> HttpResponse:
     teguran = get_object_or_404(scoped_to_user(SuratTeguran.objects.all(), request.user), pk=pk)
-    _bailiff_step(
-        request,
-        PaksaForm(request.POST),
-        _t("Surat Paksa not recorded: %(errors)s"),
-        lambda data: bailiff.record_surat_paksa(teguran=teguran, actor=request.user, **data),
-        lambda paksa: (
-            _t("Surat Paksa %(number)s recorded for %(teguran)s.") % {"number": paksa.number, "teguran": teguran.number}
-        ),
-    )
+    if paksa := _recorded(request, PaksaForm, bailiff.record_surat_paksa, teguran=teguran):
+        done = _t("Surat Paksa %(number)s recorded for %(teguran)s.")
+        messages.success(request, done % {"number": paksa.number, "teguran": teguran.number})
     return redirect(_back_to_list(request))
 
 
-@login_required
-@permission_required("ledger.change_suratpaksa", raise_exception=True)
-@require_POST
+@bailiff_post("ledger.change_suratpaksa")
 def paksa_served(request: HttpRequest, pk: int) -> HttpResponse:
     paksa = get_object_or_404(scoped_to_user(SuratPaksa.objects.all(), request.user), pk=pk)
-    _bailiff_step(
-        request,
-        ServedForm(request.POST),
-        _t("Service not recorded: %(errors)s"),
-        lambda data: bailiff.record_served(paksa=paksa, actor=request.user, **data),
-        lambda _served: _t("Surat Paksa %(number)s recorded as served.") % {"number": paksa.number},
-    )
+    if _recorded(request, ServedForm, bailiff.record_served, paksa=paksa):
+        messages.success(request, _t("Surat Paksa %(number)s recorded as served.") % {"number": paksa.number})
     return redirect(request.POST.get("next") and _back_to_list(request) or f"{_reverse('collect:bailiff')}?tab=issued")
 
 
@@ -311,27 +300,23 @@ LIST_PHRASES = {
 def _audit_page(request: HttpRequest, action: str, page) -> None:
     """A page of a list with taxpayers' names and amounts is a disclosure: one audit entry."""
     if page.object_list:
-        audit_listing(
-            action=action,
-            actor=request.user,
-            rows=len(page.object_list),
-            summary=Phrase(LIST_PHRASES[action], n=len(page.object_list)),
-            detail={"page": page.number},
-        )
+        summary = Phrase(LIST_PHRASES[action], n=len(page.object_list))
+        detail = {"page": page.number}
+        audit_listing(action=action, actor=request.user, rows=len(page.object_list), summary=summary, detail=detail)
 
 
-def _bailiff_step(request: HttpRequest, form: forms.Form, refused: str, record: Callable, done: Callable) -> None:
-    """A bailiff's step: check the form, `record` its data and flash `done(result)`, or why nothing was recorded
-    (`refused` with the form's errors, or the service's reason)."""
+def _recorded(request: HttpRequest, form_class: type[forms.Form], record: Callable, **objects):
+    """A bailiff's step: check the form and `record` its data for `objects`, or flash why nothing was recorded
+    (the form's `refused` with its errors, or the service's reason). The service's result, or None."""
+    form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(request, refused % {"errors": _errors(form)})
-        return
+        messages.error(request, form_class.refused % {"errors": _errors(form)})
+        return None
     try:
-        result = record(form.cleaned_data)
+        return record(actor=request.user, **objects, **form.cleaned_data)
     except bailiff.BailiffError as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(request, done(result))
+        return None
 
 
 def _reverse(name: str) -> str:

@@ -68,20 +68,16 @@ def office_update_hours(
         "closes_at": closes_at.isoformat(timespec="minutes"),
         "working_days": days,
     }
+    summary = Phrase(
+        "office hours of %(office)s: %(opens)s–%(closes)s, days %(days)s",
+        office=office.code,
+        opens=after["opens_at"],
+        closes=after["closes_at"],
+        days=[DAY_NAMES[d] for d in days],
+    )
+    detail = {"before": before, "after": after}
     audit_record(
-        action="office.hours",
-        actor=actor,
-        obj=office,
-        office=office,
-        channel=channel,
-        summary=Phrase(
-            "office hours of %(office)s: %(opens)s–%(closes)s, days %(days)s",
-            office=office.code,
-            opens=after["opens_at"],
-            closes=after["closes_at"],
-            days=[DAY_NAMES[d] for d in days],
-        ),
-        detail={"before": before, "after": after},
+        action="office.hours", actor=actor, obj=office, office=office, channel=channel, summary=summary, detail=detail
     )
     _changed([office], now=office.updated_at)
     return office
@@ -96,14 +92,9 @@ def holiday_add(*, office: Office, date: dt.date, name: str, actor, channel: str
     holiday, created = Holiday.objects.get_or_create(office=office, date=date, defaults={"name": name[:200]})
     if not created:
         raise CalendarError(f"Tanggal {date:%d/%m/%Y} sudah tercatat sebagai hari libur kantor ini.", "date")
-    audit_record(
-        action="office.holiday_add",
-        actor=actor,
-        obj=holiday,
-        channel=channel,
-        summary=Phrase("holiday %(date)s %(name)s added", date=f"{date:%d/%m/%Y}", name=name),
-        detail={"date": date.isoformat(), "name": name},
-    )
+    summary = Phrase("holiday %(date)s %(name)s added", date=f"{date:%d/%m/%Y}", name=name)
+    detail = {"date": date.isoformat(), "name": name}
+    audit_record(action="office.holiday_add", actor=actor, obj=holiday, channel=channel, summary=summary, detail=detail)
     _changed([office])
     return holiday
 
@@ -112,13 +103,10 @@ def holiday_add(*, office: Office, date: dt.date, name: str, actor, channel: str
 def holiday_delete(*, holiday: Holiday, actor, channel: str = "web") -> None:
     """Remove a holiday. A national one (no office) reopens that day for every office."""
     offices = [holiday.office] if holiday.office_id else list(Office.objects.all())
+    summary = Phrase("holiday %(date)s %(name)s removed", date=f"{holiday.date:%d/%m/%Y}", name=holiday.name)
+    detail = {"date": holiday.date.isoformat(), "name": holiday.name, "national": holiday.office_id is None}
     audit_record(
-        action="office.holiday_delete",
-        actor=actor,
-        obj=holiday,
-        channel=channel,
-        summary=Phrase("holiday %(date)s %(name)s removed", date=f"{holiday.date:%d/%m/%Y}", name=holiday.name),
-        detail={"date": holiday.date.isoformat(), "name": holiday.name, "national": holiday.office_id is None},
+        action="office.holiday_delete", actor=actor, obj=holiday, channel=channel, summary=summary, detail=detail
     )
     holiday.delete()
     _changed(offices)
@@ -147,14 +135,8 @@ def holidays_load_national(*, years: list[int] | None = None, actor=None, channe
     if not new:
         return 0
     Holiday.objects.bulk_create(new)
-    audit_record(
-        action="office.national_holidays",
-        actor=actor,
-        channel=channel,
-        summary=Phrase(
-            "national holidays %(years)s loaded: %(n)s new days", years=", ".join(map(str, years)), n=len(new)
-        ),
-        detail={"years": years, "added": [h.date.isoformat() for h in new]},
-    )
+    summary = Phrase("national holidays %(years)s loaded: %(n)s new days", years=", ".join(map(str, years)), n=len(new))
+    detail = {"years": years, "added": [h.date.isoformat() for h in new]}
+    audit_record(action="office.national_holidays", actor=actor, channel=channel, summary=summary, detail=detail)
     _changed(Office.objects.all())
     return len(new)

@@ -102,18 +102,13 @@ def contact_set_status(
         new_status=status,
         note=reason,
     )
-    audit_record(
-        action="contact.status",
-        actor=actor,
-        obj=contact,
-        channel=channel,
-        summary=Phrase(
-            "contact status: %(old)s → %(new)s",
-            old=STATUS_PHRASES.get(contact.status, contact.status),
-            new=STATUS_PHRASES.get(status, status),
-        ),
-        detail={"reason": reason},
+    summary = Phrase(
+        "contact status: %(old)s → %(new)s",
+        old=STATUS_PHRASES.get(contact.status, contact.status),
+        new=STATUS_PHRASES.get(status, status),
     )
+    detail = {"reason": reason}
+    audit_record(action="contact.status", actor=actor, obj=contact, channel=channel, summary=summary, detail=detail)
     contact.status, contact.status_reason = status, reason
     contact.save(update_fields=["status", "status_reason", "updated_at"])
     return contact

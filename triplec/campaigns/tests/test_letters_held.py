@@ -8,22 +8,11 @@ import datetime as dt
 import pytest
 from huey.contrib.djhuey import HUEY
 
-from triplec.campaigns import letters, pdf
+from triplec.campaigns import letters, pdf, services
 from triplec.campaigns.models import Target
 from triplec.campaigns.planning import FAR_FUTURE, send_grace
 from triplec.campaigns.resend import campaign_resend_failed
 from triplec.campaigns.selectors import campaign_progress, sending_window
-from triplec.campaigns.services import (
-    campaign_approve,
-    campaign_cancel,
-    campaign_create,
-    campaign_pause,
-    campaign_resume,
-    campaign_start,
-    campaign_sync,
-    campaigns_tick,
-    office_campaigns_replan,
-)
 from triplec.messaging.dispatcher import Dispatcher
 from triplec.messaging.models import OutboundMessage, State
 
@@ -56,10 +45,10 @@ def renders(monkeypatch):
 def _start(office, staff, head, letter_factory, n, captured):
     for _ in range(n):
         letter_factory()
-    campaign = campaign_create(office=office, maker=staff, name="Teguran", criterion="a", frequency_cap_days=0)
-    campaign = campaign_approve(campaign=campaign, approver=head)
+    campaign = services.campaign_create(office=office, maker=staff, name="Teguran", criterion="a", frequency_cap_days=0)
+    campaign = services.campaign_approve(campaign=campaign, approver=head)
     with captured(execute=False) as callbacks:
-        campaign_start(campaign=campaign, actor=head, now=NOW)
+        services.campaign_start(campaign=campaign, actor=head, now=NOW)
     campaign.refresh_from_db()
     return campaign, callbacks
 
@@ -99,7 +88,7 @@ def test_a_started_message_waits_for_its_letter_and_the_page_says_so(
     client.force_login(head)
     page = client.get(f"/campaigns/{campaign.pk}/progress/").content.decode()
     assert 'data-key="preparing_letters">3<' in page and "menyiapkan surat" in page
-    campaign_sync(campaign=campaign)
+    services.campaign_sync(campaign=campaign)
     campaign.refresh_from_db()
     assert campaign.state == "running"  # held messages are still to send
     assert _claimed(clock) == []  # nothing goes before its letter
@@ -147,13 +136,13 @@ def test_a_paused_campaign_stays_paused_while_its_letters_render_and_resume_rele
     office, staff, head, approved_templates, letter_factory, renders, clock, django_capture_on_commit_callbacks
 ):
     campaign, _ = _start(office, staff, head, letter_factory, 3, django_capture_on_commit_callbacks)
-    campaign_pause(campaign=campaign, actor=head)
+    services.campaign_pause(campaign=campaign, actor=head)
     assert letters.render_campaign_letters(campaign.pk, chunk=1) == 3  # the worker goes on rendering
     for t in _targets(campaign):
         assert (t.outbound.next_attempt_at, t.outbound.not_after) == (FAR_FUTURE, FAR_FUTURE)  # still paused
     assert campaign_progress(campaign)["preparing_letters"] == 0
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert campaign_resume(campaign=campaign, actor=head, now=NOW) == 3
+        assert services.campaign_resume(campaign=campaign, actor=head, now=NOW) == 3
     assert callbacks == []  # every letter stored: nothing to render, nothing waits
     assert len(_claimed(clock)) == 3
 
@@ -165,9 +154,9 @@ def test_resume_holds_again_the_messages_whose_letter_is_missing_and_hands_them_
     campaign, _ = _start(office, staff, head, letter_factory, 3, django_capture_on_commit_callbacks)
     first = _targets(campaign)[0]
     letters.render_letter(Target.objects.select_related("campaign__office", "letter", "taxpayer").get(pk=first.pk))
-    campaign_pause(campaign=campaign, actor=head)
+    services.campaign_pause(campaign=campaign, actor=head)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        campaign_resume(campaign=campaign, actor=head, now=NOW)
+        services.campaign_resume(campaign=campaign, actor=head, now=NOW)
     targets = _targets(campaign)
     assert not _held_for_letter(targets[0].outbound) and [_held_for_letter(t.outbound) for t in targets[1:]] == [
         True,
@@ -186,7 +175,7 @@ def test_a_calendar_change_replans_waiting_messages_without_releasing_them(
     office, staff, head, approved_templates, letter_factory, renders, django_capture_on_commit_callbacks
 ):
     campaign, _ = _start(office, staff, head, letter_factory, 2, django_capture_on_commit_callbacks)
-    assert office_campaigns_replan(office=office, now=NOW + dt.timedelta(hours=1)) == 2
+    assert services.office_campaigns_replan(office=office, now=NOW + dt.timedelta(hours=1)) == 2
     assert all(_held_for_letter(t.outbound) for t in _targets(campaign))
     assert all(t.outbound.not_after - send_grace() >= NOW + dt.timedelta(hours=1) for t in _targets(campaign))
 
@@ -215,7 +204,7 @@ def test_a_cancelled_campaign_stays_cancelled_and_its_letters_are_not_rendered(
     office, staff, head, approved_templates, letter_factory, renders, django_capture_on_commit_callbacks
 ):
     campaign, _ = _start(office, staff, head, letter_factory, 2, django_capture_on_commit_callbacks)
-    campaign_cancel(campaign=campaign, actor=head)
+    services.campaign_cancel(campaign=campaign, actor=head)
     assert letters.render_campaign_letters(campaign.pk) == 0 and renders == []
     assert {t.outbound.state for t in _targets(campaign)} == {State.FAILED}
 
@@ -240,7 +229,7 @@ def test_a_resend_holds_only_the_messages_whose_letter_is_missing(
 ):
     campaign, targets = _rendered(office, staff, head, letter_factory, django_capture_on_commit_callbacks)
     _fail(targets, "WhatsApp tidak dapat mengambil media")
-    campaign_sync(campaign=campaign)
+    services.campaign_sync(campaign=campaign)
     letters.forget_letters([targets[1].public_id])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         assert campaign_resend_failed(campaign=campaign, actor=head, now=NOW)["resent"] == 2
@@ -259,10 +248,10 @@ def test_a_resend_while_paused_waits_for_the_resume(
 ):
     campaign, targets = _rendered(office, staff, head, letter_factory, django_capture_on_commit_callbacks)
     _fail(targets[:1], "Nomor WhatsApp salah")
-    campaign_pause(campaign=campaign, actor=head)
+    services.campaign_pause(campaign=campaign, actor=head)
     assert campaign_resend_failed(campaign=campaign, actor=head, now=NOW)["resent"] == 1
     assert _claimed(clock) == []
-    campaign_resume(campaign=campaign, actor=head, now=NOW + dt.timedelta(minutes=1))
+    services.campaign_resume(campaign=campaign, actor=head, now=NOW + dt.timedelta(minutes=1))
     assert len(_claimed(clock)) == 2
 
 
@@ -273,11 +262,11 @@ def test_a_render_lost_with_its_worker_is_queued_again_by_the_tick_unless_one_ru
     campaign, callbacks = _start(office, staff, head, letter_factory, 2, django_capture_on_commit_callbacks)
     assert len(callbacks) == 1  # the render task, never run: its worker stopped
     last_planned = max(t.outbound.not_after - send_grace() for t in _targets(campaign))
-    assert campaigns_tick(now=NOW)["renders_resumed"] == []  # not overdue yet: the render may still be running
+    assert services.campaigns_tick(now=NOW)["renders_resumed"] == []  # not overdue yet: the render may still be running
     later = last_planned + letters.STALLED_AFTER + dt.timedelta(seconds=1)
     with HUEY.lock_task(f"campaign-letters-{campaign.pk}"):  # a render of this campaign is running
-        assert campaigns_tick(now=later)["renders_resumed"] == []
+        assert services.campaigns_tick(now=later)["renders_resumed"] == []
     assert renders == [] and all(_held_for_letter(t.outbound) for t in _targets(campaign))
-    assert campaigns_tick(now=later)["renders_resumed"] == [campaign.pk]  # tasks run inline here: rendered now
+    assert services.campaigns_tick(now=later)["renders_resumed"] == [campaign.pk]  # tasks run inline here: rendered now
     assert len(renders) == 2 and not any(_held_for_letter(t.outbound) for t in _targets(campaign))
-    assert campaigns_tick(now=later)["renders_resumed"] == []
+    assert services.campaigns_tick(now=later)["renders_resumed"] == []
