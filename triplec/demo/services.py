@@ -9,8 +9,9 @@ import datetime as dt
 import math
 import random
 import string
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -98,17 +99,19 @@ class DemoRefused(Exception):
     """The database already holds taxpayers: loading demo data on top would mix fiction with real work."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class DemoSummary:
+    """What `demo_build` wrote, made once the office is written."""
+
     office: Office
-    taxpayers: int = 0
-    contacts: int = 0
-    shared_numbers: int = 0
-    documents: int = 0
-    teguran: int = 0
-    paksa: int = 0
-    payments: int = 0
-    users: list[str] = field(default_factory=list)
+    taxpayers: int
+    contacts: int
+    shared_numbers: int  # WhatsApp numbers that more than one taxpayer gave
+    documents: int
+    teguran: int
+    paksa: int
+    payments: int
+    users: list[str]
 
     def __str__(self) -> str:
         return (
@@ -209,7 +212,6 @@ class _Builder:
     def __init__(self, rng: random.Random, fake: Faker, office: Office, users: dict[str, User], today: dt.date) -> None:
         self.rng, self.fake, self.office, self.users, self.today = rng, fake, office, users, today
         self.now = timezone.now()
-        self.summary = DemoSummary(office=office, users=list(users))
         self.tp: list[Taxpayer] = []
         self.contacts: list[tuple[int, Contact, list[ContactChange]]] = []
         self.flags: list[tuple[int, TaxpayerFlag]] = []
@@ -264,7 +266,6 @@ class _Builder:
             self._contact(i, entity, shared_pool)
             self._flag(i, entity)
             self._documents(i, kind)
-        self.summary.taxpayers = len(self.tp)
 
     def _place(self):
         # Two in three taxpayers of the KPP live or trade in the city.
@@ -651,16 +652,15 @@ class _Builder:
             [PaymentAllocation(payment=p, document=self.docs[k][1], amount=a) for _, p, k, a in self.payments],
             batch_size=batch,
         )
-        s = self.summary
-        s.contacts, s.documents, s.teguran, s.paksa, s.payments = (
-            len(self.contacts),
-            len(self.docs),
-            len(self.teguran),
-            len(self.paksa),
-            len(self.payments),
+        phones = Counter(c.phone for _, c, _ in self.contacts)
+        return DemoSummary(
+            office=self.office,
+            taxpayers=len(self.tp),
+            contacts=len(self.contacts),
+            shared_numbers=sum(1 for n in phones.values() if n > 1),
+            documents=len(self.docs),
+            teguran=len(self.teguran),
+            paksa=len(self.paksa),
+            payments=len(self.payments),
+            users=list(self.users),
         )
-        phones: dict[str, int] = {}
-        for _, c, _ in self.contacts:
-            phones[c.phone] = phones.get(c.phone, 0) + 1
-        s.shared_numbers = sum(1 for n in phones.values() if n > 1)
-        return s

@@ -181,16 +181,22 @@ class Kind:
         raise NotImplementedError
 
 
-# --- SQL helpers: the ORM builds one object per row, which costs more than the whole insert --------------
-def table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
 class NumberedKind(Kind):
-    """A kind whose rows are one per office and number (debt documents, Surat Teguran)."""
+    """A kind whose rows are one per office and number (debt documents, Surat Teguran); the key column holds
+    the number."""
 
     def key(self, item: Any) -> tuple[int, str]:
         return item.office_id, item.number
+
+    def number(self, row: Row) -> str:
+        """The row's number (required, at most 60 characters), its runs of white space made one space."""
+        column = self.key_column
+        return " ".join(limited(row, column, 60, label=LABELS[column], required=True).split())
+
+
+# --- SQL helpers: the ORM builds one object per row, which costs more than the whole insert --------------
+def table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
 def col(model: type[Model], name: str) -> str:

@@ -15,7 +15,6 @@ from triplec.ledger.models import STATES_NEEDING_REASON, DebtDocument, DocumentS
 
 from .base import (
     LABELS,
-    Column,
     NumberedKind,
     Row,
     RowRejected,
@@ -26,7 +25,19 @@ from .base import (
     limited,
     update_many,
 )
-from .common import DOCUMENT_NUMBER, KAP, KJS, NPWP, OFFICE_CODE, UNKNOWN_NPWP, npwp16_of, taxpayers_by_npwp
+from .common import (
+    DATE_HELP,
+    DOCUMENT_NUMBER,
+    KAP,
+    KJS,
+    NPWP,
+    OFFICE_CODE,
+    UNKNOWN_NPWP,
+    npwp16_of,
+    optional,
+    required,
+    taxpayers_by_npwp,
+)
 
 DOCUMENT_TYPES = {
     "stp": DocumentType.STP,
@@ -118,55 +129,20 @@ class DebtsKind(NumberedKind):
     columns = (
         OFFICE_CODE,
         NPWP,
-        Column(
-            "document_type",
-            ("jenis_ketetapan", "jenis_dokumen", "jenis_skp"),
-            True,
-            _("STP, SKPKB, SKPKBT, SK_PEMBETULAN, SK_KEBERATAN, PUTUSAN_BANDING, PUTUSAN_PK"),
-        ),
+        required("document_type", help=", ".join(DocumentType.values)),
         DOCUMENT_NUMBER,
-        Column(
-            "document_date",
-            ("tanggal_ketetapan", "tgl_ketetapan", "tanggal_terbit", "tanggal_dokumen"),
-            True,
-            _("date: 2026-03-15, 15/03/2026 or 15 Maret 2026"),
-        ),
+        required("document_date", help=DATE_HELP),
         KAP,
         KJS,
-        Column(
-            "tax_period_start",
-            ("masa_awal", "masa_pajak_awal", "awal_masa"),
-            False,
-            _("default 1 January of the tax year"),
-        ),
-        Column(
-            "tax_period_end",
-            ("masa_akhir", "masa_pajak_akhir", "akhir_masa"),
-            False,
-            _("default 31 December of the tax year"),
-        ),
-        Column("tax_year", ("tahun_pajak", "tahun"), True, _("4 digits, e.g. 2025")),
-        Column("principal", ("pokok", "jumlah_pokok", "pokok_pajak"), True, _("whole rupiah")),
-        Column("sanctions", ("sanksi", "jumlah_sanksi", "denda"), False, _("whole rupiah, default 0")),
-        Column(
-            "amount_due",
-            ("jumlah", "sisa", "sisa_tagihan", "jumlah_terutang", "jumlah_tagihan"),
-            False,
-            _("still payable, default principal + sanctions"),
-        ),
-        Column(
-            "due_date",
-            ("jatuh_tempo", "tanggal_jatuh_tempo", "tgl_jatuh_tempo"),
-            False,
-            _("default document date + 1 month"),
-        ),
-        Column("state", ("status", "keadaan"), False, _("open, instalment, objection, paid, cleared, ...")),
-        Column(
-            "state_reason",
-            ("alasan", "alasan_status", "keterangan_status"),
-            False,
-            _("why the document is in that state, e.g. the decision number"),
-        ),
+        optional("tax_period_start", help=_("default 1 January of the tax year")),
+        optional("tax_period_end", help=_("default 31 December of the tax year")),
+        required("tax_year", help=_("4 digits, e.g. 2025")),
+        required("principal", help=_("whole rupiah")),
+        optional("sanctions", help=_("whole rupiah, default 0")),
+        optional("amount_due", help=_("still payable, default principal + sanctions")),
+        optional("due_date", help=_("default document date + 1 month")),
+        optional("state", help=_("open, instalment, objection, paid, cleared, ...")),
+        optional("state_reason", help=_("why the document is in that state, e.g. the decision number")),
     )
 
     key_column = "document_number"
@@ -175,7 +151,7 @@ class DebtsKind(NumberedKind):
         office_id, _zone = self.ctx.office_for(row)
         npwp16 = npwp16_of(row)
         document_type = cell(row, "document_type", values.choice, DOCUMENT_TYPES, name=LABELS["document_type"])
-        number = " ".join(limited(row, "document_number", 60, label=LABELS["document_number"], required=True).split())
+        number = self.number(row)
         issue = cell(row, "document_date", values.date)
         if issue > self.ctx.now.date() + dt.timedelta(days=1):
             raise RowRejected("document_date", Phrase("document date is in the future"))

@@ -14,20 +14,8 @@ from triplec.core.phrases import Phrase
 from triplec.imports import values
 from triplec.ledger.models import DebtDocument, SuratTeguran
 
-from .base import (
-    LABELS,
-    Column,
-    NumberedKind,
-    Row,
-    RowRejected,
-    adapt_date,
-    adapt_datetime,
-    cell,
-    insert_many,
-    limited,
-    update_many,
-)
-from .common import NPWP, OFFICE_CODE, UNKNOWN_NPWP, npwp16_of, taxpayers_by_npwp
+from .base import NumberedKind, Row, RowRejected, adapt_date, adapt_datetime, cell, insert_many, update_many
+from .common import DATE_HELP, NPWP, OFFICE_CODE, UNKNOWN_NPWP, npwp16_of, optional, required, taxpayers_by_npwp
 
 Through = SuratTeguran.documents.through
 
@@ -46,38 +34,18 @@ class LettersKind(NumberedKind):
     name = "letters"
     columns = (
         OFFICE_CODE,
-        Column(
-            "letter_number",
-            ("nomor_surat", "no_surat", "nomor_teguran", "nomor_st", "no_st"),
-            True,
-            _("the Surat Teguran number"),
-        ),
-        Column(
-            "letter_date",
-            ("tanggal_surat", "tgl_surat", "tanggal_teguran", "tanggal_st"),
-            True,
-            _("date: 2026-03-15, 15/03/2026 or 15 Maret 2026"),
-        ),
+        required("letter_number", help=_("the Surat Teguran number")),
+        required("letter_date", help=DATE_HELP),
         NPWP,
-        Column(
-            "delivered_date",
-            ("tanggal_terima", "tanggal_diterima", "tgl_terima", "tanggal_sampai"),
-            False,
-            _("date the taxpayer received the letter; empty while not delivered"),
-        ),
-        Column(
-            "document_numbers",
-            ("nomor_ketetapan", "no_ketetapan", "daftar_ketetapan", "dokumen"),
-            True,
-            _("document numbers, separated by ;"),
-        ),
+        optional("delivered_date", help=_("date the taxpayer received the letter; empty while not delivered")),
+        required("document_numbers", help=_("document numbers, separated by ;")),
     )
 
     key_column = "letter_number"
 
     def validate(self, row: Row) -> LetterItem:
         office_id, _zone = self.ctx.office_for(row)
-        number = " ".join(limited(row, "letter_number", 60, label=LABELS["letter_number"], required=True).split())
+        number = self.number(row)
         issue = cell(row, "letter_date", values.date)
         today = self.ctx.now.date() + dt.timedelta(days=1)
         if issue > today:

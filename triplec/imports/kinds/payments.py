@@ -14,8 +14,8 @@ from triplec.core.phrases import Phrase
 from triplec.imports import values
 from triplec.ledger.payments import NTPN_RE, PaymentRejected, PaymentRow, record_payments
 
-from .base import LABELS, Column, Kind, Row, RowRejected, cell, limited
-from .common import DOCUMENT_NUMBER, KAP, KJS, NPWP
+from .base import LABELS, Kind, Row, RowRejected, cell, limited
+from .common import DOCUMENT_NUMBER, KAP, KJS, NPWP, optional, required
 
 CLEARED = {
     "1": True,
@@ -37,21 +37,16 @@ class PaymentsKind(Kind):
     name = "payments"
     dedupe = False  # a repeated NTPN is the ledger's call: the same payment again is "unchanged"
     columns = (
-        Column("ntpn", ("nomor_ntpn", "no_ntpn"), True, _("16 letters or digits")),
-        Column("billing_code", ("kode_billing", "id_billing", "nomor_billing"), False, _("15 digits, first 0-3")),
+        required("ntpn", help=_("16 letters or digits")),
+        optional("billing_code", help=_("15 digits, first 0-3")),
         replace(NPWP, required=False, help=_("payer's NPWP")),
         replace(DOCUMENT_NUMBER, required=False, help=_("the document paid, when the payer named it")),
         replace(KAP, required=False),
         replace(KJS, required=False),
-        Column("amount", ("jumlah", "jumlah_bayar", "jumlah_setor", "nominal"), True, _("whole rupiah, more than 0")),
-        Column(
-            "paid_at",
-            ("tanggal_bayar", "waktu_bayar", "tanggal_setor", "tgl_bayar"),
-            True,
-            _("date and time in WITA unless an offset is given"),
-        ),
-        Column("bank", ("bank_persepsi", "nama_bank"), False, _("bank or post office that received the payment")),
-        Column("cleared", ("sudah_clear", "nihil"), False, _("yes/no: the core system shows the balance cleared")),
+        required("amount", help=_("whole rupiah, more than 0")),
+        required("paid_at", help=_("date and time in WITA unless an offset is given")),
+        optional("bank", help=_("bank or post office that received the payment")),
+        optional("cleared", help=_("yes/no: the core system shows the balance cleared")),
     )
 
     key_column = "ntpn"

@@ -20,7 +20,6 @@ from triplec.taxpayers.models import Contact, ContactChange, ContactSource, Cont
 
 from .base import (
     LABELS,
-    Column,
     Kind,
     Row,
     RowRejected,
@@ -33,7 +32,7 @@ from .base import (
     select_in,
     update_many,
 )
-from .common import NPWP, OFFICE_CODE
+from .common import NPWP, OFFICE_CODE, optional, required
 
 TAXPAYER_TYPES = {
     "op": TaxpayerType.OP,
@@ -87,38 +86,17 @@ class TaxpayersKind(Kind):
     name = "taxpayers"
     columns = (
         replace(NPWP, help=_("15- or 16-digit NPWP, any layout")),
-        Column("nik", ("no_ktp", "nomor_ktp", "nomor_nik", "no_nik"), False, _("16-digit NIK"), "identifier"),
-        Column("nitku", ("no_nitku", "nomor_nitku"), False, _("22-digit NITKU (branch)"), "identifier"),
-        Column("name", ("nama", "nama_wp", "nama_wajib_pajak"), True, _("taxpayer name")),
-        Column("taxpayer_type", ("jenis_wp", "jenis_wajib_pajak", "tipe_wp", "type"), False, _("OP or BADAN")),
-        Column("address", ("alamat",), False, _("street address")),
-        Column("city", ("kota", "kabupaten_kota", "kota_kabupaten"), False, _("city or regency")),
+        optional("nik", help=_("16-digit NIK"), mask="identifier"),
+        optional("nitku", help=_("22-digit NITKU (branch)"), mask="identifier"),
+        required("name", help=_("taxpayer name")),
+        optional("taxpayer_type", help=_("OP or BADAN")),
+        optional("address", help=_("street address")),
+        optional("city", help=_("city or regency")),
         OFFICE_CODE,
-        Column(
-            "whatsapp",
-            ("nomor_wa", "no_wa", "wa", "nomor_whatsapp", "no_hp", "nomor_hp", "hp"),
-            False,
-            _("Indonesian mobile number"),
-            "phone",
-        ),
-        Column(
-            "whatsapp_source",
-            ("sumber_wa", "sumber_nomor", "sumber"),
-            False,
-            _("registration, data_change, online_profile or staff"),
-        ),
-        Column(
-            "whatsapp_verified_at",
-            ("tanggal_verifikasi_wa", "verifikasi_wa", "wa_diverifikasi", "tanggal_verifikasi"),
-            False,
-            _("date the number was last verified"),
-        ),
-        Column(
-            "ar_username",
-            ("ar", "username_ar", "account_representative", "nama_pengguna_ar"),
-            False,
-            _("user name of the account representative"),
-        ),
+        optional("whatsapp", help=_("Indonesian mobile number"), mask="phone"),
+        optional("whatsapp_source", help=_("registration, data_change, online_profile or staff")),
+        optional("whatsapp_verified_at", help=_("date the number was last verified")),
+        optional("ar_username", help=_("user name of the account representative")),
     )
 
     def __init__(self, ctx) -> None:
