@@ -10,7 +10,7 @@ Negation: positive rules that must not fire after a negation start with the part
 fixed-width lookbehinds, or have an `unless` pattern checked on the whole text.
 
 The table lives in rules.toml next to this module, with the reason for each rule beside it; it is read once, at
-import, and a malformed entry raises RuleTableError naming the rule.
+import; a malformed entry raises RuleTableError naming the rule, and so does a part that no rule uses.
 """
 
 import re
@@ -94,6 +94,9 @@ def load_rules(path: Path = TABLE) -> tuple[Rule, ...]:
         except (RuleTableError, re.error) as error:
             raise RuleTableError(f"{where}: {error}") from error
         rules.append(Rule(entry["name"], entry["intent"], entry["weight"], pattern, unless))
+    named = {name for value in [*table.get("rule", []), *parts.values()] for name in _PART.findall(str(value))}
+    if unused := sorted(set(parts) - named):
+        raise RuleTableError(f"{path.name}: parts no rule uses: {', '.join(unused)}")
     return tuple(rules)
 
 

@@ -60,3 +60,8 @@ def test_a_malformed_rule_table_is_refused_naming_the_rule(tmp_path: Path) -> No
     table.write_text("[[rule]]\nintent = 'rincain'\nweight = 1\nname = 'typo'\npattern = 'x'\n")
     with pytest.raises(RuleTableError, match="unknown intent 'rincain'"):
         load_rules(table)
+    table.write_text(
+        "[parts]\nLEFT_OVER = 'x'\n\n[[rule]]\nintent = 'rincian'\nweight = 1\nname = 'ok'\npattern = 'y'\n"
+    )
+    with pytest.raises(RuleTableError, match="parts no rule uses: LEFT_OVER"):
+        load_rules(table)
