@@ -38,6 +38,16 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(autouse=True)
+def browser_contexts_closed(request):
+    """A browser test closes every context it opened. The browser lives for the whole session: a page left open
+    would go on polling the session's simulator (a phone page marks the messages of later tests read)."""
+    yield
+    if "browser" in request.fixturenames:
+        left = request.getfixturevalue("browser").contexts
+        assert not left, f"{len(left)} browser context(s) left open by {request.node.nodeid}"
+
+
 def pytest_sessionstart(session):
     """Under CI the PostgreSQL run must fail loudly, never be skipped, when the server is unreachable."""
     url = os.environ.get("DATABASE_URL", "")

@@ -55,19 +55,34 @@ def dispatcher_process(transactional_db):
         proc.wait(timeout=5)
 
 
-def _logged_in_page(browser, base_url: str, user):
+@pytest.fixture
+def new_context(browser):
+    """Browser contexts for the test, all closed at its end, passed or failed: a phone page left open would go on
+    polling the session's simulator and mark the messages of later tests read."""
+    made = []
+
+    def make(**options):
+        made.append(browser.new_context(**options))
+        return made[-1]
+
+    yield make
+    for context in made:
+        context.close()
+
+
+def _logged_in_page(new_context, base_url: str, user):
     client = Client()
     client.force_login(user)
-    context = browser.new_context(locale="id-ID")
+    context = new_context(locale="id-ID")
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}])
     context.route("**/static/**", serve_static)
-    return context, context.new_page()
+    return context.new_page()
 
 
 @pytest.mark.browser
 @pytest.mark.slow
 def test_it_runs_a_live_conversation_between_the_phone_and_the_right_officer(
-    asgi_server, dispatcher_process, simulator, browser
+    asgi_server, dispatcher_process, simulator, new_context
 ):
     simulator.configure(webhook_url=f"{asgi_server}/whatsapp/webhook")
     office = make_office()
@@ -86,9 +101,9 @@ def test_it_runs_a_live_conversation_between_the_phone_and_the_right_officer(
     taxpayer = taxpayer_with_contact(office, phone=f"+{NUMBER}", name="Yohanes Ndun", account_representative=ar)
     document = make_document(taxpayer, amount=2_750_000)
 
-    ctx_a, page_a = _logged_in_page(browser, asgi_server, ar)
-    ctx_b, page_b = _logged_in_page(browser, asgi_server, other)
-    ctx_h, page_h = _logged_in_page(browser, asgi_server, head)
+    page_a = _logged_in_page(new_context, asgi_server, ar)
+    page_b = _logged_in_page(new_context, asgi_server, other)
+    page_h = _logged_in_page(new_context, asgi_server, head)
     page_a.goto(f"{asgi_server}/inbox/?view=mine")
     page_b.goto(f"{asgi_server}/inbox/?view=mine")
     page_h.goto(f"{asgi_server}/inbox/?view=office")
@@ -96,7 +111,7 @@ def test_it_runs_a_live_conversation_between_the_phone_and_the_right_officer(
         expect(page.locator("html[data-live='1']")).to_have_count(1, timeout=10_000)
     # Warm the server process up (the bot's classifier loads on first use) with a stranger's greeting.
     assert simulator.inbound(from_="6289900000001", text="halo")["webhook_status"] == 200
-    phone = ctx_a.browser.new_context().new_page()
+    phone = new_context().new_page()
     phone.goto(f"{simulator.base_url}/phone/{NUMBER}")
 
     # 1. The taxpayer asks for an officer: the bot hands off, the inbox gives it to the taxpayer's own AR.
@@ -159,9 +174,6 @@ def test_it_runs_a_live_conversation_between_the_phone_and_the_right_officer(
     expect(
         page_a.locator(".bubble-out[data-kind=template]", has_text="ingin melanjutkan percakapan mengenai kode billing")
     ).to_be_visible(timeout=10_000)
-
-    for ctx in (ctx_a, ctx_b, ctx_h):
-        ctx.close()
 
 
 def _csrf(page) -> str:
