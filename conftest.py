@@ -40,8 +40,8 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(autouse=True)
 def browser_contexts_closed(request):
-    """A browser test closes every context it opened. The browser lives for the whole session: a page left open
-    would go on polling the session's simulator (a phone page marks the messages of later tests read)."""
+    """A browser test closes every context it opened. The browser lives for the whole session, and an open phone
+    page keeps polling the session's simulator, marking read whatever that chat shows, whichever test sent it."""
     yield
     if "browser" in request.fixturenames:
         left = request.getfixturevalue("browser").contexts

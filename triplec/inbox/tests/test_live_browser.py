@@ -57,8 +57,8 @@ def dispatcher_process(transactional_db):
 
 @pytest.fixture
 def new_context(browser):
-    """Browser contexts for the test, all closed at its end, passed or failed: a phone page left open would go on
-    polling the session's simulator and mark the messages of later tests read."""
+    """Browser contexts for the test, all closed at its end, passed or failed: an open phone page keeps marking
+    the session simulator's messages read."""
     made = []
 
     def make(**options):
